@@ -1,0 +1,1 @@
+"""From findings to decisions: assignment per street and phase, verdicts, the whole evaluation."""

@@ -1,0 +1,201 @@
+"""Evaluate proposals: resolve them against the county, build facts, run the rules, decide."""
+
+from __future__ import annotations
+
+import string
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from engine.decide import combine
+from engine.decide.assign import assign, funding
+from engine.errors import DataError, DataErrors, did_you_mean
+from engine.loading.policy import Policy
+from engine.loading.proposal import ProposalSource
+from engine.loading.workspace import Workspace
+from engine.models.county import DutyItem
+from engine.models.decision import (
+    Decision,
+    Finding,
+    ItemSummary,
+    PolicyRef,
+    StreetDecision,
+)
+from engine.models.policy import Assignment, Case, Rule
+from engine.rules import adapter
+from engine.rules.facts import proposal_fact, street_fact
+from engine.vocab import LABELS
+
+
+def ruleset(policy: Policy) -> adapter.CompiledRuleset:
+    specs = [adapter.RuleSpec(r.scope, tuple(c.when for c in cases))
+             for r, cases in zip(policy.rules, policy.cases, strict=False)]
+    return adapter.compiled(policy.hash, f"{policy.id}@{policy.version}", specs,
+                            policy.raw_parameters)
+
+
+def resolve(ws: Workspace, source: ProposalSource) -> tuple[DutyItem, bool, list[str]]:
+    """The proposal's item (catalogue or inline), whether it is a catalogue item, its streets."""
+    p, doc, county = source.proposal, source.doc, ws.county
+    errors: list[DataError] = []
+
+    def unknown(value: str, known: Mapping[str, object], what: str,
+                loc: tuple[str | int, ...]) -> None:
+        errors.append(DataError(f"未知的{what} “{value}”", location=doc.location(loc),
+                                code="E-REF", hint=did_you_mean(value, known)))
+
+    if p.department not in county.departments:
+        unknown(p.department, county.departments, "部门", ("department",))
+    if p.streets == "all":
+        targets = list(county.streets)
+    else:
+        for i, sid in enumerate(p.streets):
+            if sid not in county.streets:
+                unknown(sid, county.streets, "街道", ("streets", i))
+        if len(set(p.streets)) != len(p.streets):
+            errors.append(DataError("目标街道重复", location=doc.location(("streets",)),
+                                    code="E-DUP"))
+        if not p.streets:
+            errors.append(DataError("至少要有一个目标街道", location=doc.location(("streets",)),
+                                    code="E-SCHEMA"))
+        wanted = set(p.streets)
+        targets = [s for s in county.streets if s in wanted]
+    for sid in p.hearing or {}:
+        if sid not in county.streets:
+            unknown(sid, county.streets, "街道", ("hearing", sid))
+        elif sid not in targets:
+            errors.append(DataError(f"街道 {sid} 不是本申请的目标街道，不应出现在意见中",
+                                    location=doc.location(("hearing", sid)), code="E-REF"))
+    from_catalogue = hasattr(p.item, "ref")
+    item: DutyItem | None = None
+    if from_catalogue:
+        ref = p.item.ref  # type: ignore[union-attr]
+        item = county.items.get(ref)
+        if item is None:
+            unknown(ref, county.items, "目录事项", ("item", "ref"))
+    else:
+        new = p.item
+        dept = new.department or p.department  # type: ignore[union-attr]
+        if new.department and new.department not in county.departments:  # type: ignore[union-attr]
+            unknown(dept, county.departments, "部门", ("item", "department"))
+        data = new.model_dump(exclude={"id", "department"})
+        item = DutyItem(id=new.id or p.id, department=dept, **data)  # type: ignore[union-attr]
+    if errors:
+        raise DataErrors(errors)
+    assert item is not None
+    return item, from_catalogue, targets
+
+
+def listed_streets(ws: Workspace, item: DutyItem, from_catalogue: bool) -> set[str]:
+    """Streets whose lists already hold the item (a catalogue item, or one with its name)."""
+    county = ws.county
+    if from_catalogue:
+        return set(county.item_streets(item))
+    out: set[str] = set()
+    for other in county.items.values():
+        if other.name == item.name and other.department == item.department:
+            out.update(county.item_streets(other))
+    return out
+
+
+class _Display(dict):  # type: ignore[type-arg]
+    """Message placeholders: vocabulary in Chinese, ids by name, lists joined with 、."""
+
+    def __init__(self, values: Mapping[str, Any], names: Mapping[str, str]) -> None:
+        super().__init__(values)
+        self.names = names
+
+    def show(self, value: Any) -> str:
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        if isinstance(value, list):
+            return "、".join(self.show(v) for v in value) or "无"
+        text = str(value)
+        return LABELS.get(text) or self.names.get(text) or text
+
+    def __getitem__(self, key: str) -> str:
+        return self.show(super().__getitem__(key))
+
+
+def _message(case: Case, fact: Mapping[str, Any], policy: Policy,
+             names: Mapping[str, str]) -> str:
+    view = _Display({**policy.raw_parameters, **fact}, names)
+    return string.Formatter().vformat(case.message, (), view)
+
+
+def evaluate(ws: Workspace, sources: Sequence[ProposalSource]) -> list[Decision]:
+    """Evaluate proposals against one county; one decision per proposal, in input order."""
+    return [evaluate_one(ws, s) for s in sources]
+
+
+def evaluate_one(ws: Workspace, source: ProposalSource) -> Decision:
+    item, from_catalogue, targets = resolve(ws, source)
+    return decide(ws, source.proposal, item, from_catalogue, targets)
+
+
+def decide(ws: Workspace, proposal: Any, item: DutyItem, from_catalogue: bool,
+           targets: list[str]) -> Decision:
+    policy, graph = ws.policy, ws.graph
+    params = policy.parameters
+    listed = listed_streets(ws, item, from_catalogue)
+    base = proposal_fact(proposal, item, graph, params, targets, from_catalogue)
+    facts: list[dict[str, Any]] = [{"kind": "proposal", **base}]
+    for sid in targets:
+        facts.append({"kind": "street",
+                      **street_fact(base, proposal, item, sid, graph, params, sid in listed)})
+    matches = ruleset(policy).evaluate(facts)
+
+    names = _names(ws)
+    per_fact: dict[int, list[tuple[Rule, Case]]] = defaultdict(list)
+    rules = policy.rules
+    for m in sorted(matches, key=lambda m: (m.fact, m.rule, m.case)):
+        rule = rules[m.rule]
+        per_fact[m.fact].append((rule, policy.cases[m.rule][m.case]))
+
+    def finding(rule: Rule, case: Case, fact: Mapping[str, Any], street: str | None) -> Finding:
+        return Finding(rule=rule.id, title=rule.title, effect=case.effect, street=street,
+                       message=_message(case, fact, policy, names),
+                       basis=rule.citation.render())
+
+    proposal_hits = per_fact.get(0, [])
+    findings = [finding(r, c, facts[0], None) for r, c in proposal_hits]
+    proposal_effects = [c.effect for _, c in proposal_hits]
+    proposal_assign = [c.assign for _, c in proposal_hits if c.assign]
+    streets: list[StreetDecision] = []
+    for i, sid in enumerate(targets, start=1):
+        hits = per_fact.get(i, [])
+        findings += [finding(r, c, facts[i], sid) for r, c in hits]
+        assignments: list[Assignment] = [*proposal_assign, *(c.assign for _, c in hits
+                                                              if c.assign)]
+        list_kind, primary, cooperating, phases = assign(graph, item, sid, facts[i],
+                                                         assignments)
+        verdict = combine.street_verdict([*proposal_effects, *(c.effect for _, c in hits)],
+                                         policy.combine)
+        streets.append(StreetDecision(
+            street=sid, name=graph.street(sid).name, verdict=verdict,  # type: ignore[arg-type]
+            list=list_kind, primary=primary,  # type: ignore[arg-type]
+            cooperating=cooperating, phases=phases,
+            funding=funding(proposal.resources.funding, proposal.department)))
+    verdict = combine.overall_verdict(proposal_effects, [s.verdict for s in streets],
+                                      policy.combine)
+    return Decision(
+        proposal=proposal.id,
+        title=proposal.title,
+        department=proposal.department,
+        department_name=graph.department(proposal.department).name,
+        item=ItemSummary(id=item.id, name=item.name, department=item.department,
+                         category=item.category, from_catalogue=from_catalogue),
+        verdict=verdict,  # type: ignore[arg-type]
+        streets=streets,
+        findings=findings,
+        policy=PolicyRef(id=policy.id, version=policy.version, hash=policy.hash,
+                         combine=policy.combine.description),
+    )
+
+
+def _names(ws: Workspace) -> dict[str, str]:
+    county = ws.county
+    names = {d.id: d.name for d in county.departments.values()}
+    names.update({u.id: u.name for u in county.units.values()})
+    names.update({s.id: s.name for s in county.streets.values()})
+    return names

@@ -1,0 +1,115 @@
+"""The department–street graph (networkx) and the questions rules and reports ask of it.
+
+Nodes are keyed ``kind:id`` (``county:…``, ``department:…``, ``unit:…``, ``street:…``) and carry
+``kind``, ``id`` and ``name``. Edges are typed by their ``type`` attribute:
+
+- ``dispatches``   department → unit
+- ``stationed_in`` unit → street
+- ``manages``      street → devolved unit
+- ``coordinates``  street → dispatched unit (assessment and command powers)
+- ``governs``      county → department and county → street
+- ``assigns``      department → street, one per item on the street's lists (``item``, ``list``)
+- ``funds``        department → street, money per year (``amount``)
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+import networkx as nx
+
+from engine.models.county import County, Department, Street, Unit
+
+
+def node(kind: str, ident: str) -> str:
+    return f"{kind}:{ident}"
+
+
+class CountyGraph:
+    """The county as a typed multigraph, with indexed answers to the rules' questions."""
+
+    def __init__(self, county: County) -> None:
+        self.county = county
+        g = nx.MultiDiGraph()
+        root = node("county", county.name)
+        g.add_node(root, kind="county", id=county.name, name=county.name)
+        for dept in county.departments.values():
+            g.add_node(node("department", dept.id), kind="department", id=dept.id,
+                       name=dept.name, powers=list(dept.powers))
+            g.add_edge(root, node("department", dept.id), type="governs")
+        for street in county.streets.values():
+            g.add_node(node("street", street.id), kind="street", id=street.id, name=street.name,
+                       street_kind=street.kind, population=street.population,
+                       institutions=list(street.institutions),
+                       granted_powers=[gp.model_dump() for gp in street.granted_powers])
+            g.add_edge(root, node("street", street.id), type="governs")
+        for unit in county.units.values():
+            u = node("unit", unit.id)
+            g.add_node(u, kind="unit", id=unit.id, name=unit.name, mode=unit.mode,
+                       department=unit.department)
+            g.add_edge(node("department", unit.department), u, type="dispatches")
+            for sid in unit.streets:
+                s = node("street", sid)
+                g.add_edge(u, s, type="stationed_in")
+                g.add_edge(s, u, type="manages" if unit.mode == "devolved" else "coordinates")
+        self.g = g
+        self._unit_index: dict[tuple[str, str], str] = {}
+        self._grants: dict[tuple[str, str], list[str]] = defaultdict(list)
+        self._index()
+
+    def _index(self) -> None:
+        """Read the graph once into the lookup tables the hot path uses."""
+        for u, s, data in self.g.edges(data=True):
+            if data["type"] == "stationed_in":
+                dept = self.g.nodes[u]["department"]
+                self._unit_index[(dept, self.g.nodes[s]["id"])] = self.g.nodes[u]["id"]
+        for _, data in self.g.nodes(data=True):
+            if data["kind"] == "street":
+                for grant in data["granted_powers"]:
+                    self._grants[(data["id"], grant["department"])].append(grant["power"])
+
+    # -- the questions ---------------------------------------------------------------------
+
+    def street(self, street_id: str) -> Street:
+        return self.county.streets[street_id]
+
+    def department(self, dept_id: str) -> Department:
+        return self.county.departments[dept_id]
+
+    def unit(self, unit_id: str) -> Unit:
+        return self.county.units[unit_id]
+
+    def department_powers(self, dept_id: str) -> list[str]:
+        return list(self.county.departments[dept_id].powers)
+
+    def unit_serving(self, dept_id: str, street_id: str) -> str | None:
+        """The unit of ``dept_id`` stationed in ``street_id``, if any."""
+        return self._unit_index.get((dept_id, street_id))
+
+    def granted_powers(self, street_id: str, dept_id: str) -> list[str]:
+        """Powers ``street_id`` holds in ``dept_id``'s domain by law or provincial decision."""
+        return self._grants.get((street_id, dept_id), [])
+
+    def institutions(self, street_id: str) -> list[str]:
+        return list(self.county.streets[street_id].institutions)
+
+    def streets(self) -> list[str]:
+        return list(self.county.streets)
+
+    def edges_of_type(self, edge_type: str) -> Iterable[tuple[str, str, dict[str, object]]]:
+        for u, v, data in self.g.edges(data=True):
+            if data["type"] == edge_type:
+                yield u, v, data
+
+    def add_assignment(self, dept_id: str, street_id: str, item_id: str, list_kind: str,
+                       funding: int) -> None:
+        """Record an item on a street's lists (and the money that follows it)."""
+        d, s = node("department", dept_id), node("street", street_id)
+        self.g.add_edge(d, s, type="assigns", item=item_id, list=list_kind)
+        if funding:
+            self.g.add_edge(d, s, type="funds", item=item_id, amount=funding)
+
+
+def build_graph(county: County) -> CountyGraph:
+    return CountyGraph(county)

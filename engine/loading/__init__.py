@@ -1,0 +1,1 @@
+"""YAML files → validated models, with file, line and field in every error."""

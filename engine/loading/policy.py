@@ -1,0 +1,171 @@
+"""Policy packs → one checked ``Policy``.
+
+A county names its packs in ``policy:``: bundled pack names (``baseline``) or paths, relative to
+the county directory, to its own YAML packs. Later packs add rules or override earlier ones by
+id (``enabled: false`` switches one off) and override parameters key by key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import string
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from engine.errors import DataError, DataErrors, Location, PolicyError, did_you_mean
+from engine.loading.yamlio import Document, read_yaml, validate
+from engine.models.policy import Case, Combine, PackFile, Rule
+from engine.paths import bundled_policies
+from engine.rules import conditions
+from engine.rules.facts import SCHEMAS
+from engine.rules.parameters import ENGINE_PARAMETERS, Parameters
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The packs in force, merged: rules in order, parameters, combination strategy."""
+
+    id: str
+    version: str
+    hash: str
+    rules: tuple[Rule, ...]
+    cases: tuple[tuple[Case, ...], ...]  # each rule's cases, in rule order
+    parameters: Parameters
+    raw_parameters: dict[str, Any]
+    combine: Combine
+
+    def ref(self) -> dict[str, str]:
+        return {"id": self.id, "version": self.version, "hash": self.hash}
+
+
+def resolve_pack(name: str, county_dir: Path | None) -> Path:
+    """A pack name or path → the YAML file."""
+    bundled = bundled_policies() / f"{name}.yaml"
+    if "/" not in name and not name.endswith((".yaml", ".yml")):
+        if bundled.exists():
+            return bundled
+        known = sorted(p.stem for p in bundled_policies().glob("*.yaml"))
+        raise PolicyError(f"没有名为 “{name}” 的内置规则包", code="E-NOTFOUND",
+                          hint=did_you_mean(name, known) or "内置规则包：" + "、".join(known))
+    path = Path(name)
+    if not path.is_absolute() and county_dir is not None:
+        path = county_dir / path
+    return path
+
+
+def load_policy(names: list[str], county_dir: Path | None = None,
+                where: Location | None = None) -> Policy:
+    if not names:
+        raise PolicyError("未指定规则包", location=where,
+                          hint="在 county.yaml 中写 policy: [baseline]")
+    packs: list[tuple[PackFile, Document]] = []
+    for name in names:
+        try:
+            path = resolve_pack(name, county_dir)
+        except PolicyError as exc:
+            exc.location = where or exc.location
+            raise
+        doc = read_yaml(path)
+        if not isinstance(doc.data, dict):
+            raise PolicyError("规则包应为映射（键: 值）", location=doc.location(()))
+        packs.append((validate(PackFile, doc), doc))
+
+    rules: dict[str, tuple[Rule, Document, int]] = {}
+    params: dict[str, Any] = {}
+    param_docs: dict[str, Document] = {}
+    combine: Combine | None = None
+    for pack, doc in packs:
+        for i, rule in enumerate(pack.rules):
+            rules[rule.id] = (rule, doc, i)
+        for key, value in pack.parameters.items():
+            params[key] = value
+            param_docs[key] = doc
+        combine = pack.combine or combine
+    if combine is None:
+        raise PolicyError("规则包未说明裁决合并方式（combine）",
+                          location=packs[0][1].location(()))
+
+    errors: list[DataError] = []
+    try:
+        parameters = Parameters.model_validate({k: v for k, v in params.items()
+                                                if k in ENGINE_PARAMETERS})
+    except ValidationError as exc:
+        for err in exc.errors():
+            key = str(err["loc"][0])
+            doc = param_docs.get(key, packs[-1][1])
+            errors.append(PolicyError(f"参数 {key} 无效：{err['msg']}",
+                                      location=doc.location(("parameters", *err["loc"]))))
+        raise DataErrors(errors) from None
+
+    used: set[str] = set()
+    active: list[Rule] = []
+    for rule, doc, i in rules.values():
+        if not rule.enabled:
+            continue
+        active.append(rule)
+        errors += _check_rule(rule, doc, i, params)
+        for case in rule.all_cases():
+            used |= conditions.params_used(case.when)
+    for key in params:
+        if key not in ENGINE_PARAMETERS and key not in used:
+            errors.append(PolicyError(
+                f"参数 “{key}” 既不是引擎参数，也没有被任何规则使用",
+                location=param_docs[key].location(("parameters", key)),
+                hint=did_you_mean(key, ENGINE_PARAMETERS)))
+    if errors:
+        raise DataErrors(errors)
+
+    content = {
+        "rules": [r.model_dump(mode="json") for r in active],
+        "parameters": params,
+        "combine": combine.model_dump(mode="json"),
+    }
+    digest = hashlib.sha256(
+        json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    ).hexdigest()
+    return Policy(
+        id="+".join(p.id for p, _ in packs),
+        version="+".join(str(p.version) for p, _ in packs),
+        hash=f"sha256:{digest}",
+        rules=tuple(active),
+        cases=tuple(tuple(r.all_cases()) for r in active),
+        parameters=parameters,
+        raw_parameters=params,
+        combine=combine,
+    )
+
+
+def _check_rule(rule: Rule, doc: Document, index: int, params: dict[str, Any]) -> list[DataError]:
+    schema = SCHEMAS[rule.scope]
+    errors: list[DataError] = []
+    for ci, case in enumerate(rule.all_cases()):
+        base: tuple[str | int, ...] = ("rules", index) + (("cases", ci) if rule.cases else ())
+        where = doc.location(base)
+        errors += conditions.check(case.when, schema, params, where)
+        if (case.effect == "assign") != (case.assign is not None):
+            errors.append(PolicyError("effect 为 assign 时须写 assign，其他效果不能写 assign",
+                                      location=doc.location((*base, "effect"))))
+        moved = case.assign.phases_to_department if case.assign else None
+        if moved is not None and (moved not in schema or schema[moved].type != "list"):
+            errors.append(PolicyError(
+                f"phases_to_department 应为列表事实字段，实际为 “{moved}”",
+                location=doc.location((*base, "assign", "phases_to_department")),
+                hint=did_you_mean(moved, [k for k, f in schema.items() if f.type == "list"])))
+        for name in _placeholders(case.message):
+            if name not in schema and name not in params:
+                errors.append(PolicyError(
+                    f"消息中的占位符 “{{{name}}}” 不是事实字段或参数",
+                    location=doc.location((*base, "message")),
+                    hint=did_you_mean(name, [*schema, *params])))
+    return errors
+
+
+def _placeholders(message: str) -> list[str]:
+    try:
+        return [name for _, name, _, _ in string.Formatter().parse(message) if name]
+    except ValueError:
+        return ["{"]

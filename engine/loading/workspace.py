@@ -1,0 +1,45 @@
+"""A county ready for evaluation: its model, the policy in force and the graph."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.errors import DataError, DataErrors
+from engine.graph import CountyGraph, build_graph
+from engine.loading.county import load_county
+from engine.loading.policy import Policy, load_policy
+from engine.models.county import County
+from engine.paths import sample_county
+from engine.rules.facts import powers_needed
+from engine.vocab import label
+
+
+@dataclass(frozen=True)
+class Workspace:
+    county: County
+    policy: Policy
+    graph: CountyGraph
+
+
+def load_workspace(directory: Path | None = None) -> Workspace:
+    """Load a county directory (default: the bundled sample county) with its policy packs."""
+    directory = Path(directory) if directory is not None else sample_county()
+    source = load_county(directory)
+    county = source.county
+    policy = load_policy(county.policy, directory,
+                         where=source.county_file.location(("policy",)))
+    errors: list[DataError] = []
+    for item in county.items.values():
+        held = set(county.departments[item.department].powers)
+        for power in powers_needed(item, policy.parameters):
+            if power not in held:
+                errors.append(DataError(
+                    f"事项 {item.id} 需要{label(power)}权（{power}），"
+                    f"但所属部门 {item.department} 并不持有",
+                    location=source.item_locations[item.id], code="E-POWER",
+                    hint="部门不能把自身没有的职权交给街道：核对事项的环节与职权，"
+                         "或在部门的 powers 中补上该职权。"))
+    if errors:
+        raise DataErrors(errors)
+    return Workspace(county, policy, build_graph(county))

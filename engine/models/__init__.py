@@ -1,0 +1,1 @@
+"""Strict pydantic models carrying the vocabulary of DESIGN.md (unknown keys are errors)."""

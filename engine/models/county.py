@@ -1,0 +1,117 @@
+"""The county: departments, streets, stationed units and the duty catalogue."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, NonNegativeFloat, NonNegativeInt, field_validator
+
+from engine.models.base import Id, Strict, Text
+from engine.vocab import Category, Phase, Power, StreetKind, UnitMode
+
+
+class Department(Strict):
+    """职能部门: a county-level department and the powers it holds."""
+
+    id: Id
+    name: Text
+    powers: list[Power] = Field(default_factory=list)
+
+
+class GrantedPower(Strict):
+    """A power that reached a street by law or provincial decision, for one department's domain."""
+
+    power: Power
+    department: Id
+    basis: Text
+
+
+class Staffing(Strict):
+    administrative: NonNegativeInt
+    institutional: NonNegativeInt
+    actual: NonNegativeInt
+
+
+class Street(Strict):
+    """街道/乡镇."""
+
+    id: Id
+    name: Text
+    kind: StreetKind
+    population: NonNegativeInt
+    area_km2: NonNegativeFloat
+    institutions: list[Id] = Field(default_factory=list)
+    staffing: Staffing
+    granted_powers: list[GrantedPower] = Field(default_factory=list)
+
+
+class Unit(Strict):
+    """派驻机构: a department's body stationed in one or more streets."""
+
+    id: Id
+    name: Text
+    department: Id
+    mode: UnitMode
+    streets: list[Id] = Field(min_length=1)
+
+
+class DutyItem(Strict):
+    """职责事项: one duty item of the catalogue (or of a proposal)."""
+
+    id: Id
+    name: Text
+    department: Id
+    category: Category
+    phases: list[Phase] = Field(min_length=1)
+    powers: list[Power] = Field(default_factory=list)
+    legal_basis: Text
+    public_facing: bool = False
+    high_volume: bool = False
+    workload_days: NonNegativeInt = 0
+    funding: NonNegativeInt = 0
+    streets: Literal["all"] | list[Id] = "all"
+    recalled: bool = False
+
+    @field_validator("phases")
+    @classmethod
+    def _unique_phases(cls, phases: list[str]) -> list[str]:
+        if len(set(phases)) != len(phases):
+            raise ValueError("环节重复")
+        return phases
+
+
+class CountyFile(Strict):
+    """The shape of ``county.yaml``."""
+
+    schema_version: Literal[1]
+    name: Text
+    policy: list[Text] = Field(default_factory=lambda: ["baseline"])
+    departments: list[Department] = Field(min_length=1)
+    streets: list[Street] = Field(min_length=1)
+    units: list[Unit] = Field(default_factory=list)
+    items: list[DutyItem] = Field(default_factory=list)
+
+
+class ItemsFile(Strict):
+    """The shape of ``items/*.yaml``."""
+
+    items: list[DutyItem]
+
+
+class County(Strict):
+    """A loaded, cross-checked county."""
+
+    name: str
+    directory: str
+    policy: list[str]
+    departments: dict[str, Department]
+    streets: dict[str, Street]
+    units: dict[str, Unit]
+    items: dict[str, DutyItem]
+
+    def item_streets(self, item: DutyItem) -> list[str]:
+        """The streets an item applies to, in county order."""
+        if item.streets == "all":
+            return list(self.streets)
+        wanted = set(item.streets)
+        return [s for s in self.streets if s in wanted]

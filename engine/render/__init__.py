@@ -1,0 +1,1 @@
+"""Renderers: decisions, graphs and lists as text, JSON and other formats."""

@@ -1,0 +1,85 @@
+"""A decision as a readable Chinese report: verdict, street table, findings with citations."""
+
+from __future__ import annotations
+
+from engine.models.decision import Decision, Finding, Party
+from engine.render.table import table
+from engine.vocab import label
+
+EFFECT_MARK = {
+    "reject": "否决",
+    "return": "退回",
+    "defer": "暂缓",
+    "condition": "附条件",
+    "not_applicable": "不适用",
+    "recommend": "建议",
+    "note": "提示",
+    "assign": "分工",
+}
+
+
+def _party(p: Party | None) -> str:
+    return "—" if p is None else p.name
+
+
+def render_decision(d: Decision) -> str:
+    item = d.item
+    origin = f"目录事项 {item.id}" if item.from_catalogue else "新增事项"
+    out = [
+        f"准入申请 {d.proposal}：{d.title}",
+        f"申请部门：{d.department_name}（{d.department}）",
+        f"事项：{item.name}（{label(item.category)}，{origin}）",
+        f"结论：{label(d.verdict)}（{d.verdict}）",
+        "",
+        "各街道：",
+    ]
+    rows = []
+    for s in d.streets:
+        fund = f"{s.funding.amount:,}元/年，部门拨付" if s.funding.follows else "未随事转移"
+        street_phases = [label(p.phase) for p in s.phases if p.party.kind == "street"]
+        rows.append([
+            f"{s.street} {s.name}",
+            label(s.verdict),
+            label(s.list) if s.list else "—",
+            _party(s.primary),
+            "、".join(street_phases) or "—",
+            fund,
+        ])
+    out += table(["街道", "结论", "清单", "主责单位", "街道承担环节", "经费"], rows)
+    out += ["", "规则与依据："]
+    for f, streets in _grouped(d.findings, len(d.streets)):
+        where = f"（{streets}）" if streets else ""
+        out.append(f"  [{EFFECT_MARK.get(f.effect, f.effect)}] {f.rule} {f.title}{where}")
+        out.append(f"      {f.message}")
+        out.append(f"      依据：{f.basis}")
+    if not d.findings:
+        out.append("  （无规则触发）")
+    out += ["", f"规则包：{d.policy.id} 版本 {d.policy.version}（{d.policy.hash[:19]}）"]
+    return "\n".join(out) + "\n"
+
+
+def _grouped(findings: list[Finding], street_count: int) -> list[tuple[Finding, str]]:
+    """Findings with the same rule and message shown once, with the streets they concern."""
+    order: list[tuple[str, str, str]] = []
+    groups: dict[tuple[str, str, str], tuple[Finding, list[str]]] = {}
+    for f in findings:
+        key = (f.rule, f.effect, f.message)
+        if key not in groups:
+            groups[key] = (f, [])
+            order.append(key)
+        if f.street:
+            groups[key][1].append(f.street)
+    out = []
+    for key in order:
+        f, streets = groups[key]
+        if not streets:
+            out.append((f, ""))
+        elif len(streets) == street_count and street_count > 1:
+            out.append((f, "全部目标街道"))
+        else:
+            out.append((f, "、".join(streets)))
+    return out
+
+
+def render_decisions(decisions: list[Decision]) -> str:
+    return "\n".join(render_decision(d) for d in decisions)

@@ -1,0 +1,1 @@
+"""Policy packs, facts, conditions and the durable_rules adapter."""

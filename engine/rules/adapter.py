@@ -1,0 +1,153 @@
+"""The durable_rules adapter: the only module that imports durable_rules.
+
+It compiles a policy into one durable_rules ruleset and evaluates batches of facts on it,
+returning which rule case matched which fact. It handles the engine's sharp edges:
+
+- one long-lived ``Host`` per process, with its background dispatch threads disabled (they
+  race the caller and lose results in batch runs); actions run synchronously in the caller;
+- rulesets are registered once under a versioned name that includes the policy hash, since a
+  name cannot be registered twice;
+- every fact carries a unique ``id`` (fact identity is otherwise a 32-bit hash) and is
+  retracted after the evaluation, in one fixed session, so no session state accumulates;
+- facts are asserted one by one: a batch assert containing one unmatched fact raises and
+  drops the actions of the others;
+- exceptions inside actions are swallowed by durable_rules into the session state, so actions
+  here catch them themselves and the adapter re-raises them as ``EngineError``;
+- "no rule matched" (``MessageNotHandledException``) means no finding, not an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import re
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from durable import engine as durable
+
+from engine.errors import EngineError
+from engine.rules.conditions import compile_condition, count_field
+
+_SESSION = "duty"
+
+
+class _QuietHost(durable.Host):
+    """A Host whose timer threads never start: all work happens in the calling thread."""
+
+    def _run(self) -> None:  # the base class starts two self-rescheduling timer threads here
+        return None
+
+
+_host: _QuietHost | None = None
+_lock = threading.Lock()
+_ids = itertools.count()
+_compiled: dict[str, CompiledRuleset] = {}
+
+
+def host() -> _QuietHost:
+    global _host
+    if _host is None:
+        _host = _QuietHost()
+    return _host
+
+
+@dataclass(frozen=True)
+class Match:
+    """Rule ``rule`` (its case ``case``) matched the fact at ``fact`` in the evaluated batch."""
+
+    rule: int
+    case: int
+    fact: int
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """What the adapter needs of one rule: its scope and its cases' conditions."""
+
+    scope: str
+    conditions: tuple[dict[str, Any], ...]
+
+
+class CompiledRuleset:
+    """A policy registered on the process's Host."""
+
+    def __init__(self, name: str, rules: Sequence[RuleSpec], params: dict[str, Any]) -> None:
+        self.name = name
+        self._fired: list[tuple[int, int, str]] = []
+        self._errors: list[BaseException] = []
+        definition: dict[str, Any] = {}
+        for ri, rule in enumerate(rules):
+            for ci, cond in enumerate(rule.conditions):
+                expr = {"$and": [{"kind": rule.scope}, compile_condition(cond, params)]}
+                definition[f"r{ri}_{ci}"] = {"all": [{"m": expr}], "run": self._action(ri, ci)}
+        self.definition_size = len(definition)
+        if definition:
+            host().register_rulesets({name: definition})
+
+    def _action(self, ri: int, ci: int) -> Callable[[Any], None]:
+        fired, errors = self._fired, self._errors
+
+        def action(c: Any) -> None:
+            try:
+                fired.append((ri, ci, c.m.id))
+            except BaseException as exc:  # durable_rules would swallow it: keep it to re-raise
+                errors.append(exc)
+
+        return action
+
+    def evaluate(self, facts: Sequence[dict[str, Any]]) -> list[Match]:
+        """Assert each fact, collect every match, retract every fact."""
+        if not self.definition_size:
+            return []
+        h = host()
+        with _lock:
+            self._fired.clear()
+            self._errors.clear()
+            index: dict[str, int] = {}
+            asserted: list[dict[str, Any]] = []
+            try:
+                for i, fact in enumerate(facts):
+                    wire = _wire(fact)
+                    index[wire["id"]] = i
+                    with contextlib.suppress(durable.MessageNotHandledException):
+                        h.assert_fact(self.name, wire)
+                    asserted.append(wire)
+                    if self._errors:
+                        raise EngineError(f"规则动作执行失败：{self._errors[0]!r}")
+                matches = [Match(ri, ci, index[fid]) for ri, ci, fid in self._fired]
+            except EngineError:
+                raise
+            except Exception as exc:
+                raise EngineError(f"规则引擎执行失败：{exc!r}") from exc
+            finally:
+                for wire in asserted:
+                    with contextlib.suppress(durable.MessageNotHandledException):
+                        h.retract_fact(self.name, wire)
+                self._fired.clear()
+        return matches
+
+
+def _wire(fact: dict[str, Any]) -> dict[str, Any]:
+    """A fact as durable_rules receives it: unique id, fixed session, list lengths."""
+    wire = dict(fact)
+    for key, value in fact.items():
+        if isinstance(value, list):
+            wire[count_field(key)] = len(value)
+    wire["id"] = f"f{next(_ids)}"
+    wire["sid"] = _SESSION
+    return wire
+
+
+def compiled(key: str, label: str, rules: Sequence[RuleSpec],
+             params: dict[str, Any]) -> CompiledRuleset:
+    """The ruleset for a policy (by content ``key``), compiled and registered once."""
+    with _lock:
+        found = _compiled.get(key)
+        if found is None:
+            name = re.sub(r"[^A-Za-z0-9_@.+-]", "_", f"{label}#{key[:16]}")
+            found = CompiledRuleset(name, rules, params)
+            _compiled[key] = found
+        return found

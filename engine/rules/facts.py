@@ -1,0 +1,203 @@
+"""Facts: what the rules can see about a proposal and about each target street.
+
+The fact schema below is the vocabulary of policy-pack conditions: a pack may test only these
+fields, and the loader checks every condition against it. Facts describe the world (which
+powers a street holds, which phases need a power it lacks); the rules decide what follows.
+
+Two kinds of fact are asserted per proposal: one ``proposal`` fact, and one ``street`` fact per
+target street, which repeats the proposal fields so that street rules can test both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, get_args
+
+from engine.graph import CountyGraph
+from engine.models.county import DutyItem
+from engine.models.proposal import Proposal
+from engine.rules.parameters import Parameters
+from engine.vocab import (
+    Category,
+    Instrument,
+    LegalReview,
+    Opinion,
+    Phase,
+    Power,
+    ProposalMode,
+    RequirementLevel,
+    StreetKind,
+    Urgency,
+)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One fact field: its type, the values it may take (for enums) and what it means."""
+
+    type: str  # "str" | "int" | "bool" | "list"
+    doc: str
+    values: tuple[str, ...] | None = None  # allowed values (scalars) or item values (lists)
+
+
+def _vals(literal: Any, *extra: str) -> tuple[str, ...]:
+    return (*get_args(literal), *extra)
+
+
+PROPOSAL_FIELDS: dict[str, Field] = {
+    "proposal": Field("str", "准入申请编号"),
+    "department": Field("str", "提出申请的部门"),
+    "mode": Field("str", "方式：交由、委托或请求协助", _vals(ProposalMode)),
+    "category": Field("str", "事项类别", _vals(Category)),
+    "urgency": Field("str", "紧急程度", _vals(Urgency)),
+    "item_listed_in_catalogue": Field("bool", "事项是否引用县级目录中的已有事项"),
+    "work_plan": Field("bool", "是否附工作方案"),
+    "legal_review": Field("str", "合法性审查结果", _vals(LegalReview)),
+    "meeting_decided": Field("bool", "县委或县政府会议是否已作出决定"),
+    "unheard": Field("list", "尚未听取意见的目标街道"),
+    "instruments": Field("list", "申请中使用的派工手段", _vals(Instrument)),
+    "higher_requirement": Field(
+        "str", "中央或省级党委的明确要求", ("none", *get_args(RequirementLevel))
+    ),
+    "funding": Field("int", "随事项转移的经费（元/街道/年）"),
+    "staff": Field("int", "随事项转移的人员（人/街道）"),
+    "workload_days": Field("int", "街道工作量（人日/街道/年）"),
+    "phases": Field("list", "事项环节", _vals(Phase)),
+    "powers_needed": Field("list", "事项所需职权（含环节所需职权）", _vals(Power)),
+    "powers_delegated": Field("list", "申请下放给街道的职权", _vals(Power)),
+    "powers_not_held": Field("list", "部门自身并不持有的所需或下放职权", _vals(Power)),
+    "public_facing": Field("bool", "是否直接面向群众"),
+    "high_volume": Field("bool", "是否量大面广"),
+}
+
+STREET_FIELDS: dict[str, Field] = {
+    **PROPOSAL_FIELDS,
+    "street": Field("str", "街道编号"),
+    "street_name": Field("str", "街道名称"),
+    "street_kind": Field("str", "街道、镇或乡", _vals(StreetKind)),
+    "population": Field("int", "常住人口"),
+    "institutions": Field("list", "街道已设机构"),
+    "listed": Field("bool", "事项是否已在该街道清单中"),
+    "opinion": Field("str", "街道意见", ("none", *get_args(Opinion))),
+    "unit": Field("str", "该部门服务该街道的派驻机构（无则为 none）"),
+    "granted_powers": Field("list", "街道依法或经省级决定获得的该部门领域职权", _vals(Power)),
+    "phases_lacking_power": Field("list", "需要街道未获职权的环节", _vals(Phase)),
+    "enforcement_phases_lacking_power": Field(
+        "list", "其中属于执法环节（认定、查处、处罚、强制、许可）的环节", _vals(Phase)
+    ),
+    "other_phases_lacking_power": Field("list", "其中不属于执法环节的环节", _vals(Phase)),
+    "street_phases": Field("list", "街道有权承担的环节", _vals(Phase)),
+    "missing_institutions": Field("list", "承担街道环节所需而街道未设的机构"),
+    "reserved_delegated_ungranted": Field(
+        "list", "申请下放、法律保留给县级以上且街道未获赋权的职权", _vals(Power)
+    ),
+    "reserved_needed_ungranted": Field(
+        "list", "事项所需、法律保留给县级以上且街道未获赋权的职权", _vals(Power)
+    ),
+}
+
+SCHEMAS: dict[str, dict[str, Field]] = {"proposal": PROPOSAL_FIELDS, "street": STREET_FIELDS}
+
+
+def _ordered(values: set[str], order: tuple[str, ...]) -> list[str]:
+    return [v for v in order if v in values]
+
+
+def powers_needed(item: DutyItem, params: Parameters) -> list[str]:
+    """The powers an item needs: those it names plus those its phases need."""
+    needed = set(item.powers) | {params.phase_powers[p] for p in item.phases
+                                 if p in params.phase_powers}
+    return _ordered(needed, get_args(Power))
+
+
+def proposal_fact(
+    proposal: Proposal,
+    item: DutyItem,
+    graph: CountyGraph,
+    params: Parameters,
+    targets: list[str],
+    from_catalogue: bool,
+) -> dict[str, Any]:
+    """The proposal-level fact (without engine bookkeeping keys)."""
+    needed = powers_needed(item, params)
+    delegated = _ordered(set(proposal.resources.powers_delegated), get_args(Power))
+    held = set(graph.department_powers(proposal.department))
+    heard = proposal.hearing or {}
+    requirement = proposal.higher_requirement
+    return {
+        "proposal": proposal.id,
+        "department": proposal.department,
+        "mode": proposal.mode,
+        "category": item.category,
+        "urgency": proposal.urgency,
+        "item_listed_in_catalogue": from_catalogue,
+        "work_plan": proposal.work_plan,
+        "legal_review": proposal.legal_review,
+        "meeting_decided": bool(proposal.meeting and proposal.meeting.decided),
+        "unheard": [s for s in targets if s not in heard],
+        "instruments": sorted(set(proposal.instruments), key=get_args(Instrument).index),
+        "higher_requirement": requirement.level if requirement else "none",
+        "funding": proposal.resources.funding,
+        "staff": proposal.resources.staff,
+        "workload_days": item.workload_days,
+        "phases": list(item.phases),
+        "powers_needed": needed,
+        "powers_delegated": delegated,
+        "powers_not_held": _ordered((set(needed) | set(delegated)) - held, get_args(Power)),
+        "public_facing": item.public_facing,
+        "high_volume": item.high_volume,
+    }
+
+
+def street_fact(
+    base: Mapping[str, Any],
+    proposal: Proposal,
+    item: DutyItem,
+    street_id: str,
+    graph: CountyGraph,
+    params: Parameters,
+    listed: bool,
+) -> dict[str, Any]:
+    """The fact for one target street, built on the proposal fact ``base``."""
+    street = graph.street(street_id)
+    granted = set(graph.granted_powers(street_id, item.department))
+    lacking = [p for p in item.phases
+               if p in params.phase_powers and params.phase_powers[p] not in granted]
+    enforcement = set(params.enforcement_phases)
+    carried = [p for p in item.phases if p not in lacking]
+    institutions = set(street.institutions)
+    missing: list[str] = []
+    for need in params.capacity:
+        if need.public_facing and not item.public_facing:
+            continue
+        if need.institution in institutions or need.institution in missing:
+            continue
+        if any(p in need.phases for p in carried):
+            missing.append(need.institution)
+    reserved = set(params.reserved_powers)
+    unit = graph.unit_serving(item.department, street_id)
+    opinion = (proposal.hearing or {}).get(street_id, "none")
+    return {
+        **base,
+        "street": street_id,
+        "street_name": street.name,
+        "street_kind": street.kind,
+        "population": street.population,
+        "institutions": sorted(institutions),
+        "listed": listed,
+        "opinion": opinion,
+        "unit": unit or "none",
+        "granted_powers": _ordered(granted, get_args(Power)),
+        "phases_lacking_power": lacking,
+        "enforcement_phases_lacking_power": [p for p in lacking if p in enforcement],
+        "other_phases_lacking_power": [p for p in lacking if p not in enforcement],
+        "street_phases": carried,
+        "missing_institutions": missing,
+        "reserved_delegated_ungranted": [
+            p for p in base["powers_delegated"] if p in reserved and p not in granted
+        ],
+        "reserved_needed_ungranted": [
+            p for p in base["powers_needed"] if p in reserved and p not in granted
+        ],
+    }

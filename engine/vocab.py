@@ -1,0 +1,131 @@
+"""The vocabulary of DESIGN.md §2: identifiers and their Chinese names.
+
+Identifiers are part of the interface (files, JSON); the labels are what users read.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+Power = Literal["licensing", "penalty", "compulsion", "inspection", "confirmation"]
+Phase = Literal[
+    "patrol",
+    "discovery",
+    "report",
+    "dissuasion",
+    "service",
+    "coordination",
+    "statistics",
+    "inspection",
+    "determination",
+    "investigation",
+    "penalty",
+    "compulsion",
+    "licensing",
+]
+Category = Literal["comprehensive", "specialist", "assisting"]
+ListKind = Literal["basic", "cooperative", "recalled"]
+StreetKind = Literal["street", "town", "township"]
+UnitMode = Literal["dispatched", "devolved"]
+ProposalMode = Literal["hand_over", "entrust", "assist"]
+Instrument = Literal[
+    "responsibility_pledge",
+    "quota_breakdown",
+    "acceptance_check",
+    "one_vote_veto",
+    "counterpart_office",
+    "extra_nameplate",
+    "dedicated_staff",
+    "task_force",
+    "plaques",
+]
+LegalReview = Literal["pending", "passed", "failed"]
+Opinion = Literal["agree", "agree_with_conditions", "object"]
+Urgency = Literal["normal", "temporary", "emergency"]
+RequirementLevel = Literal["central", "provincial"]
+Effect = Literal["assign", "reject", "return", "defer", "condition", "note", "recommend",
+                 "not_applicable"]
+Verdict = Literal[
+    "admitted",
+    "admitted_with_conditions",
+    "deferred",
+    "returned",
+    "rejected",
+    "not_applicable",
+]
+PartyKind = Literal["street", "department", "unit"]
+
+PHASES: tuple[str, ...] = get_args(Phase)
+POWERS: tuple[str, ...] = get_args(Power)
+
+LABELS: dict[str, str] = {
+    # categories
+    "comprehensive": "综合管理",
+    "specialist": "专业管理",
+    "assisting": "协助管理",
+    # lists
+    "basic": "基本履职事项",
+    "cooperative": "配合履职事项",
+    "recalled": "上级部门收回事项",
+    # phases
+    "patrol": "巡查",
+    "discovery": "发现",
+    "report": "报告",
+    "dissuasion": "劝阻",
+    "service": "服务",
+    "coordination": "协调",
+    "statistics": "统计",
+    "inspection": "检查",
+    "determination": "认定",
+    "investigation": "查处",
+    "penalty": "处罚",
+    "compulsion": "强制",
+    "licensing": "许可",
+    # powers (penalty, compulsion, licensing and inspection share the phase labels)
+    "confirmation": "确认",
+    # street kinds
+    "street": "街道",
+    "town": "镇",
+    "township": "乡",
+    # unit modes
+    "dispatched": "派驻",
+    "devolved": "下放",
+    # proposal modes
+    "hand_over": "交由",
+    "entrust": "委托",
+    "assist": "请求协助",
+    # verdicts
+    "admitted": "准入",
+    "admitted_with_conditions": "附条件准入",
+    "deferred": "暂缓",
+    "returned": "退回补正",
+    "rejected": "不予准入",
+    "not_applicable": "不适用",
+    # effects
+    "assign": "分工",
+    "reject": "否决",
+    "return": "退回",
+    "defer": "暂缓",
+    "condition": "附条件",
+    "note": "提示",
+    "recommend": "建议",
+    # instruments
+    "responsibility_pledge": "签订责任状",
+    "quota_breakdown": "分解下达指标",
+    "acceptance_check": "考核验收",
+    "one_vote_veto": "一票否决",
+    "counterpart_office": "要求对口设立机构",
+    "extra_nameplate": "要求加挂牌子",
+    "dedicated_staff": "要求确定专职人员",
+    "task_force": "通过工作专班或临时机构派工",
+    "plaques": "以挂牌、制度上墙作为考核内容",
+    # opinions
+    "agree": "同意",
+    "agree_with_conditions": "有条件同意",
+    "object": "不同意",
+}
+
+
+def label(identifier: str) -> str:
+    """The Chinese name of an identifier (the identifier itself when it has none)."""
+    return LABELS.get(identifier, identifier)
