@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import string
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from engine.decide import combine
@@ -22,6 +22,7 @@ from engine.models.decision import (
     StreetDecision,
 )
 from engine.models.policy import Assignment, Case, Rule
+from engine.models.proposal import Proposal
 from engine.rules import adapter
 from engine.rules.facts import proposal_fact, street_fact
 from engine.vocab import LABELS
@@ -133,24 +134,35 @@ def evaluate_one(ws: Workspace, source: ProposalSource) -> Decision:
     return decide(ws, source.proposal, item, from_catalogue, targets)
 
 
-def decide(ws: Workspace, proposal: Any, item: DutyItem, from_catalogue: bool,
-           targets: list[str]) -> Decision:
-    policy, graph = ws.policy, ws.graph
-    params = policy.parameters
+def build_facts(ws: Workspace, proposal: Proposal, item: DutyItem, from_catalogue: bool,
+                targets: list[str]) -> list[dict[str, Any]]:
+    """The proposal fact followed by one fact per target street, in target order."""
+    graph, params = ws.graph, ws.policy.parameters
     listed = listed_streets(ws, item, from_catalogue)
     base = proposal_fact(proposal, item, graph, params, targets, from_catalogue)
     facts: list[dict[str, Any]] = [{"kind": "proposal", **base}]
     for sid in targets:
         facts.append({"kind": "street",
                       **street_fact(base, proposal, item, sid, graph, params, sid in listed)})
-    matches = ruleset(policy).evaluate(facts)
+    return facts
 
-    names = _names(ws)
+
+def decide(ws: Workspace, proposal: Proposal, item: DutyItem, from_catalogue: bool,
+           targets: list[str]) -> Decision:
+    facts = build_facts(ws, proposal, item, from_catalogue, targets)
+    matches = ruleset(ws.policy).evaluate(facts)
+    return assemble(ws, proposal, item, from_catalogue, targets, facts, matches)
+
+
+def assemble(ws: Workspace, proposal: Proposal, item: DutyItem, from_catalogue: bool,
+             targets: list[str], facts: list[dict[str, Any]],
+             matches: Iterable[adapter.Match]) -> Decision:
+    """The decision from the facts and the rule matches on them."""
+    policy, graph = ws.policy, ws.graph
+    names = ws.names
     per_fact: dict[int, list[tuple[Rule, Case]]] = defaultdict(list)
-    rules = policy.rules
     for m in sorted(matches, key=lambda m: (m.fact, m.rule, m.case)):
-        rule = rules[m.rule]
-        per_fact[m.fact].append((rule, policy.cases[m.rule][m.case]))
+        per_fact[m.fact].append((policy.rules[m.rule], policy.cases[m.rule][m.case]))
 
     def finding(rule: Rule, case: Case, fact: Mapping[str, Any], street: str | None) -> Finding:
         return Finding(rule=rule.id, title=rule.title, effect=case.effect, street=street,
@@ -161,12 +173,13 @@ def decide(ws: Workspace, proposal: Any, item: DutyItem, from_catalogue: bool,
     findings = [finding(r, c, facts[0], None) for r, c in proposal_hits]
     proposal_effects = [c.effect for _, c in proposal_hits]
     proposal_assign = [c.assign for _, c in proposal_hits if c.assign]
+    money = funding(proposal.resources.funding, proposal.department)
     streets: list[StreetDecision] = []
     for i, sid in enumerate(targets, start=1):
         hits = per_fact.get(i, [])
         findings += [finding(r, c, facts[i], sid) for r, c in hits]
-        assignments: list[Assignment] = [*proposal_assign, *(c.assign for _, c in hits
-                                                              if c.assign)]
+        assignments: list[Assignment] = [*proposal_assign,
+                                         *(c.assign for _, c in hits if c.assign)]
         list_kind, primary, cooperating, phases = assign(graph, item, sid, facts[i],
                                                          assignments)
         verdict = combine.street_verdict([*proposal_effects, *(c.effect for _, c in hits)],
@@ -174,8 +187,7 @@ def decide(ws: Workspace, proposal: Any, item: DutyItem, from_catalogue: bool,
         streets.append(StreetDecision(
             street=sid, name=graph.street(sid).name, verdict=verdict,  # type: ignore[arg-type]
             list=list_kind, primary=primary,  # type: ignore[arg-type]
-            cooperating=cooperating, phases=phases,
-            funding=funding(proposal.resources.funding, proposal.department)))
+            cooperating=cooperating, phases=phases, funding=money))
     verdict = combine.overall_verdict(proposal_effects, [s.verdict for s in streets],
                                       policy.combine)
     return Decision(
@@ -191,11 +203,3 @@ def decide(ws: Workspace, proposal: Any, item: DutyItem, from_catalogue: bool,
         policy=PolicyRef(id=policy.id, version=policy.version, hash=policy.hash,
                          combine=policy.combine.description),
     )
-
-
-def _names(ws: Workspace) -> dict[str, str]:
-    county = ws.county
-    names = {d.id: d.name for d in county.departments.values()}
-    names.update({u.id: u.name for u in county.units.values()})
-    names.update({s.id: s.name for s in county.streets.values()})
-    return names

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from engine.errors import DataError, DataErrors
@@ -20,6 +21,15 @@ class Workspace:
     county: County
     policy: Policy
     graph: CountyGraph
+
+    @cached_property
+    def names(self) -> dict[str, str]:
+        """Chinese names of departments, units and streets by id (for messages)."""
+        county = self.county
+        names = {d.id: d.name for d in county.departments.values()}
+        names.update({u.id: u.name for u in county.units.values()})
+        names.update({s.id: s.name for s in county.streets.values()})
+        return names
 
 
 def load_workspace(directory: Path | None = None) -> Workspace:

@@ -174,8 +174,9 @@ def _explain(err: Any, doc: Document, base: Path_, model: type[BaseModel]) -> Da
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
         choices = [c.strip().strip("'") for c in expected.replace(" or ", ",").split(",")]
-        message = f"取值 “{err.get('input')}” 无效，应为 {expected.replace(' or ', '、')} 之一"
-        hint = did_you_mean(err.get("input"), [c for c in choices if c])
+        choices = [c for c in choices if c]
+        message = f"取值 “{_short(err.get('input'))}” 无效，应为 {'、'.join(choices)} 之一"
+        hint = did_you_mean(err.get("input"), choices)
     elif kind == "extra_forbidden":
         message = f"不认识的字段 “{loc[-1]}”"
         siblings = _allowed_keys(model, loc[len(base):-1])

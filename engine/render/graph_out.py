@@ -23,7 +23,11 @@ def _edges(cg: CountyGraph) -> list[tuple[str, str, dict[str, Any]]]:
 
 
 def _safe(key: str) -> str:
-    return "n_" + "".join(ch if ch.isalnum() else "_" for ch in key)
+    """A Mermaid node id: ASCII only (county names are Chinese)."""
+    kind, _, ident = key.partition(":")
+    if kind == "county":
+        return "county"
+    return f"{kind}_" + "".join(ch if ch.isascii() and ch.isalnum() else "_" for ch in ident)
 
 
 def to_mermaid(cg: CountyGraph) -> str:

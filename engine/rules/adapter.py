@@ -88,15 +88,16 @@ class CompiledRuleset:
             host().register_rulesets({name: definition})
 
     def _action(self, ri: int, ci: int) -> Callable[[Any], None]:
-        fired, errors = self._fired, self._errors
-
         def action(c: Any) -> None:
             try:
-                fired.append((ri, ci, c.m.id))
+                self._record(ri, ci, c.m.id)
             except BaseException as exc:  # durable_rules would swallow it: keep it to re-raise
-                errors.append(exc)
+                self._errors.append(exc)
 
         return action
+
+    def _record(self, ri: int, ci: int, fact_id: str) -> None:
+        self._fired.append((ri, ci, fact_id))
 
     def evaluate(self, facts: Sequence[dict[str, Any]]) -> list[Match]:
         """Assert each fact, collect every match, retract every fact."""
@@ -147,7 +148,8 @@ def compiled(key: str, label: str, rules: Sequence[RuleSpec],
     with _lock:
         found = _compiled.get(key)
         if found is None:
-            name = re.sub(r"[^A-Za-z0-9_@.+-]", "_", f"{label}#{key[:16]}")
+            # unique per process: a durable_rules name can never be registered twice
+            name = re.sub(r"[^A-Za-z0-9_@.+#-]", "_", f"{label}#{len(_compiled)}")
             found = CompiledRuleset(name, rules, params)
             _compiled[key] = found
         return found

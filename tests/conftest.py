@@ -1,0 +1,112 @@
+"""Shared test helpers: the test counties, proposal builders, the CLI runner, golden files."""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from engine.cli import app
+
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+MINI = TESTS / "fixtures" / "mini"
+GOLDEN = TESTS / "golden"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite golden files from the current output (review the diff!)")
+
+
+BASE_PROPOSAL: dict[str, Any] = {
+    "schema_version": 1,
+    "id": "P-T-100",
+    "title": "测试申请",
+    "department": "fire_rescue",
+    "streets": "all",
+    "mode": "hand_over",
+    "item": {
+        "name": "无物业小区消防通道巡查",
+        "category": "specialist",
+        "phases": ["patrol", "report"],
+        "powers": [],
+        "legal_basis": "《中华人民共和国消防法》第三十二条",
+        "public_facing": False,
+        "high_volume": False,
+        "workload_days": 30,
+    },
+    "resources": {"funding": 20000, "staff": 0, "powers_delegated": []},
+    "instruments": [],
+    "higher_requirement": None,
+    "work_plan": True,
+    "legal_review": "passed",
+    "hearing": {"S01": "agree", "S02": "agree", "S03": "agree", "S04": "agree"},
+    "meeting": {"body": "区委常委会", "ref": "2026年第12次", "decided": True},
+    "urgency": "normal",
+}
+
+
+def proposal(**changes: Any) -> dict[str, Any]:
+    """The complete base proposal with top-level keys replaced; ``item__x`` sets item.x."""
+    data = copy.deepcopy(BASE_PROPOSAL)
+    for key, value in changes.items():
+        if key.startswith("item__"):
+            data["item"][key[6:]] = value
+        elif key.startswith("resources__"):
+            data["resources"][key[11:]] = value
+        else:
+            data[key] = value
+    return data
+
+
+def write_yaml(path: Path, data: Any) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+class Run:
+    def __init__(self, code: int, stdout: str, stderr: str) -> None:
+        self.code, self.stdout, self.stderr = code, stdout, stderr
+
+
+def run_cli(*args: str | Path) -> Run:
+    result = CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
+    return Run(result.exit_code, result.stdout, result.stderr)
+
+
+@pytest.fixture
+def cli() -> Any:
+    return run_cli
+
+
+def _normalise(text: str, tmp: Path | None) -> str:
+    if tmp is not None:
+        text = text.replace(str(tmp), "<tmp>")
+    return re.sub(r"sha256:[0-9a-f]{12,64}", "sha256:<hash>", text)
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """Compare text with ``tests/golden/NAME`` byte for byte (``--update-golden`` rewrites)."""
+    update = request.config.getoption("--update-golden")
+
+    def check(name: str, text: str) -> None:
+        path = GOLDEN / name
+        text = _normalise(text, tmp_path)
+        if update or not path.exists():
+            if not update:
+                pytest.fail(f"golden file {name} is missing: run pytest --update-golden")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            return
+        assert text == path.read_text(encoding="utf-8"), f"output differs from golden/{name}"
+
+    yield check

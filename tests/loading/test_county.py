@@ -1,0 +1,112 @@
+"""Loading a county directory: cross-references, duplicates, items split into files."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from engine.errors import DataErrors
+from engine.loading.county import load_county
+from engine.loading.workspace import load_workspace
+from tests.conftest import MINI, run_cli
+
+
+def _county(tmp_path: Path, edit: object = None) -> Path:
+    target = tmp_path / "county"
+    shutil.copytree(MINI, target)
+    if edit is not None:
+        data = yaml.safe_load((target / "county.yaml").read_text(encoding="utf-8"))
+        edit(data)  # type: ignore[operator]
+        (target / "county.yaml").write_text(yaml.safe_dump(data, allow_unicode=True,
+                                                           sort_keys=False), encoding="utf-8")
+    return target
+
+
+def test_mini_county_loads() -> None:
+    county = load_county(MINI).county
+    assert list(county.streets) == ["S01", "S02", "S03", "S04"]
+    assert county.item_streets(county.items["SJ-001"]) == ["S01", "S02"]
+
+
+def test_sample_county_meets_the_brief() -> None:
+    ws = load_workspace()
+    county = ws.county
+    assert len(county.streets) >= 12 and len(county.departments) >= 20
+    assert len(county.items) >= 120
+    assert {s.kind for s in county.streets.values()} >= {"street", "town"}
+    assert any(s.granted_powers for s in county.streets.values())
+    assert {c: sum(i.category == c for i in county.items.values())
+            for c in ("comprehensive", "specialist", "assisting")}.keys()
+    assert all(sum(i.category == c for i in county.items.values()) >= 10
+               for c in ("comprehensive", "specialist", "assisting"))
+    assert {u.department for u in county.units.values()} >= {
+        "market_regulation", "public_security", "justice", "natural_resources"}
+
+
+def _errors(directory: Path) -> str:
+    with pytest.raises(DataErrors) as info:
+        load_workspace(directory)
+    return info.value.render()
+
+
+def test_unknown_department_of_a_unit(tmp_path: Path) -> None:
+    def edit(d: dict) -> None:  # type: ignore[type-arg]
+        d["units"][0]["department"] = "market_regulaton"
+    text = _errors(_county(tmp_path, edit))
+    assert "字段 units[0].department：未知的部门 “market_regulaton”" in text
+    assert "您是否想写 “market_regulation”？" in text
+
+
+def test_unknown_street_of_an_item(tmp_path: Path) -> None:
+    def edit(d: dict) -> None:  # type: ignore[type-arg]
+        d["items"][1]["streets"] = ["S01", "S05"]
+    assert "未知的街道 “S05”" in _errors(_county(tmp_path, edit))
+
+
+def test_duplicate_ids(tmp_path: Path) -> None:
+    def edit(d: dict) -> None:  # type: ignore[type-arg]
+        d["streets"][1]["id"] = "S01"
+        d["items"][1]["id"] = "CG-001"
+    text = _errors(_county(tmp_path, edit))
+    assert "编号 “S01” 在 streets 中重复" in text
+    assert "事项编号 “CG-001” 重复" in text
+
+
+def test_two_units_of_one_department_in_a_street(tmp_path: Path) -> None:
+    def edit(d: dict) -> None:  # type: ignore[type-arg]
+        d["units"].append({"id": "mr-2", "name": "第二所", "department": "market_regulation",
+                           "mode": "dispatched", "streets": ["S02"]})
+    assert "有两个派驻机构" in _errors(_county(tmp_path, edit))
+
+
+def test_item_needing_a_power_its_department_lacks(tmp_path: Path) -> None:
+    def edit(d: dict) -> None:  # type: ignore[type-arg]
+        d["items"][2]["phases"] = ["service", "penalty"]
+    text = _errors(_county(tmp_path, edit))
+    assert "[E-POWER]" in text and "事项 MZ-001 需要处罚权（penalty）" in text
+    assert "county.yaml:" in text
+
+
+def test_items_in_separate_files(tmp_path: Path) -> None:
+    target = _county(tmp_path)
+    (target / "items").mkdir()
+    (target / "items" / "extra.yaml").write_text(
+        "items:\n  - id: X-1\n    name: 额外事项\n    department: statistics\n"
+        "    category: assisting\n    phases: [statistics]\n    legal_basis: 《统计法》\n"
+        "    funding: 1000\n", encoding="utf-8")
+    assert "X-1" in load_county(target).county.items
+
+
+def test_items_file_errors_name_that_file(tmp_path: Path) -> None:
+    target = _county(tmp_path)
+    (target / "items").mkdir()
+    (target / "items" / "bad.yaml").write_text(
+        "items:\n  - id: X-1\n    name: 额外事项\n    department: statistics\n"
+        "    category: assisting\n    phases: [statistic]\n    legal_basis: x\n",
+        encoding="utf-8")
+    run = run_cli("graph", "--county", target)
+    assert run.code == 1
+    assert "bad.yaml:6 字段 items[0].phases[0]" in run.stderr

@@ -1,0 +1,54 @@
+"""The durable_rules adapter: matches, retraction, re-registration and failures."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from engine.errors import EngineError
+from engine.rules import adapter
+
+SPEC = [adapter.RuleSpec("street", ({"fact": "n", "gt": 1},)),
+        adapter.RuleSpec("street", ({"fact": "n", "gt": 2}, {"fact": "n", "eq": 0})),
+        adapter.RuleSpec("proposal", ({"fact": "n", "gt": 0},))]
+
+
+def facts(*values: int, kind: str = "street") -> list[dict[str, object]]:
+    return [{"kind": kind, "n": v} for v in values]
+
+
+def test_every_matching_rule_fires_once_per_fact() -> None:
+    rs = adapter.compiled("adapter-test-1", "adapter-test", SPEC, {})
+    got = sorted((m.rule, m.case, m.fact) for m in rs.evaluate(facts(3, 0, 1)))
+    assert got == [(0, 0, 0), (1, 0, 0), (1, 1, 1)]
+
+
+def test_no_match_is_not_an_error_and_facts_are_retracted() -> None:
+    rs = adapter.compiled("adapter-test-1", "adapter-test", SPEC, {})
+    assert rs.evaluate(facts(1, 1)) == []
+    first = rs.evaluate(facts(5))
+    assert rs.evaluate(facts(5)) == first  # nothing left over from the previous run
+
+
+def test_same_key_is_compiled_once() -> None:
+    a = adapter.compiled("adapter-test-2", "adapter-test", SPEC, {})
+    b = adapter.compiled("adapter-test-2", "adapter-test", SPEC, {})
+    assert a is b
+
+
+def test_background_threads_are_not_started() -> None:
+    adapter.compiled("adapter-test-1", "adapter-test", SPEC, {}).evaluate(facts(3))
+    assert not [t for t in threading.enumerate() if type(t).__name__ == "Timer"]
+
+
+def test_exception_inside_an_action_is_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    rs = adapter.compiled("adapter-test-3", "adapter-test", SPEC, {})
+    def explode(*_: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(rs, "_record", explode)
+    with pytest.raises(EngineError, match="规则动作执行失败"):
+        rs.evaluate(facts(3))
+    monkeypatch.undo()
+    assert [m.rule for m in rs.evaluate(facts(3))] == [0, 1]  # the session is still usable
