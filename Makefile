@@ -18,7 +18,7 @@ demo: $(STAMP)
 	$(BIN)/duty evaluate duties/proposals/*.yaml
 
 test: $(STAMP)
-	$(BIN)/ruff check engine tests
+	$(BIN)/ruff check engine tests bench
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

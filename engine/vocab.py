@@ -119,6 +119,12 @@ LABELS: dict[str, str] = {
     "dedicated_staff": "要求确定专职人员",
     "task_force": "通过工作专班或临时机构派工",
     "plaques": "以挂牌、制度上墙作为考核内容",
+    # the five institutions every street must have (河南 survey); counties may add their own
+    "party_building_office": "党建工作办公室",
+    "service_center": "党政综合便民服务中心",
+    "veterans_station": "退役军人服务站",
+    "governance_center": "社会治安综合治理中心",
+    "enforcement_team": "综合行政执法队",
     # opinions
     "agree": "同意",
     "agree_with_conditions": "有条件同意",

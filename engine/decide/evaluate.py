@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import string
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -88,13 +87,18 @@ def resolve(ws: Workspace, source: ProposalSource) -> tuple[DutyItem, bool, list
 
 
 def listed_streets(ws: Workspace, item: DutyItem, from_catalogue: bool) -> set[str]:
-    """Streets whose lists already hold the item (a catalogue item, or one with its name)."""
+    """Streets whose lists already hold the item (a catalogue item, or one with its name).
+
+    An item taken back by its department (``recalled``) is no longer the street's duty:
+    handing it to streets again needs admission like a new one.
+    """
     county = ws.county
     if from_catalogue:
-        return set(county.item_streets(item))
+        return set() if item.recalled else set(county.item_streets(item))
     out: set[str] = set()
     for other in county.items.values():
-        if other.name == item.name and other.department == item.department:
+        if (other.name == item.name and other.department == item.department
+                and not other.recalled):
             out.update(county.item_streets(other))
     return out
 
@@ -118,10 +122,13 @@ class _Display(dict):  # type: ignore[type-arg]
         return self.show(super().__getitem__(key))
 
 
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
 def _message(case: Case, fact: Mapping[str, Any], policy: Policy,
              names: Mapping[str, str]) -> str:
-    view = _Display({**policy.raw_parameters, **fact}, names)
-    return string.Formatter().vformat(case.message, (), view)
+    return case.message.format_map(_Display({**policy.raw_parameters, **fact}, names))
 
 
 def evaluate(ws: Workspace, sources: Sequence[ProposalSource]) -> list[Decision]:
@@ -164,10 +171,18 @@ def assemble(ws: Workspace, proposal: Proposal, item: DutyItem, from_catalogue: 
     for m in sorted(matches, key=lambda m: (m.fact, m.rule, m.case)):
         per_fact[m.fact].append((policy.rules[m.rule], policy.cases[m.rule][m.case]))
 
+    messages: dict[tuple[int, tuple[Any, ...]], str] = {}
+
     def finding(rule: Rule, case: Case, fact: Mapping[str, Any], street: str | None) -> Finding:
-        return Finding(rule=rule.id, title=rule.title, effect=case.effect, street=street,
-                       message=_message(case, fact, policy, names),
-                       basis=rule.citation.render())
+        # a message depends only on its placeholders' values: format each variant once
+        key = (id(case), tuple(_hashable(fact.get(n)) for n in policy.placeholders[id(case)]))
+        message = messages.get(key)
+        if message is None:
+            message = messages[key] = _message(case, fact, policy, names)
+        # trusted values from checked models: construct without re-validating (hot path)
+        return Finding.model_construct(rule=rule.id, title=rule.title, effect=case.effect,
+                                       street=street, message=message,
+                                       basis=rule.citation.render())
 
     proposal_hits = per_fact.get(0, [])
     findings = [finding(r, c, facts[0], None) for r, c in proposal_hits]

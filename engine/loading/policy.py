@@ -11,6 +11,7 @@ import hashlib
 import json
 import string
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +39,10 @@ class Policy:
     raw_parameters: dict[str, Any]
     combine: Combine
 
-    def ref(self) -> dict[str, str]:
-        return {"id": self.id, "version": self.version, "hash": self.hash}
+    @cached_property
+    def placeholders(self) -> dict[int, tuple[str, ...]]:
+        """The placeholder names of each case's message, by ``id(case)``."""
+        return {id(c): tuple(_placeholders(c.message)) for cases in self.cases for c in cases}
 
 
 def resolve_pack(name: str, county_dir: Path | None) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from engine.decide.combine import ADMITTED
 from engine.models.decision import Decision, Finding, Party
 from engine.render.table import table
 from engine.vocab import label
@@ -35,6 +36,9 @@ def render_decision(d: Decision) -> str:
     ]
     rows = []
     for s in d.streets:
+        if s.verdict not in ADMITTED:  # nothing is assigned to a street that did not admit
+            rows.append([f"{s.street} {s.name}", label(s.verdict), "—", "—", "—", "—"])
+            continue
         fund = f"{s.funding.amount:,}元/年，部门拨付" if s.funding.follows else "未随事转移"
         street_phases = [label(p.phase) for p in s.phases if p.party.kind == "street"]
         rows.append([
@@ -82,4 +86,9 @@ def _grouped(findings: list[Finding], street_count: int) -> list[tuple[Finding, 
 
 
 def render_decisions(decisions: list[Decision]) -> str:
-    return "\n".join(render_decision(d) for d in decisions)
+    text = "\n".join(render_decision(d) for d in decisions)
+    if len(decisions) < 2:
+        return text
+    rows = [[d.proposal, label(d.verdict), d.title] for d in decisions]
+    summary = ["汇总：", *table(["申请", "结论", "标题"], rows)]
+    return text + "\n" + "\n".join(summary) + "\n"

@@ -29,7 +29,7 @@ from typing import Any
 from durable import engine as durable
 
 from engine.errors import EngineError
-from engine.rules.conditions import compile_condition, count_field
+from engine.rules.conditions import compile_condition, count_field, facts_used
 
 _SESSION = "duty"
 
@@ -78,6 +78,9 @@ class CompiledRuleset:
         self.name = name
         self._fired: list[tuple[int, int, str]] = []
         self._errors: list[BaseException] = []
+        # only the fields some condition reads cross into durable_rules (JSON both ways)
+        self._fields = sorted({"kind"}.union(*(facts_used(c) for r in rules
+                                               for c in r.conditions)))
         definition: dict[str, Any] = {}
         for ri, rule in enumerate(rules):
             for ci, cond in enumerate(rule.conditions):
@@ -100,46 +103,61 @@ class CompiledRuleset:
         self._fired.append((ri, ci, fact_id))
 
     def evaluate(self, facts: Sequence[dict[str, Any]]) -> list[Match]:
-        """Assert each fact, collect every match, retract every fact."""
+        """Assert each fact, collect every match, retract every fact.
+
+        Facts that agree on every field the rules read get the same matches, so each distinct
+        one is asserted once and its matches are shared (streets of one profile in a
+        proposal); a rule that reads a street's id or name makes every street distinct.
+        """
         if not self.definition_size:
             return []
         h = host()
         with _lock:
             self._fired.clear()
             self._errors.clear()
-            index: dict[str, int] = {}
-            asserted: list[dict[str, Any]] = []
+            owners: dict[str, list[int]] = {}
+            seen: dict[tuple[Any, ...], str] = {}
+            asserted: list[str] = []
             try:
                 for i, fact in enumerate(facts):
-                    wire = _wire(fact)
-                    index[wire["id"]] = i
-                    with contextlib.suppress(durable.MessageNotHandledException):
-                        h.assert_fact(self.name, wire)
-                    asserted.append(wire)
-                    if self._errors:
-                        raise EngineError(f"规则动作执行失败：{self._errors[0]!r}")
-                matches = [Match(ri, ci, index[fid]) for ri, ci, fid in self._fired]
+                    key = self._key(fact)
+                    fid = seen.get(key)
+                    if fid is None:
+                        wire = self._wire(fact)
+                        fid = seen[key] = wire["id"]
+                        owners[fid] = []
+                        with contextlib.suppress(durable.MessageNotHandledException):
+                            h.assert_fact(self.name, wire)
+                        asserted.append(fid)
+                        if self._errors:
+                            raise EngineError(f"规则动作执行失败：{self._errors[0]!r}")
+                    owners[fid].append(i)
+                matches = [Match(ri, ci, i) for ri, ci, fid in self._fired for i in owners[fid]]
             except EngineError:
                 raise
             except Exception as exc:
                 raise EngineError(f"规则引擎执行失败：{exc!r}") from exc
             finally:
-                for wire in asserted:
+                for fid in asserted:  # identity is the id: the other fields are not needed
                     with contextlib.suppress(durable.MessageNotHandledException):
-                        h.retract_fact(self.name, wire)
+                        h.retract_fact(self.name, {"id": fid, "sid": _SESSION})
                 self._fired.clear()
         return matches
 
+    def _key(self, fact: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(tuple(v) if isinstance(v := fact.get(k), list) else v
+                     for k in self._fields)
 
-def _wire(fact: dict[str, Any]) -> dict[str, Any]:
-    """A fact as durable_rules receives it: unique id, fixed session, list lengths."""
-    wire = dict(fact)
-    for key, value in fact.items():
-        if isinstance(value, list):
-            wire[count_field(key)] = len(value)
-    wire["id"] = f"f{next(_ids)}"
-    wire["sid"] = _SESSION
-    return wire
+    def _wire(self, fact: dict[str, Any]) -> dict[str, Any]:
+        """A fact as durable_rules receives it: the fields the rules read, list lengths,
+        a unique id and the fixed session."""
+        wire: dict[str, Any] = {"id": f"f{next(_ids)}", "sid": _SESSION}
+        for key in self._fields:
+            if key in fact:
+                value = wire[key] = fact[key]
+                if isinstance(value, list):
+                    wire[count_field(key)] = len(value)
+        return wire
 
 
 def compiled(key: str, label: str, rules: Sequence[RuleSpec],

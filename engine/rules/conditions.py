@@ -125,6 +125,15 @@ def _check_values(values: list[Any], spec: Field, name: str, err: Any) -> list[D
     return []
 
 
+def facts_used(cond: Any) -> set[str]:
+    """The fact fields a (checked) condition reads."""
+    if "all" in cond or "any" in cond:
+        return set().union(*(facts_used(c) for c in cond.get("all", cond.get("any", []))))
+    if "not" in cond:
+        return facts_used(cond["not"])
+    return {cond["fact"]}
+
+
 def params_used(cond: Any) -> set[str]:
     """The parameter names a (checked) condition reads."""
     if isinstance(cond, dict):

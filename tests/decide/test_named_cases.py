@@ -125,3 +125,20 @@ def test_fail_on_reject_exit_code(tmp_path: Path) -> None:
     assert run_cli("evaluate", "--county", MINI, "--fail-on-reject", ok).code == 0
     assert run_cli("evaluate", "--county", MINI, bad).code == 0
     assert run_cli("evaluate", "--county", MINI, "--fail-on-reject", ok, bad).code == 3
+
+
+def test_recalled_item_handed_back_needs_admission(tmp_path: Path) -> None:
+    import shutil
+
+    import yaml
+
+    county = tmp_path / "county"
+    shutil.copytree(MINI, county)
+    data = yaml.safe_load((county / "county.yaml").read_text(encoding="utf-8"))
+    data["items"][0]["recalled"] = True
+    write_yaml(county / "county.yaml", data)
+    path = write_yaml(tmp_path / "p.yaml", proposal(department="urban_management",
+                                                     item={"ref": "CG-001"}))
+    (d,) = evaluate_files([path], county)
+    assert "ADM-LISTED" not in _rules(d)
+    assert d.verdict == "admitted"

@@ -11,61 +11,12 @@ from typing import Any
 
 import pytest
 
+from bench.generate import random_proposal
 from engine.decide.evaluate import assemble, build_facts, ruleset
 from engine.loading.workspace import Workspace, load_workspace
-from engine.models.county import DutyItem
-from engine.models.proposal import Proposal
-from engine.vocab import PHASES, POWERS
 from tests import reference
 
-INSTRUMENTS = ["responsibility_pledge", "quota_breakdown", "acceptance_check", "one_vote_veto",
-               "counterpart_office", "extra_nameplate", "dedicated_staff", "task_force",
-               "plaques"]
 COUNT = 1200
-
-
-def random_proposal(rng: random.Random, ws: Workspace, n: int) -> tuple[Proposal, DutyItem,
-                                                                       bool, list[str]]:
-    county = ws.county
-    streets = list(county.streets)
-    targets = sorted(rng.sample(streets, rng.randint(1, len(streets))), key=streets.index)
-    dept = rng.choice(list(county.departments))
-    from_catalogue = rng.random() < 0.25
-    if from_catalogue:
-        item = rng.choice(list(county.items.values()))
-        dept = item.department
-    else:
-        phases = rng.sample(PHASES, rng.randint(1, 5))
-        item = DutyItem(
-            id=f"G-{n}", name=f"生成事项{n}", department=dept,
-            category=rng.choice(["comprehensive", "specialist", "assisting"]),
-            phases=phases, powers=rng.sample(POWERS, rng.randint(0, 2)),
-            legal_basis="测试依据", public_facing=rng.random() < 0.5,
-            high_volume=rng.random() < 0.5, workload_days=rng.choice([0, 10, 60, 221, 300]))
-    heard = [s for s in targets if rng.random() < 0.85]
-    data: dict[str, Any] = {
-        "schema_version": 1,
-        "id": f"P-G-{n}",
-        "title": "生成的申请",
-        "department": dept,
-        "streets": targets,
-        "mode": rng.choice(["hand_over", "entrust", "assist"]),
-        "item": {"ref": item.id},
-        "resources": {"funding": rng.choice([0, 0, 5000, 30000]),
-                      "staff": rng.choice([0, 0, 1]),
-                      "powers_delegated": rng.sample(POWERS, rng.choice([0, 0, 0, 1, 2]))},
-        "instruments": rng.sample(INSTRUMENTS, rng.choice([0, 0, 0, 1, 2])),
-        "higher_requirement": rng.choice([None, None, {"level": "provincial",
-                                                       "document": "省委文件"}]),
-        "work_plan": rng.random() < 0.85,
-        "legal_review": rng.choice(["passed", "passed", "passed", "pending", "failed"]),
-        "hearing": {s: rng.choice(["agree", "agree", "agree_with_conditions", "object"])
-                    for s in heard},
-        "meeting": rng.choice([None, {"body": "区政府常务会议", "ref": "X", "decided": True},
-                               {"body": "区政府常务会议", "ref": "X", "decided": True}]),
-        "urgency": rng.choice(["normal", "normal", "temporary", "emergency"]),
-    }
-    return Proposal.model_validate(data), item, from_catalogue, targets
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,1 @@
+"""Benchmarks (make bench): reproducible figures, never asserted by tests."""
