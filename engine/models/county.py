@@ -55,12 +55,10 @@ class Unit(Strict):
     streets: list[Id] = Field(min_length=1)
 
 
-class DutyItem(Strict):
-    """职责事项: one duty item of the catalogue (or of a proposal)."""
+class ItemFields(Strict):
+    """What describes a duty, in the catalogue and in a proposal's inline item."""
 
-    id: Id
     name: Text
-    department: Id
     category: Category
     phases: list[Phase] = Field(min_length=1)
     powers: list[Power] = Field(default_factory=list)
@@ -68,9 +66,6 @@ class DutyItem(Strict):
     public_facing: bool = False
     high_volume: bool = False
     workload_days: NonNegativeInt = 0
-    funding: NonNegativeInt = 0
-    streets: Literal["all"] | list[Id] = "all"
-    recalled: bool = False
 
     @field_validator("phases")
     @classmethod
@@ -78,6 +73,16 @@ class DutyItem(Strict):
         if len(set(phases)) != len(phases):
             raise ValueError("环节重复")
         return phases
+
+
+class DutyItem(ItemFields):
+    """职责事项: one duty item of the catalogue (or of a proposal, once resolved)."""
+
+    id: Id
+    department: Id
+    funding: NonNegativeInt = 0
+    streets: Literal["all"] | list[Id] = "all"
+    recalled: bool = False
 
 
 class CountyFile(Strict):

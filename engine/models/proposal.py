@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, NonNegativeInt, Tag, field_validator
+from pydantic import Discriminator, Field, NonNegativeInt, Tag
 
 from engine.models.base import Id, Strict, Text
+from engine.models.county import ItemFields
 from engine.vocab import (
-    Category,
     Instrument,
     LegalReview,
     Opinion,
-    Phase,
     Power,
     ProposalMode,
     RequirementLevel,
@@ -26,26 +25,11 @@ class ItemRef(Strict):
     ref: Id
 
 
-class NewItem(Strict):
+class NewItem(ItemFields):
     """A duty item described inline (not yet in the catalogue)."""
 
     id: Id | None = None  # defaults to the proposal id
-    name: Text
     department: Id | None = None  # defaults to the proposing department
-    category: Category
-    phases: list[Phase] = Field(min_length=1)
-    powers: list[Power] = Field(default_factory=list)
-    legal_basis: Text
-    public_facing: bool = False
-    high_volume: bool = False
-    workload_days: NonNegativeInt = 0
-
-    @field_validator("phases")
-    @classmethod
-    def _unique_phases(cls, phases: list[str]) -> list[str]:
-        if len(set(phases)) != len(phases):
-            raise ValueError("环节重复")
-        return phases
 
 
 def _item_kind(value: Any) -> str:
