@@ -6,10 +6,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from engine.decide.evaluate import evaluate
+from engine.errors import UsageError, did_you_mean
 from engine.graph import CountyGraph
+from engine.lists.build import build_lists
 from engine.loading.proposal import load_proposal
 from engine.loading.workspace import load_workspace
 from engine.models.decision import Decision
+from engine.models.lists import CountyLists
 
 
 def evaluate_files(paths: Sequence[Path], county_dir: Path | None = None) -> list[Decision]:
@@ -20,3 +23,25 @@ def evaluate_files(paths: Sequence[Path], county_dir: Path | None = None) -> lis
 
 def county_graph(county_dir: Path | None = None) -> CountyGraph:
     return load_workspace(county_dir).graph
+
+
+def county_lists(county_dir: Path | None = None, street: str | None = None,
+                 department: str | None = None) -> tuple[CountyLists, dict[str, str]]:
+    """The county's lists, narrowed to one street or one department when asked; with the
+    Chinese names of departments, units and streets for rendering."""
+    ws = load_workspace(county_dir)
+    for value, known, what, option in ((street, ws.county.streets, "街道", "--street"),
+                                       (department, ws.county.departments, "部门",
+                                        "--department")):
+        if value is not None and value not in known:
+            raise UsageError(f"{option}：未知的{what} “{value}”",
+                             hint=did_you_mean(value, known))
+    lists = build_lists(ws)
+    if street is not None:
+        lists = lists.model_copy(update={
+            "streets": [s for s in lists.streets if s.street == street], "departments": []})
+    elif department is not None:
+        lists = lists.model_copy(update={
+            "streets": [], "departments": [d for d in lists.departments
+                                           if d.department == department]})
+    return lists, ws.names

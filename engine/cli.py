@@ -135,6 +135,57 @@ def graph(
     sys.stdout.write(RENDERERS[fmt.value](county_graph(county)))
 
 
+lists_app = typer.Typer(help="履行职责事项清单：生成、比较。", no_args_is_help=True,
+                        rich_markup_mode=None)
+app.add_typer(lists_app, name="lists")
+
+
+class ListFormat(str, Enum):
+    md = "md"
+    csv = "csv"
+    json = "json"
+
+
+@lists_app.command("build")
+@user_errors
+def lists_build(
+    county: CountyOpt = None,
+    street: Annotated[str | None, typer.Option("--street", help="只输出该街道的三张清单。",
+                                               show_default=False)] = None,
+    department: Annotated[str | None, typer.Option(
+        "--department", help="只输出该部门的事项及应拨付街道经费。", show_default=False)] = None,
+    fmt: Annotated[ListFormat, _format("输出格式：md（阅读、打印）、csv（UTF-8 带 BOM，"
+                                       "Excel 可直接打开）或 json（供脚本读取）。")] = ListFormat.md,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="写入该文件（原子写入）；"
+                                                "省略时输出到屏幕。", show_default=False)] = None,
+) -> None:
+    """生成各街道的基本履职、配合履职、上级部门收回三张清单和各部门清单。"""
+    from engine.api import county_lists
+    from engine.errors import UsageError
+
+    if street and department:
+        raise UsageError("--street 与 --department 只能选一个")
+    lists, names = county_lists(county, street, department)
+    if fmt is ListFormat.json:
+        from engine.render.json_out import dumps
+
+        text = dumps(lists)
+    elif fmt is ListFormat.csv:
+        from engine.render.lists_csv import streets_csv
+
+        text = streets_csv(lists.streets, names)
+    else:
+        from engine.render.lists_md import county_md
+
+        text = county_md(lists, names)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        from engine.fileio import write_atomic
+
+        write_atomic(output, text)
+
+
 def main() -> None:
     app()
 

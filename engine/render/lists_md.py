@@ -1,0 +1,55 @@
+"""Lists as Markdown, for reading and printing."""
+
+from __future__ import annotations
+
+from engine.models.lists import CountyLists, DepartmentList, StreetLists
+from engine.render.lists_table import HEADERS, LIST_TITLES, cells
+from engine.vocab import label
+
+
+def _escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(_escape(c) for c in row) + " |" for row in rows]
+    return out
+
+
+def street_md(s: StreetLists, names: dict[str, str]) -> str:
+    out = [f"# {s.name}履行职责事项清单", "",
+           f"{label(s.kind)}编号 {s.street}；基本履职事项 {len(s.basic)} 项，配合履职事项 "
+           f"{len(s.cooperative)} 项，上级部门收回事项 {len(s.recalled)} 项。", ""]
+    for kind in ("basic", "cooperative", "recalled"):
+        rows = getattr(s, kind)
+        out += [f"## {LIST_TITLES[kind]}（{len(rows)} 项）", ""]
+        out += _table(HEADERS, [cells(i, r, names) for i, r in enumerate(rows, 1)]) if rows \
+            else ["（无）"]
+        out.append("")
+    if s.not_applying:
+        out += [f"## 不适用于本{label(s.kind)}的目录事项（{len(s.not_applying)} 项）", ""]
+        out += _table(["事项编号", "事项名称", "原因"],
+                      [[n.item, n.name, n.reason] for n in s.not_applying])
+        out.append("")
+    return "\n".join(out)
+
+
+def department_md(d: DepartmentList, names: dict[str, str]) -> str:
+    out = [f"# {d.name}职责事项及街道经费清单", ""]
+    rows = [[str(i), r.item, r.name, label(r.category), str(len(r.streets)),
+             f"{r.funding_per_street:,}", f"{r.funding_total:,}"]
+            for i, r in enumerate(d.items, 1)]
+    out += _table(["序号", "事项编号", "事项名称", "事项类别", "涉及街道数", "每街道每年经费（元）",
+                   "经费合计（元/年）"], rows) if rows else ["（无）"]
+    out += ["", "## 应拨付街道经费（费随事转）", ""]
+    ledger = [[sid, names.get(sid, sid), f"{amount:,}"] for sid, amount in d.funding_owed.items()]
+    out += _table(["街道编号", "街道", "每年经费（元）"], ledger) if ledger else ["（无）"]
+    out += ["", f"合计：每年 {d.funding_total:,} 元。", ""]
+    return "\n".join(out)
+
+
+def county_md(lists: CountyLists, names: dict[str, str]) -> str:
+    parts = [street_md(s, names) for s in lists.streets]
+    parts += [department_md(d, names) for d in lists.departments]
+    return "\n".join(parts)

@@ -1,0 +1,86 @@
+"""Building the lists: every item once per street, one lead per cooperating row, who pays."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from engine.lists.build import build_lists
+from engine.loading.workspace import load_workspace
+from tests.conftest import MINI, run_cli
+
+
+@pytest.fixture(scope="module")
+def sample() -> Any:
+    ws = load_workspace()
+    return ws, build_lists(ws)
+
+
+def test_every_item_once_per_street_in_exactly_one_place(sample: Any) -> None:
+    ws, lists = sample
+    for s in lists.streets:
+        placed = [r.item for r in (*s.basic, *s.cooperative, *s.recalled)]
+        absent = [n.item for n in s.not_applying]
+        assert len(placed) == len(set(placed))
+        assert sorted(placed + absent) == sorted(ws.county.items)
+        assert all(n.reason for n in s.not_applying)
+
+
+def test_rows_follow_the_assignment_rules(sample: Any) -> None:
+    ws, lists = sample
+    for s in lists.streets:
+        assert all(r.primary and r.primary.kind == "street" and r.category == "comprehensive"
+                   for r in s.basic)
+        for r in s.cooperative:
+            assert r.primary is not None and r.primary.kind in ("department", "unit")
+            assert [p.kind for p in r.cooperating] == ["street"]  # exactly one lead
+            assert r.task.startswith("配合")
+        for r in s.cooperative:
+            if r.category == "assisting":
+                assert r.funding.follows and r.funding.payer == r.department
+        assert all(ws.county.items[r.item].recalled for r in s.recalled)
+
+
+def test_department_ledger_adds_up(sample: Any) -> None:
+    _, lists = sample
+    for d in lists.departments:
+        assert d.funding_total == sum(d.funding_owed.values())
+        assert d.funding_total == sum(i.funding_total for i in d.items)
+
+
+@pytest.mark.parametrize(("args", "name"), [
+    (["--street", "S01"], "mini-S01"),
+    (["--street", "S04"], "mini-S04"),
+    (["--department", "market_regulation"], "mini-market_regulation"),
+])
+@pytest.mark.parametrize("fmt", ["md", "csv", "json"])
+def test_golden_lists(args: list[str], name: str, fmt: str, golden: Any) -> None:
+    run = run_cli("lists", "build", "--county", MINI, "--format", fmt, *args)
+    assert run.code == 0, run.stderr
+    assert run_cli("lists", "build", "--county", MINI, "--format", fmt, *args).stdout == \
+        run.stdout
+    golden(f"lists/{name}.{fmt}", run.stdout)
+
+
+def test_csv_has_bom_for_excel() -> None:
+    run = run_cli("lists", "build", "--county", MINI, "--format", "csv", "--street", "S01")
+    assert run.stdout.startswith("\ufeff街道编号,街道,清单,序号")
+
+
+def test_output_file_is_written_whole(tmp_path: Path) -> None:
+    out = tmp_path / "s01.md"
+    run = run_cli("lists", "build", "--county", MINI, "--street", "S01", "-o", out)
+    assert run.code == 0 and run.stdout == ""
+    assert out.read_text(encoding="utf-8").startswith("# 东门街道履行职责事项清单")
+    assert [p.name for p in tmp_path.iterdir()] == ["s01.md"]
+
+
+def test_bad_selection_and_output(tmp_path: Path) -> None:
+    run = run_cli("lists", "build", "--county", MINI, "--street", "S9")
+    assert run.code == 2 and "未知的街道 “S9”" in run.stderr
+    run = run_cli("lists", "build", "--county", MINI, "--street", "S01", "--department", "x")
+    assert run.code == 2
+    run = run_cli("lists", "build", "--county", MINI, "-o", tmp_path / "no" / "x.md")
+    assert run.code == 1 and "输出目录不存在" in run.stderr
