@@ -154,8 +154,9 @@ def lists_build(
                                                show_default=False)] = None,
     department: Annotated[str | None, typer.Option(
         "--department", help="只输出该部门的事项及应拨付街道经费。", show_default=False)] = None,
-    fmt: Annotated[ListFormat, _format("输出格式：md（阅读、打印）、csv（UTF-8 带 BOM，"
-                                       "Excel 可直接打开）或 json（供脚本读取）。")] = ListFormat.md,
+    fmt: Annotated[ListFormat, _format(
+        "输出格式：md（阅读、打印）、csv（UTF-8 带 BOM，Excel 可直接打开）或 json（供脚本读取）。"
+    )] = ListFormat.md,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="写入该文件（原子写入）；"
                                                 "省略时输出到屏幕。", show_default=False)] = None,
 ) -> None:
