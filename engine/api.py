@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from engine.decide.evaluate import evaluate
-from engine.errors import UsageError, did_you_mean
+from engine.errors import DataError, DataErrors, UsageError, did_you_mean
 from engine.graph import CountyGraph
 from engine.lists.build import build_lists
 from engine.loading.proposal import load_proposal
@@ -18,7 +18,23 @@ from engine.models.lists import CountyLists
 def evaluate_files(paths: Sequence[Path], county_dir: Path | None = None) -> list[Decision]:
     """Evaluate proposal files against a county (default: the bundled sample county)."""
     ws = load_workspace(county_dir)
-    return evaluate(ws, [load_proposal(p) for p in paths])
+    sources, errors = [], []
+    for path in paths:  # report every bad file at once, evaluate none of them
+        try:
+            sources.append(load_proposal(path))
+        except DataErrors as exc:
+            errors += exc.errors
+        except DataError as exc:
+            errors.append(exc)
+    seen: dict[str, str] = {}
+    for src in sources:
+        first = seen.setdefault(src.proposal.id, src.doc.display)
+        if first != src.doc.display:
+            errors.append(DataError(f"申请编号 “{src.proposal.id}” 与 {first} 重复",
+                                    location=src.doc.location(("id",)), code="E-DUP"))
+    if errors:
+        raise DataErrors(errors)
+    return evaluate(ws, sources)
 
 
 def county_graph(county_dir: Path | None = None) -> CountyGraph:

@@ -51,6 +51,9 @@ def assign(
     return list_kind, primary, cooperating, phases
 
 
+NO_FUNDING = Funding(follows=False, payer=None, amount=0)
+
+
 def funding(amount: int, payer: str) -> Funding:
     """Funds follow the duty when the proposal moves money with it (费随事转)."""
     follows = amount > 0

@@ -33,8 +33,10 @@ def overall_verdict(proposal_effects: Iterable[str], street_verdicts: list[str],
         if effect in present and effect in combine.proposal_decisive:
             return EFFECT_VERDICT[effect]
     distinct = set(street_verdicts)
+    if len(distinct) > 1:  # streets that already list the item do not make the rest conditional
+        distinct.discard("not_applicable")
     if len(distinct) == 1:
-        return street_verdicts[0]
+        return next(iter(distinct))
     if distinct & set(ADMITTED):
         return "admitted_with_conditions"
     return min(distinct, key=SEVERITY.index)

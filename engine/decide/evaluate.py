@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from engine.decide import combine
-from engine.decide.assign import assign, funding
+from engine.decide.assign import NO_FUNDING, assign, funding
 from engine.errors import DataError, DataErrors, did_you_mean
 from engine.loading.policy import Policy
 from engine.loading.proposal import ProposalSource
@@ -21,9 +21,9 @@ from engine.models.decision import (
     StreetDecision,
 )
 from engine.models.policy import Assignment, Case, Rule
-from engine.models.proposal import Proposal
+from engine.models.proposal import ItemRef, Proposal
 from engine.rules import adapter
-from engine.rules.facts import proposal_fact, street_fact
+from engine.rules.facts import STREET_FIELDS, proposal_fact, street_fact
 from engine.vocab import LABELS
 
 
@@ -66,20 +66,32 @@ def resolve(ws: Workspace, source: ProposalSource) -> tuple[DutyItem, bool, list
         elif sid not in targets:
             errors.append(DataError(f"街道 {sid} 不是本申请的目标街道，不应出现在意见中",
                                     location=doc.location(("hearing", sid)), code="E-REF"))
-    from_catalogue = hasattr(p.item, "ref")
+    from_catalogue = isinstance(p.item, ItemRef)
     item: DutyItem | None = None
-    if from_catalogue:
-        ref = p.item.ref  # type: ignore[union-attr]
-        item = county.items.get(ref)
+    if isinstance(p.item, ItemRef):
+        item = county.items.get(p.item.ref)
         if item is None:
-            unknown(ref, county.items, "目录事项", ("item", "ref"))
+            unknown(p.item.ref, county.items, "目录事项", ("item", "ref"))
+        elif item.department != p.department:
+            errors.append(DataError(
+                f"目录事项 {item.id} 属于部门 {item.department}，不能由 {p.department} 申请",
+                location=doc.location(("item", "ref")), code="E-REF",
+                hint="准入申请须由事项所属部门提出。"))
     else:
         new = p.item
-        dept = new.department or p.department  # type: ignore[union-attr]
-        if new.department and new.department not in county.departments:  # type: ignore[union-attr]
-            unknown(dept, county.departments, "部门", ("item", "department"))
+        if new.department is not None and new.department != p.department:
+            errors.append(DataError(
+                f"事项所属部门 {new.department} 与申请部门 {p.department} 不一致",
+                location=doc.location(("item", "department")), code="E-REF",
+                hint="准入申请须由事项所属部门提出；删去 item.department 即取申请部门。"))
+        item_id = new.id or p.id
+        if item_id in county.items:
+            errors.append(DataError(
+                f"新增事项编号 “{item_id}” 与目录事项重复",
+                location=doc.location(("item", "id") if new.id else ("id",)), code="E-DUP",
+                hint=f"引用目录事项请写 item: {{ref: {item_id}}}，新增事项请另取编号。"))
         data = new.model_dump(exclude={"id", "department"})
-        item = DutyItem(id=new.id or p.id, department=dept, **data)  # type: ignore[union-attr]
+        item = DutyItem(id=item_id, department=p.department, **data)
     if errors:
         raise DataErrors(errors)
     assert item is not None
@@ -104,22 +116,30 @@ def listed_streets(ws: Workspace, item: DutyItem, from_catalogue: bool) -> set[s
 
 
 class _Display(dict):  # type: ignore[type-arg]
-    """Message placeholders: vocabulary in Chinese, ids by name, lists joined with 、."""
+    """Message placeholders: vocabulary in Chinese, ids by name, lists joined with 、.
+
+    Fields with a fixed vocabulary show its Chinese label; other fields hold ids (departments,
+    streets, units, institutions) and show their names, so an id that happens to be a word
+    of the vocabulary (department ``statistics``) still shows as its department.
+    """
 
     def __init__(self, values: Mapping[str, Any], names: Mapping[str, str]) -> None:
         super().__init__(values)
         self.names = names
 
-    def show(self, value: Any) -> str:
+    def show(self, value: Any, vocabulary: bool) -> str:
         if isinstance(value, bool):
             return "是" if value else "否"
         if isinstance(value, list):
-            return "、".join(self.show(v) for v in value) or "无"
+            return "、".join(self.show(v, vocabulary) for v in value) or "无"
         text = str(value)
-        return LABELS.get(text) or self.names.get(text) or text
+        if vocabulary:
+            return LABELS.get(text, text)
+        return self.names.get(text) or LABELS.get(text) or text
 
     def __getitem__(self, key: str) -> str:
-        return self.show(super().__getitem__(key))
+        spec = STREET_FIELDS.get(key)
+        return self.show(super().__getitem__(key), spec is not None and spec.values is not None)
 
 
 def _hashable(value: Any) -> Any:
@@ -202,7 +222,8 @@ def assemble(ws: Workspace, proposal: Proposal, item: DutyItem, from_catalogue: 
         streets.append(StreetDecision(
             street=sid, name=graph.street(sid).name, verdict=verdict,  # type: ignore[arg-type]
             list=list_kind, primary=primary,  # type: ignore[arg-type]
-            cooperating=cooperating, phases=phases, funding=money))
+            cooperating=cooperating, phases=phases,
+            funding=money if verdict in combine.ADMITTED else NO_FUNDING))
     verdict = combine.overall_verdict(proposal_effects, [s.verdict for s in streets],
                                       policy.combine)
     return Decision(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from engine.decide.assign import department_side
+from engine.decide.assign import NO_FUNDING, department_side, funding
 from engine.decide.evaluate import decide
 from engine.loading.workspace import Workspace
 from engine.models.county import DutyItem
@@ -82,7 +82,8 @@ def rows_for(ws: Workspace, item: DutyItem, decision: Decision,
             item=item.id, name=item.name, department=item.department,
             category=item.category, list=kind, primary=primary, cooperating=cooperating,
             street_phases=street_phases, department_phases=dept_phases,
-            task=task(kind, s, street_phases, dept_name), funding=s.funding,
+            task=task(kind, s, street_phases, dept_name),
+            funding=NO_FUNDING if item.recalled else funding(item.funding, item.department),
             workload_days=0 if item.recalled else item.workload_days,
             legal_basis=item.legal_basis,
             rules=[*rules[None], *rules[s.street]], proposal=proposal)

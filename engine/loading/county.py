@@ -47,7 +47,7 @@ def load_county(directory: Path) -> CountySource:
     ]
     items_dir = directory / "items"
     if items_dir.is_dir():
-        for path in sorted(items_dir.glob("*.yaml")):
+        for path in sorted([*items_dir.glob("*.yaml"), *items_dir.glob("*.yml")]):
             idoc = read_yaml(path)
             if idoc.data is None:
                 continue

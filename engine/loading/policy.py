@@ -18,12 +18,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from engine.errors import DataError, DataErrors, Location, PolicyError, did_you_mean
-from engine.loading.yamlio import Document, read_yaml, validate
-from engine.models.policy import Case, Combine, PackFile, Rule
+from engine.loading.yamlio import Document, explain, read_yaml, validate
+from engine.models.policy import BLOCKING, Case, Combine, PackFile, Rule
 from engine.paths import bundled_policies
 from engine.rules import conditions
 from engine.rules.facts import SCHEMAS
 from engine.rules.parameters import ENGINE_PARAMETERS, Parameters
+from engine.vocab import PHASES
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,9 @@ def load_policy(names: list[str], county_dir: Path | None = None,
         raise PolicyError("未指定规则包", location=where,
                           hint="在 county.yaml 中写 policy: [baseline]")
     packs: list[tuple[PackFile, Document]] = []
+    if len(set(names)) != len(names):
+        raise PolicyError("同一规则包列出了两次", location=where,
+                          hint="policy 中每个规则包只写一次。")
     for name in names:
         try:
             path = resolve_pack(name, county_dir)
@@ -81,8 +85,19 @@ def load_policy(names: list[str], county_dir: Path | None = None,
     params: dict[str, Any] = {}
     param_docs: dict[str, Document] = {}
     combine: Combine | None = None
+    errors: list[DataError] = []
     for pack, doc in packs:
+        seen: set[str] = set()
         for i, rule in enumerate(pack.rules):
+            if rule.id in seen:
+                errors.append(PolicyError(f"规则编号 “{rule.id}” 在同一规则包中重复",
+                                          location=doc.location(("rules", i, "id"))))
+            seen.add(rule.id)
+            if not rule.enabled and rule.id not in rules:
+                errors.append(PolicyError(
+                    f"停用的规则 “{rule.id}” 在此前的规则包中不存在",
+                    location=doc.location(("rules", i, "id")),
+                    hint=did_you_mean(rule.id, rules)))
             rules[rule.id] = (rule, doc, i)
         for key, value in pack.parameters.items():
             params[key] = value
@@ -91,17 +106,15 @@ def load_policy(names: list[str], county_dir: Path | None = None,
     if combine is None:
         raise PolicyError("规则包未说明裁决合并方式（combine）",
                           location=packs[0][1].location(()))
-
-    errors: list[DataError] = []
+    if errors:
+        raise DataErrors(errors)
     try:
         parameters = Parameters.model_validate({k: v for k, v in params.items()
                                                 if k in ENGINE_PARAMETERS})
     except ValidationError as exc:
         for err in exc.errors():
-            key = str(err["loc"][0])
-            doc = param_docs.get(key, packs[-1][1])
-            errors.append(PolicyError(f"参数 {key} 无效：{err['msg']}",
-                                      location=doc.location(("parameters", *err["loc"]))))
+            doc = param_docs.get(str(err["loc"][0]), packs[-1][1])
+            errors.append(explain(err, doc, ("parameters",), Parameters))
         raise DataErrors(errors) from None
 
     used: set[str] = set()
@@ -112,13 +125,14 @@ def load_policy(names: list[str], county_dir: Path | None = None,
         active.append(rule)
         errors += _check_rule(rule, doc, i, params)
         for case in rule.all_cases():
-            used |= conditions.params_used(case.when)
+            used |= conditions.params_used(case.when) | set(_placeholders(case.message))
     for key in params:
         if key not in ENGINE_PARAMETERS and key not in used:
             errors.append(PolicyError(
                 f"参数 “{key}” 既不是引擎参数，也没有被任何规则使用",
                 location=param_docs[key].location(("parameters", key)),
                 hint=did_you_mean(key, ENGINE_PARAMETERS)))
+    errors += _check_combine(combine, active, packs)
     if errors:
         raise DataErrors(errors)
 
@@ -153,11 +167,17 @@ def _check_rule(rule: Rule, doc: Document, index: int, params: dict[str, Any]) -
             errors.append(PolicyError("effect 为 assign 时须写 assign，其他效果不能写 assign",
                                       location=doc.location((*base, "effect"))))
         moved = case.assign.phases_to_department if case.assign else None
-        if moved is not None and (moved not in schema or schema[moved].type != "list"):
+        phase_lists = [k for k, f in schema.items() if f.type == "list" and f.values == PHASES]
+        if moved is not None and moved not in phase_lists:
             errors.append(PolicyError(
-                f"phases_to_department 应为列表事实字段，实际为 “{moved}”",
+                f"phases_to_department 应为环节列表事实字段，实际为 “{moved}”",
                 location=doc.location((*base, "assign", "phases_to_department")),
-                hint=did_you_mean(moved, [k for k, f in schema.items() if f.type == "list"])))
+                hint=did_you_mean(moved, phase_lists) or "可用：" + "、".join(phase_lists)))
+        problem = _message_problem(case.message)
+        if problem:
+            errors.append(PolicyError(problem, location=doc.location((*base, "message")),
+                                      hint="占位符写作 {字段名}；字面花括号写作 {{ 和 }}。"))
+            continue
         for name in _placeholders(case.message):
             if name not in schema and name not in params:
                 errors.append(PolicyError(
@@ -167,8 +187,46 @@ def _check_rule(rule: Rule, doc: Document, index: int, params: dict[str, Any]) -
     return errors
 
 
+def _message_problem(message: str) -> str | None:
+    """Why a message template cannot be filled from named facts, or None."""
+    try:
+        parts = list(string.Formatter().parse(message))
+    except ValueError:
+        return "消息中的花括号不成对"
+    for _, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if not name or not name.isidentifier():
+            return f"消息中的占位符 “{{{name}}}” 应为字段名"
+        if spec or conversion:
+            return f"消息中的占位符 “{{{name}}}” 不能带格式说明或转换"
+    return None
+
+
 def _placeholders(message: str) -> list[str]:
     try:
         return [name for _, name, _, _ in string.Formatter().parse(message) if name]
     except ValueError:
-        return ["{"]
+        return []
+
+
+def _check_combine(combine: Combine, rules: list[Rule],
+                   packs: list[tuple[PackFile, Document]]) -> list[DataError]:
+    """Every blocking effect a rule can produce must have a place in the precedence."""
+    doc = next(d for p, d in reversed(packs) if p.combine is not None)
+    where = doc.location(("combine",))
+    errors: list[DataError] = []
+    if len(set(combine.precedence)) != len(combine.precedence):
+        errors.append(PolicyError("combine.precedence 中有重复的效果", location=where))
+    used = {c.effect for r in rules for c in r.all_cases()} & set(BLOCKING)
+    missing = sorted(used - set(combine.precedence))
+    if missing:
+        errors.append(PolicyError(
+            f"规则会产生效果 {'、'.join(missing)}，但 combine.precedence 没有排列它们",
+            location=where, hint="precedence 须列出规则用到的每一种阻断效果。"))
+    stray = sorted(set(combine.proposal_decisive) - set(combine.precedence))
+    if stray:
+        errors.append(PolicyError(
+            f"combine.proposal_decisive 中的 {'、'.join(stray)} 不在 precedence 中",
+            location=where))
+    return errors

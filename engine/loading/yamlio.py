@@ -132,7 +132,13 @@ def read_yaml(path: Path) -> Document:
         raise DataError(f"YAML 格式错误：{exc}", location=Location(display),
                         code="E-YAML") from exc
     lines: dict[Path_, int] = {}
-    data = None if node is None else _to_python(node, (), lines, display)
+    try:
+        data = None if node is None else _to_python(node, (), lines, display)
+    except yaml.MarkedYAMLError as exc:  # e.g. a tag the safe constructor refuses
+        mark = exc.problem_mark or exc.context_mark
+        raise DataError(f"YAML 内容无法读取：{exc.problem or exc.context}",
+                        location=Location(display, mark.line + 1 if mark else None),
+                        hint="只能使用普通的 YAML 值，不能使用 !! 标签。", code="E-YAML") from exc
     return Document(path, data, lines, display)
 
 
@@ -154,6 +160,8 @@ _EXPECTED = {
     "less_than_equal": "数值过大",
     "greater_than": "数值过小",
     "string_too_short": "不能为空",
+    "string_too_long": "过长",
+    "string_pattern_mismatch": "编号只能由英文字母、数字和 _ . - 组成",
     "too_short": "不能为空",
 }
 
@@ -164,14 +172,16 @@ def validate(model: type[M], doc: Document, data: Any = None, base: Path_ = ()) 
     try:
         return model.model_validate(payload)
     except ValidationError as exc:
-        raise DataErrors([_explain(err, doc, base, model) for err in exc.errors()]) from None
+        raise DataErrors([explain(err, doc, base, model) for err in exc.errors()]) from None
 
 
-def _explain(err: Any, doc: Document, base: Path_, model: type[BaseModel]) -> DataError:
+def explain(err: Any, doc: Document, base: Path_, model: type[BaseModel]) -> DataError:
     loc = (*base, *(p for p in err["loc"] if not _is_union_tag(p)))
     kind = err["type"]
     hint = None
-    if kind == "literal_error":
+    if kind == "literal_error" and loc and loc[-1] == "schema_version":
+        message = f"schema_version 应为数字 1（不加引号），实际为 “{_short(err.get('input'))}”"
+    elif kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
         choices = [c.strip().strip("'") for c in expected.replace(" or ", ",").split(",")]
         choices = [c for c in choices if c]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import Field, PositiveInt, model_validator
 
@@ -28,7 +28,6 @@ class Assignment(Strict):
 
     list: ListKind | None = None
     primary: Literal["street", "department"] | None = None
-    funding_follows: bool | None = None
     phases_to_department: Text | None = None  # a list fact naming the phases moved
 
 
@@ -74,6 +73,7 @@ class Rule(Strict):
 
 
 Blocking = Literal["not_applicable", "reject", "return", "defer", "condition"]
+BLOCKING: tuple[str, ...] = get_args(Blocking)
 
 
 class Combine(Strict):
@@ -98,7 +98,6 @@ class PackFile(Strict):
     id: Text
     version: PositiveInt
     title: Text
-    extends: Text | None = None
     combine: Combine | None = None
     parameters: dict[str, Any] = Field(default_factory=dict)
     rules: list[Rule] = Field(default_factory=list)

@@ -22,23 +22,29 @@ def _edges(cg: CountyGraph) -> list[tuple[str, str, dict[str, Any]]]:
                   key=lambda e: (e[0], e[1], e[2]["type"], str(e[2].get("item", ""))))
 
 
-def _safe(key: str) -> str:
-    """A Mermaid node id: ASCII only (county names are Chinese)."""
-    kind, _, ident = key.partition(":")
-    if kind == "county":
-        return "county"
-    return f"{kind}_" + "".join(ch if ch.isascii() and ch.isalnum() else "_" for ch in ident)
+def _mermaid_ids(cg: CountyGraph) -> dict[str, str]:
+    """One ASCII Mermaid id per node, one to one: n0, n1, … in the stable node order."""
+    return {key: f"n{i}" for i, (key, _) in enumerate(_nodes(cg))}
+
+
+def _mermaid_text(text: str) -> str:
+    return text.replace('"', "#quot;")
+
+
+def _dot_text(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def to_mermaid(cg: CountyGraph) -> str:
+    ids = _mermaid_ids(cg)
     lines = ["flowchart LR"]
     for key, data in _nodes(cg):
         left, right = _SHAPES[data["kind"]]
-        lines.append(f'  {_safe(key)}{left}"{data["name"]}"{right}')
+        lines.append(f'  {ids[key]}{left}"{_mermaid_text(data["name"])}"{right}')
     for u, v, data in _edges(cg):
         text = _EDGE_LABELS[data["type"]]
         arrow = f'-- "{text}" -->' if text else "-->"
-        lines.append(f"  {_safe(u)} {arrow} {_safe(v)}")
+        lines.append(f"  {ids[u]} {arrow} {ids[v]}")
     return "\n".join(lines) + "\n"
 
 
@@ -47,10 +53,11 @@ def to_dot(cg: CountyGraph) -> str:
               "street": "ellipse"}
     lines = ["digraph county {", "  rankdir=LR;"]
     for key, data in _nodes(cg):
-        lines.append(f'  "{key}" [label="{data["name"]}", shape={shapes[data["kind"]]}];')
+        lines.append(f'  "{_dot_text(key)}" [label="{_dot_text(data["name"])}", '
+                     f'shape={shapes[data["kind"]]}];')
     for u, v, data in _edges(cg):
-        lines.append(f'  "{u}" -> "{v}" [label="{_EDGE_LABELS[data["type"]]}", '
-                     f'type="{data["type"]}"];')
+        lines.append(f'  "{_dot_text(u)}" -> "{_dot_text(v)}" '
+                     f'[label="{_EDGE_LABELS[data["type"]]}", type="{data["type"]}"];')
     lines.append("}")
     return "\n".join(lines) + "\n"
 

@@ -138,11 +138,23 @@ class CompiledRuleset:
             except Exception as exc:
                 raise EngineError(f"规则引擎执行失败：{exc!r}") from exc
             finally:
-                for fid in asserted:  # identity is the id: the other fields are not needed
-                    with contextlib.suppress(durable.MessageNotHandledException):
-                        h.retract_fact(self.name, {"id": fid, "sid": _SESSION})
                 self._fired.clear()
+                failed = self._retract(h, asserted)
+            if failed:
+                raise EngineError(f"规则引擎撤回事实失败：{failed[0]!r}")
         return matches
+
+    def _retract(self, h: _QuietHost, fact_ids: list[str]) -> list[BaseException]:
+        """Retract every fact (identity is the id); keep going past failures, return them."""
+        failed: list[BaseException] = []
+        for fid in fact_ids:
+            try:
+                h.retract_fact(self.name, {"id": fid, "sid": _SESSION})
+            except durable.MessageNotHandledException:
+                pass
+            except Exception as exc:
+                failed.append(exc)
+        return failed
 
     def _key(self, fact: dict[str, Any]) -> tuple[Any, ...]:
         return tuple(tuple(v) if isinstance(v := fact.get(k), list) else v

@@ -74,6 +74,8 @@ def check(
     if "fact" not in cond:
         return err(f"不认识的条件键 {sorted(keys)}", "条件应以 all、any、not 或 fact 开头。")
     field_name = cond["fact"]
+    if not isinstance(field_name, str):
+        return err("fact 的值应为事实字段名")
     ops = keys - {"fact"}
     if len(ops) != 1:
         return err(f"事实条件须恰好有一个运算，实际为 {sorted(ops) or '无'}",
@@ -87,7 +89,7 @@ def check(
     spec = schema[field_name]
     value = cond[op]
     if isinstance(value, dict):
-        if set(value) != {"param"}:
+        if set(value) != {"param"} or not isinstance(value["param"], str):
             return err("值应为字面量或 {param: 参数名}")
         if value["param"] not in params:
             return err(f"规则包中没有参数 “{value['param']}”", did_you_mean(value["param"], params))

@@ -143,3 +143,43 @@ def test_usage_errors_exit_2(args: list[str]) -> None:
     assert run.code == 2
     assert run.stdout == ""
     assert "Traceback" not in run.stderr
+
+
+def test_yaml_tag_is_refused_with_a_line(tmp_path: Path) -> None:
+    path = _write(tmp_path, "schema_version: 1\nurgency: !!python/object:os.system ls\n")
+    _expect(run_cli("evaluate", "--county", MINI, path), 1, "p.yaml:2", "不能使用 !! 标签")
+
+
+def test_bad_id_characters(tmp_path: Path) -> None:
+    path = _dump(tmp_path, hearing={"S 01": "agree"})
+    _expect(run_cli("evaluate", "--county", MINI, path), 1, "编号只能由英文字母、数字")
+
+
+def test_schema_version_as_text(tmp_path: Path) -> None:
+    path = _dump(tmp_path, schema_version="1")
+    _expect(run_cli("evaluate", "--county", MINI, path), 1, "schema_version 应为数字 1")
+
+
+def test_catalogue_item_of_another_department(tmp_path: Path) -> None:
+    path = _dump(tmp_path, item={"ref": "MZ-001"})
+    _expect(run_cli("evaluate", "--county", MINI, path), 1,
+            "目录事项 MZ-001 属于部门 civil_affairs，不能由 fire_rescue 申请")
+
+
+def test_inline_item_of_another_department(tmp_path: Path) -> None:
+    path = _dump(tmp_path, item__department="urban_management")
+    _expect(run_cli("evaluate", "--county", MINI, path), 1, "与申请部门 fire_rescue 不一致")
+
+
+def test_inline_item_id_clashing_with_catalogue(tmp_path: Path) -> None:
+    path = _dump(tmp_path, item__id="CG-001")
+    _expect(run_cli("evaluate", "--county", MINI, path), 1, "与目录事项重复")
+
+
+def test_every_bad_file_reported_and_duplicate_ids(tmp_path: Path) -> None:
+    a = write_yaml(tmp_path / "a.yaml", proposal(mode="x"))
+    b = write_yaml(tmp_path / "b.yaml", proposal(urgency="y"))
+    _expect(run_cli("evaluate", "--county", MINI, a, b), 1, "a.yaml", "b.yaml")
+    c = write_yaml(tmp_path / "c.yaml", proposal())
+    d = write_yaml(tmp_path / "d.yaml", proposal())
+    _expect(run_cli("evaluate", "--county", MINI, c, d), 1, "申请编号 “P-T-100” 与")

@@ -121,7 +121,7 @@ def test_several_proposals_give_a_json_array(tmp_path: Path) -> None:
 
 def test_fail_on_reject_exit_code(tmp_path: Path) -> None:
     ok = write_yaml(tmp_path / "ok.yaml", proposal())
-    bad = write_yaml(tmp_path / "bad.yaml", proposal(instruments=["task_force"]))
+    bad = write_yaml(tmp_path / "bad.yaml", proposal(id="P-T-102", instruments=["task_force"]))
     assert run_cli("evaluate", "--county", MINI, "--fail-on-reject", ok).code == 0
     assert run_cli("evaluate", "--county", MINI, bad).code == 0
     assert run_cli("evaluate", "--county", MINI, "--fail-on-reject", ok, bad).code == 3

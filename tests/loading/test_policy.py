@@ -81,6 +81,13 @@ def test_county_pack_overrides_a_rule_and_a_parameter(tmp_path: Path) -> None:
     ({"effect": "assign"}, "effect 为 assign 时须写 assign"),
     ({"message": "{streetname}"}, "占位符 “{streetname}”"),
     ({"effect": "block"}, "取值 “block” 无效"),
+    ({"message": "abc { def"}, "花括号不成对"),
+    ({"message": "{}"}, "应为字段名"),
+    ({"message": "{funding:,}"}, "不能带格式说明"),
+    ({"when": {"fact": ["listed"], "eq": True}}, "fact 的值应为事实字段名"),
+    ({"effect": "assign", "assign": {"phases_to_department": "instruments"}},
+     "应为环节列表事实字段"),
+    ({"id": "ADM-PLANN", "enabled": False}, "停用的规则 “ADM-PLANN” 在此前的规则包中不存在"),
 ])
 def test_bad_rules_are_located(tmp_path: Path, rule: dict, expected: str) -> None:  # type: ignore[type-arg]
     base = {"id": "LOCAL-1", "title": "t", "scope": "street",
@@ -90,6 +97,25 @@ def test_bad_rules_are_located(tmp_path: Path, rule: dict, expected: str) -> Non
     run = run_cli("evaluate", "--county", county, write_yaml(tmp_path / "p.yaml", proposal()))
     assert run.code == 1 and run.stdout == ""
     assert "local.yaml:" in run.stderr and expected in run.stderr, run.stderr
+
+
+def test_combine_must_place_every_blocking_effect(tmp_path: Path) -> None:
+    county = _county_with_pack(tmp_path, {**LOCAL, "combine": {
+        "strategy": "precedence", "precedence": ["condition"], "proposal_decisive": ["reject"],
+        "description": "只看附条件"}})
+    run = run_cli("evaluate", "--county", county, write_yaml(tmp_path / "p.yaml", proposal()))
+    assert run.code == 1
+    assert "combine.precedence 没有排列它们" in run.stderr
+    assert "proposal_decisive 中的 reject 不在 precedence 中" in run.stderr
+
+
+def test_same_rule_twice_in_a_pack(tmp_path: Path) -> None:
+    rule = {"id": "LOCAL-1", "title": "t", "scope": "street",
+            "citation": {"document": "d", "clause": "c"},
+            "when": {"fact": "listed", "eq": True}, "effect": "note", "message": "m"}
+    county = _county_with_pack(tmp_path, {**LOCAL, "rules": [rule, rule]})
+    run = run_cli("evaluate", "--county", county, write_yaml(tmp_path / "p.yaml", proposal()))
+    assert run.code == 1 and "在同一规则包中重复" in run.stderr
 
 
 def test_unused_unknown_parameter_is_an_error(tmp_path: Path) -> None:
