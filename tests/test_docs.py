@@ -15,3 +15,15 @@ def test_every_fact_field_is_documented() -> None:
 def test_readme_shows_the_two_commands() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "make demo" in text and "make test" in text
+
+
+def test_readme_demo_excerpts_match_the_real_output() -> None:
+    import re
+
+    from engine.paths import sample_proposals
+    from tests.conftest import run_cli
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    run = run_cli("evaluate", *sorted(sample_proposals().glob("*.yaml")))
+    for block in re.findall(r"```text\n(.*?)```", readme, flags=re.S):
+        assert block in run.stdout, block[:80]
