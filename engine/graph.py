@@ -8,14 +8,14 @@ Nodes are keyed ``kind:id`` (``county:…``, ``department:…``, ``unit:…``, `
 - ``manages``      street → devolved unit
 - ``coordinates``  street → dispatched unit (assessment and command powers)
 - ``governs``      county → department and county → street
-- ``assigns``      department → street, one per item on the street's lists (``item``, ``list``)
-- ``funds``        department → street, money per year (``amount``)
+
+Still to come with the list reports: ``assigns`` (department → street, one per listed item) and
+``funds`` (department → street, money per year).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 
 import networkx as nx
 
@@ -93,22 +93,6 @@ class CountyGraph:
 
     def institutions(self, street_id: str) -> list[str]:
         return list(self.county.streets[street_id].institutions)
-
-    def streets(self) -> list[str]:
-        return list(self.county.streets)
-
-    def edges_of_type(self, edge_type: str) -> Iterable[tuple[str, str, dict[str, object]]]:
-        for u, v, data in self.g.edges(data=True):
-            if data["type"] == edge_type:
-                yield u, v, data
-
-    def add_assignment(self, dept_id: str, street_id: str, item_id: str, list_kind: str,
-                       funding: int) -> None:
-        """Record an item on a street's lists (and the money that follows it)."""
-        d, s = node("department", dept_id), node("street", street_id)
-        self.g.add_edge(d, s, type="assigns", item=item_id, list=list_kind)
-        if funding:
-            self.g.add_edge(d, s, type="funds", item=item_id, amount=funding)
 
 
 def build_graph(county: County) -> CountyGraph:
