@@ -9,6 +9,7 @@ from engine.decide.evaluate import evaluate
 from engine.errors import DataError, DataErrors, UsageError, did_you_mean
 from engine.graph import CountyGraph
 from engine.lists.build import build_lists
+from engine.lists.check import Problem, check_county
 from engine.loading.proposal import load_proposal
 from engine.loading.workspace import load_workspace
 from engine.models.decision import Decision
@@ -39,6 +40,12 @@ def evaluate_files(paths: Sequence[Path], county_dir: Path | None = None) -> lis
 
 def county_graph(county_dir: Path | None = None) -> CountyGraph:
     return load_workspace(county_dir).graph
+
+
+def check(county_dir: Path | None = None) -> tuple[str, list[Problem]]:
+    """The county's name and what is wrong with its lists (empty when clean)."""
+    ws = load_workspace(county_dir)
+    return ws.county.name, check_county(ws)
 
 
 def county_lists(county_dir: Path | None = None, street: str | None = None,

@@ -135,6 +135,32 @@ def graph(
     sys.stdout.write(RENDERERS[fmt.value](county_graph(county)))
 
 
+@app.command("check")
+@user_errors
+def check_cmd(
+    county: CountyOpt = None,
+    fmt: Annotated[ReportFormat, _format("输出格式：text 为中文报告，json 供脚本读取。")] = (
+        ReportFormat.text
+    ),
+) -> None:
+    """检查清单：无主责、多头牵头、权责不一致、协助事项无经费、未经准入下沉、事项重名。
+
+    没有问题时退出码为 0，发现问题时为 1，便于脚本把关。"""
+    from engine.api import check
+
+    name, problems = check(county)
+    if fmt is ReportFormat.json:
+        from engine.render.json_out import dumps
+
+        sys.stdout.write(dumps({"county": name, "clean": not problems, "problems": problems}))
+    else:
+        from engine.render.check_text import render_check
+
+        sys.stdout.write(render_check(name, problems))
+    if problems:
+        raise typer.Exit(1)
+
+
 lists_app = typer.Typer(help="履行职责事项清单：生成、比较。", no_args_is_help=True,
                         rich_markup_mode=None)
 app.add_typer(lists_app, name="lists")

@@ -162,10 +162,14 @@ def evaluate_one(ws: Workspace, source: ProposalSource) -> Decision:
 
 
 def build_facts(ws: Workspace, proposal: Proposal, item: DutyItem, from_catalogue: bool,
-                targets: list[str]) -> list[dict[str, Any]]:
-    """The proposal fact followed by one fact per target street, in target order."""
+                targets: list[str], listed: set[str] | None = None) -> list[dict[str, Any]]:
+    """The proposal fact followed by one fact per target street, in target order.
+
+    ``listed`` overrides which streets already list the item (default: from the catalogue).
+    """
     graph, params = ws.graph, ws.policy.parameters
-    listed = listed_streets(ws, item, from_catalogue)
+    if listed is None:
+        listed = listed_streets(ws, item, from_catalogue)
     base = proposal_fact(proposal, item, graph, params, targets, from_catalogue)
     facts: list[dict[str, Any]] = [{"kind": "proposal", **base}]
     for sid in targets:
@@ -175,8 +179,8 @@ def build_facts(ws: Workspace, proposal: Proposal, item: DutyItem, from_catalogu
 
 
 def decide(ws: Workspace, proposal: Proposal, item: DutyItem, from_catalogue: bool,
-           targets: list[str]) -> Decision:
-    facts = build_facts(ws, proposal, item, from_catalogue, targets)
+           targets: list[str], listed: set[str] | None = None) -> Decision:
+    facts = build_facts(ws, proposal, item, from_catalogue, targets, listed)
     matches = ruleset(ws.policy).evaluate(facts)
     return assemble(ws, proposal, item, from_catalogue, targets, facts, matches)
 

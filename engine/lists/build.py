@@ -27,10 +27,15 @@ from engine.vocab import label
 
 
 def placement(item: DutyItem, targets: list[str]) -> Proposal:
-    """A catalogue item as the proposal that would put it on ``targets``' lists."""
+    """A catalogue item as the proposal that would put it on ``targets``' lists.
+
+    A listed item is already the street's duty: nothing is handed over or entrusted, so the
+    placement asks for it in the ``assist`` mode with a complete procedure. What can still
+    block it are the substantive rules: powers, capacity, and funds for assisting items.
+    """
     return Proposal.model_validate({
         "schema_version": 1, "id": item.id, "title": item.name, "department": item.department,
-        "streets": targets, "mode": "hand_over", "item": {"ref": item.id},
+        "streets": targets, "mode": "assist", "item": {"ref": item.id},
         "resources": {"funding": item.funding, "staff": 0, "powers_delegated": []},
         "work_plan": True, "legal_review": "passed",
         "hearing": dict.fromkeys(targets, "agree"),
@@ -39,8 +44,9 @@ def placement(item: DutyItem, targets: list[str]) -> Proposal:
 
 
 def place(ws: Workspace, item: DutyItem) -> Decision:
+    """The decision the rules would give the item if it were proposed now (not yet listed)."""
     targets = ws.county.item_streets(item)
-    return decide(ws, placement(item, targets), item, True, targets)
+    return decide(ws, placement(item, targets), item, True, targets, listed=set())
 
 
 def _names(parties: list[Party]) -> str:

@@ -5,12 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic_core import to_jsonable_python
 
 
 def dumps(value: Any) -> str:
-    if isinstance(value, BaseModel):
-        value = value.model_dump(mode="json")
-    elif isinstance(value, list):
-        value = [v.model_dump(mode="json") if isinstance(v, BaseModel) else v for v in value]
-    return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+    """Models, lists and mappings of models, as indented JSON ending in a newline."""
+    return json.dumps(to_jsonable_python(value), ensure_ascii=False, indent=2) + "\n"
