@@ -169,6 +169,7 @@ app.add_typer(lists_app, name="lists")
 class ListFormat(str, Enum):
     md = "md"
     csv = "csv"
+    xlsx = "xlsx"
     json = "json"
 
 
@@ -181,7 +182,8 @@ def lists_build(
     department: Annotated[str | None, typer.Option(
         "--department", help="只输出该部门的事项及应拨付街道经费。", show_default=False)] = None,
     fmt: Annotated[ListFormat, _format(
-        "输出格式：md（阅读、打印）、csv（UTF-8 带 BOM，Excel 可直接打开）或 json（供脚本读取）。"
+        "输出格式：md（阅读、打印）、csv（UTF-8 带 BOM，Excel 可直接打开）、xlsx（须用 -o）"
+        "或 json（供脚本读取）。"
     )] = ListFormat.md,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="写入该文件（原子写入）；"
                                                 "省略时输出到屏幕。", show_default=False)] = None,
@@ -192,25 +194,32 @@ def lists_build(
 
     if street and department:
         raise UsageError("--street 与 --department 只能选一个")
+    if fmt is ListFormat.xlsx and output is None:
+        raise UsageError("xlsx 是二进制文件，须用 -o 指定输出文件", hint="例如 -o 清单.xlsx")
     lists, names = county_lists(county, street, department)
-    if fmt is ListFormat.json:
+    data: str | bytes
+    if fmt is ListFormat.xlsx:
+        from engine.render.lists_xlsx import lists_xlsx
+
+        data = lists_xlsx(lists, names)
+    elif fmt is ListFormat.json:
         from engine.render.json_out import dumps
 
-        text = dumps(lists)
+        data = dumps(lists)
     elif fmt is ListFormat.csv:
         from engine.render.lists_csv import streets_csv
 
-        text = streets_csv(lists.streets, names)
+        data = streets_csv(lists.streets, names)
     else:
         from engine.render.lists_md import county_md
 
-        text = county_md(lists, names)
+        data = county_md(lists, names)
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(data)  # type: ignore[arg-type]  # only text formats reach here
     else:
         from engine.fileio import write_atomic
 
-        write_atomic(output, text)
+        write_atomic(output, data)
 
 
 def main() -> None:

@@ -1,0 +1,86 @@
+"""Lists as an Excel workbook: one sheet per list, frozen header row, readable widths.
+
+The bytes are reproducible: document properties carry a fixed date and every zip entry a
+fixed timestamp, so the same lists give the same file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from engine.models.lists import CountyLists
+from engine.render.lists_table import HEADERS, LIST_TITLES, cells
+from engine.render.table import width
+from engine.vocab import label
+
+FIXED = dt.datetime(2000, 1, 1)
+_WIDE = {"事项名称": 30, "街道职责": 36, "依据": 40, "主责单位": 24, "配合单位": 24,
+         "经费安排": 22}
+
+
+def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[str]]) -> None:
+    ws = wb.create_sheet(title=title[:31])
+    ws.append(header)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append(row)
+    ws.freeze_panes = "A2"
+    for i, name in enumerate(header, start=1):
+        longest = max([width(name), *(width(r[i - 1]) for r in rows)])
+        ws.column_dimensions[get_column_letter(i)].width = min(max(longest + 2, 6),
+                                                              _WIDE.get(name, 16))
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def lists_xlsx(lists: CountyLists, names: dict[str, str]) -> bytes:
+    wb = Workbook()
+    wb.remove(wb.active)
+    several = len(lists.streets) > 1
+    for kind in ("basic", "cooperative", "recalled"):
+        if not lists.streets:
+            break
+        header = (["街道编号", "街道"] if several else []) + HEADERS
+        rows = []
+        for s in lists.streets:
+            for i, row in enumerate(getattr(s, kind), 1):
+                rows.append(([s.street, s.name] if several else []) + cells(i, row, names))
+        title = LIST_TITLES[kind] if several else f"{lists.streets[0].name}{LIST_TITLES[kind]}"
+        _sheet(wb, title, header, rows)
+    for d in lists.departments:
+        rows = [[str(i), r.item, r.name, label(r.category), str(len(r.streets)),
+                 str(r.funding_per_street), str(r.funding_total)]
+                for i, r in enumerate(d.items, 1)]
+        _sheet(wb, f"{d.name}事项"[:31], ["序号", "事项编号", "事项名称", "事项类别", "涉及街道数",
+                                         "每街道每年经费（元）", "经费合计（元/年）"], rows)
+        ledger = [[sid, names.get(sid, sid), str(a)] for sid, a in d.funding_owed.items()]
+        _sheet(wb, f"{d.name}经费"[:31], ["街道编号", "街道", "每年经费（元）"], ledger)
+    if not wb.worksheets:
+        _sheet(wb, "清单", HEADERS, [])
+    wb.properties.created = FIXED
+    wb.properties.modified = FIXED
+    wb.properties.creator = "duty"
+    raw = io.BytesIO()
+    wb.save(raw)
+    return _fixed_zip(raw.getvalue())
+
+
+def _fixed_zip(data: bytes) -> bytes:
+    """The same archive with every entry dated 1980-01-01 (zip's own epoch)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
