@@ -19,7 +19,10 @@ def test_cli_module_does_not_import_heavy_modules() -> None:
     assert out == "[]"
 
 
-@pytest.mark.parametrize("command", [[], ["evaluate"], ["graph"], ["check"], ["lists"], ["lists", "build"]])
+COMMANDS = [[], ["evaluate"], ["graph"], ["check"], ["lists"], ["lists", "build"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
 def test_help(command: list[str]) -> None:
     run = run_cli(*command, "--help")
     assert run.code == 0
