@@ -8,9 +8,11 @@ from pathlib import Path
 from engine.decide.evaluate import evaluate
 from engine.errors import DataError, DataErrors, UsageError, did_you_mean
 from engine.graph import CountyGraph
+from engine.lists.apply import what_if
 from engine.lists.build import build_lists
 from engine.lists.check import Problem, check_county
-from engine.loading.proposal import load_proposal
+from engine.lists.diff import ListsDiff, diff_lists
+from engine.loading.proposal import ProposalSource, load_proposal
 from engine.loading.workspace import load_workspace
 from engine.models.decision import Decision
 from engine.models.lists import CountyLists
@@ -19,8 +21,13 @@ from engine.models.lists import CountyLists
 def evaluate_files(paths: Sequence[Path], county_dir: Path | None = None) -> list[Decision]:
     """Evaluate proposal files against a county (default: the bundled sample county)."""
     ws = load_workspace(county_dir)
+    return evaluate(ws, _load_all(paths))
+
+
+def _load_all(paths: Sequence[Path]) -> list[ProposalSource]:
+    """Every proposal file, or every error in them at once (then none is evaluated)."""
     sources, errors = [], []
-    for path in paths:  # report every bad file at once, evaluate none of them
+    for path in paths:
         try:
             sources.append(load_proposal(path))
         except DataErrors as exc:
@@ -35,11 +42,22 @@ def evaluate_files(paths: Sequence[Path], county_dir: Path | None = None) -> lis
                                     location=src.doc.location(("id",)), code="E-DUP"))
     if errors:
         raise DataErrors(errors)
-    return evaluate(ws, sources)
+    return sources
 
 
 def county_graph(county_dir: Path | None = None) -> CountyGraph:
     return load_workspace(county_dir).graph
+
+
+def lists_diff(proposals: Sequence[Path], county_dir: Path | None = None,
+               other_dir: Path | None = None) -> tuple[list[Decision], ListsDiff]:
+    """The lists before and after: admitting ``proposals`` in order (what-if), or the county
+    in ``other_dir`` (a revision). The decisions are those of the what-if."""
+    ws = load_workspace(county_dir)
+    if other_dir is not None:
+        return [], diff_lists(build_lists(ws), build_lists(load_workspace(other_dir)))
+    decisions, after = what_if(ws, _load_all(proposals))
+    return decisions, diff_lists(build_lists(ws), build_lists(after))
 
 
 def check(county_dir: Path | None = None) -> tuple[str, list[Problem]]:

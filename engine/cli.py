@@ -222,6 +222,44 @@ def lists_build(
         write_atomic(output, data)
 
 
+class DiffFormat(str, Enum):
+    text = "text"
+    md = "md"
+    json = "json"
+
+
+@lists_app.command("diff")
+@user_errors
+def lists_diff_cmd(
+    proposals: Annotated[list[Path] | None, typer.Argument(
+        help="按顺序准入的申请文件（假设分析）；与 --to 二选一。", show_default=False)] = None,
+    county: CountyOpt = None,
+    to: Annotated[Path | None, typer.Option(
+        "--to", help="与另一个县区目录（修订后的版本）比较。", show_default=False)] = None,
+    fmt: Annotated[DiffFormat, _format("输出格式：text、md（Markdown）或 json。")] = (
+        DiffFormat.text
+    ),
+) -> None:
+    """比较清单：准入若干申请之后（假设分析）或修订前后，各街道增加、删除、变化的清单行。"""
+    from engine.api import lists_diff
+    from engine.errors import UsageError
+
+    if bool(proposals) == (to is not None):
+        raise UsageError("请给出准入申请文件，或用 --to 指定另一个县区目录（二者选一）")
+    decisions, diff = lists_diff(proposals or [], county, to)
+    if fmt is DiffFormat.json:
+        from engine.render.json_out import dumps
+
+        sys.stdout.write(dumps({"decisions": [{"proposal": d.proposal, "verdict": d.verdict}
+                                              for d in decisions], "diff": diff}))
+        return
+    from engine.render.diff_text import render_diff
+    from engine.vocab import label
+
+    head = "".join(f"{d.proposal}：{label(d.verdict)}（{d.title}）\n" for d in decisions)
+    sys.stdout.write(head + ("\n" if head else "") + render_diff(diff, fmt is DiffFormat.md))
+
+
 def main() -> None:
     app()
 

@@ -64,9 +64,10 @@ def task(row_list: str, s: StreetDecision, street_phases: list[str], dept: str) 
     return f"配合{lead}做好{phases}工作" if phases else f"配合{lead}开展工作"
 
 
-def rows_for(ws: Workspace, item: DutyItem, decision: Decision,
-             proposal: str | None = None) -> dict[str, ListRow]:
-    """One row per street the decision places the item on, by street id."""
+def rows_for(ws: Workspace, item: DutyItem, decision: Decision) -> dict[str, ListRow]:
+    """One row per street the decision places the item on, by street id; a street that took
+    the item through an admitted proposal shows that proposal and the funds it agreed."""
+    admissions = ws.county.admissions.get(item.id, {})
     graph = ws.graph
     dept_name = graph.department(item.department).name
     rules: dict[str | None, list[str]] = defaultdict(list)
@@ -84,15 +85,18 @@ def rows_for(ws: Workspace, item: DutyItem, decision: Decision,
             if primary is None:
                 primary = department_side(graph, item.department, s.street)
             street_phases, dept_phases, cooperating = [], list(item.phases), []
+        admission = admissions.get(s.street)
+        money = funding(admission.funding if admission else item.funding, item.department)
         out[s.street] = ListRow(
             item=item.id, name=item.name, department=item.department,
             category=item.category, list=kind, primary=primary, cooperating=cooperating,
             street_phases=street_phases, department_phases=dept_phases,
             task=task(kind, s, street_phases, dept_name),
-            funding=NO_FUNDING if item.recalled else funding(item.funding, item.department),
+            funding=NO_FUNDING if item.recalled else money,
             workload_days=0 if item.recalled else item.workload_days,
             legal_basis=item.legal_basis,
-            rules=[*rules[None], *rules[s.street]], proposal=proposal)
+            rules=[*rules[None], *rules[s.street]],
+            proposal=admission.proposal if admission else None)
     return out
 
 

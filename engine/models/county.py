@@ -85,6 +85,13 @@ class DutyItem(ItemFields):
     recalled: bool = False
 
 
+class Admission(Strict):
+    """An item put on one street's lists by an admitted proposal, with the funds agreed."""
+
+    proposal: Id
+    funding: NonNegativeInt
+
+
 class CountyFile(Strict):
     """The shape of ``county.yaml``."""
 
@@ -113,6 +120,8 @@ class County(Strict):
     streets: dict[str, Street]
     units: dict[str, Unit]
     items: dict[str, DutyItem]
+    # item id → street id → the admission that put the item on that street's lists
+    admissions: dict[str, dict[str, Admission]] = Field(default_factory=dict)
 
     def item_streets(self, item: DutyItem) -> list[str]:
         """The streets an item applies to, in county order."""

@@ -1,0 +1,58 @@
+"""A lists diff as a Chinese report (plain text or Markdown)."""
+
+from __future__ import annotations
+
+from engine.lists.diff import ListsDiff, RowChange
+from engine.render.lists_table import LIST_TITLES
+from engine.vocab import label
+
+_FIELD = {"list": "清单", "category": "类别", "name": "名称", "primary": "主责单位",
+          "cooperating": "配合单位", "street_phases": "街道环节", "department_phases": "部门环节",
+          "task": "街道职责", "funding": "经费", "workload_days": "工作量",
+          "legal_basis": "依据", "proposal": "准入申请"}
+_MARK = {"added": "+", "removed": "-", "changed": "~"}
+
+
+def summary(d: ListsDiff) -> str:
+    work = d.workload_days_after - d.workload_days_before
+    money = d.funding_after - d.funding_before
+    return (f"清单变化：{d.streets_affected} 个街道、{d.items_affected} 个事项受影响；"
+            f"街道工作量 {work:+,} 人日/年（{d.workload_days_before:,} → "
+            f"{d.workload_days_after:,}）；部门应拨付街道经费 {money:+,} 元/年"
+            f"（{d.funding_before:,} → {d.funding_after:,}）")
+
+
+def _describe(c: RowChange) -> str:
+    row = c.after or c.before
+    assert row is not None
+    head = f"{_MARK[c.change]} [{LIST_TITLES[row.list]}] {c.item} {c.name}"
+    if c.change == "changed":
+        assert c.before is not None and c.after is not None
+        parts = []
+        for f in c.fields:
+            if f == "list":
+                parts.append(f"清单 {LIST_TITLES[c.before.list]} → {LIST_TITLES[c.after.list]}")
+            elif f == "primary":
+                b = c.before.primary.name if c.before.primary else "—"
+                a = c.after.primary.name if c.after.primary else "—"
+                parts.append(f"主责单位 {b} → {a}")
+            else:
+                parts.append(_FIELD[f])
+        return head + "：" + "；".join(parts)
+    lead = row.primary.name if row.primary else "—"
+    extra = f"（准入申请 {row.proposal}）" if row.proposal else ""
+    return f"{head}：主责 {lead}，{label(row.category)}{extra}"
+
+
+def render_diff(d: ListsDiff, markdown: bool = False) -> str:
+    out = [("## " if markdown else "") + summary(d), ""]
+    street = None
+    for c in d.changes:
+        if c.street != street:
+            street = c.street
+            out.append(f"### {c.street} {c.street_name}" if markdown
+                       else f"{c.street} {c.street_name}")
+        out.append(("- " if markdown else "  ") + _describe(c))
+    if not d.changes:
+        out.append("（清单没有变化）")
+    return "\n".join(out) + "\n"

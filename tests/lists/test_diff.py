@@ -1,0 +1,85 @@
+"""`duty lists diff`: what-if from proposals and revisions between two county directories."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from engine.paths import sample_proposals
+from tests.conftest import MINI, proposal, run_cli, write_yaml
+
+
+def _json(*args: Any) -> dict[str, Any]:
+    run = run_cli("lists", "diff", *args, "--format", "json")
+    assert run.code == 0, run.stderr
+    return json.loads(run.stdout)
+
+
+def test_a_proposal_adds_exactly_its_rows(tmp_path: Path) -> None:
+    path = write_yaml(tmp_path / "p.yaml", proposal(streets=["S01", "S02"],
+                                                     hearing={"S01": "agree", "S02": "agree"}))
+    doc = _json("--county", MINI, path)
+    diff = doc["diff"]
+    assert [(c["street"], c["item"], c["change"]) for c in diff["changes"]] == [
+        ("S01", "P-T-100", "added"), ("S02", "P-T-100", "added")]
+    assert diff["workload_days_after"] - diff["workload_days_before"] == 60
+    assert diff["funding_after"] - diff["funding_before"] == 40000
+    assert diff["changes"][0]["after"]["proposal"] == "P-T-100"
+    assert diff["changes"][0]["after"]["list"] == "cooperative"
+
+
+def test_a_rejected_proposal_changes_nothing(tmp_path: Path) -> None:
+    path = write_yaml(tmp_path / "p.yaml", proposal(instruments=["task_force"]))
+    doc = _json("--county", MINI, path)
+    assert doc["decisions"] == [{"proposal": "P-T-100", "verdict": "rejected"}]
+    assert doc["diff"]["changes"] == []
+
+
+def test_extending_a_catalogue_item_adds_only_the_new_streets(tmp_path: Path) -> None:
+    path = write_yaml(tmp_path / "p.yaml", proposal(
+        department="market_regulation", item={"ref": "SJ-001"}, streets=["S02", "S03"],
+        hearing={"S02": "agree", "S03": "agree"}))
+    changes = _json("--county", MINI, path)["diff"]["changes"]
+    assert [(c["street"], c["change"]) for c in changes] == [("S03", "added")]
+
+
+def test_second_step_sees_the_first(tmp_path: Path) -> None:
+    first = write_yaml(tmp_path / "a.yaml", proposal(streets=["S01"], hearing={"S01": "agree"}))
+    second = write_yaml(tmp_path / "b.yaml", proposal(id="P-T-101", item__id="P-T-100",
+                                                       streets=["S01"], hearing={"S01": "agree"}))
+    run = run_cli("lists", "diff", "--county", MINI, first, second)
+    assert run.code == 1 and "与目录事项重复" in run.stderr  # P-T-100 is listed after step 1
+
+
+def test_revision_between_two_directories(tmp_path: Path, golden: Any) -> None:
+    after = tmp_path / "after"
+    shutil.copytree(MINI, after)
+    data = yaml.safe_load((after / "county.yaml").read_text(encoding="utf-8"))
+    data["items"][0]["category"] = "specialist"  # CG-001 moves to the cooperating list
+    del data["items"][1]  # SJ-001 leaves the lists
+    write_yaml(after / "county.yaml", data)
+    doc = _json("--county", MINI, "--to", after)
+    kinds = {(c["street"], c["item"], c["change"]) for c in doc["diff"]["changes"]}
+    assert ("S01", "SJ-001", "removed") in kinds and ("S04", "CG-001", "changed") in kinds
+    changed = next(c for c in doc["diff"]["changes"] if c["change"] == "changed")
+    assert "list" in changed["fields"] and "primary" in changed["fields"]
+    for fmt in ("text", "md"):
+        run = run_cli("lists", "diff", "--county", MINI, "--to", after, "--format", fmt)
+        assert run.code == 0
+        golden(f"diff/mini-revision.{fmt}", run.stdout.replace(str(tmp_path), "<tmp>"))
+
+
+def test_sample_proposal_diff_golden(golden: Any) -> None:
+    path = sample_proposals() / "12-social-security-card-service.yaml"
+    run = run_cli("lists", "diff", path)
+    assert run.code == 0
+    golden("diff/sample-12.txt", run.stdout)
+
+
+def test_usage() -> None:
+    assert run_cli("lists", "diff").code == 2
+    assert run_cli("lists", "diff", "--to", MINI, "x.yaml").code == 2
