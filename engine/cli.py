@@ -168,6 +168,7 @@ app.add_typer(lists_app, name="lists")
 
 class ListFormat(str, Enum):
     md = "md"
+    html = "html"
     csv = "csv"
     xlsx = "xlsx"
     json = "json"
@@ -182,8 +183,8 @@ def lists_build(
     department: Annotated[str | None, typer.Option(
         "--department", help="只输出该部门的事项及应拨付街道经费。", show_default=False)] = None,
     fmt: Annotated[ListFormat, _format(
-        "输出格式：md（阅读、打印）、csv（UTF-8 带 BOM，Excel 可直接打开）、xlsx（须用 -o）"
-        "或 json（供脚本读取）。"
+        "输出格式：md 或 html（阅读、A4 打印）、csv（UTF-8 带 BOM，Excel 可直接打开）、"
+        "xlsx（须用 -o）或 json（供脚本读取）。"
     )] = ListFormat.md,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="写入该文件（原子写入）；"
                                                 "省略时输出到屏幕。", show_default=False)] = None,
@@ -206,6 +207,10 @@ def lists_build(
         from engine.render.json_out import dumps
 
         data = dumps(lists)
+    elif fmt is ListFormat.html:
+        from engine.render.lists_html import lists_html
+
+        data = lists_html(lists, names)
     elif fmt is ListFormat.csv:
         from engine.render.lists_csv import streets_csv
 

@@ -1,0 +1,80 @@
+"""Lists as one self-contained HTML file: a table of contents, printable on A4."""
+
+from __future__ import annotations
+
+from html import escape
+
+from engine.models.lists import CountyLists, DepartmentList, StreetLists
+from engine.render.lists_table import HEADERS, LIST_TITLES, cells
+from engine.vocab import label
+
+STYLE = """
+@page { size: A4 landscape; margin: 12mm; }
+body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif;
+       font-size: 10pt; color: #111; margin: 0 auto; max-width: 1100px; }
+h1 { font-size: 16pt; margin: 0 0 6pt; }
+h2 { font-size: 12pt; margin: 12pt 0 4pt; }
+section { break-before: page; }
+nav ol { columns: 3; }
+table { border-collapse: collapse; width: 100%; }
+thead { display: table-header-group; }
+tr { break-inside: avoid; }
+th, td { border: 1px solid #888; padding: 2pt 4pt; vertical-align: top; text-align: left; }
+th { background: #eee; }
+.summary { color: #444; }
+"""
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    if not rows:
+        return ["<p>（无）</p>"]
+    out = ["<table>", "<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in header)
+           + "</tr></thead>", "<tbody>"]
+    out += ["<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows]
+    return [*out, "</tbody>", "</table>"]
+
+
+def _street(s: StreetLists, names: dict[str, str]) -> list[str]:
+    out = [f'<section id="street-{escape(s.street)}">',
+           f"<h1>{escape(s.name)}履行职责事项清单</h1>",
+           f'<p class="summary">{label(s.kind)}编号 {escape(s.street)}；'
+           f"基本履职事项 {len(s.basic)} 项，配合履职事项 {len(s.cooperative)} 项，"
+           f"上级部门收回事项 {len(s.recalled)} 项。</p>"]
+    for kind in ("basic", "cooperative", "recalled"):
+        rows = getattr(s, kind)
+        out.append(f"<h2>{LIST_TITLES[kind]}（{len(rows)} 项）</h2>")
+        out += _table(HEADERS, [cells(i, r, names) for i, r in enumerate(rows, 1)])
+    return [*out, "</section>"]
+
+
+def _department(d: DepartmentList, names: dict[str, str]) -> list[str]:
+    out = [f'<section id="department-{escape(d.department)}">',
+           f"<h1>{escape(d.name)}职责事项及街道经费清单</h1>"]
+    out += _table(["序号", "事项编号", "事项名称", "事项类别", "涉及街道数", "每街道每年经费（元）",
+                   "经费合计（元/年）"],
+                  [[str(i), r.item, r.name, label(r.category), str(len(r.streets)),
+                    f"{r.funding_per_street:,}", f"{r.funding_total:,}"]
+                   for i, r in enumerate(d.items, 1)])
+    out.append("<h2>应拨付街道经费（费随事转）</h2>")
+    out += _table(["街道编号", "街道", "每年经费（元）"],
+                  [[sid, names.get(sid, sid), f"{a:,}"] for sid, a in d.funding_owed.items()])
+    out.append(f"<p>合计：每年 {d.funding_total:,} 元。</p>")
+    return [*out, "</section>"]
+
+
+def lists_html(lists: CountyLists, names: dict[str, str]) -> str:
+    title = f"{lists.county}履行职责事项清单"
+    toc = ['<nav id="toc">', "<h1>目录</h1>", "<ol>"]
+    toc += [f'<li><a href="#street-{escape(s.street)}">{escape(s.name)}</a></li>'
+            for s in lists.streets]
+    toc += [f'<li><a href="#department-{escape(d.department)}">{escape(d.name)}</a></li>'
+            for d in lists.departments]
+    body = [*toc, "</ol>", "</nav>"]
+    for s in lists.streets:
+        body += _street(s, names)
+    for d in lists.departments:
+        body += _department(d, names)
+    return "\n".join([
+        "<!DOCTYPE html>", '<html lang="zh-CN">', "<head>", '<meta charset="utf-8">',
+        f"<title>{escape(title)}</title>", f"<style>{STYLE}</style>", "</head>", "<body>",
+        *body, "</body>", "</html>", ""])

@@ -1,0 +1,76 @@
+"""The HTML lists: structure checked directly, and rendered once in headless Chromium."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from engine.lists.build import build_lists
+from engine.loading.workspace import load_workspace
+from tests.conftest import MINI, run_cli
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+class _Counter(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: dict[str, int] = {}
+        self.links: list[str] = []
+        self.ids: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags[tag] = self.tags.get(tag, 0) + 1
+        for name, value in attrs:
+            if name == "href" and value:
+                self.links.append(value)
+            if name == "id" and value:
+                self.ids.append(value)
+
+
+def _html(tmp_path: Path) -> tuple[Path, str]:
+    out = tmp_path / "lists.html"
+    run = run_cli("lists", "build", "--county", MINI, "--format", "html", "-o", out)
+    assert run.code == 0, run.stderr
+    return out, out.read_text(encoding="utf-8")
+
+
+def test_structure(tmp_path: Path) -> None:
+    _, text = _html(tmp_path)
+    parser = _Counter()
+    parser.feed(text)
+    lists = build_lists(load_workspace(MINI))
+    rows = sum(len(s.basic) + len(s.cooperative) + len(s.recalled) for s in lists.streets)
+    header_rows = sum(1 for s in lists.streets for k in ("basic", "cooperative", "recalled")
+                      if getattr(s, k))
+    ledger_rows = sum(len(d.items) + bool(d.items) + len(d.funding_owed) + bool(d.funding_owed)
+                      for d in lists.departments)
+    assert parser.tags["tr"] == rows + header_rows + ledger_rows
+    assert parser.tags["section"] == len(lists.streets) + len(lists.departments)
+    assert sorted(link.lstrip("#") for link in parser.links) == sorted(
+        i for i in parser.ids if i != "toc")  # every TOC entry points at a section
+    assert "<style>" in text and "@page { size: A4" in text
+    assert not re.search(r"<(script|link|img)\b", text)  # self-contained
+    assert "东门街道履行职责事项清单" in text and "配合履职事项清单" in text
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed")
+def test_renders_and_prints_in_chromium(tmp_path: Path) -> None:
+    page, _ = _html(tmp_path)
+    pdf = tmp_path / "lists.pdf"
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'profile'}"]
+    assert CHROMIUM is not None
+    dom = subprocess.run([CHROMIUM, *flags, "--dump-dom", page.as_uri()], capture_output=True,
+                         text=True, timeout=120, check=True).stdout
+    assert dom.count("<section") == 9 and "东门街道履行职责事项清单" in dom
+    subprocess.run([CHROMIUM, *flags, f"--print-to-pdf={pdf}", page.as_uri()],
+                   capture_output=True, timeout=120, check=True)
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 2000
