@@ -16,6 +16,8 @@ setup: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/duty evaluate duties/proposals/*.yaml
+	@for f in md html csv xlsx json; do $(BIN)/duty lists build --all --format $$f -o out/lists-$$f || exit 1; done
+	@echo "各街道和部门的清单已写入 out/lists-{md,html,csv,xlsx,json}/（索引见各目录的 index 文件）"
 
 test: $(STAMP)
 	$(BIN)/ruff check engine tests bench

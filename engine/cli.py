@@ -186,8 +186,11 @@ def lists_build(
         "输出格式：md 或 html（阅读、A4 打印）、csv（UTF-8 带 BOM，Excel 可直接打开）、"
         "xlsx（须用 -o）或 json（供脚本读取）。"
     )] = ListFormat.md,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="写入该文件（原子写入）；"
-                                                "省略时输出到屏幕。", show_default=False)] = None,
+    every: Annotated[bool, typer.Option(
+        "--all", help="每个街道、每个部门各写一个文件，另写索引；须用 -o 指定目录。")] = False,
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="写入该文件（--all 时为目录），原子写入；省略时输出到屏幕。",
+        show_default=False)] = None,
 ) -> None:
     """生成各街道的基本履职、配合履职、上级部门收回三张清单和各部门清单。"""
     from engine.api import county_lists
@@ -195,32 +198,24 @@ def lists_build(
 
     if street and department:
         raise UsageError("--street 与 --department 只能选一个")
-    if fmt is ListFormat.xlsx and output is None:
+    if fmt is ListFormat.xlsx and output is None and not every:
         raise UsageError("xlsx 是二进制文件，须用 -o 指定输出文件", hint="例如 -o 清单.xlsx")
+    if every and (output is None or street or department):
+        raise UsageError("--all 须与 -o 目录一起使用，且不能再指定 --street 或 --department",
+                         hint="例如 --all -o out/lists")
     lists, names = county_lists(county, street, department)
-    data: str | bytes
-    if fmt is ListFormat.xlsx:
-        from engine.render.lists_xlsx import lists_xlsx
+    if every:
+        from engine.fileio import write_tree_atomic
+        from engine.render.lists_files import render_tree
 
-        data = lists_xlsx(lists, names)
-    elif fmt is ListFormat.json:
-        from engine.render.json_out import dumps
+        assert output is not None
+        write_tree_atomic(output, render_tree(lists, names, fmt.value))
+        return
+    from engine.render.lists_files import render_lists
 
-        data = dumps(lists)
-    elif fmt is ListFormat.html:
-        from engine.render.lists_html import lists_html
-
-        data = lists_html(lists, names)
-    elif fmt is ListFormat.csv:
-        from engine.render.lists_csv import streets_csv
-
-        data = streets_csv(lists.streets, names)
-    else:
-        from engine.render.lists_md import county_md
-
-        data = county_md(lists, names)
+    data = render_lists(lists, names, fmt.value)
     if output is None:
-        sys.stdout.write(data)  # type: ignore[arg-type]  # only text formats reach here
+        sys.stdout.write(data)  # type: ignore[arg-type]  # xlsx was refused above
     else:
         from engine.fileio import write_atomic
 

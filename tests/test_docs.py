@@ -27,3 +27,17 @@ def test_readme_demo_excerpts_match_the_real_output() -> None:
     run = run_cli("evaluate", *sorted(sample_proposals().glob("*.yaml")))
     for block in re.findall(r"```text\n(.*?)```", readme, flags=re.S):
         assert block in run.stdout, block[:80]
+
+
+def test_readme_lists_excerpt_matches_the_real_lists() -> None:
+    import re
+
+    from tests.conftest import run_cli
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    run = run_cli("lists", "build", "--street", "S01")
+    blocks = re.findall(r"```markdown\n(.*?)```", readme, flags=re.S)
+    assert blocks
+    for block in blocks:
+        for line in block.splitlines():
+            assert line in run.stdout.splitlines(), line

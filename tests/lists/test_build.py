@@ -84,3 +84,35 @@ def test_bad_selection_and_output(tmp_path: Path) -> None:
     assert run.code == 2
     run = run_cli("lists", "build", "--county", MINI, "-o", tmp_path / "no" / "x.md")
     assert run.code == 1 and "输出目录不存在" in run.stderr
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "csv", "xlsx", "json"])
+def test_all_writes_one_file_per_street_and_department(tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / "lists"
+    run = run_cli("lists", "build", "--county", MINI, "--all", "--format", fmt, "-o", out)
+    assert run.code == 0, run.stderr
+    files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    streets = [f"streets/S0{i}.{fmt}" for i in range(1, 5)]
+    departments = [] if fmt == "csv" else [
+        f"departments/{d}.{fmt}" for d in
+        ("civil_affairs", "fire_rescue", "market_regulation", "statistics", "urban_management")]
+    index = {"md": "index.md", "html": "index.html"}.get(fmt, "index.json")
+    assert files == sorted([*streets, *departments, index])
+    again = tmp_path / "again"
+    run_cli("lists", "build", "--county", MINI, "--all", "--format", fmt, "-o", again)
+    assert all((out / f).read_bytes() == (again / f).read_bytes() for f in files)
+
+
+def test_all_replaces_a_previous_tree_whole(tmp_path: Path) -> None:
+    out = tmp_path / "lists"
+    (out / "streets").mkdir(parents=True)
+    (out / "streets" / "stale.md").write_text("old", encoding="utf-8")
+    assert run_cli("lists", "build", "--county", MINI, "--all", "-o", out).code == 0
+    assert not (out / "streets" / "stale.md").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lists"]  # no staging left behind
+
+
+def test_all_needs_a_directory() -> None:
+    assert run_cli("lists", "build", "--county", MINI, "--all").code == 2
+    assert run_cli("lists", "build", "--county", MINI, "--all", "--street", "S01",
+                   "-o", "x").code == 2

@@ -1,0 +1,63 @@
+"""Lists in a chosen format: one document, or one file per street and department plus an index."""
+
+from __future__ import annotations
+
+import json
+from html import escape
+
+from engine.models.lists import CountyLists
+from engine.render.json_out import dumps
+from engine.render.lists_csv import streets_csv
+from engine.render.lists_html import lists_html
+from engine.render.lists_md import county_md
+from engine.render.lists_xlsx import lists_xlsx
+
+FORMATS = ("md", "html", "csv", "xlsx", "json")
+BINARY = ("xlsx",)
+
+
+def render_lists(lists: CountyLists, names: dict[str, str], fmt: str) -> str | bytes:
+    if fmt == "md":
+        return county_md(lists, names)
+    if fmt == "html":
+        return lists_html(lists, names)
+    if fmt == "csv":
+        return streets_csv(lists.streets, names)
+    if fmt == "xlsx":
+        return lists_xlsx(lists, names)
+    return dumps(lists)
+
+
+def render_tree(lists: CountyLists, names: dict[str, str], fmt: str) -> dict[str, str | bytes]:
+    """``streets/ID.fmt`` and ``departments/ID.fmt`` for every street and department (CSV has
+    no department form), and an index listing them."""
+    files: dict[str, str | bytes] = {}
+    entries: list[tuple[str, str, str]] = []
+    for s in lists.streets:
+        part = lists.model_copy(update={"streets": [s], "departments": []})
+        path = f"streets/{s.street}.{fmt}"
+        files[path] = render_lists(part, names, fmt)
+        entries.append(("街道", s.name, path))
+    if fmt != "csv":
+        for d in lists.departments:
+            part = lists.model_copy(update={"streets": [], "departments": [d]})
+            path = f"departments/{d.department}.{fmt}"
+            files[path] = render_lists(part, names, fmt)
+            entries.append(("部门", d.name, path))
+    if fmt == "md":
+        lines = [f"# {lists.county}履行职责事项清单", ""]
+        lines += [f"- {kind}：[{name}]({path})" for kind, name, path in entries]
+        files["index.md"] = "\n".join(lines) + "\n"
+    elif fmt == "html":
+        items = "".join(f'<li>{kind}：<a href="{escape(path)}">{escape(name)}</a></li>'
+                        for kind, name, path in entries)
+        title = escape(f"{lists.county}履行职责事项清单")
+        files["index.html"] = (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+                               f"<title>{title}</title></head><body><h1>{title}</h1>"
+                               f"<ol>{items}</ol></body></html>\n")
+    else:
+        files["index.json"] = json.dumps(
+            {"county": lists.county, "files": [{"kind": k, "name": n, "path": p}
+                                               for k, n, p in entries]},
+            ensure_ascii=False, indent=2) + "\n"
+    return files
