@@ -23,7 +23,7 @@ def cells(n: int, row: ListRow, names: dict[str, str]) -> list[str]:
     if row.funding.follows and row.funding.payer:
         funding = funding.replace(row.funding.payer, names.get(row.funding.payer,
                                                                 row.funding.payer), 1)
-    item = row.item + (f"（{row.proposal}）" if row.proposal else "")
+    item = row.item + (f"（{row.proposal}）" if row.proposal and row.proposal != row.item else "")
     return [str(n), item, row.name, label(row.category),
             row.primary.name if row.primary else "—",
             "、".join(p.name for p in row.cooperating) or "—",

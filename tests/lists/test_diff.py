@@ -83,3 +83,22 @@ def test_sample_proposal_diff_golden(golden: Any) -> None:
 def test_usage() -> None:
     assert run_cli("lists", "diff").code == 2
     assert run_cli("lists", "diff", "--to", MINI, "x.yaml").code == 2
+
+
+def test_admitted_directory_puts_items_on_the_lists(tmp_path: Path) -> None:
+    county = tmp_path / "county"
+    shutil.copytree(MINI, county)
+    write_yaml(county / "admitted" / "p1.yaml", proposal(
+        streets=["S01", "S02"], hearing={"S01": "agree", "S02": "agree"}))
+    doc = json.loads(run_cli("lists", "build", "--county", county, "--format", "json",
+                             "--street", "S01").stdout)
+    (row,) = [r for r in doc["streets"][0]["cooperative"] if r["item"] == "P-T-100"]
+    assert row["proposal"] == "P-T-100" and row["funding"]["amount"] == 20000
+    assert run_cli("check", "--county", county).code == 0
+    again = write_yaml(tmp_path / "again.yaml", proposal(id="P-T-200", item={"ref": "P-T-100"},
+                                                          streets=["S01", "S03"],
+                                                          hearing={"S01": "agree",
+                                                                   "S03": "agree"}))
+    run = run_cli("evaluate", "--county", county, "--format", "json", again)
+    verdicts = {s["street"]: s["verdict"] for s in json.loads(run.stdout)["streets"]}
+    assert verdicts == {"S01": "not_applicable", "S03": "admitted"}
