@@ -98,15 +98,15 @@ def golden(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
     """Compare text with ``tests/golden/NAME`` byte for byte (``--update-golden`` rewrites)."""
     update = request.config.getoption("--update-golden")
 
-    def check(name: str, text: str) -> None:
+    def check(name: str, text: str | bytes) -> None:
         path = GOLDEN / name
-        text = _normalise(text, tmp_path)
+        data = text if isinstance(text, bytes) else _normalise(text, tmp_path).encode("utf-8")
         if update or not path.exists():
             if not update:
                 pytest.fail(f"golden file {name} is missing: run pytest --update-golden")
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            path.write_bytes(data)
             return
-        assert text == path.read_text(encoding="utf-8"), f"output differs from golden/{name}"
+        assert data == path.read_bytes(), f"output differs from golden/{name}"
 
     yield check

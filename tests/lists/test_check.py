@@ -65,7 +65,7 @@ def test_each_problem_is_found(tmp_path: Path, code: str, edit: Edit,
                                pack: dict[str, Any] | None, where: tuple[str | None, str]) -> None:
     county = county_with(tmp_path, edit, pack)
     run = run_cli("check", "--county", county, "--format", "json")
-    assert run.code == 1, run.stderr
+    assert run.code == 1 and run.stdout, run.stderr
     doc = json.loads(run.stdout)
     assert doc["clean"] is False
     found = {(p["code"], p["street"], p["item"]) for p in doc["problems"]}
