@@ -5,7 +5,15 @@ from __future__ import annotations
 from html import escape
 
 from engine.models.lists import CountyLists, DepartmentList, StreetLists
-from engine.render.lists_table import HEADERS, LIST_TITLES, cells
+from engine.render.lists_table import (
+    DEPARTMENT_HEADERS,
+    HEADERS,
+    LEDGER_HEADERS,
+    LIST_TITLES,
+    cells,
+    department_rows,
+    ledger_rows,
+)
 from engine.vocab import label
 
 STYLE = """
@@ -50,14 +58,9 @@ def _street(s: StreetLists, names: dict[str, str]) -> list[str]:
 def _department(d: DepartmentList, names: dict[str, str]) -> list[str]:
     out = [f'<section id="department-{escape(d.department)}">',
            f"<h1>{escape(d.name)}职责事项及街道经费清单</h1>"]
-    out += _table(["序号", "事项编号", "事项名称", "事项类别", "涉及街道数", "每街道每年经费（元）",
-                   "经费合计（元/年）"],
-                  [[str(i), r.item, r.name, label(r.category), str(len(r.streets)),
-                    f"{r.funding_per_street:,}", f"{r.funding_total:,}"]
-                   for i, r in enumerate(d.items, 1)])
+    out += _table(DEPARTMENT_HEADERS, department_rows(d))
     out.append("<h2>应拨付街道经费（费随事转）</h2>")
-    out += _table(["街道编号", "街道", "每年经费（元）"],
-                  [[sid, names.get(sid, sid), f"{a:,}"] for sid, a in d.funding_owed.items()])
+    out += _table(LEDGER_HEADERS, ledger_rows(d, names))
     out.append(f"<p>合计：每年 {d.funding_total:,} 元。</p>")
     return [*out, "</section>"]
 

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from engine.models.lists import CountyLists, DepartmentList, StreetLists
-from engine.render.lists_table import HEADERS, LIST_TITLES, cells
+from engine.render.lists_table import (
+    DEPARTMENT_HEADERS,
+    HEADERS,
+    LEDGER_HEADERS,
+    LIST_TITLES,
+    cells,
+    department_rows,
+    ledger_rows,
+)
 from engine.vocab import label
 
 
@@ -37,14 +45,11 @@ def street_md(s: StreetLists, names: dict[str, str]) -> str:
 
 def department_md(d: DepartmentList, names: dict[str, str]) -> str:
     out = [f"# {d.name}职责事项及街道经费清单", ""]
-    rows = [[str(i), r.item, r.name, label(r.category), str(len(r.streets)),
-             f"{r.funding_per_street:,}", f"{r.funding_total:,}"]
-            for i, r in enumerate(d.items, 1)]
-    out += _table(["序号", "事项编号", "事项名称", "事项类别", "涉及街道数", "每街道每年经费（元）",
-                   "经费合计（元/年）"], rows) if rows else ["（无）"]
+    rows = department_rows(d)
+    out += _table(DEPARTMENT_HEADERS, rows) if rows else ["（无）"]
     out += ["", "## 应拨付街道经费（费随事转）", ""]
-    ledger = [[sid, names.get(sid, sid), f"{amount:,}"] for sid, amount in d.funding_owed.items()]
-    out += _table(["街道编号", "街道", "每年经费（元）"], ledger) if ledger else ["（无）"]
+    ledger = ledger_rows(d, names)
+    out += _table(LEDGER_HEADERS, ledger) if ledger else ["（无）"]
     out += ["", f"合计：每年 {d.funding_total:,} 元。", ""]
     return "\n".join(out)
 

@@ -16,9 +16,16 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from engine.models.lists import CountyLists
-from engine.render.lists_table import HEADERS, LIST_TITLES, cells
+from engine.render.lists_table import (
+    DEPARTMENT_HEADERS,
+    HEADERS,
+    LEDGER_HEADERS,
+    LIST_TITLES,
+    cells,
+    department_rows,
+    ledger_rows,
+)
 from engine.render.table import width
-from engine.vocab import label
 
 FIXED = dt.datetime(2000, 1, 1)
 _WIDE = {"事项名称": 30, "街道职责": 36, "依据": 40, "主责单位": 24, "配合单位": 24,
@@ -57,13 +64,8 @@ def lists_xlsx(lists: CountyLists, names: dict[str, str]) -> bytes:
         title = LIST_TITLES[kind] if several else f"{lists.streets[0].name}{LIST_TITLES[kind]}"
         _sheet(wb, title, header, rows)
     for d in lists.departments:
-        rows = [[str(i), r.item, r.name, label(r.category), str(len(r.streets)),
-                 str(r.funding_per_street), str(r.funding_total)]
-                for i, r in enumerate(d.items, 1)]
-        _sheet(wb, f"{d.name}事项"[:31], ["序号", "事项编号", "事项名称", "事项类别", "涉及街道数",
-                                         "每街道每年经费（元）", "经费合计（元/年）"], rows)
-        ledger = [[sid, names.get(sid, sid), str(a)] for sid, a in d.funding_owed.items()]
-        _sheet(wb, f"{d.name}经费"[:31], ["街道编号", "街道", "每年经费（元）"], ledger)
+        _sheet(wb, f"{d.name}事项"[:31], DEPARTMENT_HEADERS, department_rows(d))
+        _sheet(wb, f"{d.name}经费"[:31], LEDGER_HEADERS, ledger_rows(d, names))
     if not wb.worksheets:
         _sheet(wb, "清单", HEADERS, [])
     wb.properties.created = FIXED
