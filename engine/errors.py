@@ -58,15 +58,6 @@ class DutyError(Exception):
         )
         return head + (f"\n  提示：{self.hint}" if self.hint else "")
 
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "code": self.code,
-            "message": self.message,
-            "file": self.location.file,
-            "line": self.location.line,
-            "field": self.location.field,
-            "hint": self.hint,
-        }
 
 
 class DataError(DutyError):

@@ -13,7 +13,7 @@ from engine.decide.assign import NO_FUNDING, department_side, funding
 from engine.decide.evaluate import decide
 from engine.loading.workspace import Workspace
 from engine.models.county import DutyItem
-from engine.models.decision import Decision, Party, StreetDecision
+from engine.models.decision import Decision, StreetDecision
 from engine.models.lists import (
     CountyLists,
     DepartmentList,
@@ -47,10 +47,6 @@ def place(ws: Workspace, item: DutyItem) -> Decision:
     """The decision the rules would give the item if it were proposed now (not yet listed)."""
     targets = ws.county.item_streets(item)
     return decide(ws, placement(item, targets), item, True, targets, listed=set())
-
-
-def _names(parties: list[Party]) -> str:
-    return "、".join(p.name for p in parties)
 
 
 def task(row_list: str, s: StreetDecision, street_phases: list[str], dept: str) -> str:
