@@ -8,10 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from engine.errors import DataError, DataErrors, Location, did_you_mean
 from engine.loading.yamlio import Document, display_path, read_yaml, validate
-from engine.models.county import County, CountyFile, DutyItem, ItemsFile
+from engine.models.county import (
+    County,
+    CountyFile,
+    Department,
+    DutyItem,
+    ItemsFile,
+    Street,
+    Unit,
+)
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -23,7 +34,33 @@ class CountySource:
     county_file: Document
 
 
+Entry = tuple[T, Document]  # an entity and the part of a file it was read from
+
+
+@dataclass
+class CountyParts:
+    """A county as read, before cross-checking: every entity with where it was written.
+
+    Scenarios alter a county at this stage (their entries point into the scenario file), so
+    every later error names the file and line the offending entry really came from.
+    """
+
+    directory: Path
+    county_file: Document
+    name: str
+    policy: list[str]
+    departments: list[Entry[Department]]
+    streets: list[Entry[Street]]
+    units: list[Entry[Unit]]
+    items: list[Entry[DutyItem]]
+
+
 def load_county(directory: Path) -> CountySource:
+    return assemble_county(read_county(directory))
+
+
+def read_county(directory: Path) -> CountyParts:
+    """Parse and validate a county directory's files, entity by entity."""
     directory = Path(directory)
     shown = display_path(directory)
     if not directory.exists():
@@ -41,10 +78,11 @@ def load_county(directory: Path) -> CountySource:
                         code="E-SCHEMA")
     cf = validate(CountyFile, doc)
 
+    def entries(models: list, doc: Document, section: str) -> list:
+        return [(m, doc.sub((section, i))) for i, m in enumerate(models)]
+
     errors: list[DataError] = []
-    items: list[tuple[DutyItem, Location]] = [
-        (item, doc.location(("items", i))) for i, item in enumerate(cf.items)
-    ]
+    items = entries(cf.items, doc, "items")
     items_dir = directory / "items"
     if items_dir.is_dir():
         for path in sorted([*items_dir.glob("*.yaml"), *items_dir.glob("*.yml")]):
@@ -52,32 +90,38 @@ def load_county(directory: Path) -> CountySource:
             if idoc.data is None:
                 continue
             try:
-                part = validate(ItemsFile, idoc)
+                items += entries(validate(ItemsFile, idoc).items, idoc, "items")
             except DataErrors as exc:
                 errors.extend(exc.errors)
-                continue
-            items += [(item, idoc.location(("items", i))) for i, item in enumerate(part.items)]
     if errors:
         raise DataErrors(errors)
+    return CountyParts(directory, doc, cf.name, list(cf.policy),
+                       entries(cf.departments, doc, "departments"),
+                       entries(cf.streets, doc, "streets"), entries(cf.units, doc, "units"),
+                       items)
 
-    departments = _unique(cf.departments, "departments", doc, errors)
-    streets = _unique(cf.streets, "streets", doc, errors)
-    units = _unique(cf.units, "units", doc, errors)
+
+def assemble_county(parts: CountyParts) -> CountySource:
+    """Cross-check the entities (unique ids, known references) into one ``County``."""
+    errors: list[DataError] = []
+    departments = _unique(parts.departments, "departments", errors)
+    streets = _unique(parts.streets, "streets", errors)
+    units = _unique(parts.units, "units", errors)
 
     def ref(value: str, known: dict[str, object], what: str, loc: Location) -> None:
         if value not in known:
             errors.append(DataError(f"未知的{what} “{value}”", location=loc, code="E-REF",
                                     hint=did_you_mean(value, known)))
 
-    for si, street in enumerate(cf.streets):
+    for street, sdoc in parts.streets:
         for gi, grant in enumerate(street.granted_powers):
             ref(grant.department, departments, "部门",
-                doc.location(("streets", si, "granted_powers", gi, "department")))
+                sdoc.location(("granted_powers", gi, "department")))
     served: dict[tuple[str, str], str] = {}
-    for ui, unit in enumerate(cf.units):
-        ref(unit.department, departments, "部门", doc.location(("units", ui, "department")))
+    for unit, udoc in parts.units:
+        ref(unit.department, departments, "部门", udoc.location(("department",)))
         for k, sid in enumerate(unit.streets):
-            loc = doc.location(("units", ui, "streets", k))
+            loc = udoc.location(("streets", k))
             ref(sid, streets, "街道", loc)
             other = served.setdefault((unit.department, sid), unit.id)
             if other != unit.id:
@@ -88,7 +132,8 @@ def load_county(directory: Path) -> CountySource:
 
     catalogue: dict[str, DutyItem] = {}
     locations: dict[str, Location] = {}
-    for item, loc in items:
+    for item, idoc in parts.items:
+        loc = idoc.location(())
         if item.id in catalogue:
             errors.append(DataError(f"事项编号 “{item.id}” 重复（首次出现于 "
                                     f"{locations[item.id].render()}）", location=loc,
@@ -96,35 +141,31 @@ def load_county(directory: Path) -> CountySource:
             continue
         catalogue[item.id] = item
         locations[item.id] = loc
-        ref(item.department, departments, "部门", _sub(loc, "department"))
+        ref(item.department, departments, "部门", idoc.location(("department",)))
         if item.streets != "all":
             for k, sid in enumerate(item.streets):
-                ref(sid, streets, "街道", _sub(loc, f"streets[{k}]"))
+                ref(sid, streets, "街道", idoc.location(("streets", k)))
     if errors:
         raise DataErrors(errors)
 
     county = County(
-        name=cf.name,
-        directory=shown,
-        policy=list(cf.policy),
+        name=parts.name,
+        directory=display_path(parts.directory),
+        policy=parts.policy,
         departments=departments,
         streets=streets,
         units=units,
         items=catalogue,
     )
-    return CountySource(county, locations, doc)
+    return CountySource(county, locations, parts.county_file)
 
 
-def _sub(loc: Location, field: str) -> Location:
-    return Location(loc.file, loc.line, f"{loc.field}.{field}" if loc.field else field)
-
-
-def _unique(entries: list, section: str, doc: Document, errors: list[DataError]) -> dict:
+def _unique(entries: list, section: str, errors: list[DataError]) -> dict:
     out: dict = {}
-    for i, entry in enumerate(entries):
+    for entry, doc in entries:
         if entry.id in out:
             errors.append(DataError(f"编号 “{entry.id}” 在 {section} 中重复",
-                                    location=doc.location((section, i, "id")), code="E-DUP"))
+                                    location=doc.location(("id",)), code="E-DUP"))
         else:
             out[entry.id] = entry
     return out

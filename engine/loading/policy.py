@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import string
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -62,7 +63,9 @@ def resolve_pack(name: str, county_dir: Path | None) -> Path:
 
 
 def load_policy(names: list[str], county_dir: Path | None = None,
-                where: Location | None = None) -> Policy:
+                where: Location | None = None,
+                extra: Sequence[tuple[PackFile, Document]] = ()) -> Policy:
+    """Merge the named packs, then ``extra`` (packs already read, e.g. a scenario's rules)."""
     if not names:
         raise PolicyError("未指定规则包", location=where,
                           hint="在 county.yaml 中写 policy: [baseline]")
@@ -80,6 +83,7 @@ def load_policy(names: list[str], county_dir: Path | None = None,
         if not isinstance(doc.data, dict):
             raise PolicyError("规则包应为映射（键: 值）", location=doc.location(()))
         packs.append((validate(PackFile, doc), doc))
+    packs += extra
 
     rules: dict[str, tuple[Rule, Document, int]] = {}
     params: dict[str, Any] = {}

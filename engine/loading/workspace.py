@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from engine.errors import DataError, DataErrors
 from engine.graph import CountyGraph, build_graph
-from engine.loading.county import load_county
+from engine.loading.county import CountyParts, assemble_county, read_county
 from engine.loading.policy import Policy, load_policy
+from engine.loading.yamlio import Document
 from engine.models.county import County
+from engine.models.policy import PackFile
 from engine.paths import sample_county
 from engine.rules.facts import powers_needed
 from engine.vocab import label
@@ -34,11 +37,16 @@ class Workspace:
 
 def load_workspace(directory: Path | None = None) -> Workspace:
     """Load a county directory (default: the bundled sample county) with its policy packs."""
-    directory = Path(directory) if directory is not None else sample_county()
-    source = load_county(directory)
+    return build_workspace(read_county(directory if directory is not None else sample_county()))
+
+
+def build_workspace(parts: CountyParts,
+                    extra_packs: Sequence[tuple[PackFile, Document]] = ()) -> Workspace:
+    """Cross-check a county as read, load its packs (then ``extra_packs``), check powers."""
+    source = assemble_county(parts)
     county = source.county
-    policy = load_policy(county.policy, directory,
-                         where=source.county_file.location(("policy",)))
+    policy = load_policy(county.policy, parts.directory,
+                         where=source.county_file.location(("policy",)), extra=extra_packs)
     errors: list[DataError] = []
     for item in county.items.values():
         held = set(county.departments[item.department].powers)

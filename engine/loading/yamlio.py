@@ -26,17 +26,31 @@ M = TypeVar("M", bound=BaseModel)
 
 
 class Document:
-    """A parsed YAML file: its data and the line of every path in it."""
+    """A parsed YAML file: its data and the line of every path in it.
 
-    def __init__(self, path: Path, data: Any, lines: dict[Path_, int], display: str) -> None:
+    ``sub(path)`` gives the part of a file below ``path`` as a document of its own (a proposal
+    written inside a scenario, say): its paths are relative to that part, but its locations
+    still name the file, the real line and the full field path.
+    """
+
+    def __init__(self, path: Path, data: Any, lines: dict[Path_, int], display: str,
+                 prefix: Path_ = ()) -> None:
         self.path = path
         self.data = data
         self.lines = lines
         self.display = display
+        self.prefix = prefix
+
+    def sub(self, loc: Iterable[str | int]) -> Document:
+        loc = tuple(loc)
+        data = self.data
+        for part in loc:
+            data = data[part]
+        return Document(self.path, data, self.lines, self.display, (*self.prefix, *loc))
 
     def line_of(self, loc: Iterable[str | int]) -> int | None:
         """The line of the deepest known prefix of ``loc``."""
-        key = tuple(loc)
+        key = (*self.prefix, *loc)
         while key:
             if key in self.lines:
                 return self.lines[key]
@@ -45,7 +59,7 @@ class Document:
 
     def location(self, loc: Iterable[str | int]) -> Location:
         loc = tuple(loc)
-        return Location(self.display, self.line_of(loc), field_path(loc) or None)
+        return Location(self.display, self.line_of(loc), field_path((*self.prefix, *loc)) or None)
 
 
 def field_path(loc: Iterable[str | int]) -> str:

@@ -1,0 +1,1 @@
+"""Workflow helpers: deadlines and time limits for the admission procedure."""
