@@ -6,55 +6,31 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from engine.decide.evaluate import evaluate
-from engine.errors import DataError, DataErrors, UsageError, did_you_mean
+from engine.errors import UsageError, did_you_mean
 from engine.graph import CountyGraph
-from engine.lists.apply import what_if
+from engine.lists.apply import what_if, with_admitted
 from engine.lists.build import build_lists
 from engine.lists.check import Problem, check_county
 from engine.lists.diff import ListsDiff, diff_lists
-from engine.loading.proposal import ProposalSource, load_proposal
+from engine.loading.proposal import load_proposals
 from engine.loading.workspace import Workspace, load_workspace
 from engine.models.decision import Decision
 from engine.models.lists import CountyLists
 from engine.paths import sample_county
+from engine.scenarios.coverage import Coverage, coverage
+from engine.scenarios.run import ScenarioResult, discover, load_all, run_all, select
 
 
 def county_workspace(county_dir: Path | None = None) -> Workspace:
-    """A county with the proposals it has admitted (``admitted/*.yaml``, in file-name order)
-    applied: their items sit on the lists of the streets that admitted them."""
-    ws = load_workspace(county_dir)
-    admitted = Path(county_dir if county_dir is not None else sample_county()) / "admitted"
-    if not admitted.is_dir():
-        return ws
-    paths = sorted([*admitted.glob("*.yaml"), *admitted.glob("*.yml")])
-    return what_if(ws, _load_all(paths))[1]
+    """A county with the proposals it has admitted (``admitted/``) applied."""
+    directory = Path(county_dir) if county_dir is not None else sample_county()
+    return with_admitted(load_workspace(directory), directory)
 
 
 def evaluate_files(paths: Sequence[Path], county_dir: Path | None = None) -> list[Decision]:
     """Evaluate proposal files against a county (default: the bundled sample county)."""
     ws = county_workspace(county_dir)
-    return evaluate(ws, _load_all(paths))
-
-
-def _load_all(paths: Sequence[Path]) -> list[ProposalSource]:
-    """Every proposal file, or every error in them at once (then none is evaluated)."""
-    sources, errors = [], []
-    for path in paths:
-        try:
-            sources.append(load_proposal(path))
-        except DataErrors as exc:
-            errors += exc.errors
-        except DataError as exc:
-            errors.append(exc)
-    seen: dict[str, str] = {}
-    for src in sources:
-        first = seen.setdefault(src.proposal.id, src.doc.display)
-        if first != src.doc.display:
-            errors.append(DataError(f"申请编号 “{src.proposal.id}” 与 {first} 重复",
-                                    location=src.doc.location(("id",)), code="E-DUP"))
-    if errors:
-        raise DataErrors(errors)
-    return sources
+    return evaluate(ws, load_proposals(paths))
 
 
 def county_graph(county_dir: Path | None = None) -> CountyGraph:
@@ -68,7 +44,7 @@ def lists_diff(proposals: Sequence[Path], county_dir: Path | None = None,
     ws = county_workspace(county_dir)
     if other_dir is not None:
         return [], diff_lists(build_lists(ws), build_lists(county_workspace(other_dir)))
-    decisions, after = what_if(ws, _load_all(proposals))
+    decisions, after = what_if(ws, load_proposals(proposals))
     return decisions, diff_lists(build_lists(ws), build_lists(after))
 
 
@@ -98,3 +74,21 @@ def county_lists(county_dir: Path | None = None, street: str | None = None,
             "streets": [], "departments": [d for d in lists.departments
                                            if d.department == department]})
     return lists, ws.names
+
+
+def run_scenarios(paths: Sequence[Path], pattern: str | None = None,
+                  with_coverage: bool = False,
+                  with_diffs: bool = False) -> tuple[list[ScenarioResult], Coverage | None]:
+    """Run the scenarios in the given files and folders (default: ``scenarios/``) whose key
+    contains ``pattern``; with rule coverage and the lists diff of applied steps if asked."""
+    if not paths:
+        if not Path("scenarios").is_dir():
+            raise UsageError("当前目录下没有 scenarios/ 目录",
+                             hint="给出情景文件或目录，例如 duty scenario run my-scenarios/")
+        paths = [Path("scenarios")]
+    found = select(discover(paths), pattern)
+    if not found:
+        raise UsageError("没有找到情景文件" + (f"（-k {pattern} 没有匹配）" if pattern else ""),
+                         hint="情景文件是 .yaml 文件；-k 按文件路径（不含扩展名）的片段筛选。")
+    results = run_all(load_all(found), with_diffs)
+    return results, coverage(results) if with_coverage else None

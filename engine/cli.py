@@ -260,6 +260,65 @@ def lists_diff_cmd(
     sys.stdout.write(head + ("\n" if head else "") + render_diff(diff, fmt is DiffFormat.md))
 
 
+scenario_app = typer.Typer(help="情景检验：在采用政策改动之前，用情景文件检验其效果。",
+                           no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(scenario_app, name="scenario")
+
+
+@scenario_app.command("run")
+@user_errors
+def scenario_run(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="情景文件或目录（目录下的 .yaml 逐一运行）；省略时为 scenarios/。",
+        show_default=False)] = None,
+    fmt: Annotated[ReportFormat, _format("输出格式：text 为中文报告，json 供脚本读取。")] = (
+        ReportFormat.text
+    ),
+    pattern: Annotated[str | None, typer.Option(
+        "-k", help="只运行文件路径（不含扩展名）包含该片段的情景，不区分大小写。",
+        show_default=False)] = None,
+    with_coverage: Annotated[bool, typer.Option(
+        "--coverage", help="报告现行规则包中每条规则在多少个情景中触发，并列出从未触发的规则。"
+    )] = False,
+    fail_under: Annotated[float | None, typer.Option(
+        "--fail-under", min=0, max=100, show_default=False,
+        help="规则覆盖率（触发过的规则所占百分比）低于该值时以退出码 1 结束；隐含 --coverage。",
+    )] = None,
+    report: Annotated[Path | None, typer.Option(
+        "--report", show_default=False,
+        help="把每个情景各步的决定和已准入步骤的清单变化写成 Markdown 报告（原子写入）。",
+    )] = None,
+) -> None:
+    """运行情景：逐步评估准入申请并与预期比较，最后一行为 “N passed, M failed”。
+
+    退出码：0 全部通过；1 有情景未通过（或覆盖率低于 --fail-under）；
+    2 用法错误或情景文件无法读取。"""
+    from engine.api import run_scenarios
+
+    results, cov = run_scenarios(paths or [], pattern, with_coverage or fail_under is not None,
+                                 report is not None)
+    if report is not None:
+        from engine.fileio import write_atomic
+        from engine.render.scenario_report import render_report
+
+        write_atomic(report, render_report(results))
+    if fmt is ReportFormat.json:
+        from engine.render.json_out import dumps
+        from engine.render.scenario_out import to_json
+
+        sys.stdout.write(dumps(to_json(results, cov)))
+    else:
+        from engine.render.scenario_out import render_text
+
+        sys.stdout.write(render_text(results, cov))
+    low = False
+    if cov is not None and fail_under is not None and cov.below(fail_under):
+        low = True
+        typer.echo(f"规则覆盖率 {cov.percent}% 低于 --fail-under {fail_under:g}", err=True)
+    if low or not all(r.passed for r in results):
+        raise typer.Exit(1)
+
+
 def main() -> None:
     app()
 

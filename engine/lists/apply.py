@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from engine.decide.combine import ADMITTED
 from engine.decide.evaluate import decide, resolve
 from engine.graph import build_graph
-from engine.loading.proposal import ProposalSource
+from engine.loading.proposal import ProposalSource, load_proposals
 from engine.loading.workspace import Workspace
 from engine.models.county import Admission, DutyItem
 from engine.models.decision import Decision
@@ -54,3 +55,14 @@ def what_if(ws: Workspace, sources: Sequence[ProposalSource]) -> tuple[list[Deci
         decisions.append(decision)
         ws = apply_decisions(ws, [decision], [item])
     return decisions, ws
+
+
+def with_admitted(ws: Workspace, directory: Path) -> Workspace:
+    """The county with the proposals it has admitted (``admitted/*.yaml`` in its directory,
+    in file-name order) applied: their items sit on the lists of the streets that admitted
+    them."""
+    admitted = Path(directory) / "admitted"
+    if not admitted.is_dir():
+        return ws
+    paths = sorted([*admitted.glob("*.yaml"), *admitted.glob("*.yml")])
+    return what_if(ws, load_proposals(paths))[1]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.errors import DataError
+from engine.errors import DataError, DataErrors
 from engine.loading.yamlio import Document, read_yaml, validate
 from engine.models.proposal import Proposal
 
@@ -22,3 +23,24 @@ def load_proposal(path: Path) -> ProposalSource:
         raise DataError("准入申请文件应为映射（键: 值）", location=doc.location(()),
                         code="E-SCHEMA")
     return ProposalSource(validate(Proposal, doc), doc)
+
+
+def load_proposals(paths: Sequence[Path]) -> list[ProposalSource]:
+    """Every proposal file, or every error in them at once (then none is returned)."""
+    sources, errors = [], []
+    for path in paths:
+        try:
+            sources.append(load_proposal(path))
+        except DataErrors as exc:
+            errors += exc.errors
+        except DataError as exc:
+            errors.append(exc)
+    seen: dict[str, str] = {}
+    for src in sources:
+        first = seen.setdefault(src.proposal.id, src.doc.display)
+        if first != src.doc.display:
+            errors.append(DataError(f"申请编号 “{src.proposal.id}” 与 {first} 重复",
+                                    location=src.doc.location(("id",)), code="E-DUP"))
+    if errors:
+        raise DataErrors(errors)
+    return sources

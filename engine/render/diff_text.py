@@ -44,13 +44,14 @@ def _describe(c: RowChange) -> str:
     return f"{head}：主责 {lead}，{label(row.category)}{extra}"
 
 
-def render_diff(d: ListsDiff, markdown: bool = False) -> str:
-    out = [("## " if markdown else "") + summary(d), ""]
+def render_diff(d: ListsDiff, markdown: bool = False, level: int = 2) -> str:
+    """The diff as text, or as Markdown with its summary at heading ``level``."""
+    out = [("#" * level + " " if markdown else "") + summary(d), ""]
     street = None
     for c in d.changes:
         if c.street != street:
             street = c.street
-            out.append(f"### {c.street} {c.street_name}" if markdown
+            out.append(f"{'#' * (level + 1)} {c.street} {c.street_name}" if markdown
                        else f"{c.street} {c.street_name}")
         out.append(("- " if markdown else "  ") + _describe(c))
     if not d.changes:

@@ -1,0 +1,34 @@
+"""`duty scenario run --report`: what happened in each scenario, step by step (Markdown)."""
+
+from __future__ import annotations
+
+from engine.render.decision_text import render_decision
+from engine.render.diff_text import render_diff
+from engine.render.scenario_out import closing, describe
+from engine.scenarios.run import ScenarioResult
+from engine.vocab import label
+
+
+def render_report(results: list[ScenarioResult]) -> str:
+    out = ["# 情景检验报告", "", closing(results), ""]
+    out += [f"- [{'通过' if r.passed else '失败'}] {r.scenario.key}：{r.scenario.spec.name}"
+            for r in results]
+    for r in results:
+        sc = r.scenario
+        out += ["", f"## {sc.key}：{sc.spec.name}", "", f"文件：`{sc.display}`；结果："
+                f"{'通过' if r.passed else '失败'}", "", sc.spec.description.strip()]
+        if sc.spec.sources:
+            out += ["", "依据：", *[f"- {c.render()}" for c in sc.spec.sources]]
+        for s, step in zip(r.steps, sc.steps, strict=True):
+            d = s.decision
+            out += ["", f"### 第 {s.number} 步：{d.proposal} {d.title}", "",
+                    f"结论：{label(d.verdict)}（{d.verdict}）；"
+                    + ("已准入并计入清单后进入下一步。" if s.applied else "仅评估，未计入清单。")]
+            if step.step.note:
+                out += ["", step.step.note.strip()]
+            if s.differences:
+                out += ["", "与预期不符：", *[f"- {describe(s, x)}" for x in s.differences]]
+            out += ["", "```text", render_decision(d).rstrip("\n"), "```"]
+            if s.diff is not None:
+                out += ["", render_diff(s.diff, markdown=True, level=4).rstrip("\n")]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,1 @@
+"""Scenarios: a county, proposals in sequence and the expectations they must meet."""

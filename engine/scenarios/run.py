@@ -1,0 +1,118 @@
+"""Run scenarios: evaluate each step on the county as the previous steps left it, compare."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.errors import DataError, DataErrors, UsageError
+from engine.lists.apply import what_if
+from engine.lists.build import build_lists
+from engine.lists.check import check_county
+from engine.lists.diff import ListsDiff, diff_lists
+from engine.loading.workspace import Workspace
+from engine.models.decision import Decision
+from engine.models.lists import CountyLists
+from engine.scenarios.expect import Difference, compare_check, compare_decision, compare_rows
+from engine.scenarios.load import CountyCache, Scenario, load_scenario
+
+
+class UnreadableScenarios(DataErrors):
+    """Scenario files that cannot be read or run: a usage problem of the run (exit code 2)."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class StepResult:
+    number: int  # from 1
+    decision: Decision
+    applied: bool
+    differences: list[Difference]
+    diff: ListsDiff | None  # the lists before and after, for an applied step (when asked)
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    scenario: Scenario
+    steps: list[StepResult]
+    rules_in_force: list[tuple[str, str]]  # (id, title) of every rule of the packs in force
+    fired: set[str] = field(default_factory=set)  # rules with a finding in any step
+
+    @property
+    def passed(self) -> bool:
+        return not any(s.differences for s in self.steps)
+
+
+def discover(paths: Sequence[Path]) -> list[tuple[Path, str]]:
+    """Scenario files under the given files and folders, each with its key, in stable order."""
+    found: list[tuple[Path, str]] = []
+    for path in paths:
+        if path.is_dir():
+            files = sorted([*path.rglob("*.yaml"), *path.rglob("*.yml")])
+            found += [(f, f.relative_to(path).with_suffix("").as_posix()) for f in files]
+        elif path.is_file():
+            found.append((path, path.stem))
+        else:
+            raise UsageError(f"情景文件或目录不存在：{path}",
+                             hint="省略 PATH 时运行当前目录下 scenarios/ 中的全部情景。")
+    return found
+
+
+def select(found: list[tuple[Path, str]], pattern: str | None) -> list[tuple[Path, str]]:
+    """Keep the scenarios whose key contains ``pattern`` (case-insensitive)."""
+    if pattern is None:
+        return found
+    return [(p, k) for p, k in found if pattern.lower() in k.lower()]
+
+
+def load_all(found: list[tuple[Path, str]]) -> list[Scenario]:
+    """Every scenario, or every error in them at once."""
+    cache = CountyCache()
+    scenarios: list[Scenario] = []
+    errors: list[DataError] = []
+    for path, key in found:
+        try:
+            scenarios.append(load_scenario(path, key, cache))
+        except DataErrors as exc:
+            errors += exc.errors
+        except DataError as exc:
+            errors.append(exc)
+    if errors:
+        raise UnreadableScenarios(errors)
+    return scenarios
+
+
+def run_scenario(scenario: Scenario, with_diffs: bool = False) -> ScenarioResult:
+    ws: Workspace = scenario.workspace
+    steps: list[StepResult] = []
+    fired: set[str] = set()
+    for number, s in enumerate(scenario.steps, start=1):
+        try:
+            [decision], applied = what_if(ws, [s.source])
+        except DataErrors as exc:
+            raise UnreadableScenarios(exc.errors) from None
+        except DataError as exc:
+            raise UnreadableScenarios([exc]) from None
+        after = applied if s.step.apply else ws
+        expect = s.step.expect
+        differences = compare_decision(expect, decision)
+        lists_after: CountyLists | None = None
+        if expect.rows or (with_diffs and s.step.apply):
+            lists_after = build_lists(after)
+            differences += compare_rows(expect.rows, lists_after)
+        if expect.check is not None:
+            differences += compare_check(expect.check, check_county(after))
+        diff = None
+        if with_diffs and s.step.apply and lists_after is not None:
+            diff = diff_lists(build_lists(ws), lists_after)
+        steps.append(StepResult(number, decision, s.step.apply, differences, diff))
+        fired |= {f.rule for f in decision.findings}
+        ws = after
+    policy = scenario.workspace.policy
+    return ScenarioResult(scenario, steps, [(r.id, r.title) for r in policy.rules], fired)
+
+
+def run_all(scenarios: list[Scenario], with_diffs: bool = False) -> list[ScenarioResult]:
+    return [run_scenario(s, with_diffs) for s in scenarios]
