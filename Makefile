@@ -22,6 +22,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check engine tests bench
 	$(BIN)/python -m pytest
+	$(BIN)/duty scenario run --fail-under 100
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from engine.rules.facts import STREET_FIELDS
 from tests.conftest import ROOT
 
@@ -41,3 +45,23 @@ def test_readme_lists_excerpt_matches_the_real_lists() -> None:
     for block in blocks:
         for line in block.splitlines():
             assert line in run.stdout.splitlines(), line
+
+
+def test_readme_scenario_example_runs_as_shown(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    from tests.conftest import run_cli
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Scenarios"):readme.index("## How it decides")]
+    [example] = re.findall(r"```yaml\n(.*?)```", section, flags=re.S)
+    passing, failing = re.findall(r"```console\n\$ (.*?)\n(.*?)```", section, flags=re.S)
+    (tmp_path / "food-patrol.yaml").write_text(example, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    run = run_cli(*passing[0].split()[1:])
+    assert (run.code, run.stdout) == (0, passing[1])
+    (tmp_path / "food-patrol.yaml").write_text(
+        example.replace("primary: department", "primary: unit"), encoding="utf-8")
+    run = run_cli(*failing[0].split()[1:])
+    assert (run.code, run.stdout) == (1, failing[1])

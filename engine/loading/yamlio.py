@@ -44,8 +44,11 @@ class Document:
     def sub(self, loc: Iterable[str | int]) -> Document:
         loc = tuple(loc)
         data = self.data
-        for part in loc:
-            data = data[part]
+        for part in loc:  # a part not written (a default) has no data
+            try:
+                data = data[part]
+            except (KeyError, IndexError, TypeError):
+                data = None
         return Document(self.path, data, self.lines, self.display, (*self.prefix, *loc))
 
     def line_of(self, loc: Iterable[str | int]) -> int | None:
