@@ -19,6 +19,8 @@ from engine.models.lists import CountyLists
 from engine.paths import sample_county
 from engine.scenarios.coverage import Coverage, coverage
 from engine.scenarios.run import ScenarioResult, discover, load_all, run_all, select
+from engine.workflow.service import Workflow
+from engine.workflow.versions import version_lists
 
 
 def county_workspace(county_dir: Path | None = None) -> Workspace:
@@ -55,17 +57,22 @@ def check(county_dir: Path | None = None) -> tuple[str, list[Problem]]:
 
 
 def county_lists(county_dir: Path | None = None, street: str | None = None,
-                 department: str | None = None) -> tuple[CountyLists, dict[str, str]]:
-    """The county's lists, narrowed to one street or one department when asked; with the
-    Chinese names of departments, units and streets for rendering."""
-    ws = county_workspace(county_dir)
-    for value, known, what, option in ((street, ws.county.streets, "街道", "--street"),
-                                       (department, ws.county.departments, "部门",
-                                        "--department")):
+                 department: str | None = None, version: int | None = None,
+                 db: Path | None = None) -> tuple[CountyLists, dict[str, str]]:
+    """The county's lists (or those published as ``version`` in the store ``db``), narrowed
+    to one street or one department when asked; with the Chinese names for rendering."""
+    if version is None:
+        ws = county_workspace(county_dir)
+        lists, names = build_lists(ws), ws.names
+    else:
+        lists, names = version_lists(db or Path("duty.db"), version)
+    streets = [s.street for s in lists.streets]
+    departments = [d.department for d in lists.departments]
+    for value, known, what, option in ((street, streets, "街道", "--street"),
+                                       (department, departments, "部门", "--department")):
         if value is not None and value not in known:
             raise UsageError(f"{option}：未知的{what} “{value}”",
                              hint=did_you_mean(value, known))
-    lists = build_lists(ws)
     if street is not None:
         lists = lists.model_copy(update={
             "streets": [s for s in lists.streets if s.street == street], "departments": []})
@@ -73,7 +80,7 @@ def county_lists(county_dir: Path | None = None, street: str | None = None,
         lists = lists.model_copy(update={
             "streets": [], "departments": [d for d in lists.departments
                                            if d.department == department]})
-    return lists, ws.names
+    return lists, names
 
 
 def run_scenarios(paths: Sequence[Path], pattern: str | None = None,
@@ -92,3 +99,13 @@ def run_scenarios(paths: Sequence[Path], pattern: str | None = None,
                          hint="情景文件是 .yaml 文件；-k 按文件路径（不含扩展名）的片段筛选。")
     results = run_all(load_all(found), with_diffs)
     return results, coverage(results) if with_coverage else None
+
+
+def workflow(county_dir: Path | None, db: Path, actor: str | None) -> Workflow:
+    """The admission process on the store ``db`` for a county, acting as ``actor``."""
+    return Workflow(county_workspace(county_dir), db, actor)
+
+
+def versions_diff(db: Path, old: int, new: int) -> ListsDiff:
+    """What changed in the lists between two published versions."""
+    return diff_lists(version_lists(db, old)[0], version_lists(db, new)[0])

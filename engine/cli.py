@@ -34,8 +34,11 @@ app = typer.Typer(
 CountyOpt = Annotated[
     Path | None,
     typer.Option("--county", help="县区目录（含 county.yaml）；省略时使用内置示例区。",
-                 show_default=False),
+                 show_default=False, envvar="DUTY_COUNTY"),
 ]
+
+DbOpt = Annotated[Path, typer.Option(
+    "--db", envvar="DUTY_DB", help="流程数据库文件（SQLite）；也可用环境变量 DUTY_DB。")]
 
 
 class ReportFormat(str, Enum):
@@ -191,6 +194,10 @@ def lists_build(
     output: Annotated[Path | None, typer.Option(
         "-o", "--output", help="写入该文件（--all 时为目录），原子写入；省略时输出到屏幕。",
         show_default=False)] = None,
+    version: Annotated[int | None, typer.Option(
+        "--version", min=0, show_default=False,
+        help="输出流程数据库（--db）中已公布的第 N 版清单（0 为建库时的清单）。")] = None,
+    db: DbOpt = Path("duty.db"),
 ) -> None:
     """生成各街道的基本履职、配合履职、上级部门收回三张清单和各部门清单。"""
     from engine.api import county_lists
@@ -203,7 +210,7 @@ def lists_build(
     if every and (output is None or street or department):
         raise UsageError("--all 须与 -o 目录一起使用，且不能再指定 --street 或 --department",
                          hint="例如 --all -o out/lists")
-    lists, names = county_lists(county, street, department)
+    lists, names = county_lists(county, street, department, version, db)
     if every:
         from engine.fileio import write_tree_atomic
         from engine.render.lists_files import render_tree
@@ -234,19 +241,33 @@ def lists_diff_cmd(
     proposals: Annotated[list[Path] | None, typer.Argument(
         help="按顺序准入的申请文件（假设分析）；与 --to 二选一。", show_default=False)] = None,
     county: CountyOpt = None,
-    to: Annotated[Path | None, typer.Option(
-        "--to", help="与另一个县区目录（修订后的版本）比较。", show_default=False)] = None,
+    to: Annotated[str | None, typer.Option(
+        "--to", help="与另一个县区目录（修订后的版本）比较；与 --from 同用时为已公布清单的版本号。",
+        show_default=False)] = None,
+    old: Annotated[int | None, typer.Option(
+        "--from", min=0, show_default=False,
+        help="比较流程数据库（--db）中已公布的两版清单：从第 N 版（--to 为另一版）。")] = None,
+    db: DbOpt = Path("duty.db"),
     fmt: Annotated[DiffFormat, _format("输出格式：text、md（Markdown）或 json。")] = (
         DiffFormat.text
     ),
 ) -> None:
-    """比较清单：准入若干申请之后（假设分析）或修订前后，各街道增加、删除、变化的清单行。"""
-    from engine.api import lists_diff
+    """比较清单：准入若干申请之后（假设分析）、修订前后，或已公布的两个版本之间。"""
     from engine.errors import UsageError
 
-    if bool(proposals) == (to is not None):
-        raise UsageError("请给出准入申请文件，或用 --to 指定另一个县区目录（二者选一）")
-    decisions, diff = lists_diff(proposals or [], county, to)
+    if old is not None:
+        from engine.api import versions_diff
+
+        if proposals or to is None or not to.isdigit():
+            raise UsageError("--from N 须与 --to M（版本号）一起使用，且不再给出申请文件",
+                             hint="例如 duty lists diff --from 0 --to 1")
+        decisions, diff = [], versions_diff(db, old, int(to))
+    else:
+        from engine.api import lists_diff
+
+        if bool(proposals) == (to is not None):
+            raise UsageError("请给出准入申请文件，或用 --to 指定另一个县区目录（二者选一）")
+        decisions, diff = lists_diff(proposals or [], county, Path(to) if to else None)
     if fmt is DiffFormat.json:
         from engine.render.json_out import dumps
 
@@ -316,6 +337,244 @@ def scenario_run(
         low = True
         typer.echo(f"规则覆盖率 {cov.percent}% 低于 --fail-under {fail_under:g}", err=True)
     if low or not all(r.passed for r in results):
+        raise typer.Exit(1)
+
+
+proposal_app = typer.Typer(
+    help="准入流程：提交、审核、合法性审查、听取街道意见、会议审定、公布；数据保存在 SQLite。",
+    no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(proposal_app, name="proposal")
+
+ActorOpt = Annotated[str | None, typer.Option(
+    "--as", envvar="DUTY_ACTOR", show_default=False,
+    help="以什么角色操作：department:部门编号、office（编办）、justice（司法局）、"
+         "street:街道编号、county（县委或县政府）；也可用环境变量 DUTY_ACTOR。")]
+IdArg = Annotated[str, typer.Argument(help="申请编号。", show_default=False)]
+FmtOpt = Annotated[ReportFormat, _format("输出格式：text 为中文，json 供脚本读取。")]
+
+
+def _emit_outcome(out: Any, fmt: ReportFormat) -> None:
+    from engine.render.workflow_text import outcome_json, render_outcome
+    from engine.workflow.process import load_process
+
+    if fmt is ReportFormat.json:
+        from engine.render.json_out import dumps
+
+        sys.stdout.write(dumps(outcome_json(out)))
+    else:
+        sys.stdout.write(render_outcome(load_process(), out))
+
+
+def _workflow(county: Path | None, db: Path, actor: str | None) -> Any:
+    from engine.api import workflow
+
+    return workflow(county, db, actor)
+
+
+@proposal_app.command("submit")
+@user_errors
+def proposal_submit(
+    file: Annotated[Path, typer.Argument(help="准入申请 YAML 文件。", show_default=False)],
+    county: CountyOpt = None, db: DbOpt = Path("duty.db"), actor: ActorOpt = None,
+    draft: Annotated[bool, typer.Option("--draft", help="只保存为草稿，暂不提交。")] = False,
+    fmt: FmtOpt = ReportFormat.text,
+) -> None:
+    """部门提交准入申请（或补正后重新提交）；数据库不存在时创建。"""
+    _emit_outcome(_workflow(county, db, actor).submit(file, draft), fmt)
+
+
+@proposal_app.command("review")
+@user_errors
+def proposal_review(pid: IdArg, county: CountyOpt = None, db: DbOpt = Path("duty.db"),
+                    actor: ActorOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
+    """编办审核：按现行规则评估，无阻断事项则转合法性审查，否则退回补正。"""
+    _emit_outcome(_workflow(county, db, actor).review(pid), fmt)
+
+
+@proposal_app.command("legal")
+@user_errors
+def proposal_legal(
+    pid: IdArg, county: CountyOpt = None, db: DbOpt = Path("duty.db"), actor: ActorOpt = None,
+    passed: Annotated[bool | None, typer.Option(
+        "--passed/--failed", help="合法性审查通过或未通过（未通过即不予准入）。",
+        show_default=False)] = None,
+    fmt: FmtOpt = ReportFormat.text,
+) -> None:
+    """司法局记录合法性审查结果；通过后开始听取街道意见。"""
+    from engine.errors import UsageError
+
+    if passed is None:
+        raise UsageError("须写 --passed 或 --failed")
+    _emit_outcome(_workflow(county, db, actor).legal(pid, passed), fmt)
+
+
+class OpinionChoice(str, Enum):
+    agree = "agree"
+    agree_with_conditions = "agree_with_conditions"
+    object = "object"
+
+
+@proposal_app.command("hear")
+@user_errors
+def proposal_hear(
+    pid: IdArg,
+    street: Annotated[str, typer.Option("--street", help="反馈意见的街道编号（须为本街道）。",
+                                        show_default=False)],
+    opinion: Annotated[OpinionChoice, typer.Option(
+        "--opinion", help="意见：agree 同意、agree_with_conditions 附条件同意、object 不同意。",
+        show_default=False)],
+    note: Annotated[str | None, typer.Option("--note", help="意见说明。",
+                                             show_default=False)] = None,
+    county: CountyOpt = None, db: DbOpt = Path("duty.db"), actor: ActorOpt = None,
+    fmt: FmtOpt = ReportFormat.text,
+) -> None:
+    """街道反馈本街道的意见；全部目标街道反馈后转入会议审定。"""
+    _emit_outcome(_workflow(county, db, actor).hear(pid, street, opinion.value, note), fmt)
+
+
+@proposal_app.command("decide")
+@user_errors
+def proposal_decide(
+    pid: IdArg,
+    meeting: Annotated[str | None, typer.Option(
+        "--meeting", help="审定会议编号，例如 “区委常委会2026年第12次”。",
+        show_default=False)] = None,
+    admit: Annotated[bool, typer.Option("--admit", help="会议审定准入。")] = False,
+    reject: Annotated[bool, typer.Option("--reject", help="会议审定不予准入。")] = False,
+    provisional: Annotated[bool, typer.Option(
+        "--provisional", help="突发事件临时准入（不经会议，须在期限内补办审定）。")] = False,
+    county: CountyOpt = None, db: DbOpt = Path("duty.db"), actor: ActorOpt = None,
+    fmt: FmtOpt = ReportFormat.text,
+) -> None:
+    """县委或县政府记录会议审定结果（准入时重新按规则评估）；听取意见期限已过时先结束听取。"""
+    from engine.errors import UsageError
+
+    chosen = [name for name, on in (("admit", admit), ("reject", reject),
+                                    ("provisional", provisional)) if on]
+    if len(chosen) != 1:
+        raise UsageError("须且只能写 --admit、--reject、--provisional 之一")
+    _emit_outcome(_workflow(county, db, actor).decide(pid, meeting, chosen[0]), fmt)
+
+
+@proposal_app.command("publish")
+@user_errors
+def proposal_publish(
+    pids: Annotated[list[str], typer.Argument(help="一个或多个已准入的申请编号（同一版公布）。",
+                                              show_default=False)],
+    county: CountyOpt = None, db: DbOpt = Path("duty.db"), actor: ActorOpt = None,
+    fmt: FmtOpt = ReportFormat.text,
+) -> None:
+    """编办公布调整后的清单：生成新的清单版本。"""
+    _emit_outcome(_workflow(county, db, actor).publish(pids), fmt)
+
+
+@proposal_app.command("withdraw")
+@user_errors
+def proposal_withdraw(pid: IdArg, county: CountyOpt = None, db: DbOpt = Path("duty.db"),
+                      actor: ActorOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
+    """部门撤回尚未办结的申请。"""
+    _emit_outcome(_workflow(county, db, actor).withdraw(pid), fmt)
+
+
+@proposal_app.command("show")
+@user_errors
+def proposal_show(pid: IdArg, county: CountyOpt = None, db: DbOpt = Path("duty.db"),
+                  actor: ActorOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
+    """查看申请：状态、期限、街道意见、会议记录和每次规则评估。"""
+    from engine.workflow.process import load_process
+
+    data = _workflow(county, db, actor).show(pid)
+    if fmt is ReportFormat.json:
+        from engine.render.json_out import dumps
+
+        sys.stdout.write(dumps(data))
+    else:
+        from engine.render.workflow_text import render_show
+
+        sys.stdout.write(render_show(load_process(), data))
+
+
+@proposal_app.command("history")
+@user_errors
+def proposal_history(pid: IdArg, county: CountyOpt = None, db: DbOpt = Path("duty.db"),
+                     actor: ActorOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
+    """申请的办理记录：每一步的操作者、时间和状态变化。"""
+    from engine.workflow.process import load_process
+
+    entries = _workflow(county, db, actor).history(pid)
+    if fmt is ReportFormat.json:
+        from engine.render.json_out import dumps
+
+        sys.stdout.write(dumps(entries))
+    else:
+        from engine.render.workflow_text import render_history
+
+        sys.stdout.write(render_history(load_process(), pid, entries))
+
+
+@proposal_app.command("list")
+@user_errors
+def proposal_list(
+    state: Annotated[str | None, typer.Option("--state", help="只列出该状态的申请。",
+                                              show_default=False)] = None,
+    county: CountyOpt = None, db: DbOpt = Path("duty.db"), actor: ActorOpt = None,
+    fmt: FmtOpt = ReportFormat.text,
+) -> None:
+    """列出申请及其状态、期限。"""
+    from engine.workflow.process import load_process
+
+    rows = _workflow(county, db, actor).list(state)
+    if fmt is ReportFormat.json:
+        from engine.render.json_out import dumps
+
+        sys.stdout.write(dumps(rows))
+    else:
+        from engine.render.workflow_text import render_list
+
+        sys.stdout.write(render_list(load_process(), rows))
+
+
+@proposal_app.command("overdue")
+@user_errors
+def proposal_overdue(county: CountyOpt = None, db: DbOpt = Path("duty.db"),
+                     actor: ActorOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
+    """列出逾期未办的申请（按中国工作日计算期限）及应当办理的角色。"""
+    from engine.workflow.process import load_process
+
+    rows = _workflow(county, db, actor).overdue()
+    if fmt is ReportFormat.json:
+        from engine.render.json_out import dumps
+
+        sys.stdout.write(dumps(rows))
+    else:
+        from engine.render.workflow_text import render_overdue
+
+        sys.stdout.write(render_overdue(load_process(), rows))
+
+
+audit_app = typer.Typer(help="审计记录：检查哈希链。", no_args_is_help=True,
+                        rich_markup_mode=None)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+@user_errors
+def audit_verify_cmd(db: DbOpt = Path("duty.db"), fmt: FmtOpt = ReportFormat.text) -> None:
+    """逐条核对审计记录的哈希链；发现被改动的记录时指出第一条并以退出码 1 结束。"""
+    from engine.workflow.versions import audit_verify
+
+    count, broken, head = audit_verify(db)
+    if fmt is ReportFormat.json:
+        from engine.render.json_out import dumps
+
+        sys.stdout.write(dumps({"entries": count, "intact": broken is None, "head": head,
+                                "broken": None if broken is None else
+                                {"seq": broken.seq, "reason": broken.reason}}))
+    elif broken is None:
+        sys.stdout.write(f"审计记录完好：共 {count} 条，哈希链首尾衔接。\n链头哈希：{head}\n")
+    else:
+        sys.stdout.write(f"审计记录被改动：第 {broken.seq} 条{broken.reason}。\n")
+    if broken is not None:
         raise typer.Exit(1)
 
 

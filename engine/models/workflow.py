@@ -1,0 +1,43 @@
+"""The admission process as data: states, transitions, the roles and guards of each."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from engine.models.base import Id, Strict, Text
+
+RoleKind = Literal["department", "office", "justice", "street", "county"]
+Guard = Literal["evaluation_clear", "evaluation_blocks", "evaluation_admits", "target_street",
+                "hearing_closed", "emergency", "meeting_recorded"]
+Deadline = Literal["review_days", "hearing_days", "emergency_approval_days"]
+
+
+class State(Strict):
+    label: Text
+    waiting_for: RoleKind | None = None  # who must act next
+    deadline: Deadline | None = None  # the pack parameter giving the working days allowed
+    final: bool = False
+
+
+class Transition(Strict):
+    action: Id
+    label: Text
+    from_: list[Id] = Field(alias="from")  # empty: creates the proposal
+    to: Id
+    role: RoleKind | list[RoleKind]
+    guards: list[Guard] = Field(default_factory=list)
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return (self.role,) if isinstance(self.role, str) else tuple(self.role)
+
+
+class ProcessFile(Strict):
+    schema_version: Literal[1]
+    id: Id
+    title: Text
+    initial: Id
+    states: dict[Id, State]
+    transitions: list[Transition] = Field(min_length=1)

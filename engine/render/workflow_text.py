@@ -1,0 +1,110 @@
+"""The admission process as Chinese text: command outcomes, a proposal, its history, lists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.render.table import table
+from engine.vocab import label
+from engine.workflow.process import Process
+from engine.workflow.service import Outcome
+
+OPINIONS = {"agree": "同意", "agree_with_conditions": "附条件同意", "object": "不同意"}
+URGENCY = {"normal": "一般", "temporary": "临时性任务", "emergency": "突发事件"}
+LEGAL = {"pending": "尚未审查", "passed": "通过", "failed": "未通过"}
+
+
+def _state(process: Process, state: str | None) -> str:
+    return "（新申请）" if state is None else f"{process.label(state)}（{state}）"
+
+
+def outcome_json(out: Outcome) -> dict[str, Any]:
+    return {"proposal": out.proposal,
+            "steps": [{"action": a, "from": b, "to": t} for a, b, t in out.steps],
+            "state": out.steps[-1][2] if out.steps else None,
+            "notes": out.notes,
+            "verdict": out.decision.verdict if out.decision else None,
+            "version": out.version}
+
+
+def render_outcome(process: Process, out: Outcome) -> str:
+    lines = [f"申请 {out.proposal}："]
+    for action, before, after in out.steps:
+        t = process.transition(action)
+        lines.append(f"  {t.label}（{action}）：{_state(process, before)} → "
+                     f"{_state(process, after)}")
+    if out.decision is not None:
+        lines.append(f"  规则评估结论：{label(out.decision.verdict)}（{out.decision.verdict}）")
+    if out.version is not None:
+        lines.append(f"  已公布清单第 {out.version} 版")
+    lines += [f"  注意：{n}" for n in out.notes]
+    return "\n".join(lines) + "\n"
+
+
+def render_show(process: Process, data: dict[str, Any]) -> str:
+    due = data["due"] or "—"
+    if data["due_estimated"]:
+        due += "（按周一至周五估算，未计节假日）"
+    lines = [f"申请 {data['id']}：{data['title']}",
+             f"申请部门：{data['department']}；紧急程度：{URGENCY[data['urgency']]}；"
+             f"第 {data['revision']} 稿",
+             f"状态：{_state(process, data['state'])}；期限：{due}",
+             f"合法性审查：{LEGAL[data['legal_review']]}",
+             "目标街道：" + "、".join(data["streets"])]
+    if data["unheard"]:
+        lines.append("尚未反馈意见：" + "、".join(data["unheard"]))
+    if data["opinions"]:
+        lines.append("街道意见：")
+        for street, o in data["opinions"].items():
+            note = f"（{o['note']}）" if o["note"] else ""
+            lines.append(f"  {street}：{OPINIONS[o['opinion']]}{note}  {o['at']}")
+    for m in data["meetings"]:
+        lines.append(f"会议审定：{m['ref']}，{'准入' if m['outcome'] == 'admit' else '不予准入'}"
+                     f"  {m['at']}")
+    if data["decisions"]:
+        lines.append("规则评估：")
+        for d in data["decisions"]:
+            stage = "审核时" if d["stage"] == "review" else "审定时"
+            lines.append(f"  {stage} {d['at']}：{label(d['verdict'])}（{d['verdict']}），"
+                         f"规则包 {d['policy']['id']} 版本 {d['policy']['version']}"
+                         f"（{d['policy']['hash'][:19]}）")
+    if data["published_in"] is not None:
+        lines.append(f"已公布于清单第 {data['published_in']} 版")
+    return "\n".join(lines) + "\n"
+
+
+def render_history(process: Process, pid: str, entries: list[dict[str, Any]]) -> str:
+    rows = []
+    for e in entries:
+        t = process.transitions.get(e["action"])
+        detail = e["detail"]
+        extra = ""
+        if e["action"] == "opinion":
+            extra = f"{detail['street']} {OPINIONS[detail['opinion']]}"
+        elif detail.get("meeting"):
+            extra = f"会议 {detail['meeting']}"
+        elif detail.get("verdict"):
+            extra = f"评估 {detail['verdict']}"
+        elif detail.get("deemed"):
+            extra = "视为无异议：" + "、".join(detail["deemed"])
+        rows.append([str(e["seq"]), e["at"], e["actor"], t.label if t else e["action"],
+                     f"{e['from'] or '—'} → {e['to']}", extra or "—"])
+    return "\n".join([f"申请 {pid} 的办理记录：",
+                      *table(["序号", "时间", "操作者", "步骤", "状态", "说明"], rows)]) + "\n"
+
+
+def render_list(process: Process, rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return "（没有申请）\n"
+    body = [[r["id"], _state(process, r["state"]), r["due"] or "—", r["title"]] for r in rows]
+    return "\n".join(table(["申请", "状态", "期限", "标题"], body, indent="")) + "\n"
+
+
+def render_overdue(process: Process, rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return "没有逾期的申请。\n"
+    body = [[r["id"], _state(process, r["state"]),
+             r["due"] + ("（估算）" if r["estimated"] else ""), f"{r['days_late']} 个工作日",
+             "、".join(r["waiting_for"])] for r in rows]
+    return "\n".join(["逾期未办：", *table(["申请", "状态", "期限", "已逾期", "应办理者"],
+                                          body)]) + "\n"

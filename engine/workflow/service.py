@@ -1,0 +1,488 @@
+"""The admission process: each command checks role, state and guards, then writes in one
+transaction (the step happens completely, or it is refused and nothing changes).
+
+Inside the process the procedural facts come from the process's own records, not from the
+submitted file: the legality review is the justice bureau's recorded result, the hearing is the
+opinions streets recorded, the meeting is the county's recorded decision. At office review,
+steps not reached yet are taken as going well, so a proposal is returned only for what is
+already wrong (the work plan, resources, bans, legal limits, capacity...). A street that has not
+answered when the hearing period ends is deemed to have no objection (recorded as such).
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from engine.decide.combine import ADMITTED
+from engine.decide.evaluate import decide, resolve
+from engine.errors import DutyError, UsageError, did_you_mean
+from engine.lists.apply import apply_decisions
+from engine.lists.build import build_lists
+from engine.loading.proposal import ProposalSource, load_proposal
+from engine.loading.workspace import Workspace
+from engine.loading.yamlio import Document
+from engine.models.county import DutyItem
+from engine.models.decision import Decision
+from engine.models.proposal import Meeting, Proposal
+from engine.workflow.calendar import add_working_days
+from engine.workflow.process import Process, load_process
+from engine.workflow.roles import Role, parse_role
+from engine.workflow.store import Store, fault_point, now, transaction
+
+MEETING_BODY = "县委或县政府会议"
+DEEMED = "听取意见期限届满未反馈，视为无异议"
+
+
+class Refused(DutyError):
+    """A step the process does not allow now (wrong role, wrong state, a guard not met)."""
+
+    code = "E-REFUSED"
+
+
+@dataclass
+class Record:
+    """A proposal as stored."""
+
+    id: str
+    department: str
+    title: str
+    state: str
+    revision: int
+    document: dict[str, Any]
+    streets: list[str]
+    urgency: str
+    legal: str
+    due: str | None
+
+    @classmethod
+    def of(cls, row: Any) -> Record:
+        return cls(row["id"], row["department"], row["title"], row["state"], row["revision"],
+                   json.loads(row["document"]), json.loads(row["streets"]), row["urgency"],
+                   row["legal"], row["due"])
+
+
+@dataclass
+class Outcome:
+    """What a command did: the proposal, the steps fired, notes for the user."""
+
+    proposal: str
+    steps: list[tuple[str, str | None, str]] = field(default_factory=list)  # action, from, to
+    notes: list[str] = field(default_factory=list)
+    decision: Decision | None = None
+    version: int | None = None
+
+
+class Workflow:
+    """Commands on one store, for one county, by one actor."""
+
+    def __init__(self, ws: Workspace, db: Path, actor: str | None,
+                 process: Process | None = None) -> None:
+        self.base = ws
+        self.db = Path(db)
+        self.process = process or load_process()
+        self.role = parse_role(actor, ws.county) if actor is not None else None
+        self.at = now()
+
+    # -- plumbing ----------------------------------------------------------------------------
+    @contextmanager
+    def _tx(self, create: bool = False) -> Iterator[Store]:
+        with transaction(self.db, create=create) as st:
+            bound = st.meta("county")
+            name = self.base.county.name
+            if bound is None:
+                if not create:
+                    raise UsageError(f"数据库 {self.db} 尚未使用")
+                self._initialise(st)
+            elif bound != name:
+                raise UsageError(f"数据库 {self.db} 属于 “{bound}”，不能用于 “{name}”",
+                                 hint="用 --county 指定该数据库所属的县区，"
+                                      "或用 --db 换一个数据库。")
+            yield st
+
+    def _initialise(self, st: Store) -> None:
+        """A new store: bind it to the county and publish its current lists as version 0."""
+        st.execute("INSERT INTO meta (key, value) VALUES ('county', ?)", self.base.county.name)
+        st.execute("INSERT INTO meta (key, value) VALUES ('process', ?)", self.process.id)
+        self._save_version(st, 0, self.base)
+        st.append_audit(self._stamp(), "system", "create_store", None, None, None,
+                        {"county": self.base.county.name, "version": 0})
+
+    def _stamp(self) -> str:
+        return self.at.isoformat()
+
+    def _record(self, st: Store, pid: str) -> Record:
+        row = st.one("SELECT * FROM proposals WHERE id = ?", pid)
+        if row is None:
+            known = [r["id"] for r in st.all("SELECT id FROM proposals ORDER BY id")]
+            raise UsageError(f"没有编号为 “{pid}” 的申请", hint=did_you_mean(pid, known))
+        return Record.of(row)
+
+    def _need_role(self) -> Role:
+        if self.role is None:
+            raise UsageError("该命令须说明以什么角色操作",
+                             hint="用 --as 或环境变量 DUTY_ACTOR 指定。")
+        return self.role
+
+    def _fire(self, st: Store, record: Record | None, action: str,
+              guards: dict[str, Callable[[], str | None]] | None = None,
+              detail: dict[str, Any] | None = None, pid: str | None = None,
+              actor: Role | None = None) -> str:
+        """Check and fire one transition; returns the new state."""
+        t = self.process.transition(action)
+        role = actor or self._need_role()
+        before = record.state if record else None
+        pid = record.id if record else pid
+        label = f"“{t.label}”（{action}）"
+        where = self.process.label(before) + (f"（{before}）" if before else "")
+        if (before is None) != (not t.from_) or (before is not None and before not in t.from_):
+            allowed = [f"{x.action}（{'/'.join(x.roles)}）" for x in
+                       self.process.transitions.values() if before in x.from_]
+            raise Refused(f"申请 {pid} 当前状态为{where}，不能执行{label}",
+                          hint=("当前可执行：" + "、".join(allowed)) if allowed else
+                          "该申请的流程已经结束。")
+        if role.kind not in t.roles:
+            raise Refused(f"角色 {role} 不能执行{label}（申请 {pid}）",
+                          hint="该步骤由 " + "、".join(t.roles) + " 执行。")
+        if role.kind == "department" and record is not None and record.department != role.id:
+            raise Refused(f"申请 {pid} 由 {record.department} 提出，{role} 不能执行{label}")
+        missing = []
+        for name in t.guards:
+            check = (guards or {}).get(name)
+            if check is None:
+                raise RuntimeError(f"guard {name} of {action} not supplied")
+            problem = check()
+            if problem:
+                missing.append(problem)
+        if missing:
+            raise Refused(f"申请 {pid} 当前状态为{where}，不能执行{label}：" + "；".join(missing))
+        state = self.process.states[t.to]
+        due, estimated = None, False
+        if state.deadline and t.to != before:
+            deadline = add_working_days(self.at.date(),
+                                        getattr(self.base.policy.parameters, state.deadline))
+            due, estimated = deadline.due.isoformat(), deadline.estimated
+        if record is not None and t.to != before:  # a step inside a state keeps its deadline
+            st.execute("UPDATE proposals SET state = ?, state_since = ?, due = ?, "
+                       "due_estimated = ? WHERE id = ?", t.to, self._stamp(), due,
+                       int(estimated), record.id)
+            record.state, record.due = t.to, due
+        st.append_audit(self._stamp(), str(role), action, pid, before, t.to, detail or {})
+        return t.to
+
+    # -- evaluation in the process -----------------------------------------------------------
+    def _current(self, st: Store) -> Workspace:
+        """The county as the published proposals left it, in publication order."""
+        rows = st.all("SELECT proposal FROM version_proposals ORDER BY version, rowid")
+        return self._apply(st, self.base, [r["proposal"] for r in rows])
+
+    def _apply(self, st: Store, ws: Workspace, pids: Sequence[str]) -> Workspace:
+        """``ws`` with the final decisions of ``pids`` applied, in order."""
+        if not pids:
+            return ws
+        decisions, items = [], []
+        for pid in pids:
+            row = st.one("SELECT decision, item FROM decisions WHERE proposal = ? AND "
+                         "stage = 'decision' ORDER BY seq DESC LIMIT 1", pid)
+            assert row is not None, pid  # publication needs admission, admission a decision
+            decisions.append(Decision.model_validate_json(row["decision"]))
+            items.append(DutyItem.model_validate_json(row["item"]))
+        return apply_decisions(ws, decisions, items)
+
+    def _evaluate(self, st: Store, record: Record, stage: str,
+                  meeting: str | None = None) -> tuple[Decision, DutyItem]:
+        proposal = Proposal.model_validate(record.document)
+        if stage == "review":  # steps not reached yet are taken as going well
+            update: dict[str, Any] = {
+                "legal_review": "passed",
+                "hearing": dict.fromkeys(record.streets, "agree"),
+                "meeting": Meeting(body=MEETING_BODY, ref="（待审定）", decided=True)}
+        else:
+            opinions = {r["street"]: r["opinion"] for r in st.all(
+                "SELECT street, opinion FROM opinions WHERE proposal = ? ORDER BY seq",
+                record.id)}
+            update = {"legal_review": record.legal, "hearing": opinions or None,
+                      "meeting": Meeting(body=MEETING_BODY, ref=meeting, decided=True)
+                      if meeting else None}
+        proposal = proposal.model_copy(update=update)
+        ws = self._current(st)
+        doc = Document(self.db, record.document, {}, f"数据库中的申请 {record.id}")
+        item, from_catalogue, targets = resolve(ws, ProposalSource(proposal, doc))
+        decision = decide(ws, proposal, item, from_catalogue, targets)
+        policy = decision.policy
+        st.execute("INSERT INTO decisions (proposal, stage, at, verdict, policy_id, "
+                   "policy_version, policy_hash, decision, item) VALUES (?,?,?,?,?,?,?,?,?)",
+                   record.id, stage, self._stamp(), decision.verdict, policy.id,
+                   policy.version, policy.hash, decision.model_dump_json(),
+                   item.model_dump_json())
+        return decision, item
+
+    @staticmethod
+    def _blocking(decision: Decision) -> str:
+        shown = [f"{f.rule}{'@' + f.street if f.street else ''}：{f.message}"
+                 for f in decision.findings if f.effect in ("reject", "return", "defer")]
+        return f"规则评估结论为 {decision.verdict}" + ("（" + "；".join(shown[:5]) + "）"
+                                                   if shown else "")
+
+    # -- commands ----------------------------------------------------------------------------
+    def submit(self, path: Path, draft: bool = False) -> Outcome:
+        source = load_proposal(path)
+        p = source.proposal
+        role = self._need_role()
+        notes = []
+        if p.hearing or p.meeting or p.legal_review != "pending":
+            notes.append("申请文件中的 legal_review、hearing、meeting 字段在流程中不起作用："
+                         "以司法局的审查结果、街道反馈的意见和会议决定记录为准。")
+        with self._tx(create=True) as st:
+            _, _, targets = resolve(self._current(st), source)  # bad references: exit 1
+            if role.kind == "department" and role.id != p.department:
+                raise Refused(f"申请 {p.id} 由 {p.department} 提出，{role} 不能提交")
+            row = st.one("SELECT * FROM proposals WHERE id = ?", p.id)
+            record = Record.of(row) if row else None
+            out = Outcome(p.id, notes=notes)
+            document = p.model_dump(mode="json")
+            if record is None:
+                t = self._fire(st, None, "draft", pid=p.id,
+                               detail={"file": source.doc.display, "revision": 1})
+                st.execute("INSERT INTO proposals (id, department, title, state, revision, "
+                           "document, streets, urgency, state_since, created) "
+                           "VALUES (?,?,?,?,?,?,?,?,?,?)", p.id, p.department, p.title, t, 1,
+                           json.dumps(document, ensure_ascii=False), json.dumps(targets),
+                           p.urgency, self._stamp(), self._stamp())
+                out.steps.append(("draft", None, t))
+                record = self._record(st, p.id)
+            elif record.state in ("draft", "returned") and (
+                    record.department != p.department):
+                raise Refused(f"申请 {p.id} 由 {record.department} 提出，不能改由 {p.department}")
+            elif record.state in ("draft", "returned"):
+                record.revision += 1
+                st.execute("UPDATE proposals SET document = ?, title = ?, streets = ?, "
+                           "urgency = ?, revision = ?, legal = 'pending' WHERE id = ?",
+                           json.dumps(document, ensure_ascii=False), p.title,
+                           json.dumps(targets), p.urgency, record.revision, p.id)
+            if not draft:
+                before = record.state
+                t = self._fire(st, record, "submit",
+                               detail={"file": source.doc.display, "revision": record.revision})
+                out.steps.append(("submit", before, t))
+            return out
+
+    def review(self, pid: str) -> Outcome:
+        with self._tx() as st:
+            record = self._record(st, pid)
+            out = Outcome(pid)
+            before = record.state
+            self._fire(st, record, "start_review")
+            out.steps.append(("start_review", before, record.state))
+            decision, _ = self._evaluate(st, record, "review")
+            out.decision = decision
+            clear = decision.verdict in ADMITTED
+            action = "pass_review" if clear else "return"
+            reasons = {"verdict": decision.verdict,
+                       "findings": [f.rule for f in decision.findings
+                                    if f.effect in ("reject", "return", "defer")]}
+            self._fire(st, record, action, detail=reasons, guards={
+                "evaluation_clear": lambda: None if clear else self._blocking(decision),
+                "evaluation_blocks": lambda: None if not clear else "规则评估没有阻断事项"})
+            out.steps.append((action, "office_review", record.state))
+            if not clear:
+                out.notes.append(self._blocking(decision))
+            return out
+
+    def legal(self, pid: str, passed: bool) -> Outcome:
+        with self._tx() as st:
+            record = self._record(st, pid)
+            before = record.state
+            action = "legal_pass" if passed else "legal_fail"
+            self._fire(st, record, action)
+            st.execute("UPDATE proposals SET legal = ? WHERE id = ?",
+                       "passed" if passed else "failed", pid)
+            return Outcome(pid, steps=[(action, before, record.state)])
+
+    def hear(self, pid: str, street: str, opinion: str, note: str | None) -> Outcome:
+        role = self._need_role()
+        with self._tx() as st:
+            record = self._record(st, pid)
+            if role.kind == "street" and role.id != street:
+                raise Refused(f"{role} 只能反馈本街道的意见，不能代 {street} 反馈")
+            before = record.state
+            self._fire(st, record, "opinion", detail={"street": street, "opinion": opinion},
+                       guards={"target_street": lambda: None if street in record.streets else
+                               f"{street} 不是该申请的目标街道"})
+            fault_point("after-opinion-audit")
+            st.execute("INSERT INTO opinions (proposal, street, opinion, note, at, actor) "
+                       "VALUES (?,?,?,?,?,?)", pid, street, opinion, note, self._stamp(),
+                       str(role))
+            out = Outcome(pid, steps=[("opinion", before, record.state)])
+            if not self._unheard(st, record):
+                self._fire(st, record, "close_hearing", detail={"reason": "all_heard"},
+                           guards={"hearing_closed": lambda: None})
+                out.steps.append(("close_hearing", "hearing", record.state))
+            return out
+
+    def _unheard(self, st: Store, record: Record) -> list[str]:
+        heard = {r["street"] for r in st.all("SELECT street FROM opinions WHERE proposal = ?",
+                                             record.id)}
+        return [s for s in record.streets if s not in heard]
+
+    def decide(self, pid: str, meeting: str | None, outcome: str) -> Outcome:
+        role = self._need_role()
+        with self._tx() as st:
+            record = self._record(st, pid)
+            out = Outcome(pid)
+            if record.state == "hearing":
+                unheard = self._unheard(st, record)
+                late = record.due is not None and self.at.date() > date.fromisoformat(record.due)
+
+                def closed() -> str | None:
+                    if not unheard or late:
+                        return None
+                    return (f"听取意见尚未结束：{'、'.join(unheard)} 尚未反馈，"
+                            f"期限为 {record.due}")
+
+                self._fire(st, record, "close_hearing", guards={"hearing_closed": closed},
+                           detail={"reason": "deadline_passed", "deemed": unheard})
+                for s in unheard:
+                    st.execute("INSERT INTO opinions (proposal, street, opinion, note, at, "
+                               "actor) VALUES (?,?,?,?,?,?)", pid, s, "agree", DEEMED,
+                               self._stamp(), str(role))
+                out.steps.append(("close_hearing", "hearing", record.state))
+            before = record.state
+            if outcome == "provisional":
+                decision, _ = self._evaluate(st, record, "decision")
+                self._fire(st, record, "provisional", guards={
+                    "emergency": lambda: None if record.urgency == "emergency" else
+                    "只有突发事件（urgency: emergency）才能临时准入",
+                    "evaluation_admits": lambda: None if decision.verdict in ADMITTED else
+                    self._blocking(decision)}, detail={"verdict": decision.verdict})
+                out.decision = decision
+            else:
+                decision = None
+                if outcome == "admit" and meeting:
+                    decision, _ = self._evaluate(st, record, "decision", meeting)
+                    out.decision = decision
+                action = outcome
+                self._fire(st, record, action, detail={"meeting": meeting}, guards={
+                    "meeting_recorded": lambda: None if meeting else
+                    "须有县委或县政府会议的审定记录（--meeting 会议编号）",
+                    "evaluation_admits": lambda: None if decision is None or
+                    decision.verdict in ADMITTED else self._blocking(decision)})
+                st.execute("INSERT INTO meetings (proposal, ref, outcome, at, actor) "
+                           "VALUES (?,?,?,?,?)", pid, meeting, outcome, self._stamp(),
+                           str(role))
+            out.steps.append((outcome, before, record.state))
+            return out
+
+    def publish(self, pids: Sequence[str]) -> Outcome:
+        if len(set(pids)) != len(pids):
+            raise UsageError("同一申请列出了两次")
+        with self._tx() as st:
+            out = Outcome(", ".join(pids))
+            records = [self._record(st, pid) for pid in pids]
+            for record in records:
+                before = record.state
+                self._fire(st, record, "publish")
+                out.steps.append(("publish", before, record.state))
+            after = self._apply(st, self._current(st), pids)
+            row = st.one("SELECT MAX(number) AS n FROM versions")
+            number = int(row["n"]) + 1 if row else 1
+            self._save_version(st, number, after)
+            for record in records:
+                st.execute("INSERT INTO version_proposals (version, proposal) VALUES (?, ?)",
+                           number, record.id)
+            out.version = number
+            return out
+
+    def _save_version(self, st: Store, number: int, ws: Workspace) -> None:
+        st.execute("INSERT INTO versions (number, at, lists, names) VALUES (?,?,?,?)",
+                   number, self._stamp(), zlib.compress(build_lists(ws).model_dump_json().encode()),
+                   json.dumps(ws.names, ensure_ascii=False, sort_keys=True))
+
+    def withdraw(self, pid: str) -> Outcome:
+        with self._tx() as st:
+            record = self._record(st, pid)
+            before = record.state
+            self._fire(st, record, "withdraw")
+            return Outcome(pid, steps=[("withdraw", before, record.state)])
+
+    # -- reading -----------------------------------------------------------------------------
+    def show(self, pid: str) -> dict[str, Any]:
+        with self._tx() as st:
+            record = self._record(st, pid)
+            opinions = {r["street"]: {"opinion": r["opinion"], "note": r["note"], "at": r["at"],
+                                      "actor": r["actor"]}
+                        for r in st.all("SELECT * FROM opinions WHERE proposal = ? ORDER BY seq",
+                                        pid)}
+            decisions = [{"stage": r["stage"], "at": r["at"], "verdict": r["verdict"],
+                          "policy": {"id": r["policy_id"], "version": r["policy_version"],
+                                     "hash": r["policy_hash"]},
+                          "decision": json.loads(r["decision"])}
+                         for r in st.all("SELECT * FROM decisions WHERE proposal = ? "
+                                         "ORDER BY seq", pid)]
+            meetings = [{"ref": r["ref"], "outcome": r["outcome"], "at": r["at"],
+                         "actor": r["actor"]}
+                        for r in st.all("SELECT * FROM meetings WHERE proposal = ? ORDER BY seq",
+                                        pid)]
+            row = st.one("SELECT * FROM proposals WHERE id = ?", pid)
+            assert row is not None
+            version = st.one("SELECT version FROM version_proposals WHERE proposal = ?", pid)
+            return {"id": pid, "title": record.title, "department": record.department,
+                    "state": record.state, "state_label": self.process.label(record.state),
+                    "revision": record.revision, "urgency": record.urgency,
+                    "legal_review": record.legal, "streets": record.streets,
+                    "unheard": self._unheard(st, record) if record.state == "hearing" else [],
+                    "due": row["due"], "due_estimated": bool(row["due_estimated"]),
+                    "opinions": opinions, "meetings": meetings, "decisions": decisions,
+                    "published_in": version["version"] if version else None}
+
+    def history(self, pid: str) -> list[dict[str, Any]]:
+        with self._tx() as st:
+            self._record(st, pid)
+            return [{"seq": r["seq"], "at": r["at"], "actor": r["actor"], "action": r["action"],
+                     "from": r["state_before"], "to": r["state_after"],
+                     "detail": json.loads(r["detail"])}
+                    for r in st.all("SELECT * FROM audit WHERE proposal = ? ORDER BY seq", pid)]
+
+    def list(self, state: str | None) -> list[dict[str, Any]]:
+        if state is not None and state not in self.process.states:
+            raise UsageError(f"未知的状态 “{state}”",
+                             hint=did_you_mean(state, self.process.states) or
+                             "状态：" + "、".join(self.process.states))
+        with self._tx() as st:
+            rows = st.all("SELECT * FROM proposals WHERE (? IS NULL OR state = ?) ORDER BY id",
+                          state, state)
+            return [{"id": r["id"], "title": r["title"], "department": r["department"],
+                     "state": r["state"], "due": r["due"]} for r in rows]
+
+    def overdue(self) -> list[dict[str, Any]]:
+        today = self.at.date()
+        out = []
+        with self._tx() as st:
+            for row in st.all("SELECT * FROM proposals WHERE due IS NOT NULL AND due < ? "
+                              "ORDER BY due, id", today.isoformat()):
+                record = Record.of(row)
+                state = self.process.states[record.state]
+                if record.state == "hearing":
+                    actors = [f"street:{s}" for s in self._unheard(st, record)]
+                elif state.waiting_for == "department":
+                    actors = [f"department:{record.department}"]
+                else:
+                    actors = [state.waiting_for or "office"]
+                out.append({"id": record.id, "title": record.title, "state": record.state,
+                            "due": record.due, "estimated": bool(row["due_estimated"]),
+                            "days_late": _working_days_late(record.due, today),
+                            "waiting_for": actors})
+        return out
+
+
+def _working_days_late(due: str | None, today: date) -> int:
+    from engine.workflow.calendar import working_days_between
+
+    return working_days_between(date.fromisoformat(due), today) if due else 0
+
