@@ -24,6 +24,7 @@ import time
 from typing import Any
 
 from bench.generate import random_proposal
+from bench.workflow import workflow_rate
 from engine.decide.evaluate import build_facts, decide, ruleset
 from engine.loading.workspace import load_workspace
 
@@ -31,6 +32,7 @@ PAIRS = 10_000
 RAW_RULES = 20
 LIST_STREETS = 1_000
 LIST_ITEMS = 340
+PROPOSALS = 10_000
 
 
 def engine_rate(pairs: int, seed: int) -> dict[str, Any]:
@@ -107,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list-streets", type=int, default=LIST_STREETS,
                         help="streets of the synthetic county for list building (0: skip)")
     parser.add_argument("--list-items", type=int, default=LIST_ITEMS)
+    parser.add_argument("--proposals", type=int, default=PROPOSALS,
+                        help="proposals pushed through the admission workflow (0: skip)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
 
@@ -116,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     peak_eval_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     lists = lists_rate(args.list_streets, args.list_items) if args.list_streets else None
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    flow = workflow_rate(args.proposals, args.seed) if args.proposals else None
     figures = {
         "engine_pairs_per_second": round(eng["per_second"]),
         "engine_pairs": eng["pairs"],
@@ -130,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
         "list_rows_per_second": round(lists["per_second"]) if lists else 0,
         "list_seconds": round(lists["seconds"], 1) if lists else 0,
         "peak_rss_mb": round(peak_mb, 1),
+        "workflow": flow and {k: round(v, 2) if isinstance(v, float) else v
+                              for k, v in flow.items()},
     }
     if args.json:
         print(json.dumps(figures, indent=2))
@@ -148,6 +155,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"清单生成（合成县 {args.list_streets:,} 个街道 × {args.list_items} 个事项）："
               f"{lists['rows']:,} 行，{lists['seconds']:.1f} 秒，"
               f"{figures['list_rows_per_second']:,} 行/秒；峰值内存 {figures['peak_rss_mb']} MB")
+    if flow:
+        print(f"准入流程（同一数据库）：{flow['proposals']:,} 个申请走完提交、审核、合法性审查、"
+              f"听取意见、会议审定，共 {flow['commands']:,} 个命令，"
+              f"{flow['process_seconds']:.1f} 秒（{flow['commands'] / flow['process_seconds']:,.0f}"
+              f" 个命令/秒）；一次公布全部申请 {flow['publish_seconds']:.1f} 秒；"
+              f"核对 {flow['audit_entries']:,} 条审计记录 {flow['verify_seconds']:.2f} 秒；"
+              f"数据库 {flow['db_mb']:.1f} MB")
     return 0
 
 

@@ -12,6 +12,7 @@ answered when the hearing period ends is deemed to have no objection (recorded a
 from __future__ import annotations
 
 import json
+import sqlite3
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -83,17 +84,23 @@ class Workflow:
     """Commands on one store, for one county, by one actor."""
 
     def __init__(self, ws: Workspace, db: Path, actor: str | None,
-                 process: Process | None = None) -> None:
+                 process: Process | None = None,
+                 conn: sqlite3.Connection | None = None) -> None:
         self.base = ws
         self.db = Path(db)
         self.process = process or load_process()
         self.role = parse_role(actor, ws.county) if actor is not None else None
         self.at = now()
+        self.conn = conn  # None: open the store for each command
+
+    def acting(self, actor: str) -> Workflow:
+        """The same store, county and connection, another actor."""
+        return Workflow(self.base, self.db, actor, self.process, self.conn)
 
     # -- plumbing ----------------------------------------------------------------------------
     @contextmanager
     def _tx(self, create: bool = False) -> Iterator[Store]:
-        with transaction(self.db, create=create) as st:
+        with transaction(self.db, create=create, conn=self.conn) as st:
             bound = st.meta("county")
             name = self.base.county.name
             if bound is None:
@@ -232,7 +239,11 @@ class Workflow:
 
     # -- commands ----------------------------------------------------------------------------
     def submit(self, path: Path, draft: bool = False) -> Outcome:
-        source = load_proposal(path)
+        return self.submit_source(load_proposal(path), draft)
+
+    def submit_source(self, source: ProposalSource, draft: bool = False) -> Outcome:
+        """Store a proposal (a new one, or a revision of a draft or returned one) and submit
+        it unless ``draft``."""
         p = source.proposal
         role = self._need_role()
         notes = []

@@ -4,7 +4,9 @@ Every command runs in one ``BEGIN IMMEDIATE`` transaction: it reads the state it
 under the write lock, so two people acting at once are serialised and no write is lost. WAL
 mode lets readers go on while one writer works; a busy timeout makes the second writer wait
 instead of failing. A process killed mid-command leaves the transaction uncommitted: SQLite
-rolls it back on the next open, so a step happens completely or not at all.
+rolls it back on the next open, so a step happens completely or not at all. Commits are not
+flushed to disk one by one (``synchronous = NORMAL``): after a power failure the last steps may
+be missing, but never half done.
 """
 
 from __future__ import annotations
@@ -170,6 +172,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = NORMAL")  # WAL: a killed process loses nothing
     return conn
 
 
@@ -196,12 +199,9 @@ def _migrate(conn: sqlite3.Connection, shown: str) -> None:
         raise
 
 
-@contextmanager
-def transaction(path: Path, *, create: bool) -> Iterator[Store]:
-    """One command's work: ``BEGIN IMMEDIATE`` … ``COMMIT``, or nothing at all on any error.
-
-    With ``create`` false a missing database is an error (reading commands never create one).
-    """
+def connect(path: Path, *, create: bool) -> sqlite3.Connection:
+    """Open (and migrate) the store; with ``create`` false a missing database is an error
+    (reading commands never create one)."""
     path = Path(path)
     shown = str(path)
     if not path.exists() and not create:
@@ -215,17 +215,31 @@ def transaction(path: Path, *, create: bool) -> Iterator[Store]:
     except sqlite3.DatabaseError as exc:
         raise DataError(f"无法打开数据库：{exc}", location=Location(shown), code="E-STORE",
                         hint="确认该文件是 duty 的数据库且未损坏。") from None
+    return conn
+
+
+@contextmanager
+def transaction(path: Path, *, create: bool,
+                conn: sqlite3.Connection | None = None) -> Iterator[Store]:
+    """One command's work: ``BEGIN IMMEDIATE`` … ``COMMIT``, or nothing at all on any error.
+
+    Without ``conn`` the store is opened for this transaction and closed after it (a command
+    line run); a long-running caller passes its open connection.
+    """
+    own = conn is None
+    active = connect(path, create=create) if conn is None else conn
     try:
-        conn.execute("BEGIN IMMEDIATE")
+        active.execute("BEGIN IMMEDIATE")
         try:
-            yield Store(conn, path)
+            yield Store(active, Path(path))
             fault_point("before-commit")
-            conn.execute("COMMIT")
+            active.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            active.execute("ROLLBACK")
             raise
     except sqlite3.OperationalError as exc:
-        raise DataError(f"数据库操作失败：{exc}", location=Location(shown), code="E-STORE",
-                        hint="数据库正忙或不可写；稍后重试。") from None
+        raise DataError(f"数据库操作失败：{exc}", location=Location(str(path)),
+                        code="E-STORE", hint="数据库正忙或不可写；稍后重试。") from None
     finally:
-        conn.close()
+        if own:
+            active.close()
