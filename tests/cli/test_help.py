@@ -19,17 +19,46 @@ def test_cli_module_does_not_import_heavy_modules() -> None:
     assert out == "[]"
 
 
-COMMANDS = [[], ["evaluate"], ["graph"], ["check"], ["lists"], ["lists", "build"]]
+def _commands() -> list[list[str]]:
+    """Every command and group of the CLI, found by walking the command tree."""
+    import typer
+
+    from engine.cli import app
+
+    out: list[list[str]] = []
+
+    def walk(cmd: object, path: list[str]) -> None:
+        out.append(path)
+        for name, sub in sorted(getattr(cmd, "commands", {}).items()):
+            walk(sub, [*path, name])
+
+    walk(typer.main.get_command(app), [])
+    return out
 
 
-@pytest.mark.parametrize("command", COMMANDS)
+COMMANDS = _commands()
+
+
+def test_every_command_is_walked() -> None:
+    assert ["proposal", "decide"] in COMMANDS and ["scenario", "run"] in COMMANDS
+    assert ["audit", "verify"] in COMMANDS and len(COMMANDS) >= 22
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "duty")
 def test_help(command: list[str]) -> None:
     run = run_cli(*command, "--help")
     assert run.code == 0
     assert "Usage:" in run.stdout
-    for line in run.stdout.splitlines():
-        if line.strip().startswith("--") and "--help" not in line:
-            assert any("\u4e00" <= ch <= "\u9fff" for ch in line), line  # Chinese help text
+    options: list[str] = []  # each option with its (possibly wrapped) help text
+    for line in run.stdout.split("Options:")[-1].splitlines():
+        if line.strip().startswith("-"):
+            options.append(line)
+        elif options and line.startswith(" "):
+            options[-1] += line
+    assert options
+    for option in options:
+        if "--help" not in option:
+            assert any("\u4e00" <= ch <= "\u9fff" for ch in option), option  # Chinese help
 
 
 def test_version() -> None:
