@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from engine.decide.combine import ADMITTED
 from engine.render.decision_text import render_decision
 from engine.render.diff_text import render_diff
 from engine.render.scenario_out import closing, describe
@@ -21,9 +22,15 @@ def render_report(results: list[ScenarioResult]) -> str:
             out += ["", "依据：", *[f"- {c.render()}" for c in sc.spec.sources]]
         for s, step in zip(r.steps, sc.steps, strict=True):
             d = s.decision
+            admitted = [x.street for x in d.streets if x.verdict in ADMITTED]
+            if not s.applied:
+                effect = "仅评估，未计入清单。"
+            elif admitted:
+                effect = f"准入的街道（{'、'.join(admitted)}）计入清单后进入下一步。"
+            else:
+                effect = "没有街道准入，清单不变。"
             out += ["", f"### 第 {s.number} 步：{d.proposal} {d.title}", "",
-                    f"结论：{label(d.verdict)}（{d.verdict}）；"
-                    + ("已准入并计入清单后进入下一步。" if s.applied else "仅评估，未计入清单。")]
+                    f"结论：{label(d.verdict)}（{d.verdict}）；{effect}"]
             if step.step.note:
                 out += ["", step.step.note.strip()]
             if s.differences:
