@@ -476,22 +476,25 @@ def proposal_withdraw(pid: IdArg, county: CountyOpt = None, db: DbOpt = Path("du
     _emit_outcome(_workflow(county, db, actor).withdraw(pid), fmt)
 
 
+def _emit_read(data: Any, fmt: ReportFormat, renderer: str, *args: Any) -> None:
+    """JSON, or the named text renderer of ``engine.render.workflow_text``."""
+    if fmt is ReportFormat.json:
+        from engine.render.json_out import dumps
+
+        sys.stdout.write(dumps(data))
+        return
+    from engine.render import workflow_text
+    from engine.workflow.process import load_process
+
+    sys.stdout.write(getattr(workflow_text, renderer)(load_process(), *args, data))
+
+
 @proposal_app.command("show")
 @user_errors
 def proposal_show(pid: IdArg, county: CountyOpt = None, db: DbOpt = Path("duty.db"),
                   actor: ActorOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
     """查看申请：状态、期限、街道意见、会议记录和每次规则评估。"""
-    from engine.workflow.process import load_process
-
-    data = _workflow(county, db, actor).show(pid)
-    if fmt is ReportFormat.json:
-        from engine.render.json_out import dumps
-
-        sys.stdout.write(dumps(data))
-    else:
-        from engine.render.workflow_text import render_show
-
-        sys.stdout.write(render_show(load_process(), data))
+    _emit_read(_workflow(county, db, actor).show(pid), fmt, "render_show")
 
 
 @proposal_app.command("history")
@@ -499,17 +502,7 @@ def proposal_show(pid: IdArg, county: CountyOpt = None, db: DbOpt = Path("duty.d
 def proposal_history(pid: IdArg, county: CountyOpt = None, db: DbOpt = Path("duty.db"),
                      actor: ActorOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
     """申请的办理记录：每一步的操作者、时间和状态变化。"""
-    from engine.workflow.process import load_process
-
-    entries = _workflow(county, db, actor).history(pid)
-    if fmt is ReportFormat.json:
-        from engine.render.json_out import dumps
-
-        sys.stdout.write(dumps(entries))
-    else:
-        from engine.render.workflow_text import render_history
-
-        sys.stdout.write(render_history(load_process(), pid, entries))
+    _emit_read(_workflow(county, db, actor).history(pid), fmt, "render_history", pid)
 
 
 @proposal_app.command("list")
@@ -521,17 +514,7 @@ def proposal_list(
     fmt: FmtOpt = ReportFormat.text,
 ) -> None:
     """列出申请及其状态、期限。"""
-    from engine.workflow.process import load_process
-
-    rows = _workflow(county, db, actor).list(state)
-    if fmt is ReportFormat.json:
-        from engine.render.json_out import dumps
-
-        sys.stdout.write(dumps(rows))
-    else:
-        from engine.render.workflow_text import render_list
-
-        sys.stdout.write(render_list(load_process(), rows))
+    _emit_read(_workflow(county, db, actor).list(state), fmt, "render_list")
 
 
 @proposal_app.command("overdue")
@@ -539,17 +522,7 @@ def proposal_list(
 def proposal_overdue(county: CountyOpt = None, db: DbOpt = Path("duty.db"),
                      actor: ActorOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
     """列出逾期未办的申请（按中国工作日计算期限）及应当办理的角色。"""
-    from engine.workflow.process import load_process
-
-    rows = _workflow(county, db, actor).overdue()
-    if fmt is ReportFormat.json:
-        from engine.render.json_out import dumps
-
-        sys.stdout.write(dumps(rows))
-    else:
-        from engine.render.workflow_text import render_overdue
-
-        sys.stdout.write(render_overdue(load_process(), rows))
+    _emit_read(_workflow(county, db, actor).overdue(), fmt, "render_overdue")
 
 
 audit_app = typer.Typer(help="审计记录：检查哈希链。", no_args_is_help=True,
