@@ -88,7 +88,7 @@ class CompiledRuleset:
                 definition[f"r{ri}_{ci}"] = {"all": [{"m": expr}], "run": self._action(ri, ci)}
         self.definition_size = len(definition)
         if definition:
-            host().register_rulesets({name: definition})
+            self.name = _register(name, definition)
 
     def _action(self, ri: int, ci: int) -> Callable[[Any], None]:
         def action(c: Any) -> None:
@@ -170,6 +170,25 @@ class CompiledRuleset:
                 if isinstance(value, list):
                     wire[count_field(key)] = len(value)
         return wire
+
+
+def _register(name: str, definition: dict[str, Any], attempts: int = 3) -> str:
+    """Register a ruleset, returning the name it got.
+
+    durable_rules' C parser has been seen, rarely and only under heavy machine load, to refuse
+    a valid ruleset ("Could not create ruleset, error code: 102"); the same definition
+    registers on the next attempt. A refused name may be half-registered, so each retry uses
+    a fresh name; after ``attempts`` refusals the error is reported as an engine fault.
+    """
+    for attempt in range(attempts):
+        candidate = name if attempt == 0 else f"{name}-retry{attempt}"
+        try:
+            host().register_rulesets({candidate: definition})
+            return candidate
+        except Exception as exc:  # durable raises its C module's bare ``error`` type
+            if "Could not create ruleset" not in str(exc) or attempt == attempts - 1:
+                raise EngineError(f"规则引擎无法注册规则集：{exc}") from exc
+    raise AssertionError("unreachable")
 
 
 def compiled(key: str, label: str, rules: Sequence[RuleSpec],

@@ -28,8 +28,13 @@ class Broken:
     reason: str
 
 
-def verify(rows: Iterable[Mapping[str, Any]]) -> tuple[int, Broken | None]:
-    """How many entries were checked, and the first broken one (None: the chain holds)."""
+def verify(rows: Iterable[Mapping[str, Any]],
+           head: str | None = None) -> tuple[int, Broken | None]:
+    """How many entries were checked, and the first broken one (None: the chain holds).
+
+    ``head`` is the ``seq:hash`` the store recorded for its newest entry: entries removed
+    from the end of the chain are found by comparing with it.
+    """
     prev = ""
     count = 0
     expected_seq = 1
@@ -46,4 +51,7 @@ def verify(rows: Iterable[Mapping[str, Any]]) -> tuple[int, Broken | None]:
             return count, Broken(seq, "内容与哈希不符（记录被修改过）")
         prev = row["hash"]
         expected_seq += 1
+    if head is not None and head != f"{expected_seq - 1}:{prev}":
+        seq = int(head.partition(":")[0])
+        return count, Broken(seq, "缺失或被改动（与数据库记录的最新一条不符）")
     return count, None

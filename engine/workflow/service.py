@@ -23,7 +23,7 @@ from typing import Any
 
 from engine.decide.combine import ADMITTED
 from engine.decide.evaluate import decide, resolve
-from engine.errors import DutyError, UsageError, did_you_mean
+from engine.errors import DataError, DutyError, UsageError, did_you_mean
 from engine.lists.apply import apply_decisions
 from engine.lists.build import build_lists
 from engine.loading.proposal import ProposalSource, load_proposal
@@ -99,8 +99,8 @@ class Workflow:
 
     # -- plumbing ----------------------------------------------------------------------------
     @contextmanager
-    def _tx(self, create: bool = False) -> Iterator[Store]:
-        with transaction(self.db, create=create, conn=self.conn) as st:
+    def _tx(self, create: bool = False, write: bool = True) -> Iterator[Store]:
+        with transaction(self.db, create=create, conn=self.conn, write=write) as st:
             bound = st.meta("county")
             name = self.base.county.name
             if bound is None:
@@ -155,10 +155,11 @@ class Workflow:
                           hint=("当前可执行：" + "、".join(allowed)) if allowed else
                           "该申请的流程已经结束。")
         if role.kind not in t.roles:
-            raise Refused(f"角色 {role} 不能执行{label}（申请 {pid}）",
+            raise Refused(f"申请 {pid} 当前状态为{where}，角色 {role} 不能执行{label}",
                           hint="该步骤由 " + "、".join(t.roles) + " 执行。")
         if role.kind == "department" and record is not None and record.department != role.id:
-            raise Refused(f"申请 {pid} 由 {record.department} 提出，{role} 不能执行{label}")
+            raise Refused(f"申请 {pid} 当前状态为{where}，由 {record.department} 提出，"
+                          f"{role} 不能执行{label}")
         missing = []
         for name in t.guards:
             check = (guards or {}).get(name)
@@ -230,10 +231,10 @@ class Workflow:
                    item.model_dump_json())
         return decision, item
 
-    @staticmethod
-    def _blocking(decision: Decision) -> str:
+    def _blocking(self, decision: Decision) -> str:
+        blocking = set(self.base.policy.combine.precedence) - {"condition"}
         shown = [f"{f.rule}{'@' + f.street if f.street else ''}：{f.message}"
-                 for f in decision.findings if f.effect in ("reject", "return", "defer")]
+                 for f in decision.findings if f.effect in blocking]
         return f"规则评估结论为 {decision.verdict}" + ("（" + "；".join(shown[:5]) + "）"
                                                    if shown else "")
 
@@ -291,7 +292,15 @@ class Workflow:
             before = record.state
             self._fire(st, record, "start_review")
             out.steps.append(("start_review", before, record.state))
-            decision, _ = self._evaluate(st, record, "review")
+            try:
+                decision, _ = self._evaluate(st, record, "review")
+            except DataError as exc:  # the county changed under it (e.g. its item id taken)
+                problem = "申请与现行县区数据不符：" + exc.render()
+                self._fire(st, record, "return", detail={"error": exc.render()},
+                           guards={"evaluation_blocks": lambda: None})
+                out.steps.append(("return", "office_review", record.state))
+                out.notes.append(problem)
+                return out
             out.decision = decision
             clear = decision.verdict in ADMITTED
             action = "pass_review" if clear else "return"
@@ -321,7 +330,9 @@ class Workflow:
         with self._tx() as st:
             record = self._record(st, pid)
             if role.kind == "street" and role.id != street:
-                raise Refused(f"{role} 只能反馈本街道的意见，不能代 {street} 反馈")
+                raise Refused(f"申请 {pid} 当前状态为{self.process.label(record.state)}"
+                              f"（{record.state}），不能执行“街道反馈意见”（opinion）："
+                              f"{role} 只能反馈本街道的意见，不能代 {street} 反馈")
             before = record.state
             self._fire(st, record, "opinion", detail={"street": street, "opinion": opinion},
                        guards={"target_street": lambda: None if street in record.streets else
@@ -424,7 +435,7 @@ class Workflow:
 
     # -- reading -----------------------------------------------------------------------------
     def show(self, pid: str) -> dict[str, Any]:
-        with self._tx() as st:
+        with self._tx(write=False) as st:
             record = self._record(st, pid)
             opinions = {r["street"]: {"opinion": r["opinion"], "note": r["note"], "at": r["at"],
                                       "actor": r["actor"]}
@@ -453,7 +464,7 @@ class Workflow:
                     "published_in": version["version"] if version else None}
 
     def history(self, pid: str) -> list[dict[str, Any]]:
-        with self._tx() as st:
+        with self._tx(write=False) as st:
             self._record(st, pid)
             return [{"seq": r["seq"], "at": r["at"], "actor": r["actor"], "action": r["action"],
                      "from": r["state_before"], "to": r["state_after"],
@@ -465,7 +476,7 @@ class Workflow:
             raise UsageError(f"未知的状态 “{state}”",
                              hint=did_you_mean(state, self.process.states) or
                              "状态：" + "、".join(self.process.states))
-        with self._tx() as st:
+        with self._tx(write=False) as st:
             rows = st.all("SELECT * FROM proposals WHERE (? IS NULL OR state = ?) ORDER BY id",
                           state, state)
             return [{"id": r["id"], "title": r["title"], "department": r["department"],
@@ -474,7 +485,7 @@ class Workflow:
     def overdue(self) -> list[dict[str, Any]]:
         today = self.at.date()
         out = []
-        with self._tx() as st:
+        with self._tx(write=False) as st:
             for row in st.all("SELECT * FROM proposals WHERE due IS NOT NULL AND due < ? "
                               "ORDER BY due, id", today.isoformat()):
                 record = Record.of(row)

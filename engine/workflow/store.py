@@ -165,43 +165,40 @@ class Store:
         self.execute("INSERT INTO audit (seq, at, actor, action, proposal, state_before, "
                      "state_after, detail, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?)",
                      seq, at, actor, action, proposal, before, after, body, prev, digest)
+        self.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('audit_head', ?)",
+                      f"{seq}:{digest}")
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+def _configure(conn: sqlite3.Connection) -> None:
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = NORMAL")  # WAL: a killed process loses nothing
-    return conn
 
 
-def _migrate(conn: sqlite3.Connection, shown: str) -> None:
+def _schema_version(conn: sqlite3.Connection, shown: str) -> int:
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if version > SCHEMA_VERSION:
         raise DataError(f"数据库的结构版本为 {version}，高于本程序支持的 {SCHEMA_VERSION}",
                         location=Location(shown), code="E-STORE",
                         hint="请升级 duty 后再使用该数据库。")
-    if version == SCHEMA_VERSION:
-        return
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        version = int(conn.execute("PRAGMA user_version").fetchone()[0])  # another process?
-        for number in range(version, SCHEMA_VERSION):
-            for statement in MIGRATIONS[number].split(";"):
-                if statement.strip():
-                    conn.execute(statement)
+    return version
+
+
+def _migrate(conn: sqlite3.Connection, shown: str) -> None:
+    """Bring the schema up to date inside the caller's write transaction."""
+    version = _schema_version(conn, shown)
+    for number in range(version, SCHEMA_VERSION):
+        for statement in MIGRATIONS[number].split(";"):
+            if statement.strip():
+                conn.execute(statement)
+    if version < SCHEMA_VERSION:
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
 
 
 def connect(path: Path, *, create: bool) -> sqlite3.Connection:
-    """Open (and migrate) the store; with ``create`` false a missing database is an error
-    (reading commands never create one)."""
+    """Open the store; with ``create`` false a missing database is an error (reading commands
+    never create one). The schema is brought up to date by the first write transaction."""
     path = Path(path)
     shown = str(path)
     if not path.exists() and not create:
@@ -209,37 +206,54 @@ def connect(path: Path, *, create: bool) -> sqlite3.Connection:
                          hint="用 --db 或环境变量 DUTY_DB 指定；提交第一份申请时会自动创建。")
     if path.is_dir():
         raise UsageError(f"--db 应为文件，而 {shown} 是目录")
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     try:
-        conn = _connect(path)
-        _migrate(conn, shown)
+        _configure(conn)
+        if _schema_version(conn, shown) < SCHEMA_VERSION:
+            conn.execute("PRAGMA journal_mode = WAL")
     except sqlite3.DatabaseError as exc:
+        conn.close()
         raise DataError(f"无法打开数据库：{exc}", location=Location(shown), code="E-STORE",
                         hint="确认该文件是 duty 的数据库且未损坏。") from None
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 
 @contextmanager
-def transaction(path: Path, *, create: bool,
-                conn: sqlite3.Connection | None = None) -> Iterator[Store]:
-    """One command's work: ``BEGIN IMMEDIATE`` … ``COMMIT``, or nothing at all on any error.
+def transaction(path: Path, *, create: bool, conn: sqlite3.Connection | None = None,
+                write: bool = True) -> Iterator[Store]:
+    """One command's work in one transaction, or nothing at all on any error.
 
+    Writers take the write lock at once (``BEGIN IMMEDIATE``), so what they read cannot change
+    before they write; readers (``write=False``) read a snapshot and never wait for a writer.
     Without ``conn`` the store is opened for this transaction and closed after it (a command
-    line run); a long-running caller passes its open connection.
+    line run; a database this command created is removed again if the command fails); a
+    long-running caller passes its open connection.
     """
-    own = conn is None
+    path = Path(path)
+    created = conn is None and not path.exists()
     active = connect(path, create=create) if conn is None else conn
+    done = False
     try:
-        active.execute("BEGIN IMMEDIATE")
+        outdated = _schema_version(active, str(path)) < SCHEMA_VERSION
+        active.execute("BEGIN IMMEDIATE" if write or outdated else "BEGIN")
         try:
-            yield Store(active, Path(path))
+            _migrate(active, str(path))
+            yield Store(active, path)
             fault_point("before-commit")
             active.execute("COMMIT")
         except BaseException:
             active.execute("ROLLBACK")
             raise
+        done = True
     except sqlite3.OperationalError as exc:
         raise DataError(f"数据库操作失败：{exc}", location=Location(str(path)),
                         code="E-STORE", hint="数据库正忙或不可写；稍后重试。") from None
     finally:
-        if own:
+        if conn is None:
             active.close()
+            if created and not done:
+                for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                    leftover.unlink(missing_ok=True)

@@ -15,7 +15,7 @@ from engine.workflow.store import transaction
 def version_lists(db: Path, number: int) -> tuple[CountyLists, dict[str, str]]:
     """The lists published as version ``number`` (0: the county's lists when the store was
     created), with the names needed to render them."""
-    with transaction(db, create=False) as st:
+    with transaction(db, create=False, write=False) as st:
         row = st.one("SELECT lists, names FROM versions WHERE number = ?", number)
         if row is None:
             numbers = [str(r["number"]) for r in st.all("SELECT number FROM versions "
@@ -28,7 +28,8 @@ def version_lists(db: Path, number: int) -> tuple[CountyLists, dict[str, str]]:
 
 def audit_verify(db: Path) -> tuple[int, Broken | None, str]:
     """Entries checked, the first broken entry (or None) and the hash at the head."""
-    with transaction(db, create=False) as st:
+    with transaction(db, create=False, write=False) as st:
         rows = st.all("SELECT * FROM audit ORDER BY seq")
-    count, broken = verify(rows)
+        head = st.meta("audit_head")
+    count, broken = verify(rows, head)
     return count, broken, str(rows[-1]["hash"]) if rows else ""

@@ -52,3 +52,30 @@ def test_exception_inside_an_action_is_raised(monkeypatch: pytest.MonkeyPatch) -
         rs.evaluate(facts(3))
     monkeypatch.undo()
     assert [m.rule for m in rs.evaluate(facts(3))] == [0, 1]  # the session is still usable
+
+
+def test_registration_is_retried_under_a_fresh_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = adapter.host().register_rulesets
+    calls: list[str] = []
+
+    def flaky(rulesets: dict) -> None:  # type: ignore[type-arg]
+        calls.extend(rulesets)
+        if len(calls) == 1:
+            raise RuntimeError("Could not create ruleset, error code: 102")
+        real(rulesets)
+
+    monkeypatch.setattr(adapter.host(), "register_rulesets", flaky)
+    rules = [adapter.RuleSpec("proposal", ({"fact": "urgency", "eq": "emergency"},))]
+    got = adapter.CompiledRuleset("retry_test#0", rules, {})
+    assert calls == ["retry_test#0", "retry_test#0-retry1"]
+    assert got.name == "retry_test#0-retry1"
+
+
+def test_other_registration_errors_are_engine_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(rulesets: dict) -> None:  # type: ignore[type-arg]
+        raise RuntimeError("something else")
+
+    monkeypatch.setattr(adapter.host(), "register_rulesets", broken)
+    rules = [adapter.RuleSpec("proposal", ({"fact": "urgency", "eq": "emergency"},))]
+    with pytest.raises(EngineError, match="something else"):
+        adapter.CompiledRuleset("broken_test#0", rules, {})

@@ -1,0 +1,297 @@
+"""Many `duty` processes on one store at once, and processes killed in the middle of a step.
+
+Each command runs in one ``BEGIN IMMEDIATE`` transaction: concurrent commands are serialised
+(none is lost, none fails for a busy database), and a process killed before COMMIT leaves no
+trace of its step. These tests start real processes (about a second each to start; they run
+concurrently) and, for the kill tests, pause a process at a fault point with
+``DUTY_FAULT_PAUSE=point:MARKER`` and kill it with SIGKILL once the marker file appears.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from engine.workflow import store
+from tests.conftest import MINI, ROOT, run_cli
+from tests.workflow.conftest import NOW, STREETS, Flow
+
+pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
+
+OPINIONS = ["agree", "agree_with_conditions", "object"]
+
+
+class Children:
+    """Child `duty` processes; every one still running at the end is killed."""
+
+    def __init__(self, flow: Flow) -> None:
+        self.flow = flow
+        self.procs: list[subprocess.Popen[str]] = []
+
+    def spawn(self, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+        environ = {k: v for k, v in os.environ.items()
+                   if k not in ("DUTY_DB", "DUTY_ACTOR", "DUTY_COUNTY", "DUTY_FAULT_PAUSE")}
+        environ.update({"DUTY_NOW": os.environ.get("DUTY_NOW", NOW), **(env or {})})
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "engine.cli", "proposal", *args,
+             "--county", str(MINI), "--db", str(self.flow.db)],
+            cwd=ROOT, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.procs.append(proc)
+        return proc
+
+    def paused(self, point: str, *args: str) -> subprocess.Popen[str]:
+        """A child stopped at fault point ``point``, holding its transaction open."""
+        marker = self.flow.tmp / f"paused-{point}-{len(self.procs)}"
+        proc = self.spawn(*args, env={"DUTY_FAULT_PAUSE": f"{point}:{marker}"})
+        deadline = time.monotonic() + 30
+        while not marker.exists():
+            if proc.poll() is not None:
+                out, err = proc.communicate()
+                pytest.fail(f"child ended before {point} (exit {proc.returncode}): {out}{err}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"child did not reach {point} within 30 s")
+            time.sleep(0.05)
+        time.sleep(0.05)  # the marker is written whole before the pause; be safe
+        assert marker.read_text(encoding="utf-8") == str(proc.pid)
+        return proc
+
+    @staticmethod
+    def kill(proc: subprocess.Popen[str]) -> None:
+        os.kill(proc.pid, signal.SIGKILL)
+        assert proc.wait(timeout=30) == -signal.SIGKILL
+
+    def cleanup(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            if proc.stdout:
+                proc.stdout.close()
+            if proc.stderr:
+                proc.stderr.close()
+
+
+@pytest.fixture
+def children(flow: Flow) -> Iterator[Children]:
+    kids = Children(flow)
+    try:
+        yield kids
+    finally:
+        kids.cleanup()
+
+
+def _state_of_store(flow: Flow) -> dict[str, Any]:
+    """Everything a step could change, read with plain SQLite."""
+    return {
+        "proposals": flow.sql("SELECT id, state, revision, legal, due, state_since "
+                              "FROM proposals ORDER BY id"),
+        "opinions": flow.sql("SELECT proposal, street, opinion, actor FROM opinions "
+                             "ORDER BY seq"),
+        "decisions": flow.sql("SELECT proposal, stage, verdict FROM decisions ORDER BY seq"),
+        "meetings": flow.sql("SELECT * FROM meetings ORDER BY seq"),
+        "versions": flow.sql("SELECT number FROM versions ORDER BY number"),
+        "published": flow.sql("SELECT * FROM version_proposals ORDER BY version, proposal"),
+        "audit": flow.sql("SELECT seq, hash FROM audit ORDER BY seq"),
+    }
+
+
+def _audit_consistent(flow: Flow) -> None:
+    """The audit chain verifies, and each proposal's entries chain its states to the one
+    stored."""
+    run = run_cli("audit", "verify", "--db", flow.db)
+    assert run.code == 0, run.stdout
+    seqs = [r[0] for r in flow.sql("SELECT seq FROM audit ORDER BY seq")]
+    assert seqs == list(range(1, len(seqs) + 1))
+    for pid, state in flow.sql("SELECT id, state FROM proposals"):
+        entries = flow.sql("SELECT state_before, state_after FROM audit WHERE proposal = ? "
+                           "ORDER BY seq", pid)
+        assert entries[0][0] is None
+        for (_, after), (before, _) in itertools.pairwise(entries):
+            assert before == after, pid
+        assert entries[-1][1] == state, pid
+
+
+# --- many processes at once ---------------------------------------------------------------------
+
+
+def test_fifty_concurrent_commands(flow: Flow, children: Children) -> None:
+    hearing = [flow.to_hearing(id=f"P-H-{i:02d}") for i in range(10)]
+    to_review = [flow.submit(id=f"P-R-{i}") for i in range(4)]
+    to_legal = [flow.submit(id=f"P-L-{i}") for i in range(4)]
+    for pid in to_legal:
+        flow.review(pid)
+    race = flow.submit(id="P-X")  # review and legal at once: legal may come first (refused)
+    audit_before = len(flow.sql("SELECT seq FROM audit"))
+
+    wanted = {(pid, street): OPINIONS[(i + j) % 3]
+              for i, pid in enumerate(hearing) for j, street in enumerate(STREETS)}
+    commands = [("hear", pid, "--street", street, "--opinion", opinion,
+                 "--as", f"street:{street}") for (pid, street), opinion in wanted.items()]
+    commands += [("review", pid, "--as", "office") for pid in [*to_review, race]]
+    commands += [("legal", pid, "--passed", "--as", "justice") for pid in [*to_legal, race]]
+    assert len(commands) == 50
+    random.Random(20251001).shuffle(commands)
+
+    started = time.monotonic()
+    procs = [(cmd, children.spawn(*cmd)) for cmd in commands]
+    results = []
+    for cmd, proc in procs:
+        out, err = proc.communicate(timeout=120)
+        results.append((cmd, proc.returncode, out, err))
+    elapsed = time.monotonic() - started
+    print(f"50 concurrent commands: {elapsed:.1f} s")
+
+    race_legal_ok = True
+    for cmd, code, out, err in results:
+        if cmd[:2] == ("legal", race) and code != 0:
+            race_legal_ok = False
+            assert code == 1 and "已提交待审核（submitted）" in err, err
+            assert "legal_pass" in err
+            continue
+        assert (code, err) == (0, ""), (cmd, out, err)
+        assert out.startswith(f"申请 {cmd[1]}：\n"), out
+    assert "database is locked" not in "".join(r[3] for r in results)
+
+    # every opinion recorded exactly once, by its street
+    rows = flow.sql("SELECT proposal, street, opinion, actor FROM opinions")
+    assert len(rows) == 40
+    assert sorted((p, s) for p, s, _, _ in rows) == sorted(wanted)
+    assert {(p, s): o for p, s, o, _ in rows} == wanted
+    assert all(actor == f"street:{s}" for _, s, _, actor in rows)
+
+    # each hearing closed once, right after its last opinion, by that street
+    for pid in hearing:
+        assert flow.state(pid) == "deliberation"
+        entries = flow.sql("SELECT actor, action, detail FROM audit WHERE proposal = ? AND "
+                           "action IN ('opinion', 'close_hearing') ORDER BY seq", pid)
+        assert [a for _, a, _ in entries] == ["opinion"] * 4 + ["close_hearing"]
+        assert sorted(json.loads(d)["street"] for _, _, d in entries[:4]) == STREETS
+        assert entries[4][0] == entries[3][0]
+    for pid in to_review:
+        assert flow.state(pid) == "legal_review"
+    for pid in to_legal:
+        assert flow.state(pid) == "hearing"
+    assert flow.state(race) == ("hearing" if race_legal_ok else "legal_review")
+
+    added = len(flow.sql("SELECT seq FROM audit")) - audit_before
+    assert added == 40 + 10 + 2 * 5 + 4 + int(race_legal_ok)
+    _audit_consistent(flow)
+
+
+def test_concurrent_publications_get_distinct_versions(flow: Flow, children: Children) -> None:
+    pids = [flow.to_admitted(id=f"P-V-{i}", item__name=f"消防巡查{i}", streets=[s])
+            for i, s in enumerate(STREETS)]
+    procs = [children.spawn("publish", pid, "--as", "office") for pid in pids]
+    for proc in procs:
+        _, err = proc.communicate(timeout=60)
+        assert (proc.returncode, err) == (0, ""), err
+    assert flow.sql("SELECT number FROM versions ORDER BY number") == [(n,) for n in range(5)]
+    published = flow.sql("SELECT version, proposal FROM version_proposals ORDER BY version")
+    assert sorted(p for _, p in published) == pids
+    assert [v for v, _ in published] == [1, 2, 3, 4]
+    # the last version holds every item, each on its one street
+    diff = json.loads(run_cli("lists", "diff", "--from", "0", "--to", "4", "--db", flow.db,
+                              "--format", "json").stdout)["diff"]
+    assert sorted((c["street"], c["item"], c["change"]) for c in diff["changes"]) == [
+        (s, p, "added") for s, p in zip(STREETS, pids, strict=True)]
+    _audit_consistent(flow)
+
+
+# --- killed in the middle of a step --------------------------------------------------------------
+
+
+def test_kill_before_commit_of_an_opinion(flow: Flow, children: Children) -> None:
+    pid = flow.to_hearing()
+    flow.hear(pid, "S02")
+    before = _state_of_store(flow)
+    db_bytes = flow.db.read_bytes()
+    proc = children.paused("before-commit", "hear", pid, "--street", "S01", "--opinion",
+                           "object", "--as", "street:S01")
+    children.kill(proc)
+    assert flow.db.read_bytes() == db_bytes  # nothing reached the database file
+    assert _state_of_store(flow) == before  # nor the log: the step did not happen
+    assert flow.show(pid)["unheard"] == ["S01", "S03", "S04"]
+    _audit_consistent(flow)
+    run = flow.run("hear", pid, "--street", "S01", "--opinion", "object", actor="street:S01")
+    assert run.code == 0, run.stderr
+    assert flow.sql("SELECT street, opinion FROM opinions WHERE proposal = ? ORDER BY seq",
+                    pid) == [("S02", "agree"), ("S01", "object")]
+    _audit_consistent(flow)
+
+
+def test_kill_after_the_opinion_audit_entry(flow: Flow, children: Children) -> None:
+    pid = flow.to_hearing()
+    for street in ("S01", "S02", "S03"):
+        flow.hear(pid, street)
+    before = _state_of_store(flow)
+    proc = children.paused("after-opinion-audit", "hear", pid, "--street", "S04", "--opinion",
+                           "agree", "--as", "street:S04")
+    children.kill(proc)
+    assert _state_of_store(flow) == before  # neither the audit entry nor the opinion
+    assert flow.state(pid) == "hearing"
+    _audit_consistent(flow)
+    flow.hear(pid, "S04")  # the same command again: now it closes the hearing
+    assert flow.state(pid) == "deliberation"
+    assert len(flow.sql("SELECT * FROM opinions WHERE proposal = ?", pid)) == 4
+    _audit_consistent(flow)
+
+
+def test_kill_before_commit_of_a_publication(flow: Flow, children: Children) -> None:
+    pid = flow.to_admitted()
+    before = _state_of_store(flow)
+    proc = children.paused("before-commit", "publish", pid, "--as", "office")
+    children.kill(proc)
+    assert _state_of_store(flow) == before
+    assert flow.state(pid) == "admitted"
+    run = run_cli("lists", "build", "--version", "1", "--db", flow.db)
+    assert run.code == 2 and "没有第 1 版清单" in run.stderr
+    _audit_consistent(flow)
+    run = flow.publish(pid)
+    assert "已公布清单第 1 版" in run.stdout
+    assert flow.show(pid)["published_in"] == 1
+    _audit_consistent(flow)
+
+
+def test_a_second_writer_waits_for_the_first(flow: Flow, children: Children) -> None:
+    pid = flow.to_hearing()
+    first = children.paused("before-commit", "hear", pid, "--street", "S01", "--opinion",
+                            "agree", "--as", "street:S01")
+    second = children.spawn("hear", pid, "--street", "S02", "--opinion", "object",
+                            "--as", "street:S02")
+    time.sleep(3)  # long enough for the second to start and reach BEGIN IMMEDIATE
+    assert second.poll() is None  # waiting for the lock, not failed
+    children.kill(first)
+    _, err = second.communicate(timeout=30)
+    assert (second.returncode, err) == (0, ""), err
+    assert flow.sql("SELECT street, opinion FROM opinions") == [("S02", "object")]
+    _audit_consistent(flow)
+
+
+def test_readers_go_on_while_a_writer_works(flow: Flow, children: Children,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading commands see the last committed state while a writer holds the write lock."""
+    pid = flow.to_hearing()
+    proc = children.paused("before-commit", "hear", pid, "--street", "S01", "--opinion",
+                           "agree", "--as", "street:S01")
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 500)  # fail fast instead of waiting 60 s
+    try:
+        run = flow.run("show", pid, "--format", "json")
+        assert run.code == 0, run.stderr
+        assert json.loads(run.stdout)["unheard"] == STREETS
+        for args in (("list",), ("history", pid), ("overdue",)):
+            assert flow.run(*args).code == 0, args
+        assert run_cli("audit", "verify", "--db", flow.db).code == 0
+        run = run_cli("lists", "build", "--version", "0", "--street", "S01", "--db", flow.db)
+        assert run.code == 0, run.stderr
+    finally:
+        children.kill(proc)
