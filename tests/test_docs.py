@@ -65,3 +65,28 @@ def test_readme_scenario_example_runs_as_shown(tmp_path: Path,
         example.replace("primary: department", "primary: unit"), encoding="utf-8")
     run = run_cli(*failing[0].split()[1:])
     assert (run.code, run.stdout) == (1, failing[1])
+
+
+def test_readme_workflow_walkthrough_runs(tmp_path: Path) -> None:
+    """The README's admission walkthrough, run by a shell as a user would (from the
+    checkout, with the installed ``duty``), ends with the item published and the chain intact."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Admission workflow"):readme.index("## How it decides")]
+    [script] = re.findall(r"```sh\n(.*?)```", section, flags=re.S)
+    duty = str(Path(sys.executable).parent / "duty")
+    script = script.replace(".venv/bin/duty", duty).replace("DUTY_DB=duty.db",
+                                                             f"DUTY_DB={tmp_path / 'duty.db'}")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DUTY_")}
+    run = subprocess.run(["bash", "-e", "-c", script], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "公布调整后的清单（publish）：已准入待公布（admitted） → " \
+        "已公布（清单已调整）（published）" in run.stdout
+    assert "清单变化：8 个街道、1 个事项受影响" in run.stdout
+    assert "审计记录完好" in run.stdout
+    assert not (ROOT / "duty.db").exists()

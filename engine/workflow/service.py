@@ -139,11 +139,10 @@ class Workflow:
 
     def _fire(self, st: Store, record: Record | None, action: str,
               guards: dict[str, Callable[[], str | None]] | None = None,
-              detail: dict[str, Any] | None = None, pid: str | None = None,
-              actor: Role | None = None) -> str:
+              detail: dict[str, Any] | None = None, pid: str | None = None) -> str:
         """Check and fire one transition; returns the new state."""
         t = self.process.transition(action)
-        role = actor or self._need_role()
+        role = self._need_role()
         before = record.state if record else None
         pid = record.id if record else pid
         label = f"“{t.label}”（{action}）"
@@ -269,8 +268,7 @@ class Workflow:
                            p.urgency, self._stamp(), self._stamp())
                 out.steps.append(("draft", None, t))
                 record = self._record(st, p.id)
-            elif record.state in ("draft", "returned") and (
-                    record.department != p.department):
+            elif record.department != p.department:
                 raise Refused(f"申请 {p.id} 由 {record.department} 提出，不能改由 {p.department}")
             elif record.state in ("draft", "returned"):
                 record.revision += 1
@@ -278,6 +276,10 @@ class Workflow:
                            "urgency = ?, revision = ?, legal = 'pending' WHERE id = ?",
                            json.dumps(document, ensure_ascii=False), p.title,
                            json.dumps(targets), p.urgency, record.revision, p.id)
+            elif draft:  # without --draft, the submit transition below refuses it
+                raise Refused(f"申请 {p.id} 当前状态为{self.process.label(record.state)}"
+                              f"（{record.state}），不能再保存为草稿",
+                              hint="只有草稿和退回补正的申请可以修改。")
             if not draft:
                 before = record.state
                 t = self._fire(st, record, "submit",

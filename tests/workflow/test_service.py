@@ -235,6 +235,9 @@ def test_draft_then_submit(flow: Flow) -> None:
             parts=("草稿（draft）", "submit（department）"))
     flow.ok("submit", path, actor="department:fire_rescue")
     assert flow.state("P-T-100") == "submitted"
+    # once submitted, it cannot be saved as a draft again (nothing changes)
+    refused(flow, "submit", path, "--draft", actor="department:fire_rescue",
+            parts=("已提交待审核（submitted）", "不能再保存为草稿"))
 
 
 def test_legal_failure_rejects_and_ends_the_process(flow: Flow) -> None:
