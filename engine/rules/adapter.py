@@ -172,18 +172,19 @@ class CompiledRuleset:
         return wire
 
 
-def _register(name: str, definition: dict[str, Any], attempts: int = 3) -> str:
+def _register(name: str, definition: dict[str, Any], attempts: int = 5) -> str:
     """Register a ruleset, returning the name it got.
 
     durable_rules' C parser has been seen, rarely and only under heavy machine load, to refuse
     a valid ruleset ("Could not create ruleset, error code: 102"); the same definition
     registers on the next attempt. A refused name may be half-registered, so each retry uses
-    a fresh name; after ``attempts`` refusals the error is reported as an engine fault.
+    a fresh name; durable_rules removes the actions from the rules it is given, so each
+    attempt gets its own copy. After ``attempts`` refusals the error is an engine fault.
     """
     for attempt in range(attempts):
         candidate = name if attempt == 0 else f"{name}-retry{attempt}"
         try:
-            host().register_rulesets({candidate: definition})
+            host().register_rulesets({candidate: {k: dict(v) for k, v in definition.items()}})
             return candidate
         except Exception as exc:  # durable raises its C module's bare ``error`` type
             if "Could not create ruleset" not in str(exc) or attempt == attempts - 1:

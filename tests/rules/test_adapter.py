@@ -55,20 +55,40 @@ def test_exception_inside_an_action_is_raised(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_registration_is_retried_under_a_fresh_name(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = adapter.host().register_rulesets
+    # the refusal comes from the C module, after durable_rules has already consumed the
+    # actions of the definition it was given: the retry must not reuse that definition
+    c_module = adapter.durable.durable_rules_engine
+    real = c_module.create_ruleset
     calls: list[str] = []
 
-    def flaky(rulesets: dict) -> None:  # type: ignore[type-arg]
-        calls.extend(rulesets)
+    def flaky(name: str, definition: str) -> object:
+        calls.append(name)
         if len(calls) == 1:
             raise RuntimeError("Could not create ruleset, error code: 102")
-        real(rulesets)
+        return real(name, definition)
 
-    monkeypatch.setattr(adapter.host(), "register_rulesets", flaky)
+    monkeypatch.setattr(c_module, "create_ruleset", flaky)
     rules = [adapter.RuleSpec("proposal", ({"fact": "urgency", "eq": "emergency"},))]
     got = adapter.CompiledRuleset("retry_test#0", rules, {})
     assert calls == ["retry_test#0", "retry_test#0-retry1"]
     assert got.name == "retry_test#0-retry1"
+    monkeypatch.undo()
+    fired = got.evaluate([{"kind": "proposal", "urgency": "emergency"}])
+    assert [(m.rule, m.case, m.fact) for m in fired] == [(0, 0, 0)]
+
+
+def test_registration_gives_up_after_five_refusals(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+
+    def refuse(name: str, definition: str) -> object:
+        calls.append(name)
+        raise RuntimeError("Could not create ruleset, error code: 102")
+
+    monkeypatch.setattr(adapter.durable.durable_rules_engine, "create_ruleset", refuse)
+    rules = [adapter.RuleSpec("proposal", ({"fact": "urgency", "eq": "emergency"},))]
+    with pytest.raises(EngineError, match="error code: 102"):
+        adapter.CompiledRuleset("refused_test#0", rules, {})
+    assert calls == ["refused_test#0", *(f"refused_test#0-retry{i}" for i in range(1, 5))]
 
 
 def test_other_registration_errors_are_engine_errors(monkeypatch: pytest.MonkeyPatch) -> None:
