@@ -36,6 +36,12 @@ def random_proposal(rng: random.Random, ws: Workspace, n: int,
             powers=rng.sample(POWERS, rng.randint(0, 2)),
             legal_basis="测试依据", public_facing=rng.random() < 0.5,
             high_volume=rng.random() < 0.5, workload_days=rng.choice([0, 10, 60, 221, 300]))
+    change = rng.choice(["admit", "admit", "recall", "revise"]) if from_catalogue else "admit"
+    revision: dict[str, Any] | None = None
+    if change == "revise":
+        revision = {"category": rng.choice(["comprehensive", "specialist", "assisting"]),
+                    "workload_days": rng.choice([0, 60, 300])}
+        item = item.model_copy(update=revision)
     heard = [s for s in targets if rng.random() < 0.85]
     data: dict[str, Any] = {
         "schema_version": 1,
@@ -43,8 +49,10 @@ def random_proposal(rng: random.Random, ws: Workspace, n: int,
         "title": "生成的申请",
         "department": dept,
         "streets": targets,
-        "mode": rng.choice(["hand_over", "entrust", "assist"]),
+        "change": change,
+        "mode": None if change == "recall" else rng.choice(["hand_over", "entrust", "assist"]),
         "item": {"ref": item.id},
+        "revision": revision,
         "resources": {"funding": rng.choice([0, 0, 5000, 30000]),
                       "staff": rng.choice([0, 0, 1]),
                       "powers_delegated": rng.sample(POWERS, rng.choice([0, 0, 0, 1, 2]))},

@@ -374,12 +374,13 @@ def _workflow(county: Path | None, db: Path, actor: str | None) -> Any:
 @proposal_app.command("submit")
 @user_errors
 def proposal_submit(
-    file: Annotated[Path, typer.Argument(help="准入申请 YAML 文件。", show_default=False)],
+    file: Annotated[Path, typer.Argument(help="申请 YAML 文件（准入、收回或动态调整）。",
+                                         show_default=False)],
     county: CountyOpt = None, db: DbOpt = Path("duty.db"), actor: ActorOpt = None,
     draft: Annotated[bool, typer.Option("--draft", help="只保存为草稿，暂不提交。")] = False,
     fmt: FmtOpt = ReportFormat.text,
 ) -> None:
-    """部门提交准入申请（或补正后重新提交）；数据库不存在时创建。"""
+    """申请人（部门，或申请收回、调整的街道）提交申请（或补正后重新提交）；数据库不存在时创建。"""
     _emit_outcome(_workflow(county, db, actor).submit(file, draft), fmt)
 
 
@@ -472,7 +473,7 @@ def proposal_publish(
 @user_errors
 def proposal_withdraw(pid: IdArg, county: CountyOpt = None, db: DbOpt = Path("duty.db"),
                       actor: ActorOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
-    """部门撤回尚未办结的申请。"""
+    """申请人撤回尚未办结的申请。"""
     _emit_outcome(_workflow(county, db, actor).withdraw(pid), fmt)
 
 

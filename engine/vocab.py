@@ -28,6 +28,7 @@ ListKind = Literal["basic", "cooperative", "recalled"]
 StreetKind = Literal["street", "town", "township"]
 UnitMode = Literal["dispatched", "devolved"]
 ProposalMode = Literal["hand_over", "entrust", "assist"]
+Change = Literal["admit", "recall", "revise"]
 Instrument = Literal[
     "responsibility_pledge",
     "quota_breakdown",
@@ -94,6 +95,10 @@ LABELS: dict[str, str] = {
     "hand_over": "交由",
     "entrust": "委托",
     "assist": "请求协助",
+    # what a proposal changes
+    "admit": "准入",
+    "recall": "收回",
+    "revise": "动态调整",
     # verdicts
     "admitted": "准入",
     "admitted_with_conditions": "附条件准入",

@@ -46,7 +46,9 @@ def assign(
     street = street_party(graph, street_id)
     dept = department_side(graph, item.department, street_id)
     primary = {"street": street, "department": dept}.get(primary_kind or "")
-    cooperating = [] if primary is None else [dept if primary is street else street]
+    # a street keeps no part in an item taken back from it (the recalled list)
+    cooperating = [] if primary is None or list_kind == "recalled" else [
+        dept if primary is street else street]
     phases = [PhaseDuty(phase=p, party=dept if p in moved else street) for p in item.phases]
     return list_kind, primary, cooperating, phases
 

@@ -27,7 +27,7 @@ def street_verdict(effects: Iterable[str], combine: Combine) -> str:
 
 
 def overall_verdict(proposal_effects: Iterable[str], street_verdicts: list[str],
-                    combine: Combine) -> str:
+                    combine: Combine, change: str = "admit") -> str:
     present = set(proposal_effects)
     for effect in combine.precedence:
         if effect in present and effect in combine.proposal_decisive:
@@ -37,6 +37,6 @@ def overall_verdict(proposal_effects: Iterable[str], street_verdicts: list[str],
         distinct.discard("not_applicable")
     if len(distinct) == 1:
         return next(iter(distinct))
-    if distinct & set(ADMITTED):
+    if distinct & set(ADMITTED) and change not in combine.whole:
         return "admitted_with_conditions"
     return min(distinct, key=SEVERITY.index)

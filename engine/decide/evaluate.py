@@ -21,10 +21,10 @@ from engine.models.decision import (
     StreetDecision,
 )
 from engine.models.policy import Assignment, Case, Rule
-from engine.models.proposal import ItemRef, Proposal
+from engine.models.proposal import ItemRef, Proposal, Resources
 from engine.rules import adapter
 from engine.rules.facts import STREET_FIELDS, proposal_fact, street_fact
-from engine.vocab import LABELS
+from engine.vocab import LABELS, label
 
 
 def ruleset(policy: Policy) -> adapter.CompiledRuleset:
@@ -60,12 +60,7 @@ def resolve(ws: Workspace, source: ProposalSource) -> tuple[DutyItem, bool, list
                                     code="E-SCHEMA"))
         wanted = set(p.streets)
         targets = [s for s in county.streets if s in wanted]
-    for sid in p.hearing or {}:
-        if sid not in county.streets:
-            unknown(sid, county.streets, "街道", ("hearing", sid))
-        elif sid not in targets:
-            errors.append(DataError(f"街道 {sid} 不是本申请的目标街道，不应出现在意见中",
-                                    location=doc.location(("hearing", sid)), code="E-REF"))
+    errors += _change_errors(source)
     from_catalogue = isinstance(p.item, ItemRef)
     item: DutyItem | None = None
     if isinstance(p.item, ItemRef):
@@ -76,7 +71,17 @@ def resolve(ws: Workspace, source: ProposalSource) -> tuple[DutyItem, bool, list
             errors.append(DataError(
                 f"目录事项 {item.id} 属于部门 {item.department}，不能由 {p.department} 申请",
                 location=doc.location(("item", "ref")), code="E-REF",
-                hint="准入申请须由事项所属部门提出。"))
+                hint="申请中的 department 须为事项所属部门。"))
+        elif p.change != "admit":
+            if p.streets == "all":
+                targets = county.listed_on(item)
+                if not targets:
+                    errors.append(DataError(
+                        f"目录事项 {item.id} 已不在任何街道的清单中，无从{label(p.change)}",
+                        location=doc.location(("item", "ref")), code="E-REF"))
+            if p.revision is not None:
+                item = DutyItem.model_validate({**item.model_dump(), **p.revision.changed(),
+                                                "funding": p.resources.funding})
     else:
         new = p.item
         if new.department is not None and new.department != p.department:
@@ -92,26 +97,68 @@ def resolve(ws: Workspace, source: ProposalSource) -> tuple[DutyItem, bool, list
                 hint=f"引用目录事项请写 item: {{ref: {item_id}}}，新增事项请另取编号。"))
         data = new.model_dump(exclude={"id", "department"})
         item = DutyItem(id=item_id, department=p.department, **data)
+    for sid in p.hearing or {}:
+        if sid not in county.streets:
+            unknown(sid, county.streets, "街道", ("hearing", sid))
+        elif targets and sid not in targets:  # no targets is reported once, above
+            errors.append(DataError(f"街道 {sid} 不是本申请的目标街道，不应出现在意见中",
+                                    location=doc.location(("hearing", sid)), code="E-REF"))
     if errors:
         raise DataErrors(errors)
     assert item is not None
     return item, from_catalogue, targets
 
 
+def _change_errors(source: ProposalSource) -> list[DataError]:
+    """What each kind of change needs: admit and revise a mode, revise its revision, recall
+    and revise a listed item, revise the whole row."""
+    p, doc = source.proposal, source.doc
+    errors: list[DataError] = []
+
+    def error(message: str, loc: tuple[str | int, ...], hint: str | None = None) -> None:
+        errors.append(DataError(message, location=doc.location(loc), code="E-SCHEMA",
+                                hint=hint))
+
+    what = label(p.change)
+    if p.change == "recall":
+        if p.mode is not None:
+            error("收回申请不写 mode：收回后事项的各环节都由部门承担", ("mode",),
+                  "删去 mode。")
+        if p.resources != Resources():
+            error("收回申请不写 resources：收回后不再向街道转移经费、人员和职权",
+                  ("resources",), "删去 resources。")
+    elif p.mode is None:
+        error(f"{what}申请须写明街道承担的方式 mode", ("mode",),
+              "mode: hand_over（交由）、entrust（委托）或 assist（请求协助）。")
+    if p.change == "revise":
+        if p.revision is None:
+            error("动态调整申请须用 revision 写明要调整的字段", ("change",),
+                  "例如 revision: {phases: [patrol, report]}。")
+        elif not p.revision.changed():
+            error("revision 至少要写一个调整的字段", ("revision",))
+        if p.streets != "all":
+            error("动态调整针对事项所在的全部街道，streets 须为 all", ("streets",),
+                  "只涉及部分街道的，请对其余街道提出收回或另立事项。")
+    elif p.revision is not None:
+        error("只有动态调整（change: revise）的申请才写 revision", ("revision",))
+    if p.change != "admit" and not isinstance(p.item, ItemRef):
+        error(f"{what}申请须引用清单中的目录事项", ("item",), "写 item: {ref: 事项编号}。")
+    return errors
+
+
 def listed_streets(ws: Workspace, item: DutyItem, from_catalogue: bool) -> set[str]:
     """Streets whose lists already hold the item (a catalogue item, or one with its name).
 
-    An item taken back by its department (``recalled``) is no longer the street's duty:
-    handing it to streets again needs admission like a new one.
+    An item taken back from a street (``recalled``, or by a recall proposal) is no longer
+    that street's duty: handing it back needs admission like a new one.
     """
     county = ws.county
     if from_catalogue:
-        return set() if item.recalled else set(county.item_streets(item))
+        return set(county.listed_on(item))
     out: set[str] = set()
     for other in county.items.values():
-        if (other.name == item.name and other.department == item.department
-                and not other.recalled):
-            out.update(county.item_streets(other))
+        if other.name == item.name and other.department == item.department:
+            out.update(county.listed_on(other))
     return out
 
 
@@ -227,11 +274,13 @@ def assemble(ws: Workspace, proposal: Proposal, item: DutyItem, from_catalogue: 
             street=sid, name=graph.street(sid).name, verdict=verdict,  # type: ignore[arg-type]
             list=list_kind, primary=primary,  # type: ignore[arg-type]
             cooperating=cooperating, phases=phases,
-            funding=money if verdict in combine.ADMITTED else NO_FUNDING))
+            funding=money if verdict in combine.ADMITTED and list_kind != "recalled"
+            else NO_FUNDING))
     verdict = combine.overall_verdict(proposal_effects, [s.verdict for s in streets],
-                                      policy.combine)
+                                      policy.combine, proposal.change)
     return Decision(
         proposal=proposal.id,
+        change=proposal.change,
         title=proposal.title,
         department=proposal.department,
         department_name=graph.department(proposal.department).name,

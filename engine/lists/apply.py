@@ -10,38 +10,70 @@ from engine.decide.evaluate import decide, resolve
 from engine.graph import build_graph
 from engine.loading.proposal import ProposalSource, load_proposals
 from engine.loading.workspace import Workspace
-from engine.models.county import Admission, DutyItem
+from engine.models.county import Admission, DutyItem, Recall
 from engine.models.decision import Decision
+
+
+def changed_streets(decision: Decision) -> list[str]:
+    """The streets a decision changes when applied: the admitted ones, provided the proposal
+    as a whole is admitted (a change the pack applies whole, such as a revision, is admitted
+    only when all its streets are)."""
+    if decision.verdict not in ADMITTED:
+        return []
+    return [s.street for s in decision.streets if s.verdict in ADMITTED]
 
 
 def apply_decisions(ws: Workspace, decisions: Sequence[Decision],
                     items: Sequence[DutyItem]) -> Workspace:
-    """The workspace with each decision's admitted streets added to its item, in order.
+    """The workspace with each decision applied to the streets that admitted it, in order.
 
-    A catalogue item gains the admitted streets; a new item enters the catalogue for them,
-    funded as the proposal says. Streets that did not admit the item are left as they were.
+    - ``admit``: a catalogue item gains the admitted streets; a new item enters the
+      catalogue for them, funded as the proposal says.
+    - ``recall``: the item moves to the recalled list of the admitted streets.
+    - ``revise``: the item's row is replaced by the revised one, with the funds the
+      proposal states.
+    Only ``changed_streets`` change; the others are left as they were.
     """
     county = ws.county
     catalogue = dict(county.items)
     admissions = {k: dict(v) for k, v in county.admissions.items()}
+    recalls = {k: dict(v) for k, v in county.recalls.items()}
     for decision, item in zip(decisions, items, strict=True):
-        admitted = [s for s in decision.streets if s.verdict in ADMITTED]
-        if not admitted:
+        changed = set(changed_streets(decision))
+        if not changed:
             continue
+        admitted = [s for s in decision.streets if s.street in changed]
         current = catalogue.get(item.id)
-        if current is not None and current.recalled:  # taken back, now handed back: only
-            current = current.model_copy(update={"recalled": False, "streets": []})  # here
-        before = set(county.item_streets(current)) if current else set()
-        wanted = before | {s.street for s in admitted}
-        streets = "all" if wanted >= set(county.streets) else [
-            s for s in county.streets if s in wanted]
-        base = current or item.model_copy(update={"funding": admitted[0].funding.amount})
-        catalogue[item.id] = base.model_copy(update={"streets": streets})
         per_street = admissions.setdefault(item.id, {})
+        taken = recalls.setdefault(item.id, {})
+        if decision.change == "recall":
+            for s in admitted:
+                taken[s.street] = Recall(proposal=decision.proposal)
+                per_street.pop(s.street, None)
+            continue
+        if decision.change == "revise":
+            assert current is not None  # a revision names a catalogue item
+            catalogue[item.id] = item.model_copy(update={"streets": current.streets,
+                                                         "recalled": current.recalled})
+        else:
+            if current is not None and current.recalled:  # taken back from every street:
+                recalls[item.id] = taken = dict.fromkeys(county.item_streets(current),
+                                                         Recall(proposal=None))
+                current = current.model_copy(update={"recalled": False})
+            before = set(county.item_streets(current)) if current else set()
+            wanted = before | {s.street for s in admitted}
+            streets = "all" if wanted >= set(county.streets) else [
+                s for s in county.streets if s in wanted]
+            base = current or item.model_copy(update={"funding": admitted[0].funding.amount})
+            catalogue[item.id] = base.model_copy(update={"streets": streets})
         for s in admitted:
+            taken.pop(s.street, None)
             per_street[s.street] = Admission(proposal=decision.proposal,
                                              funding=s.funding.amount)
-    new_county = county.model_copy(update={"items": catalogue, "admissions": admissions})
+    new_county = county.model_copy(update={
+        "items": catalogue,
+        "admissions": {k: v for k, v in admissions.items() if v},
+        "recalls": {k: v for k, v in recalls.items() if v}})
     return Workspace(new_county, ws.policy, build_graph(new_county))
 
 

@@ -62,8 +62,11 @@ def task(row_list: str, s: StreetDecision, street_phases: list[str], dept: str) 
 
 def rows_for(ws: Workspace, item: DutyItem, decision: Decision) -> dict[str, ListRow]:
     """One row per street the decision places the item on, by street id; a street that took
-    the item through an admitted proposal shows that proposal and the funds it agreed."""
+    the item through an admitted proposal shows that proposal and the funds it agreed, a
+    street it was taken back from shows it on the recalled list (and the recall proposal)."""
     admissions = ws.county.admissions.get(item.id, {})
+    recalls = ws.county.recalls.get(item.id, {})
+    taken = set(ws.county.recalled_from(item))
     graph = ws.graph
     dept_name = graph.department(item.department).name
     rules: dict[str | None, list[str]] = defaultdict(list)
@@ -74,25 +77,25 @@ def rows_for(ws: Workspace, item: DutyItem, decision: Decision) -> dict[str, Lis
     for s in decision.streets:
         street_phases = [p.phase for p in s.phases if p.party.kind == "street"]
         dept_phases = [p.phase for p in s.phases if p.party.kind != "street"]
-        kind = "recalled" if item.recalled else (s.list or "cooperative")
+        recalled = s.street in taken
+        kind = "recalled" if recalled else (s.list or "cooperative")
         primary, cooperating = s.primary, s.cooperating
-        if item.recalled:  # taken back: the department side carries every phase
-            primary = next((p.party for p in s.phases if p.party.kind != "street"), None)
-            if primary is None:
-                primary = department_side(graph, item.department, s.street)
+        if recalled:  # taken back: the department side carries every phase
+            primary = department_side(graph, item.department, s.street)
             street_phases, dept_phases, cooperating = [], list(item.phases), []
         admission = admissions.get(s.street)
+        recall = recalls.get(s.street)
         money = funding(admission.funding if admission else item.funding, item.department)
         out[s.street] = ListRow(
             item=item.id, name=item.name, department=item.department,
             category=item.category, list=kind, primary=primary, cooperating=cooperating,
             street_phases=street_phases, department_phases=dept_phases,
             task=task(kind, s, street_phases, dept_name),
-            funding=NO_FUNDING if item.recalled else money,
-            workload_days=0 if item.recalled else item.workload_days,
+            funding=NO_FUNDING if recalled else money,
+            workload_days=0 if recalled else item.workload_days,
             legal_basis=item.legal_basis,
             rules=[*rules[None], *rules[s.street]],
-            proposal=admission.proposal if admission else None)
+            proposal=recall.proposal if recall else admission.proposal if admission else None)
     return out
 
 

@@ -55,6 +55,12 @@ class Unit(Strict):
     streets: list[Id] = Field(min_length=1)
 
 
+def unique_phases(phases: list[str]) -> list[str]:
+    if len(set(phases)) != len(phases):
+        raise ValueError("环节重复")
+    return phases
+
+
 class ItemFields(Strict):
     """What describes a duty, in the catalogue and in a proposal's inline item."""
 
@@ -70,9 +76,7 @@ class ItemFields(Strict):
     @field_validator("phases")
     @classmethod
     def _unique_phases(cls, phases: list[str]) -> list[str]:
-        if len(set(phases)) != len(phases):
-            raise ValueError("环节重复")
-        return phases
+        return unique_phases(phases)
 
 
 class DutyItem(ItemFields):
@@ -90,6 +94,13 @@ class Admission(Strict):
 
     proposal: Id
     funding: NonNegativeInt
+
+
+class Recall(Strict):
+    """An item taken back from one street (收回): by an admitted recall proposal, or (no
+    proposal) by the catalogue marking the item recalled."""
+
+    proposal: Id | None
 
 
 class CountyFile(Strict):
@@ -122,6 +133,8 @@ class County(Strict):
     items: dict[str, DutyItem]
     # item id → street id → the admission that put the item on that street's lists
     admissions: dict[str, dict[str, Admission]] = Field(default_factory=dict)
+    # item id → street id → the recall that took the item back from that street
+    recalls: dict[str, dict[str, Recall]] = Field(default_factory=dict)
 
     def item_streets(self, item: DutyItem) -> list[str]:
         """The streets an item applies to, in county order."""
@@ -129,3 +142,16 @@ class County(Strict):
             return list(self.streets)
         wanted = set(item.streets)
         return [s for s in self.streets if s in wanted]
+
+    def recalled_from(self, item: DutyItem) -> list[str]:
+        """The streets the item has been taken back from: all of its streets when the
+        catalogue marks it recalled, else those a recall proposal named."""
+        if item.recalled:
+            return self.item_streets(item)
+        taken = self.recalls.get(item.id, {})
+        return [s for s in self.item_streets(item) if s in taken]
+
+    def listed_on(self, item: DutyItem) -> list[str]:
+        """The streets whose basic or cooperating lists hold the item."""
+        taken = set(self.recalled_from(item))
+        return [s for s in self.item_streets(item) if s not in taken]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from engine.vocab import Effect, ListKind, PartyKind, Phase, Verdict
+from engine.vocab import Change, Effect, ListKind, PartyKind, Phase, Verdict
 
 
 class Out(BaseModel):
@@ -68,6 +68,7 @@ class ItemSummary(Out):
 
 class Decision(Out):
     proposal: str
+    change: Change = "admit"
     title: str
     department: str
     department_name: str

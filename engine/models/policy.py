@@ -7,7 +7,7 @@ from typing import Any, Literal, get_args
 from pydantic import Field, PositiveInt, model_validator
 
 from engine.models.base import Strict, Text
-from engine.vocab import Effect, ListKind
+from engine.vocab import Change, Effect, ListKind
 
 RuleId = str
 Scope = Literal["proposal", "street"]
@@ -53,6 +53,8 @@ class Rule(Strict):
     assign: Assignment | None = None
     message: Text | None = None
     cases: list[Case] | None = Field(default=None, min_length=1)
+    # the kinds of proposal the rule examines; a recall is examined only by rules naming it
+    changes: list[Change] = Field(default_factory=lambda: ["admit", "revise"], min_length=1)
 
     @model_validator(mode="after")
     def _one_form(self) -> Rule:
@@ -71,6 +73,14 @@ class Rule(Strict):
         return [Case(when=self.when, effect=self.effect, assign=self.assign,
                      message=self.message)]
 
+    def guarded_cases(self) -> list[Case]:
+        """The cases as evaluated: each condition also requires one of the rule's changes."""
+        cases = self.all_cases()
+        if set(self.changes) == set(get_args(Change)):
+            return cases
+        guard = {"fact": "change", "in": list(self.changes)}
+        return [c.model_copy(update={"when": {"all": [guard, c.when]}}) for c in cases]
+
 
 Blocking = Literal["not_applicable", "reject", "return", "defer", "condition"]
 BLOCKING: tuple[str, ...] = get_args(Blocking)
@@ -82,12 +92,14 @@ class Combine(Strict):
     Per street, the first effect of ``precedence`` present among the findings decides (none:
     admitted). Overall, a proposal-level finding whose effect is in ``proposal_decisive``
     decides; otherwise the streets' common verdict, else ``admitted_with_conditions`` when any
-    street is admitted, else the most severe street verdict.
+    street is admitted, else the most severe street verdict. A change named in ``whole``
+    applies to all its streets or to none: when the streets differ, the most severe verdict.
     """
 
     strategy: Literal["precedence"]
     precedence: list[Blocking] = Field(min_length=1)
     proposal_decisive: list[Blocking] = Field(default_factory=list)
+    whole: list[Change] = Field(default_factory=list)
     description: Text
 
 

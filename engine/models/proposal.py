@@ -1,17 +1,24 @@
-"""准入申请: a department's request that streets take on a duty."""
+"""准入申请: a request to change what streets carry.
+
+``change`` says which: ``admit`` hands a duty to streets (准入), ``recall`` takes a listed item
+back from streets (收回), ``revise`` rewrites a listed item's row (动态调整).
+"""
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, NonNegativeInt, Tag
+from pydantic import Discriminator, Field, NonNegativeInt, Tag, field_validator
 
 from engine.models.base import Id, Strict, Text
-from engine.models.county import ItemFields
+from engine.models.county import ItemFields, unique_phases
 from engine.vocab import (
+    Category,
+    Change,
     Instrument,
     LegalReview,
     Opinion,
+    Phase,
     Power,
     ProposalMode,
     RequirementLevel,
@@ -32,8 +39,32 @@ class NewItem(ItemFields):
     department: Id | None = None  # defaults to the proposing department
 
 
+class ItemRevision(Strict):
+    """The fields of a listed item a revision (动态调整) rewrites; the others stay."""
+
+    name: Text | None = None
+    category: Category | None = None
+    phases: list[Phase] | None = Field(default=None, min_length=1)
+    powers: list[Power] | None = None
+    legal_basis: Text | None = None
+    public_facing: bool | None = None
+    high_volume: bool | None = None
+    workload_days: NonNegativeInt | None = None
+
+    @field_validator("phases")
+    @classmethod
+    def _unique_phases(cls, phases: list[str] | None) -> list[str] | None:
+        return phases if phases is None else unique_phases(phases)
+
+    def changed(self) -> dict[str, Any]:
+        """The fields the revision sets."""
+        return self.model_dump(exclude_none=True)
+
+
 def _item_kind(value: Any) -> str:
-    return "[ref]" if isinstance(value, dict) and "ref" in value else "[item]"
+    """Which form an item takes, for validation (a dict) and serialization (a model)."""
+    ref = isinstance(value, ItemRef) or (isinstance(value, dict) and "ref" in value)
+    return "[ref]" if ref else "[item]"
 
 
 class Resources(Strict):
@@ -60,12 +91,14 @@ class Proposal(Strict):
     id: Id
     title: Text
     department: Id
+    change: Change = "admit"
     streets: Literal["all"] | list[Id] = "all"
-    mode: ProposalMode
+    mode: ProposalMode | None = None  # required to admit or revise; a recall has none
     item: Annotated[
         Annotated[ItemRef, Tag("[ref]")] | Annotated[NewItem, Tag("[item]")],
         Discriminator(_item_kind),
     ]
+    revision: ItemRevision | None = None  # only with change: revise
     resources: Resources = Field(default_factory=Resources)
     instruments: list[Instrument] = Field(default_factory=list)
     higher_requirement: HigherRequirement | None = None

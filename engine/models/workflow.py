@@ -10,13 +10,13 @@ from engine.models.base import Id, Strict, Text
 
 RoleKind = Literal["department", "office", "justice", "street", "county"]
 Guard = Literal["evaluation_clear", "evaluation_blocks", "evaluation_admits", "target_street",
-                "hearing_closed", "emergency", "meeting_recorded"]
+                "hearing_closed", "emergency", "meeting_recorded", "applicant_may_propose"]
 Deadline = Literal["review_days", "hearing_days", "emergency_approval_days"]
 
 
 class State(Strict):
     label: Text
-    waiting_for: RoleKind | None = None  # who must act next
+    waiting_for: RoleKind | Literal["applicant"] | None = None  # who must act next
     deadline: Deadline | None = None  # the pack parameter giving the working days allowed
     final: bool = False
 
@@ -27,6 +27,8 @@ class Transition(Strict):
     from_: list[Id] = Field(alias="from")  # empty: creates the proposal
     to: Id
     role: RoleKind | list[RoleKind]
+    # only the department or street that applied may fire it (for its own proposal)
+    applicant_only: bool = False
     guards: list[Guard] = Field(default_factory=list)
 
     @property

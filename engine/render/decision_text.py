@@ -27,7 +27,7 @@ def render_decision(d: Decision) -> str:
     item = d.item
     origin = f"目录事项 {item.id}" if item.from_catalogue else "新增事项"
     out = [
-        f"准入申请 {d.proposal}：{d.title}",
+        f"{label(d.change)}申请 {d.proposal}：{d.title}",
         f"申请部门：{d.department_name}（{d.department}）",
         f"事项：{item.name}（{label(item.category)}，{origin}）",
         f"结论：{label(d.verdict)}（{d.verdict}）",

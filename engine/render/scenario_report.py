@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.decide.combine import ADMITTED
+from engine.lists.apply import changed_streets
 from engine.render.decision_text import render_decision
 from engine.render.diff_text import render_diff
 from engine.render.scenario_out import closing, describe
@@ -22,13 +22,13 @@ def render_report(results: list[ScenarioResult]) -> str:
             out += ["", "依据：", *[f"- {c.render()}" for c in sc.spec.sources]]
         for s, step in zip(r.steps, sc.steps, strict=True):
             d = s.decision
-            admitted = [x.street for x in d.streets if x.verdict in ADMITTED]
+            admitted = changed_streets(d)
             if not s.applied:
                 effect = "仅评估，未计入清单。"
             elif admitted:
                 effect = f"准入的街道（{'、'.join(admitted)}）计入清单后进入下一步。"
             else:
-                effect = "没有街道准入，清单不变。"
+                effect = "未获准入，清单不变。"
             out += ["", f"### 第 {s.number} 步：{d.proposal} {d.title}", "",
                     f"结论：{label(d.verdict)}（{d.verdict}）；{effect}"]
             if step.step.note:

@@ -45,9 +45,9 @@ def render_show(process: Process, data: dict[str, Any]) -> str:
     due = data["due"] or "—"
     if data["due_estimated"]:
         due += "（按周一至周五估算，未计节假日）"
-    lines = [f"申请 {data['id']}：{data['title']}",
-             f"申请部门：{data['department']}；紧急程度：{URGENCY[data['urgency']]}；"
-             f"第 {data['revision']} 稿",
+    lines = [f"{label(data['change'])}申请 {data['id']}：{data['title']}",
+             f"申请人：{data['applicant']}；事项所属部门：{data['department']}；"
+             f"紧急程度：{URGENCY[data['urgency']]}；第 {data['revision']} 稿",
              f"状态：{_state(process, data['state'])}；期限：{due}",
              f"合法性审查：{LEGAL[data['legal_review']]}",
              "目标街道：" + "、".join(data["streets"])]
@@ -96,8 +96,9 @@ def render_history(process: Process, pid: str, entries: list[dict[str, Any]]) ->
 def render_list(process: Process, rows: list[dict[str, Any]]) -> str:
     if not rows:
         return "（没有申请）\n"
-    body = [[r["id"], _state(process, r["state"]), r["due"] or "—", r["title"]] for r in rows]
-    return "\n".join(table(["申请", "状态", "期限", "标题"], body, indent="")) + "\n"
+    body = [[r["id"], label(r["change"]), _state(process, r["state"]), r["due"] or "—",
+             r["title"]] for r in rows]
+    return "\n".join(table(["申请", "类型", "状态", "期限", "标题"], body, indent="")) + "\n"
 
 
 def render_overdue(process: Process, rows: list[dict[str, Any]]) -> str:

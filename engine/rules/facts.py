@@ -20,6 +20,7 @@ from engine.models.proposal import Proposal
 from engine.rules.parameters import Parameters
 from engine.vocab import (
     Category,
+    Change,
     Instrument,
     LegalReview,
     Opinion,
@@ -48,7 +49,9 @@ def _vals(literal: Any, *extra: str) -> tuple[str, ...]:
 PROPOSAL_FIELDS: dict[str, Field] = {
     "proposal": Field("str", "准入申请编号"),
     "department": Field("str", "提出申请的部门"),
-    "mode": Field("str", "方式：交由、委托或请求协助", _vals(ProposalMode)),
+    "change": Field("str", "申请的调整：准入、收回或动态调整", _vals(Change)),
+    "mode": Field("str", "方式：交由、委托或请求协助（收回申请为 none）",
+                  _vals(ProposalMode, "none")),
     "category": Field("str", "事项类别", _vals(Category)),
     "urgency": Field("str", "紧急程度", _vals(Urgency)),
     "item_listed_in_catalogue": Field("bool", "事项是否引用县级目录中的已有事项"),
@@ -128,7 +131,8 @@ def proposal_fact(
     return {
         "proposal": proposal.id,
         "department": proposal.department,
-        "mode": proposal.mode,
+        "change": proposal.change,
+        "mode": proposal.mode or "none",
         "category": item.category,
         "urgency": proposal.urgency,
         "item_listed_in_catalogue": from_catalogue,

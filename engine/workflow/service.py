@@ -61,12 +61,14 @@ class Record:
     urgency: str
     legal: str
     due: str | None
+    change: str
+    applicant: str  # the role that applied: department:ID or street:ID
 
     @classmethod
     def of(cls, row: Any) -> Record:
         return cls(row["id"], row["department"], row["title"], row["state"], row["revision"],
                    json.loads(row["document"]), json.loads(row["streets"]), row["urgency"],
-                   row["legal"], row["due"])
+                   row["legal"], row["due"], row["change"], row["applicant"])
 
 
 @dataclass
@@ -156,9 +158,9 @@ class Workflow:
         if role.kind not in t.roles:
             raise Refused(f"申请 {pid} 当前状态为{where}，角色 {role} 不能执行{label}",
                           hint="该步骤由 " + "、".join(t.roles) + " 执行。")
-        if role.kind == "department" and record is not None and record.department != role.id:
-            raise Refused(f"申请 {pid} 当前状态为{where}，由 {record.department} 提出，"
-                          f"{role} 不能执行{label}")
+        if t.applicant_only and record is not None and str(role) != record.applicant:
+            raise Refused(f"申请 {pid} 当前状态为{where}，由 {record.applicant.partition(':')[2]}"
+                          f" 提出，{role} 不能执行{label}")
         missing = []
         for name in t.guards:
             check = (guards or {}).get(name)
@@ -252,20 +254,20 @@ class Workflow:
                          "以司法局的审查结果、街道反馈的意见和会议决定记录为准。")
         with self._tx(create=True) as st:
             _, _, targets = resolve(self._current(st), source)  # bad references: exit 1
-            if role.kind == "department" and role.id != p.department:
-                raise Refused(f"申请 {p.id} 由 {p.department} 提出，{role} 不能提交")
             row = st.one("SELECT * FROM proposals WHERE id = ?", p.id)
             record = Record.of(row) if row else None
             out = Outcome(p.id, notes=notes)
             document = p.model_dump(mode="json")
+            guards = {"applicant_may_propose": lambda: self._may_propose(role, p, targets)}
             if record is None:
-                t = self._fire(st, None, "draft", pid=p.id,
+                t = self._fire(st, None, "draft", pid=p.id, guards=guards,
                                detail={"file": source.doc.display, "revision": 1})
                 st.execute("INSERT INTO proposals (id, department, title, state, revision, "
-                           "document, streets, urgency, state_since, created) "
-                           "VALUES (?,?,?,?,?,?,?,?,?,?)", p.id, p.department, p.title, t, 1,
-                           json.dumps(document, ensure_ascii=False), json.dumps(targets),
-                           p.urgency, self._stamp(), self._stamp())
+                           "document, streets, urgency, state_since, created, change, "
+                           "applicant) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", p.id, p.department,
+                           p.title, t, 1, json.dumps(document, ensure_ascii=False),
+                           json.dumps(targets), p.urgency, self._stamp(), self._stamp(),
+                           p.change, str(role))
                 out.steps.append(("draft", None, t))
                 record = self._record(st, p.id)
             elif record.department != p.department:
@@ -273,19 +275,35 @@ class Workflow:
             elif record.state in ("draft", "returned"):
                 record.revision += 1
                 st.execute("UPDATE proposals SET document = ?, title = ?, streets = ?, "
-                           "urgency = ?, revision = ?, legal = 'pending' WHERE id = ?",
-                           json.dumps(document, ensure_ascii=False), p.title,
-                           json.dumps(targets), p.urgency, record.revision, p.id)
+                           "urgency = ?, revision = ?, change = ?, legal = 'pending' "
+                           "WHERE id = ?", json.dumps(document, ensure_ascii=False), p.title,
+                           json.dumps(targets), p.urgency, record.revision, p.change, p.id)
             elif draft:  # without --draft, the submit transition below refuses it
                 raise Refused(f"申请 {p.id} 当前状态为{self.process.label(record.state)}"
                               f"（{record.state}），不能再保存为草稿",
                               hint="只有草稿和退回补正的申请可以修改。")
             if not draft:
                 before = record.state
-                t = self._fire(st, record, "submit",
+                t = self._fire(st, record, "submit", guards=guards,
                                detail={"file": source.doc.display, "revision": record.revision})
                 out.steps.append(("submit", before, t))
             return out
+
+    @staticmethod
+    def _may_propose(role: Role, p: Proposal, targets: Sequence[str]) -> str | None:
+        """Why ``role`` may not make this proposal (None: it may). A department proposes for
+        its own items; a street may ask only for an item to be taken back from itself or for
+        the row of an item on its own lists to be revised."""
+        if role.kind == "department":
+            return None if role.id == p.department else (
+                f"申请 {p.id} 由 {p.department} 提出，{role} 不能提交")
+        if p.change == "admit":
+            return "向街道交办职责须由部门申请准入，街道只能申请收回或动态调整"
+        if p.change == "recall" and list(targets) != [role.id]:
+            return f"街道只能申请从本街道收回事项，申请的目标街道须为 [{role.id}]"
+        if p.change == "revise" and role.id not in targets:
+            return f"该事项不在 {role.id} 的清单中，{role} 不能申请调整"
+        return None
 
     def review(self, pid: str) -> Outcome:
         with self._tx() as st:
@@ -456,7 +474,8 @@ class Workflow:
             row = st.one("SELECT * FROM proposals WHERE id = ?", pid)
             assert row is not None
             version = st.one("SELECT version FROM version_proposals WHERE proposal = ?", pid)
-            return {"id": pid, "title": record.title, "department": record.department,
+            return {"id": pid, "title": record.title, "change": record.change,
+                    "applicant": record.applicant, "department": record.department,
                     "state": record.state, "state_label": self.process.label(record.state),
                     "revision": record.revision, "urgency": record.urgency,
                     "legal_review": record.legal, "streets": record.streets,
@@ -481,7 +500,8 @@ class Workflow:
         with self._tx(write=False) as st:
             rows = st.all("SELECT * FROM proposals WHERE (? IS NULL OR state = ?) ORDER BY id",
                           state, state)
-            return [{"id": r["id"], "title": r["title"], "department": r["department"],
+            return [{"id": r["id"], "title": r["title"], "change": r["change"],
+                     "applicant": r["applicant"], "department": r["department"],
                      "state": r["state"], "due": r["due"]} for r in rows]
 
     def overdue(self) -> list[dict[str, Any]]:
@@ -494,8 +514,8 @@ class Workflow:
                 state = self.process.states[record.state]
                 if record.state == "hearing":
                     actors = [f"street:{s}" for s in self._unheard(st, record)]
-                elif state.waiting_for == "department":
-                    actors = [f"department:{record.department}"]
+                elif state.waiting_for == "applicant":
+                    actors = [record.applicant]
                 else:
                     actors = [state.waiting_for or "office"]
                 out.append({"id": record.id, "title": record.title, "state": record.state,

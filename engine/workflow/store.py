@@ -103,6 +103,12 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX audit_proposal ON audit(proposal);
     """,
+    # 2: recall and revision; streets may apply too (the applicant is a role)
+    """
+    ALTER TABLE proposals ADD COLUMN change TEXT NOT NULL DEFAULT 'admit';
+    ALTER TABLE proposals ADD COLUMN applicant TEXT NOT NULL DEFAULT '';
+    UPDATE proposals SET applicant = 'department:' || department;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -97,7 +97,7 @@ def test_full_admission_through_the_cli(f: Flow) -> None:
         ("review", "admitted"), ("decision", "admitted_with_conditions")]
     for d in data["decisions"]:
         assert d["policy"]["id"] == "baseline"
-        assert d["policy"]["version"] == "1"
+        assert d["policy"]["version"] == "2"
         assert HASH.match(d["policy"]["hash"])
         assert d["decision"]["policy"]["hash"] == d["policy"]["hash"]
         assert d["decision"]["proposal"] == "P-T-100"
@@ -188,8 +188,8 @@ def test_show_text_output(f: Flow) -> None:
     run = f.ok("show", "P-T-100")
     text = re.sub(r"sha256:[0-9a-f]{12}", "sha256:<hash>", run.stdout)
     assert text == (
-        "申请 P-T-100：测试申请\n"
-        "申请部门：fire_rescue；紧急程度：一般；第 1 稿\n"
+        "准入申请 P-T-100：测试申请\n"
+        "申请人：department:fire_rescue；事项所属部门：fire_rescue；紧急程度：一般；第 1 稿\n"
         "状态：听取街道意见中（hearing）；期限：2026-03-16\n"
         "合法性审查：通过\n"
         "目标街道：S01、S02、S03、S04\n"
@@ -197,7 +197,7 @@ def test_show_text_output(f: Flow) -> None:
         "街道意见：\n"
         f"  S02：不同意  {AT}\n"
         "规则评估：\n"
-        f"  审核时 {AT}：准入（admitted），规则包 baseline 版本 1（sha256:<hash>）\n")
+        f"  审核时 {AT}：准入（admitted），规则包 baseline 版本 2（sha256:<hash>）\n")
 
 
 def test_list_and_json_outcome(f: Flow) -> None:
@@ -206,10 +206,10 @@ def test_list_and_json_outcome(f: Flow) -> None:
     f.review("P-T-101")
     run = f.ok("list")
     assert run.stdout == (
-        "申请     状态" + " " * 26 + "期限        标题\n"
-        "-------  " + "-" * 28 + "  ----------  --------\n"
-        "P-T-100  已提交待审核（submitted）     2026-03-23  测试申请\n"
-        "P-T-101  合法性审查中（legal_review）  2026-03-23  测试申请\n")
+        "申请     类型  状态" + " " * 26 + "期限        标题\n"
+        "-------  ----  " + "-" * 28 + "  ----------  --------\n"
+        "P-T-100  准入  已提交待审核（submitted）     2026-03-23  测试申请\n"
+        "P-T-101  准入  合法性审查中（legal_review）  2026-03-23  测试申请\n")
     rows = json.loads(f.ok("list", "--state", "legal_review", "--format", "json").stdout)
     assert [r["id"] for r in rows] == ["P-T-101"]
     run = f.run("list", "--state", "heard")

@@ -55,7 +55,7 @@ def test_wrong_department(flow: Flow) -> None:
     pid = flow.submit()
     refused(flow, "withdraw", pid, actor="department:civil_affairs",
             parts=("[E-REFUSED]", "由 fire_rescue 提出", "department:civil_affairs",
-                   "当前状态为已提交待审核（submitted）", "“部门撤回申请”（withdraw）"))
+                   "当前状态为已提交待审核（submitted）", "“撤回申请”（withdraw）"))
     assert flow.state(pid) == "submitted"
     flow.ok("withdraw", pid, actor="department:fire_rescue")
     assert flow.state(pid) == "withdrawn"
@@ -83,7 +83,7 @@ def test_legal_before_review(flow: Flow) -> None:
     pid = flow.submit()
     refused(flow, "legal", pid, "--passed", actor="justice",
             parts=("当前状态为已提交待审核（submitted）", "“合法性审查通过”（legal_pass）",
-                   "当前可执行：start_review（office）、withdraw（department）"))
+                   "当前可执行：start_review（office）、withdraw（department/street）"))
 
 
 def test_publish_before_admission(flow: Flow) -> None:
@@ -200,7 +200,7 @@ def test_review_returns_a_banned_instrument_and_the_fix_is_resubmitted(flow: Flo
     # returned: the office cannot pass it, justice cannot review it, another department
     # cannot resubmit it
     refused(flow, "legal", pid, "--passed", actor="justice",
-            parts=("已退回待补正（returned）", "submit（department）"))
+            parts=("已退回待补正（returned）", "submit（department/street）"))
     other = flow.file(id=pid, department="civil_affairs")
     refused(flow, "submit", str(other), actor="department:civil_affairs",
             parts=(f"申请 {pid} 由 fire_rescue 提出",))
@@ -232,7 +232,7 @@ def test_draft_then_submit(flow: Flow) -> None:
     assert run.stdout == "申请 P-T-100：\n  保存草稿（draft）：（新申请） → 草稿（draft）\n"
     assert flow.state("P-T-100") == "draft"
     refused(flow, "review", "P-T-100", actor="office",
-            parts=("草稿（draft）", "submit（department）"))
+            parts=("草稿（draft）", "submit（department/street）"))
     flow.ok("submit", path, actor="department:fire_rescue")
     assert flow.state("P-T-100") == "submitted"
     # once submitted, it cannot be saved as a draft again (nothing changes)

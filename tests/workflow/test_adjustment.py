@@ -1,0 +1,235 @@
+"""Recall (收回) and revision (动态调整) through the admission process: who may apply, the
+same steps as an admission, and publication moving the item between lists."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from engine.workflow import store
+from tests.conftest import run_cli
+from tests.workflow.conftest import Flow, snapshot
+
+MEETING = "区政府常务会议2026年第9次"
+
+
+def recall(flow: Flow, **changes: Any) -> Path:
+    """A recall of MZ-001 (assisting, on S01–S03) by its department, as a file."""
+    data: dict[str, Any] = {"id": "P-R-1", "title": "困难群众救助申请受理收回",
+                            "department": "civil_affairs", "change": "recall", "mode": None,
+                            "item": {"ref": "MZ-001"}, "resources": {"funding": 0}}
+    return flow.file(**{**data, **changes})
+
+
+def revise(flow: Flow, **changes: Any) -> Path:
+    """A revision of CG-001 (comprehensive, all streets) into an assisting item with funds."""
+    data: dict[str, Any] = {"id": "P-V-1", "title": "门前三包巡查调整为协助管理",
+                            "department": "urban_management", "change": "revise",
+                            "mode": "assist", "item": {"ref": "CG-001"},
+                            "revision": {"category": "assisting", "workload_days": 40},
+                            "resources": {"funding": 8000, "staff": 0,
+                                          "powers_delegated": []}}
+    return flow.file(**{**data, **changes})
+
+
+def through(flow: Flow, path: Path, actor: str) -> str:
+    """Submit ``path`` as ``actor`` and take it to publication with every street agreeing."""
+    pid = Path(path).stem
+    flow.ok("submit", path, actor=actor)
+    flow.review(pid)
+    flow.legal(pid)
+    for street in flow.show(pid)["streets"]:
+        flow.hear(pid, street)
+    flow.decide(pid, "--meeting", MEETING, "--admit")
+    flow.publish(pid)
+    return pid
+
+
+def rows(flow: Flow, version: int, item: str) -> dict[str, tuple[str, Any, int]]:
+    """Per street: the list holding ``item`` in a published version, its proposal, funds."""
+    run = run_cli("lists", "build", "--version", str(version), "--db", flow.db,
+                  "--format", "json")
+    assert run.code == 0, run.stderr
+    out = {}
+    for st in json.loads(run.stdout)["streets"]:
+        for part in ("basic", "cooperative", "recalled"):
+            for r in st[part]:
+                if r["item"] == item:
+                    out[st["street"]] = (part, r["proposal"], r["funding"]["amount"])
+    return out
+
+
+def diff(flow: Flow, old: int, new: int) -> list[tuple[str, str, str, list[str]]]:
+    run = run_cli("lists", "diff", "--from", str(old), "--to", str(new), "--db", flow.db,
+                  "--format", "json")
+    assert run.code == 0, run.stderr
+    return [(c["street"], c["item"], c["change"], c["fields"])
+            for c in json.loads(run.stdout)["diff"]["changes"]]
+
+
+def refused(flow: Flow, *args: str | Path, actor: str, parts: tuple[str, ...]) -> None:
+    before = snapshot(flow.db)
+    run = flow.run(*args, actor=actor)
+    assert run.code == 1, (run.stdout, run.stderr)
+    for part in parts:
+        assert part in run.stderr, (part, run.stderr)
+    assert "Traceback" not in run.stderr
+    assert snapshot(flow.db) == before
+
+
+# --- a street asks for an item to be taken back from it ---------------------------------------
+
+
+def test_a_street_recalls_an_item_from_itself_through_the_whole_process(flow: Flow) -> None:
+    pid = through(flow, recall(flow, streets=["S03"]), "street:S03")
+    data = flow.show(pid)
+    assert (data["state"], data["change"], data["applicant"], data["streets"]) == (
+        "published", "recall", "street:S03", ["S03"])
+    decision = data["decisions"][-1]["decision"]
+    assert (decision["change"], decision["verdict"]) == ("recall", "admitted")
+    (s03,) = decision["streets"]
+    assert (s03["list"], s03["primary"]["id"], s03["funding"]["follows"]) == (
+        "recalled", "civil_affairs", False)
+    assert [e["actor"] for e in flow.history(pid)[:2]] == ["street:S03", "street:S03"]
+
+    # the lists change by exactly that item on exactly that street
+    assert diff(flow, 0, 1) == [("S03", "MZ-001", "changed",
+                                 ["list", "cooperating", "street_phases", "department_phases",
+                                  "task", "funding", "workload_days", "proposal"])]
+    assert rows(flow, 0, "MZ-001") == {"S01": ("cooperative", None, 20000),
+                                       "S02": ("cooperative", None, 20000),
+                                       "S03": ("cooperative", None, 20000)}
+    assert rows(flow, 1, "MZ-001") == {"S01": ("cooperative", None, 20000),
+                                       "S02": ("cooperative", None, 20000),
+                                       "S03": ("recalled", pid, 0)}
+    text = run_cli("lists", "build", "--version", "1", "--street", "S03", "--db", flow.db)
+    assert "已由区民政局收回，街道不再承担" in text.stdout
+
+
+def test_a_street_may_only_recall_or_revise_for_itself(flow: Flow) -> None:
+    flow.submit()  # the store exists: every refusal below must leave it byte for byte
+    refused(flow, "submit", recall(flow, streets=["S02"]), actor="street:S03",
+            parts=("[E-REFUSED]", "“保存草稿”（draft）", "街道只能申请从本街道收回事项",
+                   "[S03]"))
+    refused(flow, "submit", recall(flow, streets="all"), actor="street:S03",
+            parts=("街道只能申请从本街道收回事项",))
+    refused(flow, "submit", flow.file(id="P-A-1"), actor="street:S03",
+            parts=("向街道交办职责须由部门申请准入",))
+    refused(flow, "submit", revise(flow, item={"ref": "SJ-001"},
+                                   department="market_regulation",
+                                   revision={"workload_days": 10}), actor="street:S04",
+            parts=("该事项不在 S04 的清单中",))
+    refused(flow, "submit", recall(flow), actor="department:fire_rescue",
+            parts=("由 civil_affairs 提出", "department:fire_rescue 不能提交"))
+    refused(flow, "submit", recall(flow, streets=["S03"]), actor="office",
+            parts=("该步骤由 department、street 执行",))
+
+
+def test_only_the_applicant_street_withdraws_or_resubmits(flow: Flow) -> None:
+    path = recall(flow, streets=["S03"], work_plan=False)
+    flow.ok("submit", path, actor="street:S03")
+    run = flow.review("P-R-1")
+    assert "ADM-PLAN" in run.stdout and flow.state("P-R-1") == "returned"
+    refused(flow, "submit", path, actor="street:S02",
+            parts=("由 S03 提出", "street:S02 不能执行“提交申请”（submit）"))
+    refused(flow, "withdraw", "P-R-1", actor="department:civil_affairs",
+            parts=("由 S03 提出", "department:civil_affairs 不能执行“撤回申请”（withdraw）"))
+    flow.ok("withdraw", "P-R-1", actor="street:S03")
+    assert flow.state("P-R-1") == "withdrawn"
+
+
+# --- a department takes an item back from several streets -------------------------------------
+
+
+def test_a_department_recalls_from_some_streets_and_the_rest_keep_it(flow: Flow) -> None:
+    pid = through(flow, recall(flow, streets=["S01", "S02", "S04"]), "department:civil_affairs")
+    decision = flow.show(pid)["decisions"][-1]["decision"]
+    verdicts = {s["street"]: s["verdict"] for s in decision["streets"]}
+    # S04 never had the item (no service centre): nothing to take back there
+    assert verdicts == {"S01": "admitted", "S02": "admitted", "S04": "not_applicable"}
+    assert rows(flow, 1, "MZ-001") == {"S01": ("recalled", pid, 0),
+                                       "S02": ("recalled", pid, 0),
+                                       "S03": ("cooperative", None, 20000)}
+    # the department no longer owes these streets the item's funds
+    run = run_cli("lists", "diff", "--from", "0", "--to", "1", "--db", flow.db,
+                  "--format", "json")
+    d = json.loads(run.stdout)["diff"]
+    assert d["funding_before"] - d["funding_after"] == 2 * 20000
+
+
+def test_an_item_recalled_and_handed_back_is_listed_again(flow: Flow) -> None:
+    through(flow, recall(flow, streets=["S02"]), "department:civil_affairs")
+    back = flow.file(id="P-A-2", title="困难群众救助申请受理重新交由西关街道",
+                     department="civil_affairs", streets=["S02"], mode="assist",
+                     item={"ref": "MZ-001"}, resources={"funding": 25000})
+    pid = through(flow, back, "department:civil_affairs")
+    assert flow.show(pid)["decisions"][-1]["verdict"] == "admitted"
+    assert rows(flow, 2, "MZ-001")["S02"] == ("cooperative", pid, 25000)
+    assert diff(flow, 1, 2) == [("S02", "MZ-001", "changed",
+                                 ["list", "cooperating", "street_phases", "department_phases",
+                                  "task", "funding", "workload_days", "proposal"])]
+
+
+# --- a department revises a row -----------------------------------------------------------------
+
+
+def test_a_revision_rewrites_the_row_on_every_street(flow: Flow) -> None:
+    pid = through(flow, revise(flow), "department:urban_management")
+    data = flow.show(pid)
+    assert data["change"] == "revise" and data["streets"] == ["S01", "S02", "S03", "S04"]
+    assert rows(flow, 0, "CG-001") == {s: ("basic", None, 0) for s in data["streets"]}
+    assert rows(flow, 1, "CG-001") == {s: ("cooperative", pid, 8000) for s in data["streets"]}
+    changes = diff(flow, 0, 1)
+    assert [c[:3] for c in changes] == [(s, "CG-001", "changed") for s in data["streets"]]
+    assert all({"list", "category", "funding", "workload_days"} <= set(c[3]) for c in changes)
+
+
+def test_a_revision_a_street_cannot_carry_is_returned_at_review(flow: Flow) -> None:
+    # adding a service phase to a public-facing item: the township S04 has no service centre
+    # (成熟一批、下放一批), so the row cannot be rewritten for all its streets
+    path = revise(flow, id="P-V-2", revision={"phases": ["patrol", "discovery", "service"]},
+                  mode="hand_over", resources={"funding": 8000})
+    flow.ok("submit", path, actor="department:urban_management")
+    run = flow.review("P-V-2")
+    assert flow.state("P-V-2") == "returned"
+    assert "规则评估结论为 deferred（ADM-CAPACITY@S04" in run.stdout
+    verdicts = {s["street"]: s["verdict"]
+                for s in flow.show("P-V-2")["decisions"][-1]["decision"]["streets"]}
+    assert verdicts == {"S01": "admitted", "S02": "admitted", "S03": "admitted",
+                        "S04": "deferred"}
+
+
+def test_a_recall_is_heard_like_an_admission(flow: Flow) -> None:
+    path = recall(flow, streets=["S01", "S02"])
+    flow.ok("submit", path, actor="department:civil_affairs")
+    flow.review("P-R-1")
+    flow.legal("P-R-1")
+    flow.hear("P-R-1", "S01", "object")
+    refused(flow, "decide", "P-R-1", "--meeting", MEETING, "--admit", actor="county",
+            parts=("听取意见尚未结束", "S02 尚未反馈"))
+    flow.hear("P-R-1", "S02")
+    flow.decide("P-R-1", "--meeting", MEETING, "--admit")
+    decision = flow.show("P-R-1")["decisions"][-1]["decision"]
+    assert decision["verdict"] == "admitted_with_conditions"
+    assert [f["rule"] for f in decision["findings"] if f["effect"] == "condition"] == [
+        "ADM-OPINION"]
+
+
+# --- stores written before recall and revision ---------------------------------------------------
+
+
+def test_a_version_1_store_is_migrated(flow: Flow) -> None:
+    pid = flow.submit()
+    conn = sqlite3.connect(flow.db)  # take the store back to the first schema
+    conn.execute("ALTER TABLE proposals DROP COLUMN change")
+    conn.execute("ALTER TABLE proposals DROP COLUMN applicant")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    data = flow.show(pid)  # a reading command brings the schema up to date
+    assert flow.sql("PRAGMA user_version") == [(store.SCHEMA_VERSION,)] == [(2,)]
+    assert (data["change"], data["applicant"]) == ("admit", "department:fire_rescue")
+    flow.ok("withdraw", pid, actor="department:fire_rescue")
+    assert run_cli("audit", "verify", "--db", flow.db).code == 0
