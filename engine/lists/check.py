@@ -35,7 +35,7 @@ def check_county(ws: Workspace) -> list[Problem]:
         names[item.name].append(item.id)
         decision = place(ws, item)
         rows = rows_for(ws, item, decision)
-        if item.category == "assisting" and item.funding == 0 and not item.recalled:
+        if item.category == "assisting" and item.funding == 0 and county.listed_on(item):
             problems.append(Problem(
                 code="ASSIST-UNFUNDED", street=None, item=item.id,
                 message=f"协助管理事项“{item.name}”没有安排部门向街道支付的工作经费",

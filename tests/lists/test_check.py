@@ -86,3 +86,20 @@ def test_check_usage_and_data_errors(tmp_path: Path) -> None:
     assert run_cli("check", "--format", "xml").code == 2
     run = run_cli("check", "--county", tmp_path / "none")
     assert run.code == 1 and "县区目录不存在" in run.stderr
+
+
+def test_an_unfunded_assisting_item_taken_back_from_every_street_is_no_problem(
+        tmp_path: Path) -> None:
+    county = county_with(tmp_path, add(category="assisting", streets=["S01", "S02"]))
+    assert "ASSIST-UNFUNDED" in run_cli("check", "--county", county).stdout
+    recall = {"schema_version": 1, "id": "P-R-9", "title": "收回", "department":
+              "urban_management", "change": "recall", "item": {"ref": "X-1"},
+              "work_plan": True, "legal_review": "passed",
+              "hearing": {"S01": "agree", "S02": "agree"},
+              "meeting": {"body": "区委常委会", "ref": "1", "decided": True}}
+    write_yaml(county / "admitted" / "P-R-9.yaml",
+               {**recall, "streets": ["S01"], "hearing": {"S01": "agree"}})
+    assert "ASSIST-UNFUNDED" in run_cli("check", "--county", county).stdout  # S02 still has it
+    write_yaml(county / "admitted" / "P-R-9.yaml", recall)
+    run = run_cli("check", "--county", county)
+    assert run.code == 0 and run.stdout.endswith("未发现问题。\n"), run.stdout
