@@ -24,7 +24,7 @@ EXIT_REJECTED = 3  # --fail-on-reject and a proposal was rejected
 
 app = typer.Typer(
     name="duty",
-    help="街道职责准入与履行职责事项清单引擎：评估准入申请、生成清单、检验情景。",
+    help="街道职责准入与履行职责事项清单引擎：评估申请、生成清单、检验情景。",
     add_completion=False,
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -97,8 +97,8 @@ def root(
 @app.command()
 @user_errors
 def evaluate(
-    proposals: Annotated[list[Path], typer.Argument(help="一个或多个准入申请 YAML 文件。",
-                                                    show_default=False)],
+    proposals: Annotated[list[Path], typer.Argument(
+        help="一个或多个申请 YAML 文件（准入、收回或动态调整）。", show_default=False)],
     county: CountyOpt = None,
     fmt: Annotated[ReportFormat, _format("输出格式：text 为中文报告，json 供脚本读取。")] = (
         ReportFormat.text
@@ -107,7 +107,7 @@ def evaluate(
         "--fail-on-reject",
         help=f"有申请被否决（rejected）时以退出码 {EXIT_REJECTED} 结束，便于脚本把关。")] = False,
 ) -> None:
-    """评估准入申请：逐街道、逐环节给出主责单位、经费安排和结论，并列出所依据的规则。"""
+    """评估申请（准入、收回或动态调整）：逐街道、逐环节给出主责单位、经费安排和结论，并列出所依据的规则。"""
     from engine.api import evaluate_files
 
     decisions = evaluate_files(proposals, county)
@@ -239,7 +239,8 @@ class DiffFormat(str, Enum):
 @user_errors
 def lists_diff_cmd(
     proposals: Annotated[list[Path] | None, typer.Argument(
-        help="按顺序准入的申请文件（假设分析）；与 --to 二选一。", show_default=False)] = None,
+        help="按顺序评估并计入清单的申请文件（假设分析）；与 --to 二选一。",
+        show_default=False)] = None,
     county: CountyOpt = None,
     to: Annotated[str | None, typer.Option(
         "--to", help="与另一个县区目录（修订后的版本）比较；与 --from 同用时为已公布清单的版本号。",
@@ -252,7 +253,7 @@ def lists_diff_cmd(
         DiffFormat.text
     ),
 ) -> None:
-    """比较清单：准入若干申请之后（假设分析）、修订前后，或已公布的两个版本之间。"""
+    """比较清单：若干申请获准之后（假设分析）、修订前后，或已公布的两个版本之间。"""
     from engine.errors import UsageError
 
     if old is not None:
@@ -266,7 +267,7 @@ def lists_diff_cmd(
         from engine.api import lists_diff
 
         if bool(proposals) == (to is not None):
-            raise UsageError("请给出准入申请文件，或用 --to 指定另一个县区目录（二者选一）")
+            raise UsageError("请给出申请文件，或用 --to 指定另一个县区目录（二者选一）")
         decisions, diff = lists_diff(proposals or [], county, Path(to) if to else None)
     if fmt is DiffFormat.json:
         from engine.render.json_out import dumps
@@ -310,7 +311,7 @@ def scenario_run(
         help="把每个情景各步的决定和已准入步骤的清单变化写成 Markdown 报告（原子写入）。",
     )] = None,
 ) -> None:
-    """运行情景：逐步评估准入申请并与预期比较，最后一行为 “N passed, M failed”。
+    """运行情景：逐步评估申请并与预期比较，最后一行为 “N passed, M failed”。
 
     退出码：0 全部通过；1 有情景未通过（或覆盖率低于 --fail-under）；
     2 用法错误或情景文件无法读取。"""
@@ -341,7 +342,8 @@ def scenario_run(
 
 
 proposal_app = typer.Typer(
-    help="准入流程：提交、审核、合法性审查、听取街道意见、会议审定、公布；数据保存在 SQLite。",
+    help="准入流程（含收回、动态调整）：提交、审核、合法性审查、听取街道意见、会议审定、公布；"
+         "数据保存在 SQLite。",
     no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(proposal_app, name="proposal")
 

@@ -103,6 +103,17 @@ def resolve(ws: Workspace, source: ProposalSource) -> tuple[DutyItem, bool, list
                 hint=f"引用目录事项请写 item: {{ref: {item_id}}}，新增事项请另取编号。"))
         data = new.model_dump(exclude={"id", "department"})
         item = DutyItem(id=item_id, department=p.department, **data)
+        same = next((c for c in county.items.values()
+                     if c.name == new.name and c.department == p.department), None)
+        if same is not None:  # one duty, one row: the inline item is that catalogue item
+            if new.id in (None, same.id) and same.model_dump(include=set(data)) == data:
+                item, from_catalogue = same, True
+            else:
+                errors.append(DataError(
+                    f"新增事项与目录事项 {same.id} 同名（同一部门），但内容不同",
+                    location=doc.location(("item", "name")), code="E-DUP",
+                    hint=f"申请目录中的事项请写 item: {{ref: {same.id}}}，修改它请用 "
+                         "change: revise；确是另一事项的，请另取名称。"))
     for sid in p.hearing or {}:
         if sid not in county.streets:
             unknown(sid, county.streets, "街道", ("hearing", sid))
@@ -153,19 +164,12 @@ def _change_errors(source: ProposalSource) -> list[DataError]:
 
 
 def listed_streets(ws: Workspace, item: DutyItem, from_catalogue: bool) -> set[str]:
-    """Streets whose lists already hold the item (a catalogue item, or one with its name).
+    """Streets whose lists already hold the item (none for a new item).
 
     An item taken back from a street (``recalled``, or by a recall proposal) is no longer
     that street's duty: handing it back needs admission like a new one.
     """
-    county = ws.county
-    if from_catalogue:
-        return set(county.listed_on(item))
-    out: set[str] = set()
-    for other in county.items.values():
-        if other.name == item.name and other.department == item.department:
-            out.update(county.listed_on(other))
-    return out
+    return set(ws.county.listed_on(item)) if from_catalogue else set()
 
 
 class _Display(dict):  # type: ignore[type-arg]
@@ -292,6 +296,8 @@ def assemble(ws: Workspace, proposal: Proposal, item: DutyItem, from_catalogue: 
         department_name=graph.department(proposal.department).name,
         item=ItemSummary(id=item.id, name=item.name, department=item.department,
                          category=item.category, from_catalogue=from_catalogue),
+        revision=None if proposal.revision is None else {
+            **proposal.revision.changed(), "funding": proposal.resources.funding},
         verdict=verdict,  # type: ignore[arg-type]
         streets=streets,
         findings=findings,

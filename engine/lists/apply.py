@@ -52,9 +52,12 @@ def apply_decisions(ws: Workspace, decisions: Sequence[Decision],
                 per_street.pop(s.street, None)
             continue
         if decision.change == "revise":
-            assert current is not None  # a revision names a catalogue item
-            catalogue[item.id] = item.model_copy(update={"streets": current.streets,
-                                                         "recalled": current.recalled})
+            # the revised fields onto the row as it is now: revisions decided side by side
+            # do not undo each other, and streets taken back since keep it taken back
+            assert current is not None and decision.revision is not None
+            catalogue[item.id] = current.model_copy(update=decision.revision)
+            listed = set(county.listed_on(current)) - set(taken)
+            admitted = [s for s in admitted if s.street in listed]
         else:
             if current is not None and current.recalled:  # taken back from every street:
                 recalls[item.id] = taken = dict.fromkeys(county.item_streets(current),

@@ -134,8 +134,9 @@ def department_lists(ws: Workspace, streets: list[StreetLists]) -> list[Departme
     for dept in ws.county.departments.values():
         items, owed = [], defaultdict(int)
         for item_id, placed in rows.get(dept.id, {}).items():
-            first = placed[0][1]
             relying = [sid for sid, r in placed if r.list != "recalled"]
+            # the row of a street that still carries the item gives its funds per street
+            first = next((r for _, r in placed if r.list != "recalled"), placed[0][1])
             for sid, r in placed:
                 if r.funding.follows:
                     owed[sid] += r.funding.amount

@@ -5,6 +5,8 @@ The JSON form of these models is the interface of ``duty evaluate --format json`
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict
 
 from engine.vocab import Change, Effect, ListKind, PartyKind, Phase, Verdict
@@ -73,6 +75,7 @@ class Decision(Out):
     department: str
     department_name: str
     item: ItemSummary
+    revision: dict[str, Any] | None = None  # change revise: the row fields it rewrites
     verdict: Verdict
     streets: list[StreetDecision]
     findings: list[Finding]

@@ -9,7 +9,7 @@ from engine.vocab import label
 _FIELD = {"list": "清单", "category": "类别", "name": "名称", "primary": "主责单位",
           "cooperating": "配合单位", "street_phases": "街道环节", "department_phases": "部门环节",
           "task": "街道职责", "funding": "经费", "workload_days": "工作量",
-          "legal_basis": "依据", "proposal": "准入申请"}
+          "legal_basis": "依据", "proposal": "申请"}
 _MARK = {"added": "+", "removed": "-", "changed": "~"}
 
 
@@ -40,7 +40,7 @@ def _describe(c: RowChange) -> str:
                 parts.append(_FIELD[f])
         return head + "：" + "；".join(parts)
     lead = row.primary.name if row.primary else "—"
-    extra = f"（准入申请 {row.proposal}）" if row.proposal else ""
+    extra = f"（申请 {row.proposal}）" if row.proposal else ""
     return f"{head}：主责 {lead}，{label(row.category)}{extra}"
 
 

@@ -26,9 +26,9 @@ def render_report(results: list[ScenarioResult]) -> str:
             if not s.applied:
                 effect = "仅评估，未计入清单。"
             elif admitted:
-                effect = f"准入的街道（{'、'.join(admitted)}）计入清单后进入下一步。"
+                effect = f"获准的街道（{'、'.join(admitted)}）计入清单后进入下一步。"
             else:
-                effect = "未获准入，清单不变。"
+                effect = "未获准，清单不变。"
             out += ["", f"### 第 {s.number} 步：{d.proposal} {d.title}", "",
                     f"结论：{label(d.verdict)}（{d.verdict}）；{effect}"]
             if step.step.note:

@@ -219,9 +219,15 @@ class Workflow:
             update = {"legal_review": record.legal, "hearing": opinions or None,
                       "meeting": Meeting(body=MEETING_BODY, ref=meeting, decided=True)
                       if meeting else None}
-        proposal = proposal.model_copy(update=update)
         ws = self._current(st)
         doc = Document(self.db, record.document, {}, f"数据库中的申请 {record.id}")
+        # the targets as the lists stand now (a revision's streets may have changed since
+        # the hearing): opinions count for the streets that are still targets
+        _, _, now = resolve(ws, ProposalSource(proposal.model_copy(update={"hearing": None}),
+                                               doc))
+        if update["hearing"]:
+            update["hearing"] = {s: o for s, o in update["hearing"].items() if s in now} or None
+        proposal = proposal.model_copy(update=update)
         item, from_catalogue, targets = resolve(ws, ProposalSource(proposal, doc))
         decision = decide(ws, proposal, item, from_catalogue, targets)
         policy = decision.policy
@@ -257,6 +263,8 @@ class Workflow:
             row = st.one("SELECT * FROM proposals WHERE id = ?", p.id)
             record = Record.of(row) if row else None
             out = Outcome(p.id, notes=notes)
+            if p.change == "recall":  # the streets that list the item now: those are heard
+                p = p.model_copy(update={"streets": targets})
             document = p.model_dump(mode="json")
             guards = {"applicant_may_propose": lambda: self._may_propose(role, p, targets)}
             if record is None:
@@ -272,16 +280,19 @@ class Workflow:
                 record = self._record(st, p.id)
             elif record.department != p.department:
                 raise Refused(f"申请 {p.id} 由 {record.department} 提出，不能改由 {p.department}")
-            elif record.state in ("draft", "returned"):
-                record.revision += 1
-                st.execute("UPDATE proposals SET document = ?, title = ?, streets = ?, "
-                           "urgency = ?, revision = ?, change = ?, legal = 'pending' "
-                           "WHERE id = ?", json.dumps(document, ensure_ascii=False), p.title,
-                           json.dumps(targets), p.urgency, record.revision, p.change, p.id)
-            elif draft:  # without --draft, the submit transition below refuses it
-                raise Refused(f"申请 {p.id} 当前状态为{self.process.label(record.state)}"
-                              f"（{record.state}），不能再保存为草稿",
-                              hint="只有草稿和退回补正的申请可以修改。")
+            else:
+                if record.state in ("draft", "returned"):
+                    record.revision += 1
+                    st.execute("UPDATE proposals SET document = ?, title = ?, streets = ?, "
+                               "urgency = ?, revision = ?, change = ?, legal = 'pending' "
+                               "WHERE id = ?", json.dumps(document, ensure_ascii=False),
+                               p.title, json.dumps(targets), p.urgency, record.revision,
+                               p.change, p.id)
+                if draft:  # checked like a submission: the applicant, and what it may propose
+                    before = record.state
+                    t = self._fire(st, record, "save_draft", guards=guards, detail={
+                        "file": source.doc.display, "revision": record.revision})
+                    out.steps.append(("save_draft", before, t))
             if not draft:
                 before = record.state
                 t = self._fire(st, record, "submit", guards=guards,

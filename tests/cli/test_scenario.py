@@ -106,7 +106,7 @@ def test_report(tmp_path: Path) -> None:
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# 情景检验报告\n\n1 passed, 0 failed\n")
     assert "### 第 1 步：P-T-100 测试申请" in text
-    assert "结论：准入（admitted）；准入的街道（S01、S02、S03、S04）计入清单后进入下一步。" in text
+    assert "结论：准入（admitted）；获准的街道（S01、S02、S03、S04）计入清单后进入下一步。" in text
     assert "#### 清单变化：4 个街道、1 个事项受影响" in text
     assert "##### S01 东门街道" in text
 

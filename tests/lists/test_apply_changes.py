@@ -156,6 +156,8 @@ def test_recall_stops_the_funds_in_the_department_ledger(tmp_path: Path,
     assert new.funding_total == 40000
     (led,) = [i for i in new.items if i.item == "MZ-001"]
     assert led.streets == ["S02", "S03"]
+    # the first street's row is recalled: the funds per street come from a street still on it
+    assert (led.funding_per_street, led.funding_total) == (20000, 40000)
 
 
 def test_a_recall_not_admitted_changes_nothing(tmp_path: Path, before: CountyLists) -> None:
@@ -424,3 +426,44 @@ def test_lists_build_applies_a_revise_from_the_admitted_folder(tmp_path: Path) -
     assert (row["name"], row["proposal"], row["funding"]["amount"]) == (
         "食品小经营店备案", "P-V-1", 3000)
     assert not [r for r in street["cooperative"] if r["item"] == "SJ-001"]
+
+
+# ---------------------------------------------------------------- an inline item already listed
+
+
+MZ_INLINE = {"name": "困难群众救助申请受理", "category": "assisting",
+             "phases": ["service", "report"], "powers": [],
+             "legal_basis": "《社会救助暂行办法》第十一条", "public_facing": True,
+             "high_volume": True, "workload_days": 60}
+
+
+def test_an_inline_item_matching_a_catalogue_item_is_that_item(tmp_path: Path) -> None:
+    """One duty, one row: handing back by description restores the catalogue row."""
+    recalled = recall("P-R-1", "MZ-001", "civil_affairs", streets=["S03"],
+                      hearing={"S03": "agree"})
+    back = proposal(id="P-A-9", department="civil_affairs", mode="assist",
+                    streets=["S03", "S04"], item=MZ_INLINE,
+                    hearing={"S03": "agree", "S04": "agree"})
+    decisions, after = _what_if(tmp_path, [recalled, back])
+    d = decisions[1]
+    assert (d.item.id, d.item.from_catalogue) == ("MZ-001", True)
+    lists = build_lists(after)
+    assert "P-A-9" not in {r.item for s in lists.streets
+                           for r in (*s.basic, *s.cooperative, *s.recalled)}
+    kinds = _kinds(lists, "MZ-001")
+    assert kinds["S03"] == "cooperative" and _row(lists, "S03", "MZ-001").proposal == "P-A-9"
+    assert d.streets[1].verdict == "deferred"  # S04 has no service centre
+    assert kinds["S04"] == "absent"
+
+
+def test_an_inline_item_named_like_a_catalogue_item_but_different_is_refused(
+        tmp_path: Path) -> None:
+    changed = {**MZ_INLINE, "workload_days": 10}
+    path = write_yaml(tmp_path / "p.yaml", proposal(
+        id="P-A-9", department="civil_affairs", mode="assist", streets=["S04"],
+        item=changed, hearing={"S04": "agree"}))
+    run = run_cli("evaluate", path, "--county", MINI)
+    assert run.code == 1 and run.stdout == ""
+    assert run.stderr.startswith(f"错误 [E-DUP] {path}:")
+    assert "字段 item.name：新增事项与目录事项 MZ-001 同名（同一部门），但内容不同" in run.stderr
+    assert "item: {ref: MZ-001}" in run.stderr and "change: revise" in run.stderr

@@ -233,3 +233,73 @@ def test_a_version_1_store_is_migrated(flow: Flow) -> None:
     assert (data["change"], data["applicant"]) == ("admit", "department:fire_rescue")
     flow.ok("withdraw", pid, actor="department:fire_rescue")
     assert run_cli("audit", "verify", "--db", flow.db).code == 0
+
+
+# --- changes decided side by side, published later ---------------------------------------------
+
+
+def _admitted(flow: Flow, path: Path, actor: str) -> str:
+    """Take ``path`` to ``admitted`` (not published)."""
+    pid = Path(path).stem
+    flow.ok("submit", path, actor=actor)
+    flow.review(pid)
+    flow.legal(pid)
+    for street in flow.show(pid)["streets"]:
+        flow.hear(pid, street)
+    flow.decide(pid, "--meeting", MEETING, "--admit")
+    return pid
+
+
+def mz_revision(flow: Flow, pid: str, revision: dict[str, Any]) -> Path:
+    return revise(flow, id=pid, department="civil_affairs", item={"ref": "MZ-001"},
+                  revision=revision, resources={"funding": 20000})
+
+
+def test_a_revision_published_after_a_recall_does_not_undo_it(flow: Flow) -> None:
+    r = _admitted(flow, recall(flow, streets=["S02"]), "department:civil_affairs")
+    v = _admitted(flow, mz_revision(flow, "P-V-3", {"workload_days": 50}),
+                  "department:civil_affairs")
+    flow.publish(r, v)  # one version, the recall first
+    assert rows(flow, 1, "MZ-001") == {"S01": ("cooperative", v, 20000),
+                                       "S02": ("recalled", r, 0),
+                                       "S03": ("cooperative", v, 20000)}
+
+
+def test_two_revisions_decided_side_by_side_both_hold(flow: Flow) -> None:
+    a = _admitted(flow, mz_revision(flow, "P-V-4", {"workload_days": 50}),
+                  "department:civil_affairs")
+    b = _admitted(flow, mz_revision(flow, "P-V-5", {"legal_basis": "《社会救助暂行办法》"}),
+                  "department:civil_affairs")
+    flow.publish(a)
+    flow.publish(b)
+    run = run_cli("lists", "build", "--version", "2", "--street", "S01", "--db", flow.db,
+                  "--format", "json")
+    (row,) = [r for r in json.loads(run.stdout)["streets"][0]["cooperative"]
+              if r["item"] == "MZ-001"]
+    assert (row["workload_days"], row["legal_basis"], row["proposal"]) == (
+        50, "《社会救助暂行办法》", b)
+
+
+def test_a_revision_heard_before_a_recall_is_decided_for_the_streets_left(flow: Flow) -> None:
+    v = mz_revision(flow, "P-V-6", {"workload_days": 50})
+    flow.ok("submit", v, actor="department:civil_affairs")
+    flow.review("P-V-6")
+    flow.legal("P-V-6")
+    for street in ("S01", "S02", "S03"):
+        flow.hear("P-V-6", street)
+    through(flow, recall(flow, streets=["S02"]), "department:civil_affairs")  # version 1
+    flow.decide("P-V-6", "--meeting", MEETING, "--admit")
+    decision = flow.show("P-V-6")["decisions"][-1]["decision"]
+    assert [s["street"] for s in decision["streets"]] == ["S01", "S03"]
+    assert decision["verdict"] == "admitted"
+    flow.publish("P-V-6")
+    assert rows(flow, 2, "MZ-001")["S02"] == ("recalled", "P-R-1", 0)
+
+
+def test_a_recall_of_all_streets_is_heard_by_the_streets_listing_it_at_submission(
+        flow: Flow) -> None:
+    flow.ok("submit", recall(flow), actor="department:civil_affairs")
+    data = flow.show("P-R-1")
+    assert data["streets"] == ["S01", "S02", "S03"]
+    stored = flow.sql("SELECT document FROM proposals WHERE id = 'P-R-1'")[0][0]
+    assert json.loads(stored)["streets"] == ["S01", "S02", "S03"]

@@ -237,7 +237,22 @@ def test_draft_then_submit(flow: Flow) -> None:
     assert flow.state("P-T-100") == "submitted"
     # once submitted, it cannot be saved as a draft again (nothing changes)
     refused(flow, "submit", path, "--draft", actor="department:fire_rescue",
-            parts=("已提交待审核（submitted）", "不能再保存为草稿"))
+            parts=("已提交待审核（submitted）", "不能执行“修改申请（存为草稿）”（save_draft）"))
+
+
+def test_only_the_applicant_changes_a_draft(flow: Flow) -> None:
+    path = flow.file()
+    flow.ok("submit", path, "--draft", actor="department:fire_rescue")
+    other = flow.file(title="改写的标题")
+    for actor in ("department:civil_affairs", "street:S01", "office"):
+        refused(flow, "submit", other, "--draft", actor=actor,
+                parts=("[E-REFUSED]", "草稿（draft）", "（save_draft）"))
+    run = flow.ok("submit", other, "--draft", actor="department:fire_rescue")
+    assert run.stdout == ("申请 P-T-100：\n  修改申请（存为草稿）（save_draft）：草稿（draft） → "
+                          "草稿（draft）\n")
+    data = flow.show("P-T-100")
+    assert (data["title"], data["revision"], data["state"]) == ("改写的标题", 2, "draft")
+    assert [e["action"] for e in flow.history("P-T-100")] == ["draft", "save_draft"]
 
 
 def test_legal_failure_rejects_and_ends_the_process(flow: Flow) -> None:
