@@ -40,6 +40,7 @@ class Policy:
     parameters: Parameters
     raw_parameters: dict[str, Any]
     combine: Combine
+    disabled: tuple[str, ...] = ()  # rules a later pack switched off (they never fire)
 
     @cached_property
     def placeholders(self) -> dict[int, tuple[str, ...]]:
@@ -157,6 +158,7 @@ def load_policy(names: list[str], county_dir: Path | None = None,
         parameters=parameters,
         raw_parameters=params,
         combine=combine,
+        disabled=tuple(r.id for r, _, _ in rules.values() if not r.enabled),
     )
 
 

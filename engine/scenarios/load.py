@@ -154,20 +154,22 @@ def _check_references(expect: StepExpect, ws: Workspace, doc: Document) -> list[
             errors.append(DataError(f"未知的{what} “{value}”", location=doc.location(loc),
                                     code="E-REF", hint=did_you_mean(value, choices)))
 
-    def rule_ids(names: list[str], base: tuple[str | int, ...]) -> None:
+    def rule_ids(names: list[str], base: tuple[str | int, ...], fired: bool) -> None:
+        # a rule switched off never fires: it may be named among those that must not fire
         for k, rule in enumerate(names):
-            known(rule, rules, "规则（现行规则包中没有）", (*base, k))
+            if fired or rule not in ws.policy.disabled:
+                known(rule, rules, "规则（现行规则包中没有，或已停用）", (*base, k))
 
-    rule_ids(expect.fired, ("fired",))
-    rule_ids(expect.not_fired, ("not_fired",))
+    rule_ids(expect.fired, ("fired",), True)
+    rule_ids(expect.not_fired, ("not_fired",), False)
     per_street = [(("streets", sid), e) for sid, e in expect.streets.items()]
     if expect.each_street is not None:
         per_street.append((("each_street",), expect.each_street))
     for base, street in per_street:
         if base[0] == "streets":
             known(str(base[1]), streets, "街道", base)
-        rule_ids(street.fired, (*base, "fired"))
-        rule_ids(street.not_fired, (*base, "not_fired"))
+        rule_ids(street.fired, (*base, "fired"), True)
+        rule_ids(street.not_fired, (*base, "not_fired"), False)
     for k, row in enumerate(expect.rows):
         known(row.street, streets, "街道", ("rows", k, "street"))
     return errors

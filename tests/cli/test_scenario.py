@@ -143,7 +143,8 @@ def test_bad_references_are_located(tmp_path: Path) -> None:
     err = run.stderr
     assert "字段 county.changes.streets[0].kind：取值 “village” 无效" in err
     assert "字段 county.changes.units[0].department：未知的部门 “market_regulaton”" not in err
-    assert "字段 steps[0].expect.fired[0]：未知的规则（现行规则包中没有） “ASG-SPECC”" not in err
+    unknown_rule = "字段 steps[0].expect.fired[0]：未知的规则（现行规则包中没有，或已停用）"
+    assert f"{unknown_rule} “ASG-SPECC”" not in err
 
 
 def test_reference_errors_after_valid_changes(tmp_path: Path) -> None:
@@ -162,7 +163,8 @@ def test_reference_errors_after_valid_changes(tmp_path: Path) -> None:
     write_yaml(tmp_path / "sc" / "bad.yaml", data)
     run = run_cli("scenario", "run", tmp_path / "sc")
     assert run.code == 2
-    assert "字段 steps[0].expect.fired[0]：未知的规则（现行规则包中没有） “ASG-SPECC”" in run.stderr
+    assert ("字段 steps[0].expect.fired[0]：未知的规则（现行规则包中没有，或已停用） “ASG-SPECC”"
+            in run.stderr)
     assert "您是否想写 “ASG-SPEC”？" in run.stderr
     assert "字段 steps[0].expect.streets.S09：未知的街道 “S09”" in run.stderr
 
@@ -198,3 +200,20 @@ def test_no_scenarios_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     run = run_cli("scenario", "run")
     assert run.code == 2 and "当前目录下没有 scenarios/ 目录" in run.stderr
     assert run_cli("scenario", "run", "nowhere").code == 2
+
+
+def test_a_rule_switched_off_may_be_named_among_those_that_must_not_fire(tmp_path: Path) -> None:
+    off = {"id": "ADM-LISTED", "title": "停用", "scope": "street", "enabled": False,
+           "citation": {"document": "d", "clause": "c"},
+           "when": {"fact": "listed", "eq": True}, "effect": "note", "message": "m"}
+    county = {"path": str(MINI), "changes": {"rules": [off]}}
+    _write(tmp_path, county=county)
+    run = run_cli("scenario", "run", tmp_path / "sc")
+    assert (run.code, run.stderr) == (0, ""), run.stdout
+    bad = scenario(county=county)
+    bad["steps"][0]["expect"]["fired"] = ["ADM-LISTED"]
+    write_yaml(tmp_path / "sc" / "fire.yaml", bad)
+    run = run_cli("scenario", "run", tmp_path / "sc")
+    assert run.code == 2
+    assert ("字段 steps[0].expect.fired[0]：未知的规则（现行规则包中没有，或已停用） "
+            "“ADM-LISTED”") in run.stderr
