@@ -56,7 +56,8 @@ def apply_decisions(ws: Workspace, decisions: Sequence[Decision],
             # do not undo each other, and streets taken back since keep it taken back
             assert current is not None and decision.revision is not None
             catalogue[item.id] = current.model_copy(update=decision.revision)
-            listed = set(county.listed_on(current)) - set(taken)
+            listed = set() if current.recalled else (  # the recalls of this batch count
+                set(county.item_streets(current)) - set(taken))
             admitted = [s for s in admitted if s.street in listed]
         else:
             if current is not None and current.recalled:  # taken back from every street:

@@ -10,7 +10,8 @@ from engine.models.base import Id, Strict, Text
 
 RoleKind = Literal["department", "office", "justice", "street", "county"]
 Guard = Literal["evaluation_clear", "evaluation_blocks", "evaluation_admits", "target_street",
-                "hearing_closed", "emergency", "meeting_recorded", "applicant_may_propose"]
+                "hearing_closed", "emergency", "meeting_recorded", "applicant_may_propose",
+                "still_admitted"]
 Deadline = Literal["review_days", "hearing_days", "emergency_approval_days"]
 
 

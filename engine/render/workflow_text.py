@@ -64,7 +64,7 @@ def render_show(process: Process, data: dict[str, Any]) -> str:
     if data["decisions"]:
         lines.append("规则评估：")
         for d in data["decisions"]:
-            stage = "审核时" if d["stage"] == "review" else "审定时"
+            stage = {"review": "审核时", "decision": "审定时"}.get(d["stage"], "公布时")
             lines.append(f"  {stage} {d['at']}：{label(d['verdict'])}（{d['verdict']}），"
                          f"规则包 {d['policy']['id']} 版本 {d['policy']['version']}"
                          f"（{d['policy']['hash'][:19]}）")

@@ -18,13 +18,14 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from engine.decide.combine import ADMITTED
 from engine.decide.evaluate import decide, resolve
 from engine.errors import DataError, DutyError, UsageError, did_you_mean
-from engine.lists.apply import apply_decisions
+from engine.lists.apply import apply_decisions, changed_streets
 from engine.lists.build import build_lists
 from engine.loading.proposal import ProposalSource, load_proposal
 from engine.loading.workspace import Workspace
@@ -196,16 +197,33 @@ class Workflow:
         if not pids:
             return ws
         decisions, items = [], []
-        for pid in pids:
+        for pid in pids:  # the decision as published (stores before 0.2: the meeting's)
             row = st.one("SELECT decision, item FROM decisions WHERE proposal = ? AND "
-                         "stage = 'decision' ORDER BY seq DESC LIMIT 1", pid)
+                         "stage IN ('decision', 'publication') ORDER BY seq DESC LIMIT 1", pid)
             assert row is not None, pid  # publication needs admission, admission a decision
             decisions.append(Decision.model_validate_json(row["decision"]))
             items.append(DutyItem.model_validate_json(row["item"]))
         return apply_decisions(ws, decisions, items)
 
-    def _evaluate(self, st: Store, record: Record, stage: str,
-                  meeting: str | None = None) -> tuple[Decision, DutyItem]:
+    def _evaluate(self, st: Store, record: Record, stage: str, meeting: str | None = None,
+                  ws: Workspace | None = None) -> tuple[Decision, DutyItem]:
+        """The rules on the lists as they stand (``ws``, default: as published), with the
+        procedural facts from the records; the decision is stored with its stage."""
+        decision, item = self._judge(st, record, stage, meeting, ws or self._current(st))
+        self._store_decision(st, record, stage, decision, item)
+        return decision, item
+
+    def _store_decision(self, st: Store, record: Record, stage: str, decision: Decision,
+                        item: DutyItem) -> None:
+        policy = decision.policy
+        st.execute("INSERT INTO decisions (proposal, stage, at, verdict, policy_id, "
+                   "policy_version, policy_hash, decision, item) VALUES (?,?,?,?,?,?,?,?,?)",
+                   record.id, stage, self._stamp(), decision.verdict, policy.id,
+                   policy.version, policy.hash, decision.model_dump_json(),
+                   item.model_dump_json())
+
+    def _judge(self, st: Store, record: Record, stage: str, meeting: str | None,
+               ws: Workspace) -> tuple[Decision, DutyItem]:
         proposal = Proposal.model_validate(record.document)
         if stage == "review":  # steps not reached yet are taken as going well
             update: dict[str, Any] = {
@@ -219,7 +237,6 @@ class Workflow:
             update = {"legal_review": record.legal, "hearing": opinions or None,
                       "meeting": Meeting(body=MEETING_BODY, ref=meeting, decided=True)
                       if meeting else None}
-        ws = self._current(st)
         doc = Document(self.db, record.document, {}, f"数据库中的申请 {record.id}")
         # the targets as the lists stand now (a revision's streets may have changed since
         # the hearing): opinions count for the streets that are still targets
@@ -229,14 +246,7 @@ class Workflow:
             update["hearing"] = {s: o for s, o in update["hearing"].items() if s in now} or None
         proposal = proposal.model_copy(update=update)
         item, from_catalogue, targets = resolve(ws, ProposalSource(proposal, doc))
-        decision = decide(ws, proposal, item, from_catalogue, targets)
-        policy = decision.policy
-        st.execute("INSERT INTO decisions (proposal, stage, at, verdict, policy_id, "
-                   "policy_version, policy_hash, decision, item) VALUES (?,?,?,?,?,?,?,?,?)",
-                   record.id, stage, self._stamp(), decision.verdict, policy.id,
-                   policy.version, policy.hash, decision.model_dump_json(),
-                   item.model_dump_json())
-        return decision, item
+        return decide(ws, proposal, item, from_catalogue, targets), item
 
     def _blocking(self, decision: Decision) -> str:
         blocking = set(self.base.policy.combine.precedence) - {"condition"}
@@ -438,11 +448,16 @@ class Workflow:
         with self._tx() as st:
             out = Outcome(", ".join(pids))
             records = [self._record(st, pid) for pid in pids]
+            after = self._current(st)
             for record in records:
                 before = record.state
-                self._fire(st, record, "publish")
+                judged: list[tuple[Decision, DutyItem]] = []
+                self._fire(st, record, "publish", guards={"still_admitted": partial(
+                    self._still_admitted, st, record, after, judged)})
+                decision, item = judged[0]
+                self._store_decision(st, record, "publication", decision, item)
+                after = apply_decisions(after, [decision], [item])
                 out.steps.append(("publish", before, record.state))
-            after = self._apply(st, self._current(st), pids)
             row = st.one("SELECT MAX(number) AS n FROM versions")
             number = int(row["n"]) + 1 if row else 1
             self._save_version(st, number, after)
@@ -451,6 +466,28 @@ class Workflow:
                            number, record.id)
             out.version = number
             return out
+
+    def _still_admitted(self, st: Store, record: Record, ws: Workspace,
+                        judged: list[tuple[Decision, DutyItem]]) -> str | None:
+        """The rules once more, on the lists as this publication finds them (other proposals
+        may have changed the item since the meeting); ``judged`` receives the decision as
+        published: the streets the meeting admitted that the rules still admit."""
+        meeting = st.one("SELECT ref FROM meetings WHERE proposal = ? AND outcome = 'admit' "
+                         "ORDER BY seq DESC LIMIT 1", record.id)
+        try:
+            decision, item = self._judge(st, record, "publication",
+                                         meeting["ref"] if meeting else None, ws)
+        except DataError as exc:
+            return "按现行清单，申请已不成立：" + exc.render()
+        if decision.verdict not in ADMITTED:
+            return "审定后清单已有变化，" + self._blocking(decision)
+        row = st.one("SELECT decision FROM decisions WHERE proposal = ? AND stage = 'decision' "
+                     "ORDER BY seq DESC LIMIT 1", record.id)
+        agreed = set(changed_streets(Decision.model_validate_json(row["decision"])))
+        judged.append((decision.model_copy(update={"streets": [
+            s for s in decision.streets if s.street in agreed or s.verdict not in ADMITTED]}),
+            item))
+        return None
 
     def _save_version(self, st: Store, number: int, ws: Workspace) -> None:
         st.execute("INSERT INTO versions (number, at, lists, names) VALUES (?,?,?,?)",

@@ -94,7 +94,8 @@ def test_full_admission_through_the_cli(f: Flow) -> None:
     assert data["meetings"] == [{"ref": MEETING, "outcome": "admit", "at": AT,
                                  "actor": "county"}]
     assert [(d["stage"], d["verdict"]) for d in data["decisions"]] == [
-        ("review", "admitted"), ("decision", "admitted_with_conditions")]
+        ("review", "admitted"), ("decision", "admitted_with_conditions"),
+        ("publication", "admitted_with_conditions")]
     for d in data["decisions"]:
         assert d["policy"]["id"] == "baseline"
         assert d["policy"]["version"] == "2"

@@ -4,12 +4,13 @@ same steps as an admission, and publication moving the item between lists."""
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 from engine.workflow import store
-from tests.conftest import run_cli
+from tests.conftest import MINI, run_cli, write_yaml
 from tests.workflow.conftest import Flow, snapshot
 
 MEETING = "区政府常务会议2026年第9次"
@@ -303,3 +304,55 @@ def test_a_recall_of_all_streets_is_heard_by_the_streets_listing_it_at_submissio
     assert data["streets"] == ["S01", "S02", "S03"]
     stored = flow.sql("SELECT document FROM proposals WHERE id = 'P-R-1'")[0][0]
     assert json.loads(stored)["streets"] == ["S01", "S02", "S03"]
+
+
+# --- publication checks the decision against the lists as they stand -----------------------
+
+
+def test_a_revision_is_not_published_onto_a_street_added_since_the_meeting(flow: Flow) -> None:
+    r = _admitted(flow, revise(flow, id="P-V-7", department="market_regulation",
+                               item={"ref": "SJ-001"}, revision={"workload_days": 10},
+                               resources={"funding": 0}), "department:market_regulation")
+    x = _admitted(flow, flow.file(id="P-A-7", department="market_regulation", mode="assist",
+                                  streets=["S03"], item={"ref": "SJ-001"}),
+                  "department:market_regulation")
+    flow.publish(x)
+    refused(flow, "publish", r, actor="office",
+            parts=("[E-REFUSED]", "“公布调整后的清单”（publish）", "审定后清单已有变化",
+                   "ADM-HEARING：尚未听取南湖镇的意见"))
+    flow.ok("withdraw", r, actor="department:market_regulation")  # the applicant starts again
+    assert flow.state(r) == "withdrawn"
+
+
+def test_one_duty_proposed_twice_side_by_side_is_published_as_one_row(flow: Flow) -> None:
+    a = _admitted(flow, flow.file(id="P-A-1", streets=["S01"]), "department:fire_rescue")
+    b = _admitted(flow, flow.file(id="P-A-2", streets=["S02"]), "department:fire_rescue")
+    flow.publish(a, b)
+    assert rows(flow, 1, "P-A-1") == {"S01": ("cooperative", a, 20000),
+                                      "S02": ("cooperative", b, 20000)}
+    assert rows(flow, 1, "P-A-2") == {}
+    decisions = flow.show(b)["decisions"]
+    assert decisions[-1]["stage"] == "publication"
+    assert decisions[-1]["decision"]["item"] == {
+        "id": "P-A-1", "name": "无物业小区消防通道巡查", "department": "fire_rescue",
+        "category": "specialist", "from_catalogue": True}
+
+
+def test_a_later_publication_leaves_a_published_revision_as_it_was(flow: Flow,
+                                                                   tmp_path: Path) -> None:
+    county = tmp_path / "county"
+    shutil.copytree(MINI, county)  # MZ-001 was taken back from S02 before the store existed
+    data = {"schema_version": 1, "id": "P-R-0", "title": "收回", "department": "civil_affairs",
+            "change": "recall", "streets": ["S02"], "item": {"ref": "MZ-001"},
+            "work_plan": True, "legal_review": "passed", "hearing": {"S02": "agree"},
+            "meeting": {"body": "区委常委会", "ref": "1", "decided": True}}
+    write_yaml(county / "admitted" / "P-R-0.yaml", data)
+    flow.monkeypatch.setattr("tests.workflow.conftest.MINI", county)
+    back = flow.file(id="P-A-3", department="civil_affairs", mode="assist", streets=["S02"],
+                     item={"ref": "MZ-001"}, resources={"funding": 5000})
+    through(flow, back, "department:civil_affairs")  # version 1
+    v = through(flow, mz_revision(flow, "P-V-8", {"workload_days": 50}),
+                "department:civil_affairs")  # version 2
+    assert rows(flow, 2, "MZ-001")["S02"] == ("cooperative", v, 20000)
+    through(flow, flow.file(id="P-A-4", streets=["S04"]), "department:fire_rescue")  # 3
+    assert [c[:2] for c in diff(flow, 2, 3)] == [("S04", "P-A-4")]
