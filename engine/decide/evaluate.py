@@ -105,12 +105,14 @@ def resolve(ws: Workspace, source: ProposalSource) -> tuple[DutyItem, bool, list
         item = DutyItem(id=item_id, department=p.department, **data)
         same = next((c for c in county.items.values()
                      if c.name == new.name and c.department == p.department), None)
-        if same is not None:  # one duty, one row: the inline item is that catalogue item
-            if new.id in (None, same.id) and same.model_dump(include=set(data)) == data:
+        if same is not None and same.id != new.id:  # one duty, one row
+            alike = same.model_dump(include=set(data)) == data
+            if alike and new.id is None:  # the inline item is that catalogue item
                 item, from_catalogue = same, True
             else:
                 errors.append(DataError(
-                    f"新增事项与目录事项 {same.id} 同名（同一部门），但内容不同",
+                    f"新增事项与目录事项 {same.id} 同名（同一部门）" + ("" if alike else
+                                                                    "，但内容不同"),
                     location=doc.location(("item", "name")), code="E-DUP",
                     hint=f"申请目录中的事项请写 item: {{ref: {same.id}}}，修改它请用 "
                          "change: revise；确是另一事项的，请另取名称。"))

@@ -269,7 +269,8 @@ class Workflow:
             notes.append("申请文件中的 legal_review、hearing、meeting 字段在流程中不起作用："
                          "以司法局的审查结果、街道反馈的意见和会议决定记录为准。")
         with self._tx(create=True) as st:
-            _, _, targets = resolve(self._current(st), source)  # bad references: exit 1
+            ignored = p.model_copy(update={"hearing": None})  # the records count, not the file
+            _, _, targets = resolve(self._current(st), ProposalSource(ignored, source.doc))
             row = st.one("SELECT * FROM proposals WHERE id = ?", p.id)
             record = Record.of(row) if row else None
             out = Outcome(p.id, notes=notes)

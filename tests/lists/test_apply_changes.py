@@ -467,3 +467,13 @@ def test_an_inline_item_named_like_a_catalogue_item_but_different_is_refused(
     assert run.stderr.startswith(f"错误 [E-DUP] {path}:")
     assert "字段 item.name：新增事项与目录事项 MZ-001 同名（同一部门），但内容不同" in run.stderr
     assert "item: {ref: MZ-001}" in run.stderr and "change: revise" in run.stderr
+
+
+def test_an_inline_item_named_like_a_catalogue_item_under_another_id_is_refused(
+        tmp_path: Path) -> None:
+    path = write_yaml(tmp_path / "p.yaml", proposal(
+        id="P-A-9", department="civil_affairs", mode="assist", streets=["S04"],
+        item={**MZ_INLINE, "id": "MZ-099"}, hearing={"S04": "agree"}))
+    run = run_cli("evaluate", path, "--county", MINI)
+    assert run.code == 1
+    assert "字段 item.name：新增事项与目录事项 MZ-001 同名（同一部门）\n" in run.stderr

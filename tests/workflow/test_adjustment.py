@@ -356,3 +356,11 @@ def test_a_later_publication_leaves_a_published_revision_as_it_was(flow: Flow,
     assert rows(flow, 2, "MZ-001")["S02"] == ("cooperative", v, 20000)
     through(flow, flow.file(id="P-A-4", streets=["S04"]), "department:fire_rescue")  # 3
     assert [c[:2] for c in diff(flow, 2, 3)] == [("S04", "P-A-4")]
+
+
+def test_the_hearing_field_of_a_submitted_file_is_ignored_even_for_non_targets(
+        flow: Flow) -> None:
+    path = recall(flow, streets=["S03"], hearing={"S01": "object", "S03": "agree"})
+    run = flow.ok("submit", path, actor="street:S03")
+    assert "hearing、meeting 字段在流程中不起作用" in run.stdout
+    assert flow.show("P-R-1")["streets"] == ["S03"]
