@@ -449,16 +449,17 @@ class Workflow:
         with self._tx() as st:
             out = Outcome(", ".join(pids))
             records = [self._record(st, pid) for pid in pids]
-            after = self._current(st)
+            batch = _Batch(self._current(st))
             for record in records:
                 before = record.state
                 judged: list[tuple[Decision, DutyItem]] = []
                 self._fire(st, record, "publish", guards={"still_admitted": partial(
-                    self._still_admitted, st, record, after, judged)})
+                    batch.judge, partial(self._still_admitted, st, record), judged)})
                 decision, item = judged[0]
                 self._store_decision(st, record, "publication", decision, item)
-                after = apply_decisions(after, [decision], [item])
+                batch.add(decision, item)
                 out.steps.append(("publish", before, record.state))
+            after = batch.applied()
             row = st.one("SELECT MAX(number) AS n FROM versions")
             number = int(row["n"]) + 1 if row else 1
             self._save_version(st, number, after)
@@ -572,6 +573,42 @@ class Workflow:
                             "days_late": _working_days_late(record.due, today),
                             "waiting_for": actors})
         return out
+
+
+class _Batch:
+    """The proposals of one publication, each judged on the lists as the ones before it left
+    them. Applying is costly on a large county, so decisions wait in ``pending`` and are
+    applied only when a later proposal concerns an item (by id, or by name and department)
+    one of them touches, or when a proposal fails on the lists without them."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.pending: list[tuple[Decision, DutyItem]] = []
+        self.touched: set[object] = set()
+
+    def judge(self, still: Callable[[Workspace, list[tuple[Decision, DutyItem]]], str | None],
+              judged: list[tuple[Decision, DutyItem]]) -> str | None:
+        problem = still(self.ws, judged)
+        if self.pending and (problem or self.touched & _keys(judged[0][1])):
+            self.ws = self.applied()
+            judged.clear()
+            problem = still(self.ws, judged)
+        return problem
+
+    def add(self, decision: Decision, item: DutyItem) -> None:
+        self.pending.append((decision, item))
+        self.touched |= _keys(item)
+
+    def applied(self) -> Workspace:
+        if self.pending:
+            decisions, items = zip(*self.pending, strict=True)
+            self.ws = apply_decisions(self.ws, decisions, items)
+            self.pending, self.touched = [], set()
+        return self.ws
+
+
+def _keys(item: DutyItem) -> set[object]:
+    return {item.id, (item.name, item.department)}
 
 
 def _working_days_late(due: str | None, today: date) -> int:
