@@ -35,8 +35,8 @@ def revise(flow: Flow, **changes: Any) -> Path:
     return flow.file(**{**data, **changes})
 
 
-def through(flow: Flow, path: Path, actor: str) -> str:
-    """Submit ``path`` as ``actor`` and take it to publication with every street agreeing."""
+def admitted(flow: Flow, path: Path, actor: str) -> str:
+    """Submit ``path`` as ``actor`` and take it to ``admitted`` with every street agreeing."""
     pid = Path(path).stem
     flow.ok("submit", path, actor=actor)
     flow.review(pid)
@@ -44,6 +44,12 @@ def through(flow: Flow, path: Path, actor: str) -> str:
     for street in flow.show(pid)["streets"]:
         flow.hear(pid, street)
     flow.decide(pid, "--meeting", MEETING, "--admit")
+    return pid
+
+
+def through(flow: Flow, path: Path, actor: str) -> str:
+    """The same, and published."""
+    pid = admitted(flow, path, actor)
     flow.publish(pid)
     return pid
 
@@ -239,26 +245,14 @@ def test_a_version_1_store_is_migrated(flow: Flow) -> None:
 # --- changes decided side by side, published later ---------------------------------------------
 
 
-def _admitted(flow: Flow, path: Path, actor: str) -> str:
-    """Take ``path`` to ``admitted`` (not published)."""
-    pid = Path(path).stem
-    flow.ok("submit", path, actor=actor)
-    flow.review(pid)
-    flow.legal(pid)
-    for street in flow.show(pid)["streets"]:
-        flow.hear(pid, street)
-    flow.decide(pid, "--meeting", MEETING, "--admit")
-    return pid
-
-
 def mz_revision(flow: Flow, pid: str, revision: dict[str, Any]) -> Path:
     return revise(flow, id=pid, department="civil_affairs", item={"ref": "MZ-001"},
                   revision=revision, resources={"funding": 20000})
 
 
 def test_a_revision_published_after_a_recall_does_not_undo_it(flow: Flow) -> None:
-    r = _admitted(flow, recall(flow, streets=["S02"]), "department:civil_affairs")
-    v = _admitted(flow, mz_revision(flow, "P-V-3", {"workload_days": 50}),
+    r = admitted(flow, recall(flow, streets=["S02"]), "department:civil_affairs")
+    v = admitted(flow, mz_revision(flow, "P-V-3", {"workload_days": 50}),
                   "department:civil_affairs")
     flow.publish(r, v)  # one version, the recall first
     assert rows(flow, 1, "MZ-001") == {"S01": ("cooperative", v, 20000),
@@ -267,9 +261,9 @@ def test_a_revision_published_after_a_recall_does_not_undo_it(flow: Flow) -> Non
 
 
 def test_two_revisions_decided_side_by_side_both_hold(flow: Flow) -> None:
-    a = _admitted(flow, mz_revision(flow, "P-V-4", {"workload_days": 50}),
+    a = admitted(flow, mz_revision(flow, "P-V-4", {"workload_days": 50}),
                   "department:civil_affairs")
-    b = _admitted(flow, mz_revision(flow, "P-V-5", {"legal_basis": "《社会救助暂行办法》"}),
+    b = admitted(flow, mz_revision(flow, "P-V-5", {"legal_basis": "《社会救助暂行办法》"}),
                   "department:civil_affairs")
     flow.publish(a)
     flow.publish(b)
@@ -310,10 +304,10 @@ def test_a_recall_of_all_streets_is_heard_by_the_streets_listing_it_at_submissio
 
 
 def test_a_revision_is_not_published_onto_a_street_added_since_the_meeting(flow: Flow) -> None:
-    r = _admitted(flow, revise(flow, id="P-V-7", department="market_regulation",
+    r = admitted(flow, revise(flow, id="P-V-7", department="market_regulation",
                                item={"ref": "SJ-001"}, revision={"workload_days": 10},
                                resources={"funding": 0}), "department:market_regulation")
-    x = _admitted(flow, flow.file(id="P-A-7", department="market_regulation", mode="assist",
+    x = admitted(flow, flow.file(id="P-A-7", department="market_regulation", mode="assist",
                                   streets=["S03"], item={"ref": "SJ-001"}),
                   "department:market_regulation")
     flow.publish(x)
@@ -325,8 +319,8 @@ def test_a_revision_is_not_published_onto_a_street_added_since_the_meeting(flow:
 
 
 def test_one_duty_proposed_twice_side_by_side_is_published_as_one_row(flow: Flow) -> None:
-    a = _admitted(flow, flow.file(id="P-A-1", streets=["S01"]), "department:fire_rescue")
-    b = _admitted(flow, flow.file(id="P-A-2", streets=["S02"]), "department:fire_rescue")
+    a = admitted(flow, flow.file(id="P-A-1", streets=["S01"]), "department:fire_rescue")
+    b = admitted(flow, flow.file(id="P-A-2", streets=["S02"]), "department:fire_rescue")
     flow.publish(a, b)
     assert rows(flow, 1, "P-A-1") == {"S01": ("cooperative", a, 20000),
                                       "S02": ("cooperative", b, 20000)}
