@@ -26,17 +26,15 @@ from engine.rules import adapter
 from engine.rules.facts import STREET_FIELDS, proposal_fact, street_fact
 from engine.vocab import LABELS, label
 
-_rulesets: dict[str, adapter.CompiledRuleset] = {}
-
 
 def ruleset(policy: Policy) -> adapter.CompiledRuleset:
     """The policy's compiled ruleset (built once per policy content)."""
-    found = _rulesets.get(policy.hash)
+    found = adapter.registered(policy.hash)
     if found is None:
         specs = [adapter.RuleSpec(r.scope, tuple(c.when for c in cases))
                  for r, cases in zip(policy.rules, policy.cases, strict=False)]
-        found = _rulesets[policy.hash] = adapter.compiled(
-            policy.hash, f"{policy.id}@{policy.version}", specs, policy.raw_parameters)
+        found = adapter.compiled(policy.hash, f"{policy.id}@{policy.version}", specs,
+                                 policy.raw_parameters)
     return found
 
 

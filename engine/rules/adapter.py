@@ -192,6 +192,11 @@ def _register(name: str, definition: dict[str, Any], attempts: int = 5) -> str:
     raise AssertionError("unreachable")
 
 
+def registered(key: str) -> CompiledRuleset | None:
+    """The ruleset already compiled for ``key``, if any (no lock: a dict read)."""
+    return _compiled.get(key)
+
+
 def compiled(key: str, label: str, rules: Sequence[RuleSpec],
              params: dict[str, Any]) -> CompiledRuleset:
     """The ruleset for a policy (by content ``key``), compiled and registered once."""

@@ -240,12 +240,12 @@ class Workflow:
         doc = Document(self.db, record.document, {}, f"数据库中的申请 {record.id}")
         # the targets as the lists stand now (a revision's streets may have changed since
         # the hearing): opinions count for the streets that are still targets
-        _, _, now = resolve(ws, ProposalSource(proposal.model_copy(update={"hearing": None}),
-                                               doc))
+        item, from_catalogue, targets = resolve(
+            ws, ProposalSource(proposal.model_copy(update={"hearing": None}), doc))
         if update["hearing"]:
-            update["hearing"] = {s: o for s, o in update["hearing"].items() if s in now} or None
+            update["hearing"] = {s: o for s, o in update["hearing"].items()
+                                 if s in targets} or None
         proposal = proposal.model_copy(update=update)
-        item, from_catalogue, targets = resolve(ws, ProposalSource(proposal, doc))
         return decide(ws, proposal, item, from_catalogue, targets), item
 
     def _blocking(self, decision: Decision) -> str:
