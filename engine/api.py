@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.decide.evaluate import evaluate
-from engine.errors import UsageError, did_you_mean
+from engine.errors import ConflictError, UsageError, did_you_mean
 from engine.graph import CountyGraph
 from engine.lists.apply import what_if, with_admitted
 from engine.lists.build import build_lists
 from engine.lists.check import Problem, check_county
 from engine.lists.diff import ListsDiff, diff_lists
-from engine.loading.proposal import load_proposals
+from engine.loading.proposal import ProposalSource, load_proposals
 from engine.loading.workspace import Workspace, load_workspace
 from engine.models.decision import Decision
 from engine.models.lists import CountyLists
 from engine.paths import sample_county
 from engine.scenarios.coverage import Coverage, coverage
 from engine.scenarios.run import ScenarioResult, discover, load_all, run_all, select
-from engine.workflow.service import Workflow
-from engine.workflow.versions import version_lists
+from engine.store.config import StoreTarget, store_target
+
+if TYPE_CHECKING:
+    from engine.store.session import Store
+    from engine.workflow.roles import Clock
+    from engine.workflow.service import AdmissionService
+    from engine.workflow.views import StoreInfo
 
 
 def county_workspace(county_dir: Path | None = None) -> Workspace:
@@ -29,10 +36,16 @@ def county_workspace(county_dir: Path | None = None) -> Workspace:
     return with_admitted(load_workspace(directory), directory)
 
 
-def evaluate_files(paths: Sequence[Path], county_dir: Path | None = None) -> list[Decision]:
-    """Evaluate proposal files against a county (default: the bundled sample county)."""
-    ws = county_workspace(county_dir)
-    return evaluate(ws, load_proposals(paths))
+def evaluate_files(paths: Sequence[Path], county_dir: Path | None = None,
+                   ws: Workspace | None = None) -> list[Decision]:
+    """Evaluate proposal files against a county (default: the bundled sample county), or
+    against ``ws``, a county already loaded (for instance as a store published it)."""
+    return evaluate_sources(load_proposals(paths), ws or county_workspace(county_dir))
+
+
+def evaluate_sources(sources: Sequence[ProposalSource], ws: Workspace) -> list[Decision]:
+    """Evaluate proposals already loaded against a loaded county."""
+    return evaluate(ws, sources)
 
 
 def county_graph(county_dir: Path | None = None) -> CountyGraph:
@@ -40,32 +53,35 @@ def county_graph(county_dir: Path | None = None) -> CountyGraph:
 
 
 def lists_diff(proposals: Sequence[Path], county_dir: Path | None = None,
-               other_dir: Path | None = None) -> tuple[list[Decision], ListsDiff]:
+               other_dir: Path | None = None,
+               ws: Workspace | None = None) -> tuple[list[Decision], ListsDiff]:
     """The lists before and after: admitting ``proposals`` in order (what-if), or the county
     in ``other_dir`` (a revision). The decisions are those of the what-if."""
-    ws = county_workspace(county_dir)
+    ws = ws or county_workspace(county_dir)
     if other_dir is not None:
         return [], diff_lists(build_lists(ws), build_lists(county_workspace(other_dir)))
     decisions, after = what_if(ws, load_proposals(proposals))
     return decisions, diff_lists(build_lists(ws), build_lists(after))
 
 
-def check(county_dir: Path | None = None) -> tuple[str, list[Problem]]:
+def check(county_dir: Path | None = None,
+          ws: Workspace | None = None) -> tuple[str, list[Problem]]:
     """The county's name and what is wrong with its lists (empty when clean)."""
-    ws = county_workspace(county_dir)
+    ws = ws or county_workspace(county_dir)
     return ws.county.name, check_county(ws)
 
 
 def county_lists(county_dir: Path | None = None, street: str | None = None,
                  department: str | None = None, version: int | None = None,
-                 db: Path | None = None) -> tuple[CountyLists, dict[str, str]]:
-    """The county's lists (or those published as ``version`` in the store ``db``), narrowed
-    to one street or one department when asked; with the Chinese names for rendering."""
+                 target: StoreTarget | None = None,
+                 ws: Workspace | None = None) -> tuple[CountyLists, dict[str, str]]:
+    """The county's lists (or those published as ``version`` in the store ``target``),
+    narrowed to one street or one department when asked; with the Chinese names."""
     if version is None:
-        ws = county_workspace(county_dir)
+        ws = ws or county_workspace(county_dir)
         lists, names = build_lists(ws), ws.names
     else:
-        lists, names = version_lists(db or Path("duty.db"), version)
+        lists, names = version_lists(target or store_target(), version)
     streets = [s.street for s in lists.streets]
     departments = [d.department for d in lists.departments]
     for value, known, what, option in ((street, streets, "街道", "--street"),
@@ -101,11 +117,79 @@ def run_scenarios(paths: Sequence[Path], pattern: str | None = None,
     return results, coverage(results) if with_coverage else None
 
 
-def workflow(county_dir: Path | None, db: Path, actor: str | None) -> Workflow:
-    """The admission process on the store ``db`` for a county, acting as ``actor``."""
-    return Workflow(county_workspace(county_dir), db, actor)
+@contextmanager
+def workflow(county_dir: Path | None, target: StoreTarget) -> Iterator[AdmissionService]:
+    """The admission service on an existing store for a county (closed afterwards)."""
+    from engine.store.session import close
+    from engine.workflow.stores import open_service
+
+    service = open_service(county_workspace(county_dir), target)
+    try:
+        yield service
+    finally:
+        close(service.store)
 
 
-def versions_diff(db: Path, old: int, new: int) -> ListsDiff:
+def init_store(county_dir: Path | None, target: StoreTarget, *, local: bool,
+               rehearsal: bool, clock: Clock) -> StoreInfo:
+    from engine.workflow.stores import init_store as init
+
+    return init(county_workspace(county_dir), target, local=local, rehearsal=rehearsal,
+                clock=clock)
+
+
+@contextmanager
+def keyed_store(target: StoreTarget) -> Iterator[Store]:
+    """An existing store with its audit key (for accounts and verification)."""
+    from engine.store.session import close
+    from engine.workflow.stores import open_keyed
+
+    store = open_keyed(target)
+    try:
+        yield store
+    finally:
+        close(store)
+
+
+def published_workspace(county_dir: Path | None, target: StoreTarget | None,
+                        explicit: bool) -> tuple[Workspace, int | None]:
+    """The county as its store last published it, when the county has a store: the one
+    named (``explicit``), or the default one if it exists and belongs to this county. The
+    version number is None when the county directory is used as it is."""
+    from engine.store.session import close, open_store
+    from engine.workflow.service import AdmissionService
+
+    ws = county_workspace(county_dir)
+    target = target or store_target()
+    if not explicit and (target.engine != "sqlite" or not target.sqlite_path.is_file()):
+        return ws, None
+    store = open_store(target)
+    try:
+        if store.county != ws.county.name:
+            if not explicit:
+                return ws, None
+            raise ConflictError(f"数据库 {target.shown} 属于 “{store.county}”，"
+                                f"不是 “{ws.county.name}”", subject="county",
+                                stored=store.county, given=ws.county.name)
+        current, number = AdmissionService(ws, store).published()
+        return current, number
+    finally:
+        close(store)
+
+
+def version_lists(target: StoreTarget, number: int) -> tuple[CountyLists, dict[str, str]]:
+    """The lists published as version ``number`` (0: the lists when the store was created),
+    with the names needed to render them."""
+    from engine.store.session import close, open_store
+    from engine.workflow.versions import version_lists as read
+
+    store = open_store(target)
+    try:
+        return read(store, number)
+    finally:
+        close(store)
+
+
+def versions_diff(target: StoreTarget, old: int, new: int) -> ListsDiff:
     """What changed in the lists between two published versions."""
-    return diff_lists(version_lists(db, old)[0], version_lists(db, new)[0])
+    return diff_lists(version_lists(target, old)[0], version_lists(target, new)[0])

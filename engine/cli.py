@@ -37,8 +37,10 @@ CountyOpt = Annotated[
                  show_default=False, envvar="DUTY_COUNTY"),
 ]
 
-DbOpt = Annotated[Path, typer.Option(
-    "--db", envvar="DUTY_DB", help="流程数据库文件（SQLite）；也可用环境变量 DUTY_DB。")]
+DbOpt = Annotated[Path | None, typer.Option(
+    "--db", envvar="DUTY_DB", show_default=False,
+    help="流程数据库文件（SQLite，默认 duty.db）；也可用环境变量 DUTY_DB。设置 "
+         "DUTY_DATABASE_URL 时使用该 PostgreSQL 数据库。")]
 
 
 class ReportFormat(str, Enum):
@@ -66,8 +68,8 @@ def user_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except DutyError as exc:
-            typer.echo(exc.render(), err=True)
-            raise typer.Exit(exc.exit_code) from None
+            typer.echo(_cli_words(exc), err=True)
+            raise typer.Exit(_exit_code(exc)) from None
         except typer.Exit:
             raise
         except Exception as exc:  # a fault of the tool: say so briefly, keep details on demand
@@ -78,6 +80,50 @@ def user_errors(func: F) -> F:
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _exit_code(exc: Any) -> int:
+    """Exit 2 for what was named wrongly on the command line, else the error's own code."""
+    from engine.errors import ConflictError, NotFoundError, StoreError
+
+    if isinstance(exc, NotFoundError) and exc.kind in ("proposal", "state", "version",
+                                                        "account"):
+        return 2
+    if isinstance(exc, ConflictError) and exc.subject == "county":
+        return 2
+    if isinstance(exc, StoreError) and exc.reason in ("missing", "is-directory",
+                                                      "uninitialised", "exists"):
+        return 2
+    return int(exc.exit_code)
+
+
+def _cli_words(exc: Any) -> str:
+    """The error as the command line words it: the engine's message, with the options and
+    variables that fix it."""
+    from engine.errors import ConflictError, NoRoleError, StoreError
+
+    text = exc.render()
+    if isinstance(exc, NoRoleError):
+        text += "\n  用 --as 或环境变量 DUTY_ACTOR 指定角色。"
+    elif isinstance(exc, ConflictError) and exc.subject == "county":
+        text += "\n  用 --county 指定该数据库所属的县区目录，或用 --db 换一个数据库。"
+    elif isinstance(exc, StoreError) and exc.reason in ("missing", "uninitialised"):
+        text += "\n  用 --db 或环境变量 DUTY_DB 指定数据库（PostgreSQL 用 DUTY_DATABASE_URL）。"
+    return text
+
+
+def _published(county: Path | None, db: Path | None) -> Any:
+    """The county as its store last published it (and a note on stderr saying so), when the
+    county has a store: the one named by --db / DUTY_DB / DUTY_DATABASE_URL, or duty.db here
+    if it belongs to this county. Otherwise the county directory as it is."""
+    from engine.api import published_workspace, store_target
+
+    explicit = db is not None or bool(os.environ.get("DUTY_DATABASE_URL"))
+    target = store_target(db)
+    ws, version = published_workspace(county, target, explicit)
+    if version is not None:
+        typer.echo(f"依据：数据库 {target.shown} 已公布的第 {version} 版清单", err=True)
+    return ws
 
 
 def _version(value: bool) -> None:
@@ -106,11 +152,14 @@ def evaluate(
     fail_on_reject: Annotated[bool, typer.Option(
         "--fail-on-reject",
         help=f"有申请被否决（rejected）时以退出码 {EXIT_REJECTED} 结束，便于脚本把关。")] = False,
+    db: DbOpt = None,
 ) -> None:
-    """评估申请（准入、收回或动态调整）：逐街道、逐环节给出主责单位、经费安排和结论，并列出所依据的规则。"""
+    """评估申请（准入、收回或动态调整）：逐街道、逐环节给出主责单位、经费安排和结论，并列出所依据的规则。
+
+    县区已有流程数据库时，按其最新公布的清单评估。"""
     from engine.api import evaluate_files
 
-    decisions = evaluate_files(proposals, county)
+    decisions = evaluate_files(proposals, ws=_published(county, db))
     if fmt is ReportFormat.json:
         from engine.render.json_out import dumps
 
@@ -145,13 +194,14 @@ def check_cmd(
     fmt: Annotated[ReportFormat, _format("输出格式：text 为中文报告，json 供脚本读取。")] = (
         ReportFormat.text
     ),
+    db: DbOpt = None,
 ) -> None:
     """检查清单：无主责、多头牵头、权责不一致、协助事项无经费、未经准入下沉、事项重名。
 
-    没有问题时退出码为 0，发现问题时为 1，便于脚本把关。"""
+    没有问题时退出码为 0，发现问题时为 1，便于脚本把关。县区已有流程数据库时检查其最新公布的清单。"""
     from engine.api import check
 
-    name, problems = check(county)
+    name, problems = check(ws=_published(county, db))
     if fmt is ReportFormat.json:
         from engine.render.json_out import dumps
 
@@ -197,9 +247,11 @@ def lists_build(
     version: Annotated[int | None, typer.Option(
         "--version", min=0, show_default=False,
         help="输出流程数据库（--db）中已公布的第 N 版清单（0 为建库时的清单）。")] = None,
-    db: DbOpt = Path("duty.db"),
+    db: DbOpt = None,
 ) -> None:
-    """生成各街道的基本履职、配合履职、上级部门收回三张清单和各部门清单。"""
+    """生成各街道的基本履职、配合履职、上级部门收回三张清单和各部门清单。
+
+    县区已有流程数据库时，默认输出其最新公布的版本（并在标准错误中说明版本）。"""
     from engine.api import county_lists
     from engine.errors import UsageError
 
@@ -210,7 +262,8 @@ def lists_build(
     if every and (output is None or street or department):
         raise UsageError("--all 须与 -o 目录一起使用，且不能再指定 --street 或 --department",
                          hint="例如 --all -o out/lists")
-    lists, names = county_lists(county, street, department, version, db)
+    lists, names = county_lists(county, street, department, version, _target(db),
+                                ws=None if version is not None else _published(county, db))
     if every:
         from engine.fileio import write_tree_atomic
         from engine.render.lists_files import render_tree
@@ -248,7 +301,7 @@ def lists_diff_cmd(
     old: Annotated[int | None, typer.Option(
         "--from", min=0, show_default=False,
         help="比较流程数据库（--db）中已公布的两版清单：从第 N 版（--to 为另一版）。")] = None,
-    db: DbOpt = Path("duty.db"),
+    db: DbOpt = None,
     fmt: Annotated[DiffFormat, _format("输出格式：text、md（Markdown）或 json。")] = (
         DiffFormat.text
     ),
@@ -262,13 +315,14 @@ def lists_diff_cmd(
         if proposals or to is None or not to.isdigit():
             raise UsageError("--from N 须与 --to M（版本号）一起使用，且不再给出申请文件",
                              hint="例如 duty lists diff --from 0 --to 1")
-        decisions, diff = [], versions_diff(db, old, int(to))
+        decisions, diff = [], versions_diff(_target(db), old, int(to))
     else:
         from engine.api import lists_diff
 
         if bool(proposals) == (to is not None):
             raise UsageError("请给出申请文件，或用 --to 指定另一个县区目录（二者选一）")
-        decisions, diff = lists_diff(proposals or [], county, Path(to) if to else None)
+        decisions, diff = lists_diff(proposals or [], county, Path(to) if to else None,
+                                     ws=_published(county, db))
     if fmt is DiffFormat.json:
         from engine.render.json_out import dumps
 
@@ -342,35 +396,68 @@ def scenario_run(
 
 
 proposal_app = typer.Typer(
-    help="准入流程（含收回、动态调整）：提交、审核、合法性审查、听取街道意见、会议审定、公布；"
-         "数据保存在 SQLite。",
+    help="准入流程（含收回、动态调整）：提交、审核、合法性审查、听取街道意见、会议审定、公布。",
     no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(proposal_app, name="proposal")
 
 ActorOpt = Annotated[str | None, typer.Option(
     "--as", envvar="DUTY_ACTOR", show_default=False,
-    help="以什么角色操作：department:部门编号、office（编办）、justice（司法局）、"
-         "street:街道编号、county（县委或县政府）；也可用环境变量 DUTY_ACTOR。")]
+    help="以账号的哪个角色操作（账号只有一个角色时可省略）：department:部门编号、office（编办）、"
+         "justice（司法局）、street:街道编号、county（县委或县政府）、admin；本地单用户库中"
+         "直接声明角色。账号由环境变量 DUTY_TOKEN 中的令牌确定。")]
 IdArg = Annotated[str, typer.Argument(help="申请编号。", show_default=False)]
 FmtOpt = Annotated[ReportFormat, _format("输出格式：text 为中文，json 供脚本读取。")]
 
 
-def _emit_outcome(out: Any, fmt: ReportFormat) -> None:
-    from engine.render.workflow_text import outcome_json, render_outcome
-    from engine.workflow.process import load_process
+def _target(db: Path | None) -> Any:
+    from engine.api import store_target
 
+    return store_target(db)
+
+
+def _clock() -> Any:
+    """The time of this command: now, or ``DUTY_NOW`` (honoured in rehearsal stores only)."""
+    from datetime import datetime
+
+    from engine.errors import UsageError
+    from engine.workflow.roles import CHINA, Clock
+
+    fixed = os.environ.get("DUTY_NOW")
+    if not fixed:
+        return Clock.real()
+    try:
+        value = datetime.fromisoformat(fixed)
+    except ValueError:
+        raise UsageError(f"DUTY_NOW 不是有效的日期时间：“{fixed}”",
+                         hint="例如 DUTY_NOW=2026-09-28T09:00:00+08:00") from None
+    return Clock(value if value.tzinfo else value.replace(tzinfo=CHINA), fixed=True)
+
+
+def _emit(data: Any, fmt: ReportFormat, renderer: str, *args: Any) -> None:
+    """JSON, or the named text renderer of ``engine.render.workflow_text``."""
     if fmt is ReportFormat.json:
         from engine.render.json_out import dumps
+        from engine.workflow.views import dump
 
-        sys.stdout.write(dumps(outcome_json(out)))
-    else:
-        sys.stdout.write(render_outcome(load_process(), out))
+        sys.stdout.write(dumps(dump(data)))
+        return
+    from engine.render import workflow_text
+    from engine.workflow.process import load_process
+
+    sys.stdout.write(getattr(workflow_text, renderer)(load_process(), *args, data))
 
 
-def _workflow(county: Path | None, db: Path, actor: str | None) -> Any:
+def _run(county: Path | None, db: Path | None, actor: str | None, fmt: ReportFormat,
+         renderer: str, call: Callable[..., Any], *extra: Any, reading: bool = False) -> None:
+    """Open the store, establish the actor, call one service method, render its result."""
     from engine.api import workflow
+    from engine.workflow.accounts import authenticate
 
-    return workflow(county, db, actor)
+    with workflow(county, _target(db)) as service:
+        who = authenticate(service.store, service.base.county, os.environ.get("DUTY_TOKEN"),
+                           actor, reading)
+        result = call(service, who, _clock())
+    _emit(result, fmt, renderer, *extra)
 
 
 @proposal_app.command("submit")
@@ -378,26 +465,31 @@ def _workflow(county: Path | None, db: Path, actor: str | None) -> Any:
 def proposal_submit(
     file: Annotated[Path, typer.Argument(help="申请 YAML 文件（准入、收回或动态调整）。",
                                          show_default=False)],
-    county: CountyOpt = None, db: DbOpt = Path("duty.db"), actor: ActorOpt = None,
+    county: CountyOpt = None, db: DbOpt = None, actor: ActorOpt = None,
     draft: Annotated[bool, typer.Option("--draft", help="只保存为草稿，暂不提交。")] = False,
     fmt: FmtOpt = ReportFormat.text,
 ) -> None:
-    """申请人（部门，或申请收回、调整的街道）提交申请（或补正后重新提交）；数据库不存在时创建。"""
-    _emit_outcome(_workflow(county, db, actor).submit(file, draft), fmt)
+    """申请人（部门，或申请收回、调整的街道）提交申请（或补正后重新提交）。"""
+    from engine.loading.proposal import load_proposal
+
+    source = load_proposal(file)
+    _run(county, db, actor, fmt, "render_outcome",
+         lambda s, who, clock: s.submit(who, clock, source, draft))
 
 
 @proposal_app.command("review")
 @user_errors
-def proposal_review(pid: IdArg, county: CountyOpt = None, db: DbOpt = Path("duty.db"),
+def proposal_review(pid: IdArg, county: CountyOpt = None, db: DbOpt = None,
                     actor: ActorOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
     """编办审核：按现行规则评估，无阻断事项则转合法性审查，否则退回补正。"""
-    _emit_outcome(_workflow(county, db, actor).review(pid), fmt)
+    _run(county, db, actor, fmt, "render_outcome",
+         lambda s, who, clock: s.review(who, clock, pid))
 
 
 @proposal_app.command("legal")
 @user_errors
 def proposal_legal(
-    pid: IdArg, county: CountyOpt = None, db: DbOpt = Path("duty.db"), actor: ActorOpt = None,
+    pid: IdArg, county: CountyOpt = None, db: DbOpt = None, actor: ActorOpt = None,
     passed: Annotated[bool | None, typer.Option(
         "--passed/--failed", help="合法性审查通过或未通过（未通过即不予准入）。",
         show_default=False)] = None,
@@ -408,7 +500,8 @@ def proposal_legal(
 
     if passed is None:
         raise UsageError("须写 --passed 或 --failed")
-    _emit_outcome(_workflow(county, db, actor).legal(pid, passed), fmt)
+    _run(county, db, actor, fmt, "render_outcome",
+         lambda s, who, clock: s.legal(who, clock, pid, passed))
 
 
 class OpinionChoice(str, Enum):
@@ -428,11 +521,14 @@ def proposal_hear(
         show_default=False)],
     note: Annotated[str | None, typer.Option("--note", help="意见说明。",
                                              show_default=False)] = None,
-    county: CountyOpt = None, db: DbOpt = Path("duty.db"), actor: ActorOpt = None,
+    county: CountyOpt = None, db: DbOpt = None, actor: ActorOpt = None,
     fmt: FmtOpt = ReportFormat.text,
 ) -> None:
     """街道反馈本街道的意见；全部目标街道反馈后转入会议审定。"""
-    _emit_outcome(_workflow(county, db, actor).hear(pid, street, opinion.value, note), fmt)
+    from engine.workflow.names import Opinion
+
+    _run(county, db, actor, fmt, "render_outcome",
+         lambda s, who, clock: s.hear(who, clock, pid, street, Opinion(opinion.value), note))
 
 
 @proposal_app.command("decide")
@@ -446,7 +542,7 @@ def proposal_decide(
     reject: Annotated[bool, typer.Option("--reject", help="会议审定不予准入。")] = False,
     provisional: Annotated[bool, typer.Option(
         "--provisional", help="突发事件临时准入（不经会议，须在期限内补办审定）。")] = False,
-    county: CountyOpt = None, db: DbOpt = Path("duty.db"), actor: ActorOpt = None,
+    county: CountyOpt = None, db: DbOpt = None, actor: ActorOpt = None,
     fmt: FmtOpt = ReportFormat.text,
 ) -> None:
     """县委或县政府记录会议审定结果（准入时重新按规则评估）；听取意见期限已过时先结束听取。"""
@@ -456,7 +552,8 @@ def proposal_decide(
                                     ("provisional", provisional)) if on]
     if len(chosen) != 1:
         raise UsageError("须且只能写 --admit、--reject、--provisional 之一")
-    _emit_outcome(_workflow(county, db, actor).decide(pid, meeting, chosen[0]), fmt)
+    _run(county, db, actor, fmt, "render_outcome",
+         lambda s, who, clock: s.decide(who, clock, pid, meeting, chosen[0]))
 
 
 @proposal_app.command("publish")
@@ -464,48 +561,37 @@ def proposal_decide(
 def proposal_publish(
     pids: Annotated[list[str], typer.Argument(help="一个或多个已准入的申请编号（同一版公布）。",
                                               show_default=False)],
-    county: CountyOpt = None, db: DbOpt = Path("duty.db"), actor: ActorOpt = None,
+    county: CountyOpt = None, db: DbOpt = None, actor: ActorOpt = None,
     fmt: FmtOpt = ReportFormat.text,
 ) -> None:
     """编办公布调整后的清单：生成新的清单版本。"""
-    _emit_outcome(_workflow(county, db, actor).publish(pids), fmt)
+    _run(county, db, actor, fmt, "render_outcome",
+         lambda s, who, clock: s.publish(who, clock, pids))
 
 
 @proposal_app.command("withdraw")
 @user_errors
-def proposal_withdraw(pid: IdArg, county: CountyOpt = None, db: DbOpt = Path("duty.db"),
+def proposal_withdraw(pid: IdArg, county: CountyOpt = None, db: DbOpt = None,
                       actor: ActorOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
     """申请人撤回尚未办结的申请。"""
-    _emit_outcome(_workflow(county, db, actor).withdraw(pid), fmt)
-
-
-def _emit_read(data: Any, fmt: ReportFormat, renderer: str, *args: Any) -> None:
-    """JSON, or the named text renderer of ``engine.render.workflow_text``."""
-    if fmt is ReportFormat.json:
-        from engine.render.json_out import dumps
-
-        sys.stdout.write(dumps(data))
-        return
-    from engine.render import workflow_text
-    from engine.workflow.process import load_process
-
-    sys.stdout.write(getattr(workflow_text, renderer)(load_process(), *args, data))
+    _run(county, db, actor, fmt, "render_outcome",
+         lambda s, who, clock: s.withdraw(who, clock, pid))
 
 
 @proposal_app.command("show")
 @user_errors
-def proposal_show(pid: IdArg, county: CountyOpt = None, db: DbOpt = Path("duty.db"),
+def proposal_show(pid: IdArg, county: CountyOpt = None, db: DbOpt = None,
                   actor: ActorOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
     """查看申请：状态、期限、街道意见、会议记录和每次规则评估。"""
-    _emit_read(_workflow(county, db, actor).show(pid), fmt, "render_show")
+    _run(county, db, actor, fmt, "render_show", lambda s, who, clock: s.show(pid), reading=True)
 
 
 @proposal_app.command("history")
 @user_errors
-def proposal_history(pid: IdArg, county: CountyOpt = None, db: DbOpt = Path("duty.db"),
+def proposal_history(pid: IdArg, county: CountyOpt = None, db: DbOpt = None,
                      actor: ActorOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
-    """申请的办理记录：每一步的操作者、时间和状态变化。"""
-    _emit_read(_workflow(county, db, actor).history(pid), fmt, "render_history", pid)
+    """申请的办理记录：每一步的操作账号、角色、时间和状态变化。"""
+    _run(county, db, actor, fmt, "render_history", lambda s, who, clock: s.history(pid), pid, reading=True)
 
 
 @proposal_app.command("list")
@@ -513,44 +599,180 @@ def proposal_history(pid: IdArg, county: CountyOpt = None, db: DbOpt = Path("dut
 def proposal_list(
     state: Annotated[str | None, typer.Option("--state", help="只列出该状态的申请。",
                                               show_default=False)] = None,
-    county: CountyOpt = None, db: DbOpt = Path("duty.db"), actor: ActorOpt = None,
+    county: CountyOpt = None, db: DbOpt = None, actor: ActorOpt = None,
     fmt: FmtOpt = ReportFormat.text,
 ) -> None:
     """列出申请及其状态、期限。"""
-    _emit_read(_workflow(county, db, actor).list(state), fmt, "render_list")
+    _run(county, db, actor, fmt, "render_list", lambda s, who, clock: s.list(state), reading=True)
 
 
 @proposal_app.command("overdue")
 @user_errors
-def proposal_overdue(county: CountyOpt = None, db: DbOpt = Path("duty.db"),
+def proposal_overdue(county: CountyOpt = None, db: DbOpt = None,
                      actor: ActorOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
     """列出逾期未办的申请（按中国工作日计算期限）及应当办理的角色。"""
-    _emit_read(_workflow(county, db, actor).overdue(), fmt, "render_overdue")
+    _run(county, db, actor, fmt, "render_overdue", lambda s, who, clock: s.overdue(clock), reading=True)
 
 
-audit_app = typer.Typer(help="审计记录：检查哈希链。", no_args_is_help=True,
+store_app = typer.Typer(help="流程数据库：创建、迁移旧库、查看。", no_args_is_help=True,
                         rich_markup_mode=None)
+app.add_typer(store_app, name="store")
+
+
+@store_app.command("init")
+@user_errors
+def store_init(
+    county: CountyOpt = None, db: DbOpt = None,
+    local: Annotated[bool, typer.Option(
+        "--local", help="本地单用户模式（仅 SQLite，供演练）：不用账号，每条命令用 --as 声明角色，"
+                        "审计记录注明本地模式和操作系统用户。")] = False,
+    rehearsal: Annotated[bool, typer.Option(
+        "--rehearsal", help="演练库：允许用环境变量 DUTY_NOW 固定时钟，审计记录注明。")] = False,
+    fmt: FmtOpt = ReportFormat.text,
+) -> None:
+    """为县区创建流程数据库：建表、生成审计密钥（权限 0600，存放在数据库之外），公布现行清单为第 0 版。
+
+    SQLite 为默认（--db，默认 duty.db）；设置 DUTY_DATABASE_URL 时使用 PostgreSQL（须同时用
+    DUTY_AUDIT_KEY 指定密钥文件）。"""
+    from engine.api import init_store
+
+    info = init_store(county, _target(db), local=local, rehearsal=rehearsal, clock=_clock())
+    _emit(info, fmt, "render_store")
+
+
+@store_app.command("upgrade")
+@user_errors
+def store_upgrade(db: DbOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
+    """把旧版（结构版本 1–2）的 SQLite 流程数据库迁移到当前结构，数据不丢失。
+
+    旧库的审计链先经核对，再以新生成的密钥逐条签名；迁移后为本地单用户演练库。"""
+    from engine.workflow.legacy import upgrade
+
+    _emit(upgrade(_target(db), _clock()), fmt, "render_store")
+
+
+user_app = typer.Typer(help="账号与角色：添加、列出、停用、签发令牌（须以 admin 角色操作）。",
+                       no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(user_app, name="user")
+
+UserArg = Annotated[str, typer.Argument(help="账号名。", show_default=False)]
+
+
+def _admin(store: Any, county: Path | None, actor: str | None) -> Any:
+    """The acting administrator, or None when no token is given (only for the first
+    administrator of a store)."""
+    from engine.api import county_workspace
+    from engine.workflow.accounts import authenticate
+
+    token = os.environ.get("DUTY_TOKEN")
+    if not token or store.local:
+        return None
+    return authenticate(store, county_workspace(county).county, token, actor or "admin")
+
+
+@user_app.command("add")
+@user_errors
+def user_add(
+    username: UserArg,
+    roles: Annotated[list[str], typer.Option(
+        "--role", help="角色，可重复：department:部门编号、street:街道编号、office、justice、"
+                       "county、admin。", show_default=False)],
+    token: Annotated[bool, typer.Option("--token", help="同时签发令牌（只显示一次）。")] = False,
+    password_stdin: Annotated[bool, typer.Option(
+        "--password-stdin", help="从标准输入读取网页登录密码（Argon2 加密保存）。")] = False,
+    county: CountyOpt = None, db: DbOpt = None, actor: ActorOpt = None,
+    fmt: FmtOpt = ReportFormat.text,
+) -> None:
+    """添加账号及其角色。数据库还没有管理员时，第一个账号须含 admin 角色，并自动签发令牌。"""
+    from engine.api import county_workspace, keyed_store
+    from engine.workflow.accounts import add_user
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    with keyed_store(_target(db)) as store:
+        view, issued = add_user(store, county_workspace(county).county,
+                                _admin(store, county, actor), _clock(), username, roles,
+                                password, token)
+    _emit(view, fmt, "render_account")
+    if issued is not None:
+        _emit(issued, fmt, "render_token")
+
+
+@user_app.command("list")
+@user_errors
+def user_list(db: DbOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
+    """列出账号、角色和有效令牌数。"""
+    from engine.api import keyed_store
+    from engine.workflow.accounts import list_users
+
+    with keyed_store(_target(db)) as store:
+        _emit(list_users(store), fmt, "render_accounts")
+
+
+@user_app.command("disable")
+@user_errors
+def user_disable(username: UserArg, county: CountyOpt = None, db: DbOpt = None,
+                 actor: ActorOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
+    """停用账号并撤销其全部令牌。"""
+    from engine.api import keyed_store
+    from engine.workflow.accounts import disable_user
+
+    with keyed_store(_target(db)) as store:
+        view = disable_user(store, _admin(store, county, actor), _clock(), username)
+    _emit(view, fmt, "render_account")
+
+
+@user_app.command("token")
+@user_errors
+def user_token(
+    username: UserArg,
+    revoke: Annotated[bool, typer.Option("--revoke", help="撤销该账号的全部令牌。")] = False,
+    county: CountyOpt = None, db: DbOpt = None, actor: ActorOpt = None,
+    fmt: FmtOpt = ReportFormat.text,
+) -> None:
+    """为账号签发新令牌（只显示一次，数据库只保存其摘要），或撤销其全部令牌。"""
+    from engine.api import keyed_store
+    from engine.workflow.accounts import issue_token, revoke_tokens
+
+    with keyed_store(_target(db)) as store:
+        admin = _admin(store, county, actor)
+        if revoke:
+            count = revoke_tokens(store, admin, _clock(), username)
+            sys.stdout.write(f"已撤销 {username} 的 {count} 个令牌。\n")
+            return
+        issued = issue_token(store, admin, _clock(), username)
+    _emit(issued, fmt, "render_token")
+
+
+audit_app = typer.Typer(help="审计记录：核对密钥签名的哈希链及其所记录的数据。",
+                        no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(audit_app, name="audit")
 
 
 @audit_app.command("verify")
 @user_errors
-def audit_verify_cmd(db: DbOpt = Path("duty.db"), fmt: FmtOpt = ReportFormat.text) -> None:
-    """逐条核对审计记录的哈希链；发现被改动的记录时指出第一条并以退出码 1 结束。"""
-    from engine.workflow.versions import audit_verify
+def audit_verify_cmd(
+    db: DbOpt = None,
+    expect: Annotated[list[str] | None, typer.Option(
+        "--expect", show_default=False,
+        help="锚点 SEQ:DIGEST（公布的清单上印有），可重复：核对该条记录仍在且未被替换。")] = None,
+    fmt: FmtOpt = ReportFormat.text,
+) -> None:
+    """逐条核对审计记录：密钥签名、前后衔接、每步写入的数据、申请的现状、时间顺序，以及锚点和
+    检查点文件。发现问题时逐条指出并以退出码 1 结束。"""
+    from engine.api import keyed_store
+    from engine.errors import UsageError
+    from engine.store.verify import verify_store
 
-    count, broken, head = audit_verify(db)
-    if fmt is ReportFormat.json:
-        from engine.render.json_out import dumps
-
-        sys.stdout.write(dumps({"entries": count, "intact": broken is None, "head": head,
-                                "broken": None if broken is None else
-                                {"seq": broken.seq, "reason": broken.reason}}))
-    elif broken is None:
-        sys.stdout.write(f"审计记录完好：共 {count} 条，哈希链首尾衔接。\n链头哈希：{head}\n")
-    else:
-        sys.stdout.write(f"审计记录被改动：第 {broken.seq} 条{broken.reason}。\n")
-    if broken is not None:
+    anchors = []
+    for text in expect or []:
+        seq, _, digest = text.partition(":")
+        if not seq.isdigit() or len(digest) != 64:
+            raise UsageError(f"锚点格式不对：“{text}”", hint="格式为 序号:64位十六进制摘要")
+        anchors.append((int(seq), digest))
+    with keyed_store(_target(db)) as store:
+        report = verify_store(store, anchors)
+    _emit(report, fmt, "render_verify")
+    if not report.intact:
         raise typer.Exit(1)
 
 

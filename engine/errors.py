@@ -79,6 +79,10 @@ class UsageError(DutyError):
     exit_code = 2
 
 
+class NoRoleError(UsageError):
+    """A command that acts was given no role to act in."""
+
+
 class EngineError(DutyError):
     """The rule engine failed: a fault of the tool, never silently ignored."""
 
@@ -103,3 +107,72 @@ def did_you_mean(value: object, choices: Iterable[str]) -> str | None:
     """A "did you mean" hint for an unknown id or value, or None."""
     close = difflib.get_close_matches(str(value), sorted(choices), n=1, cutoff=0.6)
     return f"您是否想写 “{close[0]}”？" if close else None
+
+
+# -- the admission service ---------------------------------------------------------------------
+# Each carries the offending values as attributes; the CLI and the web word them for their
+# users (text and exit code, page and HTTP status).
+
+
+class NotFoundError(DutyError):
+    """Something named does not exist: a proposal, a version, an account, a store."""
+
+    code = "E-NOTFOUND"
+
+    def __init__(self, message: str, *, kind: str, name: str,
+                 known: Iterable[str] = (), hint: str | None = None) -> None:
+        known = list(known)
+        super().__init__(message, hint=hint or did_you_mean(name, known))
+        self.kind, self.name, self.known = kind, name, known
+
+
+class RefusedError(DutyError):
+    """A step the process does not allow now: wrong state, a guard not met."""
+
+    code = "E-REFUSED"
+
+    def __init__(self, message: str, *, proposal: str | None, action: str,
+                 state: str | None, reasons: Iterable[str] = (), hint: str | None = None,
+                 allowed: Iterable[str] = ()) -> None:
+        super().__init__(message, hint=hint)
+        self.proposal, self.action, self.state = proposal, action, state
+        self.reasons, self.allowed = list(reasons), list(allowed)
+
+
+class ForbiddenError(DutyError):
+    """The account (or the role it acts in) may not do this."""
+
+    code = "E-FORBIDDEN"
+
+    def __init__(self, message: str, *, account: str | None, role: str | None,
+                 action: str, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.account, self.role, self.action = account, role, action
+
+
+class AuthError(DutyError):
+    """No account could be established for the caller (missing, unknown or revoked token)."""
+
+    code = "E-AUTH"
+
+
+class ConflictError(DutyError):
+    """The request contradicts what is stored (an id taken, a store of another county)."""
+
+    code = "E-CONFLICT"
+
+    def __init__(self, message: str, *, subject: str, stored: str | None,
+                 given: str | None, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.subject, self.stored, self.given = subject, stored, given
+
+
+class StoreError(DutyError):
+    """The store cannot be opened or written (missing, damaged, busy, newer, misconfigured)."""
+
+    code = "E-STORE"
+
+    def __init__(self, message: str, *, store: str, reason: str,
+                 hint: str | None = None) -> None:
+        super().__init__(message, location=Location(store), hint=hint)
+        self.store, self.reason = store, reason

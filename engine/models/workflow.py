@@ -9,9 +9,6 @@ from pydantic import Field
 from engine.models.base import Id, Strict, Text
 
 RoleKind = Literal["department", "office", "justice", "street", "county"]
-Guard = Literal["evaluation_clear", "evaluation_blocks", "evaluation_admits", "target_street",
-                "hearing_closed", "emergency", "meeting_recorded", "applicant_may_propose",
-                "still_admitted"]
 Deadline = Literal["review_days", "hearing_days", "emergency_approval_days"]
 
 
@@ -30,7 +27,7 @@ class Transition(Strict):
     role: RoleKind | list[RoleKind]
     # only the department or street that applied may fire it (for its own proposal)
     applicant_only: bool = False
-    guards: list[Guard] = Field(default_factory=list)
+    guards: list[Id] = Field(default_factory=list)  # names in the guard registry
 
     @property
     def roles(self) -> tuple[str, ...]:

@@ -1,38 +1,39 @@
-"""The admission process as Chinese text: command outcomes, a proposal, its history, lists."""
+"""The admission process as Chinese text: command outcomes, a proposal, its history, lists,
+stores, accounts and the audit check."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from engine.render.table import table
+from engine.store.audit import Report
 from engine.vocab import label
 from engine.workflow.process import Process
-from engine.workflow.service import Outcome
+from engine.workflow.views import (
+    AccountView,
+    HistoryEntry,
+    IssuedToken,
+    Outcome,
+    OverdueItem,
+    ProposalSummary,
+    ProposalView,
+    StoreInfo,
+)
 
 OPINIONS = {"agree": "同意", "agree_with_conditions": "附条件同意", "object": "不同意"}
 URGENCY = {"normal": "一般", "temporary": "临时性任务", "emergency": "突发事件"}
 LEGAL = {"pending": "尚未审查", "passed": "通过", "failed": "未通过"}
+STAGES = {"review": "审核时", "decision": "审定时", "publication": "公布时"}
 
 
 def _state(process: Process, state: str | None) -> str:
     return "（新申请）" if state is None else f"{process.label(state)}（{state}）"
 
 
-def outcome_json(out: Outcome) -> dict[str, Any]:
-    return {"proposal": out.proposal,
-            "steps": [{"action": a, "from": b, "to": t} for a, b, t in out.steps],
-            "state": out.steps[-1][2] if out.steps else None,
-            "notes": out.notes,
-            "verdict": out.decision.verdict if out.decision else None,
-            "version": out.version}
-
-
 def render_outcome(process: Process, out: Outcome) -> str:
     lines = [f"申请 {out.proposal}："]
-    for action, before, after in out.steps:
-        t = process.transition(action)
-        lines.append(f"  {t.label}（{action}）：{_state(process, before)} → "
-                     f"{_state(process, after)}")
+    for step in out.steps:
+        t = process.transition(step.action)
+        lines.append(f"  {t.label}（{step.action}）：{_state(process, step.from_)} → "
+                     f"{_state(process, step.to)}")
     if out.decision is not None:
         lines.append(f"  规则评估结论：{label(out.decision.verdict)}（{out.decision.verdict}）")
     if out.version is not None:
@@ -41,45 +42,44 @@ def render_outcome(process: Process, out: Outcome) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_show(process: Process, data: dict[str, Any]) -> str:
-    due = data["due"] or "—"
-    if data["due_estimated"]:
+def render_show(process: Process, data: ProposalView) -> str:
+    due = data.due or "—"
+    if data.due_estimated:
         due += "（按周一至周五估算，未计节假日）"
-    lines = [f"{label(data['change'])}申请 {data['id']}：{data['title']}",
-             f"申请人：{data['applicant']}；事项所属部门：{data['department']}；"
-             f"紧急程度：{URGENCY[data['urgency']]}；第 {data['revision']} 稿",
-             f"状态：{_state(process, data['state'])}；期限：{due}",
-             f"合法性审查：{LEGAL[data['legal_review']]}",
-             "目标街道：" + "、".join(data["streets"])]
-    if data["unheard"]:
-        lines.append("尚未反馈意见：" + "、".join(data["unheard"]))
-    if data["opinions"]:
+    lines = [f"{label(data.change)}申请 {data.id}：{data.title}",
+             f"申请人：{data.applicant}；事项所属部门：{data.department}；"
+             f"紧急程度：{URGENCY[data.urgency]}；第 {data.revision} 稿",
+             f"状态：{_state(process, data.state)}；期限：{due}",
+             f"合法性审查：{LEGAL[data.legal_review]}",
+             "目标街道：" + "、".join(data.streets)]
+    if data.unheard:
+        lines.append("尚未反馈意见：" + "、".join(data.unheard))
+    if data.opinions:
         lines.append("街道意见：")
-        for street, o in data["opinions"].items():
-            note = f"（{o['note']}）" if o["note"] else ""
-            lines.append(f"  {street}：{OPINIONS[o['opinion']]}{note}  {o['at']}")
-    for m in data["meetings"]:
-        lines.append(f"会议审定：{m['ref']}，{'准入' if m['outcome'] == 'admit' else '不予准入'}"
-                     f"  {m['at']}")
-    if data["decisions"]:
+        for street, o in data.opinions.items():
+            note = f"（{o.note}）" if o.note else ""
+            lines.append(f"  {street}：{OPINIONS[o.opinion]}{note}  {o.at}")
+    for m in data.meetings:
+        lines.append(f"会议审定：{m.ref}，{'准入' if m.outcome == 'admit' else '不予准入'}"
+                     f"  {m.at}")
+    if data.decisions:
         lines.append("规则评估：")
-        for d in data["decisions"]:
-            stage = {"review": "审核时", "decision": "审定时"}.get(d["stage"], "公布时")
-            lines.append(f"  {stage} {d['at']}：{label(d['verdict'])}（{d['verdict']}），"
-                         f"规则包 {d['policy']['id']} 版本 {d['policy']['version']}"
-                         f"（{d['policy']['hash'][:19]}）")
-    if data["published_in"] is not None:
-        lines.append(f"已公布于清单第 {data['published_in']} 版")
+        for d in data.decisions:
+            lines.append(f"  {STAGES[d.stage]} {d.at}：{label(d.verdict)}（{d.verdict}），"
+                         f"规则包 {d.policy.id} 版本 {d.policy.version}"
+                         f"（{d.policy.hash[:19]}）")
+    if data.published_in is not None:
+        lines.append(f"已公布于清单第 {data.published_in} 版")
     return "\n".join(lines) + "\n"
 
 
-def render_history(process: Process, pid: str, entries: list[dict[str, Any]]) -> str:
+def render_history(process: Process, pid: str, entries: list[HistoryEntry]) -> str:
     rows = []
     for e in entries:
-        t = process.transitions.get(e["action"])
-        detail = e["detail"]
+        t = process.transitions.get(e.action)
+        detail = e.detail
         extra = ""
-        if e["action"] == "opinion":
+        if e.action == "opinion":
             extra = f"{detail['street']} {OPINIONS[detail['opinion']]}"
         elif detail.get("meeting"):
             extra = f"会议 {detail['meeting']}"
@@ -87,25 +87,60 @@ def render_history(process: Process, pid: str, entries: list[dict[str, Any]]) ->
             extra = f"评估 {detail['verdict']}"
         elif detail.get("deemed"):
             extra = "视为无异议：" + "、".join(detail["deemed"])
-        rows.append([str(e["seq"]), e["at"], e["actor"], t.label if t else e["action"],
-                     f"{e['from'] or '—'} → {e['to']}", extra or "—"])
+        rows.append([str(e.seq), e.at, e.actor, e.account, t.label if t else e.action,
+                     f"{e.from_ or '—'} → {e.to}", extra or "—"])
     return "\n".join([f"申请 {pid} 的办理记录：",
-                      *table(["序号", "时间", "操作者", "步骤", "状态", "说明"], rows)]) + "\n"
+                      *table(["序号", "时间", "角色", "账号", "步骤", "状态", "说明"], rows)]) + "\n"
 
 
-def render_list(process: Process, rows: list[dict[str, Any]]) -> str:
+def render_list(process: Process, rows: list[ProposalSummary]) -> str:
     if not rows:
         return "（没有申请）\n"
-    body = [[r["id"], label(r["change"]), _state(process, r["state"]), r["due"] or "—",
-             r["title"]] for r in rows]
+    body = [[r.id, label(r.change), _state(process, r.state), r.due or "—", r.title]
+            for r in rows]
     return "\n".join(table(["申请", "类型", "状态", "期限", "标题"], body, indent="")) + "\n"
 
 
-def render_overdue(process: Process, rows: list[dict[str, Any]]) -> str:
+def render_overdue(process: Process, rows: list[OverdueItem]) -> str:
     if not rows:
         return "没有逾期的申请。\n"
-    body = [[r["id"], _state(process, r["state"]),
-             r["due"] + ("（估算）" if r["estimated"] else ""), f"{r['days_late']} 个工作日",
-             "、".join(r["waiting_for"])] for r in rows]
+    body = [[r.id, _state(process, r.state), r.due + ("（估算）" if r.estimated else ""),
+             f"{r.days_late} 个工作日", "、".join(r.waiting_for)] for r in rows]
     return "\n".join(["逾期未办：", *table(["申请", "状态", "期限", "已逾期", "应办理者"],
                                           body)]) + "\n"
+
+
+def render_store(process: Process, info: StoreInfo) -> str:
+    mode = "本地单用户（演练）" if info.mode == "local" else "账号"
+    return (f"流程数据库 {info.store}：{info.county}；操作方式：{mode}；"
+            f"{'演练库（可固定时钟）' if info.rehearsal else '正式库'}；"
+            f"最新清单第 {info.version} 版\n审计链头：{info.head}\n")
+
+
+def render_account(process: Process, view: AccountView) -> str:
+    state = "启用" if view.active else "已停用"
+    return f"账号 {view.username}（{state}）：角色 {'、'.join(view.roles) or '无'}\n"
+
+
+def render_accounts(process: Process, views: list[AccountView]) -> str:
+    if not views:
+        return "（没有账号）\n"
+    body = [[v.username, "启用" if v.active else "已停用", "、".join(v.roles) or "—",
+             str(v.tokens)] for v in views]
+    return "\n".join(table(["账号", "状态", "角色", "有效令牌"], body, indent="")) + "\n"
+
+
+def render_token(process: Process, issued: IssuedToken) -> str:
+    return (f"账号 {issued.username} 的新令牌（只显示这一次，请妥善保存；"
+            f"使用时放在环境变量 DUTY_TOKEN 中）：\n{issued.token}\n")
+
+
+def render_verify(process: Process, report: Report) -> str:
+    if report.intact:
+        return (f"审计记录完好：共 {report.entries} 条，签名与数据一致，"
+                f"核对锚点 {report.anchors_checked} 个。\n链头：{report.head}\n")
+    lines = [f"审计记录有问题（共 {report.entries} 条，发现 {len(report.problems)} 处）："]
+    for p in report.problems:
+        where = f"第 {p.seq} 条" if p.seq is not None else "—"
+        lines.append(f"  {where}［{p.kind}］{p.message}")
+    return "\n".join(lines) + "\n"

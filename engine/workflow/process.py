@@ -40,6 +40,8 @@ def default_process_path() -> Path:
 
 @cache
 def load_process(path: Path | None = None) -> Process:
+    from engine.workflow.machine import GUARDS as guards
+
     doc = read_yaml(path or default_process_path())
     spec = validate(ProcessFile, doc)
     errors: list[DataError] = []
@@ -63,6 +65,11 @@ def load_process(path: Path | None = None) -> Process:
                         f"状态 “{name}” 未定义", location=doc.location(("transitions", i, field)),
                         hint=did_you_mean(name, states)))
         graph.add_edges_from((s, t.to) for s in t.from_ if s != t.to)
+        for j, name in enumerate(t.guards):
+            if name not in guards:
+                errors.append(PolicyError(f"守卫条件 “{name}” 未定义",
+                                          location=doc.location(("transitions", i, "guards", j)),
+                                          hint=did_you_mean(name, guards)))
     if errors:
         raise DataErrors(errors)
     creators = {t.to for t in spec.transitions if not t.from_}

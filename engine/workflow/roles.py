@@ -1,24 +1,32 @@
-"""Who acts: ``department:ID``, ``office``, ``justice``, ``street:ID`` or ``county``."""
+"""Who acts: an account (or, in a local store, the operating-system user) in one role.
+
+Roles: ``department:ID``, ``street:ID``, ``office`` (编办), ``justice`` (司法局), ``county``
+(县委或县政府) and ``admin`` (accounts). A role names a department or street of the county.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 
-from engine.errors import UsageError, did_you_mean
+from engine.errors import NoRoleError, UsageError, did_you_mean
 from engine.models.county import County
+from engine.workflow.names import RoleKind
 
-ROLE_LABELS = {"department": "职能部门", "office": "县委编办", "justice": "司法局",
-               "street": "街道（镇、乡）", "county": "县委或县政府"}
-_WITH_ID = ("department", "street")
+CHINA = timezone(timedelta(hours=8))
+ROLE_LABELS = {RoleKind.department: "职能部门", RoleKind.office: "县委编办",
+               RoleKind.justice: "司法局", RoleKind.street: "街道（镇、乡）",
+               RoleKind.county: "县委或县政府", RoleKind.admin: "账号管理员"}
+_WITH_ID = (RoleKind.department, RoleKind.street)
 
 
 @dataclass(frozen=True)
 class Role:
-    kind: str
+    kind: RoleKind
     id: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.kind}:{self.id}" if self.id else self.kind
+        return f"{self.kind.value}:{self.id}" if self.id else self.kind.value
 
     def describe(self, names: dict[str, str]) -> str:
         if self.id:
@@ -26,23 +34,56 @@ class Role:
         return f"{ROLE_LABELS[self.kind]}（{self}）"
 
 
+@dataclass(frozen=True)
+class Actor:
+    """The account acting and the role it acts in (``local``: a store without accounts, where
+    the role is declared and the operating-system user is recorded)."""
+
+    account: str
+    role: Role
+    local: bool = False
+
+    @property
+    def recorded(self) -> str:
+        return f"local:{self.account}" if self.local else self.account
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The time of a call; ``fixed`` when a rehearsal store's ``DUTY_NOW`` set it."""
+
+    now: datetime
+    fixed: bool = False
+
+    @classmethod
+    def real(cls) -> Clock:
+        return cls(datetime.now(CHINA).replace(microsecond=0))
+
+    @property
+    def stamp(self) -> str:
+        return self.now.isoformat()
+
+
 def parse_role(text: str | None, county: County) -> Role:
     if not text:
-        raise UsageError("未说明以什么角色操作",
-                         hint="用 --as 或环境变量 DUTY_ACTOR 指定，例如 --as office、"
-                              "--as department:fire_rescue、--as street:S01。")
-    kind, _, ident = text.partition(":")
-    if kind not in ROLE_LABELS:
-        raise UsageError(f"未知的角色 “{text}”", hint=did_you_mean(kind, ROLE_LABELS)
-                         or "角色：department:部门编号、office、justice、street:街道编号、county")
+        raise NoRoleError("未说明以什么角色操作",
+                         hint="角色：department:部门编号、office、justice、street:街道编号、"
+                              "county、admin")
+    kind_text, _, ident = text.partition(":")
+    try:
+        kind = RoleKind(kind_text)
+    except ValueError:
+        raise UsageError(f"未知的角色 “{text}”", hint=did_you_mean(kind_text, [
+            k.value for k in RoleKind]) or "角色：department:部门编号、office、justice、"
+                                            "street:街道编号、county、admin") from None
     if kind in _WITH_ID:
-        known = county.departments if kind == "department" else county.streets
+        known = county.departments if kind is RoleKind.department else county.streets
         if not ident:
-            raise UsageError(f"角色 {kind} 须带编号，例如 {kind}:{next(iter(known))}")
+            raise UsageError(f"角色 {kind.value} 须带编号，例如 {kind.value}:{next(iter(known))}")
         if ident not in known:
             raise UsageError(f"未知的{ROLE_LABELS[kind]} “{ident}”",
                              hint=did_you_mean(ident, known))
         return Role(kind, ident)
     if ident:
-        raise UsageError(f"角色 {kind} 不带编号", hint=f"写 --as {kind}")
+        raise UsageError(f"角色 {kind.value} 不带编号")
     return Role(kind)

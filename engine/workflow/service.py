@@ -1,245 +1,194 @@
-"""The admission process: each command checks role, state and guards, then writes in one
-transaction (the step happens completely, or it is refused and nothing changes).
+"""The admission service: every step of the process, for the CLI and the web alike.
+
+Each method takes the actor (account and role) and the clock of the call, checks the step with
+the process machine, and writes in one transaction of the store: the step happens completely,
+or it is refused and nothing changes. Every step is an entry of the keyed audit chain.
 
 Inside the process the procedural facts come from the process's own records, not from the
 submitted file: the legality review is the justice bureau's recorded result, the hearing is the
 opinions streets recorded, the meeting is the county's recorded decision. At office review,
 steps not reached yet are taken as going well, so a proposal is returned only for what is
-already wrong (the work plan, resources, bans, legal limits, capacity...). A street that has not
-answered when the hearing period ends is deemed to have no objection (recorded as such).
+already wrong. A street that has not answered when the hearing period ends is deemed to have
+no objection (recorded as such).
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 import zlib
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from datetime import date
-from functools import partial
-from pathlib import Path
 from typing import Any
 
 from engine.decide.combine import ADMITTED
 from engine.decide.evaluate import decide, resolve
-from engine.errors import DataError, DutyError, UsageError, did_you_mean
+from engine.errors import ConflictError, DataError, ForbiddenError, NotFoundError, UsageError
 from engine.lists.apply import apply_decisions, changed_streets
 from engine.lists.build import build_lists
-from engine.loading.proposal import ProposalSource, load_proposal
+from engine.loading.proposal import ProposalSource
 from engine.loading.workspace import Workspace
 from engine.loading.yamlio import Document
 from engine.models.county import DutyItem
 from engine.models.decision import Decision
 from engine.models.proposal import Meeting, Proposal
-from engine.workflow.calendar import add_working_days
+from engine.store.orm import m
+from engine.store.audit import canonical
+from engine.store.chain import Chain
+from engine.store.session import Store, fault_point, transaction
+from engine.workflow.calendar import add_working_days, working_days_between
+from engine.workflow.county_state import county_revision, pack_state, replay, unpack_state
+from engine.workflow.machine import GuardFacts, check_step
+from engine.workflow.names import Action, Opinion, RoleKind, Stage, StateName, SystemAction
 from engine.workflow.process import Process, load_process
-from engine.workflow.roles import Role, parse_role
-from engine.workflow.store import Store, fault_point, now, transaction
+from engine.workflow.roles import Actor, Clock
+from engine.workflow.views import (
+    DecisionView,
+    HistoryEntry,
+    MeetingView,
+    OpinionView,
+    OverdueItem,
+    Outcome,
+    PolicyRef,
+    ProposalSummary,
+    ProposalView,
+    Step,
+)
 
 MEETING_BODY = "县委或县政府会议"
 DEEMED = "听取意见期限届满未反馈，视为无异议"
+EDITABLE = (StateName.draft.value, StateName.returned.value)
 
 
-class Refused(DutyError):
-    """A step the process does not allow now (wrong role, wrong state, a guard not met)."""
+class AdmissionService:
+    """The process on one store, for one county."""
 
-    code = "E-REFUSED"
-
-
-@dataclass
-class Record:
-    """A proposal as stored."""
-
-    id: str
-    department: str
-    title: str
-    state: str
-    revision: int
-    document: dict[str, Any]
-    streets: list[str]
-    urgency: str
-    legal: str
-    due: str | None
-    change: str
-    applicant: str  # the role that applied: department:ID or street:ID
-
-    @classmethod
-    def of(cls, row: Any) -> Record:
-        return cls(row["id"], row["department"], row["title"], row["state"], row["revision"],
-                   json.loads(row["document"]), json.loads(row["streets"]), row["urgency"],
-                   row["legal"], row["due"], row["change"], row["applicant"])
-
-
-@dataclass
-class Outcome:
-    """What a command did: the proposal, the steps fired, notes for the user."""
-
-    proposal: str
-    steps: list[tuple[str, str | None, str]] = field(default_factory=list)  # action, from, to
-    notes: list[str] = field(default_factory=list)
-    decision: Decision | None = None
-    version: int | None = None
-
-
-class Workflow:
-    """Commands on one store, for one county, by one actor."""
-
-    def __init__(self, ws: Workspace, db: Path, actor: str | None,
-                 process: Process | None = None,
-                 conn: sqlite3.Connection | None = None) -> None:
+    def __init__(self, ws: Workspace, store: Store, process: Process | None = None) -> None:
         self.base = ws
-        self.db = Path(db)
+        self.store = store
         self.process = process or load_process()
-        self.role = parse_role(actor, ws.county) if actor is not None else None
-        self.at = now()
-        self.conn = conn  # None: open the store for each command
-
-    def acting(self, actor: str) -> Workflow:
-        """The same store, county and connection, another actor."""
-        return Workflow(self.base, self.db, actor, self.process, self.conn)
+        self.revision = county_revision(ws)
+        bound = store.county
+        if bound is not None and bound != ws.county.name:
+            raise ConflictError(f"数据库 {store.target.shown} 属于 “{bound}”，不能用于 “{ws.county.name}”",
+                                subject="county", stored=bound, given=ws.county.name,
+                                hint="指定该数据库所属的县区目录，或换一个数据库。")
 
     # -- plumbing ----------------------------------------------------------------------------
-    @contextmanager
-    def _tx(self, create: bool = False, write: bool = True) -> Iterator[Store]:
-        with transaction(self.db, create=create, conn=self.conn, write=write) as st:
-            bound = st.meta("county")
-            name = self.base.county.name
-            if bound is None:
-                if not create:
-                    raise UsageError(f"数据库 {self.db} 尚未使用")
-                self._initialise(st)
-            elif bound != name:
-                raise UsageError(f"数据库 {self.db} 属于 “{bound}”，不能用于 “{name}”",
-                                 hint="用 --county 指定该数据库所属的县区，"
-                                      "或用 --db 换一个数据库。")
-            yield st
+    def _check_clock(self, clock: Clock) -> None:
+        if clock.fixed and not self.store.rehearsal:
+            raise UsageError("DUTY_NOW 只在演练库中有效",
+                             hint="正式数据库按系统时间记录；演练请另建演练库（store init 时声明）。")
 
-    def _initialise(self, st: Store) -> None:
-        """A new store: bind it to the county and publish its current lists as version 0."""
-        st.execute("INSERT INTO meta (key, value) VALUES ('county', ?)", self.base.county.name)
-        st.execute("INSERT INTO meta (key, value) VALUES ('process', ?)", self.process.id)
-        self._save_version(st, 0, self.base)
-        st.append_audit(self._stamp(), "system", "create_store", None, None, None,
-                        {"county": self.base.county.name, "version": 0})
+    def _entry(self, chain: Chain, actor: Actor | None, clock: Clock, action: str, *,
+               proposal: str | None = None, before: str | None = None,
+               after: str | None = None, detail: dict[str, Any] | None = None) -> int:
+        return chain.begin(at=clock.stamp, account=actor.recorded if actor else "system",
+                           role=str(actor.role) if actor else "system", action=action,
+                           proposal=proposal, before=before, after=after, detail=detail,
+                           clock="fixed" if clock.fixed else "real")
 
-    def _stamp(self) -> str:
-        return self.at.isoformat()
-
-    def _record(self, st: Store, pid: str) -> Record:
-        row = st.one("SELECT * FROM proposals WHERE id = ?", pid)
+    def _record(self, pid: str, lock: bool = False) -> m.Proposal:
+        query = m.Proposal.objects.select_for_update() if lock else m.Proposal.objects
+        row = query.filter(id=pid).first()
         if row is None:
-            known = [r["id"] for r in st.all("SELECT id FROM proposals ORDER BY id")]
-            raise UsageError(f"没有编号为 “{pid}” 的申请", hint=did_you_mean(pid, known))
-        return Record.of(row)
+            known = list(m.Proposal.objects.order_by("id").values_list("id", flat=True))
+            raise NotFoundError(f"没有编号为 “{pid}” 的申请", kind="proposal", name=pid,
+                                known=known)
+        return row
 
-    def _need_role(self) -> Role:
-        if self.role is None:
-            raise UsageError("该命令须说明以什么角色操作",
-                             hint="用 --as 或环境变量 DUTY_ACTOR 指定。")
-        return self.role
-
-    def _fire(self, st: Store, record: Record | None, action: str,
-              guards: dict[str, Callable[[], str | None]] | None = None,
-              detail: dict[str, Any] | None = None, pid: str | None = None) -> str:
-        """Check and fire one transition; returns the new state."""
-        t = self.process.transition(action)
-        role = self._need_role()
+    def _fire(self, chain: Chain, actor: Actor, clock: Clock, record: m.Proposal | None,
+              action: Action, facts: GuardFacts | None = None,
+              detail: dict[str, Any] | Callable[[], dict[str, Any]] | None = None,
+              pid: str | None = None) -> str:
+        """Check and take one step; returns the new state."""
         before = record.state if record else None
         pid = record.id if record else pid
-        label = f"“{t.label}”（{action}）"
-        where = self.process.label(before) + (f"（{before}）" if before else "")
-        if (before is None) != (not t.from_) or (before is not None and before not in t.from_):
-            allowed = [f"{x.action}（{'/'.join(x.roles)}）" for x in
-                       self.process.transitions.values() if before in x.from_]
-            raise Refused(f"申请 {pid} 当前状态为{where}，不能执行{label}",
-                          hint=("当前可执行：" + "、".join(allowed)) if allowed else
-                          "该申请的流程已经结束。")
-        if role.kind not in t.roles:
-            raise Refused(f"申请 {pid} 当前状态为{where}，角色 {role} 不能执行{label}",
-                          hint="该步骤由 " + "、".join(t.roles) + " 执行。")
-        if t.applicant_only and record is not None and str(role) != record.applicant:
-            raise Refused(f"申请 {pid} 当前状态为{where}，由 {record.applicant.partition(':')[2]}"
-                          f" 提出，{role} 不能执行{label}")
-        missing = []
-        for name in t.guards:
-            check = (guards or {}).get(name)
-            if check is None:
-                raise RuntimeError(f"guard {name} of {action} not supplied")
-            problem = check()
-            if problem:
-                missing.append(problem)
-        if missing:
-            raise Refused(f"申请 {pid} 当前状态为{where}，不能执行{label}：" + "；".join(missing))
+        t = check_step(self.process, action, before, actor,
+                       record.applicant if record else None, facts or GuardFacts(), pid)
         state = self.process.states[t.to]
-        due, estimated = None, False
-        if state.deadline and t.to != before:
-            deadline = add_working_days(self.at.date(),
-                                        getattr(self.base.policy.parameters, state.deadline))
-            due, estimated = deadline.due.isoformat(), deadline.estimated
         if record is not None and t.to != before:  # a step inside a state keeps its deadline
-            st.execute("UPDATE proposals SET state = ?, state_since = ?, due = ?, "
-                       "due_estimated = ? WHERE id = ?", t.to, self._stamp(), due,
-                       int(estimated), record.id)
-            record.state, record.due = t.to, due
-        st.append_audit(self._stamp(), str(role), action, pid, before, t.to, detail or {})
+            due, estimated = None, False
+            if state.deadline:
+                deadline = add_working_days(clock.now.date(),
+                                            getattr(self.base.policy.parameters, state.deadline))
+                due, estimated = deadline.due.isoformat(), deadline.estimated
+            record.state, record.state_since = t.to, clock.stamp
+            record.due, record.due_estimated = due, estimated
+            record.save()
+        self._entry(chain, actor, clock, t.action, proposal=pid, before=before, after=t.to,
+                    detail=detail() if callable(detail) else detail)
         return t.to
 
-    # -- evaluation in the process -----------------------------------------------------------
-    def _current(self, st: Store) -> Workspace:
-        """The county as the published proposals left it, in publication order."""
-        rows = st.all("SELECT proposal FROM version_proposals ORDER BY version, rowid")
-        return self._apply(st, self.base, [r["proposal"] for r in rows])
+    # -- the county as published ---------------------------------------------------------------
+    def _version(self) -> int:
+        row = m.ListVersion.objects.order_by("-number").values_list("number", flat=True).first()
+        return int(row or 0)
 
-    def _apply(self, st: Store, ws: Workspace, pids: Sequence[str]) -> Workspace:
-        """``ws`` with the final decisions of ``pids`` applied, in order."""
-        if not pids:
-            return ws
+    def _published(self) -> tuple[list[Decision], list[DutyItem]]:
         decisions, items = [], []
-        for pid in pids:  # the decision as published (stores before 0.2: the meeting's)
-            row = st.one("SELECT decision, item FROM decisions WHERE proposal = ? AND "
-                         "stage IN ('decision', 'publication') ORDER BY seq DESC LIMIT 1", pid)
-            assert row is not None, pid  # publication needs admission, admission a decision
-            decisions.append(Decision.model_validate_json(row["decision"]))
-            items.append(DutyItem.model_validate_json(row["item"]))
-        return apply_decisions(ws, decisions, items)
+        for link in m.VersionProposal.objects.order_by("version", "position"):
+            row = m.Decision.objects.filter(
+                proposal=link.proposal, stage__in=[Stage.decision.value,
+                                                   Stage.publication.value]
+            ).order_by("-seq").first()
+            assert row is not None, link.proposal  # publication needs a decision
+            decisions.append(Decision.model_validate_json(row.decision))
+            items.append(DutyItem.model_validate_json(row.item))
+        return decisions, items
 
-    def _evaluate(self, st: Store, record: Record, stage: str, meeting: str | None = None,
-                  ws: Workspace | None = None) -> tuple[Decision, DutyItem]:
-        """The rules on the lists as they stand (``ws``, default: as published), with the
-        procedural facts from the records; the decision is stored with its stage."""
-        decision, item = self._judge(st, record, stage, meeting, ws or self._current(st))
-        self._store_decision(st, record, stage, decision, item)
-        return decision, item
+    def current(self, chain: Chain | None = None) -> Workspace:
+        """The county as the published versions left it. The state kept for the newest version
+        is used when it was computed on the county data in force; otherwise history is
+        replayed once (and, in a write command, kept under a county revision entry)."""
+        version = self._version()
+        if version == 0:
+            return self.base
+        kept = m.CountyState.objects.filter(version=version,
+                                            county_revision=self.revision).first()
+        if kept is not None:
+            return unpack_state(self.base, bytes(kept.state))
+        ws = replay(self.base, *self._published())
+        if chain is not None and chain.pending:
+            seq = chain.last_seq
+            m.CountyState.objects.create(version=version, county_revision=self.revision,
+                                         state=pack_state(ws), audit_seq=seq)
+        return ws
 
-    def _store_decision(self, st: Store, record: Record, stage: str, decision: Decision,
-                        item: DutyItem) -> None:
-        policy = decision.policy
-        st.execute("INSERT INTO decisions (proposal, stage, at, verdict, policy_id, "
-                   "policy_version, policy_hash, decision, item) VALUES (?,?,?,?,?,?,?,?,?)",
-                   record.id, stage, self._stamp(), decision.verdict, policy.id,
-                   policy.version, policy.hash, decision.model_dump_json(),
-                   item.model_dump_json())
+    def _note_county(self, chain: Chain, clock: Clock) -> None:
+        """Record a change of the county data since the last command (county revision)."""
+        stored = m.StoreMeta.objects.filter(key="county_revision").first()
+        if stored is not None and stored.value == self.revision:
+            return
+        self._entry(chain, None, clock, SystemAction.county_revision.value, detail={
+            "revision": self.revision, "previous": stored.value if stored else None})
+        m.StoreMeta.objects.update_or_create(key="county_revision",
+                                             defaults={"value": self.revision})
+        self.current(chain)  # keep the state for the county as it now is
 
-    def _judge(self, st: Store, record: Record, stage: str, meeting: str | None,
+    def _write(self, actor: Actor | None, clock: Clock) -> Any:
+        if actor is not None:
+            self._check_clock(clock)
+        return _Write(self, clock)
+
+    # -- evaluation in the process -----------------------------------------------------------
+    def _judge(self, record: m.Proposal, stage: Stage, meeting: str | None,
                ws: Workspace) -> tuple[Decision, DutyItem]:
-        proposal = Proposal.model_validate(record.document)
-        if stage == "review":  # steps not reached yet are taken as going well
+        proposal = Proposal.model_validate_json(record.document)
+        streets = json.loads(record.streets)
+        if stage is Stage.review:  # steps not reached yet are taken as going well
             update: dict[str, Any] = {
                 "legal_review": "passed",
-                "hearing": dict.fromkeys(record.streets, "agree"),
+                "hearing": dict.fromkeys(streets, "agree"),
                 "meeting": Meeting(body=MEETING_BODY, ref="（待审定）", decided=True)}
         else:
-            opinions = {r["street"]: r["opinion"] for r in st.all(
-                "SELECT street, opinion FROM opinions WHERE proposal = ? ORDER BY seq",
-                record.id)}
+            opinions = dict(m.Opinion.objects.filter(proposal=record.id).order_by("seq")
+                            .values_list("street", "opinion"))
             update = {"legal_review": record.legal, "hearing": opinions or None,
                       "meeting": Meeting(body=MEETING_BODY, ref=meeting, decided=True)
                       if meeting else None}
-        doc = Document(self.db, record.document, {}, f"数据库中的申请 {record.id}")
-        # the targets as the lists stand now (a revision's streets may have changed since
-        # the hearing): opinions count for the streets that are still targets
+        doc = Document(self.store.target.sqlite_path, json.loads(record.document), {},
+                       f"数据库中的申请 {record.id}")
+        # the targets as the lists stand now: opinions count for the streets still targeted
         item, from_catalogue, targets = resolve(
             ws, ProposalSource(proposal.model_copy(update={"hearing": None}), doc))
         if update["hearing"]:
@@ -248,6 +197,15 @@ class Workflow:
         proposal = proposal.model_copy(update=update)
         return decide(ws, proposal, item, from_catalogue, targets), item
 
+    def _store_decision(self, chain: Chain, clock: Clock, record: m.Proposal, stage: Stage,
+                        decision: Decision, item: DutyItem) -> None:
+        policy = decision.policy
+        m.Decision.objects.create(
+            proposal=record.id, stage=stage.value, at=clock.stamp, verdict=decision.verdict,
+            policy_id=policy.id, policy_version=policy.version, policy_hash=policy.hash,
+            county_revision=self.revision, decision=decision.model_dump_json(),
+            item=item.model_dump_json(), audit_seq=chain.last_seq)
+
     def _blocking(self, decision: Decision) -> str:
         blocking = set(self.base.policy.combine.precedence) - {"condition"}
         shown = [f"{f.rule}{'@' + f.street if f.street else ''}：{f.message}"
@@ -255,68 +213,13 @@ class Workflow:
         return f"规则评估结论为 {decision.verdict}" + ("（" + "；".join(shown[:5]) + "）"
                                                    if shown else "")
 
-    # -- commands ----------------------------------------------------------------------------
-    def submit(self, path: Path, draft: bool = False) -> Outcome:
-        return self.submit_source(load_proposal(path), draft)
-
-    def submit_source(self, source: ProposalSource, draft: bool = False) -> Outcome:
-        """Store a proposal (a new one, or a revision of a draft or returned one) and submit
-        it unless ``draft``."""
-        p = source.proposal
-        role = self._need_role()
-        notes = []
-        if p.hearing or p.meeting or p.legal_review != "pending":
-            notes.append("申请文件中的 legal_review、hearing、meeting 字段在流程中不起作用："
-                         "以司法局的审查结果、街道反馈的意见和会议决定记录为准。")
-        with self._tx(create=True) as st:
-            ignored = p.model_copy(update={"hearing": None})  # the records count, not the file
-            _, _, targets = resolve(self._current(st), ProposalSource(ignored, source.doc))
-            row = st.one("SELECT * FROM proposals WHERE id = ?", p.id)
-            record = Record.of(row) if row else None
-            out = Outcome(p.id, notes=notes)
-            if p.change == "recall":  # the streets that list the item now: those are heard
-                p = p.model_copy(update={"streets": targets})
-            document = p.model_dump(mode="json")
-            guards = {"applicant_may_propose": lambda: self._may_propose(role, p, targets)}
-            if record is None:
-                t = self._fire(st, None, "draft", pid=p.id, guards=guards,
-                               detail={"file": source.doc.display, "revision": 1})
-                st.execute("INSERT INTO proposals (id, department, title, state, revision, "
-                           "document, streets, urgency, state_since, created, change, "
-                           "applicant) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", p.id, p.department,
-                           p.title, t, 1, json.dumps(document, ensure_ascii=False),
-                           json.dumps(targets), p.urgency, self._stamp(), self._stamp(),
-                           p.change, str(role))
-                out.steps.append(("draft", None, t))
-                record = self._record(st, p.id)
-            elif record.department != p.department:
-                raise Refused(f"申请 {p.id} 由 {record.department} 提出，不能改由 {p.department}")
-            else:
-                if record.state in ("draft", "returned"):
-                    record.revision += 1
-                    st.execute("UPDATE proposals SET document = ?, title = ?, streets = ?, "
-                               "urgency = ?, revision = ?, change = ?, legal = 'pending' "
-                               "WHERE id = ?", json.dumps(document, ensure_ascii=False),
-                               p.title, json.dumps(targets), p.urgency, record.revision,
-                               p.change, p.id)
-                if draft:  # checked like a submission: the applicant, and what it may propose
-                    before = record.state
-                    t = self._fire(st, record, "save_draft", guards=guards, detail={
-                        "file": source.doc.display, "revision": record.revision})
-                    out.steps.append(("save_draft", before, t))
-            if not draft:
-                before = record.state
-                t = self._fire(st, record, "submit", guards=guards,
-                               detail={"file": source.doc.display, "revision": record.revision})
-                out.steps.append(("submit", before, t))
-            return out
-
     @staticmethod
-    def _may_propose(role: Role, p: Proposal, targets: Sequence[str]) -> str | None:
-        """Why ``role`` may not make this proposal (None: it may). A department proposes for
+    def _may_propose(actor: Actor, p: Proposal, targets: Sequence[str]) -> str | None:
+        """Why the role may not make this proposal (None: it may). A department proposes for
         its own items; a street may ask only for an item to be taken back from itself or for
         the row of an item on its own lists to be revised."""
-        if role.kind == "department":
+        role = actor.role
+        if role.kind is RoleKind.department:
             return None if role.id == p.department else (
                 f"申请 {p.id} 由 {p.department} 提出，{role} 不能提交")
         if p.change == "admit":
@@ -327,252 +230,340 @@ class Workflow:
             return f"该事项不在 {role.id} 的清单中，{role} 不能申请调整"
         return None
 
-    def review(self, pid: str) -> Outcome:
-        with self._tx() as st:
-            record = self._record(st, pid)
-            out = Outcome(pid)
+    # -- commands ----------------------------------------------------------------------------
+    def submit(self, actor: Actor, clock: Clock, source: ProposalSource,
+               draft: bool = False) -> Outcome:
+        """Store a proposal (a new one, or a revision of a draft or returned one) and submit
+        it unless ``draft``."""
+        p = source.proposal
+        notes = []
+        if p.hearing or p.meeting or p.legal_review != "pending":
+            notes.append("申请文件中的 legal_review、hearing、meeting 字段在流程中不起作用："
+                         "以司法局的审查结果、街道反馈的意见和会议决定记录为准。")
+        steps: list[Step] = []
+        with self._write(actor, clock) as chain:
+            ignored = p.model_copy(update={"hearing": None})  # the records count, not the file
+            _, _, targets = resolve(self.current(chain), ProposalSource(ignored, source.doc))
+            record = m.Proposal.objects.select_for_update().filter(id=p.id).first()
+            if p.change == "recall":  # the streets that list the item now: those are heard
+                p = p.model_copy(update={"streets": targets})
+            document = canonical(p.model_dump(mode="json"))
+            facts = GuardFacts(proposal_problem=lambda: self._may_propose(actor, p, targets))
+            detail = {"file": source.doc.display}
+            if record is None:
+                to = self._fire(chain, actor, clock, None, Action.draft, facts, pid=p.id,
+                                detail={**detail, "revision": 1})
+                record = m.Proposal.objects.create(
+                    id=p.id, department=p.department, title=p.title, state=to, revision=1,
+                    document=document, streets=canonical(list(targets)), urgency=p.urgency,
+                    state_since=clock.stamp, created=clock.stamp, change=p.change,
+                    applicant=str(actor.role))
+                steps.append(Step(action=Action.draft.value, from_=None, to=to))
+            elif record.department != p.department:
+                raise ConflictError(f"申请 {p.id} 由 {record.department} 提出，"
+                                    f"不能改由 {p.department}", subject="department",
+                                    stored=record.department, given=p.department)
+            else:
+                if record.state in EDITABLE:
+                    record.revision += 1
+                    record.document, record.title = document, p.title
+                    record.streets, record.urgency = canonical(list(targets)), p.urgency
+                    record.change, record.legal = p.change, "pending"
+                    record.save()
+                if draft:  # checked like a submission: the applicant, and what it may propose
+                    before = record.state
+                    to = self._fire(chain, actor, clock, record, Action.save_draft, facts,
+                                    detail={**detail, "revision": record.revision})
+                    steps.append(Step(action=Action.save_draft.value, from_=before, to=to))
+            if not draft:
+                before = record.state
+                to = self._fire(chain, actor, clock, record, Action.submit, facts,
+                                detail={**detail, "revision": record.revision})
+                steps.append(Step(action=Action.submit.value, from_=before, to=to))
+        return Outcome(proposal=p.id, steps=steps, notes=notes)
+
+    def review(self, actor: Actor, clock: Clock, pid: str) -> Outcome:
+        with self._write(actor, clock) as chain:
+            record = self._record(pid, lock=True)
             before = record.state
-            self._fire(st, record, "start_review")
-            out.steps.append(("start_review", before, record.state))
+            self._fire(chain, actor, clock, record, Action.start_review)
+            steps = [Step(action=Action.start_review.value, from_=before, to=record.state)]
             try:
-                decision, _ = self._evaluate(st, record, "review")
+                decision, item = self._judge(record, Stage.review, None, self.current(chain))
             except DataError as exc:  # the county changed under it (e.g. its item id taken)
-                problem = "申请与现行县区数据不符：" + exc.render()
-                self._fire(st, record, "return", detail={"error": exc.render()},
-                           guards={"evaluation_blocks": lambda: None})
-                out.steps.append(("return", "office_review", record.state))
-                out.notes.append(problem)
-                return out
-            out.decision = decision
+                self._fire(chain, actor, clock, record, Action.return_,
+                           detail={"error": exc.render()})
+                steps.append(Step(action=Action.return_.value, from_=StateName.office_review,
+                                  to=record.state))
+                return Outcome(proposal=pid, steps=steps,
+                               notes=["申请与现行县区数据不符：" + exc.render()])
             clear = decision.verdict in ADMITTED
-            action = "pass_review" if clear else "return"
+            action = Action.pass_review if clear else Action.return_
             reasons = {"verdict": decision.verdict,
                        "findings": [f.rule for f in decision.findings
                                     if f.effect in ("reject", "return", "defer")]}
-            self._fire(st, record, action, detail=reasons, guards={
-                "evaluation_clear": lambda: None if clear else self._blocking(decision),
-                "evaluation_blocks": lambda: None if not clear else "规则评估没有阻断事项"})
-            out.steps.append((action, "office_review", record.state))
-            if not clear:
-                out.notes.append(self._blocking(decision))
-            return out
+            facts = GuardFacts(evaluation=lambda: decision, blocking=self._blocking)
+            self._fire(chain, actor, clock, record, action, facts, detail=reasons)
+            self._store_decision(chain, clock, record, Stage.review, decision, item)
+            steps.append(Step(action=action.value, from_=StateName.office_review,
+                              to=record.state))
+        return Outcome(proposal=pid, steps=steps, decision=decision,
+                       notes=[] if clear else [self._blocking(decision)])
 
-    def legal(self, pid: str, passed: bool) -> Outcome:
-        with self._tx() as st:
-            record = self._record(st, pid)
+    def legal(self, actor: Actor, clock: Clock, pid: str, passed: bool) -> Outcome:
+        with self._write(actor, clock) as chain:
+            record = self._record(pid, lock=True)
             before = record.state
-            action = "legal_pass" if passed else "legal_fail"
-            self._fire(st, record, action)
-            st.execute("UPDATE proposals SET legal = ? WHERE id = ?",
-                       "passed" if passed else "failed", pid)
-            return Outcome(pid, steps=[(action, before, record.state)])
+            action = Action.legal_pass if passed else Action.legal_fail
+            record.legal = "passed" if passed else "failed"
+            self._fire(chain, actor, clock, record, action)
+        return Outcome(proposal=pid, steps=[Step(action=action.value, from_=before,
+                                                 to=record.state)])
 
-    def hear(self, pid: str, street: str, opinion: str, note: str | None) -> Outcome:
-        role = self._need_role()
-        with self._tx() as st:
-            record = self._record(st, pid)
-            if role.kind == "street" and role.id != street:
-                raise Refused(f"申请 {pid} 当前状态为{self.process.label(record.state)}"
-                              f"（{record.state}），不能执行“街道反馈意见”（opinion）："
-                              f"{role} 只能反馈本街道的意见，不能代 {street} 反馈")
+    def _unheard(self, record: m.Proposal) -> list[str]:
+        heard = set(m.Opinion.objects.filter(proposal=record.id)
+                    .values_list("street", flat=True))
+        return [s for s in json.loads(record.streets) if s not in heard]
+
+    def hear(self, actor: Actor, clock: Clock, pid: str, street: str, opinion: Opinion,
+             note: str | None) -> Outcome:
+        with self._write(actor, clock) as chain:
+            record = self._record(pid, lock=True)
+            role = actor.role
+            facts = GuardFacts(streets=json.loads(record.streets), street=street)
+            # the state and the role first (the machine), then: a street speaks for itself
+            if role.kind is RoleKind.street and role.id != street:
+                check_step(self.process, Action.opinion, record.state, actor, None,
+                           GuardFacts(streets=[street], street=street), pid)
+                raise ForbiddenError(f"申请 {pid} 当前状态为{self.process.label(record.state)}"
+                                     f"（{record.state}），不能执行“街道反馈意见”（opinion）："
+                                     f"{role} 只能反馈本街道的意见，不能代 {street} 反馈",
+                                     account=actor.recorded, role=str(role),
+                                     action=Action.opinion.value)
             before = record.state
-            self._fire(st, record, "opinion", detail={"street": street, "opinion": opinion},
-                       guards={"target_street": lambda: None if street in record.streets else
-                               f"{street} 不是该申请的目标街道"})
+            self._fire(chain, actor, clock, record, Action.opinion, facts,
+                       detail={"street": street, "opinion": opinion.value})
             fault_point("after-opinion-audit")
-            st.execute("INSERT INTO opinions (proposal, street, opinion, note, at, actor) "
-                       "VALUES (?,?,?,?,?,?)", pid, street, opinion, note, self._stamp(),
-                       str(role))
-            out = Outcome(pid, steps=[("opinion", before, record.state)])
-            if not self._unheard(st, record):
-                self._fire(st, record, "close_hearing", detail={"reason": "all_heard"},
-                           guards={"hearing_closed": lambda: None})
-                out.steps.append(("close_hearing", "hearing", record.state))
-            return out
+            m.Opinion.objects.create(proposal=pid, street=street, opinion=opinion.value,
+                                     note=note, at=clock.stamp, actor=str(actor.role),
+                                     audit_seq=chain.last_seq)
+            steps = [Step(action=Action.opinion.value, from_=before, to=record.state)]
+            if not self._unheard(record):
+                self._fire(chain, actor, clock, record, Action.close_hearing,
+                           detail={"reason": "all_heard"})
+                steps.append(Step(action=Action.close_hearing.value, from_=StateName.hearing,
+                                  to=record.state))
+        return Outcome(proposal=pid, steps=steps)
 
-    def _unheard(self, st: Store, record: Record) -> list[str]:
-        heard = {r["street"] for r in st.all("SELECT street FROM opinions WHERE proposal = ?",
-                                             record.id)}
-        return [s for s in record.streets if s not in heard]
-
-    def decide(self, pid: str, meeting: str | None, outcome: str) -> Outcome:
-        role = self._need_role()
-        with self._tx() as st:
-            record = self._record(st, pid)
-            out = Outcome(pid)
-            if record.state == "hearing":
-                unheard = self._unheard(st, record)
-                late = record.due is not None and self.at.date() > date.fromisoformat(record.due)
-
-                def closed() -> str | None:
-                    if not unheard or late:
-                        return None
-                    return (f"听取意见尚未结束：{'、'.join(unheard)} 尚未反馈，"
-                            f"期限为 {record.due}")
-
-                self._fire(st, record, "close_hearing", guards={"hearing_closed": closed},
+    def decide(self, actor: Actor, clock: Clock, pid: str, meeting: str | None,
+               outcome: str) -> Outcome:
+        steps: list[Step] = []
+        out_decision: Decision | None = None
+        with self._write(actor, clock) as chain:
+            record = self._record(pid, lock=True)
+            if record.state == StateName.hearing:
+                unheard = self._unheard(record)
+                late = record.due is not None and clock.now.date() > date.fromisoformat(
+                    record.due)
+                self._fire(chain, actor, clock, record, Action.close_hearing,
+                           GuardFacts(unheard=unheard, late=late, due=record.due),
                            detail={"reason": "deadline_passed", "deemed": unheard})
                 for s in unheard:
-                    st.execute("INSERT INTO opinions (proposal, street, opinion, note, at, "
-                               "actor) VALUES (?,?,?,?,?,?)", pid, s, "agree", DEEMED,
-                               self._stamp(), str(role))
-                out.steps.append(("close_hearing", "hearing", record.state))
+                    m.Opinion.objects.create(proposal=pid, street=s, opinion="agree",
+                                             note=DEEMED, at=clock.stamp,
+                                             actor=str(actor.role), audit_seq=chain.last_seq)
+                steps.append(Step(action=Action.close_hearing.value, from_=StateName.hearing,
+                                  to=record.state))
             before = record.state
-            if outcome == "provisional":
-                decision, _ = self._evaluate(st, record, "decision")
-                self._fire(st, record, "provisional", guards={
-                    "emergency": lambda: None if record.urgency == "emergency" else
-                    "只有突发事件（urgency: emergency）才能临时准入",
-                    "evaluation_admits": lambda: None if decision.verdict in ADMITTED else
-                    self._blocking(decision)}, detail={"verdict": decision.verdict})
-                out.decision = decision
-            else:
-                decision = None
-                if outcome == "admit" and meeting:
-                    decision, _ = self._evaluate(st, record, "decision", meeting)
-                    out.decision = decision
-                action = outcome
-                self._fire(st, record, action, detail={"meeting": meeting}, guards={
-                    "meeting_recorded": lambda: None if meeting else
-                    "须有县委或县政府会议的审定记录（--meeting 会议编号）",
-                    "evaluation_admits": lambda: None if decision is None or
-                    decision.verdict in ADMITTED else self._blocking(decision)})
-                st.execute("INSERT INTO meetings (proposal, ref, outcome, at, actor) "
-                           "VALUES (?,?,?,?,?)", pid, meeting, outcome, self._stamp(),
-                           str(role))
-            out.steps.append((outcome, before, record.state))
-            return out
+            action = Action(outcome)
+            judged: list[tuple[Decision, DutyItem]] = []
 
-    def publish(self, pids: Sequence[str]) -> Outcome:
+            def evaluation() -> Decision | None:
+                if action is Action.reject or (action is Action.admit and not meeting):
+                    return None
+                if not judged:
+                    judged.append(self._judge(record, Stage.decision, meeting,
+                                              self.current(chain)))
+                return judged[0][0]
+
+            facts = GuardFacts(urgency=record.urgency, meeting=meeting,
+                               evaluation=evaluation, blocking=self._blocking)
+            self._fire(chain, actor, clock, record, action, facts,
+                       detail=lambda: {"verdict": judged[0][0].verdict}
+                       if action is Action.provisional else {"meeting": meeting})
+            if judged:
+                out_decision = judged[0][0]
+                self._store_decision(chain, clock, record, Stage.decision, *judged[0])
+            if action is not Action.provisional:
+                m.Meeting.objects.create(proposal=pid, ref=meeting, outcome=outcome,
+                                         at=clock.stamp, actor=str(actor.role),
+                                         audit_seq=chain.last_seq)
+            steps.append(Step(action=action.value, from_=before, to=record.state))
+        return Outcome(proposal=pid, steps=steps, decision=out_decision)
+
+    def publish(self, actor: Actor, clock: Clock, pids: Sequence[str]) -> Outcome:
         if len(set(pids)) != len(pids):
             raise UsageError("同一申请列出了两次")
-        with self._tx() as st:
-            out = Outcome(", ".join(pids))
-            records = [self._record(st, pid) for pid in pids]
-            batch = _Batch(self._current(st))
+        steps: list[Step] = []
+        with self._write(actor, clock) as chain:
+            records = [self._record(pid, lock=True) for pid in pids]
+            batch = _Batch(self.current(chain))
             for record in records:
                 before = record.state
                 judged: list[tuple[Decision, DutyItem]] = []
-                self._fire(st, record, "publish", guards={"still_admitted": partial(
-                    batch.judge, partial(self._still_admitted, st, record), judged)})
+                facts = GuardFacts(publication_problem=lambda r=record, j=judged: batch.judge(
+                    lambda ws, out: self._still_admitted(r, ws, out), j))
+                self._fire(chain, actor, clock, record, Action.publish, facts)
                 decision, item = judged[0]
-                self._store_decision(st, record, "publication", decision, item)
+                self._store_decision(chain, clock, record, Stage.publication, decision, item)
                 batch.add(decision, item)
-                out.steps.append(("publish", before, record.state))
+                steps.append(Step(action=Action.publish.value, from_=before, to=record.state))
             after = batch.applied()
-            row = st.one("SELECT MAX(number) AS n FROM versions")
-            number = int(row["n"]) + 1 if row else 1
-            self._save_version(st, number, after)
-            for record in records:
-                st.execute("INSERT INTO version_proposals (version, proposal) VALUES (?, ?)",
-                           number, record.id)
-            out.version = number
-            return out
+            number = self._version() + 1
+            self._save_version(chain, clock, number, after)
+            for position, record in enumerate(records):
+                m.VersionProposal.objects.create(version=number, position=position,
+                                                 proposal=record.id, audit_seq=chain.last_seq)
+        return Outcome(proposal=", ".join(pids), steps=steps, version=number)
 
-    def _still_admitted(self, st: Store, record: Record, ws: Workspace,
+    def _still_admitted(self, record: m.Proposal, ws: Workspace,
                         judged: list[tuple[Decision, DutyItem]]) -> str | None:
         """The rules once more, on the lists as this publication finds them (other proposals
         may have changed the item since the meeting); ``judged`` receives the decision as
         published: the streets the meeting admitted that the rules still admit."""
-        meeting = st.one("SELECT ref FROM meetings WHERE proposal = ? AND outcome = 'admit' "
-                         "ORDER BY seq DESC LIMIT 1", record.id)
+        meeting = m.Meeting.objects.filter(proposal=record.id, outcome="admit")\
+            .order_by("-seq").first()
         try:
-            decision, item = self._judge(st, record, "publication",
-                                         meeting["ref"] if meeting else None, ws)
+            decision, item = self._judge(record, Stage.publication,
+                                         meeting.ref if meeting else None, ws)
         except DataError as exc:
             return "按现行清单，申请已不成立：" + exc.render()
         if decision.verdict not in ADMITTED:
             return "审定后清单已有变化，" + self._blocking(decision)
-        row = st.one("SELECT decision FROM decisions WHERE proposal = ? AND stage = 'decision' "
-                     "ORDER BY seq DESC LIMIT 1", record.id)
-        agreed = set(changed_streets(Decision.model_validate_json(row["decision"])))
+        row = m.Decision.objects.filter(proposal=record.id, stage=Stage.decision.value)\
+            .order_by("-seq").first()
+        assert row is not None
+        agreed = set(changed_streets(Decision.model_validate_json(row.decision)))
         judged.append((decision.model_copy(update={"streets": [
             s for s in decision.streets if s.street in agreed or s.verdict not in ADMITTED]}),
             item))
         return None
 
-    def _save_version(self, st: Store, number: int, ws: Workspace) -> None:
-        st.execute("INSERT INTO versions (number, at, lists, names) VALUES (?,?,?,?)",
-                   number, self._stamp(), zlib.compress(build_lists(ws).model_dump_json().encode()),
-                   json.dumps(ws.names, ensure_ascii=False, sort_keys=True))
+    def _save_version(self, chain: Chain, clock: Clock, number: int, ws: Workspace) -> None:
+        seq = chain.last_seq
+        m.ListVersion.objects.create(
+            number=number, at=clock.stamp, audit_seq=seq, county_revision=self.revision,
+            lists=zlib.compress(build_lists(ws).model_dump_json().encode()),
+            names=canonical(ws.names))
+        if number:
+            m.CountyState.objects.create(version=number, county_revision=self.revision,
+                                         state=pack_state(ws), audit_seq=seq)
 
-    def withdraw(self, pid: str) -> Outcome:
-        with self._tx() as st:
-            record = self._record(st, pid)
+    def withdraw(self, actor: Actor, clock: Clock, pid: str) -> Outcome:
+        with self._write(actor, clock) as chain:
+            record = self._record(pid, lock=True)
             before = record.state
-            self._fire(st, record, "withdraw")
-            return Outcome(pid, steps=[("withdraw", before, record.state)])
+            self._fire(chain, actor, clock, record, Action.withdraw)
+        return Outcome(proposal=pid, steps=[Step(action=Action.withdraw.value, from_=before,
+                                                 to=record.state)])
 
     # -- reading -----------------------------------------------------------------------------
-    def show(self, pid: str) -> dict[str, Any]:
-        with self._tx(write=False) as st:
-            record = self._record(st, pid)
-            opinions = {r["street"]: {"opinion": r["opinion"], "note": r["note"], "at": r["at"],
-                                      "actor": r["actor"]}
-                        for r in st.all("SELECT * FROM opinions WHERE proposal = ? ORDER BY seq",
-                                        pid)}
-            decisions = [{"stage": r["stage"], "at": r["at"], "verdict": r["verdict"],
-                          "policy": {"id": r["policy_id"], "version": r["policy_version"],
-                                     "hash": r["policy_hash"]},
-                          "decision": json.loads(r["decision"])}
-                         for r in st.all("SELECT * FROM decisions WHERE proposal = ? "
-                                         "ORDER BY seq", pid)]
-            meetings = [{"ref": r["ref"], "outcome": r["outcome"], "at": r["at"],
-                         "actor": r["actor"]}
-                        for r in st.all("SELECT * FROM meetings WHERE proposal = ? ORDER BY seq",
-                                        pid)]
-            row = st.one("SELECT * FROM proposals WHERE id = ?", pid)
-            assert row is not None
-            version = st.one("SELECT version FROM version_proposals WHERE proposal = ?", pid)
-            return {"id": pid, "title": record.title, "change": record.change,
-                    "applicant": record.applicant, "department": record.department,
-                    "state": record.state, "state_label": self.process.label(record.state),
-                    "revision": record.revision, "urgency": record.urgency,
-                    "legal_review": record.legal, "streets": record.streets,
-                    "unheard": self._unheard(st, record) if record.state == "hearing" else [],
-                    "due": row["due"], "due_estimated": bool(row["due_estimated"]),
-                    "opinions": opinions, "meetings": meetings, "decisions": decisions,
-                    "published_in": version["version"] if version else None}
+    def show(self, pid: str) -> ProposalView:
+        with transaction(self.store, write=False):
+            record = self._record(pid)
+            opinions = {r.street: OpinionView(opinion=r.opinion, note=r.note, at=r.at,
+                                              actor=r.actor)
+                        for r in m.Opinion.objects.filter(proposal=pid).order_by("seq")}
+            decisions = [DecisionView(stage=r.stage, at=r.at, verdict=r.verdict,
+                                      policy=PolicyRef(id=r.policy_id, version=r.policy_version,
+                                                       hash=r.policy_hash),
+                                      county_revision=r.county_revision,
+                                      decision=json.loads(r.decision))
+                         for r in m.Decision.objects.filter(proposal=pid).order_by("seq")]
+            meetings = [MeetingView(ref=r.ref, outcome=r.outcome, at=r.at, actor=r.actor)
+                        for r in m.Meeting.objects.filter(proposal=pid).order_by("seq")]
+            version = m.VersionProposal.objects.filter(proposal=pid).values_list(
+                "version", flat=True).first()
+            unheard = self._unheard(record) if record.state == StateName.hearing else []
+        return ProposalView(
+            id=pid, title=record.title, change=record.change, applicant=record.applicant,
+            department=record.department, state=record.state,
+            state_label=self.process.label(record.state), revision=record.revision,
+            urgency=record.urgency, legal_review=record.legal,
+            streets=json.loads(record.streets), unheard=unheard, due=record.due,
+            due_estimated=record.due_estimated, opinions=opinions, meetings=meetings,
+            decisions=decisions, published_in=version)
 
-    def history(self, pid: str) -> list[dict[str, Any]]:
-        with self._tx(write=False) as st:
-            self._record(st, pid)
-            return [{"seq": r["seq"], "at": r["at"], "actor": r["actor"], "action": r["action"],
-                     "from": r["state_before"], "to": r["state_after"],
-                     "detail": json.loads(r["detail"])}
-                    for r in st.all("SELECT * FROM audit WHERE proposal = ? ORDER BY seq", pid)]
+    def history(self, pid: str) -> list[HistoryEntry]:
+        with transaction(self.store, write=False):
+            self._record(pid)
+            return [HistoryEntry(seq=e.seq, at=e.at, actor=e.role, account=e.account,
+                                 action=e.action, from_=e.state_before, to=e.state_after,
+                                 detail=json.loads(e.detail))
+                    for e in m.AuditEntry.objects.filter(proposal=pid).order_by("seq")]
 
-    def list(self, state: str | None) -> list[dict[str, Any]]:
+    def list(self, state: str | None) -> list[ProposalSummary]:
         if state is not None and state not in self.process.states:
-            raise UsageError(f"未知的状态 “{state}”",
-                             hint=did_you_mean(state, self.process.states) or
-                             "状态：" + "、".join(self.process.states))
-        with self._tx(write=False) as st:
-            rows = st.all("SELECT * FROM proposals WHERE (? IS NULL OR state = ?) ORDER BY id",
-                          state, state)
-            return [{"id": r["id"], "title": r["title"], "change": r["change"],
-                     "applicant": r["applicant"], "department": r["department"],
-                     "state": r["state"], "due": r["due"]} for r in rows]
+            raise NotFoundError(f"未知的状态 “{state}”", kind="state", name=state,
+                                known=list(self.process.states))
+        with transaction(self.store, write=False):
+            rows = m.Proposal.objects.order_by("id")
+            if state is not None:
+                rows = rows.filter(state=state)
+            return [ProposalSummary(id=r.id, title=r.title, change=r.change,
+                                    applicant=r.applicant, department=r.department,
+                                    state=r.state, due=r.due) for r in rows]
 
-    def overdue(self) -> list[dict[str, Any]]:
-        today = self.at.date()
+    def overdue(self, clock: Clock) -> list[OverdueItem]:
+        today = clock.now.date()
         out = []
-        with self._tx(write=False) as st:
-            for row in st.all("SELECT * FROM proposals WHERE due IS NOT NULL AND due < ? "
-                              "ORDER BY due, id", today.isoformat()):
-                record = Record.of(row)
+        with transaction(self.store, write=False):
+            for record in m.Proposal.objects.filter(due__isnull=False, due__lt=today.isoformat())\
+                    .order_by("due", "id"):
                 state = self.process.states[record.state]
-                if record.state == "hearing":
-                    actors = [f"street:{s}" for s in self._unheard(st, record)]
+                if record.state == StateName.hearing:
+                    actors = [f"street:{s}" for s in self._unheard(record)]
                 elif state.waiting_for == "applicant":
                     actors = [record.applicant]
                 else:
                     actors = [state.waiting_for or "office"]
-                out.append({"id": record.id, "title": record.title, "state": record.state,
-                            "due": record.due, "estimated": bool(row["due_estimated"]),
-                            "days_late": _working_days_late(record.due, today),
-                            "waiting_for": actors})
+                assert record.due is not None
+                out.append(OverdueItem(
+                    id=record.id, title=record.title, state=record.state, due=record.due,
+                    estimated=record.due_estimated,
+                    days_late=working_days_between(date.fromisoformat(record.due), today),
+                    waiting_for=actors))
         return out
+
+    def published(self, version: int | None = None) -> tuple[Workspace, int]:
+        """The county as of the newest published version (for commands that read the
+        lists), and that version's number."""
+        with transaction(self.store, write=False):
+            number = self._version()
+            if version is not None and version != number:
+                raise UsageError("只能以最新公布的版本评估")
+            return self.current(), number
+
+
+class _Write:
+    """A write transaction of the service: takes the lock, notes a county revision first."""
+
+    def __init__(self, service: AdmissionService, clock: Clock) -> None:
+        self.service, self.clock = service, clock
+        self._cm: Any = None
+
+    def __enter__(self) -> Chain:
+        self._cm = transaction(self.service.store, write=True)
+        chain: Chain = self._cm.__enter__()
+        try:
+            self.service._note_county(chain, self.clock)
+        except BaseException as exc:
+            self._cm.__exit__(type(exc), exc, exc.__traceback__)
+            raise
+        return chain
+
+    def __exit__(self, *exc: Any) -> Any:
+        return self._cm.__exit__(*exc)
 
 
 class _Batch:
@@ -589,7 +580,7 @@ class _Batch:
     def judge(self, still: Callable[[Workspace, list[tuple[Decision, DutyItem]]], str | None],
               judged: list[tuple[Decision, DutyItem]]) -> str | None:
         problem = still(self.ws, judged)
-        if self.pending and (problem or self.touched & _keys(judged[0][1])):
+        if self.pending and (problem or self.touched & _keys(judged[0][1] if judged else None)):
             self.ws = self.applied()
             judged.clear()
             problem = still(self.ws, judged)
@@ -607,12 +598,5 @@ class _Batch:
         return self.ws
 
 
-def _keys(item: DutyItem) -> set[object]:
-    return {item.id, (item.name, item.department)}
-
-
-def _working_days_late(due: str | None, today: date) -> int:
-    from engine.workflow.calendar import working_days_between
-
-    return working_days_between(date.fromisoformat(due), today) if due else 0
-
+def _keys(item: DutyItem | None) -> set[object]:
+    return set() if item is None else {item.id, (item.name, item.department)}

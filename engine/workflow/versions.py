@@ -1,35 +1,23 @@
-"""Published list versions and the audit chain, read from a store (no county needed)."""
+"""Published list versions, read from a store (no county needed)."""
 
 from __future__ import annotations
 
 import json
 import zlib
-from pathlib import Path
 
-from engine.errors import UsageError
+from engine.errors import NotFoundError
 from engine.models.lists import CountyLists
-from engine.workflow.audit import Broken, verify
-from engine.workflow.store import transaction
+from engine.store.orm import m
+from engine.store.session import Store, transaction
 
 
-def version_lists(db: Path, number: int) -> tuple[CountyLists, dict[str, str]]:
-    """The lists published as version ``number`` (0: the county's lists when the store was
-    created), with the names needed to render them."""
-    with transaction(db, create=False, write=False) as st:
-        row = st.one("SELECT lists, names FROM versions WHERE number = ?", number)
+def version_lists(store: Store, number: int) -> tuple[CountyLists, dict[str, str]]:
+    with transaction(store, write=False):
+        row = m.ListVersion.objects.filter(number=number).first()
         if row is None:
-            numbers = [str(r["number"]) for r in st.all("SELECT number FROM versions "
-                                                         "ORDER BY number")]
-            raise UsageError(f"没有第 {number} 版清单",
-                             hint="已公布的版本：" + ("、".join(numbers) or "无"))
-        lists = CountyLists.model_validate_json(zlib.decompress(row["lists"]))
-        return lists, json.loads(row["names"])
-
-
-def audit_verify(db: Path) -> tuple[int, Broken | None, str]:
-    """Entries checked, the first broken entry (or None) and the hash at the head."""
-    with transaction(db, create=False, write=False) as st:
-        rows = st.all("SELECT * FROM audit ORDER BY seq")
-        head = st.meta("audit_head")
-    count, broken = verify(rows, head)
-    return count, broken, str(rows[-1]["hash"]) if rows else ""
+            numbers = [str(n) for n in m.ListVersion.objects.order_by("number")
+                       .values_list("number", flat=True)]
+            raise NotFoundError(f"没有第 {number} 版清单", kind="version", name=str(number),
+                                known=numbers, hint="已公布的版本：" + ("、".join(numbers) or "无"))
+        lists = CountyLists.model_validate_json(zlib.decompress(bytes(row.lists)))
+        return lists, json.loads(row.names)

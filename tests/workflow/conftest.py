@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,9 @@ class Flow:
         self.db = tmp_path / "duty.db"
         self.monkeypatch = monkeypatch
         self.now(NOW)
+        run = run_cli("store", "init", "--county", MINI, "--db", self.db, "--local",
+                      "--rehearsal")
+        assert run.code == 0, run.stderr
 
     # -- environment -------------------------------------------------------------------------
     def now(self, when: str) -> None:
@@ -113,6 +118,38 @@ class Flow:
         return snapshot(self.db)
 
 
+CLOCK_TIME = datetime.fromisoformat(NOW)
+
+
+def _clock() -> Any:
+    from engine.workflow.roles import Clock
+
+    return Clock(CLOCK_TIME, fixed=True)
+
+
+CLOCK = _clock()
+
+
+def actor(role: str) -> Any:
+    """An actor of a local store, in ``role``."""
+    from engine.models.county import County  # noqa: F401  (the role names county ids)
+    from engine.workflow.roles import Actor, Role
+    from engine.workflow.names import RoleKind
+
+    kind, _, ident = role.partition(":")
+    return Actor("tester", Role(RoleKind(kind), ident or None), local=True)
+
+
+@contextmanager
+def service(flow: Flow) -> Iterator[Any]:
+    """The admission service on the flow's store (closed afterwards)."""
+    from engine.api import workflow
+    from engine.store.config import store_target
+
+    with workflow(MINI, store_target(flow.db)) as wf:
+        yield wf
+
+
 def snapshot(db: Path) -> dict[str, bytes]:
     """The bytes of the database and of its -wal / -shm companions, by file name."""
     out = {}
@@ -123,9 +160,13 @@ def snapshot(db: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def flow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flow]:
-    for name in ("DUTY_DB", "DUTY_ACTOR", "DUTY_COUNTY", "DUTY_FAULT_PAUSE"):
+    for name in ("DUTY_DB", "DUTY_ACTOR", "DUTY_COUNTY", "DUTY_FAULT_PAUSE", "DUTY_TOKEN",
+                 "DUTY_DATABASE_URL", "DUTY_AUDIT_KEY", "DUTY_CHECKPOINTS"):
         monkeypatch.delenv(name, raising=False)
+    for name in ("USER", "LOGNAME"):  # the system user local stores record
+        monkeypatch.setenv(name, "tester")
     yield Flow(tmp_path, monkeypatch)
 
 
-__all__ = ["MINI", "NOW", "STREETS", "WORKFLOW_FILE", "Flow", "flow", "snapshot"]
+__all__ = ["CLOCK", "MINI", "NOW", "STREETS", "WORKFLOW_FILE", "Flow", "actor", "flow",
+           "service", "snapshot"]

@@ -9,7 +9,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from engine.workflow import store
+
 from tests.conftest import MINI, run_cli, write_yaml
 from tests.workflow.conftest import Flow, snapshot
 
@@ -296,7 +296,7 @@ def test_a_recall_of_all_streets_is_heard_by_the_streets_listing_it_at_submissio
     flow.ok("submit", recall(flow), actor="department:civil_affairs")
     data = flow.show("P-R-1")
     assert data["streets"] == ["S01", "S02", "S03"]
-    stored = flow.sql("SELECT document FROM proposals WHERE id = 'P-R-1'")[0][0]
+    stored = flow.sql("SELECT document FROM duty_proposal WHERE id = 'P-R-1'")[0][0]
     assert json.loads(stored)["streets"] == ["S01", "S02", "S03"]
 
 

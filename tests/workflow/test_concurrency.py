@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from engine.workflow import store
+
 from tests.conftest import MINI, ROOT, run_cli
 from tests.workflow.conftest import NOW, STREETS, Flow
 
@@ -94,14 +94,14 @@ def _state_of_store(flow: Flow) -> dict[str, Any]:
     """Everything a step could change, read with plain SQLite."""
     return {
         "proposals": flow.sql("SELECT id, state, revision, legal, due, state_since "
-                              "FROM proposals ORDER BY id"),
-        "opinions": flow.sql("SELECT proposal, street, opinion, actor FROM opinions "
+                              "FROM duty_proposal ORDER BY id"),
+        "opinions": flow.sql("SELECT proposal, street, opinion, actor FROM duty_opinion "
                              "ORDER BY seq"),
-        "decisions": flow.sql("SELECT proposal, stage, verdict FROM decisions ORDER BY seq"),
+        "decisions": flow.sql("SELECT proposal, stage, verdict FROM duty_decision ORDER BY seq"),
         "meetings": flow.sql("SELECT * FROM meetings ORDER BY seq"),
-        "versions": flow.sql("SELECT number FROM versions ORDER BY number"),
-        "published": flow.sql("SELECT * FROM version_proposals ORDER BY version, proposal"),
-        "audit": flow.sql("SELECT seq, hash FROM audit ORDER BY seq"),
+        "versions": flow.sql("SELECT number FROM duty_version ORDER BY number"),
+        "published": flow.sql("SELECT * FROM duty_version_proposal ORDER BY version, proposal"),
+        "audit": flow.sql("SELECT seq, hash FROM duty_audit ORDER BY seq"),
     }
 
 
@@ -110,10 +110,10 @@ def _audit_consistent(flow: Flow) -> None:
     stored."""
     run = run_cli("audit", "verify", "--db", flow.db)
     assert run.code == 0, run.stdout
-    seqs = [r[0] for r in flow.sql("SELECT seq FROM audit ORDER BY seq")]
+    seqs = [r[0] for r in flow.sql("SELECT seq FROM duty_audit ORDER BY seq")]
     assert seqs == list(range(1, len(seqs) + 1))
-    for pid, state in flow.sql("SELECT id, state FROM proposals"):
-        entries = flow.sql("SELECT state_before, state_after FROM audit WHERE proposal = ? "
+    for pid, state in flow.sql("SELECT id, state FROM duty_proposal"):
+        entries = flow.sql("SELECT state_before, state_after FROM duty_audit WHERE proposal = ? "
                            "ORDER BY seq", pid)
         assert entries[0][0] is None
         for (_, after), (before, _) in itertools.pairwise(entries):
@@ -131,7 +131,7 @@ def test_fifty_concurrent_commands(flow: Flow, children: Children) -> None:
     for pid in to_legal:
         flow.review(pid)
     race = flow.submit(id="P-X")  # review and legal at once: legal may come first (refused)
-    audit_before = len(flow.sql("SELECT seq FROM audit"))
+    audit_before = len(flow.sql("SELECT seq FROM duty_audit"))
 
     wanted = {(pid, street): OPINIONS[(i + j) % 3]
               for i, pid in enumerate(hearing) for j, street in enumerate(STREETS)}
@@ -163,7 +163,7 @@ def test_fifty_concurrent_commands(flow: Flow, children: Children) -> None:
     assert "database is locked" not in "".join(r[3] for r in results)
 
     # every opinion recorded exactly once, by its street
-    rows = flow.sql("SELECT proposal, street, opinion, actor FROM opinions")
+    rows = flow.sql("SELECT proposal, street, opinion, actor FROM duty_opinion")
     assert len(rows) == 40
     assert sorted((p, s) for p, s, _, _ in rows) == sorted(wanted)
     assert {(p, s): o for p, s, o, _ in rows} == wanted
@@ -172,7 +172,7 @@ def test_fifty_concurrent_commands(flow: Flow, children: Children) -> None:
     # each hearing closed once, right after its last opinion, by that street
     for pid in hearing:
         assert flow.state(pid) == "deliberation"
-        entries = flow.sql("SELECT actor, action, detail FROM audit WHERE proposal = ? AND "
+        entries = flow.sql("SELECT actor, action, detail FROM duty_audit WHERE proposal = ? AND "
                            "action IN ('opinion', 'close_hearing') ORDER BY seq", pid)
         assert [a for _, a, _ in entries] == ["opinion"] * 4 + ["close_hearing"]
         assert sorted(json.loads(d)["street"] for _, _, d in entries[:4]) == STREETS
@@ -183,7 +183,7 @@ def test_fifty_concurrent_commands(flow: Flow, children: Children) -> None:
         assert flow.state(pid) == "hearing"
     assert flow.state(race) == ("hearing" if race_legal_ok else "legal_review")
 
-    added = len(flow.sql("SELECT seq FROM audit")) - audit_before
+    added = len(flow.sql("SELECT seq FROM duty_audit")) - audit_before
     assert added == 40 + 10 + 2 * 5 + 4 + int(race_legal_ok)
     _audit_consistent(flow)
 
@@ -195,8 +195,8 @@ def test_concurrent_publications_get_distinct_versions(flow: Flow, children: Chi
     for proc in procs:
         _, err = proc.communicate(timeout=60)
         assert (proc.returncode, err) == (0, ""), err
-    assert flow.sql("SELECT number FROM versions ORDER BY number") == [(n,) for n in range(5)]
-    published = flow.sql("SELECT version, proposal FROM version_proposals ORDER BY version")
+    assert flow.sql("SELECT number FROM duty_version ORDER BY number") == [(n,) for n in range(5)]
+    published = flow.sql("SELECT version, proposal FROM duty_version_proposal ORDER BY version")
     assert sorted(p for _, p in published) == pids
     assert [v for v, _ in published] == [1, 2, 3, 4]
     # the last version holds every item, each on its one street
@@ -224,7 +224,7 @@ def test_kill_before_commit_of_an_opinion(flow: Flow, children: Children) -> Non
     _audit_consistent(flow)
     run = flow.run("hear", pid, "--street", "S01", "--opinion", "object", actor="street:S01")
     assert run.code == 0, run.stderr
-    assert flow.sql("SELECT street, opinion FROM opinions WHERE proposal = ? ORDER BY seq",
+    assert flow.sql("SELECT street, opinion FROM duty_opinion WHERE proposal = ? ORDER BY seq",
                     pid) == [("S02", "agree"), ("S01", "object")]
     _audit_consistent(flow)
 
@@ -242,7 +242,7 @@ def test_kill_after_the_opinion_audit_entry(flow: Flow, children: Children) -> N
     _audit_consistent(flow)
     flow.hear(pid, "S04")  # the same command again: now it closes the hearing
     assert flow.state(pid) == "deliberation"
-    assert len(flow.sql("SELECT * FROM opinions WHERE proposal = ?", pid)) == 4
+    assert len(flow.sql("SELECT * FROM duty_opinion WHERE proposal = ?", pid)) == 4
     _audit_consistent(flow)
 
 
@@ -273,7 +273,7 @@ def test_a_second_writer_waits_for_the_first(flow: Flow, children: Children) -> 
     children.kill(first)
     _, err = second.communicate(timeout=30)
     assert (second.returncode, err) == (0, ""), err
-    assert flow.sql("SELECT street, opinion FROM opinions") == [("S02", "object")]
+    assert flow.sql("SELECT street, opinion FROM duty_opinion") == [("S02", "object")]
     _audit_consistent(flow)
 
 

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from engine.workflow.service import DEEMED, Refused, Workflow
+from engine.errors import ForbiddenError, RefusedError
+from engine.workflow.service import DEEMED
 from tests.conftest import MINI, Run
-from tests.workflow.conftest import Flow
+from tests.workflow.conftest import CLOCK, Flow, actor, service
 
 MEETING = "区委常委会2026年第12次"
 
@@ -44,7 +45,7 @@ def refused(f: Flow, *args: str, actor: str | None, parts: tuple[str, ...],
 def test_wrong_role(flow: Flow) -> None:
     pid = flow.submit()
     refused(flow, "review", pid, actor="justice",
-            parts=("[E-REFUSED]", "justice", "“编办开始审核”（start_review）", pid,
+            parts=("[E-FORBIDDEN]", "justice", "“编办开始审核”（start_review）", pid,
                    "当前状态为已提交待审核（submitted）", "该步骤由 office 执行"))
     refused(flow, "legal", pid, "--passed", actor="office",
             parts=("[E-REFUSED]", "legal_pass"))  # wrong state is reported first
@@ -54,7 +55,7 @@ def test_wrong_role(flow: Flow) -> None:
 def test_wrong_department(flow: Flow) -> None:
     pid = flow.submit()
     refused(flow, "withdraw", pid, actor="department:civil_affairs",
-            parts=("[E-REFUSED]", "由 fire_rescue 提出", "department:civil_affairs",
+            parts=("[E-FORBIDDEN]", "由 fire_rescue 提出", "department:civil_affairs",
                    "当前状态为已提交待审核（submitted）", "“撤回申请”（withdraw）"))
     assert flow.state(pid) == "submitted"
     flow.ok("withdraw", pid, actor="department:fire_rescue")
@@ -64,10 +65,10 @@ def test_wrong_department(flow: Flow) -> None:
 def test_street_cannot_answer_for_another_street(flow: Flow) -> None:
     pid = flow.to_hearing()
     refused(flow, "hear", pid, "--street", "S02", "--opinion", "object", actor="street:S01",
-            parts=("[E-REFUSED]", "当前状态为听取街道意见中（hearing）",
+            parts=("[E-FORBIDDEN]", "当前状态为听取街道意见中（hearing）",
                    "“街道反馈意见”（opinion）", "street:S01", "不能代 S02 反馈"))
     refused(flow, "hear", pid, "--street", "S01", "--opinion", "agree", actor="office",
-            parts=("[E-REFUSED]", "“街道反馈意见”（opinion）", "该步骤由 street 执行"))
+            parts=("[E-FORBIDDEN]", "“街道反馈意见”（opinion）", "该步骤由 street 执行"))
     assert flow.show(pid)["opinions"] == {}
 
 
@@ -96,7 +97,7 @@ def test_publish_before_admission(flow: Flow) -> None:
     refused(flow, "publish", pid, actor="office",
             parts=("当前状态为待县委或县政府会议审定（deliberation）", "publish",
                    "admit（county）"))
-    assert flow.sql("SELECT COUNT(*) FROM versions") == [(1,)]
+    assert flow.sql("SELECT COUNT(*) FROM duty_version") == [(1,)]
 
 
 def test_publishing_several_is_all_or_nothing(flow: Flow) -> None:
@@ -143,12 +144,12 @@ def _blocked_at_decision(flow: Flow) -> str:
 
 def test_admission_blocked_by_a_finding_at_decision(flow: Flow) -> None:
     pid = _blocked_at_decision(flow)
-    decisions = flow.sql("SELECT COUNT(*) FROM decisions")
+    decisions = flow.sql("SELECT COUNT(*) FROM duty_decision")
     refused(flow, "decide", pid, "--meeting", MEETING, "--admit", actor="county",
             parts=("当前状态为待县委或县政府会议审定（deliberation）",
                    "“会议审定准入”（admit）", "规则评估结论为 not_applicable",
                    "ADM-LISTED"))  # the finding behind the verdict
-    assert flow.sql("SELECT COUNT(*) FROM decisions") == decisions  # evaluation rolled back
+    assert flow.sql("SELECT COUNT(*) FROM duty_decision") == decisions  # evaluation rolled back
     flow.decide(pid, "--meeting", MEETING, "--reject")
     assert flow.state(pid) == "rejected"
     assert flow.show(pid)["meetings"][0]["outcome"] == "reject"
@@ -158,11 +159,12 @@ def test_admission_blocked_at_decision_through_the_service(flow: Flow) -> None:
     from engine.api import county_workspace
 
     pid = _blocked_at_decision(flow)
-    wf = Workflow(county_workspace(MINI), flow.db, "county")
-    with pytest.raises(Refused) as info:
-        wf.decide(pid, MEETING, "admit")
+    with service(flow) as wf, pytest.raises(RefusedError) as info:
+        wf.decide(actor("county"), CLOCK, pid, MEETING, "admit")
     assert info.value.code == "E-REFUSED" and info.value.exit_code == 1
-    assert "规则评估结论为 not_applicable" in info.value.message
+    assert (info.value.proposal, info.value.action, info.value.state) == (
+        pid, "admit", "deliberation")
+    assert "规则评估结论为 not_applicable" in info.value.reasons[0]
     assert flow.state(pid) == "deliberation"
 
 
@@ -246,7 +248,7 @@ def test_only_the_applicant_changes_a_draft(flow: Flow) -> None:
     other = flow.file(title="改写的标题")
     for actor in ("department:civil_affairs", "street:S01", "office"):
         refused(flow, "submit", other, "--draft", actor=actor,
-                parts=("[E-REFUSED]", "草稿（draft）", "（save_draft）"))
+                parts=("[E-FORBIDDEN]", "草稿（draft）", "（save_draft）"))
     run = flow.ok("submit", other, "--draft", actor="department:fire_rescue")
     assert run.stdout == ("申请 P-T-100：\n  修改申请（存为草稿）（save_draft）：草稿（draft） → "
                           "草稿（draft）\n")
@@ -457,16 +459,22 @@ def test_emergency_still_needs_the_hearing(flow: Flow) -> None:
 def test_service_outcomes(flow: Flow) -> None:
     from engine.api import county_workspace
 
-    ws = county_workspace(MINI)
+    from engine.loading.proposal import load_proposal
+
     path: Path = flow.file()
-    out = Workflow(ws, flow.db, "department:fire_rescue").submit(path)
-    assert (out.proposal, out.steps) == ("P-T-100", [("draft", None, "draft"),
-                                                     ("submit", "draft", "submitted")])
-    out = Workflow(ws, flow.db, "office").review("P-T-100")
-    assert out.decision is not None and out.decision.verdict == "admitted"
-    assert [s[0] for s in out.steps] == ["start_review", "pass_review"]
-    with pytest.raises(Refused, match="start_review"):
-        Workflow(ws, flow.db, "justice").review("P-T-100")
-    reader = Workflow(ws, flow.db, None)
-    assert reader.show("P-T-100")["state"] == "legal_review"
-    assert [r["id"] for r in reader.list("legal_review")] == ["P-T-100"]
+    with service(flow) as wf:
+        out = wf.submit(actor("department:fire_rescue"), CLOCK, load_proposal(path))
+        assert out.proposal == "P-T-100"
+        assert [(s.action, s.from_, s.to) for s in out.steps] == [
+            ("draft", None, "draft"), ("submit", "draft", "submitted")]
+        out = wf.review(actor("office"), CLOCK, "P-T-100")
+        assert out.decision is not None and out.decision.verdict == "admitted"
+        assert [s.action for s in out.steps] == ["start_review", "pass_review"]
+        with pytest.raises(ForbiddenError) as info:
+            wf.legal(actor("office"), CLOCK, "P-T-100", True)
+        assert (info.value.action, info.value.role) == ("legal_pass", "office")
+        with pytest.raises(RefusedError) as refused:
+            wf.review(actor("office"), CLOCK, "P-T-100")
+        assert (refused.value.action, refused.value.state) == ("start_review", "legal_review")
+        assert wf.show("P-T-100").state == "legal_review"
+        assert [r.id for r in wf.list("legal_review")] == ["P-T-100"]

@@ -1,0 +1,85 @@
+"""Appending to the keyed audit chain inside a write transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from engine.errors import StoreError
+from engine.store.orm import m
+from engine.store.audit import canonical, covered_rows, entry_mac, record_digest, rows_digest
+from engine.store.keys import append_checkpoint
+
+
+@dataclass
+class _Pending:
+    row: m.AuditEntry
+
+
+class Chain:
+    """The audit entries of one command: begun as the command goes, sealed before COMMIT."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+        self.head: m.AuditHead | None = None
+        self.pending: list[m.AuditEntry] = []
+
+    def lock(self) -> None:
+        """Take the chain head (and with it the right to write) before reading anything."""
+        self.head = m.AuditHead.objects.select_for_update().filter(pk=1).first()
+        if self.head is None:  # a new store: the first command creates the head
+            self.head = m.AuditHead.objects.create(pk=1, seq=0, mac="")
+
+    @property
+    def next_seq(self) -> int:
+        assert self.head is not None
+        return self.head.seq + len(self.pending) + 1
+
+    def begin(self, *, at: str, account: str, role: str, action: str,
+              proposal: str | None = None, before: str | None = None,
+              after: str | None = None, detail: dict[str, Any] | None = None,
+              clock: str = "real") -> int:
+        """A new entry; rows the command writes for it carry the returned ``audit_seq``."""
+        seq = self.next_seq
+        self.pending.append(m.AuditEntry(
+            seq=seq, at=at, account=account, role=role, action=action, proposal=proposal,
+            state_before=before, state_after=after, detail=canonical(detail or {}),
+            clock=clock, rows="", record="", prev="", mac=""))
+        return seq
+
+    @property
+    def last_seq(self) -> int:
+        """The entry most recently begun (rows written now belong to it)."""
+        if not self.pending:
+            raise RuntimeError("no audit entry begun in this command")
+        return self.pending[-1].seq
+
+    def seal(self) -> None:
+        """Digest what each entry's command wrote and chain the MACs."""
+        if not self.pending:
+            return
+        key = self.store.key
+        if key is None:
+            raise StoreError("没有审计密钥，不能写入", store=self.store.target.shown,
+                             reason="no-key")
+        assert self.head is not None
+        rows = covered_rows(e.seq for e in self.pending)
+        proposals = {p.id: p for p in m.Proposal.objects.filter(
+            id__in={e.proposal for e in self.pending if e.proposal})}
+        prev = self.head.mac
+        for entry in self.pending:
+            entry.rows = rows_digest(rows.get(entry.seq, []))
+            entry.record = record_digest(proposals.get(entry.proposal or ""))
+            entry.prev = prev
+            entry.mac = entry_mac(key, {f.attname: getattr(entry, f.attname)
+                                        for f in entry._meta.concrete_fields})
+            prev = entry.mac
+        m.AuditEntry.objects.bulk_create(self.pending)
+        last = self.pending[-1]
+        self.head.seq, self.head.mac = last.seq, last.mac
+        self.head.save(update_fields=["seq", "mac"])
+
+    def checkpoint(self) -> None:
+        if self.pending:
+            last = self.pending[-1]
+            append_checkpoint(self.store.target.checkpoints, last.seq, last.mac, last.at)

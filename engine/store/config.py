@@ -1,0 +1,121 @@
+"""Where a store lives and how Django reaches it.
+
+A store is a SQLite file (the default, ``--db``/``DUTY_DB``) or a PostgreSQL database named by
+``DUTY_DATABASE_URL``. Beside the database live two files that must not be inside it: the
+audit key (``DUTY_AUDIT_KEY``; default: the SQLite file's name with ``.key``) and the
+checkpoint file of audit heads (``DUTY_CHECKPOINTS``; default: ``.checkpoints``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from engine.errors import StoreError
+
+SQLITE_TIMEOUT_S = 60  # a second writer waits this long for the first
+
+
+@dataclass(frozen=True)
+class StoreTarget:
+    """One store: its database, its audit key file and its checkpoint file."""
+
+    engine: str  # sqlite | postgresql
+    name: str  # the SQLite path, or the database URL without password
+    url: str | None
+    key_file: Path
+    checkpoints: Path
+
+    @property
+    def shown(self) -> str:
+        return self.name
+
+    @property
+    def alias(self) -> str:
+        return "store-" + hashlib.sha256(f"{self.engine}:{self.url or self.name}".encode())\
+            .hexdigest()[:16]
+
+    @property
+    def sqlite_path(self) -> Path:
+        return Path(self.name)
+
+    def database(self) -> dict[str, Any]:
+        """Django's settings for this database."""
+        if self.engine == "sqlite":
+            return {"ENGINE": "django.db.backends.sqlite3", "NAME": self.name,
+                    "OPTIONS": {"timeout": SQLITE_TIMEOUT_S, "transaction_mode": "IMMEDIATE",
+                                "init_command": "PRAGMA journal_mode = WAL; "
+                                                "PRAGMA synchronous = NORMAL; "
+                                                "PRAGMA foreign_keys = ON"}}
+        import dj_database_url
+
+        config: dict[str, Any] = dict(dj_database_url.parse(self.url or ""))
+        config["ENGINE"] = "django.db.backends.postgresql"
+        return config
+
+
+def _env_path(name: str) -> Path | None:
+    value = os.environ.get(name)
+    return Path(value) if value else None
+
+
+def store_target(db: Path | None = None, url: str | None = None) -> StoreTarget:
+    """The store the caller names: ``url`` (or ``DUTY_DATABASE_URL``) for PostgreSQL, else the
+    SQLite file ``db`` (default ``duty.db``)."""
+    url = url or os.environ.get("DUTY_DATABASE_URL") or None
+    if url:
+        if not url.startswith(("postgres://", "postgresql://")):
+            raise StoreError("DUTY_DATABASE_URL 须为 PostgreSQL 地址", store=url.split("@")[-1],
+                             reason="url",
+                             hint="例如 postgresql://用户@127.0.0.1:5432/数据库名；"
+                                  "使用 SQLite 时不设此变量。")
+        shown = url.split("@")[-1]  # never print a password
+        key = _env_path("DUTY_AUDIT_KEY")
+        if key is None:
+            raise StoreError("使用 PostgreSQL 时须指定审计密钥文件", store=shown,
+                             reason="no-key",
+                             hint="设置环境变量 DUTY_AUDIT_KEY 为密钥文件的路径（该文件不得放在"
+                                  "数据库中；初始化时自动创建，权限 0600）。")
+        checkpoints = _env_path("DUTY_CHECKPOINTS") or key.with_suffix(".checkpoints")
+        return StoreTarget("postgresql", f"postgresql://{shown}", url, key, checkpoints)
+    path = Path(db if db is not None else os.environ.get("DUTY_DB") or "duty.db")
+    key = _env_path("DUTY_AUDIT_KEY") or Path(f"{path}.key")
+    checkpoints = _env_path("DUTY_CHECKPOINTS") or Path(f"{path}.checkpoints")
+    return StoreTarget("sqlite", str(path), None, key, checkpoints)
+
+
+def ensure_django() -> None:
+    """Configure Django for the command line, unless a settings module (the web
+    application's) has done so already."""
+    from django.conf import settings
+
+    if settings.configured:
+        return
+    if os.environ.get("DJANGO_SETTINGS_MODULE"):
+        import django
+
+        django.setup()
+        return
+    settings.configure(**base_settings())
+    import django
+
+    django.setup()
+
+
+def base_settings() -> dict[str, Any]:
+    """The settings the store needs; the web application's settings extend these."""
+    return {
+        "INSTALLED_APPS": ["django.contrib.contenttypes", "django.contrib.auth",
+                           "engine.store"],
+        "DATABASES": {},
+        "DATABASE_ROUTERS": ["engine.store.router.StoreRouter"],
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.Argon2PasswordHasher"],
+        "USE_TZ": True,
+        "TIME_ZONE": "Asia/Shanghai",
+        "LANGUAGE_CODE": "zh-hans",
+        "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",
+        "MIGRATION_MODULES": {},
+    }

@@ -1,0 +1,215 @@
+"""Opening a store and working in it: one command, one transaction.
+
+Writers take the write lock first (SQLite: ``BEGIN IMMEDIATE``; PostgreSQL: the audit head
+row, ``SELECT … FOR UPDATE``), so what they read cannot change before they write and the
+audit chain cannot fork; readers never wait. A command's audit entries are sealed (digests
+and MACs) just before COMMIT, then the new head is appended to the checkpoint file. A process
+killed mid-command leaves nothing: the database rolls the transaction back.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from engine.errors import StoreError
+from engine.store.config import StoreTarget, ensure_django
+
+
+def fault_point(name: str) -> None:
+    """Fault injection for tests: with ``DUTY_FAULT_PAUSE=name:FILE`` the process writes FILE
+    and waits here (so a test can kill it at this exact point)."""
+    spec = os.environ.get("DUTY_FAULT_PAUSE", "")
+    point, _, marker = spec.partition(":")
+    if point == name and marker:
+        Path(marker).write_text(str(os.getpid()), encoding="utf-8")
+        time.sleep(3600)
+
+
+def os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return str(os.getuid())
+
+
+@dataclass
+class Store:
+    """An open store: its target, Django alias, key and what it is bound to."""
+
+    target: StoreTarget
+    alias: str
+    key: bytes | None = None
+    meta: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def county(self) -> str | None:
+        return self.meta.get("county")
+
+    @property
+    def local(self) -> bool:
+        return self.meta.get("mode") == "local"
+
+    @property
+    def rehearsal(self) -> bool:
+        return self.meta.get("rehearsal") == "true"
+
+
+def _register(target: StoreTarget) -> str:
+    ensure_django()
+    from django.db import connections
+
+    alias = target.alias
+    if alias not in connections.databases:
+        config = target.database()
+        connections.databases[alias] = connections.configure_settings(
+            {"default": config})["default"]
+        if target.engine == "sqlite":  # readers take no write lock
+            reading = {**config, "OPTIONS": {**config["OPTIONS"], "transaction_mode": None}}
+            connections.databases[alias + "-read"] = connections.configure_settings(
+                {"default": reading})["default"]
+    return alias
+
+
+def read_alias(store: Store) -> str:
+    return store.alias + "-read" if store.target.engine == "sqlite" else store.alias
+
+
+def close(store: Store) -> None:
+    from django.db import connections
+
+    for alias in (store.alias, store.alias + "-read"):
+        if alias in connections.databases:
+            connections[alias].close()
+
+
+def _db_errors() -> tuple[type[BaseException], ...]:
+    from django.db import DatabaseError, InterfaceError
+
+    return (DatabaseError, InterfaceError)
+
+
+def store_error(target: StoreTarget, exc: BaseException) -> StoreError:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    lowered = text.lower()
+    if "locked" in lowered or "busy" in lowered or "could not serialize" in lowered:
+        return StoreError(f"数据库正忙：{text}", store=target.shown, reason="busy",
+                          hint="另一条命令正在写入；稍后重试。")
+    if "readonly" in lowered or "read-only" in lowered or "read only" in lowered:
+        return StoreError(f"数据库不可写：{text}", store=target.shown, reason="readonly",
+                          hint="检查文件及其所在目录的写权限。")
+    if "not a database" in lowered or "malformed" in lowered:
+        return StoreError(f"无法打开数据库：{text}", store=target.shown, reason="damaged",
+                          hint="确认该文件是 duty 的数据库且未损坏；可从备份恢复。")
+    if "connection" in lowered or "does not exist" in lowered:
+        return StoreError(f"无法连接数据库：{text}", store=target.shown, reason="connect",
+                          hint="检查 DUTY_DATABASE_URL 与数据库服务是否可用。")
+    return StoreError(f"数据库操作失败：{text}", store=target.shown, reason="database")
+
+
+def _pending_migrations(alias: str) -> tuple[list[Any], set[tuple[str, str]]]:
+    from django.db import connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connections[alias])
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    unknown = {key for key in executor.loader.applied_migrations
+               if key not in executor.loader.graph.nodes}
+    return plan, unknown
+
+
+def _tables(alias: str) -> set[str]:
+    from django.db import connections
+
+    return set(connections[alias].introspection.table_names())
+
+
+def migrate(alias: str) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", database=alias, verbosity=0, interactive=False)
+
+
+def open_store(target: StoreTarget, *, create: bool = False) -> Store:
+    """Open a store (``create``: a new one, which must not exist yet; its schema is made)."""
+    if target.engine == "sqlite":
+        path = target.sqlite_path
+        if path.is_dir():
+            raise StoreError(f"数据库应为文件，而 {path} 是目录", store=target.shown,
+                             reason="is-directory")
+        if create and path.exists():
+            raise StoreError(f"数据库已存在：{path}", store=target.shown, reason="exists",
+                             hint="换一个文件名，或直接使用该数据库。")
+        if not create and not path.exists():
+            raise StoreError(f"数据库不存在：{path}", store=target.shown, reason="missing",
+                             hint="先用 duty store init 创建数据库。")
+    alias = _register(target)
+    store = Store(target, alias)
+    try:
+        tables = _tables(alias)
+        if create:
+            if "duty_meta" in tables:
+                raise StoreError("该数据库已有 duty 的数据", store=target.shown, reason="exists")
+            migrate(alias)
+            return store
+        if "duty_meta" not in tables:
+            if {"meta", "audit", "proposals"} <= tables:
+                raise StoreError("这是旧版（结构版本 1–2）的数据库", store=target.shown,
+                                 reason="legacy",
+                                 hint="用 duty store upgrade 迁移到当前结构（不丢失数据）。")
+            raise StoreError("该数据库尚未初始化", store=target.shown, reason="uninitialised",
+                             hint="先用 duty store init 创建数据库。")
+        plan, unknown = _pending_migrations(alias)
+        if unknown:
+            raise StoreError("数据库的结构版本高于本程序支持的版本", store=target.shown,
+                             reason="newer", hint="请升级 duty 后再使用该数据库。")
+        if plan:
+            migrate(alias)
+        store.meta = _read_meta(store)
+    except StoreError:
+        close(store)
+        raise
+    except _db_errors() as exc:
+        close(store)
+        raise store_error(target, exc) from None
+    return store
+
+
+def _read_meta(store: Store) -> dict[str, str]:
+    from engine.store.orm import m
+    from engine.store.router import using
+
+    with using(store.alias):
+        return {r.key: r.value for r in m.StoreMeta.objects.all()}
+
+
+@contextmanager
+def transaction(store: Store, *, write: bool = True) -> Iterator[Any]:
+    """One command's work in one transaction; the audit entries it begins are sealed and the
+    head checkpointed when it commits. Nothing is kept on any error."""
+    from django.db import transaction as dj
+
+    from engine.store.chain import Chain
+    from engine.store.router import using
+
+    chain = Chain(store) if write else None
+    alias = store.alias if write else read_alias(store)
+    try:
+        with using(alias):
+            with dj.atomic(using=alias):
+                if chain is not None:
+                    chain.lock()
+                yield chain
+                if chain is not None:
+                    chain.seal()
+                fault_point("before-commit")
+            if chain is not None:
+                chain.checkpoint()
+    except _db_errors() as exc:
+        raise store_error(store.target, exc) from None

@@ -1,0 +1,110 @@
+"""Checking the record: the chain, the MACs, every covered row, the proposal rows, the head,
+the store's binding and the anchors kept outside the database."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from engine.store.orm import m
+from engine.store.audit import (
+    Problem,
+    Report,
+    covered_rows,
+    entry_mac,
+    record_digest,
+    rows_digest,
+)
+from engine.store.keys import read_checkpoints
+from engine.store.session import Store, transaction
+
+BOUND = ("county", "process", "mode", "rehearsal")  # meta the first entry commits to
+
+
+def verify_store(store: Store, expect: list[tuple[int, str]] | None = None) -> Report:
+    assert store.key is not None
+    problems: list[Problem] = []
+    with transaction(store, write=False):
+        entries = list(m.AuditEntry.objects.order_by("seq"))
+        rows = covered_rows()
+        proposals = {p.id: p for p in m.Proposal.objects.all()}
+        head = m.AuditHead.objects.filter(pk=1).first()
+        meta = {r.key: r.value for r in m.StoreMeta.objects.all()}
+    macs: dict[int, str] = {}
+    last_of: dict[str, m.AuditEntry] = {}
+    prev, expected, last_at = "", 1, None
+    for e in entries:
+        if e.seq != expected:
+            problems.append(Problem(seq=expected, kind="gap",
+                                    message=f"缺少第 {expected}–{e.seq - 1} 条记录"))
+            expected = e.seq
+        if e.prev != prev:
+            problems.append(Problem(seq=e.seq, kind="link", message="与前一条记录不衔接"))
+        fields = {f.attname: getattr(e, f.attname) for f in e._meta.concrete_fields}
+        if entry_mac(store.key, fields) != e.mac:
+            problems.append(Problem(seq=e.seq, kind="mac",
+                                    message="内容与密钥签名不符（记录被改动，或链条是在没有"
+                                            "密钥的情况下重算的）"))
+        if rows_digest(rows.pop(e.seq, [])) != e.rows:
+            problems.append(Problem(seq=e.seq, kind="rows",
+                                    message="该步骤写入的数据（决定、意见、会议、清单版本或"
+                                            "角色）已被改动或删除"))
+        when = _parse(e.at)
+        if when is not None and last_at is not None and when < last_at:
+            problems.append(Problem(seq=e.seq, kind="clock",
+                                    message=f"时间 {e.at} 早于前一条记录"))
+        last_at = when or last_at
+        if e.clock != "real" and not store.rehearsal:
+            problems.append(Problem(seq=e.seq, kind="rehearsal",
+                                    message="使用了固定时钟（DUTY_NOW），而该数据库不是演练库"))
+        if e.proposal:
+            last_of[e.proposal] = e
+        macs[e.seq] = e.mac
+        prev = e.mac
+        expected = e.seq + 1
+    for seq in sorted(rows):
+        problems.append(Problem(seq=seq, kind="orphan",
+                                message=f"有数据注明由第 {seq} 条记录写入，但没有这条记录"))
+    for pid, row in sorted(proposals.items()):
+        entry = last_of.get(pid)
+        if entry is None:
+            problems.append(Problem(seq=None, kind="record",
+                                    message=f"申请 {pid} 没有任何审计记录"))
+        elif record_digest(row) != entry.record:
+            problems.append(Problem(seq=entry.seq, kind="record",
+                                    message=f"申请 {pid} 的数据与其最后一条记录不符（被改动过）"))
+    newest = f"{entries[-1].seq}:{entries[-1].mac}" if entries else ""
+    if head is None or f"{head.seq}:{head.mac}" != (newest or "0:"):
+        problems.append(Problem(seq=head.seq if head else None, kind="head",
+                                message="链头与最后一条记录不符"))
+    if entries:
+        first = _first_detail(entries[0])
+        for key in BOUND:
+            if key in first and meta.get(key) != first[key]:
+                problems.append(Problem(seq=1, kind="meta",
+                                        message=f"数据库的绑定信息 {key} 被改动"))
+    anchors = [*(expect or []), *read_checkpoints(store.target.checkpoints)]
+    for seq, mac in anchors:
+        if macs.get(seq) != mac:
+            problems.append(Problem(seq=seq, kind="anchor", message=(
+                f"锚点 {seq}:{mac[:12]}… 在记录中找不到（第 {seq} 条及之后的记录被删除或替换）"
+                if seq not in macs else f"第 {seq} 条记录与锚点 {seq}:{mac[:12]}… 不符")))
+    unique = sorted({(p.seq if p.seq is not None else 0, p.kind, p.message): p
+                     for p in problems}.items())
+    return Report(entries=len(entries), head=newest, intact=not problems,
+                  problems=[p for _, p in unique], anchors_checked=len(anchors))
+
+
+def _parse(at: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(at)
+    except ValueError:
+        return None
+
+
+def _first_detail(entry: m.AuditEntry) -> dict[str, str]:
+    import json
+
+    detail = json.loads(entry.detail)
+    bound = detail.get("bound", {})
+    return {k: str(v) for k, v in bound.items()} if isinstance(bound, dict) else {}
+

@@ -1,0 +1,189 @@
+"""Accounts: who may act, in which roles, with which token.
+
+An account is a Django user with role bindings in the store's county. The command line proves
+an account with a token (``DUTY_TOKEN``): a random secret shown once, of which the store keeps
+only the SHA-256 digest; tokens can be revoked. Passwords (for the web) use Argon2. Only an
+account holding ``admin`` manages accounts, except for the very first one, which must hold
+``admin`` and is created by whoever operates the store (recorded with the system user).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+
+from engine.errors import AuthError, ConflictError, ForbiddenError, NotFoundError, UsageError
+from engine.models.county import County
+from engine.store.orm import m
+from engine.store.chain import Chain
+from engine.store.session import Store, os_user, transaction
+from engine.workflow.names import RoleKind, SystemAction
+from engine.workflow.roles import Actor, Clock, parse_role
+from engine.workflow.views import AccountView, IssuedToken
+
+TOKEN_PREFIX = "duty_"
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _user_model() -> type:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model()
+
+
+def _roles(store: Store, user: object) -> list[str]:
+    return sorted(m.RoleBinding.objects.filter(user=user, county=store.county)
+                  .values_list("role", flat=True))
+
+
+def authenticate(store: Store, county: County, token: str | None,
+                 role_text: str | None, reading: bool = False) -> Actor | None:
+    """The actor of a command: in a local store, the declared role and the system user; else
+    the account the token belongs to, in the role chosen among those it holds. ``reading``:
+    a command that changes nothing, for which any account of the county will do (and, in a
+    local store, no role at all)."""
+    if store.local:
+        if reading and not role_text:
+            return None
+        return Actor(os_user(), parse_role(role_text, county), local=True)
+    if not token:
+        raise AuthError("该数据库须以账号操作，未提供令牌",
+                        hint="把账号的令牌放在环境变量 DUTY_TOKEN 中（由管理员用 user token 签发）。")
+    with transaction(store, write=False):
+        row = m.ApiToken.objects.select_related("user").filter(digest=_digest(token)).first()
+        if row is None or row.revoked is not None or not row.user.is_active:
+            raise AuthError("令牌无效、已撤销或账号已停用",
+                            hint="请管理员重新签发令牌（user token）。")
+        user = row.user
+        held = _roles(store, user)
+    if role_text:
+        role = parse_role(role_text, county)
+        if str(role) not in held:
+            raise ForbiddenError(f"账号 {user.username} 没有角色 {role}", account=user.username,
+                                 role=str(role), action="act",
+                                 hint="该账号的角色：" + ("、".join(held) or "无"))
+        return Actor(user.username, role)
+    if len(held) == 1 or (reading and held):
+        return Actor(user.username, parse_role(held[0], county))
+    if not held:
+        raise ForbiddenError(f"账号 {user.username} 在 {store.county} 没有任何角色",
+                             account=user.username, role=None, action="act")
+    raise UsageError(f"账号 {user.username} 有多个角色，须说明以哪个角色操作",
+                     hint="可选：" + "、".join(held))
+
+
+def _entry(chain: Chain, actor: Actor | None, clock: Clock, action: SystemAction,
+           detail: dict[str, object]) -> int:
+    account = actor.recorded if actor else f"system:{os_user()}"
+    return chain.begin(at=clock.stamp, account=account, role=str(actor.role) if actor else
+                       "system", action=action.value, detail=detail,
+                       clock="fixed" if clock.fixed else "real")
+
+
+def _need_admin(store: Store, actor: Actor | None, action: str) -> None:
+    if store.local:
+        raise UsageError("本地单用户数据库没有账号", hint="账号只用于多人共用的数据库。")
+    if actor is None or actor.role.kind is not RoleKind.admin:
+        raise ForbiddenError("只有账号管理员（admin）可以管理账号",
+                             account=actor.recorded if actor else None,
+                             role=str(actor.role) if actor else None, action=action)
+
+
+def _has_admin(store: Store) -> bool:
+    return m.RoleBinding.objects.filter(county=store.county, role=RoleKind.admin.value,
+                                        user__is_active=True).exists()
+
+
+def add_user(store: Store, county: County, actor: Actor | None, clock: Clock, username: str,
+             roles: Sequence[str], password: str | None = None,
+             with_token: bool = False) -> tuple[AccountView, IssuedToken | None]:
+    """A new account with its roles (and a token when asked: always for the first
+    administrator, who has no other way to act)."""
+    parsed = [str(parse_role(r, county)) for r in roles]
+    if not parsed:
+        raise UsageError("账号至少要有一个角色")
+    with transaction(store) as chain:
+        bootstrap = actor is None and not _has_admin(store) and RoleKind.admin.value in parsed
+        if not bootstrap:
+            _need_admin(store, actor, "user_add")
+        user_model = _user_model()
+        if user_model.objects.filter(username=username).exists():
+            raise ConflictError(f"账号 {username} 已存在", subject="account", stored=username,
+                                given=username)
+        user = user_model.objects.create_user(username=username, password=password)
+        seq = _entry(chain, actor, clock, SystemAction.user_add,
+                     {"username": username, "roles": sorted(set(parsed))})
+        for role in sorted(set(parsed)):
+            m.RoleBinding.objects.create(user=user, county=store.county, role=role,
+                                         audit_seq=seq)
+        issued = _issue(chain, actor, clock, user) if with_token or bootstrap else None
+    return (AccountView(username=username, active=True, roles=sorted(set(parsed)),
+                        tokens=int(issued is not None)), issued)
+
+
+def list_users(store: Store) -> list[AccountView]:
+    with transaction(store, write=False):
+        return [AccountView(username=u.username, active=u.is_active, roles=_roles(store, u),
+                            tokens=m.ApiToken.objects.filter(user=u, revoked__isnull=True)
+                            .count())
+                for u in _user_model().objects.order_by("username")]
+
+
+def _user(username: str) -> object:
+    user = _user_model().objects.filter(username=username).first()
+    if user is None:
+        known = _user_model().objects.values_list("username", flat=True)
+        raise NotFoundError(f"没有账号 {username}", kind="account", name=username, known=known)
+    return user
+
+
+def disable_user(store: Store, actor: Actor | None, clock: Clock, username: str) -> AccountView:
+    with transaction(store) as chain:
+        _need_admin(store, actor, "user_disable")
+        user = _user(username)
+        user.is_active = False  # type: ignore[attr-defined]
+        user.save()  # type: ignore[attr-defined]
+        revoked = m.ApiToken.objects.filter(user=user, revoked__isnull=True).update(
+            revoked=clock.stamp)
+        _entry(chain, actor, clock, SystemAction.user_disable,
+               {"username": username, "tokens_revoked": revoked})
+        return AccountView(username=username, active=False, roles=_roles(store, user),
+                           tokens=0)
+
+
+def issue_token(store: Store, actor: Actor | None, clock: Clock,
+                username: str) -> IssuedToken:
+    """A new token for the account (shown once); the store keeps its digest."""
+    with transaction(store) as chain:
+        _need_admin(store, actor, "token_issue")
+        user = _user(username)
+        if not user.is_active:  # type: ignore[attr-defined]
+            raise ConflictError(f"账号 {username} 已停用", subject="account", stored="disabled",
+                                given=username)
+        return _issue(chain, actor, clock, user)
+
+
+def _issue(chain: Chain, actor: Actor | None, clock: Clock, user: object) -> IssuedToken:
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    username = str(user.username)  # type: ignore[attr-defined]
+    m.ApiToken.objects.create(user=user, digest=_digest(token), hint=token[-4:],
+                              created=clock.stamp)
+    _entry(chain, actor, clock, SystemAction.token_issue,
+           {"username": username, "hint": token[-4:]})
+    return IssuedToken(username=username, token=token)
+
+
+def revoke_tokens(store: Store, actor: Actor | None, clock: Clock, username: str) -> int:
+    with transaction(store) as chain:
+        _need_admin(store, actor, "token_revoke")
+        user = _user(username)
+        count = m.ApiToken.objects.filter(user=user, revoked__isnull=True).update(
+            revoked=clock.stamp)
+        _entry(chain, actor, clock, SystemAction.token_revoke,
+               {"username": username, "revoked": count})
+    return count
+

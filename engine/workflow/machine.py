@@ -1,0 +1,140 @@
+"""The process machine: may this role take this step now?
+
+Pure: it reads the process (states, transitions, roles), the proposal's state and applicant,
+and the facts the guards need, and either returns the transition or raises. It writes
+nothing. Guards are functions registered here by name; the process file names them, and
+loading the file checks that every name is registered.
+
+Order of checks: the state first (a step that cannot happen in this state is refused
+whoever asks), then the role, then the applicant, then the guards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from engine.decide.combine import ADMITTED
+from engine.errors import ForbiddenError, RefusedError
+from engine.models.decision import Decision
+from engine.models.workflow import Transition
+from engine.workflow.names import Action
+from engine.workflow.process import Process
+from engine.workflow.roles import Actor
+
+
+def _none() -> None:
+    return None
+
+
+@dataclass
+class GuardFacts:
+    """What the guards read, supplied by the service; costly facts are computed on demand."""
+
+    streets: list[str] = field(default_factory=list)  # the proposal's target streets
+    street: str | None = None  # the street an opinion is for
+    unheard: list[str] = field(default_factory=list)
+    late: bool = False  # the hearing period is over
+    due: str | None = None
+    urgency: str = "normal"
+    meeting: str | None = None
+    evaluation: Callable[[], Decision | None] = _none
+    blocking: Callable[[Decision], str] = lambda d: d.verdict
+    proposal_problem: Callable[[], str | None] = _none
+    publication_problem: Callable[[], str | None] = _none
+
+
+Guard = Callable[[GuardFacts], str | None]
+GUARDS: dict[str, Guard] = {}
+
+
+def guard(name: str) -> Callable[[Guard], Guard]:
+    def register(check: Guard) -> Guard:
+        GUARDS[name] = check
+        return check
+    return register
+
+
+def _admits(decision: Decision | None) -> bool:
+    return decision is not None and decision.verdict in ADMITTED
+
+
+@guard("applicant_may_propose")
+def _may_propose(f: GuardFacts) -> str | None:
+    return f.proposal_problem()
+
+
+@guard("evaluation_clear")
+def _clear(f: GuardFacts) -> str | None:
+    decision = f.evaluation()
+    return None if _admits(decision) or decision is None else f.blocking(decision)
+
+
+@guard("evaluation_blocks")
+def _blocks(f: GuardFacts) -> str | None:
+    return "规则评估没有阻断事项" if _admits(f.evaluation()) else None
+
+
+@guard("evaluation_admits")
+def _evaluation_admits(f: GuardFacts) -> str | None:
+    decision = f.evaluation()
+    return None if decision is None or _admits(decision) else f.blocking(decision)
+
+
+@guard("target_street")
+def _target(f: GuardFacts) -> str | None:
+    return None if f.street in f.streets else f"{f.street} 不是该申请的目标街道"
+
+
+@guard("hearing_closed")
+def _closed(f: GuardFacts) -> str | None:
+    if not f.unheard or f.late:
+        return None
+    return f"听取意见尚未结束：{'、'.join(f.unheard)} 尚未反馈，期限为 {f.due}"
+
+
+@guard("emergency")
+def _emergency(f: GuardFacts) -> str | None:
+    return None if f.urgency == "emergency" else "只有突发事件（urgency: emergency）才能临时准入"
+
+
+@guard("meeting_recorded")
+def _meeting(f: GuardFacts) -> str | None:
+    return None if f.meeting else "须有县委或县政府会议的审定记录（会议编号）"
+
+
+@guard("still_admitted")
+def _still(f: GuardFacts) -> str | None:
+    return f.publication_problem()
+
+
+def check_step(process: Process, action: Action, state: str | None, actor: Actor,
+               applicant: str | None, facts: GuardFacts, pid: str | None) -> Transition:
+    """The transition ``action`` from ``state`` if ``actor`` may take it now; else raises
+    ``RefusedError`` (state, guards) or ``ForbiddenError`` (role, applicant)."""
+    t = process.transition(action.value)
+    label = f"“{t.label}”（{t.action}）"
+    where = process.label(state) + (f"（{state}）" if state else "")
+    if (state is None) != (not t.from_) or (state is not None and state not in t.from_):
+        allowed = [f"{x.action}（{'/'.join(x.roles)}）" for x in process.transitions.values()
+                   if state in x.from_]
+        raise RefusedError(f"申请 {pid} 当前状态为{where}，不能执行{label}", proposal=pid,
+                           action=t.action, state=state, allowed=[
+                               x.action for x in process.transitions.values()
+                               if state in x.from_],
+                           hint=("当前可执行：" + "、".join(allowed)) if allowed else
+                           "该申请的流程已经结束。")
+    role = actor.role
+    if role.kind.value not in t.roles:
+        raise ForbiddenError(f"申请 {pid} 当前状态为{where}，角色 {role} 不能执行{label}",
+                             account=actor.recorded, role=str(role), action=t.action,
+                             hint="该步骤由 " + "、".join(t.roles) + " 执行。")
+    if t.applicant_only and applicant is not None and str(role) != applicant:
+        raise ForbiddenError(f"申请 {pid} 当前状态为{where}，由 {applicant.partition(':')[2]}"
+                             f" 提出，{role} 不能执行{label}", account=actor.recorded,
+                             role=str(role), action=t.action)
+    reasons = [problem for name in t.guards if (problem := GUARDS[name](facts))]
+    if reasons:
+        raise RefusedError(f"申请 {pid} 当前状态为{where}，不能执行{label}：" + "；".join(reasons),
+                           proposal=pid, action=t.action, state=state, reasons=reasons)
+    return t

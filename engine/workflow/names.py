@@ -1,0 +1,85 @@
+"""The names the code uses for states, actions, stages, roles and opinions.
+
+The process file (``duties/workflow/admission.yaml``) is data, but the service fires named
+steps; these enums are the names it may use, and the loader checks the file against them.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class StateName(str, Enum):
+    draft = "draft"
+    submitted = "submitted"
+    office_review = "office_review"
+    legal_review = "legal_review"
+    hearing = "hearing"
+    deliberation = "deliberation"
+    provisional = "provisional"
+    admitted = "admitted"
+    returned = "returned"
+    rejected = "rejected"
+    withdrawn = "withdrawn"
+    published = "published"
+
+
+class Action(str, Enum):
+    draft = "draft"
+    submit = "submit"
+    save_draft = "save_draft"
+    start_review = "start_review"
+    pass_review = "pass_review"
+    return_ = "return"
+    legal_pass = "legal_pass"
+    legal_fail = "legal_fail"
+    opinion = "opinion"
+    close_hearing = "close_hearing"
+    provisional = "provisional"
+    admit = "admit"
+    reject = "reject"
+    publish = "publish"
+    withdraw = "withdraw"
+
+
+class Stage(str, Enum):
+    """When a decision was made: at office review, at the meeting, at publication."""
+
+    review = "review"
+    decision = "decision"
+    publication = "publication"
+
+
+class RoleKind(str, Enum):
+    department = "department"
+    office = "office"
+    justice = "justice"
+    street = "street"
+    county = "county"
+    admin = "admin"
+
+
+class Outcome(str, Enum):
+    """What the county meeting decides."""
+
+    admit = "admit"
+    reject = "reject"
+    provisional = "provisional"
+
+
+class Opinion(str, Enum):
+    agree = "agree"
+    agree_with_conditions = "agree_with_conditions"
+    object = "object"
+
+
+class SystemAction(str, Enum):
+    """Audit entries that are not steps of a proposal."""
+
+    create_store = "create_store"
+    migrate_store = "migrate_store"
+    county_revision = "county_revision"
+    user_add = "user_add"
+    user_disable = "user_disable"
+    token_issue = "token_issue"
+    token_revoke = "token_revoke"

@@ -1,0 +1,148 @@
+"""Typed results of the admission service: what the CLI prints and the web shows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from engine.models.decision import Decision
+
+
+class View(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+
+class Step(View):
+    action: str
+    from_: str | None = Field(alias="from", serialization_alias="from")
+    to: str
+
+
+class Outcome(View):
+    """What a command did: the proposal, the steps fired, notes for the user."""
+
+    proposal: str
+    steps: list[Step] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+    decision: Decision | None = None
+    version: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"proposal": self.proposal,
+                "steps": [s.model_dump(by_alias=True) for s in self.steps],
+                "state": self.steps[-1].to if self.steps else None,
+                "notes": self.notes,
+                "verdict": self.decision.verdict if self.decision else None,
+                "version": self.version}
+
+
+class OpinionView(View):
+    opinion: str
+    note: str | None
+    at: str
+    actor: str
+
+
+class MeetingView(View):
+    ref: str | None
+    outcome: str
+    at: str
+    actor: str
+
+
+class PolicyRef(View):
+    id: str
+    version: str
+    hash: str
+
+
+class DecisionView(View):
+    stage: str
+    at: str
+    verdict: str
+    policy: PolicyRef
+    county_revision: str
+    decision: dict[str, Any]
+
+
+class ProposalView(View):
+    id: str
+    title: str
+    change: str
+    applicant: str
+    department: str
+    state: str
+    state_label: str
+    revision: int
+    urgency: str
+    legal_review: str
+    streets: list[str]
+    unheard: list[str]
+    due: str | None
+    due_estimated: bool
+    opinions: dict[str, OpinionView]
+    meetings: list[MeetingView]
+    decisions: list[DecisionView]
+    published_in: int | None
+
+
+class HistoryEntry(View):
+    seq: int
+    at: str
+    actor: str  # the role acted in
+    account: str  # the account (local:USER in a local store, system:USER for the system)
+    action: str
+    from_: str | None = Field(alias="from", serialization_alias="from")
+    to: str | None
+    detail: dict[str, Any]
+
+
+class ProposalSummary(View):
+    id: str
+    title: str
+    change: str
+    applicant: str
+    department: str
+    state: str
+    due: str | None
+
+
+class OverdueItem(View):
+    id: str
+    title: str
+    state: str
+    due: str
+    estimated: bool
+    days_late: int
+    waiting_for: list[str]
+
+
+class AccountView(View):
+    username: str
+    active: bool
+    roles: list[str]
+    tokens: int  # tokens not revoked
+
+
+class IssuedToken(View):
+    username: str
+    token: str  # shown once, never stored
+
+
+class StoreInfo(View):
+    store: str
+    county: str
+    mode: str  # accounts | local
+    rehearsal: bool
+    version: int
+    head: str
+
+
+def dump(value: BaseModel | list[BaseModel]) -> Any:
+    """JSON-ready data of a view or a list of views."""
+    if isinstance(value, list):
+        return [dump(v) for v in value]
+    if isinstance(value, Outcome):
+        return value.to_json()
+    return value.model_dump(mode="json", by_alias=True)
