@@ -162,7 +162,7 @@ def open_store(target: StoreTarget, *, create: bool = False) -> Store:
             if {"meta", "audit", "proposals"} <= tables:
                 raise StoreError("这是旧版（结构版本 1–2）的数据库", store=target.shown,
                                  reason="legacy",
-                                 hint="用 duty store upgrade 迁移到当前结构（不丢失数据）。")
+                                 hint="先迁移到当前结构（store upgrade，不丢失数据）。")
             raise StoreError("该数据库尚未初始化", store=target.shown, reason="uninitialised",
                              hint="先用 duty store init 创建数据库。")
         plan, unknown = _pending_migrations(alias)

@@ -53,7 +53,7 @@ def verify_store(store: Store, expect: list[tuple[int, str]] | None = None) -> R
             problems.append(Problem(seq=e.seq, kind="clock",
                                     message=f"时间 {e.at} 早于前一条记录"))
         last_at = when or last_at
-        if e.clock != "real" and not store.rehearsal:
+        if e.clock == "fixed" and not store.rehearsal:
             problems.append(Problem(seq=e.seq, kind="rehearsal",
                                     message="使用了固定时钟（DUTY_NOW），而该数据库不是演练库"))
         if e.proposal:

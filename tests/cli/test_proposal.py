@@ -152,7 +152,8 @@ def test_full_admission_through_the_cli(f: Flow, golden: Any) -> None:
     run = run_cli("audit", "verify", "--db", f.db, "--format", "json")
     report = json.loads(run.stdout)
     assert (report["entries"], report["intact"], report["problems"]) == (11, True, [])
-    assert report["head"] == f.sql("SELECT hash FROM duty_audit ORDER BY seq DESC LIMIT 1")[0][0]
+    assert report["head"] == "11:" + f.sql(
+        "SELECT mac FROM duty_audit ORDER BY seq DESC LIMIT 1")[0][0]
 
 
 def test_show_text_output(f: Flow) -> None:

@@ -110,7 +110,9 @@ class Flow:
     def sql(self, query: str, *args: Any) -> list[tuple[Any, ...]]:
         conn = sqlite3.connect(self.db)
         try:
-            return list(conn.execute(query, args).fetchall())
+            rows = list(conn.execute(query, args).fetchall())
+            conn.commit()
+            return rows
         finally:
             conn.close()
 

@@ -13,6 +13,8 @@ from typing import Any
 from tests.conftest import MINI, run_cli, write_yaml
 from tests.workflow.conftest import Flow, snapshot
 
+LEGACY = Path(__file__).resolve().parents[1] / "fixtures" / "legacy" / "schema2.db"
+
 MEETING = "区政府常务会议2026年第9次"
 
 
@@ -227,19 +229,39 @@ def test_a_recall_is_heard_like_an_admission(flow: Flow) -> None:
 # --- stores written before recall and revision ---------------------------------------------------
 
 
-def test_a_version_1_store_is_migrated(flow: Flow) -> None:
-    pid = flow.submit()
-    conn = sqlite3.connect(flow.db)  # take the store back to the first schema
-    conn.execute("ALTER TABLE proposals DROP COLUMN change")
-    conn.execute("ALTER TABLE proposals DROP COLUMN applicant")
-    conn.execute("PRAGMA user_version = 1")
-    conn.commit()
-    conn.close()
-    data = flow.show(pid)  # a reading command brings the schema up to date
-    assert flow.sql("PRAGMA user_version") == [(store.SCHEMA_VERSION,)] == [(2,)]
-    assert (data["change"], data["applicant"]) == ("admit", "department:fire_rescue")
-    flow.ok("withdraw", pid, actor="department:fire_rescue")
+def test_a_schema_2_store_is_upgraded_without_loss(flow: Flow) -> None:
+    """A store written by duty 0.1 (tests/fixtures/legacy/schema2.db: one proposal published,
+    one in hearing) is refused until upgraded, then kept whole and signed."""
+    for leftover in flow.tmp.glob("duty.db*"):
+        leftover.unlink()
+    shutil.copy(LEGACY, flow.db)
+    run = flow.run("show", "P-L-1")
+    assert run.code == 1 and "旧版" in run.stderr and "store upgrade" in run.stderr
+    run = run_cli("store", "upgrade", "--db", flow.db)
+    assert run.code == 0, run.stderr
+    assert (flow.tmp / "duty.db.v2.bak").read_bytes() == LEGACY.read_bytes()
+    run = run_cli("audit", "verify", "--db", flow.db)
+    assert run.code == 0, run.stdout + run.stderr
+    published, hearing = flow.show("P-L-1"), flow.show("P-L-2")
+    assert (published["state"], published["published_in"]) == ("published", 1)
+    assert published["opinions"]["S03"]["note"] == "需增加人手"
+    assert [d["stage"] for d in published["decisions"]] == ["review", "decision", "publication"]
+    assert (hearing["state"], hearing["unheard"]) == ("hearing", ["S03"])
+    history = flow.history("P-L-1")
+    assert [e["actor"] for e in history][:2] == ["department:fire_rescue"] * 2
+    assert {e["account"] for e in history} == {"legacy"}
+    # the process goes on where it stood, and the published lists are the same
+    flow.hear("P-L-2", "S03")
+    flow.decide("P-L-2", "--meeting", "区委常委会2026年第12次", "--reject")
+    assert flow.state("P-L-2") == "rejected"
+    run = run_cli("lists", "build", "--version", "1", "--street", "S01", "--db", flow.db)
+    assert run.code == 0 and "P-L-1" in run.stdout
     assert run_cli("audit", "verify", "--db", flow.db).code == 0
+    # an edit of a migrated row is found
+    flow.sql("UPDATE duty_opinion SET opinion = 'agree' WHERE note = '需增加人手'")
+    assert run_cli("audit", "verify", "--db", flow.db).code == 1
+    run = run_cli("store", "upgrade", "--db", flow.db)  # once is enough
+    assert run.code == 1 and "无须迁移" in run.stderr
 
 
 # --- changes decided side by side, published later ---------------------------------------------

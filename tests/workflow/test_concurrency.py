@@ -98,10 +98,10 @@ def _state_of_store(flow: Flow) -> dict[str, Any]:
         "opinions": flow.sql("SELECT proposal, street, opinion, actor FROM duty_opinion "
                              "ORDER BY seq"),
         "decisions": flow.sql("SELECT proposal, stage, verdict FROM duty_decision ORDER BY seq"),
-        "meetings": flow.sql("SELECT * FROM meetings ORDER BY seq"),
+        "meetings": flow.sql("SELECT * FROM duty_meeting ORDER BY seq"),
         "versions": flow.sql("SELECT number FROM duty_version ORDER BY number"),
         "published": flow.sql("SELECT * FROM duty_version_proposal ORDER BY version, proposal"),
-        "audit": flow.sql("SELECT seq, hash FROM duty_audit ORDER BY seq"),
+        "audit": flow.sql("SELECT seq, mac FROM duty_audit ORDER BY seq"),
     }
 
 
@@ -172,7 +172,7 @@ def test_fifty_concurrent_commands(flow: Flow, children: Children) -> None:
     # each hearing closed once, right after its last opinion, by that street
     for pid in hearing:
         assert flow.state(pid) == "deliberation"
-        entries = flow.sql("SELECT actor, action, detail FROM duty_audit WHERE proposal = ? AND "
+        entries = flow.sql("SELECT role, action, detail FROM duty_audit WHERE proposal = ? AND "
                            "action IN ('opinion', 'close_hearing') ORDER BY seq", pid)
         assert [a for _, a, _ in entries] == ["opinion"] * 4 + ["close_hearing"]
         assert sorted(json.loads(d)["street"] for _, _, d in entries[:4]) == STREETS
@@ -283,7 +283,9 @@ def test_readers_go_on_while_a_writer_works(flow: Flow, children: Children,
     pid = flow.to_hearing()
     proc = children.paused("before-commit", "hear", pid, "--street", "S01", "--opinion",
                            "agree", "--as", "street:S01")
-    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 500)  # fail fast instead of waiting 60 s
+    from engine.store import config
+
+    monkeypatch.setattr(config, "SQLITE_TIMEOUT_S", 0.5)  # fail fast instead of waiting 60 s
     try:
         run = flow.run("show", pid, "--format", "json")
         assert run.code == 0, run.stderr
