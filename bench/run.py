@@ -24,7 +24,7 @@ import time
 from typing import Any
 
 from bench.generate import random_proposal
-from bench.workflow import workflow_rate
+from bench.workflow import pg_available, workflow_rate
 from engine.decide.evaluate import build_facts, decide, ruleset
 from engine.loading.workspace import load_workspace
 
@@ -32,7 +32,7 @@ PAIRS = 10_000
 RAW_RULES = 20
 LIST_STREETS = 1_000
 LIST_ITEMS = 340
-PROPOSALS = 10_000
+HISTORY = "100,1000,5000"
 
 
 def engine_rate(pairs: int, seed: int) -> dict[str, Any]:
@@ -109,8 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list-streets", type=int, default=LIST_STREETS,
                         help="streets of the synthetic county for list building (0: skip)")
     parser.add_argument("--list-items", type=int, default=LIST_ITEMS)
-    parser.add_argument("--proposals", type=int, default=PROPOSALS,
-                        help="proposals pushed through the admission workflow (0: skip)")
+    parser.add_argument("--history", default=HISTORY,
+                        help="published proposals after which one more is timed through the "
+                             "workflow, comma-separated ('' to skip)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
 
@@ -120,7 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     peak_eval_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     lists = lists_rate(args.list_streets, args.list_items) if args.list_streets else None
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    flow = workflow_rate(args.proposals, args.seed) if args.proposals else None
+    marks = [int(x) for x in args.history.split(",") if x.strip()]
+    engines = ["sqlite", *(["postgresql"] if pg_available() else [])]
+    flows = [workflow_rate(marks, args.seed, engine) for engine in engines] if marks else []
     figures = {
         "engine_pairs_per_second": round(eng["per_second"]),
         "engine_pairs": eng["pairs"],
@@ -135,8 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         "list_rows_per_second": round(lists["per_second"]) if lists else 0,
         "list_seconds": round(lists["seconds"], 1) if lists else 0,
         "peak_rss_mb": round(peak_mb, 1),
-        "workflow": flow and {k: round(v, 2) if isinstance(v, float) else v
-                              for k, v in flow.items()},
+        "workflow": flows,
     }
     if args.json:
         print(json.dumps(figures, indent=2))
@@ -155,13 +157,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"清单生成（合成县 {args.list_streets:,} 个街道 × {args.list_items} 个事项）："
               f"{lists['rows']:,} 行，{lists['seconds']:.1f} 秒，"
               f"{figures['list_rows_per_second']:,} 行/秒；峰值内存 {figures['peak_rss_mb']} MB")
-    if flow:
-        print(f"准入流程（同一数据库）：{flow['proposals']:,} 个申请走完提交、审核、合法性审查、"
-              f"听取意见、会议审定，共 {flow['commands']:,} 个命令，"
-              f"{flow['process_seconds']:.1f} 秒（{flow['commands'] / flow['process_seconds']:,.0f}"
-              f" 个命令/秒）；一次公布全部申请 {flow['publish_seconds']:.1f} 秒；"
-              f"核对 {flow['audit_entries']:,} 条审计记录 {flow['verify_seconds']:.2f} 秒；"
-              f"数据库 {flow['db_mb']:.1f} MB")
+    for flow in flows:
+        print(f"准入流程（{flow['engine']}，同一数据库）：公布 {flow['published']:,} 个申请共 "
+              f"{flow['commands']:,} 个命令，{flow['fill_seconds']:.1f} 秒"
+              f"（{flow['commands_per_second']:,.0f} 个命令/秒）；核对 {flow['audit_entries']:,} "
+              f"条审计记录 {flow['verify_seconds']:.2f} 秒")
+        for mark, t in flow["latency"].items():
+            print(f"  已公布 {mark:,} 个之后再办一个：提交 {t['submit'] * 1000:.0f} ms，"
+                  f"审核 {t['review'] * 1000:.0f} ms，公布 {t['publish'] * 1000:.0f} ms")
     return 0
 
 

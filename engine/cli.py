@@ -198,7 +198,8 @@ def check_cmd(
 ) -> None:
     """检查清单：无主责、多头牵头、权责不一致、协助事项无经费、未经准入下沉、事项重名。
 
-    没有问题时退出码为 0，发现问题时为 1，便于脚本把关。县区已有流程数据库时检查其最新公布的清单。"""
+    没有问题时退出码为 0，发现问题时为 1，便于脚本把关。
+    县区已有流程数据库时检查其最新公布的清单。"""
     from engine.api import check
 
     name, problems = check(ws=_published(county, db))
@@ -433,7 +434,7 @@ def _clock() -> Any:
     return Clock(value if value.tzinfo else value.replace(tzinfo=CHINA), fixed=True)
 
 
-def _emit(data: Any, fmt: ReportFormat, renderer: str, *args: Any) -> None:
+def _show(data: Any, fmt: ReportFormat, renderer: str, *args: Any) -> None:
     """JSON, or the named text renderer of ``engine.render.workflow_text``."""
     if fmt is ReportFormat.json:
         from engine.render.json_out import dumps
@@ -457,7 +458,7 @@ def _run(county: Path | None, db: Path | None, actor: str | None, fmt: ReportFor
         who = authenticate(service.store, service.base.county, os.environ.get("DUTY_TOKEN"),
                            actor, reading)
         result = call(service, who, _clock())
-    _emit(result, fmt, renderer, *extra)
+    _show(result, fmt, renderer, *extra)
 
 
 @proposal_app.command("submit")
@@ -591,7 +592,8 @@ def proposal_show(pid: IdArg, county: CountyOpt = None, db: DbOpt = None,
 def proposal_history(pid: IdArg, county: CountyOpt = None, db: DbOpt = None,
                      actor: ActorOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
     """申请的办理记录：每一步的操作账号、角色、时间和状态变化。"""
-    _run(county, db, actor, fmt, "render_history", lambda s, who, clock: s.history(pid), pid, reading=True)
+    _run(county, db, actor, fmt, "render_history", lambda s, who, clock: s.history(pid), pid,
+         reading=True)
 
 
 @proposal_app.command("list")
@@ -611,7 +613,8 @@ def proposal_list(
 def proposal_overdue(county: CountyOpt = None, db: DbOpt = None,
                      actor: ActorOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
     """列出逾期未办的申请（按中国工作日计算期限）及应当办理的角色。"""
-    _run(county, db, actor, fmt, "render_overdue", lambda s, who, clock: s.overdue(clock), reading=True)
+    _run(county, db, actor, fmt, "render_overdue", lambda s, who, clock: s.overdue(clock),
+         reading=True)
 
 
 store_app = typer.Typer(help="流程数据库：创建、迁移旧库、查看。", no_args_is_help=True,
@@ -630,14 +633,15 @@ def store_init(
         "--rehearsal", help="演练库：允许用环境变量 DUTY_NOW 固定时钟，审计记录注明。")] = False,
     fmt: FmtOpt = ReportFormat.text,
 ) -> None:
-    """为县区创建流程数据库：建表、生成审计密钥（权限 0600，存放在数据库之外），公布现行清单为第 0 版。
+    """为县区创建流程数据库：建表、生成审计密钥（权限 0600，存放在数据库之外），
+    公布现行清单为第 0 版。
 
     SQLite 为默认（--db，默认 duty.db）；设置 DUTY_DATABASE_URL 时使用 PostgreSQL（须同时用
     DUTY_AUDIT_KEY 指定密钥文件）。"""
     from engine.api import init_store
 
     info = init_store(county, _target(db), local=local, rehearsal=rehearsal, clock=_clock())
-    _emit(info, fmt, "render_store")
+    _show(info, fmt, "render_store")
 
 
 @store_app.command("upgrade")
@@ -648,7 +652,7 @@ def store_upgrade(db: DbOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
     旧库的审计链先经核对，再以新生成的密钥逐条签名；迁移后为本地单用户演练库。"""
     from engine.workflow.legacy import upgrade
 
-    _emit(upgrade(_target(db), _clock()), fmt, "render_store")
+    _show(upgrade(_target(db), _clock()), fmt, "render_store")
 
 
 user_app = typer.Typer(help="账号与角色：添加、列出、停用、签发令牌（须以 admin 角色操作）。",
@@ -692,9 +696,9 @@ def user_add(
         view, issued = add_user(store, county_workspace(county).county,
                                 _admin(store, county, actor), _clock(), username, roles,
                                 password, token)
-    _emit(view, fmt, "render_account")
+    _show(view, fmt, "render_account")
     if issued is not None:
-        _emit(issued, fmt, "render_token")
+        _show(issued, fmt, "render_token")
 
 
 @user_app.command("list")
@@ -705,7 +709,7 @@ def user_list(db: DbOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
     from engine.workflow.accounts import list_users
 
     with keyed_store(_target(db)) as store:
-        _emit(list_users(store), fmt, "render_accounts")
+        _show(list_users(store), fmt, "render_accounts")
 
 
 @user_app.command("disable")
@@ -718,7 +722,7 @@ def user_disable(username: UserArg, county: CountyOpt = None, db: DbOpt = None,
 
     with keyed_store(_target(db)) as store:
         view = disable_user(store, _admin(store, county, actor), _clock(), username)
-    _emit(view, fmt, "render_account")
+    _show(view, fmt, "render_account")
 
 
 @user_app.command("token")
@@ -740,7 +744,7 @@ def user_token(
             sys.stdout.write(f"已撤销 {username} 的 {count} 个令牌。\n")
             return
         issued = issue_token(store, admin, _clock(), username)
-    _emit(issued, fmt, "render_token")
+    _show(issued, fmt, "render_token")
 
 
 audit_app = typer.Typer(help="审计记录：核对密钥签名的哈希链及其所记录的数据。",
@@ -771,7 +775,7 @@ def audit_verify_cmd(
         anchors.append((int(seq), digest))
     with keyed_store(_target(db)) as store:
         report = verify_store(store, anchors)
-    _emit(report, fmt, "render_verify")
+    _show(report, fmt, "render_verify")
     if not report.intact:
         raise typer.Exit(1)
 

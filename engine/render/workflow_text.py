@@ -89,8 +89,8 @@ def render_history(process: Process, pid: str, entries: list[HistoryEntry]) -> s
             extra = "视为无异议：" + "、".join(detail["deemed"])
         rows.append([str(e.seq), e.at, e.actor, e.account, t.label if t else e.action,
                      f"{e.from_ or '—'} → {e.to}", extra or "—"])
-    return "\n".join([f"申请 {pid} 的办理记录：",
-                      *table(["序号", "时间", "角色", "账号", "步骤", "状态", "说明"], rows)]) + "\n"
+    head = ["序号", "时间", "角色", "账号", "步骤", "状态", "说明"]
+    return "\n".join([f"申请 {pid} 的办理记录：", *table(head, rows)]) + "\n"
 
 
 def render_list(process: Process, rows: list[ProposalSummary]) -> str:

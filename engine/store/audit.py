@@ -72,7 +72,8 @@ class Problem(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     seq: int | None
-    kind: str  # gap | link | mac | rows | record | orphan | clock | rehearsal | head | anchor | meta
+    # gap | link | mac | rows | record | orphan | clock | rehearsal | head | anchor | meta
+    kind: str
     message: str
 
 

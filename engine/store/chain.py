@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.errors import StoreError
-from engine.store.orm import m
 from engine.store.audit import canonical, covered_rows, entry_mac, record_digest, rows_digest
 from engine.store.keys import append_checkpoint
+from engine.store.orm import m
 
 
 @dataclass

@@ -44,7 +44,8 @@ def load_key(path: Path, store: str) -> bytes:
         text = path.read_text(encoding="ascii").strip()
     except FileNotFoundError:
         raise StoreError(f"找不到审计密钥文件：{path}", store=store, reason="no-key",
-                         hint="密钥在初始化数据库时创建；用 DUTY_AUDIT_KEY 指定它的位置。") from None
+                         hint="密钥在初始化数据库时创建；用 DUTY_AUDIT_KEY 指定它的位置。"
+                         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise StoreError(f"无法读取审计密钥文件 {path}：{exc}", store=store,
                          reason="key-unreadable") from None

@@ -208,7 +208,7 @@ def transaction(store: Store, *, write: bool = True) -> Iterator[Any]:
                 yield chain
                 if chain is not None:
                     chain.seal()
-                fault_point("before-commit")
+                    fault_point("before-commit")
             if chain is not None:
                 chain.checkpoint()
     except _db_errors() as exc:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from engine.store.orm import m
 from engine.store.audit import (
     Problem,
     Report,
@@ -15,6 +14,7 @@ from engine.store.audit import (
     rows_digest,
 )
 from engine.store.keys import read_checkpoints
+from engine.store.orm import m
 from engine.store.session import Store, transaction
 
 BOUND = ("county", "process", "mode", "rehearsal")  # meta the first entry commits to

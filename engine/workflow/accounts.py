@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 from engine.errors import AuthError, ConflictError, ForbiddenError, NotFoundError, UsageError
 from engine.models.county import County
-from engine.store.orm import m
 from engine.store.chain import Chain
+from engine.store.orm import m
 from engine.store.session import Store, os_user, transaction
 from engine.workflow.names import RoleKind, SystemAction
 from engine.workflow.roles import Actor, Clock, parse_role
@@ -52,7 +52,8 @@ def authenticate(store: Store, county: County, token: str | None,
         return Actor(os_user(), parse_role(role_text, county), local=True)
     if not token:
         raise AuthError("该数据库须以账号操作，未提供令牌",
-                        hint="把账号的令牌放在环境变量 DUTY_TOKEN 中（由管理员用 user token 签发）。")
+                        hint="把账号的令牌放在环境变量 DUTY_TOKEN 中"
+                             "（由管理员用 user token 签发）。")
     with transaction(store, write=False):
         row = m.ApiToken.objects.select_related("user").filter(digest=_digest(token)).first()
         if row is None or row.revoked is not None or not row.user.is_active:

@@ -31,9 +31,9 @@ from engine.loading.yamlio import Document
 from engine.models.county import DutyItem
 from engine.models.decision import Decision
 from engine.models.proposal import Meeting, Proposal
-from engine.store.orm import m
 from engine.store.audit import canonical
 from engine.store.chain import Chain
+from engine.store.orm import m
 from engine.store.session import Store, fault_point, transaction
 from engine.workflow.calendar import add_working_days, working_days_between
 from engine.workflow.county_state import county_revision, pack_state, replay, unpack_state
@@ -46,8 +46,8 @@ from engine.workflow.views import (
     HistoryEntry,
     MeetingView,
     OpinionView,
-    OverdueItem,
     Outcome,
+    OverdueItem,
     PolicyRef,
     ProposalSummary,
     ProposalView,
@@ -67,9 +67,11 @@ class AdmissionService:
         self.store = store
         self.process = process or load_process()
         self.revision = county_revision(ws)
+        self._states: dict[int, Workspace] = {}  # county as of each version (immutable)
         bound = store.county
         if bound is not None and bound != ws.county.name:
-            raise ConflictError(f"数据库 {store.target.shown} 属于 “{bound}”，不能用于 “{ws.county.name}”",
+            raise ConflictError(f"数据库 {store.target.shown} 属于 “{bound}”，"
+                                f"不能用于 “{ws.county.name}”",
                                 subject="county", stored=bound, given=ws.county.name,
                                 hint="指定该数据库所属的县区目录，或换一个数据库。")
 
@@ -77,7 +79,8 @@ class AdmissionService:
     def _check_clock(self, clock: Clock) -> None:
         if clock.fixed and not self.store.rehearsal:
             raise UsageError("DUTY_NOW 只在演练库中有效",
-                             hint="正式数据库按系统时间记录；演练请另建演练库（store init 时声明）。")
+                             hint="正式数据库按系统时间记录；"
+                                  "演练请另建演练库（store init 时声明）。")
 
     def _entry(self, chain: Chain, actor: Actor | None, clock: Clock, action: str, *,
                proposal: str | None = None, before: str | None = None,
@@ -143,15 +146,19 @@ class AdmissionService:
         version = self._version()
         if version == 0:
             return self.base
+        if version in self._states:
+            return self._states[version]
         kept = m.CountyState.objects.filter(version=version,
                                             county_revision=self.revision).first()
         if kept is not None:
-            return unpack_state(self.base, bytes(kept.state))
-        ws = replay(self.base, *self._published())
-        if chain is not None and chain.pending:
-            seq = chain.last_seq
+            ws = unpack_state(self.base, bytes(kept.state))
+        else:
+            ws = replay(self.base, *self._published())
+            if chain is None or not chain.pending:
+                return ws  # not kept: a reader, or nothing to record it under
             m.CountyState.objects.create(version=version, county_revision=self.revision,
-                                         state=pack_state(ws), audit_seq=seq)
+                                         state=pack_state(ws), audit_seq=chain.last_seq)
+        self._states = {version: ws}
         return ws
 
     def _note_county(self, chain: Chain, clock: Clock) -> None:
@@ -163,7 +170,12 @@ class AdmissionService:
             "revision": self.revision, "previous": stored.value if stored else None})
         m.StoreMeta.objects.update_or_create(key="county_revision",
                                              defaults={"value": self.revision})
-        self.current(chain)  # keep the state for the county as it now is
+        version = self._version()  # keep the state for the county as it now is
+        if version and not m.CountyState.objects.filter(
+                version=version, county_revision=self.revision).exists():
+            m.CountyState.objects.create(version=version, county_revision=self.revision,
+                                         state=pack_state(self.current()),
+                                         audit_seq=chain.last_seq)
 
     def _write(self, actor: Actor | None, clock: Clock) -> Any:
         if actor is not None:

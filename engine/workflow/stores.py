@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from engine.errors import StoreError
 from engine.loading.workspace import Workspace
-from engine.store.orm import m
 from engine.store.config import StoreTarget
 from engine.store.keys import create_key, fingerprint, load_key
+from engine.store.orm import m
 from engine.store.session import Store, close, open_store, os_user, transaction
 from engine.workflow.county_state import county_revision
 from engine.workflow.names import SystemAction

@@ -21,17 +21,63 @@ WORKFLOW_FILE: dict[str, Any] = {"legal_review": "pending", "hearing": None, "me
 
 
 class Flow:
-    """One store (``tmp/duty.db``) on the MINI county, driven through ``duty proposal``."""
+    """One store on the MINI county, driven through ``duty proposal``: a SQLite file
+    (``tmp/duty.db``) or, with ``url``, a PostgreSQL database (its key in ``tmp``).
 
-    def __init__(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    A rehearsal store (the clock is fixed with ``DUTY_NOW``) with accounts: each role a test
+    acts in gets an account holding it, created on first use, whose token the command is given
+    (``local``: a single-user store, where the role is declared instead)."""
+
+    def __init__(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                 url: str | None = None, local: bool = False) -> None:
         self.tmp = tmp_path
         self.db = tmp_path / "duty.db"
+        self.url = url
+        self.local = local
+        self.run_county: Path = MINI
+        self.tokens: dict[str, str] = {}
         self.monkeypatch = monkeypatch
+        if url:
+            monkeypatch.setenv("DUTY_DATABASE_URL", url)
+            monkeypatch.setenv("DUTY_AUDIT_KEY", str(tmp_path / "duty.db.key"))
+            monkeypatch.setenv("DUTY_CHECKPOINTS", str(tmp_path / "duty.db.checkpoints"))
         self.now(NOW)
-        run = run_cli("store", "init", "--county", MINI, "--db", self.db, "--local",
-                      "--rehearsal")
+        run = run_cli("store", "init", "--county", MINI, "--db", self.db, "--rehearsal",
+                      *(["--local"] if local else []))
         assert run.code == 0, run.stderr
+        if not local:
+            run = run_cli("user", "add", "admin", "--role", "admin", "--county", MINI,
+                          "--db", self.db)
+            assert run.code == 0, run.stderr
+            self.tokens["admin"] = run.stdout.splitlines()[-1]
 
+    def token(self, role: str) -> str:
+        """The token of the account acting in ``role`` (made on first use)."""
+        if role not in self.tokens:
+            name = "u-" + role.replace(":", "-")
+            self.monkeypatch.setenv("DUTY_TOKEN", self.tokens["admin"])
+            run = run_cli("user", "add", name, "--role", role, "--token", "--county", MINI,
+                          "--db", self.db)
+            assert run.code == 0, run.stderr
+            self.tokens[role] = run.stdout.splitlines()[-1]
+        return self.tokens[role]
+
+    def env(self, actor: str | None) -> dict[str, str]:
+        """The environment a command of ``actor`` runs with (its token, in an account
+        store; without an actor: the administrator's, enough for reading)."""
+        if self.local:
+            return {}
+        known = actor is not None and self._known_role(actor)
+        return {"DUTY_TOKEN": self.token(actor) if known and actor else self.tokens["admin"]}
+
+    @staticmethod
+    def _known_role(actor: str) -> bool:
+        kind, _, ident = actor.partition(":")
+        ids = {"department": ("fire_rescue", "civil_affairs", "market_regulation",
+                              "urban_management", "statistics"),
+               "street": tuple(STREETS)}
+        return (kind in ("office", "justice", "county", "admin") and not ident) or \
+            ident in ids.get(kind, ())
     # -- environment -------------------------------------------------------------------------
     def now(self, when: str) -> None:
         """Fix the clock for the commands that follow (``DUTY_NOW``)."""
@@ -39,9 +85,12 @@ class Flow:
 
     # -- commands ----------------------------------------------------------------------------
     def run(self, *args: str | Path, actor: str | None = None) -> Run:
-        extra: list[str | Path] = ["--county", MINI, "--db", self.db]
+        extra: list[str | Path] = ["--county", self.run_county, "--db", self.db]
         if actor is not None:
             extra += ["--as", actor]
+        env = self.env(actor)
+        if env:
+            self.monkeypatch.setenv("DUTY_TOKEN", env["DUTY_TOKEN"])
         return run_cli("proposal", *args, *extra)
 
     def ok(self, *args: str | Path, actor: str | None = None) -> Run:
@@ -107,7 +156,24 @@ class Flow:
         data: list[dict[str, Any]] = json.loads(self.ok("history", pid, "--format", "json").stdout)
         return data
 
+    @property
+    def target_name(self) -> str:
+        """How commands name the store."""
+        return "postgresql://" + self.url.split("@")[-1] if self.url else str(self.db)
+
+    @property
+    def engine(self) -> str:
+        return "postgresql" if self.url else "sqlite"
+
     def sql(self, query: str, *args: Any) -> list[tuple[Any, ...]]:
+        """Run SQL on the store directly (``?`` placeholders), as someone with access to the
+        database but not to the audit key could."""
+        if self.url:
+            import psycopg
+
+            with psycopg.connect(self.url, autocommit=True) as pg:
+                cur = pg.execute(query.replace("?", "%s"), args)  # type: ignore[arg-type]
+                return [tuple(r) for r in cur.fetchall()] if cur.description else []
         conn = sqlite3.connect(self.db)
         try:
             rows = list(conn.execute(query, args).fetchall())
@@ -117,7 +183,17 @@ class Flow:
             conn.close()
 
     def snapshot(self) -> dict[str, bytes]:
-        return snapshot(self.db)
+        """The store as bytes: the SQLite files, or every table of the PostgreSQL database;
+        with the key and checkpoint files."""
+        if not self.url:
+            return snapshot(self.db)
+        out = snapshot(self.db)  # the key and checkpoint files
+        tables = [r[0] for r in self.sql(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")]
+        for table in tables:
+            rows = sorted(repr(r) for r in self.sql(f'SELECT * FROM "{table}"'))
+            out[f"table:{table}"] = "\n".join(rows).encode("utf-8")
+        return out
 
 
 CLOCK_TIME = datetime.fromisoformat(NOW)
@@ -135,8 +211,8 @@ CLOCK = _clock()
 def actor(role: str) -> Any:
     """An actor of a local store, in ``role``."""
     from engine.models.county import County  # noqa: F401  (the role names county ids)
-    from engine.workflow.roles import Actor, Role
     from engine.workflow.names import RoleKind
+    from engine.workflow.roles import Actor, Role
 
     kind, _, ident = role.partition(":")
     return Actor("tester", Role(RoleKind(kind), ident or None), local=True)
@@ -160,15 +236,82 @@ def snapshot(db: Path) -> dict[str, bytes]:
     return out
 
 
-@pytest.fixture
-def flow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flow]:
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("DUTY_DB", "DUTY_ACTOR", "DUTY_COUNTY", "DUTY_FAULT_PAUSE", "DUTY_TOKEN",
                  "DUTY_DATABASE_URL", "DUTY_AUDIT_KEY", "DUTY_CHECKPOINTS"):
         monkeypatch.delenv(name, raising=False)
     for name in ("USER", "LOGNAME"):  # the system user local stores record
         monkeypatch.setenv(name, "tester")
-    yield Flow(tmp_path, monkeypatch)
 
 
-__all__ = ["CLOCK", "MINI", "NOW", "STREETS", "WORKFLOW_FILE", "Flow", "actor", "flow",
-           "service", "snapshot"]
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def _pg_available() -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN, connect_timeout=3):
+            return True
+    except Exception:
+        return False
+
+
+@contextmanager
+def pg_database() -> Iterator[str]:
+    """A new PostgreSQL database for one test, dropped afterwards."""
+    import uuid
+
+    import psycopg
+
+    name = f"duty_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    finally:
+        from django.db import connections
+
+        for conn in connections.all(initialized_only=True):
+            conn.close()
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest) -> str:
+    if request.param == "postgresql" and not _pg_available():
+        pytest.skip("no PostgreSQL server at 127.0.0.1:5432")
+    return str(request.param)
+
+
+@pytest.fixture
+def flow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engine: str) -> Iterator[Flow]:
+    _clean_environment(monkeypatch)
+    if engine == "postgresql":
+        with pg_database() as url:
+            yield Flow(tmp_path, monkeypatch, url)
+    else:
+        yield Flow(tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def local_flow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Flow:
+    """A single-user SQLite rehearsal store: roles are declared with ``--as``."""
+    _clean_environment(monkeypatch)
+    return Flow(tmp_path, monkeypatch, local=True)
+
+
+__all__ = [
+    "CLOCK",
+    "MINI",
+    "NOW",
+    "STREETS",
+    "WORKFLOW_FILE",
+    "Flow",
+    "actor",
+    "flow",
+    "local_flow",
+    "service",
+    "snapshot",
+]

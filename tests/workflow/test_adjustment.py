@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
 
 from tests.conftest import MINI, run_cli, write_yaml
-from tests.workflow.conftest import Flow, snapshot
+from tests.workflow.conftest import Flow
 
 LEGACY = Path(__file__).resolve().parents[1] / "fixtures" / "legacy" / "schema2.db"
 
@@ -79,13 +79,14 @@ def diff(flow: Flow, old: int, new: int) -> list[tuple[str, str, str, list[str]]
 
 
 def refused(flow: Flow, *args: str | Path, actor: str, parts: tuple[str, ...]) -> None:
-    before = snapshot(flow.db)
+    flow.env(actor)  # the account exists before the snapshot
+    before = flow.snapshot()
     run = flow.run(*args, actor=actor)
     assert run.code == 1, (run.stdout, run.stderr)
     for part in parts:
         assert part in run.stderr, (part, run.stderr)
     assert "Traceback" not in run.stderr
-    assert snapshot(flow.db) == before
+    assert flow.snapshot() == before
 
 
 # --- a street asks for an item to be taken back from it ---------------------------------------
@@ -232,6 +233,8 @@ def test_a_recall_is_heard_like_an_admission(flow: Flow) -> None:
 def test_a_schema_2_store_is_upgraded_without_loss(flow: Flow) -> None:
     """A store written by duty 0.1 (tests/fixtures/legacy/schema2.db: one proposal published,
     one in hearing) is refused until upgraded, then kept whole and signed."""
+    if flow.url:
+        pytest.skip("stores of duty 0.1 were SQLite files")
     for leftover in flow.tmp.glob("duty.db*"):
         leftover.unlink()
     shutil.copy(LEGACY, flow.db)
@@ -239,6 +242,7 @@ def test_a_schema_2_store_is_upgraded_without_loss(flow: Flow) -> None:
     assert run.code == 1 and "旧版" in run.stderr and "store upgrade" in run.stderr
     run = run_cli("store", "upgrade", "--db", flow.db)
     assert run.code == 0, run.stderr
+    flow.local = True  # as the old store was: roles are declared
     assert (flow.tmp / "duty.db.v2.bak").read_bytes() == LEGACY.read_bytes()
     run = run_cli("audit", "verify", "--db", flow.db)
     assert run.code == 0, run.stdout + run.stderr

@@ -1,0 +1,138 @@
+"""Accounts: who may act, in which role, with which token; every refusal changes nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MINI, run_cli
+from tests.workflow.conftest import Flow
+
+
+def user(flow: Flow, *args: str, token: str | None = None) -> tuple[int, str, str]:
+    if token is None:
+        flow.monkeypatch.delenv("DUTY_TOKEN", raising=False)
+    else:
+        flow.monkeypatch.setenv("DUTY_TOKEN", token)
+    run = run_cli("user", *args, "--county", MINI, "--db", flow.db)
+    assert "Traceback" not in run.stderr
+    return run.code, run.stdout, run.stderr
+
+
+def test_the_first_account_must_be_an_administrator(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("DUTY_TOKEN", "DUTY_DATABASE_URL", "DUTY_AUDIT_KEY", "DUTY_CHECKPOINTS"):
+        monkeypatch.delenv(name, raising=False)
+    db = tmp_path / "duty.db"
+    assert run_cli("store", "init", "--county", MINI, "--db", db).code == 0
+    run = run_cli("user", "add", "clerk", "--role", "office", "--county", MINI, "--db", db)
+    assert run.code == 1 and "[E-FORBIDDEN]" in run.stderr
+    run = run_cli("user", "add", "boss", "--role", "admin", "--county", MINI, "--db", db)
+    assert run.code == 0 and run.stdout.splitlines()[-1].startswith("duty_")
+    # now there is an administrator: nobody else bootstraps
+    run = run_cli("user", "add", "boss2", "--role", "admin", "--county", MINI, "--db", db)
+    assert run.code == 1 and "[E-FORBIDDEN]" in run.stderr
+
+
+def test_accounts_act_only_in_their_roles(flow: Flow) -> None:
+    admin = flow.tokens["admin"]
+    office = flow.token("office")
+    pid = flow.submit()
+    before = flow.snapshot()
+    # a role the account does not hold
+    flow.monkeypatch.setenv("DUTY_TOKEN", office)
+    for args in (("review", pid, "--as", "justice"), ("legal", pid, "--passed", "--as",
+                                                      "justice")):
+        run = run_cli("proposal", *args, "--county", MINI, "--db", flow.db)
+        assert run.code == 1 and "[E-FORBIDDEN]" in run.stderr and "没有角色 justice" in run.stderr
+    # the administrator is no reviewer
+    flow.monkeypatch.setenv("DUTY_TOKEN", admin)
+    run = run_cli("proposal", "review", pid, "--county", MINI, "--db", flow.db)
+    assert run.code == 1 and "[E-FORBIDDEN]" in run.stderr
+    # no token, an unknown token
+    flow.monkeypatch.delenv("DUTY_TOKEN")
+    run = run_cli("proposal", "review", pid, "--as", "office", "--county", MINI, "--db", flow.db)
+    assert run.code == 1 and "[E-AUTH]" in run.stderr and "DUTY_TOKEN" in run.stderr
+    flow.monkeypatch.setenv("DUTY_TOKEN", "duty_not-a-token")
+    run = run_cli("proposal", "list", "--county", MINI, "--db", flow.db)
+    assert run.code == 1 and "[E-AUTH]" in run.stderr
+    assert flow.snapshot() == before
+    # and the office account may review
+    flow.monkeypatch.setenv("DUTY_TOKEN", office)
+    run = run_cli("proposal", "review", pid, "--county", MINI, "--db", flow.db)
+    assert run.code == 0, run.stderr
+
+
+def test_every_entry_names_the_account(flow: Flow) -> None:
+    pid = flow.to_hearing()
+    history = flow.history(pid)
+    assert [(e["actor"], e["account"]) for e in history] == [
+        ("department:fire_rescue", "u-department-fire_rescue"),
+        ("department:fire_rescue", "u-department-fire_rescue"),
+        ("office", "u-office"), ("office", "u-office"), ("justice", "u-justice")]
+
+
+def test_disabled_accounts_and_revoked_tokens(flow: Flow) -> None:
+    admin = flow.tokens["admin"]
+    office = flow.token("office")
+    pid = flow.submit()
+    code, out, _ = user(flow, "token", "u-office", "--revoke", token=admin)
+    assert code == 0 and "1 个令牌" in out
+    flow.monkeypatch.setenv("DUTY_TOKEN", office)
+    run = run_cli("proposal", "review", pid, "--county", MINI, "--db", flow.db)
+    assert run.code == 1 and "[E-AUTH]" in run.stderr
+    code, out, _ = user(flow, "token", "u-office", token=admin)
+    fresh = out.splitlines()[-1]
+    code, out, _ = user(flow, "disable", "u-office", token=admin)
+    assert code == 0 and "已停用" in out
+    flow.monkeypatch.setenv("DUTY_TOKEN", fresh)
+    run = run_cli("proposal", "review", pid, "--county", MINI, "--db", flow.db)
+    assert run.code == 1 and "[E-AUTH]" in run.stderr
+    assert flow.state(pid) == "submitted"
+
+
+def test_only_administrators_manage_accounts(flow: Flow) -> None:
+    office = flow.token("office")
+    before = flow.snapshot()
+    for args in (("add", "x", "--role", "office"), ("disable", "u-office"),
+                 ("token", "u-office")):
+        code, _, err = user(flow, *args, token=office)
+        assert code == 1 and "[E-FORBIDDEN]" in err, (args, err)
+    code, _, err = user(flow, "add", "u-office", "--role", "county", token=flow.tokens["admin"])
+    assert code == 1 and "[E-CONFLICT]" in err
+    assert flow.snapshot() == before
+
+
+def test_user_list_and_stored_secrets(flow: Flow) -> None:
+    flow.token("street:S01")
+    run = run_cli("user", "list", "--db", flow.db, "--format", "json")
+    accounts = {a["username"]: a for a in json.loads(run.stdout)}
+    assert accounts["u-street-S01"] == {"username": "u-street-S01", "active": True,
+                                        "roles": ["street:S01"], "tokens": 1}
+    # tokens are kept as digests only
+    stored = [r[0] for r in flow.sql("SELECT digest FROM duty_api_token")]
+    assert len(stored) == 2 and all(len(t) == 64 for t in stored)
+    assert not set(flow.tokens.values()) & set(stored)
+
+
+def test_local_mode_is_refused_on_postgresql(flow: Flow) -> None:
+    if not flow.url:
+        pytest.skip("a PostgreSQL store")
+    run = run_cli("store", "init", "--county", MINI, "--local")
+    assert run.code == 1 and "不能使用本地单用户模式" in run.stderr
+
+
+def test_passwords_use_argon2(flow: Flow) -> None:
+    flow.monkeypatch.setenv("DUTY_TOKEN", flow.tokens["admin"])
+    from typer.testing import CliRunner
+
+    from engine.cli import app
+
+    result = CliRunner().invoke(app, ["user", "add", "web", "--role", "county",
+                                      "--password-stdin", "--county", str(MINI), "--db",
+                                      str(flow.db)], input="correct horse battery\n")
+    assert result.exit_code == 0, result.stderr
+    (password,) = flow.sql("SELECT password FROM auth_user WHERE username = 'web'")[0]
+    assert password.startswith("argon2$")

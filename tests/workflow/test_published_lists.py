@@ -1,0 +1,72 @@
+"""Once a county has a store, the lists are what it published: `lists build`, `evaluate`,
+`check` and `lists diff` work from the latest version and say which; a change of the county
+directory after publication is an audited county revision, and decisions name the revision
+they were made on."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from tests.conftest import MINI, proposal, run_cli, write_yaml
+from tests.workflow.conftest import Flow
+
+
+def test_lists_and_evaluate_follow_the_published_version(flow: Flow) -> None:
+    pid = flow.to_admitted()
+    path = write_yaml(flow.tmp / "complete.yaml", proposal())  # the same, procedure complete
+    before = run_cli("evaluate", path, "--county", MINI, "--db", flow.db, "--format", "json")
+    assert json.loads(before.stdout)["verdict"] == "admitted"
+    flow.publish(pid)
+    run = run_cli("lists", "build", "--county", MINI, "--db", flow.db, "--street", "S01")
+    assert run.code == 0 and f"| {pid} |" in run.stdout
+    assert run.stderr == f"依据：数据库 {flow.target_name} 已公布的第 1 版清单\n"
+    same = run_cli("lists", "build", "--version", "1", "--db", flow.db, "--street", "S01")
+    assert same.stdout == run.stdout
+    # the rules now find the item listed, as the workflow does
+    again = write_yaml(flow.tmp / "again.yaml", proposal(id="P-T-200", item={"ref": pid}))
+    run = run_cli("evaluate", again, "--county", MINI, "--db", flow.db, "--format", "json")
+    assert run.code == 0, run.stderr
+    decision = json.loads(run.stdout)
+    assert decision["verdict"] == "not_applicable"
+    assert {f["rule"] for f in decision["findings"]} >= {"ADM-LISTED"}
+    flow.ok("submit", flow.file(id="P-T-200", item={"ref": pid}),
+            actor="department:fire_rescue")
+    out = json.loads(flow.ok("review", "P-T-200", "--format", "json", actor="office").stdout)
+    assert out["verdict"] == decision["verdict"]
+    run = run_cli("check", "--county", MINI, "--db", flow.db)
+    assert "已公布的第 1 版" in run.stderr
+
+
+def test_without_a_store_the_directory_is_used(tmp_path: Path,
+                                               monkeypatch: object) -> None:
+    run = run_cli("lists", "build", "--county", MINI, "--street", "S01")
+    assert run.code == 0 and run.stderr == ""
+
+
+def test_a_county_changed_after_publication_is_a_revision(flow: Flow) -> None:
+    county = flow.tmp / "county"
+    shutil.copytree(MINI, county)
+    db = flow.tmp / "other.db"
+    flow.db = db
+    if not flow.url:
+        assert run_cli("store", "init", "--county", county, "--db", db, "--rehearsal",
+                       "--local").code == 0
+        flow.local = True
+    else:
+        return  # one PostgreSQL database per test: covered on SQLite
+    flow.run_county = county
+    pid = flow.to_admitted()
+    flow.publish(pid)
+    text = (county / "county.yaml").read_text(encoding="utf-8")
+    (county / "county.yaml").write_text(text.replace("population: ", "population: 1", 1),
+                                        encoding="utf-8")
+    pid2 = flow.submit(id="P-T-300", item__name="另一项巡查")
+    revisions = flow.sql("SELECT seq, detail FROM duty_audit WHERE action = 'county_revision'")
+    assert len(revisions) == 1
+    detail = json.loads(revisions[0][1])
+    flow.review(pid2)
+    (stored,) = flow.sql("SELECT county_revision FROM duty_decision WHERE proposal = ?", pid2)
+    assert stored[0] == detail["revision"] != detail["previous"]
+    assert run_cli("audit", "verify", "--db", db).code == 0
