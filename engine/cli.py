@@ -56,25 +56,39 @@ def _format(help_text: str) -> Any:
     return typer.Option("--format", "-f", help=help_text, show_default=True)
 
 
+def _emit(text: str) -> None:
+    """Write to standard output with control and bidirectional characters escaped, so no name
+    or title from a file can drive the terminal (a CRLF pair stays: CSV ends its rows so)."""
+    from engine.render.escape import terminal
+
+    sys.stdout.write(terminal(text))
+
+
 def user_errors(func: F) -> F:
     """Report engine errors as a message and an exit code, never a traceback."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from engine.errors import DutyError
+        from engine.render.escape import terminal
 
         try:
-            return func(*args, **kwargs)
+            try:
+                return func(*args, **kwargs)
+            except OSError as exc:  # disk full, read-only, no permission: worded for people
+                from engine.fileio import system_failure
+
+                raise system_failure(exc) from exc
         except DutyError as exc:
-            typer.echo(exc.render(), err=True)
+            typer.echo(terminal(exc.render()), err=True)
             raise typer.Exit(exc.exit_code) from None
         except typer.Exit:
             raise
         except Exception as exc:  # a fault of the tool: say so briefly, keep details on demand
             if os.environ.get("DUTY_DEBUG"):
                 raise
-            typer.echo(f"内部错误 [E-INTERNAL]：{exc!r}\n  提示：设置环境变量 DUTY_DEBUG=1 "
-                       "可查看完整调用栈，并请报告此问题。", err=True)
+            typer.echo(terminal(f"内部错误 [E-INTERNAL]：{exc!r}") + "\n  提示：设置环境变量 "
+                       "DUTY_DEBUG=1 可查看完整调用栈，并请报告此问题。", err=True)
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
@@ -114,11 +128,11 @@ def evaluate(
     if fmt is ReportFormat.json:
         from engine.render.json_out import dumps
 
-        sys.stdout.write(dumps(decisions[0] if len(decisions) == 1 else decisions))
+        _emit(dumps(decisions[0] if len(decisions) == 1 else decisions))
     else:
         from engine.render.decision_text import render_decisions
 
-        sys.stdout.write(render_decisions(decisions))
+        _emit(render_decisions(decisions))
     if fail_on_reject and any(d.verdict == "rejected" for d in decisions):
         raise typer.Exit(EXIT_REJECTED)
 
@@ -135,7 +149,7 @@ def graph(
     from engine.api import county_graph
     from engine.render.graph_out import RENDERERS
 
-    sys.stdout.write(RENDERERS[fmt.value](county_graph(county)))
+    _emit(RENDERERS[fmt.value](county_graph(county)))
 
 
 @app.command("check")
@@ -155,11 +169,11 @@ def check_cmd(
     if fmt is ReportFormat.json:
         from engine.render.json_out import dumps
 
-        sys.stdout.write(dumps({"county": name, "clean": not problems, "problems": problems}))
+        _emit(dumps({"county": name, "clean": not problems, "problems": problems}))
     else:
         from engine.render.check_text import render_check
 
-        sys.stdout.write(render_check(name, problems))
+        _emit(render_check(name, problems))
     if problems:
         raise typer.Exit(1)
 
@@ -222,7 +236,7 @@ def lists_build(
 
     data = render_lists(lists, names, fmt.value)
     if output is None:
-        sys.stdout.write(data)  # type: ignore[arg-type]  # xlsx was refused above
+        _emit(data)  # type: ignore[arg-type]  # xlsx was refused above
     else:
         from engine.fileio import write_atomic
 
@@ -272,14 +286,14 @@ def lists_diff_cmd(
     if fmt is DiffFormat.json:
         from engine.render.json_out import dumps
 
-        sys.stdout.write(dumps({"decisions": [{"proposal": d.proposal, "verdict": d.verdict}
+        _emit(dumps({"decisions": [{"proposal": d.proposal, "verdict": d.verdict}
                                               for d in decisions], "diff": diff}))
         return
     from engine.render.diff_text import render_diff
     from engine.vocab import label
 
     head = "".join(f"{d.proposal}：{label(d.verdict)}（{d.title}）\n" for d in decisions)
-    sys.stdout.write(head + ("\n" if head else "") + render_diff(diff, fmt is DiffFormat.md))
+    _emit(head + ("\n" if head else "") + render_diff(diff, fmt is DiffFormat.md))
 
 
 scenario_app = typer.Typer(help="情景检验：在采用政策改动之前，用情景文件检验其效果。",
@@ -328,11 +342,11 @@ def scenario_run(
         from engine.render.json_out import dumps
         from engine.render.scenario_out import to_json
 
-        sys.stdout.write(dumps(to_json(results, cov)))
+        _emit(dumps(to_json(results, cov)))
     else:
         from engine.render.scenario_out import render_text
 
-        sys.stdout.write(render_text(results, cov))
+        _emit(render_text(results, cov))
     low = False
     if cov is not None and fail_under is not None and cov.below(fail_under):
         low = True
@@ -362,9 +376,9 @@ def _emit_outcome(out: Any, fmt: ReportFormat) -> None:
     if fmt is ReportFormat.json:
         from engine.render.json_out import dumps
 
-        sys.stdout.write(dumps(outcome_json(out)))
+        _emit(dumps(outcome_json(out)))
     else:
-        sys.stdout.write(render_outcome(load_process(), out))
+        _emit(render_outcome(load_process(), out))
 
 
 def _workflow(county: Path | None, db: Path, actor: str | None) -> Any:
@@ -484,12 +498,12 @@ def _emit_read(data: Any, fmt: ReportFormat, renderer: str, *args: Any) -> None:
     if fmt is ReportFormat.json:
         from engine.render.json_out import dumps
 
-        sys.stdout.write(dumps(data))
+        _emit(dumps(data))
         return
     from engine.render import workflow_text
     from engine.workflow.process import load_process
 
-    sys.stdout.write(getattr(workflow_text, renderer)(load_process(), *args, data))
+    _emit(getattr(workflow_text, renderer)(load_process(), *args, data))
 
 
 @proposal_app.command("show")
@@ -543,13 +557,13 @@ def audit_verify_cmd(db: DbOpt = Path("duty.db"), fmt: FmtOpt = ReportFormat.tex
     if fmt is ReportFormat.json:
         from engine.render.json_out import dumps
 
-        sys.stdout.write(dumps({"entries": count, "intact": broken is None, "head": head,
+        _emit(dumps({"entries": count, "intact": broken is None, "head": head,
                                 "broken": None if broken is None else
                                 {"seq": broken.seq, "reason": broken.reason}}))
     elif broken is None:
-        sys.stdout.write(f"审计记录完好：共 {count} 条，哈希链首尾衔接。\n链头哈希：{head}\n")
+        _emit(f"审计记录完好：共 {count} 条，哈希链首尾衔接。\n链头哈希：{head}\n")
     else:
-        sys.stdout.write(f"审计记录被改动：第 {broken.seq} 条{broken.reason}。\n")
+        _emit(f"审计记录被改动：第 {broken.seq} 条{broken.reason}。\n")
     if broken is not None:
         raise typer.Exit(1)
 
