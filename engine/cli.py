@@ -204,7 +204,12 @@ def lists_build(
         "xlsx（须用 -o）或 json（供脚本读取）。"
     )] = ListFormat.md,
     every: Annotated[bool, typer.Option(
-        "--all", help="每个街道、每个部门各写一个文件，另写索引；须用 -o 指定目录。")] = False,
+        "--all", help="每个街道、每个部门各写一个文件，另写索引；须用 -o 指定目录。"
+                      "目录须为新的、空的或本工具此前写入的（以标记文件 .duty-output.json 识别），"
+                      "整体原子替换。")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="与 --all 同用：目录中有其他文件时仍写入本工具的文件"
+                        "（逐个写入，不删除、不覆盖其他文件）。")] = False,
     output: Annotated[Path | None, typer.Option(
         "-o", "--output", help="写入该文件（--all 时为目录），原子写入；省略时输出到屏幕。",
         show_default=False)] = None,
@@ -221,16 +226,18 @@ def lists_build(
         raise UsageError("--street 与 --department 只能选一个")
     if fmt is ListFormat.xlsx and output is None and not every:
         raise UsageError("xlsx 是二进制文件，须用 -o 指定输出文件", hint="例如 -o 清单.xlsx")
+    if force and not every:
+        raise UsageError("--force 只能与 --all 一起使用")
     if every and (output is None or street or department):
         raise UsageError("--all 须与 -o 目录一起使用，且不能再指定 --street 或 --department",
                          hint="例如 --all -o out/lists")
     lists, names = county_lists(county, street, department, version, db)
     if every:
-        from engine.fileio import write_tree_atomic
+        from engine.outdir import write_output_tree
         from engine.render.lists_files import render_tree
 
         assert output is not None
-        write_tree_atomic(output, render_tree(lists, names, fmt.value))
+        write_output_tree(output, render_tree(lists, names, fmt.value), force)
         return
     from engine.render.lists_files import render_lists
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 import stat
 import tempfile
 from pathlib import Path
@@ -164,7 +163,10 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     if not directory.is_dir():
         raise DataError("输出目录不存在", location=Location(str(directory)), code="E-OUTPUT")
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    except OSError as exc:
+        raise system_failure(exc, str(path)) from None
     try:
         umask = os.umask(0)
         os.umask(umask)
@@ -174,44 +176,9 @@ def write_atomic(path: Path, data: str | bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise system_failure(exc, str(path)) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_tree_atomic(directory: Path, files: dict[str, str | bytes]) -> None:
-    """Write ``files`` (relative path → content) as the whole of ``directory``.
-
-    The tree is built beside the target and swapped in by renames, so the directory holds
-    either the old set of files or the new one.
-    """
-    directory = Path(directory)
-    parent = directory.parent if str(directory.parent) else Path(".")
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DataError(f"无法创建输出目录：{exc.strerror}", location=Location(str(parent)),
-                        code="E-OUTPUT") from exc
-    if directory.exists() and not directory.is_dir():
-        raise DataError("输出路径已存在且不是目录", location=Location(str(directory)),
-                        code="E-OUTPUT", hint="--all 须用 -o 指定一个目录。")
-    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        os.chmod(staging, 0o777 & ~umask)
-        for rel, content in files.items():
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-        old = None
-        if directory.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{directory.name}.old.", dir=parent))
-            os.rmdir(old)
-            os.replace(directory, old)
-        os.replace(staging, directory)
-        if old is not None:
-            shutil.rmtree(old)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
         raise

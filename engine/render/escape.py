@@ -14,7 +14,7 @@ from urllib.parse import quote
 # C0 controls but tab and newline (a carriage return only when alone), DEL, C1 controls,
 # bidirectional marks, embeddings, overrides and isolates, line and paragraph separators.
 _TERMINAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
-                       "\u202a-\u202e\u2066-\u2069\ufeff]|\r(?!\n)")
+                       "\u202a-\u202e\u2066-\u2069]|\r(?!\n)")
 # What JSON leaves raw (it escapes C0 itself): C1 controls, bidirectional and separators.
 _JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
