@@ -29,16 +29,20 @@ def file_kind(mode: int) -> tuple[str, str] | None:
     return "other", "这不是普通文件"
 
 
+def _refuse_odd(st: os.stat_result, display: str) -> None:
+    kind = file_kind(st.st_mode)
+    if kind is not None:
+        raise FileKindError(kind[1], kind=kind[0], location=Location(display),
+                            hint="只读取普通文件：请换成该文件本身。")
+
+
 def check_regular(path: Path, display: str) -> os.stat_result:
     """The status of ``path`` (symlinks followed), refusing anything but a regular file."""
     try:
         st = os.stat(path)
     except OSError as exc:
         raise _open_error(exc, path, display) from None
-    kind = file_kind(st.st_mode)
-    if kind is not None:
-        raise FileKindError(kind[1], kind=kind[0], location=Location(display),
-                            hint="只读取普通文件：请换成该文件本身。")
+    _refuse_odd(st, display)
     return st
 
 
@@ -54,10 +58,7 @@ def read_regular(path: Path, display: str, max_bytes: int) -> bytes:
         raise _open_error(exc, path, display) from None
     try:
         st = os.fstat(fd)
-        kind = file_kind(st.st_mode)
-        if kind is not None:
-            raise FileKindError(kind[1], kind=kind[0], location=Location(display),
-                                hint="只读取普通文件：请换成该文件本身。")
+        _refuse_odd(st, display)
         if st.st_size > max_bytes:
             raise _too_big(display, max_bytes)
         chunks, size = [], 0

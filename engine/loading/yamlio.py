@@ -91,8 +91,9 @@ def field_path(loc: Iterable[str | int]) -> str:
 
 def display_path(path: Path) -> str:
     """A path as the user should read it: relative to the working directory when inside it."""
-    try:  # realpath, unlike resolve, does not fail on a symlink loop
-        return str(Path(os.path.realpath(path)).relative_to(os.path.realpath(Path.cwd())))
+    real = Path(os.path.realpath(path.parent)) / path.name  # a symlink is named, not followed
+    try:
+        return str(real.relative_to(os.path.realpath(Path.cwd())))
     except ValueError:
         return str(path)
 

@@ -161,6 +161,7 @@ def test_device_socket_directory_loop_and_dangling_link(tmp_path: Path) -> None:
     with pytest.raises(FileKindError) as info:
         read_yaml(tmp_path / "d.yaml")
     assert info.value.kind == "dangling"
+    assert info.value.location.file.endswith("d.yaml")  # the link, not where it points
 
 
 def test_symlink_to_a_regular_file_is_read(tmp_path: Path) -> None:
