@@ -294,7 +294,7 @@ def lists_diff_cmd(
         from engine.render.json_out import dumps
 
         _emit(dumps({"decisions": [{"proposal": d.proposal, "verdict": d.verdict}
-                                              for d in decisions], "diff": diff}))
+                                   for d in decisions], "diff": diff}))
         return
     from engine.render.diff_text import render_diff
     from engine.vocab import label
@@ -565,8 +565,8 @@ def audit_verify_cmd(db: DbOpt = Path("duty.db"), fmt: FmtOpt = ReportFormat.tex
         from engine.render.json_out import dumps
 
         _emit(dumps({"entries": count, "intact": broken is None, "head": head,
-                                "broken": None if broken is None else
-                                {"seq": broken.seq, "reason": broken.reason}}))
+                     "broken": None if broken is None else
+                     {"seq": broken.seq, "reason": broken.reason}}))
     elif broken is None:
         _emit(f"审计记录完好：共 {count} 条，哈希链首尾衔接。\n链头哈希：{head}\n")
     else:

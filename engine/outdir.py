@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from engine.errors import DataError, Location, OutputDirError, UsageError
-from engine.fileio import read_regular, system_failure, write_atomic
+from engine.fileio import fsync_dir, read_regular, system_failure, write_atomic
 
 MARKER = ".duty-output.json"
 _MARKER_MAX_BYTES = 16 * 1024 * 1024
@@ -141,14 +141,6 @@ def _write_file(path: Path, content: str | bytes) -> None:
         os.fsync(handle.fileno())
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _marker_text(names: Iterable[str]) -> str:
     return json.dumps({"tool": "duty", "files": sorted(names)}, ensure_ascii=False,
                       indent=2) + "\n"
@@ -172,7 +164,7 @@ def _write_and_swap(target: Path, pairs: Iterable[tuple[str, str | bytes]]) -> N
             names.append(rel)
         _write_file(staging / MARKER, _marker_text(names))
         for d in sorted(dirs, key=lambda p: len(p.parts), reverse=True):
-            _fsync_dir(d)
+            fsync_dir(d)
         if not target.exists():
             os.rename(staging, target)
             swapped, old = True, None
@@ -184,7 +176,7 @@ def _write_and_swap(target: Path, pairs: Iterable[tuple[str, str | bytes]]) -> N
             os.rename(target, old)
             os.rename(staging, target)
             swapped = True
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
         if old is not None:
             _remove_ours(old)
     finally:
@@ -226,7 +218,7 @@ def _write_in_place(target: Path, shown: str, pairs: Iterable[tuple[str, str | b
     for rel in sorted(ours - set(names) - {MARKER}):  # the tool's files no longer produced
         (target / rel).unlink(missing_ok=True)
     write_atomic(target / MARKER, _marker_text(names))
-    _fsync_dir(target)
+    fsync_dir(target)
 
 
 _RENAME_EXCHANGE = 2
