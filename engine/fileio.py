@@ -77,7 +77,10 @@ def read_regular(path: Path, display: str, max_bytes: int) -> bytes:
         os.close(fd)
 
 
-RAISE_LIMITS_HINT = "县区自己的文件可在县区目录的 limits.yaml 中调高上限（见 docs/formats.md）。"
+RAISE_LIMITS_HINT = ("检查文件是否完整、有无误写的锚点和别名；县区目录中的文件"
+                     "（county.yaml、items/、县区自己的规则包）确需更大时，"
+                     "由县区在 limits.yaml 中调高上限，"
+                     "申请和情景文件不能调高（见 docs/formats.md）。")
 
 
 def _too_big(display: str, max_bytes: int) -> LimitError:

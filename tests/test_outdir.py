@@ -228,3 +228,14 @@ def test_cli_output_dot_and_force_without_all(tmp_path: Path,
     assert sorted(os.listdir(tmp_path)) == ["keep.txt"]
     run = run_cli("lists", "build", "--county", MINI, "--force", "-o", "x.md")
     assert run.code == 2 and "--force" in run.stderr
+
+
+def test_cli_output_through_a_symlink(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "link").symlink_to(real)
+    for _ in range(2):
+        run = run_cli("lists", "build", "--county", MINI, "--all", "-o", tmp_path / "link")
+        assert run.code == 0, run.stderr
+    assert (tmp_path / "link").is_symlink() and (real / "index.md").is_file()
+    assert sorted(os.listdir(tmp_path)) == ["link", "real"]
