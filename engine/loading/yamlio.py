@@ -170,19 +170,17 @@ class _Builder:
         start = self.nodes
         self.count(1, line)
         anchor = event.anchor  # type: ignore[attr-defined]
+        if anchor and not isinstance(event, yaml.ScalarEvent):
+            self.open.add(anchor)
         if isinstance(event, yaml.ScalarEvent):
             value = self.scalar(event, line)
         elif isinstance(event, yaml.SequenceStartEvent):
-            if anchor:
-                self.open.add(anchor)
             value = []
             for child in events:
                 if isinstance(child, yaml.SequenceEndEvent):
                     break
                 value.append(self.node(child, events, (*here, len(value)), depth + 1))
         else:
-            if anchor:
-                self.open.add(anchor)
             value = self.mapping(events, here, depth)
         if anchor:
             self.open.discard(anchor)
