@@ -58,25 +58,39 @@ def _format(help_text: str) -> Any:
     return typer.Option("--format", "-f", help=help_text, show_default=True)
 
 
+def _emit(text: str) -> None:
+    """Write to standard output with control and bidirectional characters escaped, so no name
+    or title from a file can drive the terminal (a CRLF pair stays: CSV ends its rows so)."""
+    from engine.render.escape import terminal
+
+    sys.stdout.write(terminal(text))
+
+
 def user_errors(func: F) -> F:
     """Report engine errors as a message and an exit code, never a traceback."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from engine.errors import DutyError
+        from engine.render.escape import terminal
 
         try:
-            return func(*args, **kwargs)
+            try:
+                return func(*args, **kwargs)
+            except OSError as exc:  # disk full, read-only, no permission: worded for people
+                from engine.fileio import system_failure
+
+                raise system_failure(exc) from exc
         except DutyError as exc:
-            typer.echo(_cli_words(exc), err=True)
+            typer.echo(terminal(_cli_words(exc)), err=True)
             raise typer.Exit(_exit_code(exc)) from None
         except typer.Exit:
             raise
         except Exception as exc:  # a fault of the tool: say so briefly, keep details on demand
             if os.environ.get("DUTY_DEBUG"):
                 raise
-            typer.echo(f"内部错误 [E-INTERNAL]：{exc!r}\n  提示：设置环境变量 DUTY_DEBUG=1 "
-                       "可查看完整调用栈，并请报告此问题。", err=True)
+            typer.echo(terminal(f"内部错误 [E-INTERNAL]：{exc!r}") + "\n  提示：设置环境变量 "
+                       "DUTY_DEBUG=1 可查看完整调用栈，并请报告此问题。", err=True)
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
@@ -163,11 +177,11 @@ def evaluate(
     if fmt is ReportFormat.json:
         from engine.render.json_out import dumps
 
-        sys.stdout.write(dumps(decisions[0] if len(decisions) == 1 else decisions))
+        _emit(dumps(decisions[0] if len(decisions) == 1 else decisions))
     else:
         from engine.render.decision_text import render_decisions
 
-        sys.stdout.write(render_decisions(decisions))
+        _emit(render_decisions(decisions))
     if fail_on_reject and any(d.verdict == "rejected" for d in decisions):
         raise typer.Exit(EXIT_REJECTED)
 
@@ -184,7 +198,7 @@ def graph(
     from engine.api import county_graph
     from engine.render.graph_out import RENDERERS
 
-    sys.stdout.write(RENDERERS[fmt.value](county_graph(county)))
+    _emit(RENDERERS[fmt.value](county_graph(county)))
 
 
 @app.command("check")
@@ -206,11 +220,11 @@ def check_cmd(
     if fmt is ReportFormat.json:
         from engine.render.json_out import dumps
 
-        sys.stdout.write(dumps({"county": name, "clean": not problems, "problems": problems}))
+        _emit(dumps({"county": name, "clean": not problems, "problems": problems}))
     else:
         from engine.render.check_text import render_check
 
-        sys.stdout.write(render_check(name, problems))
+        _emit(render_check(name, problems))
     if problems:
         raise typer.Exit(1)
 
@@ -241,7 +255,12 @@ def lists_build(
         "xlsx（须用 -o）或 json（供脚本读取）。"
     )] = ListFormat.md,
     every: Annotated[bool, typer.Option(
-        "--all", help="每个街道、每个部门各写一个文件，另写索引；须用 -o 指定目录。")] = False,
+        "--all", help="每个街道、每个部门各写一个文件，另写索引；须用 -o 指定目录。"
+                      "目录须为新的、空的或本工具此前写入的（以标记文件 .duty-output.json 识别），"
+                      "整体原子替换。")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="与 --all 同用：目录中有其他文件时仍写入本工具的文件"
+                        "（逐个写入，不删除、不覆盖其他文件）。")] = False,
     output: Annotated[Path | None, typer.Option(
         "-o", "--output", help="写入该文件（--all 时为目录），原子写入；省略时输出到屏幕。",
         show_default=False)] = None,
@@ -260,23 +279,25 @@ def lists_build(
         raise UsageError("--street 与 --department 只能选一个")
     if fmt is ListFormat.xlsx and output is None and not every:
         raise UsageError("xlsx 是二进制文件，须用 -o 指定输出文件", hint="例如 -o 清单.xlsx")
+    if force and not every:
+        raise UsageError("--force 只能与 --all 一起使用")
     if every and (output is None or street or department):
         raise UsageError("--all 须与 -o 目录一起使用，且不能再指定 --street 或 --department",
                          hint="例如 --all -o out/lists")
     lists, names = county_lists(county, street, department, version, _target(db),
                                 ws=None if version is not None else _published(county, db))
     if every:
-        from engine.fileio import write_tree_atomic
+        from engine.outdir import write_output_tree
         from engine.render.lists_files import render_tree
 
         assert output is not None
-        write_tree_atomic(output, render_tree(lists, names, fmt.value))
+        write_output_tree(output, render_tree(lists, names, fmt.value), force)
         return
     from engine.render.lists_files import render_lists
 
     data = render_lists(lists, names, fmt.value)
     if output is None:
-        sys.stdout.write(data)  # type: ignore[arg-type]  # xlsx was refused above
+        _emit(data)  # type: ignore[arg-type]  # xlsx was refused above
     else:
         from engine.fileio import write_atomic
 
@@ -327,14 +348,14 @@ def lists_diff_cmd(
     if fmt is DiffFormat.json:
         from engine.render.json_out import dumps
 
-        sys.stdout.write(dumps({"decisions": [{"proposal": d.proposal, "verdict": d.verdict}
-                                              for d in decisions], "diff": diff}))
+        _emit(dumps({"decisions": [{"proposal": d.proposal, "verdict": d.verdict}
+                                   for d in decisions], "diff": diff}))
         return
     from engine.render.diff_text import render_diff
     from engine.vocab import label
 
     head = "".join(f"{d.proposal}：{label(d.verdict)}（{d.title}）\n" for d in decisions)
-    sys.stdout.write(head + ("\n" if head else "") + render_diff(diff, fmt is DiffFormat.md))
+    _emit(head + ("\n" if head else "") + render_diff(diff, fmt is DiffFormat.md))
 
 
 scenario_app = typer.Typer(help="情景检验：在采用政策改动之前，用情景文件检验其效果。",
@@ -383,11 +404,11 @@ def scenario_run(
         from engine.render.json_out import dumps
         from engine.render.scenario_out import to_json
 
-        sys.stdout.write(dumps(to_json(results, cov)))
+        _emit(dumps(to_json(results, cov)))
     else:
         from engine.render.scenario_out import render_text
 
-        sys.stdout.write(render_text(results, cov))
+        _emit(render_text(results, cov))
     low = False
     if cov is not None and fail_under is not None and cov.below(fail_under):
         low = True
@@ -440,12 +461,12 @@ def _show(data: Any, fmt: ReportFormat, renderer: str, *args: Any) -> None:
         from engine.render.json_out import dumps
         from engine.workflow.views import dump
 
-        sys.stdout.write(dumps(dump(data)))
+        _emit(dumps(dump(data)))
         return
     from engine.render import workflow_text
     from engine.workflow.process import load_process
 
-    sys.stdout.write(getattr(workflow_text, renderer)(load_process(), *args, data))
+    _emit(getattr(workflow_text, renderer)(load_process(), *args, data))
 
 
 def _run(county: Path | None, db: Path | None, actor: str | None, fmt: ReportFormat,
@@ -741,7 +762,7 @@ def user_token(
         admin = _admin(store, county, actor)
         if revoke:
             count = revoke_tokens(store, admin, _clock(), username)
-            sys.stdout.write(f"已撤销 {username} 的 {count} 个令牌。\n")
+            _emit(f"已撤销 {username} 的 {count} 个令牌。\n")
             return
         issued = issue_token(store, admin, _clock(), username)
     _show(issued, fmt, "render_token")

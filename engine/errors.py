@@ -89,18 +89,84 @@ class EngineError(DutyError):
     code = "E-ENGINE"
 
 
+class LimitError(DataError):
+    """A file passes one of the loader's limits (size, nodes, depth, scalar length, digits)."""
+
+    code = "E-LIMIT"
+
+    def __init__(self, message: str, *, limit: str, maximum: int, location: Location,
+                 hint: str | None = None) -> None:
+        super().__init__(message, location=location, hint=hint)
+        self.limit = limit
+        self.maximum = maximum
+
+
+class FileKindError(DataError):
+    """A path that must be a regular file (or a directory) is something else."""
+
+    code = "E-FILETYPE"
+
+    def __init__(self, message: str, *, kind: str, location: Location,
+                 hint: str | None = None) -> None:
+        super().__init__(message, location=location, hint=hint)
+        self.kind = kind  # fifo, device, socket, directory, loop, dangling, other
+
+
+class OutputDirError(DataError):
+    """An output directory the tool did not make, or whose contents it did not write."""
+
+    code = "E-OUTDIR"
+
+    def __init__(self, message: str, *, foreign: list[str], location: Location,
+                 hint: str | None = None) -> None:
+        super().__init__(message, location=location, hint=hint)
+        self.foreign = foreign  # entries the tool did not write (relative paths)
+
+
+class SystemFailure(DutyError):
+    """The operating system refused a read or write: disk full, read-only, no permission."""
+
+    code = "E-OS"
+
+    def __init__(self, message: str, *, errno: int | None, path: str | None,
+                 cause: str, hint: str | None = None, code: str | None = None) -> None:
+        super().__init__(message, location=Location(path), hint=hint, code=code)
+        self.errno = errno
+        self.path = path
+        self.cause = cause  # the system's own words (strerror)
+
+
+MAX_SHOWN_ERRORS = 50
+
+
 class DataErrors(DataError):
-    """Several data errors found in one pass; reported together."""
+    """Several data errors found in one pass; reported together.
+
+    At most ``MAX_SHOWN_ERRORS`` are kept; ``omitted`` counts the rest, so a file with a
+    million bad entries costs no more than one with fifty. Nested ``DataErrors`` are flattened
+    (their omitted counts add up).
+    """
 
     code = "E-DATA"
 
-    def __init__(self, errors: list[DataError]) -> None:
-        super().__init__(errors[0].message, location=errors[0].location, hint=errors[0].hint)
-        self.errors = errors
-        self.code = errors[0].code
+    def __init__(self, errors: Iterable[DataError], omitted: int = 0) -> None:
+        kept: list[DataError] = []
+        for error in errors:
+            inner = error.errors if isinstance(error, DataErrors) else [error]
+            omitted += error.omitted if isinstance(error, DataErrors) else 0
+            room = MAX_SHOWN_ERRORS - len(kept)
+            kept += inner[:room]
+            omitted += max(0, len(inner) - room)
+        super().__init__(kept[0].message, location=kept[0].location, hint=kept[0].hint)
+        self.errors = kept
+        self.omitted = omitted
+        self.code = kept[0].code
 
     def render(self) -> str:
-        return "\n".join(e.render() for e in self.errors)
+        lines = [e.render() for e in self.errors]
+        if self.omitted:
+            lines.append(f"……另有 {self.omitted} 个错误未列出（先改正以上错误后再检查）")
+        return "\n".join(lines)
 
 
 def did_you_mean(value: object, choices: Iterable[str]) -> str | None:

@@ -7,9 +7,11 @@ from pathlib import Path
 
 from engine.decide.combine import ADMITTED
 from engine.decide.evaluate import decide, resolve
+from engine.fileio import yaml_files
 from engine.graph import build_graph
 from engine.loading.proposal import ProposalSource, load_proposals
 from engine.loading.workspace import Workspace
+from engine.loading.yamlio import display_path
 from engine.models.county import Admission, DutyItem, Recall
 from engine.models.decision import Decision
 
@@ -98,7 +100,7 @@ def with_admitted(ws: Workspace, directory: Path) -> Workspace:
     in file-name order) applied: their items sit on the lists of the streets that admitted
     them."""
     admitted = Path(directory) / "admitted"
-    if not admitted.is_dir():
+    paths = yaml_files(admitted, display_path(admitted))
+    if not paths:
         return ws
-    paths = sorted([*admitted.glob("*.yaml"), *admitted.glob("*.yml")])
     return what_if(ws, load_proposals(paths))[1]

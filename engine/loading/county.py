@@ -6,11 +6,14 @@ A county is a directory holding ``county.yaml``; catalogue items may also sit in
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
 from engine.errors import DataError, DataErrors, Location, did_you_mean
+from engine.fileio import yaml_files
+from engine.loading.limits import county_limits
 from engine.loading.yamlio import Document, display_path, read_yaml, validate
 from engine.models.county import (
     County,
@@ -69,10 +72,11 @@ def read_county(directory: Path) -> CountyParts:
     if not directory.is_dir():
         raise DataError("应为县区目录（包含 county.yaml）", location=Location(shown),
                         code="E-NOTFOUND")
-    if not (directory / "county.yaml").exists():
+    if not os.path.lexists(directory / "county.yaml"):
         raise DataError("目录中没有 county.yaml", location=Location(shown), code="E-NOTFOUND",
                         hint="县区目录须包含 county.yaml，事项可另放在 items/*.yaml。")
-    doc = read_yaml(directory / "county.yaml")
+    limits = county_limits(directory)
+    doc = read_yaml(directory / "county.yaml", limits)
     if not isinstance(doc.data, dict):
         raise DataError("county.yaml 应为映射（键: 值）", location=doc.location(()),
                         code="E-SCHEMA")
@@ -83,16 +87,14 @@ def read_county(directory: Path) -> CountyParts:
 
     errors: list[DataError] = []
     items = entries(cf.items, doc, "items")
-    items_dir = directory / "items"
-    if items_dir.is_dir():
-        for path in sorted([*items_dir.glob("*.yaml"), *items_dir.glob("*.yml")]):
-            idoc = read_yaml(path)
-            if idoc.data is None:
-                continue
-            try:
-                items += entries(validate(ItemsFile, idoc).items, idoc, "items")
-            except DataErrors as exc:
-                errors.extend(exc.errors)
+    for path in yaml_files(directory / "items", display_path(directory / "items")):
+        idoc = read_yaml(path, limits)
+        if idoc.data is None:
+            continue
+        try:
+            items += entries(validate(ItemsFile, idoc).items, idoc, "items")
+        except DataErrors as exc:
+            errors.append(exc)
     if errors:
         raise DataErrors(errors)
     return CountyParts(directory, doc, cf.name, list(cf.policy),

@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from engine.errors import DataError, DataErrors, Location, PolicyError, did_you_mean
+from engine.loading.limits import county_limits
 from engine.loading.yamlio import Document, explain, read_yaml, validate
 from engine.models.policy import BLOCKING, Case, Combine, PackFile, Rule
 from engine.paths import bundled_policies
@@ -74,13 +75,14 @@ def load_policy(names: list[str], county_dir: Path | None = None,
     if len(set(names)) != len(names):
         raise PolicyError("同一规则包列出了两次", location=where,
                           hint="policy 中每个规则包只写一次。")
+    limits = county_limits(county_dir)
     for name in names:
         try:
             path = resolve_pack(name, county_dir)
         except PolicyError as exc:
             exc.location = where or exc.location
             raise
-        doc = read_yaml(path)
+        doc = read_yaml(path, limits)
         if not isinstance(doc.data, dict):
             raise PolicyError("规则包应为映射（键: 值）", location=doc.location(()))
         packs.append((validate(PackFile, doc), doc))

@@ -31,9 +31,7 @@ def load_proposals(paths: Sequence[Path]) -> list[ProposalSource]:
     for path in paths:
         try:
             sources.append(load_proposal(path))
-        except DataErrors as exc:
-            errors += exc.errors
-        except DataError as exc:
+        except DataError as exc:  # one error or several
             errors.append(exc)
     seen: dict[str, str] = {}
     for src in sources:

@@ -2,19 +2,33 @@
 
 PyYAML silently keeps the last of two equal keys; here that is an error. Every mapping key and
 every list item is mapped to its line so that a pydantic error at ``streets[3].kind`` can name
-the line it came from.
+the line it came from. Every file is read within limits (``Limits``: bytes, values with aliases
+counted as expanded, depth, text length, integer digits), so no input can take unbounded memory
+or time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import copy
+import math
+import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from engine.errors import DataError, DataErrors, Location, did_you_mean
+from engine.errors import (
+    MAX_SHOWN_ERRORS,
+    DataError,
+    DataErrors,
+    LimitError,
+    Location,
+    did_you_mean,
+)
+from engine.fileio import RAISE_LIMITS_HINT, read_regular
+from engine.loading.bounded import long_part_errors
 
 try:  # the C loader is much faster on large catalogues; fall back when PyYAML lacks it
     _Loader: type = yaml.CSafeLoader
@@ -77,55 +91,188 @@ def field_path(loc: Iterable[str | int]) -> str:
 
 def display_path(path: Path) -> str:
     """A path as the user should read it: relative to the working directory when inside it."""
+    real = Path(os.path.realpath(path.parent)) / path.name  # a symlink is named, not followed
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(real.relative_to(os.path.realpath(Path.cwd())))
     except ValueError:
         return str(path)
 
 
-def _to_python(node: yaml.Node, here: Path_, lines: dict[Path_, int], display: str) -> Any:
-    lines[here] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
+class Limits(BaseModel):
+    """What one YAML file may hold. Defaults; a county raises them for its own files in
+    ``limits.yaml`` (see ``engine.loading.limits``)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    max_bytes: int = Field(4 * 1024 * 1024, gt=0)  # size of the file
+    max_nodes: int = Field(100_000, gt=0)  # values, counting each alias as all it stands for
+    max_depth: int = Field(64, gt=0, le=400)  # nesting of mappings and lists
+    max_scalar_chars: int = Field(100_000, gt=0)  # length of one text value
+    max_int_digits: int = Field(18, gt=0, le=4000)  # digits of one integer
+
+
+DEFAULT_LIMITS = Limits()
+
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+
+
+class _Builder:
+    """Python data and the line of every path, built from the parser's events in one pass.
+
+    The limits are checked as the events arrive, before anything large is built: an alias
+    counts as the number of values it stands for, so a "billion laughs" file is refused after
+    a few hundred events. Aliases are expanded by copying (their size is already bounded);
+    paths inside a copy take the alias's line.
+    """
+
+    def __init__(self, display: str, limits: Limits) -> None:
+        self.display = display
+        self.limits = limits
+        self.lines: dict[Path_, int] = {}
+        self.nodes = 0
+        self.anchors: dict[str, tuple[Any, int]] = {}  # anchor → (value, size in nodes)
+        self.open: set[str] = set()  # anchors of collections not yet closed
+
+    def refuse(self, message: str, limit: str, maximum: int, line: int | None) -> LimitError:
+        return LimitError(message, limit=limit, maximum=maximum,
+                          location=Location(self.display, line), hint=RAISE_LIMITS_HINT)
+
+    def count(self, n: int, line: int) -> None:
+        self.nodes += n
+        if self.nodes > self.limits.max_nodes:
+            raise self.refuse(f"值的个数（别名按展开后计算）超过 {self.limits.max_nodes:,} 的上限",
+                              "max_nodes", self.limits.max_nodes, line)
+
+    def build(self, events: Iterator[yaml.Event]) -> Any:
+        data: Any = None
+        documents = 0
+        for event in events:
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise DataError("一个文件只能有一个 YAML 文档（不能有第二个 ---）",
+                                    location=Location(self.display, _line(event)),
+                                    code="E-YAML")
+            elif isinstance(event, yaml.NodeEvent):
+                data = self.node(event, events, (), 1)
+        return data
+
+    def node(self, event: yaml.Event, events: Iterator[yaml.Event], here: Path_,
+             depth: int) -> Any:
+        line = _line(event)
+        self.lines[here] = line
+        if isinstance(event, yaml.AliasEvent):
+            return self.alias(event, line)
+        if depth > self.limits.max_depth:
+            raise self.refuse(f"嵌套超过 {self.limits.max_depth} 层的上限", "max_depth",
+                              self.limits.max_depth, line)
+        start = self.nodes
+        self.count(1, line)
+        anchor = event.anchor  # type: ignore[attr-defined]
+        if anchor and not isinstance(event, yaml.ScalarEvent):
+            self.open.add(anchor)
+        if isinstance(event, yaml.ScalarEvent):
+            value = self.scalar(event, line)
+        elif isinstance(event, yaml.SequenceStartEvent):
+            value = []
+            for child in events:
+                if isinstance(child, yaml.SequenceEndEvent):
+                    break
+                value.append(self.node(child, events, (*here, len(value)), depth + 1))
+        else:
+            value = self.mapping(events, here, depth)
+        if anchor:
+            self.open.discard(anchor)
+            self.anchors[anchor] = (value, self.nodes - start)
+        return value
+
+    def mapping(self, events: Iterator[yaml.Event], here: Path_, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key = yaml.constructor.SafeConstructor.construct_object(  # type: ignore[arg-type]
-                _CONSTRUCTOR, key_node, deep=True
-            )
-            if not isinstance(key, (str, int, bool)) or isinstance(key, bool):
-                raise DataError(
-                    "键必须是文字",
-                    location=Location(display, key_node.start_mark.line + 1),
-                    code="E-YAML",
-                )
+        for key_event in events:
+            if isinstance(key_event, yaml.MappingEndEvent):
+                break
+            key_line = _line(key_event)
+            key: Any = None
+            if isinstance(key_event, yaml.ScalarEvent):
+                self.count(1, key_line)
+                key = self.scalar(key_event, key_line)
+                if key_event.anchor:
+                    self.anchors[key_event.anchor] = (key, 1)
+            elif isinstance(key_event, yaml.AliasEvent):
+                key = self.alias(key_event, key_line)
+            if not isinstance(key, (str, int)) or isinstance(key, bool):
+                raise DataError("键必须是文字", location=Location(self.display, key_line),
+                                code="E-YAML")
             key = str(key)
             if key in out:
                 raise DataError(
                     f"键 “{key}” 重复出现",
-                    location=Location(display, key_node.start_mark.line + 1, field_path(here)),
+                    location=Location(self.display, key_line, field_path(here)),
                     hint="同一层级的每个键只能写一次。",
                     code="E-YAML",
                 )
-            out[key] = _to_python(value_node, (*here, key), lines, display)
-            lines[(*here, key)] = key_node.start_mark.line + 1
+            out[key] = self.node(next(events), events, (*here, key), depth + 1)
+            self.lines[(*here, key)] = key_line
         return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_to_python(v, (*here, i), lines, display) for i, v in enumerate(node.value)]
-    return _CONSTRUCTOR.construct_object(node, deep=True)
+
+    def alias(self, event: yaml.AliasEvent, line: int) -> Any:
+        name = event.anchor
+        if name in self.open:
+            raise DataError(f"别名 *{name} 引用了包含它自身的锚点（循环引用）",
+                            location=Location(self.display, line), code="E-YAML",
+                            hint="别名只能引用已经写完的锚点。")
+        if name not in self.anchors:
+            raise DataError(f"别名 *{name} 没有对应的锚点 &{name}",
+                            location=Location(self.display, line), code="E-YAML")
+        value, size = self.anchors[name]
+        self.count(size, line)
+        return copy.deepcopy(value)
+
+    def scalar(self, event: yaml.ScalarEvent, line: int) -> Any:
+        text = event.value
+        if len(text) > self.limits.max_scalar_chars:
+            raise self.refuse(f"一个值的长度超过 {self.limits.max_scalar_chars:,} 个字符的上限",
+                              "max_scalar_chars", self.limits.max_scalar_chars, line)
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = _RESOLVER.resolve(yaml.ScalarNode, text, event.implicit)
+        if tag == _INT and len(text.lstrip("+-").replace("_", "")) > self.limits.max_int_digits:
+            raise self.refuse(f"整数超过 {self.limits.max_int_digits} 位数字的上限",
+                              "max_int_digits", self.limits.max_int_digits, line)
+        node = yaml.ScalarNode(tag, text, event.start_mark, event.end_mark, event.style)
+        construct = _CONSTRUCTOR.yaml_constructors.get(
+            tag, yaml.constructor.SafeConstructor.construct_undefined)
+        try:
+            value = construct(_CONSTRUCTOR, node)
+        except (ValueError, OverflowError) as exc:  # a date like 2026-13-45
+            raise DataError(f"值 “{text[:40]}” 无法读取：{exc}",
+                            location=Location(self.display, line), code="E-YAML") from None
+        if tag == _FLOAT and not math.isfinite(value):
+            raise DataError(f"数值 “{text}” 超出范围（无穷大或非数）",
+                            location=Location(self.display, line), code="E-RANGE",
+                            hint="写一个有限的数。")
+        return value
+
+
+def _line(event: yaml.Event) -> int:
+    return event.start_mark.line + 1
 
 
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_RESOLVER = yaml.resolver.Resolver()
 
 
-def read_yaml(path: Path) -> Document:
-    """Parse one YAML file; errors name the file and line."""
+def read_yaml(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Parse one YAML file within ``limits``; errors name the file and line.
+
+    Only a regular file is read (a FIFO, device, socket or looping symlink is refused), and
+    never more than ``limits.max_bytes`` of it.
+    """
     display = display_path(path)
-    if not path.exists():
-        raise DataError("文件不存在", location=Location(display), code="E-NOTFOUND")
-    if path.is_dir():
-        raise DataError("这是一个目录，应为 YAML 文件", location=Location(display),
-                        code="E-NOTFOUND")
+    raw = read_regular(path, display, limits.max_bytes)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DataError(
             "文件不是 UTF-8 编码",
@@ -133,12 +280,18 @@ def read_yaml(path: Path) -> Document:
             hint="请以 UTF-8 编码保存该文件。",
             code="E-YAML",
         ) from exc
+    del raw
+    builder = _Builder(display, limits)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        data = builder.build(yaml.parse(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         problem = exc.problem or exc.context or "无法解析"
+        if isinstance(exc, yaml.constructor.ConstructorError):  # a tag the safe loader refuses
+            raise DataError(f"YAML 内容无法读取：{problem}", location=Location(display, line),
+                            hint="只能使用普通的 YAML 值，不能使用 !! 标签。",
+                            code="E-YAML") from exc
         raise DataError(
             f"YAML 格式错误：{problem}",
             location=Location(display, line),
@@ -148,15 +301,7 @@ def read_yaml(path: Path) -> Document:
     except yaml.YAMLError as exc:
         raise DataError(f"YAML 格式错误：{exc}", location=Location(display),
                         code="E-YAML") from exc
-    lines: dict[Path_, int] = {}
-    try:
-        data = None if node is None else _to_python(node, (), lines, display)
-    except yaml.MarkedYAMLError as exc:  # e.g. a tag the safe constructor refuses
-        mark = exc.problem_mark or exc.context_mark
-        raise DataError(f"YAML 内容无法读取：{exc.problem or exc.context}",
-                        location=Location(display, mark.line + 1 if mark else None),
-                        hint="只能使用普通的 YAML 值，不能使用 !! 标签。", code="E-YAML") from exc
-    return Document(path, data, lines, display)
+    return Document(path, data, builder.lines, display)
 
 
 _EXPECTED = {
@@ -186,10 +331,16 @@ _EXPECTED = {
 def validate(model: type[M], doc: Document, data: Any = None, base: Path_ = ()) -> M:
     """Validate ``data`` (default: the whole document) as ``model``; errors carry lines."""
     payload = doc.data if data is None else data
+    found = long_part_errors(model, payload, MAX_SHOWN_ERRORS)
+    if found.total:
+        raise DataErrors([explain(err, doc, base, model) for err in found.errors],
+                         omitted=found.total - len(found.errors))
     try:
         return model.model_validate(payload)
     except ValidationError as exc:
-        raise DataErrors([explain(err, doc, base, model) for err in exc.errors()]) from None
+        shown = exc.errors(include_url=False)[:MAX_SHOWN_ERRORS]
+        raise DataErrors([explain(err, doc, base, model) for err in shown],
+                         omitted=exc.error_count() - len(shown)) from None
 
 
 def explain(err: Any, doc: Document, base: Path_, model: type[BaseModel]) -> DataError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from engine.lists.diff import ListsDiff, RowChange
+from engine.render.escape import md_inline
 from engine.render.lists_table import LIST_TITLES
 from engine.vocab import label
 
@@ -51,9 +52,9 @@ def render_diff(d: ListsDiff, markdown: bool = False, level: int = 2) -> str:
     for c in d.changes:
         if c.street != street:
             street = c.street
-            out.append(f"{'#' * (level + 1)} {c.street} {c.street_name}" if markdown
-                       else f"{c.street} {c.street_name}")
-        out.append(("- " if markdown else "  ") + _describe(c))
+            out.append(f"{'#' * (level + 1)} {md_inline(f'{c.street} {c.street_name}')}"
+                       if markdown else f"{c.street} {c.street_name}")
+        out.append(f"- {md_inline(_describe(c))}" if markdown else f"  {_describe(c)}")
     if not d.changes:
         out.append("（清单没有变化）")
     return "\n".join(out) + "\n"

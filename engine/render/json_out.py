@@ -7,7 +7,10 @@ from typing import Any
 
 from pydantic_core import to_jsonable_python
 
+from engine.render.escape import json_text
+
 
 def dumps(value: Any) -> str:
-    """Models, lists and mappings of models, as indented JSON ending in a newline."""
-    return json.dumps(to_jsonable_python(value), ensure_ascii=False, indent=2) + "\n"
+    """Models, lists and mappings of models, as indented JSON ending in a newline (control and
+    bidirectional characters escaped)."""
+    return json_text(json.dumps(to_jsonable_python(value), ensure_ascii=False, indent=2)) + "\n"

@@ -6,6 +6,7 @@ import json
 from html import escape
 
 from engine.models.lists import CountyLists
+from engine.render.escape import link_target, md_inline
 from engine.render.json_out import dumps
 from engine.render.lists_csv import streets_csv
 from engine.render.lists_html import lists_html
@@ -45,11 +46,12 @@ def render_tree(lists: CountyLists, names: dict[str, str], fmt: str) -> dict[str
             files[path] = render_lists(part, names, fmt)
             entries.append(("部门", d.name, path))
     if fmt == "md":
-        lines = [f"# {lists.county}履行职责事项清单", ""]
-        lines += [f"- {kind}：[{name}]({path})" for kind, name, path in entries]
+        lines = [f"# {md_inline(lists.county)}履行职责事项清单", ""]
+        lines += [f"- {kind}：[{md_inline(name)}]({link_target(path)})"
+                  for kind, name, path in entries]
         files["index.md"] = "\n".join(lines) + "\n"
     elif fmt == "html":
-        items = "".join(f'<li>{kind}：<a href="{escape(path)}">{escape(name)}</a></li>'
+        items = "".join(f'<li>{kind}：<a href="{escape(link_target(path))}">{escape(name)}</a></li>'
                         for kind, name, path in entries)
         title = escape(f"{lists.county}履行职责事项清单")
         files["index.html"] = (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'

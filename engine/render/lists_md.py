@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from engine.models.lists import CountyLists, DepartmentList, StreetLists
+from engine.render.escape import md_inline
 from engine.render.lists_table import (
     DEPARTMENT_HEADERS,
     HEADERS,
@@ -15,20 +16,16 @@ from engine.render.lists_table import (
 from engine.vocab import label
 
 
-def _escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    out += ["| " + " | ".join(_escape(c) for c in row) + " |" for row in rows]
+    out += ["| " + " | ".join(md_inline(c) for c in row) + " |" for row in rows]
     return out
 
 
 def street_md(s: StreetLists, names: dict[str, str]) -> str:
-    out = [f"# {s.name}履行职责事项清单", "",
-           f"{label(s.kind)}编号 {s.street}；基本履职事项 {len(s.basic)} 项，配合履职事项 "
-           f"{len(s.cooperative)} 项，上级部门收回事项 {len(s.recalled)} 项。", ""]
+    out = [f"# {md_inline(s.name)}履行职责事项清单", "",
+           f"{label(s.kind)}编号 {md_inline(s.street)}；基本履职事项 {len(s.basic)} 项，"
+           f"配合履职事项 {len(s.cooperative)} 项，上级部门收回事项 {len(s.recalled)} 项。", ""]
     for kind in ("basic", "cooperative", "recalled"):
         rows = getattr(s, kind)
         out += [f"## {LIST_TITLES[kind]}（{len(rows)} 项）", ""]
@@ -44,7 +41,7 @@ def street_md(s: StreetLists, names: dict[str, str]) -> str:
 
 
 def department_md(d: DepartmentList, names: dict[str, str]) -> str:
-    out = [f"# {d.name}职责事项及街道经费清单", ""]
+    out = [f"# {md_inline(d.name)}职责事项及街道经费清单", ""]
     rows = department_rows(d)
     out += _table(DEPARTMENT_HEADERS, rows) if rows else ["（无）"]
     out += ["", "## 应拨付街道经费（费随事转）", ""]

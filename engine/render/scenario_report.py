@@ -5,6 +5,7 @@ from __future__ import annotations
 from engine.lists.apply import changed_streets
 from engine.render.decision_text import render_decision
 from engine.render.diff_text import render_diff
+from engine.render.escape import md_inline, terminal
 from engine.render.scenario_out import closing, describe
 from engine.scenarios.run import ScenarioResult
 from engine.vocab import label
@@ -12,12 +13,13 @@ from engine.vocab import label
 
 def render_report(results: list[ScenarioResult]) -> str:
     out = ["# 情景检验报告", "", closing(results), ""]
-    out += [f"- [{'通过' if r.passed else '失败'}] {r.scenario.key}：{r.scenario.spec.name}"
-            for r in results]
+    out += [f"- \\[{'通过' if r.passed else '失败'}\\] "
+            f"{md_inline(f'{r.scenario.key}：{r.scenario.spec.name}')}" for r in results]
     for r in results:
         sc = r.scenario
-        out += ["", f"## {sc.key}：{sc.spec.name}", "", f"文件：`{sc.display}`；结果："
-                f"{'通过' if r.passed else '失败'}", "", sc.spec.description.strip()]
+        out += ["", f"## {md_inline(f'{sc.key}：{sc.spec.name}')}", "",
+                f"文件：{md_inline(sc.display)}；结果：{'通过' if r.passed else '失败'}", "",
+                terminal(sc.spec.description.strip())]
         if sc.spec.sources:
             out += ["", "依据：", *[f"- {c.render()}" for c in sc.spec.sources]]
         for s, step in zip(r.steps, sc.steps, strict=True):
@@ -29,10 +31,10 @@ def render_report(results: list[ScenarioResult]) -> str:
                 effect = f"获准的街道（{'、'.join(admitted)}）计入清单后进入下一步。"
             else:
                 effect = "未获准，清单不变。"
-            out += ["", f"### 第 {s.number} 步：{d.proposal} {d.title}", "",
+            out += ["", f"### 第 {s.number} 步：{md_inline(f'{d.proposal} {d.title}')}", "",
                     f"结论：{label(d.verdict)}（{d.verdict}）；{effect}"]
             if step.step.note:
-                out += ["", step.step.note.strip()]
+                out += ["", terminal(step.step.note.strip())]
             if s.differences:
                 out += ["", "与预期不符：", *[f"- {describe(s, x)}" for x in s.differences]]
             out += ["", "```text", render_decision(d).rstrip("\n"), "```"]

@@ -79,9 +79,7 @@ def load_scenario(path: Path, key: str, cache: CountyCache | None = None) -> Sce
     for i, step in enumerate(spec.steps):
         try:
             steps.append(ScenarioStep(step, _proposal(step, doc.sub(("steps", i)))))
-        except DataErrors as exc:
-            errors += exc.errors
-        except DataError as exc:
+        except DataError as exc:  # one error or several
             errors.append(exc)
         errors += _check_references(step.expect, ws, doc.sub(("steps", i, "expect")))
     if errors:
@@ -116,7 +114,7 @@ def _county(spec: str | CountySpec, doc: Document, cache: CountyCache) -> Worksp
             try:
                 entry = (validate(model, edoc, data=data), edoc)
             except DataErrors as exc:
-                errors += exc.errors
+                errors.append(exc)
                 continue
             if at is None:
                 entries.append(entry)
@@ -130,7 +128,7 @@ def _county(spec: str | CountySpec, doc: Document, cache: CountyCache) -> Worksp
         try:
             extra.append((validate(PackFile, cdoc, data=pack), cdoc))
         except DataErrors as exc:
-            errors += exc.errors
+            errors.append(exc)
     if errors:
         raise DataErrors(errors)
     return with_admitted(build_workspace(replace(parts, **altered), extra), directory)

@@ -75,9 +75,7 @@ def load_all(found: list[tuple[Path, str]]) -> list[Scenario]:
     for path, key in found:
         try:
             scenarios.append(load_scenario(path, key, cache))
-        except DataErrors as exc:
-            errors += exc.errors
-        except DataError as exc:
+        except DataError as exc:  # one error or several
             errors.append(exc)
     if errors:
         raise UnreadableScenarios(errors)
@@ -91,9 +89,7 @@ def run_scenario(scenario: Scenario, with_diffs: bool = False) -> ScenarioResult
     for number, s in enumerate(scenario.steps, start=1):
         try:
             [decision], applied = what_if(ws, [s.source])
-        except DataErrors as exc:
-            raise UnreadableScenarios(exc.errors) from None
-        except DataError as exc:
+        except DataError as exc:  # one error or several
             raise UnreadableScenarios([exc]) from None
         after = applied if s.step.apply else ws
         expect = s.step.expect

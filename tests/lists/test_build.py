@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 
 from engine.lists.build import build_lists
 from engine.loading.workspace import load_workspace
+from engine.outdir import MARKER
 from tests.conftest import MINI, run_cli
 
 
@@ -97,16 +99,20 @@ def test_all_writes_one_file_per_street_and_department(tmp_path: Path, fmt: str)
         f"departments/{d}.{fmt}" for d in
         ("civil_affairs", "fire_rescue", "market_regulation", "statistics", "urban_management")]
     index = {"md": "index.md", "html": "index.html"}.get(fmt, "index.json")
-    assert files == sorted([*streets, *departments, index])
+    assert files == sorted([*streets, *departments, index, MARKER])
     again = tmp_path / "again"
     run_cli("lists", "build", "--county", MINI, "--all", "--format", fmt, "-o", again)
     assert all((out / f).read_bytes() == (again / f).read_bytes() for f in files)
 
 
 def test_all_replaces_a_previous_tree_whole(tmp_path: Path) -> None:
+    """A file an earlier run wrote and this one does not (a street since removed) goes."""
     out = tmp_path / "lists"
-    (out / "streets").mkdir(parents=True)
+    assert run_cli("lists", "build", "--county", MINI, "--all", "-o", out).code == 0
     (out / "streets" / "stale.md").write_text("old", encoding="utf-8")
+    listed = json.loads((out / MARKER).read_text("utf-8"))
+    listed["files"].append("streets/stale.md")
+    (out / MARKER).write_text(json.dumps(listed), "utf-8")
     assert run_cli("lists", "build", "--county", MINI, "--all", "-o", out).code == 0
     assert not (out / "streets" / "stale.md").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["lists"]  # no staging left behind

@@ -1,0 +1,239 @@
+"""Output directories the tool owns: written whole, swapped in at once, never destroying what
+is not theirs.
+
+A directory written here holds a marker file (``MARKER``) listing every file the tool wrote.
+Writing again is allowed into a directory that does not exist, an empty one, or one whose
+contents are exactly what its marker lists; anything else is refused unless ``force``, and
+even then no file the tool did not write is removed or overwritten.
+
+The new tree is built beside the old one, every file and directory flushed to disk, and the
+two are exchanged by one atomic rename (``renameat2(RENAME_EXCHANGE)``), so the path shows the
+old tree or the new one at every moment; the old tree's files are then removed. Where the
+system cannot exchange (not Linux, or a file system without it), the old tree is renamed away
+and the new one into place: two renames, with a moment between them when the path is absent.
+With ``force`` the files are written one by one into the directory as it stands.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import json
+import os
+import shutil
+import stat
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from engine.errors import DataError, Location, OutputDirError, UsageError
+from engine.fileio import fsync_dir, read_regular, system_failure, write_atomic
+
+MARKER = ".duty-output.json"
+_MARKER_MAX_BYTES = 16 * 1024 * 1024
+_SHOWN = 10  # foreign entries named in a refusal
+
+Files = Mapping[str, str | bytes] | Iterable[tuple[str, str | bytes]]
+
+
+def write_output_tree(directory: Path, files: Files, force: bool = False) -> None:
+    """Make ``directory`` hold exactly ``files`` (relative path → content) and the marker."""
+    shown = str(directory)
+    target = _target(Path(directory), shown)
+    pairs = files.items() if isinstance(files, Mapping) else files
+    try:
+        ours, foreign = _survey(target)
+        if foreign and not force:
+            listed = "、".join(foreign[:_SHOWN]) + ("……" if len(foreign) > _SHOWN else "")
+            raise OutputDirError(
+                f"输出目录中有不是本工具写入的内容（{listed}），为免删除他人文件，拒绝写入",
+                foreign=foreign, location=Location(shown),
+                hint="换一个新的或空的目录；确需写入时加 --force（只写本工具的文件，"
+                     "不删除、不覆盖其他文件）。")
+        if foreign:
+            _write_in_place(target, shown, pairs, ours)
+        else:
+            _write_and_swap(target, pairs)
+    except OSError as exc:
+        raise system_failure(exc, shown) from None
+
+
+def _target(directory: Path, shown: str) -> Path:
+    """The real directory to write: a symlink is followed (its target is written, the link
+    stays); the working directory or one above it is refused."""
+    if directory.is_symlink():
+        try:
+            os.stat(directory)
+        except OSError:
+            raise DataError("输出路径是一个失效或循环的符号链接", location=Location(shown),
+                            code="E-OUTPUT", hint="修正该链接，或用 -o 指定另一个目录。") from None
+    real = Path(os.path.realpath(directory))
+    cwd = Path(os.path.realpath(Path.cwd()))
+    if real == cwd or real in cwd.parents:
+        raise UsageError("--all 的输出目录不能是当前目录或它的上级目录",
+                         hint="用 -o 指定一个子目录，例如 -o out/lists。")
+    if os.path.lexists(real) and not real.is_dir():
+        raise DataError("输出路径已存在且不是目录", location=Location(shown), code="E-OUTPUT",
+                        hint="--all 须用 -o 指定一个目录。")
+    try:
+        real.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise system_failure(exc, str(real.parent)) from None
+    return real
+
+
+def _listed(root: Path) -> set[str] | None:
+    """The files the marker in ``root`` says the tool wrote; None without a marker."""
+    marker = root / MARKER
+    if marker.is_symlink() or not marker.is_file():
+        return None
+    try:
+        data = json.loads(read_regular(marker, str(marker), _MARKER_MAX_BYTES))
+        files = data["files"] if data["tool"] == "duty" else None
+    except (ValueError, KeyError, TypeError, DataError):
+        return None
+    return {f for f in files if isinstance(f, str)} if isinstance(files, list) else None
+
+
+def _survey(root: Path) -> tuple[set[str], list[str]]:
+    """The tool's files in ``root`` (the marker included) and everything else: any entry that
+    is not a regular file the marker lists, or a directory holding one (relative paths)."""
+    if not root.exists():
+        return set(), []
+    listed = _listed(root)
+    if listed is None:
+        listed = set()
+    else:
+        listed.add(MARKER)
+    parents = {p.as_posix() for rel in listed for p in Path(rel).parents}
+    ours: set[str] = set()
+    foreign: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        base = Path(dirpath).relative_to(root)
+        for name in [*dirnames, *filenames]:
+            rel = (base / name).as_posix()
+            mode = os.lstat(Path(dirpath) / name).st_mode
+            if stat.S_ISDIR(mode) and rel in parents:
+                continue  # what it holds is judged in turn
+            if stat.S_ISREG(mode) and rel in listed:
+                ours.add(rel)
+            else:
+                foreign.append(rel)
+        dirnames[:] = [d for d in dirnames if (base / d).as_posix() in parents]
+    return ours, sorted(foreign)
+
+
+def _check_rel(rel: str) -> None:
+    parts = Path(rel).parts
+    if Path(rel).is_absolute() or ".." in parts or not parts or rel == MARKER:
+        raise ValueError(f"not a relative output path: {rel!r}")
+
+
+def _payload(content: str | bytes) -> bytes:
+    return content.encode("utf-8") if isinstance(content, str) else content
+
+
+def _write_file(path: Path, content: str | bytes) -> None:
+    with open(path, "wb") as handle:
+        handle.write(_payload(content))
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _marker_text(names: Iterable[str]) -> str:
+    return json.dumps({"tool": "duty", "files": sorted(names)}, ensure_ascii=False,
+                      indent=2) + "\n"
+
+
+def _write_and_swap(target: Path, pairs: Iterable[tuple[str, str | bytes]]) -> None:
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.duty-new-", dir=target.parent))
+    swapped = False
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(staging, 0o777 & ~umask)
+        names: list[str] = []
+        dirs = {staging}
+        for rel, content in pairs:
+            _check_rel(rel)
+            path = staging / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            dirs.add(path.parent)
+            _write_file(path, content)
+            names.append(rel)
+        _write_file(staging / MARKER, _marker_text(names))
+        for d in sorted(dirs, key=lambda p: len(p.parts), reverse=True):
+            fsync_dir(d)
+        if not target.exists():
+            os.rename(staging, target)
+            swapped, old = True, None
+        elif exchange(staging, target):
+            swapped, old = True, staging  # the old tree now sits at the staging path
+        else:
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.duty-old-", dir=target.parent))
+            os.rmdir(old)
+            os.rename(target, old)
+            os.rename(staging, target)
+            swapped = True
+        fsync_dir(target.parent)
+        if old is not None:
+            _remove_ours(old)
+    finally:
+        if not swapped:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove_ours(root: Path) -> None:
+    """Remove what the marker in ``root`` lists, then the directories left empty; anything
+    else (a file put there meanwhile) stays where it is."""
+    for rel in sorted(_listed(root) or ()):
+        path = root / rel
+        if path.is_file() and not path.is_symlink():
+            path.unlink()
+    (root / MARKER).unlink(missing_ok=True)
+    for dirpath, _, _ in sorted(os.walk(root), key=lambda w: len(w[0]), reverse=True):
+        with contextlib.suppress(OSError):  # not empty: something not ours is there
+            os.rmdir(dirpath)
+
+
+def _write_in_place(target: Path, shown: str, pairs: Iterable[tuple[str, str | bytes]],
+                    ours: set[str]) -> None:
+    """``--force`` into a directory holding other files: write the tool's files one by one,
+    refusing to overwrite any file it did not write."""
+    files = list(pairs)
+    clash = sorted(rel for rel, _ in files
+                   if os.path.lexists(target / rel) and rel not in ours)
+    if clash:
+        raise OutputDirError(
+            f"输出目录中已有同名文件不是本工具写入的（{'、'.join(clash[:_SHOWN])}），"
+            "即使 --force 也不覆盖", foreign=clash, location=Location(shown),
+            hint="移走这些文件，或换一个目录。")
+    names = []
+    for rel, content in files:
+        _check_rel(rel)
+        (target / rel).parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target / rel, content)
+        names.append(rel)
+    for rel in sorted(ours - set(names) - {MARKER}):  # the tool's files no longer produced
+        (target / rel).unlink(missing_ok=True)
+    write_atomic(target / MARKER, _marker_text(names))
+    fsync_dir(target)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step; False where the system cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
