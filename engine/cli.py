@@ -145,12 +145,20 @@ def check_cmd(
     fmt: Annotated[ReportFormat, _format("输出格式：text 为中文报告，json 供脚本读取。")] = (
         ReportFormat.text
     ),
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="目录事项需要所属部门并不持有的职权时直接拒绝加载（错误 E-POWER），"
+                         "而不是作为问题 POWER-NOT-HELD 报告。")] = False,
 ) -> None:
-    """检查清单：无主责、多头牵头、权责不一致、协助事项无经费、未经准入下沉、事项重名。
+    """检查清单和机构编制：无主责、多头牵头、权责不一致、协助事项无经费、未经准入下沉、事项重名、
+    部门无权可放，必设机构、机构限额、机构职能，编制核定、超编、助理职数、编外、混岗、县级总量。
 
     没有问题时退出码为 0，发现问题时为 1，便于脚本把关。"""
     from engine.api import check
 
+    if strict:
+        from engine.loading.workspace import load_workspace
+
+        load_workspace(county, strict=True)
     name, problems = check(county)
     if fmt is ReportFormat.json:
         from engine.render.json_out import dumps

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, NonNegativeFloat, NonNegativeInt, field_validator
+from pydantic import Field, NonNegativeFloat, NonNegativeInt, PositiveInt, field_validator
 
 from engine.models.base import Id, Strict, Text
-from engine.vocab import Category, Phase, Power, StreetKind, UnitMode
+from engine.vocab import Category, Phase, Power, ProposalMode, StreetKind, UnitMode
 
 
 class Department(Strict):
@@ -27,9 +27,39 @@ class GrantedPower(Strict):
 
 
 class Staffing(Strict):
+    """A street's posts (编制) and the people in them.
+
+    ``administrative`` and ``institutional`` are the posts the street holds, ``actual`` the
+    people on establishment in post. The other fields are optional: a county that records
+    them gets the matching checks (``None``: not recorded).
+    """
+
     administrative: NonNegativeInt
     institutional: NonNegativeInt
     actual: NonNegativeInt
+    logistics: NonNegativeInt = 0  # 机关后勤事业编制
+    finance_office: NonNegativeInt = 0  # 财政所单列编制
+    assistant: NonNegativeInt | None = None  # 主任助理职数
+    non_establishment: NonNegativeInt | None = None  # 编外人员
+    mixed: NonNegativeInt | None = None  # 混岗: institutional staff in administrative posts
+
+    def posts(self) -> int:
+        """Every post the street holds."""
+        return self.administrative + self.institutional + self.logistics + self.finance_office
+
+
+class Body(Strict):
+    """A street body (机构) and the further functions it carries (挂牌子, merged offices).
+
+    A body written as a bare id carries the one function of that id.
+    """
+
+    id: Id
+    name: Text | None = None
+    functions: list[Id] = Field(default_factory=list)
+
+    def carries(self) -> list[str]:
+        return [self.id, *(f for f in self.functions if f != self.id)]
 
 
 class Street(Strict):
@@ -40,9 +70,19 @@ class Street(Strict):
     kind: StreetKind
     population: NonNegativeInt
     area_km2: NonNegativeFloat
-    institutions: list[Id] = Field(default_factory=list)
+    revenue: NonNegativeFloat | None = None  # fiscal revenue, 10,000 yuan a year
+    town_class: PositiveInt | None = None  # where the county classes its towns (甘州: 1–3)
+    institutions: list[Id | Body] = Field(default_factory=list)
     staffing: Staffing
     granted_powers: list[GrantedPower] = Field(default_factory=list)
+
+    def bodies(self) -> list[Body]:
+        """The street's bodies (a bare id is a body carrying that one function)."""
+        return [b if isinstance(b, Body) else Body(id=b) for b in self.institutions]
+
+    def functions(self) -> list[str]:
+        """Every function some body of the street carries, in order, once each."""
+        return list(dict.fromkeys(f for b in self.bodies() for f in b.carries()))
 
 
 class Unit(Strict):
@@ -90,10 +130,12 @@ class DutyItem(ItemFields):
 
 
 class Admission(Strict):
-    """An item put on one street's lists by an admitted proposal, with the funds agreed."""
+    """An item put on one street's lists by an admitted proposal, with the funds agreed and
+    how the street carries it (``entrust``: in the department's name)."""
 
     proposal: Id
     funding: NonNegativeInt
+    mode: ProposalMode | None = None
 
 
 class Recall(Strict):

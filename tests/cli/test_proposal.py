@@ -98,7 +98,7 @@ def test_full_admission_through_the_cli(f: Flow) -> None:
         ("publication", "admitted_with_conditions")]
     for d in data["decisions"]:
         assert d["policy"]["id"] == "baseline"
-        assert d["policy"]["version"] == "2"
+        assert d["policy"]["version"] == "3"
         assert HASH.match(d["policy"]["hash"])
         assert d["decision"]["policy"]["hash"] == d["policy"]["hash"]
         assert d["decision"]["proposal"] == "P-T-100"
@@ -198,7 +198,7 @@ def test_show_text_output(f: Flow) -> None:
         "街道意见：\n"
         f"  S02：不同意  {AT}\n"
         "规则评估：\n"
-        f"  审核时 {AT}：准入（admitted），规则包 baseline 版本 2（sha256:<hash>）\n")
+        f"  审核时 {AT}：准入（admitted），规则包 baseline 版本 3（sha256:<hash>）\n")
 
 
 def test_list_and_json_outcome(f: Flow) -> None:

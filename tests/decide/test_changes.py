@@ -106,7 +106,8 @@ def test_recall_goes_to_the_department_where_no_unit_serves(tmp_path: Path) -> N
     d = _decide(tmp_path, recall("CG-001", "urban_management"))
     assert d.verdict == "admitted"
     primaries = {s.street: (s.primary.kind, s.primary.id) for s in d.streets if s.primary}
-    assert primaries == {"S01": ("unit", "cg-squad-s01"),
+    # S01's squad is devolved to (managed by) the street: a recall never lands on it
+    assert primaries == {"S01": ("department", "urban_management"),
                          "S02": ("department", "urban_management"),
                          "S03": ("department", "urban_management"),
                          "S04": ("department", "urban_management")}
