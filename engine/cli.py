@@ -290,6 +290,54 @@ def lists_diff_cmd(
     sys.stdout.write(head + ("\n" if head else "") + render_diff(diff, fmt is DiffFormat.md))
 
 
+report_app = typer.Typer(help="报告：机构编制与工作负担。", no_args_is_help=True,
+                         rich_markup_mode=None)
+app.add_typer(report_app, name="report")
+
+
+class StaffingFormat(str, Enum):
+    text = "text"
+    md = "md"
+    json = "json"
+    html = "html"
+    svg = "svg"
+
+
+@report_app.command("staffing")
+@user_errors
+def report_staffing(
+    county: CountyOpt = None,
+    street: Annotated[str | None, typer.Option(
+        "--street", help="只报告该街道（svg 图表也只画该街道）。", show_default=False)] = None,
+    fmt: Annotated[StaffingFormat, _format(
+        "输出格式：text、md（Markdown）、json（供脚本读取）、html（含图表的单个网页，可打印）"
+        "或 svg（各街道工作量与承接能力对比图）。")] = StaffingFormat.text,
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="写入该文件（原子写入）；省略时输出到屏幕。",
+        show_default=False)] = None,
+) -> None:
+    """机构编制和工作负担报告：逐街道列出规模或类别、机构、编制核定与现有、清单工作量与承接能力、
+    各部门拨付经费和工作量最大的事项，并附工作量与承接能力对比图。"""
+    from engine.api import county_workspace
+    from engine.staffing.report import staffing_report
+
+    report = staffing_report(county_workspace(county), street)
+    if fmt is StaffingFormat.json:
+        from engine.render.json_out import dumps
+
+        data = dumps(report)
+    else:
+        from engine.render.staffing_out import RENDERERS
+
+        data = RENDERERS[fmt.value](report)
+    if output is None:
+        sys.stdout.write(data)
+    else:
+        from engine.fileio import write_atomic
+
+        write_atomic(output, data)
+
+
 scenario_app = typer.Typer(help="情景检验：在采用政策改动之前，用情景文件检验其效果。",
                            no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(scenario_app, name="scenario")

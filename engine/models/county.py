@@ -48,6 +48,13 @@ class Staffing(Strict):
         return self.administrative + self.institutional + self.logistics + self.finance_office
 
 
+class Nameplate(Strict):
+    """A further function a body carries, with the name on its nameplate (挂牌子)."""
+
+    id: Id
+    name: Text | None = None
+
+
 class Body(Strict):
     """A street body (机构) and the further functions it carries (挂牌子, merged offices).
 
@@ -56,10 +63,19 @@ class Body(Strict):
 
     id: Id
     name: Text | None = None
-    functions: list[Id] = Field(default_factory=list)
+    functions: list[Id | Nameplate] = Field(default_factory=list)
+
+    def nameplates(self) -> list[Nameplate]:
+        """The further functions, each once, without the body's own."""
+        out: dict[str, Nameplate] = {}
+        for f in self.functions:
+            plate = f if isinstance(f, Nameplate) else Nameplate(id=f)
+            if plate.id != self.id:
+                out.setdefault(plate.id, plate)
+        return list(out.values())
 
     def carries(self) -> list[str]:
-        return [self.id, *(f for f in self.functions if f != self.id)]
+        return [self.id, *(p.id for p in self.nameplates())]
 
 
 class Street(Strict):

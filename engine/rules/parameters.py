@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     Field,
@@ -17,6 +17,7 @@ from engine.models.base import Id, Strict
 from engine.vocab import Phase, Power
 
 Share = confloat(ge=0, le=1, strict=False)
+ClassKey = Annotated[int, Field(strict=False, gt=0)]  # YAML mapping keys arrive as text
 
 
 class CapacityNeed(Strict):
@@ -97,7 +98,7 @@ class StaffingModel(Strict):
     """How a county sets street quotas: by town class, or by points over factors in tiers."""
 
     basis: Literal["class", "factors"]
-    classes: dict[PositiveInt, Quota] = Field(default_factory=dict)
+    classes: dict[ClassKey, Quota] = Field(default_factory=dict)
     factors: dict[Factor, list[FactorTier]] = Field(default_factory=dict)
     grades: list[Grade] = Field(default_factory=list)
     finance_office: list[FinanceQuota] = Field(default_factory=list)
