@@ -77,8 +77,8 @@ PROPOSAL_FIELDS: dict[str, Field] = {
     "funding_needed": Field("int", "按每人日成本折算的工作量所需经费（元/街道/年）"),
     "funding_shortfall_percent": Field(
         "int", "随事项转移的经费低于所需经费的百分比（不低于 0）"),
-    "streets_with_room": Field(
-        "list", "承接该事项（连同随事转移的人员）后不超出承接能力的目标街道"),
+    "no_street_has_room": Field(
+        "bool", "每个目标街道承接该事项（连同随事转移的人员）后都将超出承接能力"),
 }
 
 STREET_FIELDS: dict[str, Field] = {
@@ -197,8 +197,8 @@ def proposal_fact(
         "funding_shortfall_percent": (
             max(0, (needed_funds - proposal.resources.funding) * 100 // needed_funds)
             if needed_funds else 0),
-        "streets_with_room": [s for s in targets
-                              if not _exceeds(s, item, proposal, graph, params)],
+        "no_street_has_room": bool(targets) and all(
+            _exceeds(s, item, proposal, graph, params) for s in targets),
     }
 
 
@@ -249,5 +249,5 @@ def street_fact(
         ],
         "capacity_days": capacity_days(street, params) or 0,
         "load_days": graph.street_load(street_id),
-        "exceeds_capacity": street_id not in base["streets_with_room"],
+        "exceeds_capacity": _exceeds(street_id, item, proposal, graph, params),
     }
