@@ -398,3 +398,13 @@ def test_an_opinion_from_a_street_not_listing_the_recalled_item_is_an_error(
     assert run.code == 1 and run.stdout == ""
     assert run.stderr == (f"错误 [E-REF] {path}:{_line_of(path, 'hearing') + 3} 字段 hearing.S03："
                           "街道 S03 不是本申请的目标街道，不应出现在意见中\n")
+
+
+def test_a_recall_is_worded_as_recall(tmp_path: Path) -> None:
+    path = write_yaml(tmp_path / "r.yaml", recall("CG-001", "urban_management",
+                                                  legal_review="failed"))
+    text = run_cli("evaluate", "--county", MINI, path).stdout
+    assert text.startswith("收回申请") and "结论：不予收回（rejected）" in text
+    path = write_yaml(tmp_path / "r.yaml", recall("CG-001", "urban_management"))
+    text = run_cli("evaluate", "--county", MINI, path).stdout
+    assert "结论：同意收回（admitted）" in text and "准入" not in text.split("规则与依据")[0]
