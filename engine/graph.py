@@ -55,7 +55,6 @@ class CountyGraph:
                 g.add_edge(s, u, type="manages" if unit.mode == "devolved" else "coordinates")
         self.g = g
         self._unit_index: dict[tuple[str, str], str] = {}
-        self._devolved: dict[tuple[str, str], str] = {}
         self._load: dict[str, int] | None = None
         self._grants: dict[tuple[str, str], list[str]] = defaultdict(list)
         self._index()
@@ -65,8 +64,8 @@ class CountyGraph:
         for u, s, data in self.g.edges(data=True):
             if data["type"] == "stationed_in":
                 unit = self.g.nodes[u]
-                index = self._devolved if unit["mode"] == "devolved" else self._unit_index
-                index[(unit["department"], self.g.nodes[s]["id"])] = unit["id"]
+                if unit["mode"] == "dispatched":  # a devolved unit is the street's own body
+                    self._unit_index[(unit["department"], self.g.nodes[s]["id"])] = unit["id"]
         for _, data in self.g.nodes(data=True):
             if data["kind"] == "street":
                 for grant in data["granted_powers"]:
@@ -94,10 +93,6 @@ class CountyGraph:
         a recalled item back.
         """
         return self._unit_index.get((dept_id, street_id))
-
-    def devolved_unit(self, dept_id: str, street_id: str) -> str | None:
-        """The unit of ``dept_id`` devolved to ``street_id`` (managed by it), if any."""
-        return self._devolved.get((dept_id, street_id))
 
     def street_load(self, street_id: str) -> int:
         """Person-days a year of the items on the street's basic and cooperating lists."""

@@ -227,7 +227,7 @@ def build_facts(ws: Workspace, proposal: Proposal, item: DutyItem, from_catalogu
     graph, params = ws.graph, ws.policy.parameters
     if listed is None:
         listed = listed_streets(ws, item, from_catalogue)
-    base = proposal_fact(proposal, item, graph, params, targets, from_catalogue)
+    base = proposal_fact(proposal, item, graph, params, targets, from_catalogue, listed)
     facts: list[dict[str, Any]] = [{"kind": "proposal", **base}]
     for sid in targets:
         facts.append({"kind": "street",

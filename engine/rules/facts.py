@@ -10,7 +10,7 @@ target street, which repeats the proposal fields so that street rules can test b
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, get_args
 
@@ -144,14 +144,17 @@ def missing_functions(item: DutyItem, carried: list[str], functions: set[str],
 
 
 def _exceeds(street_id: str, item: DutyItem, proposal: Proposal, graph: CountyGraph,
-             params: Parameters) -> bool:
+             params: Parameters, listed: bool) -> bool:
     """Whether taking the item on pushes the street past its capacity, counting the staff
-    that follow the duty (人随事转). False when the pack sets no capacity year."""
+    that follow the duty (人随事转); an item the street already lists counts once, with its
+    new workload. False when the pack sets no capacity year."""
     capacity = capacity_days(graph.street(street_id), params)
     if capacity is None:
         return False
     room = capacity + person_days(proposal.resources.staff, params)
-    return graph.street_load(street_id) + item.workload_days > room
+    current = graph.county.items.get(item.id) if listed else None
+    load = graph.street_load(street_id) - (current.workload_days if current else 0)
+    return load + item.workload_days > room
 
 
 def proposal_fact(
@@ -161,8 +164,10 @@ def proposal_fact(
     params: Parameters,
     targets: list[str],
     from_catalogue: bool,
+    listed: Collection[str] = (),
 ) -> dict[str, Any]:
-    """The proposal-level fact (without engine bookkeeping keys)."""
+    """The proposal-level fact (without engine bookkeeping keys); ``listed``: the targets
+    whose lists already hold the item."""
     needed = powers_needed(item, params)
     delegated = _ordered(set(proposal.resources.powers_delegated), get_args(Power))
     held = set(graph.department_powers(proposal.department))
@@ -198,7 +203,7 @@ def proposal_fact(
             max(0, (needed_funds - proposal.resources.funding) * 100 // needed_funds)
             if needed_funds else 0),
         "no_street_has_room": bool(targets) and all(
-            _exceeds(s, item, proposal, graph, params) for s in targets),
+            _exceeds(s, item, proposal, graph, params, s in listed) for s in targets),
     }
 
 
@@ -249,5 +254,5 @@ def street_fact(
         ],
         "capacity_days": capacity_days(street, params) or 0,
         "load_days": graph.street_load(street_id),
-        "exceeds_capacity": _exceeds(street_id, item, proposal, graph, params),
+        "exceeds_capacity": _exceeds(street_id, item, proposal, graph, params, listed),
     }

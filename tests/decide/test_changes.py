@@ -408,3 +408,13 @@ def test_a_recall_is_worded_as_recall(tmp_path: Path) -> None:
     path = write_yaml(tmp_path / "r.yaml", recall("CG-001", "urban_management"))
     text = run_cli("evaluate", "--county", MINI, path).stdout
     assert "结论：同意收回（admitted）" in text and "准入" not in text.split("规则与依据")[0]
+
+
+@pytest.mark.parametrize(("workload", "past"), [(4900, False), (5000, True)])
+def test_a_revision_counts_the_revised_item_once_against_capacity(
+        tmp_path: Path, workload: int, past: bool) -> None:
+    # 北山乡 (S04): 25 people × 248 days × 0.8 = 4960 person-days; CG-001 is 120 of its 120
+    d = _decide(tmp_path, revise("CG-001", "urban_management", {"workload_days": workload},
+                                 resources__funding=2_000_000, resources__staff=0))
+    s04 = {f.rule for f in d.findings if f.street == "S04"}
+    assert ("ADM-STAFF-FOLLOW" in s04) is past
