@@ -38,10 +38,11 @@ class CountyGraph:
             g.add_node(node("department", dept.id), kind="department", id=dept.id,
                        name=dept.name, powers=list(dept.powers))
             g.add_edge(root, node("department", dept.id), type="governs")
+        self._functions = {sid: street.functions() for sid, street in county.streets.items()}
         for street in county.streets.values():
             g.add_node(node("street", street.id), kind="street", id=street.id, name=street.name,
                        street_kind=street.kind, population=street.population,
-                       institutions=street.functions(),
+                       institutions=self._functions[street.id],
                        granted_powers=[gp.model_dump() for gp in street.granted_powers])
             g.add_edge(root, node("street", street.id), type="governs")
         for unit in county.units.values():
@@ -112,7 +113,7 @@ class CountyGraph:
 
     def institutions(self, street_id: str) -> list[str]:
         """The functions the street's bodies carry (a merged body carries several)."""
-        return self.county.streets[street_id].functions()
+        return self._functions[street_id]
 
 
 def build_graph(county: County) -> CountyGraph:

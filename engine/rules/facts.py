@@ -223,7 +223,7 @@ def street_fact(
                if p in params.phase_powers and params.phase_powers[p] not in granted]
     enforcement = set(params.enforcement_phases)
     carried = [p for p in item.phases if p not in lacking]
-    institutions = set(street.functions())
+    institutions = set(graph.institutions(street_id))
     missing = missing_functions(item, carried, institutions, params)
     reserved = set(params.reserved_powers)
     unit = graph.unit_serving(item.department, street_id)
