@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.render.table import table
-from engine.vocab import label
+from engine.vocab import label, verdict_label
 from engine.workflow.process import Process
 from engine.workflow.service import Outcome
 
@@ -34,7 +34,8 @@ def render_outcome(process: Process, out: Outcome) -> str:
         lines.append(f"  {t.label}（{action}）：{_state(process, before)} → "
                      f"{_state(process, after)}")
     if out.decision is not None:
-        lines.append(f"  规则评估结论：{label(out.decision.verdict)}（{out.decision.verdict}）")
+        lines.append(f"  规则评估结论：{verdict_label(out.decision.change, out.decision.verdict)}"
+                     f"（{out.decision.verdict}）")
     if out.version is not None:
         lines.append(f"  已公布清单第 {out.version} 版")
     lines += [f"  注意：{n}" for n in out.notes]
@@ -59,13 +60,15 @@ def render_show(process: Process, data: dict[str, Any]) -> str:
             note = f"（{o['note']}）" if o["note"] else ""
             lines.append(f"  {street}：{OPINIONS[o['opinion']]}{note}  {o['at']}")
     for m in data["meetings"]:
-        lines.append(f"会议审定：{m['ref']}，{'准入' if m['outcome'] == 'admit' else '不予准入'}"
-                     f"  {m['at']}")
+        outcome = verdict_label(data["change"],
+                                "admitted" if m["outcome"] == "admit" else "rejected")
+        lines.append(f"会议审定：{m['ref']}，{outcome}  {m['at']}")
     if data["decisions"]:
         lines.append("规则评估：")
         for d in data["decisions"]:
             stage = {"review": "审核时", "decision": "审定时"}.get(d["stage"], "公布时")
-            lines.append(f"  {stage} {d['at']}：{label(d['verdict'])}（{d['verdict']}），"
+            lines.append(f"  {stage} {d['at']}：{verdict_label(data['change'], d['verdict'])}"
+                         f"（{d['verdict']}），"
                          f"规则包 {d['policy']['id']} 版本 {d['policy']['version']}"
                          f"（{d['policy']['hash'][:19]}）")
     if data["published_in"] is not None:

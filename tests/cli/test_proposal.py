@@ -320,3 +320,16 @@ def test_unknown_proposal_suggests_a_close_id(f: Flow) -> None:
     run = f.run("review", "P-T-10", actor="office")
     assert run.code == 2
     assert "没有编号为 “P-T-10” 的申请" in run.stderr and "P-T-100" in run.stderr
+
+
+def test_a_recall_reads_as_recall_through_the_workflow(f: Flow) -> None:
+    data = proposal(department="urban_management", change="recall", item={"ref": "CG-001"},
+                    legal_review="pending", hearing=None, meeting=None)
+    for key in ("mode", "resources"):
+        data.pop(key)
+    path = write_yaml(f.tmp / "r.yaml", data)
+    assert f.run("submit", path, actor="department:urban_management").code == 0
+    run = f.run("review", "P-T-100", actor="office")
+    assert run.code == 0 and run.stdout.endswith("  规则评估结论：同意收回（admitted）\n")
+    shown = f.ok("show", "P-T-100").stdout
+    assert shown.startswith("收回申请 P-T-100") and "审核时" in shown and "同意收回" in shown
