@@ -92,6 +92,16 @@ class Street(Strict):
     staffing: Staffing
     granted_powers: list[GrantedPower] = Field(default_factory=list)
 
+    @field_validator("institutions")
+    @classmethod
+    def _unique_bodies(cls, bodies: list[str | Body]) -> list[str | Body]:
+        ids = [b.id if isinstance(b, Body) else b for b in bodies]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"机构编号重复：{'、'.join(twice)}（一个机构只写一次，"
+                             "它承担的其他职能写在 functions 中）")
+        return bodies
+
     def bodies(self) -> list[Body]:
         """The street's bodies (a bare id is a body carrying that one function)."""
         return [b if isinstance(b, Body) else Body(id=b) for b in self.institutions]

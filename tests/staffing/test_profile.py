@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 
 from engine.loading.workspace import load_workspace
 from engine.models.county import Body, Street
@@ -54,3 +56,15 @@ def test_temporary_work_needs_an_end_date(tmp_path: Path) -> None:
     bad = write_yaml(tmp_path / "b.yaml", proposal(urgency="temporary", ends="明年"))
     run = run_cli("evaluate", "--county", MINI, bad)
     assert run.code == 1 and "字段 ends" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_a_body_written_twice_is_refused_with_its_line(tmp_path: Path) -> None:
+    target = tmp_path / "county"
+    shutil.copytree(MINI, target)
+    data = yaml.safe_load((target / "county.yaml").read_text(encoding="utf-8"))
+    data["streets"][0]["institutions"] = ["service_center", {"id": "service_center"}]
+    write_yaml(target / "county.yaml", data)
+    run = run_cli("check", "--county", target)
+    assert run.code == 1 and "[E-SCHEMA]" in run.stderr
+    assert "county.yaml:" in run.stderr and "streets[0].institutions" in run.stderr
+    assert "机构编号重复：service_center" in run.stderr
