@@ -14,9 +14,9 @@ POST_LABELS = {"administrative": "行政编制", "institutional": "事业编制"
 
 
 def _profile(s: StreetStaffing) -> str:
-    parts = [label(s.kind), f"常住人口 {s.population:,}", f"面积 {s.area_km2:g} 平方公里"]
+    parts = [label(s.kind), f"常住人口 {s.population:,}", f"面积 {s.area_km2:,g} 平方公里"]
     if s.revenue is not None:
-        parts.append(f"财政收入 {s.revenue:g} 万元")
+        parts.append(f"财政收入 {s.revenue:,g} 万元")
     if s.size_tier:
         parts.append(label(s.size_tier))
     if s.town_class is not None:
