@@ -35,7 +35,7 @@ def random_proposal(rng: random.Random, ws: Workspace, n: int,
             phases=rng.sample(PHASES, rng.randint(1, 5)),
             powers=rng.sample(POWERS, rng.randint(0, 2)),
             legal_basis="测试依据", public_facing=rng.random() < 0.5,
-            high_volume=rng.random() < 0.5, workload_days=rng.choice([0, 10, 60, 221, 300]))
+            high_volume=rng.random() < 0.5, workload_days=rng.choice([0, 10, 60, 221, 300, 9000]))
     change = rng.choice(["admit", "admit", "recall", "revise"]) if from_catalogue else "admit"
     revision: dict[str, Any] | None = None
     if change == "revise":
@@ -67,4 +67,6 @@ def random_proposal(rng: random.Random, ws: Workspace, n: int,
                                {"body": "区政府常务会议", "ref": "X", "decided": True}]),
         "urgency": rng.choice(["normal", "normal", "temporary", "emergency"]),
     }
+    if data["urgency"] == "temporary":
+        data["ends"] = "2026-12-31"
     return Proposal.model_validate(data), item, from_catalogue, targets

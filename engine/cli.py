@@ -209,13 +209,21 @@ def check_cmd(
         ReportFormat.text
     ),
     db: DbOpt = None,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="目录事项需要所属部门并不持有的职权时直接拒绝加载（错误 E-POWER），"
+                         "而不是作为问题 POWER-NOT-HELD 报告。")] = False,
 ) -> None:
-    """检查清单：无主责、多头牵头、权责不一致、协助事项无经费、未经准入下沉、事项重名。
+    """检查清单和机构编制：无主责、多头牵头、权责不一致、协助事项无经费、未经准入下沉、事项重名、
+    部门无权可放，必设机构、机构限额、机构职能，编制核定、超编、助理职数、编外、混岗、县级总量。
 
     没有问题时退出码为 0，发现问题时为 1，便于脚本把关。
     县区已有流程数据库时检查其最新公布的清单。"""
     from engine.api import check
 
+    if strict:
+        from engine.loading.workspace import load_workspace
+
+        load_workspace(county, strict=True)
     name, problems = check(ws=_published(county, db))
     if fmt is ReportFormat.json:
         from engine.render.json_out import dumps
@@ -356,6 +364,54 @@ def lists_diff_cmd(
 
     head = "".join(f"{d.proposal}：{label(d.verdict)}（{d.title}）\n" for d in decisions)
     _emit(head + ("\n" if head else "") + render_diff(diff, fmt is DiffFormat.md))
+
+
+report_app = typer.Typer(help="报告：机构编制与工作负担。", no_args_is_help=True,
+                         rich_markup_mode=None)
+app.add_typer(report_app, name="report")
+
+
+class StaffingFormat(str, Enum):
+    text = "text"
+    md = "md"
+    json = "json"
+    html = "html"
+    svg = "svg"
+
+
+@report_app.command("staffing")
+@user_errors
+def report_staffing(
+    county: CountyOpt = None,
+    street: Annotated[str | None, typer.Option(
+        "--street", help="只报告该街道（svg 图表也只画该街道）。", show_default=False)] = None,
+    fmt: Annotated[StaffingFormat, _format(
+        "输出格式：text、md（Markdown）、json（供脚本读取）、html（含图表的单个网页，可打印）"
+        "或 svg（各街道工作量与承接能力对比图）。")] = StaffingFormat.text,
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="写入该文件（原子写入）；省略时输出到屏幕。",
+        show_default=False)] = None,
+) -> None:
+    """机构编制和工作负担报告：逐街道列出规模或类别、机构、编制核定与现有、清单工作量与承接能力、
+    各部门拨付经费和工作量最大的事项，并附工作量与承接能力对比图。"""
+    from engine.api import county_workspace
+    from engine.staffing.report import staffing_report
+
+    report = staffing_report(county_workspace(county), street)
+    if fmt is StaffingFormat.json:
+        from engine.render.json_out import dumps
+
+        data = dumps(report)
+    else:
+        from engine.render.staffing_out import RENDERERS
+
+        data = RENDERERS[fmt.value](report)
+    if output is None:
+        sys.stdout.write(data)
+    else:
+        from engine.fileio import write_atomic
+
+        write_atomic(output, data)
 
 
 scenario_app = typer.Typer(help="情景检验：在采用政策改动之前，用情景文件检验其效果。",

@@ -38,10 +38,11 @@ class CountyGraph:
             g.add_node(node("department", dept.id), kind="department", id=dept.id,
                        name=dept.name, powers=list(dept.powers))
             g.add_edge(root, node("department", dept.id), type="governs")
+        self._functions = {sid: street.functions() for sid, street in county.streets.items()}
         for street in county.streets.values():
             g.add_node(node("street", street.id), kind="street", id=street.id, name=street.name,
                        street_kind=street.kind, population=street.population,
-                       institutions=list(street.institutions),
+                       institutions=self._functions[street.id],
                        granted_powers=[gp.model_dump() for gp in street.granted_powers])
             g.add_edge(root, node("street", street.id), type="governs")
         for unit in county.units.values():
@@ -55,6 +56,7 @@ class CountyGraph:
                 g.add_edge(s, u, type="manages" if unit.mode == "devolved" else "coordinates")
         self.g = g
         self._unit_index: dict[tuple[str, str], str] = {}
+        self._load: dict[str, int] | None = None
         self._grants: dict[tuple[str, str], list[str]] = defaultdict(list)
         self._index()
 
@@ -62,8 +64,9 @@ class CountyGraph:
         """Read the graph once into the lookup tables the hot path uses."""
         for u, s, data in self.g.edges(data=True):
             if data["type"] == "stationed_in":
-                dept = self.g.nodes[u]["department"]
-                self._unit_index[(dept, self.g.nodes[s]["id"])] = self.g.nodes[u]["id"]
+                unit = self.g.nodes[u]
+                if unit["mode"] == "dispatched":  # a devolved unit is the street's own body
+                    self._unit_index[(unit["department"], self.g.nodes[s]["id"])] = unit["id"]
         for _, data in self.g.nodes(data=True):
             if data["kind"] == "street":
                 for grant in data["granted_powers"]:
@@ -84,15 +87,33 @@ class CountyGraph:
         return list(self.county.departments[dept_id].powers)
 
     def unit_serving(self, dept_id: str, street_id: str) -> str | None:
-        """The unit of ``dept_id`` stationed in ``street_id``, if any."""
+        """The dispatched unit of ``dept_id`` stationed in ``street_id``, if any.
+
+        A unit devolved to the street is the street's own body (属地管理): it never stands
+        for the department, neither as the lead of a specialist item nor as the body taking
+        a recalled item back.
+        """
         return self._unit_index.get((dept_id, street_id))
+
+    def street_load(self, street_id: str) -> int:
+        """Person-days a year of the items on the street's basic and cooperating lists."""
+        if self._load is None:
+            county = self.county
+            load = dict.fromkeys(county.streets, 0)
+            for item in county.items.values():
+                if item.workload_days:
+                    for sid in county.listed_on(item):
+                        load[sid] += item.workload_days
+            self._load = load
+        return self._load[street_id]
 
     def granted_powers(self, street_id: str, dept_id: str) -> list[str]:
         """Powers ``street_id`` holds in ``dept_id``'s domain by law or provincial decision."""
         return self._grants.get((street_id, dept_id), [])
 
     def institutions(self, street_id: str) -> list[str]:
-        return list(self.county.streets[street_id].institutions)
+        """The functions the street's bodies carry (a merged body carries several)."""
+        return self._functions[street_id]
 
 
 def build_graph(county: County) -> CountyGraph:

@@ -17,6 +17,7 @@ Phase = Literal[
     "coordination",
     "statistics",
     "inspection",
+    "confirmation",
     "determination",
     "investigation",
     "penalty",
@@ -77,13 +78,13 @@ LABELS: dict[str, str] = {
     "coordination": "协调",
     "statistics": "统计",
     "inspection": "检查",
+    "confirmation": "确认",
     "determination": "认定",
     "investigation": "查处",
     "penalty": "处罚",
     "compulsion": "强制",
     "licensing": "许可",
-    # powers (penalty, compulsion, licensing and inspection share the phase labels)
-    "confirmation": "确认",
+    # (powers share the phase labels: penalty, compulsion, licensing, inspection, confirmation)
     # street kinds
     "street": "街道",
     "town": "镇",
@@ -130,11 +131,30 @@ LABELS: dict[str, str] = {
     "veterans_station": "退役军人服务站",
     "governance_center": "社会治安综合治理中心",
     "enforcement_team": "综合行政执法队",
+    # size tiers (河南 survey)
+    "small": "规模较小",
+    "medium": "中等规模",
+    "large": "规模较大",
     # opinions
     "agree": "同意",
     "agree_with_conditions": "有条件同意",
     "object": "不同意",
 }
+
+
+RECALL_VERDICTS: dict[str, str] = {
+    "admitted": "同意收回",
+    "admitted_with_conditions": "附条件同意收回",
+    "deferred": "暂缓收回",
+    "returned": "退回补正",
+    "rejected": "不予收回",
+    "not_applicable": "不适用",
+}
+
+
+def verdict_label(change: str, verdict: str) -> str:
+    """The Chinese wording of a verdict: a recall's verdicts speak of taking back (收回)."""
+    return RECALL_VERDICTS[verdict] if change == "recall" else label(verdict)
 
 
 def label(identifier: str) -> str:

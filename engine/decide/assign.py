@@ -56,7 +56,9 @@ def assign(
 NO_FUNDING = Funding(follows=False, payer=None, amount=0)
 
 
-def funding(amount: int, payer: str) -> Funding:
-    """Funds follow the duty when the proposal moves money with it (费随事转)."""
+def funding(amount: int, payer: str, per: str = "year") -> Funding:
+    """Funds follow the duty when the proposal moves money with it (费随事转): per year, or
+    per task for temporary work."""
     follows = amount > 0
-    return Funding(follows=follows, payer=payer if follows else None, amount=amount)
+    return Funding(follows=follows, payer=payer if follows else None, amount=amount,
+                   per=per if follows else "year")  # type: ignore[arg-type]

@@ -227,7 +227,7 @@ def build_facts(ws: Workspace, proposal: Proposal, item: DutyItem, from_catalogu
     graph, params = ws.graph, ws.policy.parameters
     if listed is None:
         listed = listed_streets(ws, item, from_catalogue)
-    base = proposal_fact(proposal, item, graph, params, targets, from_catalogue)
+    base = proposal_fact(proposal, item, graph, params, targets, from_catalogue, listed)
     facts: list[dict[str, Any]] = [{"kind": "proposal", **base}]
     for sid in targets:
         facts.append({"kind": "street",
@@ -269,7 +269,9 @@ def assemble(ws: Workspace, proposal: Proposal, item: DutyItem, from_catalogue: 
     findings = [finding(r, c, facts[0], None) for r, c in proposal_hits]
     proposal_effects = [c.effect for _, c in proposal_hits]
     proposal_assign = [c.assign for _, c in proposal_hits if c.assign]
-    money = funding(proposal.resources.funding, proposal.department)
+    temporary = proposal.urgency == "temporary"
+    money = funding(proposal.resources.funding, proposal.department,
+                    "task" if temporary else "year")
     streets: list[StreetDecision] = []
     for i, sid in enumerate(targets, start=1):
         hits = per_fact.get(i, [])
@@ -278,6 +280,8 @@ def assemble(ws: Workspace, proposal: Proposal, item: DutyItem, from_catalogue: 
                                          *(c.assign for _, c in hits if c.assign)]
         list_kind, primary, cooperating, phases = assign(graph, item, sid, facts[i],
                                                          assignments)
+        if temporary:  # temporary work ends: it puts no row on the street's lists
+            list_kind = None
         verdict = combine.street_verdict([*proposal_effects, *(c.effect for _, c in hits)],
                                          policy.combine)
         streets.append(StreetDecision(
@@ -298,6 +302,8 @@ def assemble(ws: Workspace, proposal: Proposal, item: DutyItem, from_catalogue: 
                          category=item.category, from_catalogue=from_catalogue),
         revision=None if proposal.revision is None else {
             **proposal.revision.changed(), "funding": proposal.resources.funding},
+        mode=proposal.mode,
+        ends=proposal.ends.isoformat() if proposal.ends else None,
         verdict=verdict,  # type: ignore[arg-type]
         streets=streets,
         findings=findings,

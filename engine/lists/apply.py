@@ -19,8 +19,8 @@ from engine.models.decision import Decision
 def changed_streets(decision: Decision) -> list[str]:
     """The streets a decision changes when applied: the admitted ones, provided the proposal
     as a whole is admitted (a change the pack applies whole, such as a revision, is admitted
-    only when all its streets are)."""
-    if decision.verdict not in ADMITTED:
+    only when all its streets are). Temporary work changes no list: it ends."""
+    if decision.verdict not in ADMITTED or decision.ends is not None:
         return []
     return [s.street for s in decision.streets if s.verdict in ADMITTED]
 
@@ -75,7 +75,7 @@ def apply_decisions(ws: Workspace, decisions: Sequence[Decision],
         for s in admitted:
             taken.pop(s.street, None)
             per_street[s.street] = Admission(proposal=decision.proposal,
-                                             funding=s.funding.amount)
+                                             funding=s.funding.amount, mode=decision.mode)
     new_county = county.model_copy(update={
         "items": catalogue,
         "admissions": {k: v for k, v in admissions.items() if v},

@@ -29,13 +29,14 @@ from engine.vocab import label
 def placement(item: DutyItem, targets: list[str]) -> Proposal:
     """A catalogue item as the proposal that would put it on ``targets``' lists.
 
-    A listed item is already the street's duty: nothing is handed over or entrusted, so the
-    placement asks for it in the ``assist`` mode with a complete procedure. What can still
-    block it are the substantive rules: powers, capacity, and funds for assisting items.
+    A listed item is already the street's duty: nothing is handed over, entrusted or asked
+    for, so the placement names no mode (the rules on moving duties, funds and staff, which
+    test the mode, stay silent) and has a complete procedure. What can still block it are the
+    substantive rules: powers, institutions, and funds for assisting items.
     """
     return Proposal.model_validate({
         "schema_version": 1, "id": item.id, "title": item.name, "department": item.department,
-        "streets": targets, "mode": "assist", "item": {"ref": item.id},
+        "streets": targets, "mode": None, "item": {"ref": item.id},
         "resources": {"funding": item.funding, "staff": 0, "powers_delegated": []},
         "work_plan": True, "legal_review": "passed",
         "hearing": dict.fromkeys(targets, "agree"),
@@ -49,11 +50,16 @@ def place(ws: Workspace, item: DutyItem) -> Decision:
     return decide(ws, placement(item, targets), item, True, targets, listed=set())
 
 
-def task(row_list: str, s: StreetDecision, street_phases: list[str], dept: str) -> str:
-    """The street's duty in plain Chinese (街道职责)."""
+def task(row_list: str, s: StreetDecision, street_phases: list[str], dept: str,
+         mode: str | None = None) -> str:
+    """The street's duty in plain Chinese (街道职责); entrusted work is done in the
+    department's name, the department answering for it."""
     phases = "、".join(label(p) for p in street_phases)
     if row_list == "recalled":
         return f"已由{dept}收回，街道不再承担；发现相关问题及时报告"
+    if mode == "entrust":
+        return (f"受{dept}委托，以{dept}名义承担{phases or '相关'}工作，"
+                f"法律责任由{dept}承担")
     if row_list == "basic":
         return f"承担{phases}等工作的第一责任" if phases else "承担第一责任"
     lead = s.primary.name if s.primary else dept
@@ -90,12 +96,14 @@ def rows_for(ws: Workspace, item: DutyItem, decision: Decision) -> dict[str, Lis
             item=item.id, name=item.name, department=item.department,
             category=item.category, list=kind, primary=primary, cooperating=cooperating,
             street_phases=street_phases, department_phases=dept_phases,
-            task=task(kind, s, street_phases, dept_name),
+            task=task(kind, s, street_phases, dept_name,
+                      admission.mode if admission and not recalled else None),
             funding=NO_FUNDING if recalled else money,
             workload_days=0 if recalled else item.workload_days,
             legal_basis=item.legal_basis,
             rules=[*rules[None], *rules[s.street]],
-            proposal=recall.proposal if recall else admission.proposal if admission else None)
+            proposal=recall.proposal if recall else admission.proposal if admission else None,
+            mode=None if recalled or admission is None else admission.mode)
     return out
 
 

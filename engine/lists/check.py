@@ -11,25 +11,27 @@ from collections import defaultdict
 
 from engine.decide.combine import ADMITTED
 from engine.lists.build import place, rows_for
-from engine.loading.workspace import Workspace
-from engine.models.decision import Out
+from engine.lists.problem import Problem
+from engine.loading.workspace import Workspace, powers_not_held
+from engine.staffing.check import institution_problems, staffing_problems
 from engine.vocab import label
 
 LIXIA = "《街道管理体制改革调查》（济南市历下区）三（二）"
 TAIYUAN = "《以机构编制的“三倾斜一下沉”助力夯实基层政权基础》（太原市）三（二）、三（三）"
 
 
-class Problem(Out):
-    code: str
-    street: str | None
-    item: str | None
-    message: str
-    basis: str
+__all__ = ["Problem", "check_county"]
 
 
 def check_county(ws: Workspace) -> list[Problem]:
     county, graph, params = ws.county, ws.graph, ws.policy.parameters
-    problems: list[Problem] = []
+    problems: list[Problem] = [
+        Problem(code="POWER-NOT-HELD", street=None, item=item_id,
+                message=f"事项“{county.items[item_id].name}”需要{label(power)}权，"
+                        f"但所属部门{ws.names[county.items[item_id].department]}并不持有；"
+                        "部门不能把自身没有的职权交给街道",
+                basis="《中华人民共和国行政处罚法》（2021年修订）第十八条至第二十条、第二十四条")
+        for item_id, power in powers_not_held(county, ws.policy)]
     names: dict[str, list[str]] = defaultdict(list)
     for item in county.items.values():
         names[item.name].append(item.id)
@@ -84,4 +86,4 @@ def check_county(ws: Workspace) -> list[Problem]:
                 code=code, street=None, item=ids[0],
                 message=f"事项名称“{name}”出现 {len(ids)} 次（{'、'.join(ids)}）：{what}",
                 basis=f"{LIXIA}：职责清晰、一个事项一个主责单位"))
-    return problems
+    return problems + institution_problems(ws) + staffing_problems(ws)

@@ -35,29 +35,42 @@ class Workspace:
         return names
 
 
-def load_workspace(directory: Path | None = None) -> Workspace:
+def load_workspace(directory: Path | None = None, strict: bool = False) -> Workspace:
     """Load a county directory (default: the bundled sample county) with its policy packs."""
-    return build_workspace(read_county(directory if directory is not None else sample_county()))
+    return build_workspace(read_county(directory if directory is not None else sample_county()),
+                           strict=strict)
+
+
+def powers_not_held(county: County, policy: Policy) -> list[tuple[str, str]]:
+    """(item id, power) for every catalogue item needing a power its department lacks."""
+    out = []
+    for item in county.items.values():
+        held = set(county.departments[item.department].powers)
+        out += [(item.id, p) for p in powers_needed(item, policy.parameters) if p not in held]
+    return out
 
 
 def build_workspace(parts: CountyParts,
-                    extra_packs: Sequence[tuple[PackFile, Document]] = ()) -> Workspace:
-    """Cross-check a county as read, load its packs (then ``extra_packs``), check powers."""
+                    extra_packs: Sequence[tuple[PackFile, Document]] = (),
+                    strict: bool = False) -> Workspace:
+    """Cross-check a county as read and load its packs (then ``extra_packs``).
+
+    A catalogue item whose department lacks a power its phases need is a problem of the
+    catalogue, which `duty check` reports (POWER-NOT-HELD) and ``ADM-LAW-HELD`` judges when
+    the item is proposed; ``strict`` refuses such a county instead.
+    """
     source = assemble_county(parts)
     county = source.county
     policy = load_policy(county.policy, parts.directory,
                          where=source.county_file.location(("policy",)), extra=extra_packs)
-    errors: list[DataError] = []
-    for item in county.items.values():
-        held = set(county.departments[item.department].powers)
-        for power in powers_needed(item, policy.parameters):
-            if power not in held:
-                errors.append(DataError(
-                    f"事项 {item.id} 需要{label(power)}权（{power}），"
-                    f"但所属部门 {item.department} 并不持有",
-                    location=source.item_locations[item.id], code="E-POWER",
-                    hint="部门不能把自身没有的职权交给街道：核对事项的环节与职权，"
-                         "或在部门的 powers 中补上该职权。"))
-    if errors:
-        raise DataErrors(errors)
+    if strict:
+        errors = [DataError(
+            f"事项 {item_id} 需要{label(power)}权（{power}），"
+            f"但所属部门 {county.items[item_id].department} 并不持有",
+            location=source.item_locations[item_id], code="E-POWER",
+            hint="部门不能把自身没有的职权交给街道：核对事项的环节与职权，"
+                 "或在部门的 powers 中补上该职权。")
+            for item_id, power in powers_not_held(county, policy)]
+        if errors:
+            raise DataErrors(errors)
     return Workspace(county, policy, build_graph(county))

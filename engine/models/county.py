@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, NonNegativeFloat, NonNegativeInt, field_validator
+from pydantic import Field, NonNegativeFloat, NonNegativeInt, PositiveInt, field_validator
 
 from engine.models.base import Id, Strict, Text
-from engine.vocab import Category, Phase, Power, StreetKind, UnitMode
+from engine.vocab import Category, Phase, Power, ProposalMode, StreetKind, UnitMode
 
 
 class Department(Strict):
@@ -27,9 +27,55 @@ class GrantedPower(Strict):
 
 
 class Staffing(Strict):
+    """A street's posts (编制) and the people in them.
+
+    ``administrative`` and ``institutional`` are the posts the street holds, ``actual`` the
+    people on establishment in post. The other fields are optional: a county that records
+    them gets the matching checks (``None``: not recorded).
+    """
+
     administrative: NonNegativeInt
     institutional: NonNegativeInt
     actual: NonNegativeInt
+    logistics: NonNegativeInt = 0  # 机关后勤事业编制
+    finance_office: NonNegativeInt = 0  # 财政所单列编制
+    assistant: NonNegativeInt | None = None  # 主任助理职数
+    non_establishment: NonNegativeInt | None = None  # 编外人员
+    mixed: NonNegativeInt | None = None  # 混岗: institutional staff in administrative posts
+
+    def posts(self) -> int:
+        """Every post the street holds."""
+        return self.administrative + self.institutional + self.logistics + self.finance_office
+
+
+class Nameplate(Strict):
+    """A further function a body carries, with the name on its nameplate (挂牌子)."""
+
+    id: Id
+    name: Text | None = None
+
+
+class Body(Strict):
+    """A street body (机构) and the further functions it carries (挂牌子, merged offices).
+
+    A body written as a bare id carries the one function of that id.
+    """
+
+    id: Id
+    name: Text | None = None
+    functions: list[Id | Nameplate] = Field(default_factory=list)
+
+    def nameplates(self) -> list[Nameplate]:
+        """The further functions, each once, without the body's own."""
+        out: dict[str, Nameplate] = {}
+        for f in self.functions:
+            plate = f if isinstance(f, Nameplate) else Nameplate(id=f)
+            if plate.id != self.id:
+                out.setdefault(plate.id, plate)
+        return list(out.values())
+
+    def carries(self) -> list[str]:
+        return [self.id, *(p.id for p in self.nameplates())]
 
 
 class Street(Strict):
@@ -40,9 +86,29 @@ class Street(Strict):
     kind: StreetKind
     population: NonNegativeInt
     area_km2: NonNegativeFloat
-    institutions: list[Id] = Field(default_factory=list)
+    revenue: NonNegativeFloat | None = None  # fiscal revenue, 10,000 yuan a year
+    town_class: PositiveInt | None = None  # where the county classes its towns (甘州: 1–3)
+    institutions: list[Id | Body] = Field(default_factory=list)
     staffing: Staffing
     granted_powers: list[GrantedPower] = Field(default_factory=list)
+
+    @field_validator("institutions")
+    @classmethod
+    def _unique_bodies(cls, bodies: list[str | Body]) -> list[str | Body]:
+        ids = [b.id if isinstance(b, Body) else b for b in bodies]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"机构编号重复：{'、'.join(twice)}（一个机构只写一次，"
+                             "它承担的其他职能写在 functions 中）")
+        return bodies
+
+    def bodies(self) -> list[Body]:
+        """The street's bodies (a bare id is a body carrying that one function)."""
+        return [b if isinstance(b, Body) else Body(id=b) for b in self.institutions]
+
+    def functions(self) -> list[str]:
+        """Every function some body of the street carries, in order, once each."""
+        return list(dict.fromkeys(f for b in self.bodies() for f in b.carries()))
 
 
 class Unit(Strict):
@@ -90,10 +156,12 @@ class DutyItem(ItemFields):
 
 
 class Admission(Strict):
-    """An item put on one street's lists by an admitted proposal, with the funds agreed."""
+    """An item put on one street's lists by an admitted proposal, with the funds agreed and
+    how the street carries it (``entrust``: in the department's name)."""
 
     proposal: Id
     funding: NonNegativeInt
+    mode: ProposalMode | None = None
 
 
 class Recall(Strict):

@@ -5,11 +5,11 @@ The JSON form of these models is the interface of ``duty evaluate --format json`
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from engine.vocab import Change, Effect, ListKind, PartyKind, Phase, Verdict
+from engine.vocab import Change, Effect, ListKind, PartyKind, Phase, ProposalMode, Verdict
 
 
 class Out(BaseModel):
@@ -31,6 +31,7 @@ class Funding(Out):
     follows: bool
     payer: str | None
     amount: int
+    per: Literal["year", "task"] = "year"  # temporary work is funded per task
 
 
 class Finding(Out):
@@ -76,6 +77,8 @@ class Decision(Out):
     department_name: str
     item: ItemSummary
     revision: dict[str, Any] | None = None  # change revise: the row fields it rewrites
+    mode: ProposalMode | None = None  # how the street carries it (none for a recall)
+    ends: str | None = None  # temporary work: the day it ends (it puts no row on any list)
     verdict: Verdict
     streets: list[StreetDecision]
     findings: list[Finding]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from engine.models.decision import Funding, Out, Party
-from engine.vocab import Category, ListKind, Phase
+from engine.vocab import Category, ListKind, Phase, ProposalMode
 
 
 class ListRow(Out):
@@ -22,6 +22,7 @@ class ListRow(Out):
     legal_basis: str
     rules: list[str]
     proposal: str | None
+    mode: ProposalMode | None = None  # how an admitted proposal gave it (entrust: 委托)
 
 
 class NotApplying(Out):

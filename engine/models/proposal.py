@@ -6,9 +6,10 @@ back from streets (收回), ``revise`` rewrites a listed item's row (动态调�
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, NonNegativeInt, Tag, field_validator
+from pydantic import Discriminator, Field, NonNegativeInt, Tag, field_validator, model_validator
 
 from engine.models.base import Id, Strict, Text
 from engine.models.county import ItemFields, unique_phases
@@ -107,3 +108,12 @@ class Proposal(Strict):
     hearing: dict[Id, Opinion] | None = None
     meeting: Meeting | None = None
     urgency: Urgency = "normal"
+    # temporary work (urgency: temporary) ends on this day; its funds are per task
+    ends: Annotated[date | None, Field(strict=False)] = None
+
+    @model_validator(mode="after")
+    def _temporary_ends(self) -> Proposal:
+        if (self.urgency == "temporary") != (self.ends is not None):
+            raise ValueError("临时性工作（urgency: temporary）须写结束日期 ends（如 2026-12-31），"
+                             "其他工作不写 ends")
+        return self

@@ -13,10 +13,14 @@ from pydantic import Field, NonNegativeInt
 
 from engine.models.base import Id, Strict, Text
 from engine.models.policy import Citation
-from engine.vocab import ListKind, PartyKind, Phase, Verdict
+from engine.vocab import ListKind, PartyKind, Phase, ProposalMode, Verdict
 
 ProblemCode = Literal["GAP", "OVERLAP", "DUPLICATE-NAME", "POWER-MISMATCH",
-                      "COMPREHENSIVE-POWER", "ASSIST-UNFUNDED", "UNADMITTED"]
+                      "COMPREHENSIVE-POWER", "ASSIST-UNFUNDED", "UNADMITTED", "POWER-NOT-HELD",
+                      "INSTITUTION-MISSING", "INSTITUTION-LIMIT", "FUNCTION-MISSING",
+                      "STAFF-UNGRADED", "STAFF-OVER-QUOTA", "STAFF-OVER-ESTABLISHMENT",
+                      "STAFF-ASSISTANT", "STAFF-NON-ESTABLISHMENT", "STAFF-MIXED",
+                      "STAFF-CEILING"]
 
 
 # A field named ``list`` shadows the builtin in its class body: aliases and ``builtins.list``.
@@ -35,6 +39,7 @@ class FundingExpect(Strict):
     follows: bool | None = None
     payer: Id | None = None
     amount: NonNegativeInt | None = None
+    per: Literal["year", "task"] | None = None
 
 
 class StreetExpect(Strict):
@@ -59,6 +64,8 @@ class RowExpect(Strict):
     primary: PartyKind | PartyExpect | None = None
     funding: FundingExpect | None = None
     proposal: Id | None = None
+    mode: ProposalMode | None = None  # how an admitted proposal gave it (null: catalogue row)
+    task: Text | None = None  # the street's duty as the row states it
 
 
 class StepExpect(Strict):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from engine.decide.combine import ADMITTED
 from engine.models.decision import Decision, Finding, Party
 from engine.render.table import table
-from engine.vocab import label
+from engine.vocab import label, verdict_label
 
 EFFECT_MARK = {
     "reject": "否决",
@@ -30,20 +30,26 @@ def render_decision(d: Decision) -> str:
         f"{label(d.change)}申请 {d.proposal}：{d.title}",
         f"申请部门：{d.department_name}（{d.department}）",
         f"事项：{item.name}（{label(item.category)}，{origin}）",
-        f"结论：{label(d.verdict)}（{d.verdict}）",
+        *([f"方式：{label(d.mode)}"
+           + ("（街道以部门名义实施，部门承担法律责任）" if d.mode == "entrust" else "")]
+          if d.mode else []),
+        *([f"临时性工作：至 {d.ends} 结束，不列入清单"] if d.ends else []),
+        f"结论：{verdict_label(d.change, d.verdict)}（{d.verdict}）",
         "",
         "各街道：",
     ]
     rows = []
     for s in d.streets:
         if s.verdict not in ADMITTED:  # nothing is assigned to a street that did not admit
-            rows.append([f"{s.street} {s.name}", label(s.verdict), "—", "—", "—", "—"])
+            rows.append([f"{s.street} {s.name}", verdict_label(d.change, s.verdict),
+                         "—", "—", "—", "—"])
             continue
-        fund = f"{s.funding.amount:,}元/年，部门拨付" if s.funding.follows else "未随事转移"
+        per = "（按任务）" if s.funding.per == "task" else "/年"
+        fund = f"{s.funding.amount:,}元{per}，部门拨付" if s.funding.follows else "未随事转移"
         street_phases = [label(p.phase) for p in s.phases if p.party.kind == "street"]
         rows.append([
             f"{s.street} {s.name}",
-            label(s.verdict),
+            verdict_label(d.change, s.verdict),
             label(s.list) if s.list else "—",
             _party(s.primary),
             "、".join(street_phases) or "—",
@@ -89,6 +95,6 @@ def render_decisions(decisions: list[Decision]) -> str:
     text = "\n".join(render_decision(d) for d in decisions)
     if len(decisions) < 2:
         return text
-    rows = [[d.proposal, label(d.verdict), d.title] for d in decisions]
+    rows = [[d.proposal, verdict_label(d.change, d.verdict), d.title] for d in decisions]
     summary = ["汇总：", *table(["申请", "结论", "标题"], rows)]
     return text + "\n" + "\n".join(summary) + "\n"

@@ -8,7 +8,7 @@ from engine.render.diff_text import render_diff
 from engine.render.escape import md_inline, terminal
 from engine.render.scenario_out import closing, describe
 from engine.scenarios.run import ScenarioResult
-from engine.vocab import label
+from engine.vocab import verdict_label
 
 
 def render_report(results: list[ScenarioResult]) -> str:
@@ -32,7 +32,7 @@ def render_report(results: list[ScenarioResult]) -> str:
             else:
                 effect = "未获准，清单不变。"
             out += ["", f"### 第 {s.number} 步：{md_inline(f'{d.proposal} {d.title}')}", "",
-                    f"结论：{label(d.verdict)}（{d.verdict}）；{effect}"]
+                    f"结论：{verdict_label(d.change, d.verdict)}（{d.verdict}）；{effect}"]
             if step.step.note:
                 out += ["", terminal(step.step.note.strip())]
             if s.differences:

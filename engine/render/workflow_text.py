@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from engine.render.table import table
 from engine.store.audit import Report
-from engine.vocab import label
+from engine.vocab import label, verdict_label
 from engine.workflow.process import Process
 from engine.workflow.views import (
     AccountView,
@@ -35,7 +35,8 @@ def render_outcome(process: Process, out: Outcome) -> str:
         lines.append(f"  {t.label}（{step.action}）：{_state(process, step.from_)} → "
                      f"{_state(process, step.to)}")
     if out.decision is not None:
-        lines.append(f"  规则评估结论：{label(out.decision.verdict)}（{out.decision.verdict}）")
+        lines.append(f"  规则评估结论：{verdict_label(out.decision.change, out.decision.verdict)}"
+                     f"（{out.decision.verdict}）")
     if out.version is not None:
         lines.append(f"  已公布清单第 {out.version} 版")
     lines += [f"  注意：{n}" for n in out.notes]
@@ -60,13 +61,13 @@ def render_show(process: Process, data: ProposalView) -> str:
             note = f"（{o.note}）" if o.note else ""
             lines.append(f"  {street}：{OPINIONS[o.opinion]}{note}  {o.at}")
     for m in data.meetings:
-        lines.append(f"会议审定：{m.ref}，{'准入' if m.outcome == 'admit' else '不予准入'}"
-                     f"  {m.at}")
+        outcome = verdict_label(data.change, "admitted" if m.outcome == "admit" else "rejected")
+        lines.append(f"会议审定：{m.ref}，{outcome}  {m.at}")
     if data.decisions:
         lines.append("规则评估：")
         for d in data.decisions:
-            lines.append(f"  {STAGES[d.stage]} {d.at}：{label(d.verdict)}（{d.verdict}），"
-                         f"规则包 {d.policy.id} 版本 {d.policy.version}"
+            lines.append(f"  {STAGES[d.stage]} {d.at}：{verdict_label(data.change, d.verdict)}"
+                         f"（{d.verdict}），规则包 {d.policy.id} 版本 {d.policy.version}"
                          f"（{d.policy.hash[:19]}）")
     if data.published_in is not None:
         lines.append(f"已公布于清单第 {data.published_in} 版")

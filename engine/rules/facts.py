@@ -10,7 +10,7 @@ target street, which repeats the proposal fields so that street rules can test b
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, get_args
 
@@ -18,6 +18,7 @@ from engine.graph import CountyGraph
 from engine.models.county import DutyItem
 from engine.models.proposal import Proposal
 from engine.rules.parameters import Parameters
+from engine.staffing.profile import capacity_days, person_days, size_tier
 from engine.vocab import (
     Category,
     Change,
@@ -72,6 +73,12 @@ PROPOSAL_FIELDS: dict[str, Field] = {
     "powers_not_held": Field("list", "部门自身并不持有的所需或下放职权", _vals(Power)),
     "public_facing": Field("bool", "是否直接面向群众"),
     "high_volume": Field("bool", "是否量大面广"),
+    "ends": Field("str", "临时性工作的结束日期（YYYY-MM-DD；非临时性工作为 none）"),
+    "funding_needed": Field("int", "按每人日成本折算的工作量所需经费（元/街道/年）"),
+    "funding_shortfall_percent": Field(
+        "int", "随事项转移的经费低于所需经费的百分比（不低于 0）"),
+    "no_street_has_room": Field(
+        "bool", "每个目标街道承接该事项（连同随事转移的人员）后都将超出承接能力"),
 }
 
 STREET_FIELDS: dict[str, Field] = {
@@ -80,7 +87,10 @@ STREET_FIELDS: dict[str, Field] = {
     "street_name": Field("str", "街道名称"),
     "street_kind": Field("str", "街道、镇或乡", _vals(StreetKind)),
     "population": Field("int", "常住人口"),
-    "institutions": Field("list", "街道已设机构"),
+    "size_tier": Field("str", "街道规模（按常住人口分档；规则包未设分档时为 none）",
+                       ("small", "medium", "large", "none")),
+    "town_class": Field("int", "乡镇类别（县区未分类时为 0）"),
+    "institutions": Field("list", "街道各机构承担的职能（含加挂牌子、合署办公的职能）"),
     "listed": Field("bool", "事项是否已在该街道清单中"),
     "opinion": Field("str", "街道意见", ("none", *get_args(Opinion))),
     "unit": Field("str", "该部门服务该街道的派驻机构（无则为 none）"),
@@ -98,6 +108,10 @@ STREET_FIELDS: dict[str, Field] = {
     "reserved_needed_ungranted": Field(
         "list", "事项所需、法律保留给县级以上且街道未获赋权的职权", _vals(Power)
     ),
+    "capacity_days": Field("int", "街道年承接能力（人日：在编人数×工作日×可用比例）"),
+    "load_days": Field("int", "街道基本履职和配合履职清单事项的年工作量（人日）"),
+    "exceeds_capacity": Field(
+        "bool", "承接该事项后工作量超出承接能力（已计入随事转移的人员）"),
 }
 
 SCHEMAS: dict[str, dict[str, Field]] = {"proposal": PROPOSAL_FIELDS, "street": STREET_FIELDS}
@@ -114,6 +128,35 @@ def powers_needed(item: DutyItem, params: Parameters) -> list[str]:
     return _ordered(needed, get_args(Power))
 
 
+def missing_functions(item: DutyItem, carried: list[str], functions: set[str],
+                      params: Parameters) -> list[str]:
+    """The functions (``capacity`` parameter) the street's phases of the item need and no
+    body of the street carries."""
+    missing: list[str] = []
+    for need in params.capacity:
+        if need.public_facing and not item.public_facing:
+            continue
+        if need.institution in functions or need.institution in missing:
+            continue
+        if any(p in need.phases for p in carried):
+            missing.append(need.institution)
+    return missing
+
+
+def _exceeds(street_id: str, item: DutyItem, proposal: Proposal, graph: CountyGraph,
+             params: Parameters, listed: bool) -> bool:
+    """Whether taking the item on pushes the street past its capacity, counting the staff
+    that follow the duty (人随事转); an item the street already lists counts once, with its
+    new workload. False when the pack sets no capacity year."""
+    capacity = capacity_days(graph.street(street_id), params)
+    if capacity is None:
+        return False
+    room = capacity + person_days(proposal.resources.staff, params)
+    current = graph.county.items.get(item.id) if listed else None
+    load = graph.street_load(street_id) - (current.workload_days if current else 0)
+    return load + item.workload_days > room
+
+
 def proposal_fact(
     proposal: Proposal,
     item: DutyItem,
@@ -121,13 +164,16 @@ def proposal_fact(
     params: Parameters,
     targets: list[str],
     from_catalogue: bool,
+    listed: Collection[str] = (),
 ) -> dict[str, Any]:
-    """The proposal-level fact (without engine bookkeeping keys)."""
+    """The proposal-level fact (without engine bookkeeping keys); ``listed``: the targets
+    whose lists already hold the item."""
     needed = powers_needed(item, params)
     delegated = _ordered(set(proposal.resources.powers_delegated), get_args(Power))
     held = set(graph.department_powers(proposal.department))
     heard = proposal.hearing or {}
     requirement = proposal.higher_requirement
+    needed_funds = item.workload_days * params.person_day_cost
     return {
         "proposal": proposal.id,
         "department": proposal.department,
@@ -151,6 +197,13 @@ def proposal_fact(
         "powers_not_held": _ordered((set(needed) | set(delegated)) - held, get_args(Power)),
         "public_facing": item.public_facing,
         "high_volume": item.high_volume,
+        "ends": proposal.ends.isoformat() if proposal.ends else "none",
+        "funding_needed": needed_funds,
+        "funding_shortfall_percent": (
+            max(0, (needed_funds - proposal.resources.funding) * 100 // needed_funds)
+            if needed_funds else 0),
+        "no_street_has_room": bool(targets) and all(
+            _exceeds(s, item, proposal, graph, params, s in listed) for s in targets),
     }
 
 
@@ -170,15 +223,8 @@ def street_fact(
                if p in params.phase_powers and params.phase_powers[p] not in granted]
     enforcement = set(params.enforcement_phases)
     carried = [p for p in item.phases if p not in lacking]
-    institutions = set(street.institutions)
-    missing: list[str] = []
-    for need in params.capacity:
-        if need.public_facing and not item.public_facing:
-            continue
-        if need.institution in institutions or need.institution in missing:
-            continue
-        if any(p in need.phases for p in carried):
-            missing.append(need.institution)
+    institutions = set(graph.institutions(street_id))
+    missing = missing_functions(item, carried, institutions, params)
     reserved = set(params.reserved_powers)
     unit = graph.unit_serving(item.department, street_id)
     opinion = (proposal.hearing or {}).get(street_id, "none")
@@ -188,6 +234,8 @@ def street_fact(
         "street_name": street.name,
         "street_kind": street.kind,
         "population": street.population,
+        "size_tier": size_tier(street, params) or "none",
+        "town_class": street.town_class or 0,
         "institutions": sorted(institutions),
         "listed": listed,
         "opinion": opinion,
@@ -204,4 +252,7 @@ def street_fact(
         "reserved_needed_ungranted": [
             p for p in base["powers_needed"] if p in reserved and p not in granted
         ],
+        "capacity_days": capacity_days(street, params) or 0,
+        "load_days": graph.street_load(street_id),
+        "exceeds_capacity": _exceeds(street_id, item, proposal, graph, params, listed),
     }

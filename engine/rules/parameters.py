@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-from pydantic import Field, NonNegativeInt, PositiveInt
+from typing import Annotated, Literal
+
+from pydantic import (
+    Field,
+    NonNegativeFloat,
+    NonNegativeInt,
+    PositiveInt,
+    confloat,
+    model_validator,
+)
 
 from engine.models.base import Id, Strict
 from engine.vocab import Phase, Power
+
+Share = confloat(ge=0, le=1, strict=False)
+ClassKey = Annotated[int, Field(strict=False, gt=0)]  # YAML mapping keys arrive as text
 
 
 class CapacityNeed(Strict):
@@ -14,6 +26,94 @@ class CapacityNeed(Strict):
     institution: Id
     phases: list[Phase] = Field(min_length=1)
     public_facing: bool = False  # only for items that face the public
+
+
+class SizeTiers(Strict):
+    """Street size by resident population: small up to ``small_max`` (inclusive), large from
+    ``large_min`` (inclusive), medium between."""
+
+    small_max: NonNegativeInt
+    large_min: PositiveInt
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SizeTiers:
+        if self.large_min <= self.small_max:
+            raise ValueError("large_min 须大于 small_max")
+        return self
+
+    def tier(self, population: int) -> str:
+        if population <= self.small_max:
+            return "small"
+        return "large" if population >= self.large_min else "medium"
+
+
+class InstitutionRules(Strict):
+    """The bodies every street must have and how many bodies it may have."""
+
+    required: list[Id] = Field(default_factory=list)
+    max_bodies: PositiveInt | None = None
+
+
+class Quota(Strict):
+    """Posts allowed to one street."""
+
+    administrative: NonNegativeInt
+    institutional: NonNegativeInt
+    logistics: NonNegativeInt = 0
+
+    def total(self) -> int:
+        return self.administrative + self.institutional + self.logistics
+
+
+class FactorTier(Strict):
+    """From ``min`` (inclusive) upwards a factor scores ``points``."""
+
+    min: NonNegativeFloat
+    points: NonNegativeInt
+
+
+class Grade(Quota):
+    """The quota of a street whose factor points reach ``min_points``."""
+
+    min_points: NonNegativeInt
+
+
+class FinanceQuota(Strict):
+    """Finance-office posts (财政所单列) for a town class, from a population up."""
+
+    town_class: PositiveInt
+    min_population: NonNegativeInt = 0
+    posts: NonNegativeInt
+
+
+class Ceiling(Strict):
+    administrative: NonNegativeInt
+    institutional: NonNegativeInt
+
+
+Factor = Literal["population", "area_km2", "revenue"]
+
+
+class StaffingModel(Strict):
+    """How a county sets street quotas: by town class, or by points over factors in tiers."""
+
+    basis: Literal["class", "factors"]
+    classes: dict[ClassKey, Quota] = Field(default_factory=dict)
+    factors: dict[Factor, list[FactorTier]] = Field(default_factory=dict)
+    grades: list[Grade] = Field(default_factory=list)
+    finance_office: list[FinanceQuota] = Field(default_factory=list)
+    assistant_share: Share | None = None  # of administrative posts
+    non_establishment_share: Share | None = None  # of all posts
+    county_ceiling: Ceiling | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> StaffingModel:
+        if self.basis == "class" and not self.classes:
+            raise ValueError("basis 为 class 时须写 classes（各类别的编制）")
+        if self.basis == "factors" and not (self.factors and self.grades):
+            raise ValueError("basis 为 factors 时须写 factors（各要素分档）"
+                             "和 grades（总分对应的编制）")
+        return self
 
 
 class Parameters(Strict):
@@ -25,6 +125,12 @@ class Parameters(Strict):
     emergency_approval_days: PositiveInt
     hearing_days: PositiveInt
     review_days: PositiveInt
+    size_tiers: SizeTiers | None = None
+    institutions: InstitutionRules = Field(default_factory=InstitutionRules)
+    staffing: StaffingModel | None = None
+    capacity_year: PositiveInt | None = None  # the year whose working days count (None: off)
+    usable_share: Share = 1.0
+    person_day_cost: NonNegativeInt = 0
 
 
 ENGINE_PARAMETERS = frozenset(Parameters.model_fields)

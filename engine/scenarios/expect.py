@@ -89,7 +89,7 @@ def _rules(street: str | None, prefix: str, must: list[str], must_not: list[str]
 def _funding(street: str | None, field: str, want: FundingExpect,
              got: Funding) -> list[Difference]:
     return [Difference(street, f"{field}.{name}", getattr(want, name), getattr(got, name))
-            for name in ("follows", "payer", "amount")
+            for name in ("follows", "payer", "amount", "per")
             if name in want.model_fields_set and getattr(want, name) != getattr(got, name)]
 
 
@@ -132,9 +132,10 @@ def compare_rows(rows: list[RowExpect], lists: CountyLists) -> list[Difference]:
                                   describe_party(got.primary)))
         if want.funding is not None:
             out += _funding(want.street, f"{field}.funding", want.funding, got.funding)
-        if "proposal" in given and want.proposal != got.proposal:
-            out.append(Difference(want.street, f"{field}.proposal", want.proposal,
-                                  got.proposal))
+        for name in ("proposal", "mode", "task"):
+            if name in given and getattr(want, name) != getattr(got, name):
+                out.append(Difference(want.street, f"{field}.{name}", getattr(want, name),
+                                      getattr(got, name)))
     return out
 
 

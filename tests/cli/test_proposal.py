@@ -96,7 +96,7 @@ def test_full_admission_through_the_cli(f: Flow, golden: Any) -> None:
         ("publication", "admitted_with_conditions")]
     for d in data["decisions"]:
         assert d["policy"]["id"] == "baseline"
-        assert d["policy"]["version"] == "2"
+        assert d["policy"]["version"] == "3"
         assert HASH.match(d["policy"]["hash"])
         assert d["decision"]["policy"]["hash"] == d["policy"]["hash"]
         assert d["decision"]["proposal"] == "P-T-100"
@@ -174,7 +174,7 @@ def test_show_text_output(f: Flow) -> None:
         "街道意见：\n"
         f"  S02：不同意  {AT}\n"
         "规则评估：\n"
-        f"  审核时 {AT}：准入（admitted），规则包 baseline 版本 2（sha256:<hash>）\n")
+        f"  审核时 {AT}：准入（admitted），规则包 baseline 版本 3（sha256:<hash>）\n")
 
 
 def test_list_and_json_outcome(f: Flow) -> None:
@@ -303,3 +303,16 @@ def test_unknown_proposal_suggests_a_close_id(f: Flow) -> None:
     run = f.run("review", "P-T-10", actor="office")
     assert run.code == 2
     assert "没有编号为 “P-T-10” 的申请" in run.stderr and "P-T-100" in run.stderr
+
+
+def test_a_recall_reads_as_recall_through_the_workflow(f: Flow) -> None:
+    data = proposal(department="urban_management", change="recall", item={"ref": "CG-001"},
+                    legal_review="pending", hearing=None, meeting=None)
+    for key in ("mode", "resources"):
+        data.pop(key)
+    path = write_yaml(f.tmp / "r.yaml", data)
+    assert f.run("submit", path, actor="department:urban_management").code == 0
+    run = f.run("review", "P-T-100", actor="office")
+    assert run.code == 0 and run.stdout.endswith("  规则评估结论：同意收回（admitted）\n")
+    shown = f.ok("show", "P-T-100").stdout
+    assert shown.startswith("收回申请 P-T-100") and "审核时" in shown and "同意收回" in shown

@@ -17,6 +17,7 @@ from tests.conftest import MINI, proposal, run_cli, write_yaml
 PENALTY_ITEM = {"item__phases": ["patrol", "report", "investigation", "penalty"],
                 "item__powers": ["penalty"]}
 URBAN = {"department": "urban_management", "item__name": "占道经营整治"}
+BIG = {"item__workload_days": 6000, "resources__funding": 3500000}
 SERVICE = {"item__phases": ["service", "report"], "item__public_facing": True,
            "item__category": "comprehensive"}
 
@@ -68,6 +69,17 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
       "hearing": {"S03": "agree", "S04": "agree"}}),
     ("ADM-OPINION", "objection", {"hearing": {"S01": "object", "S02": "agree", "S03": "agree",
                                               "S04": "agree_with_conditions"}}, {}),
+    ("FUND-ASSIST", "assist-request", {"mode": "assist", "resources__funding": 0},
+     {"mode": "assist", "resources__funding": 0, "item__workload_days": 0}),
+    ("FUND-ADEQUATE", "short", {"resources__funding": 3000}, {"resources__funding": 6000}),
+    ("ADM-STAFF-FOLLOW", "past-capacity", {**BIG, "resources__staff": 1},
+     {**BIG, "resources__staff": 10}),
+    ("ADM-STAFF-NONE", "no-room", {**BIG, "item__workload_days": 16000, "resources__staff": 1},
+     {**BIG, "resources__staff": 1}),
+    ("ADM-TEMPORARY", "temporary", {"urgency": "temporary", "ends": "2026-12-31"}, {}),
+    ("ADM-ENTRUST", "entrust", {"mode": "entrust"}, {}),
+    ("ADM-NO-STREET-PHASE", "nothing-left", {**PENALTY_ITEM, "item__phases": ["penalty"]},
+     PENALTY_ITEM),
 ]
 IDS = [f"{rule}-{name}" for rule, name, _, _ in CASES]
 

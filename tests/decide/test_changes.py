@@ -106,7 +106,8 @@ def test_recall_goes_to_the_department_where_no_unit_serves(tmp_path: Path) -> N
     d = _decide(tmp_path, recall("CG-001", "urban_management"))
     assert d.verdict == "admitted"
     primaries = {s.street: (s.primary.kind, s.primary.id) for s in d.streets if s.primary}
-    assert primaries == {"S01": ("unit", "cg-squad-s01"),
+    # S01's squad is devolved to (managed by) the street: a recall never lands on it
+    assert primaries == {"S01": ("department", "urban_management"),
                          "S02": ("department", "urban_management"),
                          "S03": ("department", "urban_management"),
                          "S04": ("department", "urban_management")}
@@ -397,3 +398,23 @@ def test_an_opinion_from_a_street_not_listing_the_recalled_item_is_an_error(
     assert run.code == 1 and run.stdout == ""
     assert run.stderr == (f"错误 [E-REF] {path}:{_line_of(path, 'hearing') + 3} 字段 hearing.S03："
                           "街道 S03 不是本申请的目标街道，不应出现在意见中\n")
+
+
+def test_a_recall_is_worded_as_recall(tmp_path: Path) -> None:
+    path = write_yaml(tmp_path / "r.yaml", recall("CG-001", "urban_management",
+                                                  legal_review="failed"))
+    text = run_cli("evaluate", "--county", MINI, path).stdout
+    assert text.startswith("收回申请") and "结论：不予收回（rejected）" in text
+    path = write_yaml(tmp_path / "r.yaml", recall("CG-001", "urban_management"))
+    text = run_cli("evaluate", "--county", MINI, path).stdout
+    assert "结论：同意收回（admitted）" in text and "准入" not in text.split("规则与依据")[0]
+
+
+@pytest.mark.parametrize(("workload", "past"), [(4900, False), (5000, True)])
+def test_a_revision_counts_the_revised_item_once_against_capacity(
+        tmp_path: Path, workload: int, past: bool) -> None:
+    # 北山乡 (S04): 25 people × 248 days × 0.8 = 4960 person-days; CG-001 is 120 of its 120
+    d = _decide(tmp_path, revise("CG-001", "urban_management", {"workload_days": workload},
+                                 resources__funding=2_000_000, resources__staff=0))
+    s04 = {f.rule for f in d.findings if f.street == "S04"}
+    assert ("ADM-STAFF-FOLLOW" in s04) is past

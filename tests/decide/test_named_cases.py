@@ -106,7 +106,7 @@ def test_json_output_shape_and_determinism(tmp_path: Path) -> None:
     assert set(doc) >= {"proposal", "verdict", "streets", "findings", "policy"}
     assert set(doc["streets"][0]) >= {"street", "verdict", "list", "primary", "cooperating",
                                       "phases", "funding"}
-    assert set(doc["streets"][0]["funding"]) == {"follows", "payer", "amount"}
+    assert set(doc["streets"][0]["funding"]) == {"follows", "payer", "amount", "per"}
     assert set(doc["findings"][0]) >= {"rule", "effect", "street", "message", "basis"}
     assert set(doc["policy"]) >= {"id", "version", "hash"}
     assert "测试申请" in first.stdout  # Chinese kept, not escaped

@@ -340,7 +340,9 @@ def test_catalogue_recalled_item_readmitted_for_one_street(tmp_path: Path) -> No
         assert row.street_phases == [] and row.cooperating == []
     leads = {sid: (r.primary.kind, r.primary.id) for sid, (k, r) in _where(lists, "CG-001").items()
              if k == "recalled" and r is not None and r.primary is not None}
-    assert leads == {"S01": ("unit", "cg-squad-s01"), "S03": ("department", "urban_management"),
+    # S01's squad is devolved to the street: the recalled item goes to the department itself
+    assert leads == {"S01": ("department", "urban_management"),
+                     "S03": ("department", "urban_management"),
                      "S04": ("department", "urban_management")}
     item = after.county.items["CG-001"]
     assert after.county.listed_on(item) == ["S02"]
@@ -406,7 +408,7 @@ def test_lists_build_applies_recall_and_readmission_from_the_admitted_folder(
         out[sid] = street
     (s01,) = [r for r in out["S01"]["recalled"] if r["item"] == "SJ-001"]
     assert s01["proposal"] == "P-R-1" and s01["workload_days"] == 0
-    assert s01["funding"] == {"follows": False, "payer": None, "amount": 0}
+    assert s01["funding"] == {"follows": False, "payer": None, "amount": 0, "per": "year"}
     assert not [r for r in out["S01"]["cooperative"] if r["item"] == "SJ-001"]
     (s02,) = [r for r in out["S02"]["cooperative"] if r["item"] == "SJ-001"]
     assert s02["proposal"] == "P-A-1" and s02["funding"]["amount"] == 20000

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -83,11 +84,23 @@ def test_two_units_of_one_department_in_a_street(tmp_path: Path) -> None:
 
 
 def test_item_needing_a_power_its_department_lacks(tmp_path: Path) -> None:
+    """A messy catalogue loads (`duty check` reports it); ``strict`` refuses it."""
     def edit(d: dict) -> None:  # type: ignore[type-arg]
         d["items"][2]["phases"] = ["service", "penalty"]
-    text = _errors(_county(tmp_path, edit))
-    assert "[E-POWER]" in text and "事项 MZ-001 需要处罚权（penalty）" in text
-    assert "county.yaml:" in text
+    county = _county(tmp_path, edit)
+    assert "MZ-001" in load_workspace(county).county.items
+    with pytest.raises(DataErrors) as info:
+        load_workspace(county, strict=True)
+    assert [(e.code, e.location.file is not None) for e in info.value.errors] == [
+        ("E-POWER", True)]
+    text = info.value.render()
+    assert "事项 MZ-001 需要处罚权（penalty）" in text and "county.yaml:" in text
+    run = run_cli("check", "--county", county, "--format", "json")
+    assert run.code == 1
+    found = [(p["code"], p["item"]) for p in json.loads(run.stdout)["problems"]]
+    assert ("POWER-NOT-HELD", "MZ-001") in found and ("UNADMITTED", "MZ-001") in found
+    strict = run_cli("check", "--county", county, "--strict")
+    assert strict.code == 1 and "[E-POWER]" in strict.stderr and strict.stdout == ""
 
 
 def test_items_in_separate_files(tmp_path: Path) -> None:

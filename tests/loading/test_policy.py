@@ -18,7 +18,8 @@ BASELINE_RULES = {
     "FUND-TRANSFER", "ADM-PLAN", "ADM-HEARING", "ADM-LEGAL", "ADM-MEETING", "ADM-BAN-SHIFT",
     "ADM-BAN-COUNTERPART", "ADM-BAN-VETO", "ADM-BAN-TASKFORCE", "ADM-LAW-RESERVED",
     "ADM-LAW-HELD", "ADM-CAPACITY", "ADM-DEVOLVE", "ADM-LISTED", "ADM-EMERGENCY",
-    "ASG-RECALL", "ADM-UNLISTED",
+    "ASG-RECALL", "ADM-UNLISTED", "FUND-ADEQUATE", "ADM-STAFF-FOLLOW", "ADM-STAFF-NONE",
+    "ADM-TEMPORARY", "ADM-ENTRUST", "ADM-NO-STREET-PHASE",
 }
 
 
@@ -27,7 +28,7 @@ def test_baseline_holds_every_design_rule_with_a_citation() -> None:
     ids = {r.id for r in policy.rules}
     assert ids >= BASELINE_RULES
     assert all(r.citation.document and r.citation.clause for r in policy.rules)
-    assert policy.id == "baseline" and policy.version == "2"
+    assert policy.id == "baseline" and policy.version == "3"
     assert policy.hash.startswith("sha256:") and len(policy.hash) == 71
 
 
@@ -72,7 +73,7 @@ def test_county_pack_overrides_a_rule_and_a_parameter(tmp_path: Path) -> None:
     assert "FUND-TRANSFER" in rules  # 150 days now passes the county's 100-day threshold
     local = [f for f in decision.findings if f.rule == "LOCAL-WEEKEND"]
     assert [f.street for f in local] == ["S04"] and local[0].message == "北山乡为乡，注意统筹。"
-    assert decision.policy.id == "baseline+local" and decision.policy.version == "2+2"
+    assert decision.policy.id == "baseline+local" and decision.policy.version == "3+2"
 
 
 @pytest.mark.parametrize(("rule", "expected"), [

@@ -332,7 +332,7 @@ def test_a_recall_of_all_streets_is_heard_by_the_streets_listing_it_at_submissio
 def test_a_revision_is_not_published_onto_a_street_added_since_the_meeting(flow: Flow) -> None:
     r = admitted(flow, revise(flow, id="P-V-7", department="market_regulation",
                                item={"ref": "SJ-001"}, revision={"workload_days": 10},
-                               resources={"funding": 0}), "department:market_regulation")
+                               resources={"funding": 3000}), "department:market_regulation")
     x = admitted(flow, flow.file(id="P-A-7", department="market_regulation", mode="assist",
                                   streets=["S03"], item={"ref": "SJ-001"}),
                   "department:market_regulation")

@@ -441,7 +441,7 @@ def test_a_normal_proposal_cannot_go_provisional(flow: Flow) -> None:
             parts=("待县委或县政府会议审定（deliberation）",
                    "“突发事件临时准入”（provisional）",
                    "只有突发事件（urgency: emergency）才能临时准入"))
-    temporary = flow.to_deliberation(id="P-T-101", urgency="temporary",
+    temporary = flow.to_deliberation(id="P-T-101", urgency="temporary", ends="2026-10-31",
                                      item__name="消防设施巡查")
     refused(flow, "decide", temporary, "--provisional", actor="county",
             parts=("只有突发事件（urgency: emergency）才能临时准入",))

@@ -1,0 +1,126 @@
+"""`duty check` on the bodies and staff of streets (机构编制): what the pack's institution
+and staffing parameters say a street may have, against what the county records."""
+
+from __future__ import annotations
+
+from engine.lists.problem import Problem
+from engine.loading.workspace import Workspace
+from engine.models.county import Street
+from engine.rules.facts import missing_functions
+from engine.staffing.profile import finance_quota, quota
+from engine.vocab import label
+
+HENAN = "《街道管理体制改革调查》合集河南部分一（四）：街道机构限额10个，5个必设机构"
+GANZHOU = "《甘州区乡镇机构改革工作总结》一之二“科学核定人员编制”"
+JIANGYIN = "《江阴市机构编制工作简报》2011年第2期二：按人口、面积、财政收入三要素分档核定编制"
+TAIYUAN = "《以机构编制的“三倾斜一下沉”助力夯实基层政权基础》（太原市）三（二）“成熟一批、下放一批”"
+
+
+def institution_problems(ws: Workspace) -> list[Problem]:
+    """Required bodies missing, more bodies than the limit, functions listed items need."""
+    rules = ws.policy.parameters.institutions
+    out: list[Problem] = []
+    for street in ws.county.streets.values():
+        functions = street.functions()
+        missing = [f for f in rules.required if f not in functions]
+        if missing:
+            out.append(Problem(
+                code="INSTITUTION-MISSING", street=street.id, item=None,
+                message=f"{street.name}没有必设机构："
+                        + "、".join(ws.names.get(f) or label(f) for f in missing)
+                        + "（合署办公或加挂牌子承担该职能的也算设立）",
+                basis=HENAN))
+        bodies = street.bodies()
+        if rules.max_bodies is not None and len(bodies) > rules.max_bodies:
+            out.append(Problem(
+                code="INSTITUTION-LIMIT", street=street.id, item=None,
+                message=f"{street.name}设有 {len(bodies)} 个机构，超过限额 {rules.max_bodies} 个",
+                basis=HENAN))
+        out += _functions_needed(ws, street)
+    return out
+
+
+def _functions_needed(ws: Workspace, street: Street) -> list[Problem]:
+    """A function no body of the street carries, needed by an item on its lists."""
+    county, graph, params = ws.county, ws.graph, ws.policy.parameters
+    functions = set(street.functions())
+    needing: dict[str, list[str]] = {}
+    for item in county.items.values():
+        if street.id not in county.listed_on(item):
+            continue
+        granted = set(graph.granted_powers(street.id, item.department))
+        carried = [p for p in item.phases
+                   if p not in params.phase_powers or params.phase_powers[p] in granted]
+        for f in missing_functions(item, carried, functions, params):
+            needing.setdefault(f, []).append(item.id)
+    return [Problem(code="FUNCTION-MISSING", street=street.id, item=items[0],
+                    message=f"{street.name}的清单事项（{'、'.join(items)}）需要"
+                            f"“{label(f)}”职能，但没有机构承担",
+                    basis=TAIYUAN)
+            for f, items in needing.items()]
+
+
+def staffing_problems(ws: Workspace) -> list[Problem]:
+    """Posts and people against the pack's staffing model (none without a model)."""
+    model = ws.policy.parameters.staffing
+    if model is None:
+        return []
+    basis = GANZHOU if model.basis == "class" else JIANGYIN
+    out: list[Problem] = []
+    total_admin = total_inst = 0
+    for street in ws.county.streets.values():
+        st = street.staffing
+        total_admin += st.administrative
+        total_inst += st.institutional
+
+        def problem(code: str, message: str, src: str = basis, sid: str = street.id) -> None:
+            out.append(Problem(code=code, street=sid, item=None, message=message, basis=src))
+
+        allowed = quota(street, model)
+        if allowed is None:
+            problem("STAFF-UNGRADED",
+                    f"{street.name}未能按编制模型核定编制（"
+                    + ("未写乡镇类别 town_class 或该类别没有编制）" if model.basis == "class"
+                       else "缺少分档要素，或总分未达到任何档次）"))
+        else:
+            over = [(label_, have, cap) for label_, have, cap in (
+                ("行政编制", st.administrative, allowed.administrative),
+                ("事业编制", st.institutional, allowed.institutional),
+                ("后勤编制", st.logistics, allowed.logistics)) if have > cap]
+            finance = finance_quota(street, model)
+            if finance is not None and st.finance_office > finance:
+                over.append(("财政所编制", st.finance_office, finance))
+            if over:
+                problem("STAFF-OVER-QUOTA", f"{street.name}的" + "，".join(
+                    f"{what} {have} 名超过核定的 {cap} 名" for what, have, cap in over))
+        if st.actual > st.posts():
+            problem("STAFF-OVER-ESTABLISHMENT",
+                    f"{street.name}在编实有 {st.actual} 人，超过所设编制 {st.posts()} 名（超编）")
+        if model.assistant_share is not None and st.assistant is not None:
+            cap = int(st.administrative * model.assistant_share)
+            if st.assistant > cap:
+                problem("STAFF-ASSISTANT",
+                        f"{street.name}设主任助理 {st.assistant} 名，超过行政编制的 "
+                        f"{model.assistant_share:.0%}（{cap} 名）", JIANGYIN)
+        if model.non_establishment_share is not None and st.non_establishment is not None:
+            cap = int(st.posts() * model.non_establishment_share)
+            if st.non_establishment > cap:
+                problem("STAFF-NON-ESTABLISHMENT",
+                        f"{street.name}保留编外人员 {st.non_establishment} 名，超过编制总数的 "
+                        f"{model.non_establishment_share:.0%}（{cap} 名）", JIANGYIN)
+        if st.mixed:
+            problem("STAFF-MIXED",
+                    f"{street.name}有 {st.mixed} 名事业编制人员占用行政编制岗位（混岗）",
+                    JIANGYIN)
+    ceiling = model.county_ceiling
+    if ceiling is not None:
+        over = [(what, have, cap) for what, have, cap in (
+            ("行政编制", total_admin, ceiling.administrative),
+            ("事业编制", total_inst, ceiling.institutional)) if have > cap]
+        if over:
+            out.append(Problem(
+                code="STAFF-CEILING", street=None, item=None,
+                message=f"{ws.county.name}各街道" + "，".join(
+                    f"{what}合计 {have} 名超过县级总量 {cap} 名" for what, have, cap in over),
+                basis=JIANGYIN))
+    return out
