@@ -1,10 +1,13 @@
-# duty: make demo (set up and run the sample county), make test, make bench.
+# duty: make demo (set up and run the sample county), make test, make bench,
+# make serve (the web application on a demonstration store of the sample county).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# browser tests use the system's chromium; never download one
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: demo test bench lint setup clean
+.PHONY: demo test bench lint setup clean serve
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +26,9 @@ test: $(STAMP)
 	$(BIN)/ruff check engine tests bench
 	$(BIN)/python -m pytest
 	$(BIN)/duty scenario run --fail-under 100
+
+serve: $(STAMP)
+	$(BIN)/python -m engine.web.demo
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
