@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # browser tests use the system's chromium; never download one
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: demo test bench lint setup clean serve
+.PHONY: demo test bench bench-web lint setup clean serve
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ serve: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.web
+
+# the web part alone: 50 sessions browsing lists and giving opinions for 60 s on loopback
+bench-web: $(STAMP)
+	$(BIN)/python -m bench.web
 
 lint: $(STAMP)
 	$(BIN)/ruff check engine tests bench

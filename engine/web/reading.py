@@ -1,14 +1,16 @@
 """What the pages read from the store beside the service's views: the target streets of every
-proposal (for who may see it), the published versions and the audit anchors."""
+proposal (for who may see it), the published versions, their lists and the audit anchors."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 
+from engine.models.lists import CountyLists
 from engine.store.keys import read_checkpoints
 from engine.store.orm import m
 from engine.store.session import Store, transaction
+from engine.workflow.versions import version_lists
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,20 @@ def versions(store: Store) -> list[VersionRow]:
             links.setdefault(number, []).append(pid)
     return [VersionRow(number, at, f"{seq}:{macs.get(seq, '')}", links.get(number, []))
             for number, at, seq in rows]
+
+
+_KEPT: dict[tuple[str, int], tuple[CountyLists, dict[str, str]]] = {}
+
+
+def published_lists(store: Store, number: int) -> tuple[CountyLists, dict[str, str]]:
+    """A published version's lists and names; the last few are kept in memory, since a
+    published version never changes (the audit chain covers it)."""
+    key = (store.alias, number)
+    if key not in _KEPT:
+        if len(_KEPT) >= 8:
+            _KEPT.pop(next(iter(_KEPT)))
+        _KEPT[key] = version_lists(store, number)
+    return _KEPT[key]
 
 
 def checkpoints(store: Store, last: int = 10) -> list[tuple[int, str]]:

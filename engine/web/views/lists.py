@@ -19,7 +19,6 @@ from engine.web.access import acting
 from engine.web.runtime import engine
 from engine.workflow.names import RoleKind
 from engine.workflow.roles import Actor
-from engine.workflow.versions import version_lists
 
 CHANGE_WORDS = {"added": "新增", "removed": "移除", "changed": "调整"}
 CONTENT_TYPES = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8",
@@ -57,7 +56,7 @@ def _load(request: HttpRequest, key: str = "version") -> tuple[CountyLists, dict
         versions = reading.versions(s.store)
         number = _number(request.GET.get(key), versions[0].number if versions else 0)
         try:
-            lists, names = version_lists(s.store, number)
+            lists, names = reading.published_lists(s.store, number)
         except DutyError:
             raise Http404 from None
     return scope(request.actor, lists), names, number, versions  # type: ignore[attr-defined]
@@ -143,7 +142,7 @@ def diff(request: HttpRequest) -> HttpResponse:
     with engine() as s:
         try:
             old_number = _number(request.GET.get("from"), max(new_number - 1, 0))
-            old = scope(request.actor, version_lists(s.store, old_number)[0])  # type: ignore
+            old = scope(request.actor, reading.published_lists(s.store, old_number)[0])  # type: ignore
         except DutyError:
             raise Http404 from None
     changes = diff_lists(old, new)

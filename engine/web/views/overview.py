@@ -14,7 +14,6 @@ from engine.web.charts import bars
 from engine.web.runtime import engine
 from engine.workflow.names import RoleKind
 from engine.workflow.stores import store_info
-from engine.workflow.versions import version_lists
 
 
 @acting
@@ -24,7 +23,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     with engine() as s:
         versions = reading.versions(s.store)
         number = versions[0].number if versions else 0
-        lists, names = version_lists(s.store, number)
+        lists, names = reading.published_lists(s.store, number)
         staff = {sid: st.staffing.actual for sid, st in s.base.county.streets.items()}
     per_staff, counts, funds = [], [], []
     departments = [d for d in lists.departments if d.funding_total]
