@@ -28,7 +28,7 @@ test: $(STAMP)
 	$(BIN)/duty scenario run --fail-under 100
 
 serve: $(STAMP)
-	$(BIN)/python -m engine.web.demo
+	$(BIN)/python -m engine.web.demo $(SERVE_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run

@@ -19,19 +19,22 @@ def bars(title: str, rows: list[tuple[str, list[float]]], series: list[str],
     """Horizontal bars, one row per label; several values per row are stacked, each series in
     its own colour, with a legend."""
     top = max((sum(v) for _, v in rows), default=0) or 1
-    legend = 20 if len(series) > 1 else 0
-    height = PAD * 2 + 20 + legend + ROW * len(rows)
     width = LABEL_W + BAR_W + 110
+    keys, x, line = [], float(PAD), 0
+    for i, name in enumerate(series if len(series) > 1 else []):
+        step = 14 + 13 * len(name) + 12  # a swatch, the name (12px CJK), a gap
+        if x + step > width - PAD and x > PAD:
+            x, line = float(PAD), line + 1
+        y = PAD + 22 + 18 * line
+        keys.append(f'<rect x="{x:.0f}" y="{y}" width="10" height="10" '
+                    f'fill="{PALETTE[i % len(PALETTE)]}"/>')
+        keys.append(_text(x + 14, y + 9, name))
+        x += step
+    legend = 18 * (line + 1) + 2 if keys else 0
+    height = PAD * 2 + 20 + legend + ROW * len(rows)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" '
            f'width="{width}" height="{height}" aria-label="{escape(title)}">',
-           f"<title>{escape(title)}</title>", _text(PAD, PAD + 12, title)]
-    if legend:
-        x = PAD
-        for i, name in enumerate(series):
-            out.append(f'<rect x="{x}" y="{PAD + 22}" width="10" height="10" '
-                       f'fill="{PALETTE[i % len(PALETTE)]}"/>')
-            out.append(_text(x + 14, PAD + 31, name))
-            x += 14 + 13 * len(name) + 12
+           f"<title>{escape(title)}</title>", _text(PAD, PAD + 12, title), *keys]
     y = PAD + 20 + legend
     for name, values in rows:
         out.append(_text(LABEL_W - 6, y + 17, name, "end"))
