@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from engine.errors import UsageError
+from engine.errors import StoreError, UsageError
 
 
 def environment(county: Path | None, db: Path | None) -> dict[str, str]:
@@ -26,10 +26,13 @@ def prepare(env: dict[str, str]) -> None:
     audit key checked before any worker starts (then every connection is closed)."""
     os.environ.update(env)
     from engine.store.config import store_target
-    from engine.web.secret import web_secret
 
     target = store_target()
-    web_secret(target)
+    if target.engine == "sqlite" and not target.sqlite_path.is_file():  # before any file is made
+        raise StoreError(f"数据库不存在：{target.sqlite_path}", store=target.shown,
+                         reason="missing",
+                         hint="先用 duty store init 创建数据库并用 duty user add 添加账号；"
+                              "演示可用 make serve。")
     import django
 
     django.setup()
