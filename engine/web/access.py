@@ -79,15 +79,16 @@ def need_kind(actor: Actor, *kinds: RoleKind) -> None:
 
 def context(request: HttpRequest) -> dict[str, Any]:
     """Template context: the role acting and the roles the account may switch to."""
+    county = service().base.county
     if not getattr(request, "user", None) or not request.user.is_authenticated:
-        return {}
+        return {"duty_county": county.name}
     actor = getattr(request, "actor", None)
     names = service().base.names
     roles = held_roles(request.user)
 
     def shown(text: str) -> str:
-        return parse_role(text, service().base.county).describe(names)
+        return parse_role(text, county).describe(names)
 
     return {"duty_actor": actor, "duty_role": shown(str(actor.role)) if actor else None,
             "duty_roles": [(r, shown(r)) for r in roles],
-            "duty_county": service().base.county.name}
+            "duty_county": county.name}

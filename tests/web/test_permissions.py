@@ -88,6 +88,10 @@ def test_another_department_sees_nothing_and_does_nothing(server: Server) -> Non
     assert PID not in urban.get("/proposals/").text
     assert PID not in urban.get("/").text
     refused_unchanged(server, urban, f"/proposals/{PID}/", statuses=(404,))
+    assert urban.get("/lists/?dept_list=fire_rescue").status == 404
+    assert urban.get("/lists/download/?department=fire_rescue&format=md").status == 404
+    own = urban.get("/lists/?dept_list=urban_management")
+    assert own.status == 200 and 'id="department-list"' in own.text
     for step, data in STEPS.items():
         refused_unchanged(server, urban, f"/proposals/{PID}/{step}/", data, statuses=(404,))
     # nor may it submit in another department's name
@@ -105,6 +109,7 @@ def test_another_street_sees_nothing_and_speaks_for_itself_only(server: Server) 
     assert s03.get("/lists/?street=S01").status == 404
     assert s03.get("/lists/download/?street=S01&format=csv").status == 404
     assert s03.get("/lists/download/?street=S03&format=csv").status == 200
+    assert s03.get("/lists/?dept_list=fire_rescue").status == 404
     # the street's role it does not hold cannot be chosen
     refused_unchanged(server, s03, "/role/", {"role": "street:S01"}, statuses=(404,))
 

@@ -150,6 +150,8 @@ def walk(browser: Any, server: Server, shots: Path) -> None:
     assert carrying == TARGETS
     office.page.goto(f"{server.url}/lists/?version=1&street=S01&list=cooperative")
     office.shot("08-published-list-S01")
+    office.page.goto(f"{server.url}/lists/?version=1&dept_list=fire_rescue")
+    assert PID in office.page.inner_text("#department-list")
     office.page.goto(f"{server.url}/lists/diff/?from=0&to=1")
     assert office.page.locator("#diff tr").count() == 1 + len(TARGETS)
     office.shot("09-version-diff")

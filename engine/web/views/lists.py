@@ -12,7 +12,14 @@ from engine.errors import DutyError
 from engine.lists.diff import diff_lists
 from engine.models.lists import CountyLists, ListRow
 from engine.render.lists_files import FORMATS, render_lists
-from engine.render.lists_table import LIST_TITLES, funding_text
+from engine.render.lists_table import (
+    DEPARTMENT_HEADERS,
+    LEDGER_HEADERS,
+    LIST_TITLES,
+    department_rows,
+    funding_text,
+    ledger_rows,
+)
 from engine.vocab import label
 from engine.web import reading
 from engine.web.access import acting
@@ -107,13 +114,21 @@ def lists_page(request: HttpRequest) -> HttpResponse:
                     for i, r in enumerate(getattr(s, key), 1)
                     if _matches(r, q, category, dept)]
             tables.append({"title": f"{s.name} {LIST_TITLES[key]}", "key": key, "rows": rows})
+    led = None  # a department's own list: the items it leads or owns, the funds it owes
+    chosen = request.GET.get("dept_list")
+    if chosen:
+        found = [d for d in lists.departments if d.department == chosen]
+        if not found:
+            raise Http404
+        led = {"d": found[0], "headers": DEPARTMENT_HEADERS, "rows": department_rows(found[0]),
+               "ledger_headers": LEDGER_HEADERS, "ledger": ledger_rows(found[0], names)}
     departments = sorted({r.department for s in lists.streets
                           for r in (*s.basic, *s.cooperative, *s.recalled)})
     context: dict[str, Any] = {
         "lists": lists, "number": number, "versions": versions, "street": street, "q": q,
         "kind": kind, "category": category, "department": dept, "tables": tables,
         "departments": [(d, names.get(d, d)) for d in departments],
-        "own_departments": lists.departments, "formats": FORMATS,
+        "own_departments": lists.departments, "formats": FORMATS, "led": led,
         "list_titles": LIST_TITLES.items(),
         "categories": [(c, label(c)) for c in ("comprehensive", "specialist", "assisting")]}
     template = "web/_list_tables.html" if request.htmx else "web/lists.html"
