@@ -1,10 +1,13 @@
-# duty: make demo (set up and run the sample county), make test, make bench.
+# duty: make demo (set up and run the sample county), make test, make bench,
+# make serve (the web application on a demonstration store of the sample county).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# browser tests use the system's chromium; never download one
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: demo test bench lint setup clean
+.PHONY: demo test bench bench-web lint setup clean serve
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +27,16 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 	$(BIN)/duty scenario run --fail-under 100
 
+serve: $(STAMP)
+	$(BIN)/python -m engine.web.demo $(SERVE_ARGS)
+
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.web
+
+# the web part alone: 50 sessions browsing lists and giving opinions for 60 s on loopback
+bench-web: $(STAMP)
+	$(BIN)/python -m bench.web
 
 lint: $(STAMP)
 	$(BIN)/ruff check engine tests bench

@@ -119,8 +119,9 @@ def _pending_migrations(alias: str) -> tuple[list[Any], set[tuple[str, str]]]:
 
     executor = MigrationExecutor(connections[alias])
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    unknown = {key for key in executor.loader.applied_migrations
-               if key not in executor.loader.graph.nodes}
+    unknown = {key for key in executor.loader.applied_migrations  # of the apps used here
+               if key[0] in executor.loader.migrated_apps
+               and key not in executor.loader.graph.nodes}
     return plan, unknown
 
 

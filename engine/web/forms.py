@@ -1,0 +1,231 @@
+"""Forms: a proposal (filled in, or uploaded as a YAML file), and the steps of the process.
+
+A proposal from either source becomes a ``ProposalSource`` through the engine's own loader and
+validator (the upload is parsed by the same safe YAML loader as the command line); validation
+errors are put next to the field they concern.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.conf import settings
+
+from engine.errors import DataError, DataErrors, Location
+from engine.loading.proposal import ProposalSource, load_proposal
+from engine.loading.workspace import Workspace
+from engine.loading.yamlio import Document, validate
+from engine.models.proposal import Proposal
+from engine.vocab import PHASES, POWERS, Instrument, label
+from engine.workflow.names import Opinion
+
+FORM_NAME = "网页表单"
+CATEGORIES = ("comprehensive", "specialist", "assisting")
+INSTRUMENTS = ("responsibility_pledge", "quota_breakdown", "acceptance_check", "one_vote_veto",
+               "counterpart_office", "extra_nameplate", "dedicated_staff", "task_force",
+               "plaques")
+assert set(INSTRUMENTS) == set(Instrument.__args__)  # type: ignore[attr-defined]
+
+
+def _choices(values: tuple[str, ...] | list[str]) -> list[tuple[str, str]]:
+    return [(v, f"{label(v)}（{v}）") for v in values]
+
+
+# a field of the proposal model → the form field that shows its error
+FIELD_OF = {"id": "id", "title": "title", "department": "department", "streets": "streets",
+            "mode": "mode", "item.ref": "item_ref", "item.name": "item_name",
+            "item.category": "category", "item.phases": "phases", "item.powers": "powers",
+            "item.legal_basis": "legal_basis", "item.workload_days": "workload_days",
+            "resources.funding": "funding", "resources.staff": "staff",
+            "resources.powers_delegated": "powers_delegated", "instruments": "instruments",
+            "higher_requirement": "higher_document", "urgency": "urgency"}
+
+
+class ProposalForm(forms.Form):
+    upload = forms.FileField(label="或上传申请 YAML 文件", required=False,
+                             help_text="与命令行 duty evaluate 所用的申请文件格式相同；"
+                                       "上传后以文件内容为准，忽略下面填写的内容。")
+    id = forms.CharField(label="申请编号", max_length=100, required=False,
+                         help_text="例如 P-2026-001，只能由英文字母、数字和 _ . - 组成")
+    title = forms.CharField(label="申请标题", max_length=200, required=False)
+    department = forms.ChoiceField(label="申请部门", required=False)
+    item_kind = forms.ChoiceField(label="事项", choices=[("new", "新增事项（在下面描述）"),
+                                                         ("ref", "清单中已有的事项")],
+                                  initial="new", widget=forms.RadioSelect)
+    item_ref = forms.ChoiceField(label="已有事项", required=False)
+    item_name = forms.CharField(label="事项名称", max_length=200, required=False)
+    category = forms.ChoiceField(label="事项类别", choices=_choices(CATEGORIES), required=False)
+    phases = forms.MultipleChoiceField(label="街道承担的环节", choices=_choices(PHASES),
+                                       required=False, widget=forms.CheckboxSelectMultiple)
+    powers = forms.MultipleChoiceField(label="需要的权力", choices=_choices(POWERS),
+                                       required=False, widget=forms.CheckboxSelectMultiple)
+    legal_basis = forms.CharField(label="法律依据", max_length=500, required=False)
+    public_facing = forms.BooleanField(label="直接面向群众", required=False)
+    high_volume = forms.BooleanField(label="量大面广", required=False)
+    workload_days = forms.IntegerField(label="每街道每年工作量（人日）", min_value=0,
+                                       required=False, initial=0)
+    all_streets = forms.BooleanField(label="全部街道", required=False)
+    streets = forms.MultipleChoiceField(label="目标街道", required=False,
+                                        widget=forms.CheckboxSelectMultiple)
+    mode = forms.ChoiceField(label="方式", choices=_choices(("hand_over", "entrust", "assist")))
+    funding = forms.IntegerField(label="每街道每年经费（元）", min_value=0, initial=0)
+    staff = forms.IntegerField(label="每街道随事转移人员", min_value=0, initial=0)
+    powers_delegated = forms.MultipleChoiceField(label="随事下放的权力", choices=_choices(POWERS),
+                                                 required=False,
+                                                 widget=forms.CheckboxSelectMultiple)
+    instruments = forms.MultipleChoiceField(label="采用的推动方式", choices=_choices(INSTRUMENTS),
+                                            required=False, widget=forms.CheckboxSelectMultiple)
+    higher_level = forms.ChoiceField(label="上级明确要求", required=False, choices=[
+        ("", "无"), ("central", "中央明确要求"), ("provincial", "省级明确要求")])
+    higher_document = forms.CharField(label="要求所在文件", max_length=300, required=False)
+    work_plan = forms.BooleanField(label="附有工作方案", required=False)
+    urgency = forms.ChoiceField(label="紧急程度", choices=[
+        ("normal", "一般"), ("temporary", "临时"), ("emergency", "突发事件")])
+
+    def __init__(self, *args: Any, ws: Workspace, department: str | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        county = ws.county
+        departments = [department] if department else list(county.departments)
+        self.fields["department"].choices = [(d, ws.names.get(d, d)) for d in departments]
+        if department:
+            self.fields["department"].initial = department
+        self.fields["item_ref"].choices = [("", "——")] + [
+            (i.id, f"{i.id} {i.name}") for i in county.items.values()
+            if department is None or i.department == department]
+        self.fields["streets"].choices = [(s.id, f"{s.id} {s.name}")
+                                          for s in county.streets.values()]
+        self.source: ProposalSource | None = None
+
+    def clean_upload(self) -> Any:
+        upload = self.cleaned_data.get("upload")
+        if upload and upload.size > settings.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"文件过大（{upload.size:,} 字节），申请文件不能超过 "
+                f"{settings.MAX_UPLOAD_BYTES // 1024} KB")
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            upload = data.get("upload")
+            self.source = _from_upload(upload) if upload else _from_fields(data)
+        except DataError as exc:
+            for err in getattr(exc, "errors", [exc]):
+                field = _field_for(err.location.field) if not upload else "upload"
+                self.add_error(field, _words(err))
+        return data
+
+    def to_data(self) -> dict[str, Any]:
+        return _proposal_data(self.cleaned_data)
+
+
+def _words(err: DataError) -> str:
+    where = []
+    if err.location.line:
+        where.append(f"第 {err.location.line} 行")
+    if err.location.field:
+        where.append(f"字段 {err.location.field}")
+    text = ("，".join(where) + "：" if where else "") + err.message
+    return text + (f"（{err.hint}）" if err.hint else "")
+
+
+def _field_for(path: str | None) -> str | None:
+    """The form field showing an error at ``path`` (its nearest mapped parent), or None."""
+    parts = re.sub(r"\[\d+\]", "", path or "").split(".")
+    while parts and parts[0]:
+        if ".".join(parts) in FIELD_OF:
+            return FIELD_OF[".".join(parts)]
+        parts.pop()
+    return None
+
+
+def _from_upload(upload: Any) -> ProposalSource:
+    """Parse an uploaded file with the command line's loader; messages name the file as
+    uploaded, not where it was kept meanwhile."""
+    name = Path(upload.name or "upload.yaml").name
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "proposal.yaml"
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        try:
+            source = load_proposal(path)
+        except DataErrors as exc:
+            raise DataErrors([_renamed(e, name) for e in exc.errors]) from None
+        except DataError as exc:
+            raise _renamed(exc, name) from None
+    doc = source.doc
+    return ProposalSource(source.proposal, Document(Path(name), doc.data, doc.lines, name))
+
+
+def _renamed(err: DataError, name: str) -> DataError:
+    loc = err.location
+    return DataError(err.message, location=Location(name, loc.line, loc.field), hint=err.hint,
+                     code=err.code)
+
+
+def _proposal_data(data: dict[str, Any]) -> dict[str, Any]:
+    if data.get("item_kind") == "ref":
+        item: dict[str, Any] = {"ref": data.get("item_ref") or ""}
+    else:
+        item = {"name": data.get("item_name") or "", "category": data.get("category") or "",
+                "phases": list(data.get("phases") or []),
+                "powers": list(data.get("powers") or []),
+                "legal_basis": data.get("legal_basis") or "",
+                "public_facing": bool(data.get("public_facing")),
+                "high_volume": bool(data.get("high_volume")),
+                "workload_days": data.get("workload_days") or 0}
+    higher = None
+    if data.get("higher_level"):
+        higher = {"level": data["higher_level"], "document": data.get("higher_document") or ""}
+    return {
+        "schema_version": 1, "id": data.get("id") or "", "title": data.get("title") or "",
+        "department": data.get("department") or "",
+        "streets": "all" if data.get("all_streets") else list(data.get("streets") or []),
+        "mode": data.get("mode"), "item": item,
+        "resources": {"funding": data.get("funding") or 0, "staff": data.get("staff") or 0,
+                      "powers_delegated": list(data.get("powers_delegated") or [])},
+        "instruments": list(data.get("instruments") or []), "higher_requirement": higher,
+        "work_plan": bool(data.get("work_plan")), "urgency": data.get("urgency") or "normal",
+    }
+
+
+def _from_fields(data: dict[str, Any]) -> ProposalSource:
+    payload = _proposal_data(data)
+    doc = Document(Path(FORM_NAME), payload, {}, FORM_NAME)
+    return ProposalSource(validate(Proposal, doc), doc)
+
+
+class LegalForm(forms.Form):
+    result = forms.ChoiceField(label="审查结果", choices=[("passed", "通过"),
+                                                          ("failed", "未通过")])
+
+
+class OpinionForm(forms.Form):
+    street = forms.CharField(widget=forms.HiddenInput)
+    opinion = forms.ChoiceField(label="意见", choices=[(o.value, label(o.value))
+                                                       for o in Opinion],
+                                widget=forms.RadioSelect)
+    note = forms.CharField(label="说明", required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DecideForm(forms.Form):
+    outcome = forms.ChoiceField(label="审定结果", choices=[
+        ("admit", "准入"), ("reject", "不予准入"), ("provisional", "突发事件临时准入")],
+        widget=forms.RadioSelect)
+    body = forms.CharField(label="会议", max_length=100, required=False,
+                           help_text="例如 区委常委会、区政府常务会议")
+    ref = forms.CharField(label="会议编号", max_length=100, required=False,
+                          help_text="例如 2026年第12次")
+
+    def meeting(self) -> str | None:
+        body, ref = self.cleaned_data.get("body", ""), self.cleaned_data.get("ref", "")
+        return (body + ref).strip() or None

@@ -1,0 +1,65 @@
+"""``duty serve``: prepare the store for the web (its tables, the signing key) and hand over to
+gunicorn."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from engine.errors import StoreError, UsageError
+
+
+def environment(county: Path | None, db: Path | None) -> dict[str, str]:
+    """The variables the web application's settings read."""
+    env = dict(os.environ)
+    env["DJANGO_SETTINGS_MODULE"] = "engine.web.settings"
+    if county is not None:
+        env["DUTY_COUNTY"] = str(Path(county).resolve())
+    if db is not None:
+        env["DUTY_DB"] = str(Path(db).resolve())
+    return env
+
+
+def prepare(env: dict[str, str]) -> None:
+    """Open the store once with the web's settings: its tables are made or migrated and the
+    audit key checked before any worker starts (then every connection is closed)."""
+    os.environ.update(env)
+    from engine.store.config import store_target
+
+    target = store_target()
+    if target.engine == "sqlite" and not target.sqlite_path.is_file():  # before any file is made
+        raise StoreError(f"数据库不存在：{target.sqlite_path}", store=target.shown,
+                         reason="missing",
+                         hint="先用 duty store init 创建数据库并用 duty user add 添加账号；"
+                              "演示可用 make serve。")
+    import django
+
+    django.setup()
+    from django.db import connections
+
+    from engine.workflow.stores import open_keyed
+
+    store = open_keyed(target)
+    from engine.store.session import close
+
+    close(store)
+    connections.close_all()
+
+
+def serve(county: Path | None, db: Path | None, host: str, port: int, workers: int) -> None:
+    if workers < 1 or not 0 < port < 65536:
+        raise UsageError("--workers 至少为 1，--port 须在 1–65535 之间")
+    env = environment(county, db)
+    prepare(env)
+    hosts = {h for h in env.get("DUTY_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")}
+    if host not in ("0.0.0.0", "::"):
+        hosts.add(f"[{host}]" if ":" in host else host)
+    env["DUTY_ALLOWED_HOSTS"] = ",".join(sorted(h for h in hosts if h))
+    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    args = [sys.executable, "-m", "gunicorn", "engine.web.wsgi:application", "--bind", bind,
+            "--workers", str(workers), "--worker-class", "sync", "--timeout", "120",
+            "--graceful-timeout", "10", "--log-level", "warning"]
+    sys.stdout.write(f"网页应用：http://{bind}/（Ctrl+C 停止）\n")
+    sys.stdout.flush()
+    os.execve(sys.executable, args, env)

@@ -1,0 +1,112 @@
+"""Django settings of the web application: the store's settings (``base_settings``) with the
+web's apps, the store's database as ``default``, and safe defaults (no debug pages, CSRF on
+every POST, HttpOnly SameSite=Lax cookies, Secure over HTTPS, bounded uploads, throttled log-in).
+
+Environment: ``DUTY_DB`` / ``DUTY_DATABASE_URL`` / ``DUTY_AUDIT_KEY`` / ``DUTY_CHECKPOINTS`` (the
+store, as for the command line), ``DUTY_COUNTY`` (the county directory), ``DUTY_SECRET_KEY`` or
+``DUTY_SECRET_KEY_FILE``, ``DUTY_ALLOWED_HOSTS`` (comma-separated), ``DUTY_TRUST_PROXY=1``
+(behind a proxy that sets X-Forwarded-Proto).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+from engine.store.config import base_settings, store_target
+from engine.web.secret import web_secret
+
+globals().update(base_settings())
+_TARGET = store_target()
+
+SECRET_KEY = web_secret(_TARGET)
+DEBUG = False
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get(
+    "DUTY_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h.strip()]
+
+INSTALLED_APPS = [
+    *base_settings()["INSTALLED_APPS"],
+    "django.contrib.admin",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "axes",
+    "engine.web",
+]
+DATABASES = {"default": _TARGET.database()}
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "engine.web.middleware.SecureHeaders",
+    "axes.middleware.AxesMiddleware",
+]
+ROOT_URLCONF = "engine.web.urls"
+WSGI_APPLICATION = "engine.web.wsgi.application"
+TEMPLATES = [{
+    "BACKEND": "django.template.backends.django.DjangoTemplates",
+    "APP_DIRS": True,
+    "OPTIONS": {"context_processors": [
+        "django.template.context_processors.request",
+        "django.contrib.auth.context_processors.auth",
+        "django.contrib.messages.context_processors.messages",
+        "engine.web.access.context",
+    ]},
+}]
+
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend",
+                           "django.contrib.auth.backends.ModelBackend"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "todo"
+LOGOUT_REDIRECT_URL = "login"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "web/locked.html"
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 8 * 3600
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "engine.web.views.errors.csrf_failure"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if os.environ.get("DUTY_TRUST_PROXY") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+MAX_UPLOAD_BYTES = 256 * 1024  # a proposal file
+DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+
+STATIC_URL = "/static/"
+STATIC_ROOT = os.environ.get("DUTY_STATIC_ROOT") or None
+WHITENOISE_USE_FINDERS = True
+USE_I18N = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR"}},
+}

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from engine.web.admin import site
+from engine.web.views import account, lists, overview, proposals
+
+handler400 = "engine.web.views.errors.bad_request"
+handler403 = "engine.web.views.errors.forbidden"
+handler404 = "engine.web.views.errors.not_found"
+handler500 = "engine.web.views.errors.server_error"
+
+urlpatterns = [
+    path("", proposals.todo, name="todo"),
+    path("login/", account.Login.as_view(), name="login"),
+    path("logout/", account.Logout.as_view(), name="logout"),
+    path("password/", account.PasswordChange.as_view(), name="password"),
+    path("role/", account.choose_role, name="role"),
+    path("proposals/", proposals.proposal_list, name="proposals"),
+    path("proposals/new/", proposals.new_proposal, name="new"),
+    path("proposals/<str:pid>/", proposals.proposal, name="proposal"),
+    path("proposals/<str:pid>/<str:step>/", proposals.act, name="act"),
+    path("lists/", lists.lists_page, name="lists"),
+    path("lists/download/", lists.download, name="download"),
+    path("lists/diff/", lists.diff, name="diff"),
+    path("overview/", overview.overview, name="overview"),
+    path("audit/", overview.audit, name="audit"),
+    path("admin/", site.urls),
+]

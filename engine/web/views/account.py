@@ -1,0 +1,45 @@
+"""Log-in, log-out, the password change and the choice of role."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_http_methods
+
+from engine.web.access import SESSION_ROLE, held_roles
+
+
+class Login(auth_views.LoginView):
+    template_name = "web/login.html"
+    redirect_authenticated_user = True
+
+
+class Logout(auth_views.LogoutView):
+    pass  # POST only (Django 5)
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    template_name = "web/password.html"
+    success_url = reverse_lazy("todo")
+
+    def form_valid(self, form: object) -> HttpResponse:
+        response = super().form_valid(form)  # type: ignore[arg-type]
+        messages.success(self.request, "密码已修改。")
+        return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def choose_role(request: HttpRequest) -> HttpResponse:
+    held = held_roles(request.user)
+    if request.method == "POST":
+        role = request.POST.get("role", "")
+        if role not in held:
+            raise Http404
+        request.session[SESSION_ROLE] = role
+        return redirect("todo")
+    return render(request, "web/role.html", {"held": held})

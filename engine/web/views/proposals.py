@@ -1,0 +1,236 @@
+"""My work, the proposal pages and the steps of the process (each a POST to the service)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from engine.decide.evaluate import evaluate
+from engine.errors import DutyError
+from engine.models.decision import Decision
+from engine.vocab import label
+from engine.web import reading
+from engine.web.access import acting, may_see
+from engine.web.forms import DecideForm, LegalForm, OpinionForm, ProposalForm
+from engine.web.runtime import clock, engine
+from engine.web.views.errors import status_of, words
+from engine.workflow.calendar import working_days_between
+from engine.workflow.names import Opinion, RoleKind, StateName
+from engine.workflow.process import Process
+from engine.workflow.roles import Actor
+from engine.workflow.service import AdmissionService
+from engine.workflow.views import ProposalSummary, ProposalView
+
+# the process's steps as the web offers them: one page action per group of transitions
+STEP_OF = {"start_review": "review", "legal_pass": "legal", "opinion": "opinion",
+           "admit": "decide", "reject": "decide", "provisional": "decide",
+           "publish": "publish", "withdraw": "withdraw", "submit": "resubmit"}
+STEP_LABELS = {"review": "编办审核", "legal": "合法性审查", "opinion": "反馈街道意见",
+               "decide": "记录会议审定", "publish": "公布调整后的清单", "withdraw": "撤回申请",
+               "resubmit": "修改并重新提交"}
+WORK = ("review", "legal", "opinion", "decide", "publish", "resubmit")  # what awaits a role
+
+
+def steps_for(process: Process, actor: Actor, state: str, applicant: str,
+              streets: list[str], unheard: list[str]) -> list[str]:
+    """The page actions the actor may take on a proposal in ``state`` (the process file's
+    roles and applicant rule; the service checks everything again when the step is taken)."""
+    out: list[str] = []
+    role = actor.role
+    for t in process.transitions.values():
+        step = STEP_OF.get(t.action)
+        if step is None or state not in t.from_ or role.kind.value not in t.roles:
+            continue
+        if t.applicant_only and str(role) != applicant:
+            continue
+        if step == "opinion" and role.id not in (unheard if unheard else streets):
+            continue
+        if step not in out:
+            out.append(step)
+    return out
+
+
+def _visible(s: AdmissionService, actor: Actor) -> list[tuple[ProposalSummary, list[str]]]:
+    targets = reading.targets(s.store)
+    return [(p, targets.get(p.id, [])) for p in s.list(None)
+            if may_see(actor.role, p.department, p.applicant, targets.get(p.id, []))]
+
+
+def _view(s: AdmissionService, actor: Actor, pid: str) -> ProposalView:
+    """The proposal if the actor may see it; otherwise "not found", as for a wrong id."""
+    try:
+        view = s.show(pid)
+    except DutyError:
+        raise Http404 from None
+    if not may_see(actor.role, view.department, view.applicant, view.streets):
+        raise Http404
+    return view
+
+
+def _days_left(due: str | None, today: date) -> int | None:
+    if due is None:
+        return None
+    day = date.fromisoformat(due)
+    return working_days_between(today, day) if day >= today else \
+        -working_days_between(day, today)
+
+
+@acting
+def todo(request: HttpRequest) -> HttpResponse:
+    actor: Actor = request.actor  # type: ignore[attr-defined]
+    if actor.role.kind is RoleKind.admin:
+        return render(request, "web/todo_admin.html")
+    with engine() as s:
+        today = clock().now.date()
+        process = s.process
+        mine, flight = [], []
+        for p, streets in _visible(s, actor):
+            if process.states[p.state].final:
+                continue
+            unheard = s.show(p.id).unheard if (p.state == StateName.hearing and
+                                               actor.role.kind is RoleKind.street) else []
+            steps = [x for x in steps_for(process, actor, p.state, p.applicant, streets,
+                                          unheard) if x in WORK]
+            row = {"p": p, "state": process.label(p.state), "steps":
+                   [STEP_LABELS[x] for x in steps], "days": _days_left(p.due, today)}
+            flight.append(row)
+            if steps:
+                mine.append(row)
+    mine.sort(key=lambda r: (r["days"] is None, r["days"] or 0, r["p"].id))
+    by_state: dict[str, list[dict[str, Any]]] = {}
+    if actor.role.kind is RoleKind.office:
+        for row in sorted(flight, key=lambda r: r["p"].id):
+            by_state.setdefault(row["state"], []).append(row)
+    return render(request, "web/todo.html", {"mine": mine, "by_state": by_state})
+
+
+@acting
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    actor: Actor = request.actor  # type: ignore[attr-defined]
+    with engine() as s:
+        rows = [{"p": p, "state": s.process.label(p.state)} for p, _ in _visible(s, actor)]
+    return render(request, "web/proposals.html", {"rows": rows})
+
+
+def _may_propose(actor: Actor) -> None:
+    if actor.role.kind not in (RoleKind.department, RoleKind.street):
+        raise Http404
+
+
+@acting
+@require_http_methods(["GET", "POST"])
+def new_proposal(request: HttpRequest) -> HttpResponse:
+    """The form (or an upload); ``preview`` evaluates without storing anything, exactly as
+    ``duty evaluate`` would on the latest published lists; ``submit`` and ``draft`` store."""
+    actor: Actor = request.actor  # type: ignore[attr-defined]
+    _may_propose(actor)
+    dept = actor.role.id if actor.role.kind is RoleKind.department else None
+    with engine() as s:
+        ws, version = s.published()
+        form = ProposalForm(request.POST or None, request.FILES or None, ws=ws,
+                            department=dept)
+        context: dict[str, Any] = {"form": form, "version": version, "names": ws.names}
+        if request.method == "GET" or not form.is_valid():
+            status = 400 if request.method == "POST" else 200
+            template = "web/_preview.html" if request.htmx and request.method == "POST" \
+                else "web/new.html"
+            return render(request, template, context, status=status)
+        assert form.source is not None
+        what = request.POST.get("do", "preview")
+        if what == "preview":
+            try:
+                context["decision"] = evaluate(ws, [form.source])[0]
+            except DutyError as exc:
+                context["error"] = words(exc)
+            template = "web/_preview.html" if request.htmx else "web/new.html"
+            return render(request, template, context)
+        try:
+            outcome = s.submit(actor, clock(), form.source, draft=what == "draft")
+        except DutyError as exc:
+            context["error"] = words(exc)
+            return render(request, "web/new.html", context, status=status_of(exc))
+    for note in outcome.notes:
+        messages.info(request, note)
+    messages.success(request, f"申请 {outcome.proposal} 已" +
+                     ("保存为草稿。" if what == "draft" else "提交。"))
+    return redirect("proposal", pid=outcome.proposal)
+
+
+def _page(request: HttpRequest, s: AdmissionService, actor: Actor, pid: str,
+          error: str | None = None, status: int = 200) -> HttpResponse:
+    view = _view(s, actor, pid)
+    history = s.history(pid)
+    process = s.process
+    names = s.base.names
+    steps = steps_for(process, actor, view.state, view.applicant, view.streets, view.unheard)
+    timeline = [{"e": e, "what": process.transitions[e.action].label
+                 if e.action in process.transitions else label(e.action),
+                 "to": process.label(e.to) if e.to in process.states else ""}
+                for e in history]
+    decisions = [{"d": d, "decision": Decision.model_validate(d.decision)}
+                 for d in view.decisions]
+    street = actor.role.id if actor.role.kind is RoleKind.street else None
+    return render(request, "web/proposal.html", {
+        "view": view, "timeline": timeline, "decisions": decisions, "steps": steps,
+        "step_labels": STEP_LABELS, "error": error, "names": names,
+        "opinions": [(sid, names.get(sid, sid), view.opinions.get(sid)) for sid in view.streets],
+        "legal_form": LegalForm(), "decide_form": DecideForm(),
+        "opinion_form": OpinionForm(initial={"street": street}), "street": street,
+    }, status=status)
+
+
+@acting
+def proposal(request: HttpRequest, pid: str) -> HttpResponse:
+    with engine() as s:
+        return _page(request, s, request.actor, pid)  # type: ignore[attr-defined]
+
+
+@acting
+@require_POST
+def act(request: HttpRequest, pid: str, step: str) -> HttpResponse:
+    """One step of the process through the service; a refusal is shown on the proposal page
+    as the service words it, with its HTTP status, and nothing changes."""
+    actor: Actor = request.actor  # type: ignore[attr-defined]
+    with engine() as s:
+        _view(s, actor, pid)  # not visible: not found, whatever the step
+        now = clock()
+        try:
+            if step == "review":
+                outcome = s.review(actor, now, pid)
+            elif step == "legal":
+                form = LegalForm(request.POST)
+                if not form.is_valid():
+                    return _page(request, s, actor, pid, "请选择审查结果。", 400)
+                outcome = s.legal(actor, now, pid, form.cleaned_data["result"] == "passed")
+            elif step == "opinion":
+                form = OpinionForm(request.POST)
+                if not form.is_valid():
+                    return _page(request, s, actor, pid, "请选择意见。", 400)
+                data = form.cleaned_data
+                outcome = s.hear(actor, now, pid, data["street"], Opinion(data["opinion"]),
+                                 data["note"] or None)
+            elif step == "decide":
+                form = DecideForm(request.POST)
+                if not form.is_valid():
+                    return _page(request, s, actor, pid, "请选择审定结果。", 400)
+                outcome = s.decide(actor, now, pid, form.meeting(),
+                                   form.cleaned_data["outcome"])
+            elif step == "publish":
+                outcome = s.publish(actor, now, [pid])
+            elif step == "withdraw":
+                outcome = s.withdraw(actor, now, pid)
+            else:
+                raise Http404
+        except DutyError as exc:
+            return _page(request, s, actor, pid, words(exc), status_of(exc))
+    done = "、".join(s.process.transitions[x.action].label for x in outcome.steps)
+    messages.success(request, f"已完成：{done}。" + (
+        f"清单第 {outcome.version} 版已公布。" if outcome.version is not None else ""))
+    for note in outcome.notes:
+        messages.warning(request, note)
+    return redirect("proposal", pid=pid)

@@ -1,0 +1,245 @@
+"""A running web application for the tests: a store of the sample county with one account per
+role, served by ``duty serve`` (gunicorn) on a free loopback port; an HTTP client that keeps
+its session; a snapshot of everything the store holds."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+# account → (roles, password); the first holds admin
+ACCOUNTS: dict[str, tuple[list[str], str]] = {
+    "admin": (["admin"], "admin-Secret-1"),
+    "fire": (["department:fire_rescue"], "fire-Secret-1"),
+    "urban": (["department:urban_management"], "urban-Secret-1"),
+    "office": (["office"], "office-Secret-1"),
+    "justice": (["justice"], "justice-Secret-1"),
+    "street": (["street:S01", "street:S02"], "street-Secret-1"),
+    "s03": (["street:S03"], "s03-Secret-1"),
+    "county": (["county"], "county-Secret-1"),
+}
+PG_HOST, PG_PORT = "127.0.0.1", 5432
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    url: str
+    env: dict[str, str]
+    folder: Path
+    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    def target(self) -> Any:
+        from engine.store.config import store_target
+
+        saved = {k: os.environ.get(k) for k in ("DUTY_DATABASE_URL", "DUTY_AUDIT_KEY",
+                                                 "DUTY_CHECKPOINTS")}
+        try:
+            for k in saved:
+                if k in self.env:
+                    os.environ[k] = self.env[k]
+                else:
+                    os.environ.pop(k, None)
+            return store_target(Path(self.env["DUTY_DB"]) if "DUTY_DB" in self.env else None)
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+
+
+def _seed(env: dict[str, str], server: Server) -> None:
+    from engine.web.demo import seed
+    from engine.workflow.roles import Clock
+
+    seed(None, server.target(), [(n, r, p) for n, (r, p) in ACCOUNTS.items()], Clock.real())
+
+
+def start(folder: Path, extra: dict[str, str]) -> Server:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DUTY_")}
+    env.update(extra)
+    env["PYTHONPATH"] = str(ROOT)
+    port = free_port()
+    server = Server(f"http://127.0.0.1:{port}", env, folder)
+    _seed(env, server)
+    log = (folder / "server.log").open("wb")
+    server.process = subprocess.Popen(
+        [sys.executable, "-m", "engine.cli", "serve", "--host", "127.0.0.1", "--port",
+         str(port), "--workers", "2"], cwd=folder, env=env, stdout=log,
+        stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(server.url + "/login/", timeout=2)
+            return server
+        except (urllib.error.URLError, ConnectionError, OSError):
+            if server.process.poll() is not None:
+                break
+            time.sleep(0.3)
+    stop(server)
+    raise RuntimeError((folder / "server.log").read_text(encoding="utf-8", errors="replace"))
+
+
+def stop(server: Server) -> None:
+    if server.process is not None and server.process.poll() is None:
+        server.process.send_signal(signal.SIGTERM)
+        try:
+            server.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait()
+
+
+@pytest.fixture(scope="module")
+def sqlite_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    folder = tmp_path_factory.mktemp("web")
+    server = start(folder, {"DUTY_DB": str(folder / "duty.db")})
+    yield server
+    stop(server)
+
+
+def _pg_reachable() -> bool:
+    try:
+        with socket.create_connection((PG_HOST, PG_PORT), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    if not _pg_reachable():
+        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
+    import psycopg
+
+    name = f"duty_web_{uuid.uuid4().hex[:12]}"
+    admin_url = f"postgresql://postgres@{PG_HOST}:{PG_PORT}/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    folder = tmp_path_factory.mktemp("web-pg")
+    server = None
+    try:
+        server = start(folder, {"DUTY_DATABASE_URL": f"postgresql://postgres@{PG_HOST}:"
+                                                     f"{PG_PORT}/{name}",
+                                "DUTY_AUDIT_KEY": str(folder / "audit.key")})
+        yield server
+    finally:
+        if server is not None:
+            stop(server)
+        from django.db import connections
+
+        for alias in list(connections.databases):
+            if name in str(connections.databases[alias].get("NAME", "")):
+                connections[alias].close()
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+@dataclass
+class Reply:
+    status: int
+    text: str
+    location: str | None
+
+
+class Client:
+    """A browser-like HTTP client: cookies kept, redirects not followed, CSRF token sent."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), NoRedirect())
+
+    def _open(self, request: urllib.request.Request) -> Reply:
+        try:
+            with self.opener.open(request, timeout=60) as resp:
+                return Reply(resp.status, resp.read().decode("utf-8", "replace"),
+                             resp.headers.get("Location"))
+        except urllib.error.HTTPError as err:
+            return Reply(err.code, err.read().decode("utf-8", "replace"),
+                         err.headers.get("Location"))
+
+    def cookie(self, name: str) -> str | None:
+        return next((c.value for c in self.jar if c.name == name), None)
+
+    def get(self, path: str) -> Reply:
+        return self._open(urllib.request.Request(self.base + path))
+
+    def post(self, path: str, data: dict[str, str] | None = None, csrf: bool = True) -> Reply:
+        fields = dict(data or {})
+        if csrf:
+            if self.cookie("csrftoken") is None:
+                self.get("/login/")
+            fields["csrfmiddlewaretoken"] = self.cookie("csrftoken") or ""
+        body = urllib.parse.urlencode(fields).encode()
+        return self._open(urllib.request.Request(self.base + path, data=body, headers={
+            "Referer": self.base + path}))
+
+    def login(self, username: str, role: str | None = None) -> Client:
+        self.get("/login/")
+        reply = self.post("/login/", {"username": username,
+                                      "password": ACCOUNTS[username][1]})
+        assert reply.status == 302, reply.text[:500]
+        if role is not None:
+            assert self.post("/role/", {"role": role}).status == 302
+        return self
+
+
+def snapshot(server: Server) -> dict[str, Any]:
+    """Every row of the store's own tables, the accounts and their roles (sessions and log-in
+    records aside)."""
+    from django.contrib.auth import get_user_model
+
+    from engine.store.audit import row_fields
+    from engine.store.orm import m
+    from engine.store.session import close, transaction
+    from engine.workflow.stores import open_keyed
+
+    store = open_keyed(server.target())
+    try:
+        with transaction(store, write=False):
+            out: dict[str, Any] = {}
+            for model in (m.StoreMeta, m.AuditHead, m.AuditEntry, m.Proposal, m.Decision,
+                          m.Opinion, m.Meeting, m.ListVersion, m.VersionProposal,
+                          m.CountyState, m.RoleBinding, m.ApiToken):
+                out[model._meta.db_table] = sorted(
+                    repr(sorted(row_fields(r).items())) for r in model.objects.all())
+            out["users"] = sorted((u.username, u.is_active, u.password)
+                                  for u in get_user_model().objects.all())
+            return out
+    finally:
+        close(store)
+
+
+def chromium_missing() -> bool:
+    return not Path(CHROMIUM).exists()

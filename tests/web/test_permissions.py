@@ -1,0 +1,138 @@
+"""Every page and every step refused to the wrong role, another street, another department,
+no session and a missing CSRF token; each refusal changes nothing in the store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.web.conftest import Client, Server, snapshot
+
+PID = "P-PERM-1"
+FORM = {"id": PID, "title": "无物业小区消防通道巡查交由街道承担", "department": "fire_rescue",
+        "item_kind": "new", "item_name": "无物业小区消防通道巡查", "category": "specialist",
+        "phases": "patrol", "legal_basis": "《中华人民共和国消防法》第三十二条",
+        "workload_days": "30", "streets": "S01", "mode": "hand_over", "funding": "20000",
+        "staff": "0", "work_plan": "on", "urgency": "normal", "higher_level": ""}
+STEPS = {"review": {}, "legal": {"result": "passed"},
+         "opinion": {"street": "S01", "opinion": "agree", "note": ""},
+         "decide": {"outcome": "admit", "body": "区委常委会", "ref": "2026年第1次"},
+         "publish": {}, "withdraw": {}}
+
+
+@pytest.fixture(scope="module")
+def server(sqlite_server: Server) -> Iterator[Server]:
+    fire = Client(sqlite_server.url).login("fire")
+    reply = fire.post("/proposals/new/", {**FORM, "do": "submit"})
+    assert reply.status == 302, reply.text[:2000]
+    yield sqlite_server
+
+
+def client(server: Server, user: str | None, role: str | None = None) -> Client:
+    c = Client(server.url)
+    return c.login(user, role) if user else c
+
+
+def refused_unchanged(server: Server, c: Client, path: str, data: dict[str, str] | None = None,
+                      *, statuses: tuple[int, ...], csrf: bool = True) -> None:
+    before = snapshot(server)
+    reply = c.post(path, data, csrf=csrf) if data is not None else c.get(path)
+    assert reply.status in statuses, (path, reply.status, reply.text[:300])
+    assert "Traceback" not in reply.text
+    assert snapshot(server) == before
+
+
+def test_no_session_is_sent_to_log_in(server: Server) -> None:
+    anonymous = client(server, None)
+    for path in ("/", "/proposals/", "/proposals/new/", f"/proposals/{PID}/", "/lists/",
+                 "/lists/download/?format=csv", "/lists/diff/", "/overview/", "/audit/",
+                 "/role/", "/password/"):
+        reply = anonymous.get(path)
+        assert reply.status == 302 and reply.location and "/login/" in reply.location, path
+    for step, data in STEPS.items():
+        refused_unchanged(server, anonymous, f"/proposals/{PID}/{step}/", data,
+                          statuses=(302,))
+    refused_unchanged(server, anonymous, "/proposals/new/", {**FORM, "id": "P-X",
+                                                             "do": "submit"}, statuses=(302,))
+    assert anonymous.get("/admin/").status == 302
+
+
+def test_missing_csrf_token_is_refused(server: Server) -> None:
+    office = client(server, "office")
+    refused_unchanged(server, office, f"/proposals/{PID}/review/", {}, statuses=(403,),
+                      csrf=False)
+    fire = client(server, "fire")
+    refused_unchanged(server, fire, "/proposals/new/", {**FORM, "id": "P-X", "do": "submit"},
+                      statuses=(403,), csrf=False)
+    refused_unchanged(server, fire, f"/proposals/{PID}/withdraw/", {}, statuses=(403,),
+                      csrf=False)
+    reply = fire.post("/logout/", {}, csrf=False)
+    assert reply.status == 403 and "安全校验" in reply.text
+
+
+def test_wrong_role_for_every_step(server: Server) -> None:
+    # in submitted: only the office reviews; every other role is refused every step
+    for user, role in (("fire", None), ("justice", None), ("county", None),
+                       ("street", "street:S01")):
+        c = client(server, user, role)
+        for step, data in STEPS.items():
+            if user == "fire" and step == "withdraw":
+                continue  # the applicant may withdraw; tested below as another department
+            refused_unchanged(server, c, f"/proposals/{PID}/{step}/", data,
+                              statuses=(403, 409))
+
+
+def test_another_department_sees_nothing_and_does_nothing(server: Server) -> None:
+    urban = client(server, "urban")
+    assert PID not in urban.get("/proposals/").text
+    assert PID not in urban.get("/").text
+    refused_unchanged(server, urban, f"/proposals/{PID}/", statuses=(404,))
+    assert urban.get("/lists/?dept_list=fire_rescue").status == 404
+    assert urban.get("/lists/download/?department=fire_rescue&format=md").status == 404
+    own = urban.get("/lists/?dept_list=urban_management")
+    assert own.status == 200 and 'id="department-list"' in own.text
+    for step, data in STEPS.items():
+        refused_unchanged(server, urban, f"/proposals/{PID}/{step}/", data, statuses=(404,))
+    # nor may it submit in another department's name
+    refused_unchanged(server, urban, "/proposals/new/", {**FORM, "id": "P-Y", "do": "submit"},
+                      statuses=(400, 403))
+
+
+def test_another_street_sees_nothing_and_speaks_for_itself_only(server: Server) -> None:
+    s03 = client(server, "s03")
+    assert PID not in s03.get("/proposals/").text
+    refused_unchanged(server, s03, f"/proposals/{PID}/", statuses=(404,))
+    for step, data in STEPS.items():
+        refused_unchanged(server, s03, f"/proposals/{PID}/{step}/", data, statuses=(404,))
+    # a street account sees only its own street's lists
+    assert s03.get("/lists/?street=S01").status == 404
+    assert s03.get("/lists/download/?street=S01&format=csv").status == 404
+    assert s03.get("/lists/download/?street=S03&format=csv").status == 200
+    assert s03.get("/lists/?dept_list=fire_rescue").status == 404
+    # the street's role it does not hold cannot be chosen
+    refused_unchanged(server, s03, "/role/", {"role": "street:S01"}, statuses=(404,))
+
+
+def test_office_pages_and_admin_are_closed_to_other_roles(server: Server) -> None:
+    for user, role in (("fire", None), ("street", "street:S01"), ("justice", None),
+                       ("county", None), ("admin", None)):
+        c = client(server, user, role)
+        assert c.get("/audit/").status == 404, user
+        if user != "admin":
+            assert c.get("/admin/").status == 302, user  # to the admin's log-in page
+        if user in ("fire", "street", "admin"):
+            assert c.get("/overview/").status == 404
+    admin = client(server, "admin")
+    assert admin.get("/admin/").status == 200
+    assert admin.get("/admin/auth/user/").status == 200
+    assert admin.get(f"/proposals/{PID}/").status == 404
+
+
+def test_guessing_ids_finds_nothing(server: Server) -> None:
+    office = client(server, "office")
+    assert office.get("/proposals/P-NOT-THERE/").status == 404
+    refused_unchanged(server, office, "/proposals/P-NOT-THERE/review/", {}, statuses=(404,))
+    assert office.get("/lists/?version=99").status == 404
+    assert office.get("/lists/download/?version=0&format=exe").status == 404
+    assert "Traceback" not in office.get("/lists/?version=abc").text
