@@ -367,7 +367,7 @@ def test_a_later_publication_leaves_a_published_revision_as_it_was(flow: Flow,
             "work_plan": True, "legal_review": "passed", "hearing": {"S02": "agree"},
             "meeting": {"body": "区委常委会", "ref": "1", "decided": True}}
     write_yaml(county / "admitted" / "P-R-0.yaml", data)
-    flow.monkeypatch.setattr("tests.workflow.conftest.MINI", county)
+    flow.run_county = county
     back = flow.file(id="P-A-3", department="civil_affairs", mode="assist", streets=["S02"],
                      item={"ref": "MZ-001"}, resources={"funding": 5000})
     through(flow, back, "department:civil_affairs")  # version 1
