@@ -12,6 +12,7 @@ from engine.lists.apply import what_if, with_admitted
 from engine.lists.build import build_lists
 from engine.lists.check import Problem, check_county
 from engine.lists.diff import ListsDiff, diff_lists
+from engine.lists.plan import ListPlan
 from engine.loading.proposal import load_proposals
 from engine.loading.workspace import Workspace, load_workspace
 from engine.models.decision import Decision
@@ -81,6 +82,13 @@ def county_lists(county_dir: Path | None = None, street: str | None = None,
             "streets": [], "departments": [d for d in lists.departments
                                            if d.department == department]})
     return lists, names
+
+
+def county_plan(county_dir: Path | None = None) -> tuple[ListPlan, dict[str, str]]:
+    """Every list of the county as templates (to write them one file at a time), with the
+    Chinese names for rendering."""
+    ws = county_workspace(county_dir)
+    return ListPlan(ws), ws.names
 
 
 def run_scenarios(paths: Sequence[Path], pattern: str | None = None,

@@ -210,14 +210,23 @@ def lists_build(
     if every and (output is None or street or department):
         raise UsageError("--all 须与 -o 目录一起使用，且不能再指定 --street 或 --department",
                          hint="例如 --all -o out/lists")
-    lists, names = county_lists(county, street, department, version, db)
     if every:
         from engine.fileio import write_tree_atomic
-        from engine.render.lists_files import render_tree
 
         assert output is not None
+        if version is None:  # the county's own lists: one file at a time
+            from engine.api import county_plan
+            from engine.render.lists_stream import lists_tree
+
+            plan, names = county_plan(county)
+            write_tree_atomic(output, lists_tree(plan, names, fmt.value))
+            return
+        from engine.render.lists_files import render_tree
+
+        lists, names = county_lists(county, street, department, version, db)
         write_tree_atomic(output, render_tree(lists, names, fmt.value))
         return
+    lists, names = county_lists(county, street, department, version, db)
     from engine.render.lists_files import render_lists
 
     data = render_lists(lists, names, fmt.value)

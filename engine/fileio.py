@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from engine.errors import DataError, Location
@@ -34,8 +35,10 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         raise
 
 
-def write_tree_atomic(directory: Path, files: dict[str, str | bytes]) -> None:
-    """Write ``files`` (relative path → content) as the whole of ``directory``.
+def write_tree_atomic(directory: Path, files: Mapping[str, str | bytes]
+                      | Iterable[tuple[str, str | bytes]]) -> None:
+    """Write ``files`` (relative path → content, or such pairs one at a time: they are
+    written as they come and never held together) as the whole of ``directory``.
 
     The tree is built beside the target and swapped in by renames, so the directory holds
     either the old set of files or the new one.
@@ -55,7 +58,7 @@ def write_tree_atomic(directory: Path, files: dict[str, str | bytes]) -> None:
     os.umask(umask)
     try:
         os.chmod(staging, 0o777 & ~umask)
-        for rel, content in files.items():
+        for rel, content in files.items() if isinstance(files, Mapping) else files:
             target = staging / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)

@@ -1,5 +1,10 @@
 """The department–street graph (networkx) and the questions rules and reports ask of it.
 
+The questions the rules and the lists ask on the hot path (which unit serves a street, which
+powers a street holds for a department) are answered from plain lookups built from the county
+model; the networkx graph itself is built only when something reads ``g`` (graph output,
+graph queries), since at national scale it costs hundreds of megabytes.
+
 Nodes are keyed ``kind:id`` (``county:…``, ``department:…``, ``unit:…``, ``street:…``) and carry
 ``kind``, ``id`` and ``name``. Edges are typed by their ``type`` attribute:
 
@@ -15,11 +20,13 @@ Still to come with the list reports: ``assigns`` (department → street, one per
 
 from __future__ import annotations
 
-from collections import defaultdict
-
-import networkx as nx
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from engine.models.county import County, Department, Street, Unit
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def node(kind: str, ident: str) -> str:
@@ -31,6 +38,20 @@ class CountyGraph:
 
     def __init__(self, county: County) -> None:
         self.county = county
+        self._unit_index: dict[tuple[str, str], str] = {
+            (unit.department, sid): unit.id
+            for unit in county.units.values() for sid in unit.streets}
+        self._grants: dict[tuple[str, str], list[str]] = {}
+        for street in county.streets.values():
+            for grant in street.granted_powers:
+                self._grants.setdefault((street.id, grant.department), []).append(grant.power)
+
+    @cached_property
+    def g(self) -> nx.MultiDiGraph:
+        """The county as a typed networkx multigraph (built on first use)."""
+        import networkx as nx
+
+        county = self.county
         g = nx.MultiDiGraph()
         root = node("county", county.name)
         g.add_node(root, kind="county", id=county.name, name=county.name)
@@ -53,21 +74,7 @@ class CountyGraph:
                 s = node("street", sid)
                 g.add_edge(u, s, type="stationed_in")
                 g.add_edge(s, u, type="manages" if unit.mode == "devolved" else "coordinates")
-        self.g = g
-        self._unit_index: dict[tuple[str, str], str] = {}
-        self._grants: dict[tuple[str, str], list[str]] = defaultdict(list)
-        self._index()
-
-    def _index(self) -> None:
-        """Read the graph once into the lookup tables the hot path uses."""
-        for u, s, data in self.g.edges(data=True):
-            if data["type"] == "stationed_in":
-                dept = self.g.nodes[u]["department"]
-                self._unit_index[(dept, self.g.nodes[s]["id"])] = self.g.nodes[u]["id"]
-        for _, data in self.g.nodes(data=True):
-            if data["kind"] == "street":
-                for grant in data["granted_powers"]:
-                    self._grants[(data["id"], grant["department"])].append(grant["power"])
+        return g
 
     # -- the questions ---------------------------------------------------------------------
 

@@ -1,0 +1,83 @@
+"""Street profiles: which streets a policy cannot tell apart for one department's items.
+
+A street fact is derived from the proposal, the item and a few things about the street (its
+``inputs``, declared beside each field in ``engine.rules.facts``). A policy reads only some
+fields: those its conditions test, those its assignments move phases by, and (for messages)
+its placeholders. Streets that agree on every input of those fields, and on whether the
+department has a unit stationed there, get the same facts, the same rule matches and the same
+decision up to their own names. The grouping key is derived from the policy, never listed by
+hand; a policy that reads a street's identity makes every street its own group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from engine.graph import CountyGraph
+from engine.loading.policy import Policy
+from engine.rules.conditions import facts_used
+from engine.rules.facts import STREET_FIELDS
+from engine.rules.parameters import Parameters
+
+
+def fields_read(policy: Policy, messages: bool = False) -> frozenset[str]:
+    """The fact fields the policy's rules read: conditions and assignments, and with
+    ``messages`` the placeholders of their messages too."""
+    read: set[str] = set()
+    for cases in policy.cases:
+        for case in cases:
+            read |= facts_used(case.when)
+            if case.assign is not None and case.assign.phases_to_department:
+                read.add(case.assign.phases_to_department)
+            if messages:
+                read.update(policy.placeholders[id(case)])
+    return frozenset(read)
+
+
+def street_inputs(fields: Iterable[str]) -> frozenset[str]:
+    """What about a street the given fact fields are derived from."""
+    return frozenset(i for f in fields if f in STREET_FIELDS for i in STREET_FIELDS[f].inputs)
+
+
+class StreetProfiles:
+    """Profile ids of streets per department: equal ids, indistinguishable streets.
+
+    ``inputs`` are the street inputs the policy reads (``street_inputs``); ``listed`` and
+    ``opinion`` depend on a proposal, not on the street, and are left to the caller. Whether
+    the department has a unit in the street is always part of the profile, since it decides
+    who the department side is.
+    """
+
+    def __init__(self, graph: CountyGraph, inputs: frozenset[str], params: Parameters) -> None:
+        self.graph = graph
+        self.inputs = inputs
+        self.streets = list(graph.county.streets)
+        self.capacity = frozenset(need.institution for need in params.capacity)
+        self._ids: dict[str, list[int]] = {}
+
+    def key(self, dept: str, street_id: str) -> tuple[Any, ...]:
+        """What the policy can see of the street for ``dept``'s items."""
+        street = self.graph.street(street_id)
+        unit = self.graph.unit_serving(dept, street_id)
+        inputs = self.inputs
+        return (
+            (street.id, street.name) if "identity" in inputs else None,
+            street.kind if "kind" in inputs else None,
+            street.population if "population" in inputs else None,
+            frozenset(street.institutions) if "institutions" in inputs else None,
+            self.capacity.intersection(street.institutions) if "capacity" in inputs else None,
+            frozenset(self.graph.granted_powers(street_id, dept)) if "granted" in inputs
+            else None,
+            unit if "unit" in inputs else unit is not None,
+        )
+
+    def ids(self, dept: str) -> list[int]:
+        """Each street's profile id for ``dept`` (county order); ids count up from 0 in the
+        order profiles first appear."""
+        found = self._ids.get(dept)
+        if found is None:
+            seen: dict[tuple[Any, ...], int] = {}
+            found = self._ids[dept] = [seen.setdefault(self.key(dept, sid), len(seen))
+                                       for sid in self.streets]
+        return found
