@@ -91,6 +91,16 @@ def county_plan(county_dir: Path | None = None) -> tuple[ListPlan, dict[str, str
     return ListPlan(ws), ws.names
 
 
+def compile_county(county_dir: Path | None = None) -> tuple[str, int, int]:
+    """Check a county from its YAML and write its snapshot; the snapshot's path as shown to
+    the user, and the county's numbers of streets and items."""
+    from engine.loading.snapshot import display_path
+    from engine.loading.workspace import compile_workspace
+
+    ws, path = compile_workspace(Path(county_dir) if county_dir is not None else sample_county())
+    return display_path(path), len(ws.county.streets), len(ws.county.items)
+
+
 def run_scenarios(paths: Sequence[Path], pattern: str | None = None,
                   with_coverage: bool = False,
                   with_diffs: bool = False) -> tuple[list[ScenarioResult], Coverage | None]:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from engine.errors import DataError, DataErrors
+from engine.errors import DataError, DataErrors, Location
 from engine.graph import CountyGraph, build_graph
 from engine.loading.county import CountyParts, assemble_county, read_county
 from engine.loading.policy import Policy, load_policy
@@ -36,17 +36,48 @@ class Workspace:
 
 
 def load_workspace(directory: Path | None = None) -> Workspace:
-    """Load a county directory (default: the bundled sample county) with its policy packs."""
-    return build_workspace(read_county(directory if directory is not None else sample_county()))
+    """Load a county directory (default: the bundled sample county) with its policy packs,
+    from its compiled snapshot when one is fresh (``engine.loading.snapshot``)."""
+    from engine.loading.snapshot import read_snapshot
+
+    directory = Path(directory) if directory is not None else sample_county()
+    if directory.is_dir() and (directory / "county.yaml").is_file():
+        compiled = read_snapshot(directory)
+        if compiled is not None:
+            county, where, item_locations = compiled
+            return finish_workspace(county, directory, where, item_locations)
+    return build_workspace(read_county(directory))
+
+
+def compile_workspace(directory: Path) -> tuple[Workspace, Path]:
+    """Load a county from its YAML, fully checked, and write its snapshot; the workspace
+    and the snapshot's path."""
+    from engine.loading.snapshot import source_hash, write_snapshot
+
+    directory = Path(directory)
+    source = source_hash(directory) if (directory / "county.yaml").is_file() else ""
+    parts = read_county(directory)
+    loaded = assemble_county(parts)
+    where = parts.county_file.location(("policy",))
+    ws = finish_workspace(loaded.county, parts.directory, where, loaded.item_locations)
+    return ws, write_snapshot(directory, ws.county, where, loaded.item_locations, source)
 
 
 def build_workspace(parts: CountyParts,
                     extra_packs: Sequence[tuple[PackFile, Document]] = ()) -> Workspace:
     """Cross-check a county as read, load its packs (then ``extra_packs``), check powers."""
     source = assemble_county(parts)
-    county = source.county
-    policy = load_policy(county.policy, parts.directory,
-                         where=source.county_file.location(("policy",)), extra=extra_packs)
+    return finish_workspace(source.county, parts.directory,
+                            source.county_file.location(("policy",)), source.item_locations,
+                            extra_packs)
+
+
+def finish_workspace(county: County, directory: Path, policy_where: Location,
+                     item_locations: Mapping[str, Location],
+                     extra_packs: Sequence[tuple[PackFile, Document]] = ()) -> Workspace:
+    """A checked county with its packs loaded, once every item's powers are known to be
+    held by its department."""
+    policy = load_policy(county.policy, directory, where=policy_where, extra=extra_packs)
     errors: list[DataError] = []
     for item in county.items.values():
         held = set(county.departments[item.department].powers)
@@ -55,7 +86,7 @@ def build_workspace(parts: CountyParts,
                 errors.append(DataError(
                     f"事项 {item.id} 需要{label(power)}权（{power}），"
                     f"但所属部门 {item.department} 并不持有",
-                    location=source.item_locations[item.id], code="E-POWER",
+                    location=item_locations[item.id], code="E-POWER",
                     hint="部门不能把自身没有的职权交给街道：核对事项的环节与职权，"
                          "或在部门的 powers 中补上该职权。"))
     if errors:
