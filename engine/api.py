@@ -1,27 +1,32 @@
-"""The engine's entry points: one function per user-facing job (the CLI calls these)."""
+"""The engine's entry points: one function per user-facing job (the CLI calls these).
+
+Scenario and workflow modules are imported by the functions that use them, so a command
+loads only what it needs.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.decide.evaluate import evaluate
 from engine.errors import UsageError, did_you_mean
 from engine.graph import CountyGraph
 from engine.lists.apply import what_if, with_admitted
-from engine.lists.build import build_lists
-from engine.lists.check import Problem, check_county
-from engine.lists.diff import ListsDiff, diff_lists
-from engine.lists.plan import ListPlan
 from engine.loading.proposal import load_proposals
 from engine.loading.workspace import Workspace, load_workspace
 from engine.models.decision import Decision
-from engine.models.lists import CountyLists
 from engine.paths import sample_county
-from engine.scenarios.coverage import Coverage, coverage
-from engine.scenarios.run import ScenarioResult, discover, load_all, run_all, select
-from engine.workflow.service import Workflow
-from engine.workflow.versions import version_lists
+
+if TYPE_CHECKING:
+    from engine.lists.check import Problem
+    from engine.lists.diff import ListsDiff
+    from engine.lists.plan import ListPlan
+    from engine.models.lists import CountyLists
+    from engine.scenarios.coverage import Coverage
+    from engine.scenarios.run import ScenarioResult
+    from engine.workflow.service import Workflow
 
 
 def county_workspace(county_dir: Path | None = None) -> Workspace:
@@ -44,6 +49,9 @@ def lists_diff(proposals: Sequence[Path], county_dir: Path | None = None,
                other_dir: Path | None = None) -> tuple[list[Decision], ListsDiff]:
     """The lists before and after: admitting ``proposals`` in order (what-if), or the county
     in ``other_dir`` (a revision). The decisions are those of the what-if."""
+    from engine.lists.build import build_lists
+    from engine.lists.diff import diff_lists
+
     ws = county_workspace(county_dir)
     if other_dir is not None:
         return [], diff_lists(build_lists(ws), build_lists(county_workspace(other_dir)))
@@ -53,6 +61,8 @@ def lists_diff(proposals: Sequence[Path], county_dir: Path | None = None,
 
 def check(county_dir: Path | None = None) -> tuple[str, list[Problem]]:
     """The county's name and what is wrong with its lists (empty when clean)."""
+    from engine.lists.check import check_county
+
     ws = county_workspace(county_dir)
     return ws.county.name, check_county(ws)
 
@@ -62,10 +72,14 @@ def county_lists(county_dir: Path | None = None, street: str | None = None,
                  db: Path | None = None) -> tuple[CountyLists, dict[str, str]]:
     """The county's lists (or those published as ``version`` in the store ``db``), narrowed
     to one street or one department when asked; with the Chinese names for rendering."""
+    from engine.lists.build import build_lists
+
     if version is None:
         ws = county_workspace(county_dir)
         lists, names = build_lists(ws), ws.names
     else:
+        from engine.workflow.versions import version_lists
+
         lists, names = version_lists(db or Path("duty.db"), version)
     streets = [s.street for s in lists.streets]
     departments = [d.department for d in lists.departments]
@@ -87,6 +101,8 @@ def county_lists(county_dir: Path | None = None, street: str | None = None,
 def county_plan(county_dir: Path | None = None) -> tuple[ListPlan, dict[str, str]]:
     """Every list of the county as templates (to write them one file at a time), with the
     Chinese names for rendering."""
+    from engine.lists.plan import ListPlan
+
     ws = county_workspace(county_dir)
     return ListPlan(ws), ws.names
 
@@ -106,6 +122,9 @@ def run_scenarios(paths: Sequence[Path], pattern: str | None = None,
                   with_diffs: bool = False) -> tuple[list[ScenarioResult], Coverage | None]:
     """Run the scenarios in the given files and folders (default: ``scenarios/``) whose key
     contains ``pattern``; with rule coverage and the lists diff of applied steps if asked."""
+    from engine.scenarios.coverage import coverage
+    from engine.scenarios.run import discover, load_all, run_all, select
+
     if not paths:
         if not Path("scenarios").is_dir():
             raise UsageError("当前目录下没有 scenarios/ 目录",
@@ -121,9 +140,14 @@ def run_scenarios(paths: Sequence[Path], pattern: str | None = None,
 
 def workflow(county_dir: Path | None, db: Path, actor: str | None) -> Workflow:
     """The admission process on the store ``db`` for a county, acting as ``actor``."""
+    from engine.workflow.service import Workflow
+
     return Workflow(county_workspace(county_dir), db, actor)
 
 
 def versions_diff(db: Path, old: int, new: int) -> ListsDiff:
     """What changed in the lists between two published versions."""
+    from engine.lists.diff import diff_lists
+    from engine.workflow.versions import version_lists
+
     return diff_lists(version_lists(db, old)[0], version_lists(db, new)[0])

@@ -10,7 +10,6 @@ from engine.render.json_out import dumps
 from engine.render.lists_csv import streets_csv
 from engine.render.lists_html import lists_html
 from engine.render.lists_md import county_md
-from engine.render.lists_xlsx import lists_xlsx
 
 FORMATS = ("md", "html", "csv", "xlsx", "json")
 BINARY = ("xlsx",)
@@ -24,6 +23,8 @@ def render_lists(lists: CountyLists, names: dict[str, str], fmt: str) -> str | b
     if fmt == "csv":
         return streets_csv(lists.streets, names)
     if fmt == "xlsx":
+        from engine.render.lists_xlsx import lists_xlsx  # openpyxl only for workbooks
+
         return lists_xlsx(lists, names)
     return dumps(lists)
 
