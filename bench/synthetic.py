@@ -5,8 +5,9 @@ urban-management penalties and compulsion to every street, some only to towns, s
 market or construction matters to large streets, some grant nothing. Streets differ in kind,
 size and institutions (the five required bodies, sometimes one missing, local bodies added).
 Departments station units, dispatched or devolved, over runs of streets of varying length and
-leave some streets without one. Some items apply to named streets only, some are recalled
-from every street, and some streets have admitted an item by proposal or had one taken back.
+leave some streets without one. Some items apply to named streets only (towns and townships,
+or one province), some are recalled from every street, and some streets have admitted an
+item by proposal or had one taken back.
 
 ``odd_names`` gives a few streets and units names with characters that formats escape (commas,
 quotes, ``|``, ``<``, ``&``), to exercise every writer's escaping.
@@ -63,6 +64,16 @@ def _grants(rng: random.Random, province: int, kind: str,
     return out
 
 
+def _limited(rng: random.Random, streets: dict[str, Street], per_province: int) -> list[str]:
+    """The streets an item applies to when it does not apply everywhere: the towns and
+    townships (rural duties), or one province's streets (a provincial programme)."""
+    ids = list(streets)
+    if rng.random() < 0.5:
+        return [s.id for s in streets.values() if s.kind != "street"]
+    province = rng.randrange(len(PROVINCES))
+    return ids[province * per_province:(province + 1) * per_province]
+
+
 def national_county(streets: int, items: int, seed: int = 7, odd_names: bool = False) -> County:
     rng = random.Random(seed)
     departments = {f"d{i:02d}": Department(id=f"d{i:02d}", name=f"部门{i:02d}", powers=POWERS)
@@ -116,7 +127,7 @@ def national_county(streets: int, items: int, seed: int = 7, odd_names: bool = F
             legal_basis=f"《条例{n % 40}》第{n % 17 + 1}条", public_facing=rng.random() < 0.3,
             high_volume=rng.random() < 0.5, workload_days=rng.randint(5, 150),
             funding=rng.randint(5000, 40000) if category == "assisting" else 0,
-            streets=sorted(rng.sample(ids, max(1, len(ids) // 3))) if limited else "all",
+            streets=_limited(rng, street_models, per_province) if limited else "all",
             recalled=n % 50 == 19)
     admissions: dict[str, dict[str, Admission]] = {}
     recalls: dict[str, dict[str, Recall]] = {}

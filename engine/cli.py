@@ -226,6 +226,11 @@ def lists_build(
         lists, names = county_lists(county, street, department, version, db)
         write_tree_atomic(output, render_tree(lists, names, fmt.value))
         return
+    if fmt is ListFormat.xlsx and street is None and department is None and version is None:
+        from engine.api import county_plan  # refuse a too large workbook before building it
+        from engine.render.lists_xlsx import check_sheet_rows
+
+        check_sheet_rows(county_plan(county)[0].list_sizes())
     lists, names = county_lists(county, street, department, version, db)
     from engine.render.lists_files import render_lists
 

@@ -79,6 +79,17 @@ class UsageError(DutyError):
     exit_code = 2
 
 
+class TooLargeError(UsageError):
+    """The output asked for exceeds what its format can hold (an Excel sheet's rows)."""
+
+    code = "E-TOO-LARGE"
+
+    def __init__(self, message: str, *, rows: int, limit: int, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.rows = rows
+        self.limit = limit
+
+
 class EngineError(DutyError):
     """The rule engine failed: a fault of the tool, never silently ignored."""
 

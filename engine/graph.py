@@ -20,6 +20,7 @@ Still to come with the list reports: ``assigns`` (department → street, one per
 
 from __future__ import annotations
 
+import copy
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -45,6 +46,14 @@ class CountyGraph:
         for street in county.streets.values():
             for grant in street.granted_powers:
                 self._grants.setdefault((street.id, grant.department), []).append(grant.power)
+
+    def for_county(self, county: County) -> CountyGraph:
+        """This graph for a county with the same departments, streets and units (only its
+        catalogue or lists changed): the lookups are shared, not rebuilt."""
+        other = copy.copy(self)
+        other.county = county
+        other.__dict__.pop("g", None)
+        return other
 
     @cached_property
     def g(self) -> nx.MultiDiGraph:

@@ -219,17 +219,19 @@ def evaluate_one(ws: Workspace, source: ProposalSource) -> Decision:
 
 
 def build_facts(ws: Workspace, proposal: Proposal, item: DutyItem, from_catalogue: bool,
-                targets: list[str], listed: set[str] | None = None) -> list[dict[str, Any]]:
+                targets: list[str], listed: set[str] | None = None,
+                streets: list[str] | None = None) -> list[dict[str, Any]]:
     """The proposal fact followed by one fact per target street, in target order.
 
-    ``listed`` overrides which streets already list the item (default: from the catalogue).
+    ``listed`` overrides which streets already list the item (default: from the catalogue);
+    ``streets`` limits the street facts to some of the targets.
     """
     graph, params = ws.graph, ws.policy.parameters
     if listed is None:
         listed = listed_streets(ws, item, from_catalogue)
     base = proposal_fact(proposal, item, graph, params, targets, from_catalogue)
     facts: list[dict[str, Any]] = [{"kind": "proposal", **base}]
-    for sid in targets:
+    for sid in targets if streets is None else streets:
         facts.append({"kind": "street",
                       **street_fact(base, proposal, item, sid, graph, params, sid in listed)})
     return facts
@@ -237,8 +239,37 @@ def build_facts(ws: Workspace, proposal: Proposal, item: DutyItem, from_catalogu
 
 def decide(ws: Workspace, proposal: Proposal, item: DutyItem, from_catalogue: bool,
            targets: list[str], listed: set[str] | None = None) -> Decision:
-    facts = build_facts(ws, proposal, item, from_catalogue, targets, listed)
-    matches = ruleset(ws.policy).evaluate(facts)
+    """The decision on a proposal for its targets.
+
+    Streets the policy cannot tell apart (the same profile for the item's department, the
+    same listing and the same opinion; ``engine.rules.profile``) get one street fact and one
+    rule-engine pass between them; each street still gets its own decision.
+    """
+    if listed is None:
+        listed = listed_streets(ws, item, from_catalogue)
+    profiles = ws.profiles
+    heard = proposal.hearing or {}
+    groups: dict[tuple[Any, ...], int] = {}
+    reps: list[str] = []  # the first street of each group
+    member: list[int] = []  # each target's group
+    for sid in targets:
+        key = (profiles.key(item.department, sid), sid in listed, heard.get(sid, "none"))
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = len(reps)
+            reps.append(sid)
+        member.append(group)
+    shared = build_facts(ws, proposal, item, from_catalogue, targets, listed, reps)
+    per_group: dict[int, list[adapter.Match]] = defaultdict(list)
+    matches: list[adapter.Match] = []
+    for m in ruleset(ws.policy).evaluate(shared):
+        if m.fact == 0:
+            matches.append(m)
+        else:
+            per_group[m.fact - 1].append(m)
+    for i, g in enumerate(member, start=1):
+        matches += [adapter.Match(m.rule, m.case, i) for m in per_group[g]]
+    facts = [shared[0], *(shared[g + 1] for g in member)]
     return assemble(ws, proposal, item, from_catalogue, targets, facts, matches)
 
 
@@ -280,9 +311,9 @@ def assemble(ws: Workspace, proposal: Proposal, item: DutyItem, from_catalogue: 
                                                          assignments)
         verdict = combine.street_verdict([*proposal_effects, *(c.effect for _, c in hits)],
                                          policy.combine)
-        streets.append(StreetDecision(
-            street=sid, name=graph.street(sid).name, verdict=verdict,  # type: ignore[arg-type]
-            list=list_kind, primary=primary,  # type: ignore[arg-type]
+        streets.append(StreetDecision.model_construct(  # checked values: no re-validation
+            street=sid, name=graph.street(sid).name, verdict=verdict,
+            list=list_kind, primary=primary,
             cooperating=cooperating, phases=phases,
             funding=money if verdict in combine.ADMITTED and list_kind != "recalled"
             else NO_FUNDING))

@@ -14,7 +14,7 @@ class.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -146,8 +146,12 @@ class ListPlan:
                         "该事项仅适用于" + "、".join(targets) if applies is not None else "")
         ids, index = self.profiles.ids(item.department), self._index
         reps: dict[int, str] = {}  # a street of each profile (the first, in county order)
-        for sid in targets:
-            reps.setdefault(ids[index[sid]], sid)
+        if applies is None:
+            streets = self.streets
+            reps = {p: streets[i] for p, i in self.profiles.first_streets(item.department).items()}
+        else:
+            for sid in targets:
+                reps.setdefault(ids[index[sid]], sid)
         chosen = list(reps.values())
         decision = decide(self.ws, placement(item, chosen), item, True, chosen, listed=set())
         rules: dict[str | None, list[str]] = defaultdict(list)
@@ -193,6 +197,10 @@ class ListPlan:
         if found is not None:
             return found
         return plan.by_profile[self.profiles.ids(plan.item.department)[index]]
+
+    def index(self, sid: str) -> int:
+        """The street's position in county order."""
+        return self._index[sid]
 
     def profile(self, plan: ItemPlan, index: int) -> int:
         """The street's (at ``index``) profile for the item's department."""
@@ -249,6 +257,20 @@ class ListPlan:
                    tuple(p.index for p in limited if sid in p.applies))  # type: ignore[operator]
             classes.setdefault(key, []).append(sid)
         yield from classes.values()
+
+    def list_sizes(self) -> dict[str, int]:
+        """How many rows each list has over all streets."""
+        sizes = dict.fromkeys(LISTS, 0)
+        for ip in self.items:
+            if ip.applies is None and not ip.by_street:  # by profile: count its streets
+                for profile, count in Counter(self.profiles.ids(ip.item.department)).items():
+                    sizes[ip.by_profile[profile].list] += count
+                continue
+            for index, sid in enumerate(self.streets):
+                t = self.template(ip, sid, index)
+                if t is not None:
+                    sizes[t.list] += 1
+        return sizes
 
     def departments(self) -> list[DepartmentList]:
         """Per department: the items it owns, the streets they rely on, the funds it owes,

@@ -16,6 +16,7 @@ from engine.models.county import County
 from engine.models.policy import PackFile
 from engine.paths import sample_county
 from engine.rules.facts import powers_needed
+from engine.rules.profile import StreetProfiles, fields_read, street_inputs
 from engine.vocab import label
 
 
@@ -33,6 +34,12 @@ class Workspace:
         names.update({u.id: u.name for u in county.units.values()})
         names.update({s.id: s.name for s in county.streets.values()})
         return names
+
+    @cached_property
+    def profiles(self) -> StreetProfiles:
+        """Streets grouped by what the policy's rules and messages read of them."""
+        return StreetProfiles(self.graph, street_inputs(fields_read(self.policy, messages=True)),
+                              self.policy.parameters)
 
 
 def load_workspace(directory: Path | None = None) -> Workspace:

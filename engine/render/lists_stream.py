@@ -2,10 +2,12 @@
 
 The files are those of ``render_tree``, in the same bytes, but nothing holds them all: each is
 made when the writer asks for it. A class of streets whose lists differ only by names
-(``ListPlan.street_classes``) is rendered once with stand-ins for the street's and its units'
-ids and names; each street's file is that text with its own names put in. Names that some
-format would escape or quote (commas, quotes, ``|``, ``<``, ``&``, line breaks …) are never
-put in that way: such a street is rendered on its own.
+(``ListPlan.street_classes``) is rendered once with stand-ins for the street's id and name and
+for each department's side in it (its unit there, or the department); each street's file is
+that text with its own names put in. A CSV file of a street alone in its class is put
+together from its rows, each row's line rendered once per template with stand-ins. Names that
+some format would escape or quote (commas, quotes, ``|``, ``<``, ``&``, line breaks …) are
+never put in that way: such a street is rendered from its own lists.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from engine.render.lists_csv import BOM, HEAD
 from engine.render.lists_files import BINARY, index_file, render_lists
 from engine.render.lists_table import LIST_TITLES, cells
 
+STENCIL_CSV = 32  # a class this large is rendered once; smaller ones row by row (CSV)
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: no format escapes them
 _SLOT = re.compile(f"{_OPEN}(\\w+){_CLOSE}")
 _PLAIN = re.compile("[^\\x00-\\x1f\\x7f,\"'&<>|\\\\\ue000-\uf8ff]*")
@@ -100,38 +103,33 @@ class _CsvStreets:
 
 
 class _Stencil:
-    """A class of streets rendered once, with slots for each street's own names."""
+    """A class of streets rendered once, with slots for the street's id and name and, per
+    department, its side's kind, id and name (its unit in the street, or the department)."""
 
     def __init__(self, plan: ListPlan, base: CountyLists, names: dict[str, str], fmt: str,
                  sid: str) -> None:
         self.plan = plan
-        self.units: dict[str, str] = {}  # department → slot key of its unit in these streets
-        sides: dict[str, Party] = {}
-        for dept in sorted({p.item.department for p in plan.items}):
-            if plan.graph.unit_serving(dept, sid) is None:
-                sides[dept] = plan.side(dept, sid)
-            else:
-                key = self.units[dept] = f"u{len(self.units)}"
-                sides[dept] = Party.model_construct(kind="unit", id=_token(key + "i"),
-                                                    name=_token(key + "n"))
+        self.depts = {d: f"d{i}" for i, d in enumerate(sorted({p.item.department
+                                                                for p in plan.items}))}
+        sides = {d: Party.model_construct(kind=_token(k + "k"), id=_token(k + "i"),
+                                          name=_token(k + "n"))
+                 for d, k in self.depts.items()}
         street = Party.model_construct(kind="street", id=_token("s"), name=_token("n"))
         lists = plan.street_lists(sid, street=street, side=sides.__getitem__)
         text = render_lists(base.model_copy(update={"streets": [lists]}), names, fmt)
         assert isinstance(text, str)
-        keys = ["s", "n", *(k + e for k in self.units.values() for e in "in")]
+        keys = ["s", "n", *(k + e for k in self.depts.values() for e in "kin")]
         self.text = _slots(text, {k: k for k in keys})
 
     def fill(self, sid: str) -> str | None:
         """The street's file, or None when one of its names cannot be put in plainly."""
         if self.text is None:
             return None
-        graph = self.plan.graph
-        values = {"s": sid, "n": graph.street(sid).name}
-        for dept, key in self.units.items():
-            unit = graph.unit_serving(dept, sid)
-            assert unit is not None  # streets of a class agree on unit presence
-            values[key + "i"] = unit
-            values[key + "n"] = graph.unit(unit).name
+        plan = self.plan
+        values = {"s": sid, "n": plan.graph.street(sid).name}
+        for dept, key in self.depts.items():
+            side = plan.side(dept, sid)
+            values[key + "k"], values[key + "i"], values[key + "n"] = side.kind, side.id, side.name
         if not all(_plain(v) for v in values.values()):
             return None
         return self.text.format_map(values)
@@ -149,19 +147,16 @@ def lists_tree(plan: ListPlan, names: dict[str, str], fmt: str) -> Iterator[tupl
         return render_lists(base.model_copy(update={"streets": [plan.street_lists(sid)]}),
                             names, fmt)
 
-    if fmt == "csv":
-        rows = _CsvStreets(plan, names)
-        for index, sid in enumerate(plan.streets):
-            content = rows.file(sid, index)
-            yield f"streets/{sid}.csv", alone(sid) if content is None else content
-    else:
-        for members in plan.street_classes():
-            fill: Callable[[str], str | None] = lambda sid: None  # noqa: E731
-            if fmt not in BINARY and len(members) > 1:
-                fill = _Stencil(plan, base, names, fmt, members[0]).fill
-            for sid in members:
-                content = fill(sid)
-                yield f"streets/{sid}.{fmt}", alone(sid) if content is None else content
+    rows = _CsvStreets(plan, names) if fmt == "csv" else None
+    for members in plan.street_classes():
+        fill: Callable[[str], str | None] = lambda sid: None  # noqa: E731
+        if fmt not in BINARY and len(members) >= (STENCIL_CSV if rows else 2):
+            fill = _Stencil(plan, base, names, fmt, members[0]).fill
+        elif rows is not None:
+            fill = lambda sid: rows.file(sid, plan.index(sid))  # noqa: E731
+        for sid in members:
+            content = fill(sid)
+            yield f"streets/{sid}.{fmt}", alone(sid) if content is None else content
     entries = [("街道", s.name, f"streets/{s.id}.{fmt}") for s in county.streets.values()]
     if fmt != "csv":
         for d in plan.departments():

@@ -6,7 +6,9 @@ fields: those its conditions test, those its assignments move phases by, and (fo
 its placeholders. Streets that agree on every input of those fields, and on whether the
 department has a unit stationed there, get the same facts, the same rule matches and the same
 decision up to their own names. The grouping key is derived from the policy, never listed by
-hand; a policy that reads a street's identity makes every street its own group.
+hand; a policy that reads a street's identity makes every street its own group. Whether the
+department has a unit in the street changes who the department side is, not the decision:
+it is part of the key only when a rule reads the unit.
 """
 
 from __future__ import annotations
@@ -44,22 +46,22 @@ class StreetProfiles:
     """Profile ids of streets per department: equal ids, indistinguishable streets.
 
     ``inputs`` are the street inputs the policy reads (``street_inputs``); ``listed`` and
-    ``opinion`` depend on a proposal, not on the street, and are left to the caller. Whether
-    the department has a unit in the street is always part of the profile, since it decides
-    who the department side is.
+    ``opinion`` depend on a proposal, not on the street, and are left to the caller.
     """
 
     def __init__(self, graph: CountyGraph, inputs: frozenset[str], params: Parameters) -> None:
         self.graph = graph
         self.inputs = inputs
         self.streets = list(graph.county.streets)
+        self.index = {sid: i for i, sid in enumerate(self.streets)}
         self.capacity = frozenset(need.institution for need in params.capacity)
         self._ids: dict[str, list[int]] = {}
+        self._own_ids: list[int] | None = None
+        self._firsts: dict[str, dict[int, int]] = {}
 
-    def key(self, dept: str, street_id: str) -> tuple[Any, ...]:
-        """What the policy can see of the street for ``dept``'s items."""
+    def _own(self, street_id: str) -> tuple[Any, ...]:
+        """What the policy can see of the street whatever the department."""
         street = self.graph.street(street_id)
-        unit = self.graph.unit_serving(dept, street_id)
         inputs = self.inputs
         return (
             (street.id, street.name) if "identity" in inputs else None,
@@ -67,17 +69,38 @@ class StreetProfiles:
             street.population if "population" in inputs else None,
             frozenset(street.institutions) if "institutions" in inputs else None,
             self.capacity.intersection(street.institutions) if "capacity" in inputs else None,
-            frozenset(self.graph.granted_powers(street_id, dept)) if "granted" in inputs
-            else None,
-            unit if "unit" in inputs else unit is not None,
         )
+
+    def key(self, dept: str, street_id: str) -> tuple[Any, ...]:
+        """What the policy can see of the street for ``dept``'s items."""
+        grants = self.graph.granted_powers(street_id, dept) if "granted" in self.inputs else None
+        return (self._own(street_id), frozenset(grants) if grants else None,
+                self.graph.unit_serving(dept, street_id) if "unit" in self.inputs else None)
 
     def ids(self, dept: str) -> list[int]:
         """Each street's profile id for ``dept`` (county order); ids count up from 0 in the
         order profiles first appear."""
         found = self._ids.get(dept)
         if found is None:
+            if self._own_ids is None:
+                own: dict[tuple[Any, ...], int] = {}
+                self._own_ids = [own.setdefault(self._own(sid), len(own))
+                                 for sid in self.streets]
+            graph, granted, unit = self.graph, "granted" in self.inputs, "unit" in self.inputs
             seen: dict[tuple[Any, ...], int] = {}
-            found = self._ids[dept] = [seen.setdefault(self.key(dept, sid), len(seen))
-                                       for sid in self.streets]
+            found = self._ids[dept] = []
+            for base, sid in zip(self._own_ids, self.streets, strict=True):
+                grants = graph.granted_powers(sid, dept) if granted else None
+                key = (base, frozenset(grants) if grants else None,
+                       graph.unit_serving(dept, sid) if unit else None)
+                found.append(seen.setdefault(key, len(seen)))
+        return found
+
+    def first_streets(self, dept: str) -> dict[int, int]:
+        """Each profile's first street (its index in county order)."""
+        found = self._firsts.get(dept)
+        if found is None:
+            found = self._firsts[dept] = {}
+            for i, profile in enumerate(self.ids(dept)):
+                found.setdefault(profile, i)
         return found

@@ -23,6 +23,7 @@ from engine.lists.plan import ListPlan
 from engine.loading.policy import load_policy
 from engine.loading.proposal import load_proposals
 from engine.loading.workspace import Workspace, load_workspace
+from engine.render import lists_stream
 from engine.render.lists_files import FORMATS, render_lists, render_tree
 from engine.render.lists_stream import lists_tree
 from engine.rules.profile import StreetProfiles, fields_read, street_inputs
@@ -141,3 +142,13 @@ def test_a_policy_reading_the_street_name_makes_every_street_its_own_group(
     for ip in plan.items:
         ids = plan.profiles.ids(ip.item.department)
         assert len(set(ids)) == len(ids)
+
+
+@pytest.mark.parametrize("stencil", [2, 10**9])
+def test_csv_from_class_and_row_stencils_is_byte_identical(
+        county: County, stencil: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Classes of any size rendered once, or every street put together from its rows."""
+    _, ws, ref = county
+    monkeypatch.setattr(lists_stream, "STENCIL_CSV", stencil)
+    assert dict(lists_stream.lists_tree(ListPlan(ws), ws.names, "csv")) == render_tree(
+        ref, ws.names, "csv")
