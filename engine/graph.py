@@ -47,9 +47,18 @@ class CountyGraph:
             for grant in street.granted_powers:
                 self._grants.setdefault((street.id, grant.department), []).append(grant.power)
 
+    @cached_property
+    def names(self) -> dict[str, str]:
+        """Chinese names of departments, units and streets by id."""
+        county = self.county
+        names = {d.id: d.name for d in county.departments.values()}
+        names.update({u.id: u.name for u in county.units.values()})
+        names.update({s.id: s.name for s in county.streets.values()})
+        return names
+
     def for_county(self, county: County) -> CountyGraph:
         """This graph for a county with the same departments, streets and units (only its
-        catalogue or lists changed): the lookups are shared, not rebuilt."""
+        catalogue or lists changed): the lookups and names are shared, not rebuilt."""
         other = copy.copy(self)
         other.county = county
         other.__dict__.pop("g", None)

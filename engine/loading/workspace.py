@@ -26,14 +26,10 @@ class Workspace:
     policy: Policy
     graph: CountyGraph
 
-    @cached_property
+    @property
     def names(self) -> dict[str, str]:
         """Chinese names of departments, units and streets by id (for messages)."""
-        county = self.county
-        names = {d.id: d.name for d in county.departments.values()}
-        names.update({u.id: u.name for u in county.units.values()})
-        names.update({s.id: s.name for s in county.streets.values()})
-        return names
+        return self.graph.names
 
     @cached_property
     def profiles(self) -> StreetProfiles:

@@ -59,6 +59,7 @@ class _CsvStreets:
         self.street = Party.model_construct(kind="street", id=_token("s"), name=_token("n"))
         self.side = Party.model_construct(kind="unit", id=_token("ui"), name=_token("un"))
         self.depts = sorted({ip.item.department for ip in plan.items})
+        self.plain: dict[tuple[str, str], bool] = {}  # side → are its id and name plain
         kinds = {k: i for i, k in enumerate(LISTS)}
 
         def entry(t: RowTemplate) -> tuple[int, str | None]:
@@ -83,10 +84,15 @@ class _CsvStreets:
         """The street's CSV file, or None when a name cannot be put in plainly."""
         plan = self.plan
         name = plan.county.streets[sid].name
-        sides = [plan.side(d, sid) for d in self.depts]
-        if not (_plain(sid) and _plain(name)
-                and all(_plain(p.name) and _plain(p.id) for p in sides)):
+        if not (_plain(sid) and _plain(name)):
             return None
+        sides = [plan.side(d, sid) for d in self.depts]
+        for side in sides:
+            plain = self.plain.get((side.kind, side.id))
+            if plain is None:
+                plain = self.plain[side.kind, side.id] = _plain(side.id) and _plain(side.name)
+            if not plain:
+                return None
         placed: tuple[list[tuple[str | None, Party]], ...] = tuple([] for _ in LISTS)
         for applies, own, ids, by_profile, dept in self.items:
             if applies is not None and sid not in applies:
@@ -119,20 +125,32 @@ class _Stencil:
         text = render_lists(base.model_copy(update={"streets": [lists]}), names, fmt)
         assert isinstance(text, str)
         keys = ["s", "n", *(k + e for k in self.depts.values() for e in "kin")]
-        self.text = _slots(text, {k: k for k in keys})
+        self.text = _slots(text, {k: str(i) for i, k in enumerate(keys)})
+        self.sides: dict[tuple[str, str], tuple[str, str, str] | None] = {}
+
+    def _side(self, dept: str, sid: str) -> tuple[str, str, str] | None:
+        """The side's kind, id and name, or None when they cannot be put in plainly."""
+        side = self.plan.side(dept, sid)
+        key = (side.kind, side.id)
+        if key not in self.sides:
+            values = (side.kind, side.id, side.name)
+            self.sides[key] = values if all(_plain(v) for v in values) else None
+        return self.sides[key]
 
     def fill(self, sid: str) -> str | None:
         """The street's file, or None when one of its names cannot be put in plainly."""
         if self.text is None:
             return None
-        plan = self.plan
-        values = {"s": sid, "n": plan.graph.street(sid).name}
-        for dept, key in self.depts.items():
-            side = plan.side(dept, sid)
-            values[key + "k"], values[key + "i"], values[key + "n"] = side.kind, side.id, side.name
-        if not all(_plain(v) for v in values.values()):
+        name = self.plan.graph.street(sid).name
+        if not (_plain(sid) and _plain(name)):
             return None
-        return self.text.format_map(values)
+        values = [sid, name]
+        for dept in self.depts:
+            side = self._side(dept, sid)
+            if side is None:
+                return None
+            values += side
+        return self.text.format(*values)
 
 
 def lists_tree(plan: ListPlan, names: dict[str, str], fmt: str) -> Iterator[tuple[str,

@@ -14,6 +14,7 @@ it is part of the key only when a rule reads the unit.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cached_property
 from typing import Any
 
 from engine.graph import CountyGraph
@@ -53,11 +54,15 @@ class StreetProfiles:
         self.graph = graph
         self.inputs = inputs
         self.streets = list(graph.county.streets)
-        self.index = {sid: i for i, sid in enumerate(self.streets)}
         self.capacity = frozenset(need.institution for need in params.capacity)
         self._ids: dict[str, list[int]] = {}
         self._own_ids: list[int] | None = None
         self._firsts: dict[str, dict[int, int]] = {}
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        """Each street's position in county order."""
+        return {sid: i for i, sid in enumerate(self.streets)}
 
     def _own(self, street_id: str) -> tuple[Any, ...]:
         """What the policy can see of the street whatever the department."""
