@@ -144,21 +144,21 @@ class ListPlan:
         applies = None if item.streets == "all" else frozenset(targets)
         plan = ItemPlan(item, index, applies,
                         "该事项仅适用于" + "、".join(targets) if applies is not None else "")
-        ids, index = self.profiles.ids(item.department), self._index
-        reps: dict[int, str] = {}  # a street of each profile (the first, in county order)
-        if applies is None:
-            streets = self.streets
-            reps = {p: streets[i] for p, i in self.profiles.first_streets(item.department).items()}
+        ids, position = self.profiles.ids(item.department), self._index
+        if applies is None:  # a street of each profile (the first, in county order)
+            reps = {p: self.streets[i]
+                    for p, i in self.profiles.first_streets(item.department).items()}
         else:
+            reps = {}
             for sid in targets:
-                reps.setdefault(ids[index[sid]], sid)
+                reps.setdefault(ids[position[sid]], sid)
         chosen = list(reps.values())
         decision = decide(self.ws, placement(item, chosen), item, True, chosen, listed=set())
         rules: dict[str | None, list[str]] = defaultdict(list)
         for f in decision.findings:
             if f.effect == "assign" and f.rule not in rules[f.street]:
                 rules[f.street].append(f.rule)
-        by_street = {s.street: s for s in decision.streets}
+        decided = {s.street: s for s in decision.streets}
         dept_name = graph.department(item.department).name
         admissions = county.admissions.get(item.id, {})
         recalls = county.recalls.get(item.id, {})
@@ -169,7 +169,7 @@ class ListPlan:
                    recall and (recall.proposal,))
             found = made.get(key)
             if found is None:
-                s = by_street[reps[profile]]
+                s = decided[reps[profile]]
                 found = made[key] = _template(item, dept_name, s,
                                               (*rules[None], *rules[s.street]),
                                               recalled, admission, recall)
@@ -177,12 +177,13 @@ class ListPlan:
 
         for profile, rep in reps.items():
             plan.by_profile[profile] = template(profile, item.recalled, None, None)
-            plan.verdicts[profile] = by_street[rep].verdict
+            plan.verdicts[profile] = decided[rep].verdict
             plan.blocking[profile] = [f for f in decision.findings if f.street in (None, rep)
                                       and f.effect in ("reject", "return", "defer")]
         for sid in {*admissions, *recalls}:
-            if sid in index and (applies is None or sid in applies):
-                plan.by_street[sid] = template(ids[index[sid]], item.recalled or sid in recalls,
+            if sid in position and (applies is None or sid in applies):
+                plan.by_street[sid] = template(ids[position[sid]],
+                                               item.recalled or sid in recalls,
                                                admissions.get(sid), recalls.get(sid))
         return plan
 
