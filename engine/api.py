@@ -49,14 +49,14 @@ def lists_diff(proposals: Sequence[Path], county_dir: Path | None = None,
                other_dir: Path | None = None) -> tuple[list[Decision], ListsDiff]:
     """The lists before and after: admitting ``proposals`` in order (what-if), or the county
     in ``other_dir`` (a revision). The decisions are those of the what-if."""
-    from engine.lists.build import build_lists
-    from engine.lists.diff import diff_lists
+    from engine.lists.diff import diff_plans
+    from engine.lists.plan import ListPlan
 
     ws = county_workspace(county_dir)
     if other_dir is not None:
-        return [], diff_lists(build_lists(ws), build_lists(county_workspace(other_dir)))
+        return [], diff_plans(ListPlan(ws), ListPlan(county_workspace(other_dir)))
     decisions, after = what_if(ws, load_proposals(proposals))
-    return decisions, diff_lists(build_lists(ws), build_lists(after))
+    return decisions, diff_plans(ListPlan(ws), ListPlan(after))
 
 
 def check(county_dir: Path | None = None) -> tuple[str, list[Problem]]:

@@ -259,19 +259,42 @@ class ListPlan:
             classes.setdefault(key, []).append(sid)
         yield from classes.values()
 
-    def list_sizes(self) -> dict[str, int]:
-        """How many rows each list has over all streets."""
-        sizes = dict.fromkeys(LISTS, 0)
+    def template_counts(self) -> Iterator[tuple[RowTemplate, int]]:
+        """Each template with the number of streets whose row it is."""
         for ip in self.items:
             if ip.applies is None and not ip.by_street:  # by profile: count its streets
                 for profile, count in Counter(self.profiles.ids(ip.item.department)).items():
-                    sizes[ip.by_profile[profile].list] += count
+                    yield ip.by_profile[profile], count
                 continue
+            counts: Counter[int] = Counter()
+            templates: dict[int, RowTemplate] = {}
             for index, sid in enumerate(self.streets):
                 t = self.template(ip, sid, index)
                 if t is not None:
-                    sizes[t.list] += 1
+                    counts[id(t)] += 1
+                    templates[id(t)] = t
+            yield from ((templates[k], n) for k, n in counts.items())
+
+    def list_sizes(self) -> dict[str, int]:
+        """How many rows each list has over all streets."""
+        sizes = dict.fromkeys(LISTS, 0)
+        for t, count in self.template_counts():
+            sizes[t.list] += count
         return sizes
+
+    def workload(self) -> int:
+        """The streets' person-days per year on their basic and cooperating lists."""
+        return sum(t.workload_days * count for t, count in self.template_counts()
+                   if t.list != "recalled")
+
+    def row(self, plan: ItemPlan, sid: str) -> ListRow | None:
+        """The item's row on one street's lists, or None when it is not on them."""
+        t = self.template(plan, sid, self._index[sid])
+        if t is None:
+            return None
+        street = Party.model_construct(kind="street", id=sid,
+                                       name=self.county.streets[sid].name)
+        return t.row(street, self.side(plan.item.department, sid))
 
     def departments(self) -> list[DepartmentList]:
         """Per department: the items it owns, the streets they rely on, the funds it owes,

@@ -2,10 +2,10 @@
 
 The reference (``tests.reference_lists``) places each item on every street it applies to and
 makes each row from that street's own decision. The engine decides once per street profile
-and fills row templates; documents, file trees (written one file at a time) and `duty check`
-must come out the same on the sample county, the mini county, the sample county after its
-bundled proposals (admissions, recalls, revisions), a generated county with every kind of
-street (odd names included), and one whose policy reads the street's name.
+and fills row templates; documents, file trees (written one file at a time), `duty check` and
+`duty lists diff` must come out the same on the sample county, the mini county, the sample
+county after its bundled proposals (admissions, recalls, revisions), a generated county with
+every kind of street (odd names included), and one whose policy reads the street's name.
 """
 
 from __future__ import annotations
@@ -19,10 +19,12 @@ from engine.graph import build_graph
 from engine.lists.apply import what_if
 from engine.lists.build import build_lists
 from engine.lists.check import check_county
+from engine.lists.diff import diff_lists, diff_plans
 from engine.lists.plan import ListPlan
 from engine.loading.policy import load_policy
 from engine.loading.proposal import load_proposals
 from engine.loading.workspace import Workspace, load_workspace
+from engine.models.county import GrantedPower
 from engine.render import lists_stream
 from engine.render.lists_files import FORMATS, render_lists, render_tree
 from engine.render.lists_stream import lists_tree
@@ -152,3 +154,52 @@ def test_csv_from_class_and_row_stencils_is_byte_identical(
     monkeypatch.setattr(lists_stream, "STENCIL_CSV", stencil)
     assert dict(lists_stream.lists_tree(ListPlan(ws), ws.names, "csv")) == render_tree(
         ref, ws.names, "csv")
+
+
+def _changed_generated() -> tuple[Workspace, Workspace]:
+    """A generated county and a revision of it: a street gone, another renamed, a unit
+    moved, an item revised, another dropped, a street newly granted a power."""
+    ws = _generated()
+    county = ws.county
+    streets = dict(county.streets)
+    gone, renamed, granted = list(streets)[5], list(streets)[7], list(streets)[9]
+    del streets[gone]
+    streets[renamed] = streets[renamed].model_copy(update={"name": "改名街道"})
+    streets[granted] = streets[granted].model_copy(update={"granted_powers": [
+        *streets[granted].granted_powers,
+        GrantedPower(power="licensing", department="d01", basis="省级决定")]})
+    units = {uid: u.model_copy(update={"streets": [s for s in u.streets if s != gone]})
+             for uid, u in county.units.items() if [s for s in u.streets if s != gone]}
+    moved = next(iter(units))
+    units[moved] = units[moved].model_copy(update={"name": "新派驻机构"})
+    items = dict(county.items)
+    first, second = list(items)[:2]
+    items[first] = items[first].model_copy(update={"category": "assisting", "funding": 9000})
+    del items[second]
+    items = {k: v.model_copy(update={"streets": [s for s in v.streets if s != gone]})
+             if v.streets != "all" else v for k, v in items.items()}
+    revised = county.model_copy(update={
+        "streets": streets, "units": units, "items": items,
+        "admissions": {k: {s: a for s, a in v.items() if s != gone}
+                       for k, v in county.admissions.items() if k in items},
+        "recalls": {k: {s: r for s, r in v.items() if s != gone}
+                    for k, v in county.recalls.items() if k in items}})
+    return ws, Workspace(revised, ws.policy, build_graph(revised))
+
+
+@pytest.mark.parametrize("case", ["sample-proposals", "generated-what-if", "generated-revised"])
+def test_the_grouped_diff_is_the_diff_of_the_reference_lists(case: str) -> None:
+    if case == "sample-proposals":
+        before, after = load_workspace(), _after_proposals()
+    elif case == "generated-what-if":  # the same streets: unchanged items are skipped
+        before = _generated()
+        county = before.county
+        item = next(iter(county.items.values()))
+        after = Workspace(county.model_copy(update={"items": {
+            **county.items, item.id: item.model_copy(update={"phases": ["patrol", "report"]})}}),
+            before.policy, before.graph)
+    else:
+        before, after = _changed_generated()
+    expected = diff_lists(reference.build_lists(before), reference.build_lists(after))
+    assert expected.changes
+    assert diff_plans(ListPlan(before), ListPlan(after)) == expected
