@@ -16,6 +16,7 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterator
+from itertools import chain
 
 from engine.lists.plan import LISTS, ListPlan, RowTemplate
 from engine.models.decision import Party
@@ -59,7 +60,7 @@ class _CsvStreets:
         self.street = Party.model_construct(kind="street", id=_token("s"), name=_token("n"))
         self.side = Party.model_construct(kind="unit", id=_token("ui"), name=_token("un"))
         self.depts = sorted({ip.item.department for ip in plan.items})
-        self.plain: dict[tuple[str, str], bool] = {}  # side → are its id and name plain
+        self.sides = _Sides(plan, self.depts)
         kinds = {k: i for i, k in enumerate(LISTS)}
 
         def entry(t: RowTemplate) -> tuple[int, str | None]:
@@ -84,16 +85,11 @@ class _CsvStreets:
         """The street's CSV file, or None when a name cannot be put in plainly."""
         plan = self.plan
         name = plan.county.streets[sid].name
-        if not (_plain(sid) and _plain(name)):
+        sides = self.sides.of(sid)
+        if sides is None or not (_plain(sid) and _plain(name)):
             return None
-        sides = [plan.side(d, sid) for d in self.depts]
-        for side in sides:
-            plain = self.plain.get((side.kind, side.id))
-            if plain is None:
-                plain = self.plain[side.kind, side.id] = _plain(side.id) and _plain(side.name)
-            if not plain:
-                return None
-        placed: tuple[list[tuple[str | None, Party]], ...] = tuple([] for _ in LISTS)
+        placed: tuple[list[tuple[str | None, tuple[str, str, str]]], ...] = tuple(
+            [] for _ in LISTS)
         for applies, own, ids, by_profile, dept in self.items:
             if applies is not None and sid not in applies:
                 continue
@@ -104,53 +100,73 @@ class _CsvStreets:
             for i, (line, side) in enumerate(rows, 1):
                 if line is None:
                     return None
-                out.append(line.format(i, name, side.name, sid, side.id))
+                out.append(line.format(i, name, side[2], sid, side[1]))
         return BOM + "".join(out)
+
+
+class _Sides:
+    """Each department's side in a street as (kind, id, name): its unit there, or the
+    department; None for a side whose id or name cannot be put in plainly."""
+
+    def __init__(self, plan: ListPlan, depts: list[str]) -> None:
+        self.plan, self.depts = plan, depts
+        self.found: dict[tuple[str, str | None], tuple[str, str, str] | None] = {}
+
+    def of(self, sid: str) -> list[tuple[str, str, str]] | None:
+        """The street's sides in the order of ``depts``, or None if one is not plain."""
+        serving = self.plan.graph.unit_serving
+        out = []
+        for dept in self.depts:
+            key = (dept, serving(dept, sid))
+            if key in self.found:
+                side = self.found[key]
+            else:
+                p = self.plan.side(dept, sid)
+                side = self.found[key] = ((p.kind, p.id, p.name)
+                                          if _plain(p.id) and _plain(p.name) else None)
+            if side is None:
+                return None
+            out.append(side)
+        return out
 
 
 class _Stencil:
     """A class of streets rendered once, with slots for the street's id and name and, per
-    department, its side's kind, id and name (its unit in the street, or the department)."""
+    department, its side's kind, id and name; split once into the text between the slots."""
 
     def __init__(self, plan: ListPlan, base: CountyLists, names: dict[str, str], fmt: str,
                  sid: str) -> None:
         self.plan = plan
-        self.depts = {d: f"d{i}" for i, d in enumerate(sorted({p.item.department
-                                                                for p in plan.items}))}
-        sides = {d: Party.model_construct(kind=_token(k + "k"), id=_token(k + "i"),
-                                          name=_token(k + "n"))
-                 for d, k in self.depts.items()}
+        depts = sorted({p.item.department for p in plan.items})
+        self.sides = _Sides(plan, depts)
+        slots = {d: Party.model_construct(kind=_token(f"d{i}k"), id=_token(f"d{i}i"),
+                                          name=_token(f"d{i}n"))
+                 for i, d in enumerate(depts)}
         street = Party.model_construct(kind="street", id=_token("s"), name=_token("n"))
-        lists = plan.street_lists(sid, street=street, side=sides.__getitem__)
+        lists = plan.street_lists(sid, street=street, side=slots.__getitem__)
         text = render_lists(base.model_copy(update={"streets": [lists]}), names, fmt)
         assert isinstance(text, str)
-        keys = ["s", "n", *(k + e for k in self.depts.values() for e in "kin")]
-        self.text = _slots(text, {k: str(i) for i, k in enumerate(keys)})
-        self.sides: dict[tuple[str, str], tuple[str, str, str] | None] = {}
-
-    def _side(self, dept: str, sid: str) -> tuple[str, str, str] | None:
-        """The side's kind, id and name, or None when they cannot be put in plainly."""
-        side = self.plan.side(dept, sid)
-        key = (side.kind, side.id)
-        if key not in self.sides:
-            values = (side.kind, side.id, side.name)
-            self.sides[key] = values if all(_plain(v) for v in values) else None
-        return self.sides[key]
+        keys = {k: i for i, k in enumerate(
+            ["s", "n", *(f"d{i}{e}" for i in range(len(depts)) for e in "kin")])}
+        parts = _SLOT.split(text)
+        self.literals: list[str] | None = parts[0::2]
+        used = parts[1::2]
+        if not set(used) <= set(keys) or any(_OPEN in t or _CLOSE in t for t in parts[0::2]):
+            self.literals = None  # the data itself holds a stand-in character: no stencil
+        self.positions = [keys.get(k, 0) for k in used]
 
     def fill(self, sid: str) -> str | None:
         """The street's file, or None when one of its names cannot be put in plainly."""
-        if self.text is None:
+        if self.literals is None:
             return None
         name = self.plan.graph.street(sid).name
-        if not (_plain(sid) and _plain(name)):
+        sides = self.sides.of(sid)
+        if sides is None or not (_plain(sid) and _plain(name)):
             return None
-        values = [sid, name]
-        for dept in self.depts:
-            side = self._side(dept, sid)
-            if side is None:
-                return None
-            values += side
-        return self.text.format(*values)
+        values = [sid, name, *chain.from_iterable(sides)]
+        filled = [values[i] for i in self.positions]  # one fewer than the literals
+        return "".join(chain.from_iterable(zip(self.literals, filled, strict=False))) \
+            + self.literals[-1]
 
 
 def lists_tree(plan: ListPlan, names: dict[str, str], fmt: str) -> Iterator[tuple[str,
