@@ -1,8 +1,7 @@
 """Per-street assignment: list, primary party, cooperating parties and per-phase duty.
 
 Only what fired ``assign`` rules say is applied here; with no assignment rule fired the list
-and primary party stay empty (and the decision says so). Parties are built from checked
-models, without re-validation (the hot path of evaluation and list building).
+and primary party stay empty (and the decision says so).
 """
 
 from __future__ import annotations
@@ -17,16 +16,15 @@ from engine.models.policy import Assignment
 
 
 def street_party(graph: CountyGraph, street_id: str) -> Party:
-    return Party.model_construct(kind="street", id=street_id, name=graph.street(street_id).name)
+    return Party(kind="street", id=street_id, name=graph.street(street_id).name)
 
 
 def department_side(graph: CountyGraph, dept_id: str, street_id: str) -> Party:
     """The department's unit stationed in the street when one exists, else the department."""
     unit = graph.unit_serving(dept_id, street_id)
     if unit is not None:
-        return Party.model_construct(kind="unit", id=unit, name=graph.unit(unit).name)
-    return Party.model_construct(kind="department", id=dept_id,
-                                 name=graph.department(dept_id).name)
+        return Party(kind="unit", id=unit, name=graph.unit(unit).name)
+    return Party(kind="department", id=dept_id, name=graph.department(dept_id).name)
 
 
 def assign(
@@ -51,8 +49,7 @@ def assign(
     # a street keeps no part in an item taken back from it (the recalled list)
     cooperating = [] if primary is None or list_kind == "recalled" else [
         dept if primary is street else street]
-    phases = [PhaseDuty.model_construct(phase=p, party=dept if p in moved else street)
-              for p in item.phases]
+    phases = [PhaseDuty(phase=p, party=dept if p in moved else street) for p in item.phases]
     return list_kind, primary, cooperating, phases
 
 

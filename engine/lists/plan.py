@@ -89,10 +89,9 @@ class RowTemplate:
         primary = parties[self.primary] if self.primary else None
         street_phases = list(self.street_phases)
         item = self.item
-        # trusted values from checked models: construct without re-validating (hot path)
-        return ListRow.model_construct(
+        return ListRow(
             item=item.id, name=item.name, department=item.department,
-            category=item.category, list=self.list, primary=primary,
+            category=item.category, list=self.list, primary=primary,  # type: ignore[arg-type]
             cooperating=[parties[r] for r in self.cooperating],
             street_phases=street_phases, department_phases=list(self.department_phases),
             task=task(self.list, street_phases,
@@ -225,19 +224,18 @@ class ListPlan:
         st = self.county.streets[sid]
         if index is None:
             index = self._index[sid]
-        street = street or Party.model_construct(kind="street", id=sid, name=st.name)
+        street = street or Party(kind="street", id=sid, name=st.name)
         side = side or (lambda dept: self.side(dept, sid))
         rows: dict[str, list[ListRow]] = {k: [] for k in LISTS}
         absent: list[NotApplying] = []
         for plan in self.items:
             t = self.template(plan, sid, index)
             if t is None:
-                absent.append(NotApplying.model_construct(item=plan.item.id,
-                                                          name=plan.item.name,
-                                                          reason=plan.reason))
+                absent.append(NotApplying(item=plan.item.id, name=plan.item.name,
+                                          reason=plan.reason))
             else:
                 rows[t.list].append(t.row(street, side(plan.item.department)))
-        return StreetLists.model_construct(
+        return StreetLists(
             street=street.id, name=street.name, kind=st.kind, basic=rows["basic"],
             cooperative=rows["cooperative"], recalled=rows["recalled"], not_applying=absent)
 
@@ -292,8 +290,7 @@ class ListPlan:
         t = self.template(plan, sid, self._index[sid])
         if t is None:
             return None
-        street = Party.model_construct(kind="street", id=sid,
-                                       name=self.county.streets[sid].name)
+        street = Party(kind="street", id=sid, name=self.county.streets[sid].name)
         return t.row(street, self.side(plan.item.department, sid))
 
     def departments(self) -> list[DepartmentList]:
@@ -315,7 +312,7 @@ class ListPlan:
                     owed[dept][sid] += t.funding.amount
             per_street = first.funding.amount if first.funding.follows else 0
             i0, _, t0 = placed[0]
-            firsts[dept].append(((i0, LISTS.index(t0.list), plan.index), LedRow.model_construct(
+            firsts[dept].append(((i0, LISTS.index(t0.list), plan.index), LedRow(
                 item=plan.item.id, name=plan.item.name, category=plan.item.category,
                 streets=relying, funding_per_street=per_street,
                 funding_total=per_street * len(relying))))
@@ -324,14 +321,14 @@ class ListPlan:
             items = [row for _, row in sorted(firsts.get(dept.id, []), key=lambda x: x[0])]
             ledger = {sid: owed[dept.id][sid] for sid in self.streets
                       if owed[dept.id].get(sid)}
-            out.append(DepartmentList.model_construct(
+            out.append(DepartmentList(
                 department=dept.id, name=dept.name, items=items, funding_owed=ledger,
                 funding_total=sum(ledger.values())))
         return out
 
     def county_lists(self) -> CountyLists:
         """Every list as models (for JSON, diffs and stored versions)."""
-        return CountyLists.model_construct(
+        return CountyLists(
             county=self.county.name, policy=self.ws.policy.hash,
             streets=[self.street_lists(sid, i) for i, sid in enumerate(self.streets)],
             departments=self.departments())
