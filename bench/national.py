@@ -10,13 +10,11 @@ decided and written. Its wall time, CPU time and peak RSS are those of that proc
 from __future__ import annotations
 
 import json
-import os
 import random
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -68,18 +66,30 @@ def write_county(directory: Path, streets: int, items: int, seed: int = 7) -> No
                                                 encoding="utf-8")
 
 
+# A small process that runs the command and reports its rusage: a child forked from a large
+# process would count that process's memory as its own peak (Linux records the peak of the
+# memory it replaces at exec), so the command is started from this small one.
+_RUNNER = """
+import json, os, subprocess, sys, time
+start = time.perf_counter()
+proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+err = proc.stderr.read().decode()
+_, status, usage = os.wait4(proc.pid, 0)
+print(json.dumps({"wall": time.perf_counter() - start, "cpu": usage.ru_utime + usage.ru_stime,
+                  "rss_mb": usage.ru_maxrss / 1024, "code": os.waitstatus_to_exitcode(status),
+                  "stderr": err}))
+"""
+
+
 def _measure(args: list[str]) -> dict[str, float]:
     """Run a command; its wall time, CPU time and peak RSS (MB) alone."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode() if proc.stderr else ""
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(args)} failed: {err}")
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
-            "rss_mb": usage.ru_maxrss / 1024}
+    run = subprocess.run([sys.executable, "-c", _RUNNER, *args], capture_output=True,
+                         text=True, check=True)
+    figures = json.loads(run.stdout)
+    if figures.pop("code") != 0:
+        raise RuntimeError(f"{' '.join(args)} failed: {figures['stderr']}")
+    del figures["stderr"]
+    return figures
 
 
 def national_run(streets: int, items: int = ITEMS) -> dict[str, Any]:
