@@ -3,6 +3,16 @@
 Engine: street-level evaluations per second through the whole path (facts, rules, combined
 decision) for 10,000 generated proposal–street pairs on the bundled sample county.
 
+National lists: a synthetic national county at 1,000, 4,000 and 38,000 streets × 340 items,
+every street's lists built to CSV on disk by ``duty lists build --all`` in its own process
+(``bench.national``): wall time, CPU time and peak RSS, load included.
+
+Wide: 20 generated proposals on a synthetic national county of 4,000 streets (street
+evaluations per CPU-second), where streets of one profile share a rule-engine pass.
+
+Start-up: ``duty --help`` and ``duty evaluate`` of one sample proposal in fresh processes,
+minimum and median of repeated runs (``bench.startup``).
+
 Raw: durable_rules assert + retract of single facts on a 20-rule ruleset, measured in the same
 run, with facts built to fire as many rules on average as the engine's street facts do (an
 action firing is the dominant cost in durable_rules, so equal firings make the figures
@@ -24,14 +34,15 @@ import time
 from typing import Any
 
 from bench.generate import random_proposal
+from bench.national import ITEMS, SIZES, national_run
+from bench.startup import startup
 from bench.workflow import pg_available, workflow_rate
 from engine.decide.evaluate import build_facts, decide, ruleset
 from engine.loading.workspace import load_workspace
 
 PAIRS = 10_000
+WIDE_STREETS = 4_000
 RAW_RULES = 20
-LIST_STREETS = 1_000
-LIST_ITEMS = 340
 HISTORY = "100,1000,5000"
 
 
@@ -56,6 +67,21 @@ def engine_rate(pairs: int, seed: int) -> dict[str, Any]:
     elapsed = time.perf_counter() - start
     return {"pairs": total, "proposals": len(batch), "seconds": elapsed,
             "per_second": total / elapsed, "firings_per_street_fact": firings / facts}
+
+
+def wide_rate(streets: int, proposals: int, seed: int) -> dict[str, Any]:
+    """Proposals across many streets: generated proposals on a synthetic national county,
+    street evaluations per CPU-second (streets of one profile share one rule-engine pass)."""
+    from bench.synthetic import synthetic_workspace
+
+    ws = synthetic_workspace(streets, 60)
+    rng = random.Random(seed)
+    batch = [random_proposal(rng, ws, n, max_streets=streets) for n in range(proposals)]
+    pairs = sum(len(b[3]) for b in batch)
+    start = time.process_time()
+    for prop, item, cat, targets in batch:
+        decide(ws, prop, item, cat, targets)
+    return {"pairs": pairs, "per_second": pairs / (time.process_time() - start)}
 
 
 def raw_rate(count: int, firings: float, seed: int) -> float:
@@ -89,26 +115,14 @@ def raw_rate(count: int, firings: float, seed: int) -> float:
     return count / (time.perf_counter() - start)
 
 
-def lists_rate(streets: int, items: int) -> dict[str, Any]:
-    """Build every list of a synthetic county (streets × items)."""
-    from bench.synthetic import synthetic_workspace
-    from engine.lists.build import build_lists
-
-    ws = synthetic_workspace(streets, items)
-    start = time.perf_counter()
-    lists = build_lists(ws)
-    elapsed = time.perf_counter() - start
-    rows = sum(len(s.basic) + len(s.cooperative) + len(s.recalled) for s in lists.streets)
-    return {"rows": rows, "seconds": elapsed, "per_second": rows / elapsed}
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=PAIRS, help="proposal–street pairs")
     parser.add_argument("--seed", type=int, default=20261121)
-    parser.add_argument("--list-streets", type=int, default=LIST_STREETS,
-                        help="streets of the synthetic county for list building (0: skip)")
-    parser.add_argument("--list-items", type=int, default=LIST_ITEMS)
+    parser.add_argument("--national", default=",".join(str(n) for n in SIZES),
+                        help="street counts of the synthetic national county, comma-separated "
+                             "(empty: skip)")
+    parser.add_argument("--list-items", type=int, default=ITEMS)
     parser.add_argument("--history", default=HISTORY,
                         help="published proposals after which one more is timed through the "
                              "workflow, comma-separated ('' to skip)")
@@ -118,9 +132,10 @@ def main(argv: list[str] | None = None) -> int:
     eng = engine_rate(args.pairs, args.seed)
     raw_same = raw_rate(args.pairs, eng["firings_per_street_fact"], args.seed)
     raw_none = raw_rate(args.pairs, 0.0, args.seed)
+    wide = wide_rate(WIDE_STREETS, 20, args.seed)
+    start_up = startup()
     peak_eval_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    lists = lists_rate(args.list_streets, args.list_items) if args.list_streets else None
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    national = [national_run(int(n), args.list_items) for n in args.national.split(",") if n]
     marks = [int(x) for x in args.history.split(",") if x.strip()]
     engines = ["sqlite", *(["postgresql"] if pg_available() else [])]
     flows = [workflow_rate(marks, args.seed, engine) for engine in engines] if marks else []
@@ -134,10 +149,11 @@ def main(argv: list[str] | None = None) -> int:
         "ratio_to_raw_same_firings": round(eng["per_second"] / raw_same, 3),
         "ratio_to_raw_no_firing": round(eng["per_second"] / raw_none, 3),
         "peak_rss_mb_evaluation": round(peak_eval_mb, 1),
-        "list_rows": lists["rows"] if lists else 0,
-        "list_rows_per_second": round(lists["per_second"]) if lists else 0,
-        "list_seconds": round(lists["seconds"], 1) if lists else 0,
-        "peak_rss_mb": round(peak_mb, 1),
+        "wide_pairs": wide["pairs"],
+        "wide_pairs_per_cpu_second": round(wide["per_second"]),
+        "startup": {k: {"min": round(v["min"], 3), "median": round(v["median"], 3),
+                        "runs": v["runs"]} for k, v in start_up.items()},
+        "national": national,
         "workflow": flows,
     }
     if args.json:
@@ -153,10 +169,20 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  原始 durable_rules（20 条规则，不触发）：{figures['raw_per_second_no_firing']:,}"
           f" 次断言+撤回/秒；比值 {figures['ratio_to_raw_no_firing']}")
     print(f"  评估阶段峰值内存：{figures['peak_rss_mb_evaluation']} MB")
-    if lists:
-        print(f"清单生成（合成县 {args.list_streets:,} 个街道 × {args.list_items} 个事项）："
-              f"{lists['rows']:,} 行，{lists['seconds']:.1f} 秒，"
-              f"{figures['list_rows_per_second']:,} 行/秒；峰值内存 {figures['peak_rss_mb']} MB")
+    print(f"  覆盖多街道的申请（合成县 {WIDE_STREETS:,} 个街道，20 个申请，"
+          f"{wide['pairs']:,} 个申请—街道组合）：{figures['wide_pairs_per_cpu_second']:,}"
+          " 街道评估/CPU 秒")
+    for name, t in figures["startup"].items():
+        label = {"help": "duty --help", "evaluate": "duty evaluate（一个示例申请）"}[name]
+        print(f"启动：{label} 最短 {t['min']:.3f} 秒，中位数 {t['median']:.3f} 秒"
+              f"（{t['runs']} 次）")
+    for run in national:
+        b, c = run["build"], run["compile"]
+        print(f"全国规模清单（合成县 {run['streets']:,} 个街道 × {run['items']} 个事项，"
+              f"{run['admitted_proposals']} 个已准入申请，county.yaml {run['yaml_mb']:.1f} MB）："
+              f"lists build --all --format csv 写出 {run['files']:,} 个文件、{run['rows']:,} 行，"
+              f"墙钟 {b['wall']:.1f} 秒，CPU {b['cpu']:.1f} 秒，峰值内存 {b['rss_mb']:.0f} MB；"
+              f"county compile 墙钟 {c['wall']:.1f} 秒，峰值内存 {c['rss_mb']:.0f} MB")
     for flow in flows:
         print(f"准入流程（{flow['engine']}，同一数据库）：公布 {flow['published']:,} 个申请共 "
               f"{flow['commands']:,} 个命令，{flow['fill_seconds']:.1f} 秒"

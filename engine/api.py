@@ -1,4 +1,8 @@
-"""The engine's entry points: one function per user-facing job (the CLI calls these)."""
+"""The engine's entry points: one function per user-facing job (the CLI calls these).
+
+Scenario and workflow modules are imported by the functions that use them, so a command
+loads only what it needs.
+"""
 
 from __future__ import annotations
 
@@ -11,19 +15,19 @@ from engine.decide.evaluate import evaluate
 from engine.errors import ConflictError, UsageError, did_you_mean
 from engine.graph import CountyGraph
 from engine.lists.apply import what_if, with_admitted
-from engine.lists.build import build_lists
-from engine.lists.check import Problem, check_county
-from engine.lists.diff import ListsDiff, diff_lists
 from engine.loading.proposal import ProposalSource, load_proposals
 from engine.loading.workspace import Workspace, load_workspace
 from engine.models.decision import Decision
-from engine.models.lists import CountyLists
 from engine.paths import sample_county
-from engine.scenarios.coverage import Coverage, coverage
-from engine.scenarios.run import ScenarioResult, discover, load_all, run_all, select
 from engine.store.config import StoreTarget, store_target
 
 if TYPE_CHECKING:
+    from engine.lists.check import Problem
+    from engine.lists.diff import ListsDiff
+    from engine.lists.plan import ListPlan
+    from engine.models.lists import CountyLists
+    from engine.scenarios.coverage import Coverage
+    from engine.scenarios.run import ScenarioResult
     from engine.store.session import Store
     from engine.workflow.roles import Clock
     from engine.workflow.service import AdmissionService
@@ -57,16 +61,21 @@ def lists_diff(proposals: Sequence[Path], county_dir: Path | None = None,
                ws: Workspace | None = None) -> tuple[list[Decision], ListsDiff]:
     """The lists before and after: admitting ``proposals`` in order (what-if), or the county
     in ``other_dir`` (a revision). The decisions are those of the what-if."""
+    from engine.lists.diff import diff_plans
+    from engine.lists.plan import ListPlan
+
     ws = ws or county_workspace(county_dir)
     if other_dir is not None:
-        return [], diff_lists(build_lists(ws), build_lists(county_workspace(other_dir)))
+        return [], diff_plans(ListPlan(ws), ListPlan(county_workspace(other_dir)))
     decisions, after = what_if(ws, load_proposals(proposals))
-    return decisions, diff_lists(build_lists(ws), build_lists(after))
+    return decisions, diff_plans(ListPlan(ws), ListPlan(after))
 
 
 def check(county_dir: Path | None = None,
           ws: Workspace | None = None) -> tuple[str, list[Problem]]:
     """The county's name and what is wrong with its lists (empty when clean)."""
+    from engine.lists.check import check_county
+
     ws = ws or county_workspace(county_dir)
     return ws.county.name, check_county(ws)
 
@@ -77,6 +86,8 @@ def county_lists(county_dir: Path | None = None, street: str | None = None,
                  ws: Workspace | None = None) -> tuple[CountyLists, dict[str, str]]:
     """The county's lists (or those published as ``version`` in the store ``target``),
     narrowed to one street or one department when asked; with the Chinese names."""
+    from engine.lists.build import build_lists
+
     if version is None:
         ws = ws or county_workspace(county_dir)
         lists, names = build_lists(ws), ws.names
@@ -99,11 +110,34 @@ def county_lists(county_dir: Path | None = None, street: str | None = None,
     return lists, names
 
 
+def county_plan(county_dir: Path | None = None,
+                ws: Workspace | None = None) -> tuple[ListPlan, dict[str, str]]:
+    """Every list of the county (or of ``ws``, a county already loaded) as templates, to
+    write them one file at a time, with the Chinese names for rendering."""
+    from engine.lists.plan import ListPlan
+
+    ws = ws or county_workspace(county_dir)
+    return ListPlan(ws), ws.names
+
+
+def compile_county(county_dir: Path | None = None) -> tuple[str, int, int]:
+    """Check a county from its YAML and write its snapshot; the snapshot's path as shown to
+    the user, and the county's numbers of streets and items."""
+    from engine.loading.snapshot import display_path
+    from engine.loading.workspace import compile_workspace
+
+    ws, path = compile_workspace(Path(county_dir) if county_dir is not None else sample_county())
+    return display_path(path), len(ws.county.streets), len(ws.county.items)
+
+
 def run_scenarios(paths: Sequence[Path], pattern: str | None = None,
                   with_coverage: bool = False,
                   with_diffs: bool = False) -> tuple[list[ScenarioResult], Coverage | None]:
     """Run the scenarios in the given files and folders (default: ``scenarios/``) whose key
     contains ``pattern``; with rule coverage and the lists diff of applied steps if asked."""
+    from engine.scenarios.coverage import coverage
+    from engine.scenarios.run import discover, load_all, run_all, select
+
     if not paths:
         if not Path("scenarios").is_dir():
             raise UsageError("当前目录下没有 scenarios/ 目录",
@@ -192,4 +226,6 @@ def version_lists(target: StoreTarget, number: int) -> tuple[CountyLists, dict[s
 
 def versions_diff(target: StoreTarget, old: int, new: int) -> ListsDiff:
     """What changed in the lists between two published versions."""
+    from engine.lists.diff import diff_lists
+
     return diff_lists(version_lists(target, old)[0], version_lists(target, new)[0])

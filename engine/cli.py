@@ -292,15 +292,29 @@ def lists_build(
     if every and (output is None or street or department):
         raise UsageError("--all 须与 -o 目录一起使用，且不能再指定 --street 或 --department",
                          hint="例如 --all -o out/lists")
-    lists, names = county_lists(county, street, department, version, _target(db),
-                                ws=None if version is not None else _published(county, db))
+    ws = None if version is not None else _published(county, db)
     if every:
         from engine.outdir import write_output_tree
-        from engine.render.lists_files import render_tree
 
         assert output is not None
+        if ws is not None:  # the lists in force: one file at a time
+            from engine.api import county_plan
+            from engine.render.lists_stream import lists_tree
+
+            plan, names = county_plan(ws=ws)
+            write_output_tree(output, lists_tree(plan, names, fmt.value), force)
+            return
+        from engine.render.lists_files import render_tree
+
+        lists, names = county_lists(version=version, target=_target(db))
         write_output_tree(output, render_tree(lists, names, fmt.value), force)
         return
+    if fmt is ListFormat.xlsx and street is None and department is None and ws is not None:
+        from engine.api import county_plan  # refuse a too large workbook before building it
+        from engine.render.lists_xlsx import check_sheet_rows
+
+        check_sheet_rows(county_plan(ws=ws)[0].list_sizes())
+    lists, names = county_lists(county, street, department, version, _target(db), ws=ws)
     from engine.render.lists_files import render_lists
 
     data = render_lists(lists, names, fmt.value)
@@ -412,6 +426,24 @@ def report_staffing(
         from engine.fileio import write_atomic
 
         write_atomic(output, data)
+
+
+county_app = typer.Typer(help="县区数据：编译快照以便快速加载大型县区。", no_args_is_help=True,
+                         rich_markup_mode=None)
+app.add_typer(county_app, name="county")
+
+
+@county_app.command("compile")
+@user_errors
+def county_compile(county: CountyOpt = None) -> None:
+    """完整检查县区目录的 YAML，无误后写出快照 county.snapshot.json。
+
+    此后加载该县区时，只要 YAML 未改动（按内容哈希判断）就直接读取快照；YAML 一经改动，
+    快照即失效，重新读取 YAML（错误仍指明文件和行号）。"""
+    from engine.api import compile_county
+
+    path, streets, items = compile_county(county)
+    typer.echo(f"已写出快照 {path}：{streets} 个街道，{items} 个事项。")
 
 
 scenario_app = typer.Typer(help="情景检验：在采用政策改动之前，用情景文件检验其效果。",

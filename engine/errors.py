@@ -83,6 +83,17 @@ class NoRoleError(UsageError):
     """A command that acts was given no role to act in."""
 
 
+class TooLargeError(UsageError):
+    """The output asked for exceeds what its format can hold (an Excel sheet's rows)."""
+
+    code = "E-TOO-LARGE"
+
+    def __init__(self, message: str, *, rows: int, limit: int, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.rows = rows
+        self.limit = limit
+
+
 class EngineError(DutyError):
     """The rule engine failed: a fault of the tool, never silently ignored."""
 

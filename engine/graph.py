@@ -1,5 +1,10 @@
 """The department–street graph (networkx) and the questions rules and reports ask of it.
 
+The questions the rules and the lists ask on the hot path (which unit serves a street, which
+powers a street holds for a department) are answered from plain lookups built from the county
+model; the networkx graph itself is built only when something reads ``g`` (graph output,
+graph queries), since at national scale it costs hundreds of megabytes.
+
 Nodes are keyed ``kind:id`` (``county:…``, ``department:…``, ``unit:…``, ``street:…``) and carry
 ``kind``, ``id`` and ``name``. Edges are typed by their ``type`` attribute:
 
@@ -15,11 +20,14 @@ Still to come with the list reports: ``assigns`` (department → street, one per
 
 from __future__ import annotations
 
-from collections import defaultdict
-
-import networkx as nx
+import copy
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from engine.models.county import County, Department, Street, Unit
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def node(kind: str, ident: str) -> str:
@@ -31,6 +39,41 @@ class CountyGraph:
 
     def __init__(self, county: County) -> None:
         self.county = county
+        self._unit_index: dict[tuple[str, str], str] = {  # a devolved unit is the street's own
+            (unit.department, sid): unit.id
+            for unit in county.units.values() if unit.mode == "dispatched"
+            for sid in unit.streets}
+        self._functions = {sid: street.functions() for sid, street in county.streets.items()}
+        self._load: dict[str, int] | None = None
+        self._grants: dict[tuple[str, str], list[str]] = {}
+        for street in county.streets.values():
+            for grant in street.granted_powers:
+                self._grants.setdefault((street.id, grant.department), []).append(grant.power)
+
+    @cached_property
+    def names(self) -> dict[str, str]:
+        """Chinese names of departments, units and streets by id."""
+        county = self.county
+        names = {d.id: d.name for d in county.departments.values()}
+        names.update({u.id: u.name for u in county.units.values()})
+        names.update({s.id: s.name for s in county.streets.values()})
+        return names
+
+    def for_county(self, county: County) -> CountyGraph:
+        """This graph for a county with the same departments, streets and units (only its
+        catalogue or lists changed): the lookups and names are shared, not rebuilt."""
+        other = copy.copy(self)
+        other.county = county
+        other._load = None  # the lists changed: so may the streets' load
+        other.__dict__.pop("g", None)
+        return other
+
+    @cached_property
+    def g(self) -> nx.MultiDiGraph:
+        """The county as a typed networkx multigraph (built on first use)."""
+        import networkx as nx
+
+        county = self.county
         g = nx.MultiDiGraph()
         root = node("county", county.name)
         g.add_node(root, kind="county", id=county.name, name=county.name)
@@ -38,7 +81,6 @@ class CountyGraph:
             g.add_node(node("department", dept.id), kind="department", id=dept.id,
                        name=dept.name, powers=list(dept.powers))
             g.add_edge(root, node("department", dept.id), type="governs")
-        self._functions = {sid: street.functions() for sid, street in county.streets.items()}
         for street in county.streets.values():
             g.add_node(node("street", street.id), kind="street", id=street.id, name=street.name,
                        street_kind=street.kind, population=street.population,
@@ -54,23 +96,7 @@ class CountyGraph:
                 s = node("street", sid)
                 g.add_edge(u, s, type="stationed_in")
                 g.add_edge(s, u, type="manages" if unit.mode == "devolved" else "coordinates")
-        self.g = g
-        self._unit_index: dict[tuple[str, str], str] = {}
-        self._load: dict[str, int] | None = None
-        self._grants: dict[tuple[str, str], list[str]] = defaultdict(list)
-        self._index()
-
-    def _index(self) -> None:
-        """Read the graph once into the lookup tables the hot path uses."""
-        for u, s, data in self.g.edges(data=True):
-            if data["type"] == "stationed_in":
-                unit = self.g.nodes[u]
-                if unit["mode"] == "dispatched":  # a devolved unit is the street's own body
-                    self._unit_index[(unit["department"], self.g.nodes[s]["id"])] = unit["id"]
-        for _, data in self.g.nodes(data=True):
-            if data["kind"] == "street":
-                for grant in data["granted_powers"]:
-                    self._grants[(data["id"], grant["department"])].append(grant["power"])
+        return g
 
     # -- the questions ---------------------------------------------------------------------
 

@@ -219,17 +219,19 @@ def evaluate_one(ws: Workspace, source: ProposalSource) -> Decision:
 
 
 def build_facts(ws: Workspace, proposal: Proposal, item: DutyItem, from_catalogue: bool,
-                targets: list[str], listed: set[str] | None = None) -> list[dict[str, Any]]:
+                targets: list[str], listed: set[str] | None = None,
+                streets: list[str] | None = None) -> list[dict[str, Any]]:
     """The proposal fact followed by one fact per target street, in target order.
 
-    ``listed`` overrides which streets already list the item (default: from the catalogue).
+    ``listed`` overrides which streets already list the item (default: from the catalogue);
+    ``streets`` limits the street facts to some of the targets.
     """
     graph, params = ws.graph, ws.policy.parameters
     if listed is None:
         listed = listed_streets(ws, item, from_catalogue)
     base = proposal_fact(proposal, item, graph, params, targets, from_catalogue, listed)
     facts: list[dict[str, Any]] = [{"kind": "proposal", **base}]
-    for sid in targets:
+    for sid in targets if streets is None else streets:
         facts.append({"kind": "street",
                       **street_fact(base, proposal, item, sid, graph, params, sid in listed)})
     return facts
@@ -237,8 +239,37 @@ def build_facts(ws: Workspace, proposal: Proposal, item: DutyItem, from_catalogu
 
 def decide(ws: Workspace, proposal: Proposal, item: DutyItem, from_catalogue: bool,
            targets: list[str], listed: set[str] | None = None) -> Decision:
-    facts = build_facts(ws, proposal, item, from_catalogue, targets, listed)
-    matches = ruleset(ws.policy).evaluate(facts)
+    """The decision on a proposal for its targets.
+
+    Streets the policy cannot tell apart (the same profile for the item's department, the
+    same listing and the same opinion; ``engine.rules.profile``) get one street fact and one
+    rule-engine pass between them; each street still gets its own decision.
+    """
+    if listed is None:
+        listed = listed_streets(ws, item, from_catalogue)
+    profiles = ws.profiles
+    heard = proposal.hearing or {}
+    groups: dict[tuple[Any, ...], int] = {}
+    reps: list[str] = []  # the first street of each group
+    member: list[int] = []  # each target's group
+    for sid in targets:
+        key = (profiles.key(item.department, sid), sid in listed, heard.get(sid, "none"))
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = len(reps)
+            reps.append(sid)
+        member.append(group)
+    shared = build_facts(ws, proposal, item, from_catalogue, targets, listed, reps)
+    per_group: dict[int, list[adapter.Match]] = defaultdict(list)
+    matches: list[adapter.Match] = []
+    for m in ruleset(ws.policy).evaluate(shared):
+        if m.fact == 0:
+            matches.append(m)
+        else:
+            per_group[m.fact - 1].append(m)
+    for i, g in enumerate(member, start=1):
+        matches += [adapter.Match(m.rule, m.case, i) for m in per_group[g]]
+    facts = [shared[0], *(shared[g + 1] for g in member)]
     return assemble(ws, proposal, item, from_catalogue, targets, facts, matches)
 
 
@@ -260,10 +291,9 @@ def assemble(ws: Workspace, proposal: Proposal, item: DutyItem, from_catalogue: 
         message = messages.get(key)
         if message is None:
             message = messages[key] = _message(case, fact, policy, names)
-        # trusted values from checked models: construct without re-validating (hot path)
-        return Finding.model_construct(rule=rule.id, title=rule.title, effect=case.effect,
-                                       street=street, message=message,
-                                       basis=rule.citation.render())
+        # pydantic-core validates a model this small faster than model_construct builds it
+        return Finding(rule=rule.id, title=rule.title, effect=case.effect,  # type: ignore[arg-type]
+                       street=street, message=message, basis=rule.citation.render())
 
     proposal_hits = per_fact.get(0, [])
     findings = [finding(r, c, facts[0], None) for r, c in proposal_hits]

@@ -8,7 +8,6 @@ from pathlib import Path
 from engine.decide.combine import ADMITTED
 from engine.decide.evaluate import decide, resolve
 from engine.fileio import yaml_files
-from engine.graph import build_graph
 from engine.loading.proposal import ProposalSource, load_proposals
 from engine.loading.workspace import Workspace
 from engine.loading.yamlio import display_path
@@ -80,7 +79,7 @@ def apply_decisions(ws: Workspace, decisions: Sequence[Decision],
         "items": catalogue,
         "admissions": {k: v for k, v in admissions.items() if v},
         "recalls": {k: v for k, v in recalls.items() if v}})
-    return Workspace(new_county, ws.policy, build_graph(new_county))
+    return Workspace(new_county, ws.policy, ws.graph.for_county(new_county))
 
 
 def what_if(ws: Workspace, sources: Sequence[ProposalSource]) -> tuple[list[Decision],

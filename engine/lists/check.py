@@ -2,7 +2,8 @@
 
 Each problem has a stable code, the street and item it concerns, a Chinese message and the rule
 or policy it breaks. The lists are built by the same placement as `duty lists build`, so every
-check looks at what the rules actually do with the catalogue.
+check looks at what the rules actually do with the catalogue; like the lists, each item is
+decided once per street profile.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from engine.decide.combine import ADMITTED
-from engine.lists.build import place, rows_for
+from engine.lists.plan import ListPlan
 from engine.lists.problem import Problem
 from engine.loading.workspace import Workspace, powers_not_held
 from engine.staffing.check import institution_problems, staffing_problems
@@ -23,8 +24,9 @@ TAIYUAN = "《以机构编制的“三倾斜一下沉”助力夯实基层政权
 __all__ = ["Problem", "check_county"]
 
 
-def check_county(ws: Workspace) -> list[Problem]:
+def check_county(ws: Workspace, plan: ListPlan | None = None) -> list[Problem]:
     county, graph, params = ws.county, ws.graph, ws.policy.parameters
+    plan = plan or ListPlan(ws)
     problems: list[Problem] = [
         Problem(code="POWER-NOT-HELD", street=None, item=item_id,
                 message=f"事项“{county.items[item_id].name}”需要{label(power)}权，"
@@ -33,47 +35,47 @@ def check_county(ws: Workspace) -> list[Problem]:
                 basis="《中华人民共和国行政处罚法》（2021年修订）第十八条至第二十条、第二十四条")
         for item_id, power in powers_not_held(county, ws.policy)]
     names: dict[str, list[str]] = defaultdict(list)
-    for item in county.items.values():
+    for ip in plan.items:
+        item = ip.item
         names[item.name].append(item.id)
-        decision = place(ws, item)
-        rows = rows_for(ws, item, decision)
         if item.category == "assisting" and item.funding == 0 and county.listed_on(item):
             problems.append(Problem(
                 code="ASSIST-UNFUNDED", street=None, item=item.id,
                 message=f"协助管理事项“{item.name}”没有安排部门向街道支付的工作经费",
                 basis=f"{LIXIA}：协助管理事项权随责走、费随事转"))
-        for s in decision.streets:
-            row = rows[s.street]
-            if row.list == "recalled":
+        for index, sid in enumerate(plan.streets):
+            row = plan.template(ip, sid, index)
+            if row is None or row.list == "recalled":
                 continue
+            name = county.streets[sid].name
             if row.primary is None:
                 problems.append(Problem(
-                    code="GAP", street=s.street, item=item.id,
-                    message=f"事项“{item.name}”在{s.name}没有主责单位（没有分工规则适用）",
+                    code="GAP", street=sid, item=item.id,
+                    message=f"事项“{item.name}”在{name}没有主责单位（没有分工规则适用）",
                     basis=f"{LIXIA}：每一事项明确第一责任"))
-            granted = set(graph.granted_powers(s.street, item.department))
+            granted = set(graph.granted_powers(sid, item.department))
             lacking = [p for p in row.street_phases
                        if p in params.phase_powers and params.phase_powers[p] not in granted]
             if lacking:
                 phases = "、".join(label(p) for p in lacking)
                 problems.append(Problem(
-                    code="POWER-MISMATCH", street=s.street, item=item.id,
-                    message=f"{s.name}承担“{item.name}”的{phases}环节，但未获相应职权（权责不一致）",
+                    code="POWER-MISMATCH", street=sid, item=item.id,
+                    message=f"{name}承担“{item.name}”的{phases}环节，但未获相应职权（权责不一致）",
                     basis=f"{TAIYUAN}：权责一致"))
             if row.list == "basic" and row.department_phases:
                 problems.append(Problem(
-                    code="COMPREHENSIVE-POWER", street=s.street, item=item.id,
-                    message=f"综合管理事项“{item.name}”需要{s.name}未获的职权"
+                    code="COMPREHENSIVE-POWER", street=sid, item=item.id,
+                    message=f"综合管理事项“{item.name}”需要{name}未获的职权"
                             f"（{'、'.join(label(p) for p in row.department_phases)}环节），"
                             "街道担第一责任而无相应职权，应改为专业管理或依法赋权",
                     basis=f"{LIXIA}：责随权变、权责一致；《中华人民共和国行政处罚法》第二十四条"))
-            if s.verdict not in ADMITTED and s.verdict != "not_applicable":
-                blocking = [f for f in decision.findings
-                            if f.street in (None, s.street)
-                            and f.effect in ("reject", "return", "defer")]
+            profile = plan.profile(ip, index)
+            verdict = ip.verdicts[profile]
+            if verdict not in ADMITTED and verdict != "not_applicable":
+                blocking = ip.blocking[profile]
                 problems.append(Problem(
-                    code="UNADMITTED", street=s.street, item=item.id,
-                    message=f"事项“{item.name}”在{s.name}的清单中，但按现行规则不能准入："
+                    code="UNADMITTED", street=sid, item=item.id,
+                    message=f"事项“{item.name}”在{name}的清单中，但按现行规则不能准入："
                             + "；".join(f"{f.rule} {f.title}" for f in blocking),
                     basis="清单外事项须经准入；" + "；".join(
                         dict.fromkeys(f.basis for f in blocking))))

@@ -1,9 +1,16 @@
-"""Comparing two sets of lists: rows added, removed and changed per street, and what it costs."""
+"""Comparing two sets of lists: rows added, removed and changed per street, and what it costs.
+
+Lists stored as models (published versions) are compared row by row. Lists of a county as
+it stands are compared as plans (``diff_plans``): an item whose templates, streets and
+profiles are the same on both sides, in a county whose streets and units are the same, has
+the same rows everywhere and is skipped; only the other items are compared street by street.
+"""
 
 from __future__ import annotations
 
 from typing import Literal
 
+from engine.lists.plan import ItemPlan, ListPlan
 from engine.models.decision import Out
 from engine.models.lists import CountyLists, ListRow
 
@@ -46,30 +53,84 @@ def _funding(lists: CountyLists) -> int:
     return sum(d.funding_total for d in lists.departments)
 
 
-def diff_lists(before: CountyLists, after: CountyLists) -> ListsDiff:
-    old, new = _rows(before), _rows(after)
-    order = [s.street for s in after.streets] + [s.street for s in before.streets]
-    rank = {sid: i for i, sid in reversed(list(enumerate(order)))}
-    changes: list[RowChange] = []
-    for key in sorted(old.keys() | new.keys(), key=lambda k: (rank.get(k[0], 0), k[1])):
-        a, b = old.get(key), new.get(key)
-        if a is None and b is not None:
-            changes.append(RowChange(street=key[0], street_name=b[0], item=key[1],
-                                     name=b[1].name, change="added", fields=[], before=None,
-                                     after=b[1]))
-        elif b is None and a is not None:
-            changes.append(RowChange(street=key[0], street_name=a[0], item=key[1],
-                                     name=a[1].name, change="removed", fields=[],
-                                     before=a[1], after=None))
-        elif a is not None and b is not None:
-            fields = [f for f in _COMPARED if getattr(a[1], f) != getattr(b[1], f)]
-            if fields:
-                changes.append(RowChange(street=key[0], street_name=b[0], item=key[1],
-                                         name=b[1].name, change="changed", fields=fields,
-                                         before=a[1], after=b[1]))
+def _change(sid: str, item: str, a: tuple[str, ListRow] | None,
+            b: tuple[str, ListRow] | None) -> RowChange | None:
+    """The change of one street's row of one item (street name and row on each side)."""
+    if a is None and b is not None:
+        return RowChange(street=sid, street_name=b[0], item=item, name=b[1].name,
+                         change="added", fields=[], before=None, after=b[1])
+    if b is None and a is not None:
+        return RowChange(street=sid, street_name=a[0], item=item, name=a[1].name,
+                         change="removed", fields=[], before=a[1], after=None)
+    if a is not None and b is not None:
+        fields = [f for f in _COMPARED if getattr(a[1], f) != getattr(b[1], f)]
+        if fields:
+            return RowChange(street=sid, street_name=b[0], item=item, name=b[1].name,
+                             change="changed", fields=fields, before=a[1], after=b[1])
+    return None
+
+
+def _ranked(before: list[str], after: list[str]) -> dict[str, int]:
+    """Streets in the order of the later lists, then those only in the earlier ones."""
+    rank: dict[str, int] = {}
+    for i, sid in enumerate([*after, *before]):
+        rank.setdefault(sid, i)
+    return rank
+
+
+def _diff(changes: list[RowChange], workload: tuple[int, int],
+          funding: tuple[int, int]) -> ListsDiff:
     return ListsDiff(
         streets_affected=len({c.street for c in changes}),
         items_affected=len({c.item for c in changes}),
-        workload_days_before=_workload(before), workload_days_after=_workload(after),
-        funding_before=_funding(before), funding_after=_funding(after),
-        changes=changes)
+        workload_days_before=workload[0], workload_days_after=workload[1],
+        funding_before=funding[0], funding_after=funding[1], changes=changes)
+
+
+def diff_lists(before: CountyLists, after: CountyLists) -> ListsDiff:
+    old, new = _rows(before), _rows(after)
+    rank = _ranked([s.street for s in before.streets], [s.street for s in after.streets])
+    changes = [c for key in sorted(old.keys() | new.keys(), key=lambda k: (rank[k[0]], k[1]))
+               if (c := _change(*key, old.get(key), new.get(key))) is not None]
+    return _diff(changes, (_workload(before), _workload(after)),
+                 (_funding(before), _funding(after)))
+
+
+def _same_item(before: ListPlan, old: ItemPlan, after: ListPlan, new: ItemPlan) -> bool:
+    """Whether an item has the same template for every street on both sides."""
+    dept = old.item.department
+    return (old.item == new.item and old.applies == new.applies
+            and old.by_street == new.by_street and old.by_profile == new.by_profile
+            and before.profiles.ids(dept) == after.profiles.ids(dept))
+
+
+def diff_plans(before: ListPlan, after: ListPlan) -> ListsDiff:
+    """``diff_lists`` of two plans' lists, comparing items as groups before rows."""
+    rank = _ranked(before.streets, after.streets)
+    same_parties = (before.streets == after.streets and before.graph.names == after.graph.names
+                    and before.county.units == after.county.units)
+    old_items = {ip.item.id: ip for ip in before.items}
+    new_items = {ip.item.id: ip for ip in after.items}
+    streets = sorted(rank, key=rank.__getitem__)
+    changes: list[RowChange] = []
+    for item in old_items.keys() | new_items.keys():
+        old, new = old_items.get(item), new_items.get(item)
+        if same_parties and old and new and _same_item(before, old, after, new):
+            continue
+        for sid in streets:
+            a = _row(before, old, sid)
+            b = _row(after, new, sid)
+            change = _change(sid, item, a, b)
+            if change is not None:
+                changes.append(change)
+    changes.sort(key=lambda c: (rank[c.street], c.item))
+    return _diff(changes, (before.workload(), after.workload()),
+                 (sum(d.funding_total for d in before.departments()),
+                  sum(d.funding_total for d in after.departments())))
+
+
+def _row(plan: ListPlan, item: ItemPlan | None, sid: str) -> tuple[str, ListRow] | None:
+    if item is None or sid not in plan.county.streets:
+        return None
+    row = plan.row(item, sid)
+    return None if row is None else (plan.county.streets[sid].name, row)

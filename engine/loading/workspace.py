@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from engine.errors import DataError, DataErrors
+from engine.errors import DataError, DataErrors, Location
 from engine.graph import CountyGraph, build_graph
 from engine.loading.county import CountyParts, assemble_county, read_county
 from engine.loading.policy import Policy, load_policy
@@ -16,6 +16,7 @@ from engine.models.county import County
 from engine.models.policy import PackFile
 from engine.paths import sample_county
 from engine.rules.facts import powers_needed
+from engine.rules.profile import StreetProfiles, fields_read, street_inputs
 from engine.vocab import label
 
 
@@ -25,20 +26,30 @@ class Workspace:
     policy: Policy
     graph: CountyGraph
 
-    @cached_property
+    @property
     def names(self) -> dict[str, str]:
         """Chinese names of departments, units and streets by id (for messages)."""
-        county = self.county
-        names = {d.id: d.name for d in county.departments.values()}
-        names.update({u.id: u.name for u in county.units.values()})
-        names.update({s.id: s.name for s in county.streets.values()})
-        return names
+        return self.graph.names
+
+    @cached_property
+    def profiles(self) -> StreetProfiles:
+        """Streets grouped by what the policy's rules and messages read of them."""
+        return StreetProfiles(self.graph, street_inputs(fields_read(self.policy, messages=True)),
+                              self.policy.parameters)
 
 
 def load_workspace(directory: Path | None = None, strict: bool = False) -> Workspace:
-    """Load a county directory (default: the bundled sample county) with its policy packs."""
-    return build_workspace(read_county(directory if directory is not None else sample_county()),
-                           strict=strict)
+    """Load a county directory (default: the bundled sample county) with its policy packs,
+    from its compiled snapshot when one is fresh (``engine.loading.snapshot``)."""
+    from engine.loading.snapshot import read_snapshot
+
+    directory = Path(directory) if directory is not None else sample_county()
+    if directory.is_dir() and (directory / "county.yaml").is_file():
+        compiled = read_snapshot(directory)
+        if compiled is not None:
+            county, where, item_locations = compiled
+            return finish_workspace(county, directory, where, item_locations, strict=strict)
+    return build_workspace(read_county(directory), strict=strict)
 
 
 def powers_not_held(county: County, policy: Policy) -> list[tuple[str, str]]:
@@ -48,6 +59,20 @@ def powers_not_held(county: County, policy: Policy) -> list[tuple[str, str]]:
         held = set(county.departments[item.department].powers)
         out += [(item.id, p) for p in powers_needed(item, policy.parameters) if p not in held]
     return out
+
+
+def compile_workspace(directory: Path) -> tuple[Workspace, Path]:
+    """Load a county from its YAML, fully checked, and write its snapshot; the workspace
+    and the snapshot's path."""
+    from engine.loading.snapshot import source_hash, write_snapshot
+
+    directory = Path(directory)
+    source = source_hash(directory) if (directory / "county.yaml").is_file() else ""
+    parts = read_county(directory)
+    loaded = assemble_county(parts)
+    where = parts.county_file.location(("policy",))
+    ws = finish_workspace(loaded.county, parts.directory, where, loaded.item_locations)
+    return ws, write_snapshot(directory, ws.county, where, loaded.item_locations, source)
 
 
 def build_workspace(parts: CountyParts,
@@ -60,14 +85,23 @@ def build_workspace(parts: CountyParts,
     the item is proposed; ``strict`` refuses such a county instead.
     """
     source = assemble_county(parts)
-    county = source.county
-    policy = load_policy(county.policy, parts.directory,
-                         where=source.county_file.location(("policy",)), extra=extra_packs)
+    return finish_workspace(source.county, parts.directory,
+                            source.county_file.location(("policy",)), source.item_locations,
+                            extra_packs, strict)
+
+
+def finish_workspace(county: County, directory: Path, policy_where: Location,
+                     item_locations: Mapping[str, Location],
+                     extra_packs: Sequence[tuple[PackFile, Document]] = (),
+                     strict: bool = False) -> Workspace:
+    """A checked county with its packs loaded; ``strict`` refuses a catalogue item whose
+    department lacks a power its phases need (otherwise `duty check` reports it)."""
+    policy = load_policy(county.policy, directory, where=policy_where, extra=extra_packs)
     if strict:
         errors = [DataError(
             f"事项 {item_id} 需要{label(power)}权（{power}），"
             f"但所属部门 {county.items[item_id].department} 并不持有",
-            location=source.item_locations[item_id], code="E-POWER",
+            location=item_locations[item_id], code="E-POWER",
             hint="部门不能把自身没有的职权交给街道：核对事项的环节与职权，"
                  "或在部门的 powers 中补上该职权。")
             for item_id, power in powers_not_held(county, policy)]

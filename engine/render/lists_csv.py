@@ -9,6 +9,7 @@ from engine.models.lists import StreetLists
 from engine.render.lists_table import HEADERS, LIST_TITLES, cells
 
 BOM = "\ufeff"
+HEAD = ",".join(["街道编号", "街道", "清单", *HEADERS]) + "\r\n"  # no header needs quoting
 
 
 def streets_csv(streets: list[StreetLists], names: dict[str, str]) -> str:

@@ -11,7 +11,6 @@ from engine.render.json_out import dumps
 from engine.render.lists_csv import streets_csv
 from engine.render.lists_html import lists_html
 from engine.render.lists_md import county_md
-from engine.render.lists_xlsx import lists_xlsx
 
 FORMATS = ("md", "html", "csv", "xlsx", "json")
 BINARY = ("xlsx",)
@@ -25,6 +24,8 @@ def render_lists(lists: CountyLists, names: dict[str, str], fmt: str) -> str | b
     if fmt == "csv":
         return streets_csv(lists.streets, names)
     if fmt == "xlsx":
+        from engine.render.lists_xlsx import lists_xlsx  # openpyxl only for workbooks
+
         return lists_xlsx(lists, names)
     return dumps(lists)
 
@@ -45,21 +46,25 @@ def render_tree(lists: CountyLists, names: dict[str, str], fmt: str) -> dict[str
             path = f"departments/{d.department}.{fmt}"
             files[path] = render_lists(part, names, fmt)
             entries.append(("部门", d.name, path))
+    files.update([index_file(lists.county, entries, fmt)])
+    return files
+
+
+def index_file(county: str, entries: list[tuple[str, str, str]], fmt: str) -> tuple[str, str]:
+    """The index of a tree of list files: (kind, name, path) entries in order."""
     if fmt == "md":
-        lines = [f"# {md_inline(lists.county)}履行职责事项清单", ""]
+        lines = [f"# {md_inline(county)}履行职责事项清单", ""]
         lines += [f"- {kind}：[{md_inline(name)}]({link_target(path)})"
                   for kind, name, path in entries]
-        files["index.md"] = "\n".join(lines) + "\n"
-    elif fmt == "html":
+        return "index.md", "\n".join(lines) + "\n"
+    if fmt == "html":
         items = "".join(f'<li>{kind}：<a href="{escape(link_target(path))}">{escape(name)}</a></li>'
                         for kind, name, path in entries)
-        title = escape(f"{lists.county}履行职责事项清单")
-        files["index.html"] = (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
-                               f"<title>{title}</title></head><body><h1>{title}</h1>"
-                               f"<ol>{items}</ol></body></html>\n")
-    else:
-        files["index.json"] = json.dumps(
-            {"county": lists.county, "files": [{"kind": k, "name": n, "path": p}
-                                               for k, n, p in entries]},
-            ensure_ascii=False, indent=2) + "\n"
-    return files
+        title = escape(f"{county}履行职责事项清单")
+        return "index.html", (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+                              f"<title>{title}</title></head><body><h1>{title}</h1>"
+                              f"<ol>{items}</ol></body></html>\n")
+    return "index.json", json.dumps(
+        {"county": county, "files": [{"kind": k, "name": n, "path": p}
+                                     for k, n, p in entries]},
+        ensure_ascii=False, indent=2) + "\n"

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from engine.errors import TooLargeError
 from engine.models.lists import CountyLists
 from engine.render.lists_table import (
     DEPARTMENT_HEADERS,
@@ -28,6 +29,7 @@ from engine.render.lists_table import (
 from engine.render.table import width
 
 FIXED = dt.datetime(2000, 1, 1)
+EXCEL_ROWS = 1_048_576  # rows in one Excel worksheet, the header row included
 _WIDE = {"事项名称": 30, "街道职责": 36, "依据": 40, "主责单位": 24, "配合单位": 24,
          "经费安排": 22}
 
@@ -49,7 +51,21 @@ def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[str]]) -
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
+def check_sheet_rows(rows: dict[str, int]) -> None:
+    """Refuse a workbook whose list sheets (rows per list, without the header) would not fit
+    in Excel."""
+    kind, most = max(rows.items(), key=lambda kv: kv[1], default=("basic", 0))
+    if most + 1 > EXCEL_ROWS:
+        raise TooLargeError(
+            f"全县的{LIST_TITLES[kind]}共 {most:,} 行，超过 Excel 工作表的上限"
+            f"（{EXCEL_ROWS - 1:,} 行数据）", rows=most, limit=EXCEL_ROWS - 1,
+            hint="按街道分别写出：duty lists build --all --format xlsx -o 目录"
+                 "（每个街道一个工作簿），或用 --format csv。")
+
+
 def lists_xlsx(lists: CountyLists, names: dict[str, str]) -> bytes:
+    check_sheet_rows({kind: sum(len(getattr(s, kind)) for s in lists.streets)
+                      for kind in ("basic", "cooperative", "recalled")})
     wb = Workbook()
     wb.remove(wb.active)
     several = len(lists.streets) > 1

@@ -136,6 +136,36 @@ def facts_used(cond: Any) -> set[str]:
     return {cond["fact"]}
 
 
+def can_hold(cond: Any, known: Mapping[str, Any], params: Mapping[str, Any]) -> bool:
+    """False when a (checked) condition cannot hold whatever the facts not in ``known`` are:
+    a conjunct over known scalar facts is false. Used to leave out what rules that cannot
+    fire would read."""
+    return _partial(cond, known, params) is not False
+
+
+def _partial(cond: Any, known: Mapping[str, Any], params: Mapping[str, Any]) -> bool | None:
+    """The condition's value on ``known`` facts, or None when it depends on others."""
+    if "all" in cond or "any" in cond:
+        values = [_partial(c, known, params) for c in cond.get("all", cond.get("any", []))]
+        decisive, other = (False, True) if "all" in cond else (True, False)
+        if decisive in values:
+            return decisive
+        return other if all(v is other for v in values) else None
+    if "not" in cond:
+        value = _partial(cond["not"], known, params)
+        return None if value is None else not value
+    name = cond["fact"]
+    (op,) = (k for k in cond if k != "fact")
+    if name not in known or op not in SCALAR_OPS:
+        return None
+    value, fact = resolve(cond[op], params), known[name]
+    if op in ("eq", "ne"):
+        return (fact == value) == (op == "eq")
+    if op in ("in", "not_in"):
+        return (fact in value) == (op == "in")
+    return None  # orderings over known facts: not needed to prune, left undecided
+
+
 def params_used(cond: Any) -> set[str]:
     """The parameter names a (checked) condition reads."""
     if isinstance(cond, dict):

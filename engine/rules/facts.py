@@ -41,6 +41,8 @@ class Field:
     type: str  # "str" | "int" | "bool" | "list"
     doc: str
     values: tuple[str, ...] | None = None  # allowed values (scalars) or item values (lists)
+    # what about the street the value is derived from (street fields; see STREET_INPUTS)
+    inputs: tuple[str, ...] = ()
 
 
 def _vals(literal: Any, *extra: str) -> tuple[str, ...]:
@@ -81,37 +83,63 @@ PROPOSAL_FIELDS: dict[str, Field] = {
         "bool", "每个目标街道承接该事项（连同随事转移的人员）后都将超出承接能力"),
 }
 
+# What a street fact can be derived from, besides the proposal and the item. Streets that
+# agree on every input of the fields a policy reads get the same facts from it, so their
+# decisions can be made once (see ``engine.rules.profile``).
+STREET_INPUTS = {
+    "identity": "街道编号和名称",
+    "kind": "街道、镇或乡",
+    "population": "常住人口",
+    "town_class": "乡镇类别",
+    "institutions": "各机构承担的职能",
+    "capacity": "各机构承担的职能中承接能力参数（capacity）所列的职能",
+    "staff": "在编人数（承接能力）",
+    "load": "清单事项的年工作量",
+    "granted": "该部门领域的赋权",
+    "unit": "该部门派驻机构（编号）",
+    "listed": "是否已列入清单",
+    "opinion": "街道意见",
+}
+
 STREET_FIELDS: dict[str, Field] = {
     **PROPOSAL_FIELDS,
-    "street": Field("str", "街道编号"),
-    "street_name": Field("str", "街道名称"),
-    "street_kind": Field("str", "街道、镇或乡", _vals(StreetKind)),
-    "population": Field("int", "常住人口"),
+    "street": Field("str", "街道编号", inputs=("identity",)),
+    "street_name": Field("str", "街道名称", inputs=("identity",)),
+    "street_kind": Field("str", "街道、镇或乡", _vals(StreetKind), inputs=("kind",)),
+    "population": Field("int", "常住人口", inputs=("population",)),
     "size_tier": Field("str", "街道规模（按常住人口分档；规则包未设分档时为 none）",
-                       ("small", "medium", "large", "none")),
-    "town_class": Field("int", "乡镇类别（县区未分类时为 0）"),
-    "institutions": Field("list", "街道各机构承担的职能（含加挂牌子、合署办公的职能）"),
-    "listed": Field("bool", "事项是否已在该街道清单中"),
-    "opinion": Field("str", "街道意见", ("none", *get_args(Opinion))),
-    "unit": Field("str", "该部门服务该街道的派驻机构（无则为 none）"),
-    "granted_powers": Field("list", "街道依法或经省级决定获得的该部门领域职权", _vals(Power)),
-    "phases_lacking_power": Field("list", "需要街道未获职权的环节", _vals(Phase)),
+                       ("small", "medium", "large", "none"), inputs=("population",)),
+    "town_class": Field("int", "乡镇类别（县区未分类时为 0）", inputs=("town_class",)),
+    "institutions": Field("list", "街道各机构承担的职能（含加挂牌子、合署办公的职能）",
+                          inputs=("institutions",)),
+    "listed": Field("bool", "事项是否已在该街道清单中", inputs=("listed",)),
+    "opinion": Field("str", "街道意见", ("none", *get_args(Opinion)), inputs=("opinion",)),
+    "unit": Field("str", "该部门服务该街道的派驻机构（无则为 none）", inputs=("unit",)),
+    "granted_powers": Field("list", "街道依法或经省级决定获得的该部门领域职权", _vals(Power),
+                            inputs=("granted",)),
+    "phases_lacking_power": Field("list", "需要街道未获职权的环节", _vals(Phase),
+                                  inputs=("granted",)),
     "enforcement_phases_lacking_power": Field(
-        "list", "其中属于执法环节（认定、查处、处罚、强制、许可）的环节", _vals(Phase)
-    ),
-    "other_phases_lacking_power": Field("list", "其中不属于执法环节的环节", _vals(Phase)),
-    "street_phases": Field("list", "街道有权承担的环节", _vals(Phase)),
-    "missing_institutions": Field("list", "承担街道环节所需而街道未设的机构"),
+        "list", "其中属于执法环节（认定、查处、处罚、强制、许可）的环节", _vals(Phase),
+        inputs=("granted",)),
+    "other_phases_lacking_power": Field("list", "其中不属于执法环节的环节", _vals(Phase),
+                                        inputs=("granted",)),
+    "street_phases": Field("list", "街道有权承担的环节", _vals(Phase), inputs=("granted",)),
+    "missing_institutions": Field("list", "承担街道环节所需而街道未设的机构",
+                                  inputs=("capacity", "granted")),
     "reserved_delegated_ungranted": Field(
-        "list", "申请下放、法律保留给县级以上且街道未获赋权的职权", _vals(Power)
-    ),
+        "list", "申请下放、法律保留给县级以上且街道未获赋权的职权", _vals(Power),
+        inputs=("granted",)),
     "reserved_needed_ungranted": Field(
-        "list", "事项所需、法律保留给县级以上且街道未获赋权的职权", _vals(Power)
-    ),
-    "capacity_days": Field("int", "街道年承接能力（人日：在编人数×工作日×可用比例）"),
-    "load_days": Field("int", "街道基本履职和配合履职清单事项的年工作量（人日）"),
+        "list", "事项所需、法律保留给县级以上且街道未获赋权的职权", _vals(Power),
+        inputs=("granted",)),
+    "capacity_days": Field("int", "街道年承接能力（人日：在编人数×工作日×可用比例）",
+                           inputs=("staff",)),
+    "load_days": Field("int", "街道基本履职和配合履职清单事项的年工作量（人日）",
+                       inputs=("load",)),
     "exceeds_capacity": Field(
-        "bool", "承接该事项后工作量超出承接能力（已计入随事转移的人员）"),
+        "bool", "承接该事项后工作量超出承接能力（已计入随事转移的人员）",
+        inputs=("staff", "load")),
 }
 
 SCHEMAS: dict[str, dict[str, Field]] = {"proposal": PROPOSAL_FIELDS, "street": STREET_FIELDS}

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
+from engine.errors import TooLargeError
 from engine.lists.build import build_lists
 from engine.loading.workspace import load_workspace
+from engine.render import lists_xlsx
 from tests.conftest import MINI, run_cli
 
 
@@ -56,3 +59,28 @@ def test_same_bytes_twice(tmp_path: Path) -> None:
 def test_xlsx_needs_an_output_file() -> None:
     run = run_cli("lists", "build", "--county", MINI, "--format", "xlsx")
     assert run.code == 2 and "须用 -o" in run.stderr and run.stdout == ""
+
+
+def test_a_county_workbook_beyond_excels_rows_is_refused(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    lists = build_lists(load_workspace(MINI))
+    basic = sum(len(s.basic) for s in lists.streets)
+    cooperative = sum(len(s.cooperative) for s in lists.streets)
+    assert cooperative > basic
+    monkeypatch.setattr(lists_xlsx, "EXCEL_ROWS", cooperative)  # one row short
+    with pytest.raises(TooLargeError) as caught:
+        lists_xlsx.lists_xlsx(lists, {})
+    assert (caught.value.code, caught.value.rows, caught.value.limit) == (
+        "E-TOO-LARGE", cooperative, cooperative - 1)
+    out = tmp_path / "county.xlsx"
+    run = run_cli("lists", "build", "--county", MINI, "--format", "xlsx", "-o", out)
+    assert run.code == 2 and "[E-TOO-LARGE]" in run.stderr and "--all" in run.stderr
+    assert not out.exists()
+    # one street's workbook, and one workbook per street, still fit
+    assert run_cli("lists", "build", "--county", MINI, "--street", "S01", "--format", "xlsx",
+                   "-o", out).code == 0
+    assert run_cli("lists", "build", "--county", MINI, "--all", "--format", "xlsx",
+                   "-o", tmp_path / "all").code == 0
+    monkeypatch.setattr(lists_xlsx, "EXCEL_ROWS", cooperative + 1)
+    assert run_cli("lists", "build", "--county", MINI, "--format", "xlsx",
+                   "-o", tmp_path / "fits.xlsx").code == 0

@@ -1,0 +1,367 @@
+"""The lists of a whole county, decided once per street profile and kept as row templates.
+
+For each catalogue item, the streets it applies to are grouped by what the policy can see of
+them (``engine.rules.profile``); the item is placed once per group, on one street of each
+group, with the same ``decide`` as a proposal. Each group's row is kept as a template whose
+parties are roles (the street itself, the department side: its unit stationed there or the
+department), and filled with a street's own names only when that street's lists are written.
+An admission or recall of the item in one street gives that street its own template.
+
+Streets whose every template is the same, and of the same kind, form a class: their documents
+differ only by their names (``street_classes``), which the writers use to render once per
+class.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.decide.assign import NO_FUNDING, department_side, funding
+from engine.decide.evaluate import decide
+from engine.loading.workspace import Workspace
+from engine.models.county import DutyItem
+from engine.models.decision import Finding, Funding, Party, StreetDecision
+from engine.models.lists import (
+    CountyLists,
+    DepartmentList,
+    LedRow,
+    ListRow,
+    NotApplying,
+    StreetLists,
+)
+from engine.models.proposal import Proposal
+from engine.rules.profile import StreetProfiles, fields_read, street_inputs
+from engine.vocab import label
+
+LISTS = ("basic", "cooperative", "recalled")
+STREET, SIDE = "street", "side"  # the roles a template's parties play
+
+
+# what every placement is, whatever the item: no duty is moved, the item is on the lists
+PLACEMENT_FACTS = {"mode": "none", "change": "admit"}
+
+
+def placement(item: DutyItem, targets: list[str]) -> Proposal:
+    """A catalogue item as the proposal that would put it on ``targets``' lists.
+
+    A listed item is already the street's duty: nothing is handed over, entrusted or asked
+    for, so the placement names no mode (the rules on moving duties, funds and staff, which
+    test the mode, stay silent) and has a complete procedure. What can still block it are the
+    substantive rules: powers, institutions, and funds for assisting items.
+    """
+    return Proposal.model_validate({
+        "schema_version": 1, "id": item.id, "title": item.name, "department": item.department,
+        "streets": targets, "mode": None, "item": {"ref": item.id},
+        "resources": {"funding": item.funding, "staff": 0, "powers_delegated": []},
+        "work_plan": True, "legal_review": "passed",
+        "hearing": dict.fromkeys(targets, "agree"),
+        "meeting": {"body": "履行职责事项清单", "ref": item.id, "decided": True},
+    })
+
+
+def task(row_list: str, street_phases: list[str], lead: str, dept: str,
+         mode: str | None = None) -> str:
+    """The street's duty in plain Chinese (街道职责); ``lead`` is the primary party's name.
+    Entrusted work is done in the department's name, the department answering for it."""
+    phases = "、".join(label(p) for p in street_phases)
+    if row_list == "recalled":
+        return f"已由{dept}收回，街道不再承担；发现相关问题及时报告"
+    if mode == "entrust":
+        return (f"受{dept}委托，以{dept}名义承担{phases or '相关'}工作，"
+                f"法律责任由{dept}承担")
+    if row_list == "basic":
+        return f"承担{phases}等工作的第一责任" if phases else "承担第一责任"
+    return f"配合{lead}做好{phases}工作" if phases else f"配合{lead}开展工作"
+
+
+@dataclass(frozen=True)
+class RowTemplate:
+    """One row of an item's list, with its parties as roles (``street`` or ``side``)."""
+
+    item: DutyItem
+    dept_name: str
+    list: str
+    primary: str | None
+    cooperating: tuple[str, ...]
+    street_phases: tuple[str, ...]
+    department_phases: tuple[str, ...]
+    funding: Funding
+    workload_days: int
+    rules: tuple[str, ...]
+    proposal: str | None
+    mode: str | None = None  # how an admitted proposal moved the duty (hand_over, entrust…)
+
+    def row(self, street: Party, side: Party) -> ListRow:
+        """The row as one street's lists show it."""
+        parties = {STREET: street, SIDE: side}
+        primary = parties[self.primary] if self.primary else None
+        street_phases = list(self.street_phases)
+        item = self.item
+        return ListRow(
+            item=item.id, name=item.name, department=item.department,
+            category=item.category, list=self.list, primary=primary,  # type: ignore[arg-type]
+            cooperating=[parties[r] for r in self.cooperating],
+            street_phases=street_phases, department_phases=list(self.department_phases),
+            task=task(self.list, street_phases,
+                      primary.name if primary else self.dept_name, self.dept_name, self.mode),
+            funding=self.funding, workload_days=self.workload_days,
+            legal_basis=item.legal_basis, rules=list(self.rules), proposal=self.proposal,
+            mode=self.mode)
+
+
+def _role(party: Party) -> str:
+    return STREET if party.kind == "street" else SIDE
+
+
+@dataclass
+class ItemPlan:
+    """An item's templates: one per street profile, and one per street it was admitted to
+    or taken back from by a proposal."""
+
+    item: DutyItem
+    index: int
+    applies: frozenset[str] | None  # None: every street
+    reason: str  # why the item is not on the lists of a street it does not apply to
+    by_profile: dict[int, RowTemplate] = field(default_factory=dict)
+    by_street: dict[str, RowTemplate] = field(default_factory=dict)
+    # per profile: the street verdict, and the findings that block it (for `duty check`)
+    verdicts: dict[int, str] = field(default_factory=dict)
+    blocking: dict[int, list[Finding]] = field(default_factory=dict)
+
+
+class ListPlan:
+    """Every street's and department's lists of a county, as templates."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        county = self.county = ws.county
+        self.graph = ws.graph
+        self.streets = list(county.streets)
+        read = fields_read(ws.policy, known=PLACEMENT_FACTS)  # what rules that can fire read
+        self.profiles = StreetProfiles(ws.graph, street_inputs(read), ws.policy.parameters)
+        self._dept_party: dict[str, Party] = {}
+        self._unit_party: dict[str, Party] = {}
+        self._index = {sid: i for i, sid in enumerate(self.streets)}
+        self.items = [self._plan(i, item) for i, item in enumerate(county.items.values())]
+
+    # -- deciding ---------------------------------------------------------------------------
+
+    def _plan(self, index: int, item: DutyItem) -> ItemPlan:
+        county, graph = self.county, self.graph
+        targets = county.item_streets(item)
+        applies = None if item.streets == "all" else frozenset(targets)
+        plan = ItemPlan(item, index, applies,
+                        "该事项仅适用于" + "、".join(targets) if applies is not None else "")
+        ids, position = self.profiles.ids(item.department), self._index
+        if applies is None:  # a street of each profile (the first, in county order)
+            reps = {p: self.streets[i]
+                    for p, i in self.profiles.first_streets(item.department).items()}
+        else:
+            reps = {}
+            for sid in targets:
+                reps.setdefault(ids[position[sid]], sid)
+        chosen = list(reps.values())
+        decision = decide(self.ws, placement(item, chosen), item, True, chosen, listed=set())
+        rules: dict[str | None, list[str]] = defaultdict(list)
+        for f in decision.findings:
+            if f.effect == "assign" and f.rule not in rules[f.street]:
+                rules[f.street].append(f.rule)
+        decided = {s.street: s for s in decision.streets}
+        dept_name = graph.department(item.department).name
+        admissions = county.admissions.get(item.id, {})
+        recalls = county.recalls.get(item.id, {})
+        made: dict[tuple[Any, ...], RowTemplate] = {}
+
+        def template(profile: int, recalled: bool, admission: Any, recall: Any) -> RowTemplate:
+            key = (profile, recalled,
+                   admission and (admission.proposal, admission.funding, admission.mode),
+                   recall and (recall.proposal,))
+            found = made.get(key)
+            if found is None:
+                s = decided[reps[profile]]
+                found = made[key] = _template(item, dept_name, s,
+                                              (*rules[None], *rules[s.street]),
+                                              recalled, admission, recall)
+            return found
+
+        for profile, rep in reps.items():
+            plan.by_profile[profile] = template(profile, item.recalled, None, None)
+            plan.verdicts[profile] = decided[rep].verdict
+            plan.blocking[profile] = [f for f in decision.findings if f.street in (None, rep)
+                                      and f.effect in ("reject", "return", "defer")]
+        for sid in {*admissions, *recalls}:
+            if sid in position and (applies is None or sid in applies):
+                plan.by_street[sid] = template(ids[position[sid]],
+                                               item.recalled or sid in recalls,
+                                               admissions.get(sid), recalls.get(sid))
+        return plan
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def template(self, plan: ItemPlan, sid: str, index: int) -> RowTemplate | None:
+        """The item's template for the street (at ``index`` in county order), or None when
+        the item does not apply to it."""
+        if plan.applies is not None and sid not in plan.applies:
+            return None
+        found = plan.by_street.get(sid)
+        if found is not None:
+            return found
+        return plan.by_profile[self.profiles.ids(plan.item.department)[index]]
+
+    def index(self, sid: str) -> int:
+        """The street's position in county order."""
+        return self._index[sid]
+
+    def profile(self, plan: ItemPlan, index: int) -> int:
+        """The street's (at ``index``) profile for the item's department."""
+        return self.profiles.ids(plan.item.department)[index]
+
+    def side(self, dept: str, sid: str) -> Party:
+        """The department side in a street: its unit stationed there, else the department."""
+        unit = self.graph.unit_serving(dept, sid)
+        cache, key = (self._unit_party, unit) if unit else (self._dept_party, dept)
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = department_side(self.graph, dept, sid)
+        return found
+
+    def street_lists(self, sid: str, index: int | None = None, street: Party | None = None,
+                     side: Any = None) -> StreetLists:
+        """One street's three lists and the catalogue items not applying to it.
+
+        ``street`` and ``side`` (a function of the department) replace the street's own
+        parties when given (the writers render a class of streets once with stand-ins)."""
+        st = self.county.streets[sid]
+        if index is None:
+            index = self._index[sid]
+        street = street or Party(kind="street", id=sid, name=st.name)
+        side = side or (lambda dept: self.side(dept, sid))
+        rows: dict[str, list[ListRow]] = {k: [] for k in LISTS}
+        absent: list[NotApplying] = []
+        for plan in self.items:
+            t = self.template(plan, sid, index)
+            if t is None:
+                absent.append(NotApplying(item=plan.item.id, name=plan.item.name,
+                                          reason=plan.reason))
+            else:
+                rows[t.list].append(t.row(street, side(plan.item.department)))
+        return StreetLists(
+            street=street.id, name=street.name, kind=st.kind, basic=rows["basic"],
+            cooperative=rows["cooperative"], recalled=rows["recalled"], not_applying=absent)
+
+    def street_classes(self) -> Iterator[list[str]]:
+        """The streets in classes whose lists differ only by names, each in county order;
+        classes in the order of their first street."""
+        depts = sorted({p.item.department for p in self.items})
+        ids = [self.profiles.ids(d) for d in depts]
+        own: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for plan in self.items:
+            for sid, t in plan.by_street.items():
+                own[sid].append((plan.index, id(t)))
+        limited = [p for p in self.items if p.applies is not None]
+        classes: dict[tuple[Any, ...], list[str]] = {}
+        for i, sid in enumerate(self.streets):
+            key = (self.county.streets[sid].kind, tuple(d[i] for d in ids),
+                   tuple(own.get(sid, ())),
+                   tuple(p.index for p in limited if sid in p.applies))  # type: ignore[operator]
+            classes.setdefault(key, []).append(sid)
+        yield from classes.values()
+
+    def template_counts(self) -> Iterator[tuple[RowTemplate, int]]:
+        """Each template with the number of streets whose row it is."""
+        for ip in self.items:
+            if ip.applies is None and not ip.by_street:  # by profile: count its streets
+                for profile, count in Counter(self.profiles.ids(ip.item.department)).items():
+                    yield ip.by_profile[profile], count
+                continue
+            counts: Counter[int] = Counter()
+            templates: dict[int, RowTemplate] = {}
+            for index, sid in enumerate(self.streets):
+                t = self.template(ip, sid, index)
+                if t is not None:
+                    counts[id(t)] += 1
+                    templates[id(t)] = t
+            yield from ((templates[k], n) for k, n in counts.items())
+
+    def list_sizes(self) -> dict[str, int]:
+        """How many rows each list has over all streets."""
+        sizes = dict.fromkeys(LISTS, 0)
+        for t, count in self.template_counts():
+            sizes[t.list] += count
+        return sizes
+
+    def workload(self) -> int:
+        """The streets' person-days per year on their basic and cooperating lists."""
+        return sum(t.workload_days * count for t, count in self.template_counts()
+                   if t.list != "recalled")
+
+    def row(self, plan: ItemPlan, sid: str) -> ListRow | None:
+        """The item's row on one street's lists, or None when it is not on them."""
+        t = self.template(plan, sid, self._index[sid])
+        if t is None:
+            return None
+        street = Party(kind="street", id=sid, name=self.county.streets[sid].name)
+        return t.row(street, self.side(plan.item.department, sid))
+
+    def departments(self) -> list[DepartmentList]:
+        """Per department: the items it owns, the streets they rely on, the funds it owes,
+        items in the order they first appear on the streets' lists."""
+        county = self.county
+        firsts: dict[str, list[tuple[tuple[int, int, int], LedRow]]] = defaultdict(list)
+        owed: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for plan in self.items:
+            placed = [(i, sid, t) for i, sid in enumerate(self.streets)
+                      if (t := self.template(plan, sid, i)) is not None]
+            if not placed:
+                continue
+            dept = plan.item.department
+            relying = [sid for _, sid, t in placed if t.list != "recalled"]
+            first = next((t for _, _, t in placed if t.list != "recalled"), placed[0][2])
+            for _, sid, t in placed:
+                if t.funding.follows:
+                    owed[dept][sid] += t.funding.amount
+            per_street = first.funding.amount if first.funding.follows else 0
+            i0, _, t0 = placed[0]
+            firsts[dept].append(((i0, LISTS.index(t0.list), plan.index), LedRow(
+                item=plan.item.id, name=plan.item.name, category=plan.item.category,
+                streets=relying, funding_per_street=per_street,
+                funding_total=per_street * len(relying))))
+        out = []
+        for dept in county.departments.values():
+            items = [row for _, row in sorted(firsts.get(dept.id, []), key=lambda x: x[0])]
+            ledger = {sid: owed[dept.id][sid] for sid in self.streets
+                      if owed[dept.id].get(sid)}
+            out.append(DepartmentList(
+                department=dept.id, name=dept.name, items=items, funding_owed=ledger,
+                funding_total=sum(ledger.values())))
+        return out
+
+    def county_lists(self) -> CountyLists:
+        """Every list as models (for JSON, diffs and stored versions)."""
+        return CountyLists(
+            county=self.county.name, policy=self.ws.policy.hash,
+            streets=[self.street_lists(sid, i) for i, sid in enumerate(self.streets)],
+            departments=self.departments())
+
+
+def _template(item: DutyItem, dept_name: str, s: StreetDecision, rules: tuple[str, ...],
+              recalled: bool, admission: Any, recall: Any) -> RowTemplate:
+    """The row template of a street decision, and what an admission or recall changes."""
+    street_phases = tuple(p.phase for p in s.phases if p.party.kind == "street")
+    dept_phases = tuple(p.phase for p in s.phases if p.party.kind != "street")
+    primary = _role(s.primary) if s.primary else None
+    cooperating = tuple(_role(p) for p in s.cooperating)
+    kind = "recalled" if recalled else (s.list or "cooperative")
+    if recalled:  # taken back: the department side carries every phase
+        primary, street_phases, dept_phases, cooperating = SIDE, (), tuple(item.phases), ()
+    money = funding(admission.funding if admission else item.funding, item.department)
+    return RowTemplate(
+        item=item, dept_name=dept_name, list=kind, primary=primary, cooperating=cooperating,
+        street_phases=street_phases, department_phases=dept_phases,
+        funding=NO_FUNDING if recalled else money,
+        workload_days=0 if recalled else item.workload_days, rules=rules,
+        proposal=recall.proposal if recall else admission.proposal if admission else None,
+        mode=None if recalled or admission is None else admission.mode)

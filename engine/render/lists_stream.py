@@ -1,0 +1,200 @@
+"""Every street's and department's lists as files, produced one at a time from a plan.
+
+The files are those of ``render_tree``, in the same bytes, but nothing holds them all: each is
+made when the writer asks for it. A class of streets whose lists differ only by names
+(``ListPlan.street_classes``) is rendered once with stand-ins for the street's id and name and
+for each department's side in it (its unit there, or the department); each street's file is
+that text with its own names put in. A CSV file of a street alone in its class is put
+together from its rows, each row's line rendered once per template with stand-ins. Names that
+some format would escape or quote (commas, quotes, ``|``, ``<``, ``&``, line breaks …) are
+never put in that way: such a street is rendered from its own lists.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterator
+from itertools import chain
+
+from engine.lists.plan import LISTS, ListPlan, RowTemplate
+from engine.models.decision import Party
+from engine.models.lists import CountyLists
+from engine.render.lists_csv import BOM, HEAD
+from engine.render.lists_files import BINARY, index_file, render_lists
+from engine.render.lists_table import LIST_TITLES, cells
+
+STENCIL_CSV = 32  # a class this large is rendered once; smaller ones row by row (CSV)
+_OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: no format escapes them
+_SLOT = re.compile(f"{_OPEN}(\\w+){_CLOSE}")
+_PLAIN = re.compile("[^\\x00-\\x1f\\x7f,\"'&<>|\\\\\ue000-\uf8ff]*")
+
+
+def _token(key: str) -> str:
+    return f"{_OPEN}{key}{_CLOSE}"
+
+
+def _slots(text: str, fields: dict[str, str]) -> str | None:
+    """``text`` as a format string, each stand-in a field (named by ``fields``); None when
+    the text holds a stand-in character of its own or an unknown stand-in."""
+    if not set(_SLOT.findall(text)) <= set(fields):
+        return None
+    out = _SLOT.sub(lambda m: "{" + fields[m.group(1)] + "}",
+                    text.replace("{", "{{").replace("}", "}}"))
+    return None if _OPEN in out or _CLOSE in out else out
+
+
+def _plain(text: str) -> bool:
+    return _PLAIN.fullmatch(text) is not None
+
+
+class _CsvStreets:
+    """CSV street files from row stencils: each template's line rendered once, with slots for
+    the row number and the street's and department side's ids and names."""
+
+    KEYS = ("i", "n", "un", "s", "ui")  # positional fields 0–4 of a stencil line
+
+    def __init__(self, plan: ListPlan, names: dict[str, str]) -> None:
+        self.plan, self.names = plan, names
+        self.street = Party.model_construct(kind="street", id=_token("s"), name=_token("n"))
+        self.side = Party.model_construct(kind="unit", id=_token("ui"), name=_token("un"))
+        self.depts = sorted({ip.item.department for ip in plan.items})
+        self.sides = _Sides(plan, self.depts)
+        kinds = {k: i for i, k in enumerate(LISTS)}
+
+        def entry(t: RowTemplate) -> tuple[int, str | None]:
+            return kinds[t.list], self._line(t)
+
+        # per item: where it applies, its streets' own rows, its department's profiles,
+        # each profile's row and its department (index into ``depts``)
+        self.items = [(ip.applies, {sid: entry(t) for sid, t in ip.by_street.items()},
+                       plan.profiles.ids(ip.item.department),
+                       {p: entry(t) for p, t in ip.by_profile.items()},
+                       self.depts.index(ip.item.department))
+                      for ip in plan.items]
+
+    def _line(self, t: RowTemplate) -> str | None:
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\r\n").writerow(
+            [_token("s"), _token("n"), LIST_TITLES[t.list], _token("i"),
+             *cells(0, t.row(self.street, self.side), self.names)[1:]])
+        return _slots(buf.getvalue(), {k: str(i) for i, k in enumerate(self.KEYS)})
+
+    def file(self, sid: str, index: int) -> str | None:
+        """The street's CSV file, or None when a name cannot be put in plainly."""
+        plan = self.plan
+        name = plan.county.streets[sid].name
+        sides = self.sides.of(sid)
+        if sides is None or not (_plain(sid) and _plain(name)):
+            return None
+        placed: tuple[list[tuple[str | None, tuple[str, str, str]]], ...] = tuple(
+            [] for _ in LISTS)
+        for applies, own, ids, by_profile, dept in self.items:
+            if applies is not None and sid not in applies:
+                continue
+            kind, line = (own.get(sid) if own else None) or by_profile[ids[index]]
+            placed[kind].append((line, sides[dept]))
+        out = [HEAD]
+        for rows in placed:
+            for i, (line, side) in enumerate(rows, 1):
+                if line is None:
+                    return None
+                out.append(line.format(i, name, side[2], sid, side[1]))
+        return BOM + "".join(out)
+
+
+class _Sides:
+    """Each department's side in a street as (kind, id, name): its unit there, or the
+    department; None for a side whose id or name cannot be put in plainly."""
+
+    def __init__(self, plan: ListPlan, depts: list[str]) -> None:
+        self.plan, self.depts = plan, depts
+        self.found: dict[tuple[str, str | None], tuple[str, str, str] | None] = {}
+
+    def of(self, sid: str) -> list[tuple[str, str, str]] | None:
+        """The street's sides in the order of ``depts``, or None if one is not plain."""
+        serving = self.plan.graph.unit_serving
+        out = []
+        for dept in self.depts:
+            key = (dept, serving(dept, sid))
+            if key in self.found:
+                side = self.found[key]
+            else:
+                p = self.plan.side(dept, sid)
+                side = self.found[key] = ((p.kind, p.id, p.name)
+                                          if _plain(p.id) and _plain(p.name) else None)
+            if side is None:
+                return None
+            out.append(side)
+        return out
+
+
+class _Stencil:
+    """A class of streets rendered once, with slots for the street's id and name and, per
+    department, its side's kind, id and name; split once into the text between the slots."""
+
+    def __init__(self, plan: ListPlan, base: CountyLists, names: dict[str, str], fmt: str,
+                 sid: str) -> None:
+        self.plan = plan
+        depts = sorted({p.item.department for p in plan.items})
+        self.sides = _Sides(plan, depts)
+        slots = {d: Party.model_construct(kind=_token(f"d{i}k"), id=_token(f"d{i}i"),
+                                          name=_token(f"d{i}n"))
+                 for i, d in enumerate(depts)}
+        street = Party.model_construct(kind="street", id=_token("s"), name=_token("n"))
+        lists = plan.street_lists(sid, street=street, side=slots.__getitem__)
+        text = render_lists(base.model_copy(update={"streets": [lists]}), names, fmt)
+        assert isinstance(text, str)
+        keys = {k: i for i, k in enumerate(
+            ["s", "n", *(f"d{i}{e}" for i in range(len(depts)) for e in "kin")])}
+        parts = _SLOT.split(text)
+        self.literals: list[str] | None = parts[0::2]
+        used = parts[1::2]
+        if not set(used) <= set(keys) or any(_OPEN in t or _CLOSE in t for t in parts[0::2]):
+            self.literals = None  # the data itself holds a stand-in character: no stencil
+        self.positions = [keys.get(k, 0) for k in used]
+
+    def fill(self, sid: str) -> str | None:
+        """The street's file, or None when one of its names cannot be put in plainly."""
+        if self.literals is None:
+            return None
+        name = self.plan.graph.street(sid).name
+        sides = self.sides.of(sid)
+        if sides is None or not (_plain(sid) and _plain(name)):
+            return None
+        values = [sid, name, *chain.from_iterable(sides)]
+        filled = [values[i] for i in self.positions]  # one fewer than the literals
+        return "".join(chain.from_iterable(zip(self.literals, filled, strict=False))) \
+            + self.literals[-1]
+
+
+def lists_tree(plan: ListPlan, names: dict[str, str], fmt: str) -> Iterator[tuple[str,
+                                                                                 str | bytes]]:
+    """``streets/ID.fmt`` for every street, ``departments/ID.fmt`` for every department (CSV
+    has no department form) and the index, one file at a time."""
+    county = plan.county
+    base = CountyLists.model_construct(county=county.name, policy=plan.ws.policy.hash,
+                                       streets=[], departments=[])
+
+    def alone(sid: str) -> str | bytes:
+        return render_lists(base.model_copy(update={"streets": [plan.street_lists(sid)]}),
+                            names, fmt)
+
+    rows = _CsvStreets(plan, names) if fmt == "csv" else None
+    for members in plan.street_classes():
+        fill: Callable[[str], str | None] = lambda sid: None  # noqa: E731
+        if fmt not in BINARY and len(members) >= (STENCIL_CSV if rows else 2):
+            fill = _Stencil(plan, base, names, fmt, members[0]).fill
+        elif rows is not None:
+            fill = lambda sid: rows.file(sid, plan.index(sid))  # noqa: E731
+        for sid in members:
+            content = fill(sid)
+            yield f"streets/{sid}.{fmt}", alone(sid) if content is None else content
+    entries = [("街道", s.name, f"streets/{s.id}.{fmt}") for s in county.streets.values()]
+    if fmt != "csv":
+        for d in plan.departments():
+            path = f"departments/{d.department}.{fmt}"
+            yield path, render_lists(base.model_copy(update={"departments": [d]}), names, fmt)
+            entries.append(("部门", d.name, path))
+    yield index_file(county.name, entries, fmt)

@@ -1,0 +1,210 @@
+"""The grouped builder gives, byte for byte, what deciding every street on its own gives.
+
+The reference (``tests.reference_lists``) places each item on every street it applies to and
+makes each row from that street's own decision. The engine decides once per street profile
+and fills row templates; documents, file trees (written one file at a time), `duty check` and
+`duty lists diff` must come out the same on the sample county, the mini county, the sample
+county after its bundled proposals (admissions, recalls, revisions), a generated county with
+every kind of street (odd names included), and one whose policy reads the street's name.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench.synthetic import synthetic_workspace
+from engine.graph import build_graph
+from engine.lists.apply import what_if
+from engine.lists.build import build_lists
+from engine.lists.check import check_county
+from engine.lists.diff import diff_lists, diff_plans
+from engine.lists.plan import ListPlan
+from engine.loading.policy import load_policy
+from engine.loading.proposal import load_proposals
+from engine.loading.workspace import Workspace, load_workspace
+from engine.models.county import GrantedPower
+from engine.render import lists_stream
+from engine.render.lists_files import FORMATS, render_lists, render_tree
+from engine.render.lists_stream import lists_tree
+from engine.rules.profile import StreetProfiles, fields_read, street_inputs
+from tests import reference_lists as reference
+from tests.conftest import MINI, ROOT, write_yaml
+
+NAME_PACK = {
+    "schema_version": 1, "id": "by-name", "version": 1, "title": "按街道名称的规则",
+    "rules": [{
+        "id": "LOCAL-NAME", "title": "指定街道另行提示", "scope": "street",
+        "when": {"fact": "street_name", "eq": "第1省街道00002"}, "effect": "note",
+        "message": "该街道另有安排。", "citation": {"document": "测试文件", "clause": "一"}}],
+}
+
+
+def _generated() -> Workspace:
+    return synthetic_workspace(48, 70, seed=11, odd_names=True)
+
+
+def _after_proposals() -> Workspace:
+    paths = sorted((ROOT / "duties" / "proposals").glob("*.yaml"))
+    return what_if(load_workspace(), load_proposals(paths))[1]
+
+
+def _reading_names(tmp: Path) -> Workspace:
+    ws = synthetic_workspace(24, 40, seed=5)
+    pack = write_yaml(tmp / "by-name.yaml", NAME_PACK)
+    return Workspace(ws.county, load_policy(["baseline", str(pack)]), build_graph(ws.county))
+
+
+COUNTIES = {
+    "sample": load_workspace,
+    "mini": lambda: load_workspace(MINI),
+    "sample-after-proposals": _after_proposals,
+    "generated": _generated,
+}
+
+
+@pytest.fixture(scope="module", params=[*COUNTIES, "reads-street-name"])
+def county(request: pytest.FixtureRequest,
+           tmp_path_factory: pytest.TempPathFactory) -> County:
+    if request.param == "reads-street-name":
+        ws = _reading_names(tmp_path_factory.mktemp("pack"))
+    else:
+        ws = COUNTIES[request.param]()
+    return request.param, ws, reference.build_lists(ws)
+
+
+County = tuple[str, Workspace, object]
+
+
+def _slow(name: str, fmt: str) -> bool:
+    """Workbooks are rendered by the same code either way, and slowly: the mini county's
+    and the sample county's are enough."""
+    return fmt == "xlsx" and name not in ("mini", "sample")
+
+
+def test_the_lists_are_those_of_the_reference(county: County) -> None:
+    _, ws, ref = county
+    assert build_lists(ws) == ref
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_document_is_byte_identical(county: County, fmt: str) -> None:
+    name, ws, ref = county
+    if _slow(name, fmt):
+        pytest.skip("workbook of a generated county")
+    assert render_lists(build_lists(ws), ws.names, fmt) == render_lists(ref, ws.names, fmt)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_file_written_one_at_a_time_is_byte_identical(county: County, fmt: str) -> None:
+    name, ws, ref = county
+    if _slow(name, fmt) or (fmt == "xlsx" and name == "sample"):
+        pytest.skip("workbooks of a generated county")
+    streamed = list(lists_tree(ListPlan(ws), ws.names, fmt))
+    assert len(streamed) == len({path for path, _ in streamed})  # no file twice
+    assert dict(streamed) == render_tree(ref, ws.names, fmt)
+
+
+def test_check_finds_what_the_reference_finds(county: County) -> None:
+    _, ws, _ = county
+    assert check_county(ws) == reference.check_county(ws)
+
+
+def test_the_generated_county_has_every_kind_of_street() -> None:
+    ws = _generated()
+    county = ws.county
+    assert {s.kind for s in county.streets.values()} == {"street", "town", "township"}
+    assert any(not s.granted_powers for s in county.streets.values())
+    assert len({frozenset((g.department, g.power) for g in s.granted_powers)
+                for s in county.streets.values()}) > 3
+    assert {u.mode for u in county.units.values()} == {"dispatched", "devolved"}
+    assert county.admissions and county.recalls
+    assert any(i.streets != "all" for i in county.items.values())
+    assert any(i.recalled for i in county.items.values())
+    assert any("," in s.name or '"' in s.name for s in county.streets.values())
+    lists = build_lists(ws)
+    assert all(s.basic and s.cooperative for s in lists.streets)
+    assert any(s.recalled for s in lists.streets) and any(s.not_applying for s in lists.streets)
+
+
+def test_streets_are_grouped_by_what_the_policy_reads() -> None:
+    """Proposals may be judged on a street's staff and load (the capacity rules); catalogue
+    items, placed without moving a duty, are not: those rules cannot fire on them."""
+    from engine.lists.plan import PLACEMENT_FACTS
+
+    ws = _generated()
+    assert street_inputs(fields_read(ws.policy)) >= {"staff", "load", "granted"}
+    inputs = street_inputs(fields_read(ws.policy, known=PLACEMENT_FACTS))
+    assert inputs == {"capacity", "granted", "listed", "opinion"}
+    ids = StreetProfiles(ws.graph, inputs, ws.policy.parameters).ids("d00")
+    assert 1 < len(set(ids)) < len(ids)
+
+
+def test_a_policy_reading_the_street_name_makes_every_street_its_own_group(
+        tmp_path: Path) -> None:
+    ws = _reading_names(tmp_path)
+    assert "identity" in street_inputs(fields_read(ws.policy))
+    plan = ListPlan(ws)
+    for ip in plan.items:
+        ids = plan.profiles.ids(ip.item.department)
+        assert len(set(ids)) == len(ids)
+
+
+@pytest.mark.parametrize("stencil", [2, 10**9])
+def test_csv_from_class_and_row_stencils_is_byte_identical(
+        county: County, stencil: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Classes of any size rendered once, or every street put together from its rows."""
+    _, ws, ref = county
+    monkeypatch.setattr(lists_stream, "STENCIL_CSV", stencil)
+    assert dict(lists_stream.lists_tree(ListPlan(ws), ws.names, "csv")) == render_tree(
+        ref, ws.names, "csv")
+
+
+def _changed_generated() -> tuple[Workspace, Workspace]:
+    """A generated county and a revision of it: a street gone, another renamed, a unit
+    moved, an item revised, another dropped, a street newly granted a power."""
+    ws = _generated()
+    county = ws.county
+    streets = dict(county.streets)
+    gone, renamed, granted = list(streets)[5], list(streets)[7], list(streets)[9]
+    del streets[gone]
+    streets[renamed] = streets[renamed].model_copy(update={"name": "改名街道"})
+    streets[granted] = streets[granted].model_copy(update={"granted_powers": [
+        *streets[granted].granted_powers,
+        GrantedPower(power="licensing", department="d01", basis="省级决定")]})
+    units = {uid: u.model_copy(update={"streets": [s for s in u.streets if s != gone]})
+             for uid, u in county.units.items() if [s for s in u.streets if s != gone]}
+    moved = next(iter(units))
+    units[moved] = units[moved].model_copy(update={"name": "新派驻机构"})
+    items = dict(county.items)
+    first, second = list(items)[:2]
+    items[first] = items[first].model_copy(update={"category": "assisting", "funding": 9000})
+    del items[second]
+    items = {k: v.model_copy(update={"streets": [s for s in v.streets if s != gone]})
+             if v.streets != "all" else v for k, v in items.items()}
+    revised = county.model_copy(update={
+        "streets": streets, "units": units, "items": items,
+        "admissions": {k: {s: a for s, a in v.items() if s != gone}
+                       for k, v in county.admissions.items() if k in items},
+        "recalls": {k: {s: r for s, r in v.items() if s != gone}
+                    for k, v in county.recalls.items() if k in items}})
+    return ws, Workspace(revised, ws.policy, build_graph(revised))
+
+
+@pytest.mark.parametrize("case", ["sample-proposals", "generated-what-if", "generated-revised"])
+def test_the_grouped_diff_is_the_diff_of_the_reference_lists(case: str) -> None:
+    if case == "sample-proposals":
+        before, after = load_workspace(), _after_proposals()
+    elif case == "generated-what-if":  # the same streets: unchanged items are skipped
+        before = _generated()
+        county = before.county
+        item = next(iter(county.items.values()))
+        after = Workspace(county.model_copy(update={"items": {
+            **county.items, item.id: item.model_copy(update={"phases": ["patrol", "report"]})}}),
+            before.policy, before.graph)
+    else:
+        before, after = _changed_generated()
+    expected = diff_lists(reference.build_lists(before), reference.build_lists(after))
+    assert expected.changes
+    assert diff_plans(ListPlan(before), ListPlan(after)) == expected

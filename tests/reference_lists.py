@@ -1,0 +1,228 @@
+"""The reference list builder: every item decided for every street, one row model each.
+
+This is the straightforward build the engine's grouped builder (``engine.lists.plan``) must
+match byte for byte: each catalogue item is placed as a proposal on all the streets it
+applies to, and each street's row is made from its own street decision.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from engine.decide.assign import NO_FUNDING, department_side, funding
+from engine.decide.combine import ADMITTED
+from engine.decide.evaluate import decide
+from engine.lists.check import LIXIA, TAIYUAN, Problem
+from engine.loading.workspace import Workspace, powers_not_held
+from engine.models.county import DutyItem
+from engine.models.decision import Decision, StreetDecision
+from engine.models.lists import (
+    CountyLists,
+    DepartmentList,
+    LedRow,
+    ListRow,
+    NotApplying,
+    StreetLists,
+)
+from engine.models.proposal import Proposal
+from engine.staffing.check import institution_problems, staffing_problems
+from engine.vocab import label
+
+
+def placement(item: DutyItem, targets: list[str]) -> Proposal:
+    """A catalogue item as the proposal that would put it on ``targets``' lists.
+
+    A listed item is already the street's duty: nothing is handed over, entrusted or asked
+    for, so the placement names no mode (the rules on moving duties, funds and staff, which
+    test the mode, stay silent) and has a complete procedure. What can still block it are the
+    substantive rules: powers, institutions, and funds for assisting items.
+    """
+    return Proposal.model_validate({
+        "schema_version": 1, "id": item.id, "title": item.name, "department": item.department,
+        "streets": targets, "mode": None, "item": {"ref": item.id},
+        "resources": {"funding": item.funding, "staff": 0, "powers_delegated": []},
+        "work_plan": True, "legal_review": "passed",
+        "hearing": dict.fromkeys(targets, "agree"),
+        "meeting": {"body": "履行职责事项清单", "ref": item.id, "decided": True},
+    })
+
+
+def place(ws: Workspace, item: DutyItem) -> Decision:
+    """The decision the rules would give the item if it were proposed now (not yet listed)."""
+    targets = ws.county.item_streets(item)
+    return decide(ws, placement(item, targets), item, True, targets, listed=set())
+
+
+def task(row_list: str, s: StreetDecision, street_phases: list[str], dept: str,
+         mode: str | None = None) -> str:
+    """The street's duty in plain Chinese (街道职责); entrusted work is done in the
+    department's name, the department answering for it."""
+    phases = "、".join(label(p) for p in street_phases)
+    if row_list == "recalled":
+        return f"已由{dept}收回，街道不再承担；发现相关问题及时报告"
+    if mode == "entrust":
+        return (f"受{dept}委托，以{dept}名义承担{phases or '相关'}工作，"
+                f"法律责任由{dept}承担")
+    if row_list == "basic":
+        return f"承担{phases}等工作的第一责任" if phases else "承担第一责任"
+    lead = s.primary.name if s.primary else dept
+    return f"配合{lead}做好{phases}工作" if phases else f"配合{lead}开展工作"
+
+
+def rows_for(ws: Workspace, item: DutyItem, decision: Decision) -> dict[str, ListRow]:
+    """One row per street the decision places the item on, by street id; a street that took
+    the item through an admitted proposal shows that proposal and the funds it agreed, a
+    street it was taken back from shows it on the recalled list (and the recall proposal)."""
+    admissions = ws.county.admissions.get(item.id, {})
+    recalls = ws.county.recalls.get(item.id, {})
+    taken = set(ws.county.recalled_from(item))
+    graph = ws.graph
+    dept_name = graph.department(item.department).name
+    rules: dict[str | None, list[str]] = defaultdict(list)
+    for f in decision.findings:
+        if f.effect == "assign" and f.rule not in rules[f.street]:
+            rules[f.street].append(f.rule)
+    out: dict[str, ListRow] = {}
+    for s in decision.streets:
+        street_phases = [p.phase for p in s.phases if p.party.kind == "street"]
+        dept_phases = [p.phase for p in s.phases if p.party.kind != "street"]
+        recalled = s.street in taken
+        kind = "recalled" if recalled else (s.list or "cooperative")
+        primary, cooperating = s.primary, s.cooperating
+        if recalled:  # taken back: the department side carries every phase
+            primary = department_side(graph, item.department, s.street)
+            street_phases, dept_phases, cooperating = [], list(item.phases), []
+        admission = admissions.get(s.street)
+        recall = recalls.get(s.street)
+        money = funding(admission.funding if admission else item.funding, item.department)
+        out[s.street] = ListRow(
+            item=item.id, name=item.name, department=item.department,
+            category=item.category, list=kind, primary=primary, cooperating=cooperating,
+            street_phases=street_phases, department_phases=dept_phases,
+            task=task(kind, s, street_phases, dept_name,
+                      admission.mode if admission and not recalled else None),
+            funding=NO_FUNDING if recalled else money,
+            workload_days=0 if recalled else item.workload_days,
+            legal_basis=item.legal_basis,
+            rules=[*rules[None], *rules[s.street]],
+            proposal=recall.proposal if recall else admission.proposal if admission else None,
+            mode=None if recalled or admission is None else admission.mode)
+    return out
+
+
+def build_lists(ws: Workspace) -> CountyLists:
+    county = ws.county
+    by_street: dict[str, dict[str, list[ListRow]]] = {
+        sid: {"basic": [], "cooperative": [], "recalled": []} for sid in county.streets}
+    absent: dict[str, list[NotApplying]] = {sid: [] for sid in county.streets}
+    for item in county.items.values():
+        rows = rows_for(ws, item, place(ws, item))
+        for sid in county.streets:
+            row = rows.get(sid)
+            if row is None:
+                absent[sid].append(NotApplying(
+                    item=item.id, name=item.name,
+                    reason="该事项仅适用于" + "、".join(county.item_streets(item))))
+            else:
+                by_street[sid][row.list].append(row)
+    streets = [
+        StreetLists(street=sid, name=st.name, kind=st.kind, basic=by_street[sid]["basic"],
+                    cooperative=by_street[sid]["cooperative"],
+                    recalled=by_street[sid]["recalled"], not_applying=absent[sid])
+        for sid, st in county.streets.items()
+    ]
+    return CountyLists(county=county.name, policy=ws.policy.hash,
+                       streets=streets, departments=department_lists(ws, streets))
+
+
+def department_lists(ws: Workspace, streets: list[StreetLists]) -> list[DepartmentList]:
+    """Per department: the items it owns, the streets they rely on, the funds it owes."""
+    rows: dict[str, dict[str, list[tuple[str, ListRow]]]] = defaultdict(lambda: defaultdict(list))
+    for st in streets:
+        for row in (*st.basic, *st.cooperative, *st.recalled):
+            rows[row.department][row.item].append((st.street, row))
+    out = []
+    for dept in ws.county.departments.values():
+        items, owed = [], defaultdict(int)
+        for item_id, placed in rows.get(dept.id, {}).items():
+            relying = [sid for sid, r in placed if r.list != "recalled"]
+            # the row of a street that still carries the item gives its funds per street
+            first = next((r for _, r in placed if r.list != "recalled"), placed[0][1])
+            for sid, r in placed:
+                if r.funding.follows:
+                    owed[sid] += r.funding.amount
+            per_street = first.funding.amount if first.funding.follows else 0
+            items.append(LedRow(item=item_id, name=first.name, category=first.category,
+                                streets=relying, funding_per_street=per_street,
+                                funding_total=per_street * len(relying)))
+        ledger = {sid: owed[sid] for sid in ws.county.streets if owed.get(sid)}
+        out.append(DepartmentList(department=dept.id, name=dept.name, items=items,
+                                  funding_owed=ledger, funding_total=sum(ledger.values())))
+    return out
+
+
+def check_county(ws: Workspace) -> list[Problem]:
+    """`duty check` as it was before grouping: every street from its own decision."""
+    county, graph, params = ws.county, ws.graph, ws.policy.parameters
+    problems: list[Problem] = [
+        Problem(code="POWER-NOT-HELD", street=None, item=item_id,
+                message=f"事项“{county.items[item_id].name}”需要{label(power)}权，"
+                        f"但所属部门{ws.names[county.items[item_id].department]}并不持有；"
+                        "部门不能把自身没有的职权交给街道",
+                basis="《中华人民共和国行政处罚法》（2021年修订）第十八条至第二十条、第二十四条")
+        for item_id, power in powers_not_held(county, ws.policy)]
+    names: dict[str, list[str]] = defaultdict(list)
+    for item in county.items.values():
+        names[item.name].append(item.id)
+        decision = place(ws, item)
+        rows = rows_for(ws, item, decision)
+        if item.category == "assisting" and item.funding == 0 and county.listed_on(item):
+            problems.append(Problem(
+                code="ASSIST-UNFUNDED", street=None, item=item.id,
+                message=f"协助管理事项“{item.name}”没有安排部门向街道支付的工作经费",
+                basis=f"{LIXIA}：协助管理事项权随责走、费随事转"))
+        for s in decision.streets:
+            row = rows[s.street]
+            if row.list == "recalled":
+                continue
+            if row.primary is None:
+                problems.append(Problem(
+                    code="GAP", street=s.street, item=item.id,
+                    message=f"事项“{item.name}”在{s.name}没有主责单位（没有分工规则适用）",
+                    basis=f"{LIXIA}：每一事项明确第一责任"))
+            granted = set(graph.granted_powers(s.street, item.department))
+            lacking = [p for p in row.street_phases
+                       if p in params.phase_powers and params.phase_powers[p] not in granted]
+            if lacking:
+                phases = "、".join(label(p) for p in lacking)
+                problems.append(Problem(
+                    code="POWER-MISMATCH", street=s.street, item=item.id,
+                    message=f"{s.name}承担“{item.name}”的{phases}环节，但未获相应职权（权责不一致）",
+                    basis=f"{TAIYUAN}：权责一致"))
+            if row.list == "basic" and row.department_phases:
+                problems.append(Problem(
+                    code="COMPREHENSIVE-POWER", street=s.street, item=item.id,
+                    message=f"综合管理事项“{item.name}”需要{s.name}未获的职权"
+                            f"（{'、'.join(label(p) for p in row.department_phases)}环节），"
+                            "街道担第一责任而无相应职权，应改为专业管理或依法赋权",
+                    basis=f"{LIXIA}：责随权变、权责一致；《中华人民共和国行政处罚法》第二十四条"))
+            if s.verdict not in ADMITTED and s.verdict != "not_applicable":
+                blocking = [f for f in decision.findings
+                            if f.street in (None, s.street)
+                            and f.effect in ("reject", "return", "defer")]
+                problems.append(Problem(
+                    code="UNADMITTED", street=s.street, item=item.id,
+                    message=f"事项“{item.name}”在{s.name}的清单中，但按现行规则不能准入："
+                            + "；".join(f"{f.rule} {f.title}" for f in blocking),
+                    basis="清单外事项须经准入；" + "；".join(
+                        dict.fromkeys(f.basis for f in blocking))))
+    for name, ids in names.items():
+        if len(ids) > 1:
+            depts = {county.items[i].department for i in ids}
+            code = "OVERLAP" if len(depts) > 1 else "DUPLICATE-NAME"
+            what = "多个部门各自牵头（推诿扯皮隐患）" if len(depts) > 1 else "同名事项重复"
+            problems.append(Problem(
+                code=code, street=None, item=ids[0],
+                message=f"事项名称“{name}”出现 {len(ids)} 次（{'、'.join(ids)}）：{what}",
+                basis=f"{LIXIA}：职责清晰、一个事项一个主责单位"))
+    return problems + institution_problems(ws) + staffing_problems(ws)
