@@ -186,17 +186,18 @@ def keyed_store(target: StoreTarget) -> Iterator[Store]:
 
 
 def published_workspace(county_dir: Path | None, target: StoreTarget | None,
-                        explicit: bool) -> tuple[Workspace, int | None]:
+                        explicit: bool) -> tuple[Workspace, str | None]:
     """The county as its store last published it, when the county has a store: the one
-    named (``explicit``), or the default one if it exists and belongs to this county. The
-    version number is None when the county directory is used as it is."""
-    from engine.store.session import close, open_store
-    from engine.workflow.service import AdmissionService
-
+    named (``explicit``), or the default one if it exists and belongs to this county; with
+    the version and its audit anchor as documents print them (None when the county
+    directory is used as it is)."""
     ws = county_workspace(county_dir)
     target = target or store_target()
     if not explicit and (target.engine != "sqlite" or not target.sqlite_path.is_file()):
         return ws, None
+    from engine.store.session import close, open_store
+    from engine.workflow.service import AdmissionService
+
     store = open_store(target)
     try:
         if store.county != ws.county.name:
@@ -205,8 +206,10 @@ def published_workspace(county_dir: Path | None, target: StoreTarget | None,
             raise ConflictError(f"数据库 {target.shown} 属于 “{store.county}”，"
                                 f"不是 “{ws.county.name}”", subject="county",
                                 stored=store.county, given=ws.county.name)
+        from engine.workflow.versions import version_source
+
         current, number = AdmissionService(ws, store).published()
-        return current, number
+        return current, version_source(store, number)
     finally:
         close(store)
 
@@ -220,6 +223,18 @@ def version_lists(target: StoreTarget, number: int) -> tuple[CountyLists, dict[s
     store = open_store(target)
     try:
         return read(store, number)
+    finally:
+        close(store)
+
+
+def version_anchor(target: StoreTarget, number: int) -> str:
+    """Which published version, when, and the audit anchor of its publication."""
+    from engine.store.session import close, open_store
+    from engine.workflow.versions import version_source
+
+    store = open_store(target)
+    try:
+        return version_source(store, number)
     finally:
         close(store)
 

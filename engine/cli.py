@@ -130,14 +130,19 @@ def _published(county: Path | None, db: Path | None) -> Any:
     """The county as its store last published it (and a note on stderr saying so), when the
     county has a store: the one named by --db / DUTY_DB / DUTY_DATABASE_URL, or duty.db here
     if it belongs to this county. Otherwise the county directory as it is."""
+    return _published_source(county, db)[0]
+
+
+def _published_source(county: Path | None, db: Path | None) -> tuple[Any, str | None]:
+    """``_published`` and the version with its audit anchor, as documents print it."""
     from engine.api import published_workspace, store_target
 
     explicit = db is not None or bool(os.environ.get("DUTY_DATABASE_URL"))
     target = store_target(db)
-    ws, version = published_workspace(county, target, explicit)
-    if version is not None:
-        typer.echo(f"依据：数据库 {target.shown} 已公布的第 {version} 版清单", err=True)
-    return ws
+    ws, source = published_workspace(county, target, explicit)
+    if source is not None:
+        typer.echo(f"依据：数据库 {target.shown} 中的{source}", err=True)
+    return ws, source
 
 
 def _version(value: bool) -> None:
@@ -292,7 +297,12 @@ def lists_build(
     if every and (output is None or street or department):
         raise UsageError("--all 须与 -o 目录一起使用，且不能再指定 --street 或 --department",
                          hint="例如 --all -o out/lists")
-    ws = None if version is not None else _published(county, db)
+    if version is not None:
+        from engine.api import version_anchor
+
+        ws, source = None, version_anchor(_target(db), version)
+    else:
+        ws, source = _published_source(county, db)
     if every:
         from engine.outdir import write_output_tree
 
@@ -317,7 +327,7 @@ def lists_build(
     lists, names = county_lists(county, street, department, version, _target(db), ws=ws)
     from engine.render.lists_files import render_lists
 
-    data = render_lists(lists, names, fmt.value)
+    data = render_lists(lists, names, fmt.value, source)
     if output is None:
         _emit(data)  # type: ignore[arg-type]  # xlsx was refused above
     else:

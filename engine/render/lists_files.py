@@ -16,17 +16,26 @@ FORMATS = ("md", "html", "csv", "xlsx", "json")
 BINARY = ("xlsx",)
 
 
-def render_lists(lists: CountyLists, names: dict[str, str], fmt: str) -> str | bytes:
+def render_lists(lists: CountyLists, names: dict[str, str], fmt: str,
+                 source: str | None = None) -> str | bytes:
+    """The lists as one document; ``source`` says which published version they are and its
+    audit anchor (Markdown, HTML and JSON documents carry it)."""
     if fmt == "md":
-        return county_md(lists, names)
+        head = f"> {md_inline(source)}\n\n" if source else ""
+        return head + county_md(lists, names)
     if fmt == "html":
-        return lists_html(lists, names)
+        page = lists_html(lists, names)
+        if source:
+            page = page.replace("<body>\n", f'<body>\n<p class="source">{escape(source)}</p>\n', 1)
+        return page
     if fmt == "csv":
         return streets_csv(lists.streets, names)
     if fmt == "xlsx":
         from engine.render.lists_xlsx import lists_xlsx  # openpyxl only for workbooks
 
         return lists_xlsx(lists, names)
+    if source:
+        return dumps({"source": source, **lists.model_dump(mode="json")})
     return dumps(lists)
 
 

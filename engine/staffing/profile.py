@@ -11,7 +11,7 @@ from datetime import date
 
 from engine.models.county import Street
 from engine.rules.parameters import Parameters, Quota, StaffingModel
-from engine.workflow.calendar import working_days_between
+from engine.workdays import working_days_between
 
 
 def size_tier(street: Street, params: Parameters) -> str | None:

@@ -35,7 +35,7 @@ from engine.store.audit import canonical
 from engine.store.chain import Chain
 from engine.store.orm import m
 from engine.store.session import Store, fault_point, transaction
-from engine.workflow.calendar import add_working_days, working_days_between
+from engine.workdays import add_working_days, working_days_between
 from engine.workflow.county_state import county_revision, pack_state, replay, unpack_state
 from engine.workflow.machine import GuardFacts, check_step
 from engine.workflow.names import Action, Opinion, RoleKind, Stage, StateName, SystemAction

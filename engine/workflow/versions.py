@@ -11,6 +11,19 @@ from engine.store.orm import m
 from engine.store.session import Store, transaction
 
 
+def version_source(store: Store, number: int | None = None) -> str:
+    """Which published version lists are (the newest when ``number`` is None), when it was
+    published and the audit anchor of its publication, as documents print it."""
+    with transaction(store, write=False):
+        rows = m.ListVersion.objects.order_by("-number")
+        row = rows.first() if number is None else rows.filter(number=number).first()
+        if row is None:
+            raise NotFoundError(f"没有第 {number} 版清单", kind="version", name=str(number))
+        entry = m.AuditEntry.objects.filter(seq=row.audit_seq).first()
+        anchor = f"{entry.seq}:{entry.mac}" if entry else "—"
+        return f"{store.county}清单第 {row.number} 版（{row.at[:10]} 公布）；审计锚点 {anchor}"
+
+
 def version_lists(store: Store, number: int) -> tuple[CountyLists, dict[str, str]]:
     with transaction(store, write=False):
         row = m.ListVersion.objects.filter(number=number).first()

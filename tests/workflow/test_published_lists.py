@@ -21,9 +21,19 @@ def test_lists_and_evaluate_follow_the_published_version(flow: Flow) -> None:
     flow.publish(pid)
     run = run_cli("lists", "build", "--county", MINI, "--db", flow.db, "--street", "S01")
     assert run.code == 0 and f"| {pid} |" in run.stdout
-    assert run.stderr == f"依据：数据库 {flow.target_name} 已公布的第 1 版清单\n"
+    head = flow.sql("SELECT seq, mac FROM duty_audit WHERE action = 'publish'")[-1]
+    anchor = f"审计锚点 {head[0]}:{head[1]}"
+    assert run.stderr.startswith(f"依据：数据库 {flow.target_name} 中的测试区清单第 1 版（")
+    assert run.stderr.endswith(f"公布）；{anchor}\n")
+    assert run.stdout.startswith("> 测试区清单第 1 版（") and anchor in run.stdout.splitlines()[0]
     same = run_cli("lists", "build", "--version", "1", "--db", flow.db, "--street", "S01")
     assert same.stdout == run.stdout
+    data = json.loads(run_cli("lists", "build", "--version", "1", "--db", flow.db,
+                              "--format", "json").stdout)
+    assert data["source"].endswith(anchor)
+    # the anchor checks the record
+    assert run_cli("audit", "verify", "--db", flow.db, "--expect",
+                   f"{head[0]}:{head[1]}").code == 0
     # the rules now find the item listed, as the workflow does
     again = write_yaml(flow.tmp / "again.yaml", proposal(id="P-T-200", item={"ref": pid}))
     run = run_cli("evaluate", again, "--county", MINI, "--db", flow.db, "--format", "json")
@@ -36,7 +46,7 @@ def test_lists_and_evaluate_follow_the_published_version(flow: Flow) -> None:
     out = json.loads(flow.ok("review", "P-T-200", "--format", "json", actor="office").stdout)
     assert out["verdict"] == decision["verdict"]
     run = run_cli("check", "--county", MINI, "--db", flow.db)
-    assert "已公布的第 1 版" in run.stderr
+    assert "清单第 1 版" in run.stderr
 
 
 def test_without_a_store_the_directory_is_used(tmp_path: Path,

@@ -300,7 +300,7 @@ def test_hearing_deadline_skips_national_day(flow: Flow, start: str, due: str) -
 
 
 def test_deadline_beyond_the_calendar_is_estimated(flow: Flow) -> None:
-    from engine.workflow.calendar import covered_years
+    from engine.workdays import covered_years
 
     last = covered_years()[1]
     flow.now(f"{last}-12-24")

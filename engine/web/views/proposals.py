@@ -19,7 +19,7 @@ from engine.web.access import acting, may_see
 from engine.web.forms import DecideForm, LegalForm, OpinionForm, ProposalForm
 from engine.web.runtime import clock, engine
 from engine.web.views.errors import status_of, words
-from engine.workflow.calendar import working_days_between
+from engine.workdays import working_days_between
 from engine.workflow.names import Opinion, RoleKind, StateName
 from engine.workflow.process import Process
 from engine.workflow.roles import Actor

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.workflow.calendar import (
+from engine.workdays import (
     ESTIMATE_NOTE,
     Deadline,
     add_working_days,
