@@ -184,13 +184,15 @@ def main(argv: list[str] | None = None) -> int:
               f"墙钟 {b['wall']:.1f} 秒，CPU {b['cpu']:.1f} 秒，峰值内存 {b['rss_mb']:.0f} MB；"
               f"county compile 墙钟 {c['wall']:.1f} 秒，峰值内存 {c['rss_mb']:.0f} MB")
     for flow in flows:
-        print(f"准入流程（{flow['engine']}，同一数据库）：公布 {flow['published']:,} 个申请共 "
+        print(f"准入流程（{flow['engine']}，同一数据库）：公布 {flow['published']:,} 个申请"
+              f"（另有 {flow['returned']:,} 个因规则退回后撤回），共 "
               f"{flow['commands']:,} 个命令，{flow['fill_seconds']:.1f} 秒"
               f"（{flow['commands_per_second']:,.0f} 个命令/秒）；核对 {flow['audit_entries']:,} "
               f"条审计记录 {flow['verify_seconds']:.2f} 秒")
         for mark, t in flow["latency"].items():
+            publish = f"公布 {t['publish'] * 1000:.0f} ms" if "publish" in t else "（被退回）"
             print(f"  已公布 {mark:,} 个之后再办一个：提交 {t['submit'] * 1000:.0f} ms，"
-                  f"审核 {t['review'] * 1000:.0f} ms，公布 {t['publish'] * 1000:.0f} ms")
+                  f"审核 {t['review'] * 1000:.0f} ms，{publish}")
     return 0
 
 

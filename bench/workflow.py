@@ -44,7 +44,7 @@ def _proposal(rng: random.Random, n: int, ws: Any, banned: bool) -> ProposalSour
         "item": {"name": f"基准测试事项 {n}", "category": rng.choice(CATEGORIES),
                  "phases": ["patrol", "report"], "legal_basis": "基准测试依据",
                  "workload_days": rng.randint(1, 30)},
-        "resources": {"funding": 5000}, "work_plan": True,
+        "resources": {"funding": 5000, "staff": 1}, "work_plan": True,  # 人随事转
         "instruments": ["responsibility_pledge"] if banned else [],
     }
     doc = Document(Path(f"{data['id']}.yaml"), data, {}, f"{data['id']}.yaml")
@@ -101,24 +101,34 @@ def workflow_rate(checkpoints: list[int], seed: int, engine: str = "sqlite") -> 
         service = open_service(ws, target)
         streets = {s: Actor("bench", Role(RoleKind.street, s), local=local)
                    for s in ws.county.streets}
-        commands, n, published = 0, 0, 0
+        commands, n, published, returned = 0, 0, 0, 0
         pending: list[str] = []
         fill_seconds = 0.0
         latency: dict[int, dict[str, float]] = {}
 
-        def through(n: int) -> tuple[int, str]:
-            banned = n % 10 == 0
+        def through(n: int, times: dict[str, float] | None = None) -> tuple[int, str | None]:
+            """One proposal through the process up to admission (None: the rules returned it
+            for good, for instance once the streets' capacity is used up, and it was
+            withdrawn); ``times`` receives how long its submission and review took."""
+            banned = n % 10 == 0 and times is None
             source = _proposal(rng, n, ws, banned)
             pid = source.proposal.id
-            count = 0
+            t0 = time.perf_counter()
             service.submit(dept, clock, source)
-            service.review(office, clock, pid)
-            count += 2
+            t1 = time.perf_counter()
+            out = service.review(office, clock, pid)
+            t2 = time.perf_counter()
+            if times is not None:
+                times.update(submit=t1 - t0, review=t2 - t1)
+            count = 2
             if banned:  # returned: corrected and resubmitted
                 fixed = source.proposal.model_copy(update={"instruments": []})
                 service.submit(dept, clock, ProposalSource(fixed, source.doc))
-                service.review(office, clock, pid)
+                out = service.review(office, clock, pid)
                 count += 2
+            if out.steps[-1].to != "legal_review":
+                service.withdraw(dept, clock, pid)
+                return count + 1, None
             service.legal(justice, clock, pid, True)
             targets = source.proposal.streets
             assert isinstance(targets, list)
@@ -130,35 +140,30 @@ def workflow_rate(checkpoints: list[int], seed: int, engine: str = "sqlite") -> 
         for mark in sorted(checkpoints):
             start = time.perf_counter()
             while published < mark:
-                done, pid = through(n)
+                done, admitted = through(n)
                 n += 1
                 commands += done
-                pending.append(pid)
+                returned += admitted is None
+                if admitted is None:
+                    if returned > mark:  # the county can take no more: stop filling
+                        raise RuntimeError(f"{returned} proposals returned before {mark}")
+                    continue
+                pending.append(admitted)
                 if len(pending) == BATCH or published + len(pending) == mark:
                     service.publish(office, clock, pending)
                     commands += 1
                     published += len(pending)
                     pending = []
             fill_seconds += time.perf_counter() - start
-            source = _proposal(rng, n, ws, False)  # one more, timed step by step
-            pid = source.proposal.id
-            t0 = time.perf_counter()
-            service.submit(dept, clock, source)
-            t1 = time.perf_counter()
-            service.review(office, clock, pid)
-            t2 = time.perf_counter()
-            service.legal(justice, clock, pid, True)
-            targets = source.proposal.streets
-            assert isinstance(targets, list)
-            for s in targets:
-                service.hear(streets[s], clock, pid, s, Opinion.agree, None)
-            service.decide(county, clock, pid, "基准测试会议", "admit")
-            t3 = time.perf_counter()
-            service.publish(office, clock, [pid])
-            t4 = time.perf_counter()
+            times: dict[str, float] = {}
+            _, one = through(n, times)  # one more, timed
             n += 1
-            published += 1
-            latency[mark] = {"submit": t1 - t0, "review": t2 - t1, "publish": t4 - t3}
+            if one is not None:
+                start = time.perf_counter()
+                service.publish(office, clock, [one])
+                times["publish"] = time.perf_counter() - start
+                published += 1
+            latency[mark] = times
         start = time.perf_counter()
         report = verify_store(service.store)
         verify_seconds = time.perf_counter() - start
@@ -166,7 +171,8 @@ def workflow_rate(checkpoints: list[int], seed: int, engine: str = "sqlite") -> 
         close(service.store)
         size = sum(p.stat().st_size for p in Path(tmp).glob("bench.db*")) if \
             engine == "sqlite" else 0
-    return {"engine": engine, "published": published, "commands": commands,
+    return {"engine": engine, "published": published, "returned": returned,
+            "commands": commands,
             "fill_seconds": fill_seconds, "commands_per_second": commands / fill_seconds,
             "latency": latency, "audit_entries": report.entries,
             "verify_seconds": verify_seconds, "db_mb": size / 1e6}
