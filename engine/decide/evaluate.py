@@ -12,7 +12,7 @@ from engine.errors import DataError, DataErrors, did_you_mean
 from engine.loading.policy import Policy
 from engine.loading.proposal import ProposalSource
 from engine.loading.workspace import Workspace
-from engine.models.county import DutyItem
+from engine.models.county import LAYOUT_FIELDS, DutyItem
 from engine.models.decision import (
     Decision,
     Finding,
@@ -104,7 +104,8 @@ def resolve(ws: Workspace, source: ProposalSource) -> tuple[DutyItem, bool, list
         same = next((c for c in county.items.values()
                      if c.name == new.name and c.department == p.department), None)
         if same is not None and same.id != new.id:  # one duty, one row
-            alike = same.model_dump(include=set(data)) == data
+            given = {k: v for k, v in data.items() if v is not None or k not in LAYOUT_FIELDS}
+            alike = same.model_dump(include=set(given)) == given
             if alike and new.id is None:  # the inline item is that catalogue item
                 item, from_catalogue = same, True
             else:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from engine.errors import DataError, DataErrors
+from engine.errors import DataError, DataErrors, VocabularyError, did_you_mean
 from engine.graph import CountyGraph, build_graph
 from engine.loading.county import CountyParts, assemble_county, read_county
 from engine.loading.policy import Policy, load_policy
@@ -50,6 +50,22 @@ def powers_not_held(county: County, policy: Policy) -> list[tuple[str, str]]:
     return out
 
 
+def unknown_domains(parts: CountyParts, policy: Policy) -> Iterator[VocabularyError]:
+    """An error for every item whose field of work (履职领域) the policy's vocabulary lacks."""
+    vocabulary = policy.parameters.domains
+    if vocabulary is None:
+        return
+    allowed = vocabulary.values
+    for item, doc in parts.items:
+        if item.domain is not None and item.domain not in allowed:
+            yield VocabularyError(
+                f"履职领域 “{item.domain}” 不在规则包的领域目录中",
+                value=item.domain, allowed=list(allowed), location=doc.location(("domain",)),
+                hint=(did_you_mean(item.domain, allowed) or "")
+                + f"可用的领域：{'、'.join(allowed)}（{vocabulary.citation.render()}）；"
+                  "县区使用其他领域名称时，在本地规则包的 parameters.domains 中写明。")
+
+
 def build_workspace(parts: CountyParts,
                     extra_packs: Sequence[tuple[PackFile, Document]] = (),
                     strict: bool = False) -> Workspace:
@@ -63,6 +79,9 @@ def build_workspace(parts: CountyParts,
     county = source.county
     policy = load_policy(county.policy, parts.directory,
                          where=source.county_file.location(("policy",)), extra=extra_packs)
+    unknown = list(unknown_domains(parts, policy))
+    if unknown:
+        raise DataErrors(unknown)
     if strict:
         errors = [DataError(
             f"事项 {item_id} 需要{label(power)}权（{power}），"
