@@ -6,10 +6,11 @@ that ``duty --help`` stays fast.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -138,6 +139,25 @@ def _published(county: Path | None, db: Path | None) -> Any:
     if version is not None:
         typer.echo(f"依据：数据库 {target.shown} 已公布的第 {version} 版清单", err=True)
     return ws
+
+
+@contextlib.contextmanager
+def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on standard error when it is a terminal; silent otherwise."""
+    stream = sys.stderr
+    if not stream.isatty():
+        yield lambda done, total: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(file=stream), transient=True) as bar:
+        task = bar.add_task(description, total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
 
 
 def _version(value: bool) -> None:
@@ -855,6 +875,61 @@ def audit_verify_cmd(
     _show(report, fmt, "render_verify")
     if not report.intact:
         raise typer.Exit(1)
+
+
+import_app = typer.Typer(help="导入县区已有的清单。", no_args_is_help=True,
+                         rich_markup_mode=None)
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("catalogue")
+@user_errors
+def import_catalogue_cmd(
+    file: Annotated[Path, typer.Argument(
+        help="清单工作簿：.xlsx（每张清单一个工作表，或一个工作表加“清单”列）或 .csv"
+             "（UTF-8 带或不带 BOM，或 GB18030）。", show_default=False)],
+    output: Annotated[Path, typer.Option(
+        "-o", "--output", help="写入的县区目录（county.yaml、items/、导入报告）；须为新的、"
+                               "空的或本工具此前写入的目录，整体原子替换。",
+        show_default=False)],
+    sheet: Annotated[str | None, typer.Option(
+        "--sheet", help="只导入该工作表。", show_default=False)] = None,
+    mapping: Annotated[Path | None, typer.Option(
+        "--map", help="映射文件（YAML）：表头 → 字段、工作表 → 清单，覆盖自动识别。",
+        show_default=False)] = None,
+    county_file: Annotated[Path | None, typer.Option(
+        "--county-file", help="已有的 county.yaml：部门、街道和派驻机构按名称对应到其中的编号，"
+                              "县区名称和规则包取自该文件；没有的按名称新建。",
+        show_default=False)] = None,
+) -> None:
+    """导入县区已有的三张清单（Excel 或 CSV），生成县区目录和导入报告。
+
+    表头按常用中文名称及其变体识别；事项类别按所在清单、环节按职责文字推断，每个推断的字段、
+    每个未导入的行（工作表、行、列和原因）都写入导入报告（import-report.md 和
+    import-report.json）。写入前先加载并检查生成的县区，检查结果也写入报告；出错时不写任何文件。"""
+    from engine.importing.catalogue import import_catalogue
+    from engine.importing.report import render_markdown
+    from engine.outdir import write_output_tree
+    from engine.render.json_out import dumps
+
+    with progress_bar("读取清单") as advance:
+        done = import_catalogue(file, sheet, mapping, county_file, progress=advance)
+    report = done.report
+    files = {**done.files, "import-report.md": render_markdown(report),
+             "import-report.json": dumps(report)}
+    write_output_tree(output, files)
+    lists = report.lists
+    typer.echo(f"已导入 {report.items} 项事项（基本履职 {lists.get('basic', 0)}、配合履职 "
+               f"{lists.get('cooperative', 0)}、上级部门收回 {lists.get('recalled', 0)}），"
+               f"推断字段 {len(report.inferred)} 处，新建部门和街道 {len(report.created)} 个。")
+    if report.rows_skipped():
+        typer.echo(f"有 {len(report.rows_skipped())} 行未导入，见 "
+                   f"{output / 'import-report.md'}。", err=True)
+    if not report.check.loads:
+        typer.echo("生成的县区目录无法加载，原因见导入报告。", err=True)
+    elif not report.check.clean:
+        typer.echo(f"duty check 发现 {len(report.check.problems)} 个问题，见导入报告。",
+                   err=True)
 
 
 @app.command()
