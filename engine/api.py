@@ -82,13 +82,9 @@ def county_lists(county_dir: Path | None = None, street: str | None = None,
         lists, names = build_lists(ws), ws.names
     else:
         lists, names = version_lists(target or store_target(), version)
-    streets = [s.street for s in lists.streets]
-    departments = [d.department for d in lists.departments]
-    for value, known, what, option in ((street, streets, "街道", "--street"),
-                                       (department, departments, "部门", "--department")):
-        if value is not None and value not in known:
-            raise UsageError(f"{option}：未知的{what} “{value}”",
-                             hint=did_you_mean(value, known))
+    street = by_name(street, {s.street: s.name for s in lists.streets}, "街道", "--street")
+    department = by_name(department, {d.department: d.name for d in lists.departments}, "部门",
+                         "--department")
     if street is not None:
         lists = lists.model_copy(update={
             "streets": [s for s in lists.streets if s.street == street], "departments": []})
@@ -97,6 +93,21 @@ def county_lists(county_dir: Path | None = None, street: str | None = None,
             "streets": [], "departments": [d for d in lists.departments
                                            if d.department == department]})
     return lists, names
+
+
+def by_name(value: str | None, known: dict[str, str], what: str, option: str) -> str | None:
+    """An id given on the command line as itself or as the Chinese name of exactly one entry
+    of ``known`` (id → name)."""
+    if value is None or value in known:
+        return value
+    named = [i for i, name in known.items() if name == value.strip()]
+    if len(named) == 1:
+        return named[0]
+    if named:
+        raise UsageError(f"{option}：名称 “{value}” 对应多个{what}（{'、'.join(named)}）",
+                         hint="名称不唯一时请写编号。")
+    raise UsageError(f"{option}：未知的{what} “{value}”",
+                     hint=did_you_mean(value, [*known, *known.values()]))
 
 
 def run_scenarios(paths: Sequence[Path], pattern: str | None = None,

@@ -18,6 +18,9 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from engine import __version__
+from engine.cli_words import install as _chinese_words
+
+_chinese_words()  # the library's usage errors and help headings, in Chinese
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -274,10 +277,12 @@ class ListFormat(str, Enum):
 @user_errors
 def lists_build(
     county: CountyOpt = None,
-    street: Annotated[str | None, typer.Option("--street", help="只输出该街道的三张清单。",
-                                               show_default=False)] = None,
+    street: Annotated[str | None, typer.Option(
+        "--street", help="只输出该街道的三张清单（街道编号或名称）。",
+        show_default=False)] = None,
     department: Annotated[str | None, typer.Option(
-        "--department", help="只输出该部门的事项及应拨付街道经费。", show_default=False)] = None,
+        "--department", help="只输出该部门的事项及应拨付街道经费（部门编号或名称）。",
+        show_default=False)] = None,
     fmt: Annotated[ListFormat, _format(
         "输出格式：md 或 html（阅读、A4 打印）、csv（UTF-8 带 BOM，Excel 可直接打开）、"
         "xlsx（须用 -o）或 json（供脚本读取）。"
@@ -404,7 +409,8 @@ class StaffingFormat(str, Enum):
 def report_staffing(
     county: CountyOpt = None,
     street: Annotated[str | None, typer.Option(
-        "--street", help="只报告该街道（svg 图表也只画该街道）。", show_default=False)] = None,
+        "--street", help="只报告该街道（街道编号或名称；svg 图表也只画该街道）。",
+        show_default=False)] = None,
     fmt: Annotated[StaffingFormat, _format(
         "输出格式：text、md（Markdown）、json（供脚本读取）、html（含图表的单个网页，可打印）"
         "或 svg（各街道工作量与承接能力对比图）。")] = StaffingFormat.text,
@@ -414,10 +420,12 @@ def report_staffing(
 ) -> None:
     """机构编制和工作负担报告：逐街道列出规模或类别、机构、编制核定与现有、清单工作量与承接能力、
     各部门拨付经费和工作量最大的事项，并附工作量与承接能力对比图。"""
-    from engine.api import county_workspace
+    from engine.api import by_name, county_workspace
     from engine.staffing.report import staffing_report
 
-    report = staffing_report(county_workspace(county), street)
+    ws = county_workspace(county)
+    names = {s.id: s.name for s in ws.county.streets.values()}
+    report = staffing_report(ws, by_name(street, names, "街道", "--street"))
     if fmt is StaffingFormat.json:
         from engine.render.json_out import dumps
 
@@ -612,8 +620,8 @@ class OpinionChoice(str, Enum):
 @user_errors
 def proposal_hear(
     pid: IdArg,
-    street: Annotated[str, typer.Option("--street", help="反馈意见的街道编号（须为本街道）。",
-                                        show_default=False)],
+    street: Annotated[str, typer.Option(
+        "--street", help="反馈意见的街道编号或名称（须为本街道）。", show_default=False)],
     opinion: Annotated[OpinionChoice, typer.Option(
         "--opinion", help="意见：agree 同意、agree_with_conditions 附条件同意、object 不同意。",
         show_default=False)],
@@ -623,10 +631,15 @@ def proposal_hear(
     fmt: FmtOpt = ReportFormat.text,
 ) -> None:
     """街道反馈本街道的意见；全部目标街道反馈后转入会议审定。"""
+    from engine.api import by_name
     from engine.workflow.names import Opinion
 
-    _run(county, db, actor, fmt, "render_outcome",
-         lambda s, who, clock: s.hear(who, clock, pid, street, Opinion(opinion.value), note))
+    def hear(s: Any, who: Any, clock: Any) -> Any:
+        names = {st.id: st.name for st in s.base.county.streets.values()}
+        sid = by_name(street, names, "街道", "--street")
+        return s.hear(who, clock, pid, sid, Opinion(opinion.value), note)
+
+    _run(county, db, actor, fmt, "render_outcome", hear)
 
 
 @proposal_app.command("decide")
