@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -111,8 +111,9 @@ def by_name(value: str | None, known: dict[str, str], what: str, option: str) ->
 
 
 def run_scenarios(paths: Sequence[Path], pattern: str | None = None,
-                  with_coverage: bool = False,
-                  with_diffs: bool = False) -> tuple[list[ScenarioResult], Coverage | None]:
+                  with_coverage: bool = False, with_diffs: bool = False,
+                  progress: Callable[[int, int], None] | None = None,
+                  ) -> tuple[list[ScenarioResult], Coverage | None]:
     """Run the scenarios in the given files and folders (default: ``scenarios/``) whose key
     contains ``pattern``; with rule coverage and the lists diff of applied steps if asked."""
     if not paths:
@@ -124,7 +125,7 @@ def run_scenarios(paths: Sequence[Path], pattern: str | None = None,
     if not found:
         raise UsageError("没有找到情景文件" + (f"（-k {pattern} 没有匹配）" if pattern else ""),
                          hint="情景文件是 .yaml 文件；-k 按文件路径（不含扩展名）的片段筛选。")
-    results = run_all(load_all(found), with_diffs)
+    results = run_all(load_all(found), with_diffs, progress)
     return results, coverage(results) if with_coverage else None
 
 

@@ -317,15 +317,26 @@ def lists_build(
     if every and (output is None or street or department):
         raise UsageError("--all 须与 -o 目录一起使用，且不能再指定 --street 或 --department",
                          hint="例如 --all -o out/lists")
-    lists, names = county_lists(county, street, department, version, _target(db),
-                                ws=None if version is not None else _published(county, db))
     if every:
         from engine.outdir import write_output_tree
         from engine.render.lists_files import render_tree
 
         assert output is not None
-        write_output_tree(output, render_tree(lists, names, fmt.value), force)
+        with progress_bar("生成清单") as advance:
+            lists, names = county_lists(county, None, None, version, _target(db),
+                                        ws=None if version is not None else
+                                        _published(county, db))
+            files = render_tree(lists, names, fmt.value)
+
+            def counted() -> Iterator[tuple[str, str | bytes]]:
+                for n, pair in enumerate(files.items(), 1):
+                    yield pair
+                    advance(n, len(files))
+
+            write_output_tree(output, counted(), force)
         return
+    lists, names = county_lists(county, street, department, version, _target(db),
+                                ws=None if version is not None else _published(county, db))
     from engine.render.lists_files import render_lists
 
     data = render_lists(lists, names, fmt.value)
@@ -477,8 +488,10 @@ def scenario_run(
     2 用法错误或情景文件无法读取。"""
     from engine.api import run_scenarios
 
-    results, cov = run_scenarios(paths or [], pattern, with_coverage or fail_under is not None,
-                                 report is not None)
+    with progress_bar("运行情景") as advance:
+        results, cov = run_scenarios(paths or [], pattern,
+                                     with_coverage or fail_under is not None,
+                                     report is not None, advance)
     if report is not None:
         from engine.fileio import write_atomic
         from engine.render.scenario_report import render_report
