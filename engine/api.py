@@ -82,9 +82,15 @@ def county_lists(county_dir: Path | None = None, street: str | None = None,
         lists, names = build_lists(ws), ws.names
     else:
         lists, names = version_lists(target or store_target(), version)
-    street = by_name(street, {s.street: s.name for s in lists.streets}, "街道", "--street")
-    department = by_name(department, {d.department: d.name for d in lists.departments}, "部门",
-                         "--department")
+    streets = {s.street: s.name for s in lists.streets}
+    departments = {d.department: d.name for d in lists.departments}
+    street = by_name(street, streets, "街道", "--street")
+    department = by_name(department, departments, "部门", "--department")
+    for value, known, what, option in ((street, streets, "街道", "--street"),
+                                       (department, departments, "部门", "--department")):
+        if value is not None and value not in known:
+            raise UsageError(f"{option}：未知的{what} “{value}”",
+                             hint=did_you_mean(value, [*known, *known.values()]))
     if street is not None:
         lists = lists.model_copy(update={
             "streets": [s for s in lists.streets if s.street == street], "departments": []})
@@ -97,17 +103,14 @@ def county_lists(county_dir: Path | None = None, street: str | None = None,
 
 def by_name(value: str | None, known: dict[str, str], what: str, option: str) -> str | None:
     """An id given on the command line as itself or as the Chinese name of exactly one entry
-    of ``known`` (id → name)."""
+    of ``known`` (id → name); anything else is returned as given, for the caller to judge."""
     if value is None or value in known:
         return value
     named = [i for i, name in known.items() if name == value.strip()]
-    if len(named) == 1:
-        return named[0]
-    if named:
+    if len(named) > 1:
         raise UsageError(f"{option}：名称 “{value}” 对应多个{what}（{'、'.join(named)}）",
                          hint="名称不唯一时请写编号。")
-    raise UsageError(f"{option}：未知的{what} “{value}”",
-                     hint=did_you_mean(value, [*known, *known.values()]))
+    return named[0] if named else value
 
 
 def run_scenarios(paths: Sequence[Path], pattern: str | None = None,

@@ -302,15 +302,15 @@ class _Builder:
         """The name of the row's owning department."""
         if row.get("department"):
             return row.get("department")
+        owner = self.owner.get(row.get("item").split("（")[0]) if row.get("item") else None
+        if owner:
+            return owner
         lead = row.get("lead")
         if lead and lead not in self.base_streets and lead != row.get("street"):
             unit = self.units.get(normal(lead))
             if unit is not None:
                 return self._base_department_name(unit.department)
             return lead
-        owner = self.owner.get(row.get("item").split("（")[0]) if row.get("item") else None
-        if owner:
-            return owner
         payer = _PAYER.match(row.get("funding"))
         return payer.group(1) if payer else None
 

@@ -279,3 +279,19 @@ def test_the_lists_workbook_imports_back_to_the_same_catalogue(tmp_path: Path) -
     report = json.loads((out / "import-report.json").read_text(encoding="utf-8"))
     assert report["created"] == [] and report["check"]["clean"]
     assert [s for s in report["skipped"] if s["row"] is not None] == []
+
+
+def test_the_lists_workbook_without_a_county_file(tmp_path: Path) -> None:
+    """Without a county file the owners come from the departments' own sheets (not from the
+    unit leading a row), and every department and street is created from its name."""
+    book = tmp_path / "lists.xlsx"
+    assert run_cli("lists", "build", "--format", "xlsx", "-o", book).code == 0
+    done = import_catalogue(book)
+    county = _written(tmp_path, done.files)
+    original = load_workspace().county
+    names = {d.id: d.name for d in original.departments.values()}
+    assert {i.id: county.departments[i.department].name for i in county.items.values()} == {
+        i.id: names[i.department] for i in original.items.values()}
+    assert sorted(s.name for s in county.streets.values()) == sorted(
+        s.name for s in original.streets.values())
+    assert done.report.check.loads and done.report.rows_skipped() == []
