@@ -11,7 +11,7 @@ from engine.decide.assign import NO_FUNDING, assign, funding
 from engine.errors import DataError, DataErrors, did_you_mean
 from engine.loading.policy import Policy
 from engine.loading.proposal import ProposalSource
-from engine.loading.workspace import Workspace
+from engine.loading.workspace import Workspace, domain_error
 from engine.models.county import LAYOUT_FIELDS, DutyItem
 from engine.models.decision import (
     Decision,
@@ -121,6 +121,12 @@ def resolve(ws: Workspace, source: ProposalSource) -> tuple[DutyItem, bool, list
         elif targets and sid not in targets:  # no targets is reported once, above
             errors.append(DataError(f"街道 {sid} 不是本申请的目标街道，不应出现在意见中",
                                     location=doc.location(("hearing", sid)), code="E-REF"))
+    if item is not None and (not from_catalogue or p.revision is not None):  # new fields
+        part = "revision" if p.revision is not None else "item"
+        wrong = domain_error(item.domain, ws.policy, doc.location((part, "domain")))
+        errors += [wrong] if wrong is not None else []
+        if item.takeover is not None and item.takeover not in county.departments:
+            unknown(item.takeover, county.departments, "部门", (part, "takeover"))
     if errors:
         raise DataErrors(errors)
     assert item is not None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from engine.errors import DataError, DataErrors, VocabularyError, did_you_mean
+from engine.errors import DataError, DataErrors, Location, VocabularyError, did_you_mean
 from engine.graph import CountyGraph, build_graph
 from engine.loading.county import CountyParts, assemble_county, read_county
 from engine.loading.policy import Policy, load_policy
@@ -50,20 +50,27 @@ def powers_not_held(county: County, policy: Policy) -> list[tuple[str, str]]:
     return out
 
 
-def unknown_domains(parts: CountyParts, policy: Policy) -> Iterator[VocabularyError]:
-    """An error for every item whose field of work (履职领域) the policy's vocabulary lacks."""
+def domain_error(domain: str | None, policy: Policy,
+                 where: Location) -> VocabularyError | None:
+    """The error for a field of work (履职领域) the policy's vocabulary lacks, or None."""
     vocabulary = policy.parameters.domains
-    if vocabulary is None:
-        return
+    if domain is None or vocabulary is None or domain in vocabulary.values:
+        return None
     allowed = vocabulary.values
+    return VocabularyError(
+        f"履职领域 “{domain}” 不在规则包的领域目录中",
+        value=domain, allowed=list(allowed), location=where,
+        hint=(did_you_mean(domain, allowed) or "")
+        + f"可用的领域：{'、'.join(allowed)}（{vocabulary.citation.render()}）；"
+          "县区使用其他领域名称时，在本地规则包的 parameters.domains 中写明。")
+
+
+def unknown_domains(parts: CountyParts, policy: Policy) -> Iterator[VocabularyError]:
+    """An error for every item whose field of work the policy's vocabulary lacks."""
     for item, doc in parts.items:
-        if item.domain is not None and item.domain not in allowed:
-            yield VocabularyError(
-                f"履职领域 “{item.domain}” 不在规则包的领域目录中",
-                value=item.domain, allowed=list(allowed), location=doc.location(("domain",)),
-                hint=(did_you_mean(item.domain, allowed) or "")
-                + f"可用的领域：{'、'.join(allowed)}（{vocabulary.citation.render()}）；"
-                  "县区使用其他领域名称时，在本地规则包的 parameters.domains 中写明。")
+        error = domain_error(item.domain, policy, doc.location(("domain",)))
+        if error is not None:
+            yield error
 
 
 def build_workspace(parts: CountyParts,
