@@ -43,7 +43,7 @@ def _proposal(rng: random.Random, n: int, ws: Any, banned: bool) -> ProposalSour
         "department": "civil_affairs", "streets": targets, "mode": "assist",
         "item": {"name": f"基准测试事项 {n}", "category": rng.choice(CATEGORIES),
                  "phases": ["patrol", "report"], "legal_basis": "基准测试依据",
-                 "workload_days": rng.randint(1, 30)},
+                 "workload_days": rng.randint(1, 4)},  # thousands must fit the streets
         "resources": {"funding": 5000, "staff": 1}, "work_plan": True,  # 人随事转
         "instruments": ["responsibility_pledge"] if banned else [],
     }
@@ -127,6 +127,8 @@ def workflow_rate(checkpoints: list[int], seed: int, engine: str = "sqlite") -> 
                 out = service.review(office, clock, pid)
                 count += 2
             if out.steps[-1].to != "legal_review":
+                if os.environ.get("DUTY_BENCH_DEBUG"):
+                    print(n, out.notes)
                 service.withdraw(dept, clock, pid)
                 return count + 1, None
             service.legal(justice, clock, pid, True)

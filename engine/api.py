@@ -6,7 +6,7 @@ loads only what it needs.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -93,13 +93,15 @@ def county_lists(county_dir: Path | None = None, street: str | None = None,
         lists, names = build_lists(ws), ws.names
     else:
         lists, names = version_lists(target or store_target(), version)
-    streets = [s.street for s in lists.streets]
-    departments = [d.department for d in lists.departments]
+    streets = {s.street: s.name for s in lists.streets}
+    departments = {d.department: d.name for d in lists.departments}
+    street = by_name(street, streets, "街道", "--street")
+    department = by_name(department, departments, "部门", "--department")
     for value, known, what, option in ((street, streets, "街道", "--street"),
                                        (department, departments, "部门", "--department")):
         if value is not None and value not in known:
             raise UsageError(f"{option}：未知的{what} “{value}”",
-                             hint=did_you_mean(value, known))
+                             hint=did_you_mean(value, [*known, *known.values()]))
     if street is not None:
         lists = lists.model_copy(update={
             "streets": [s for s in lists.streets if s.street == street], "departments": []})
@@ -130,9 +132,22 @@ def compile_county(county_dir: Path | None = None) -> tuple[str, int, int]:
     return display_path(path), len(ws.county.streets), len(ws.county.items)
 
 
+def by_name(value: str | None, known: dict[str, str], what: str, option: str) -> str | None:
+    """An id given on the command line as itself or as the Chinese name of exactly one entry
+    of ``known`` (id → name); anything else is returned as given, for the caller to judge."""
+    if value is None or value in known:
+        return value
+    named = [i for i, name in known.items() if name == value.strip()]
+    if len(named) > 1:
+        raise UsageError(f"{option}：名称 “{value}” 对应多个{what}（{'、'.join(named)}）",
+                         hint="名称不唯一时请写编号。")
+    return named[0] if named else value
+
+
 def run_scenarios(paths: Sequence[Path], pattern: str | None = None,
-                  with_coverage: bool = False,
-                  with_diffs: bool = False) -> tuple[list[ScenarioResult], Coverage | None]:
+                  with_coverage: bool = False, with_diffs: bool = False,
+                  progress: Callable[[int, int], None] | None = None,
+                  ) -> tuple[list[ScenarioResult], Coverage | None]:
     """Run the scenarios in the given files and folders (default: ``scenarios/``) whose key
     contains ``pattern``; with rule coverage and the lists diff of applied steps if asked."""
     from engine.scenarios.coverage import coverage
@@ -147,7 +162,7 @@ def run_scenarios(paths: Sequence[Path], pattern: str | None = None,
     if not found:
         raise UsageError("没有找到情景文件" + (f"（-k {pattern} 没有匹配）" if pattern else ""),
                          hint="情景文件是 .yaml 文件；-k 按文件路径（不含扩展名）的片段筛选。")
-    results = run_all(load_all(found), with_diffs)
+    results = run_all(load_all(found), with_diffs, progress)
     return results, coverage(results) if with_coverage else None
 
 

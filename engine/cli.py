@@ -6,10 +6,11 @@ that ``duty --help`` stays fast.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -17,6 +18,9 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from engine import __version__
+from engine.cli_words import install as _chinese_words
+
+_chinese_words()  # the library's usage errors and help headings, in Chinese
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -145,6 +149,25 @@ def _published_source(county: Path | None, db: Path | None) -> tuple[Any, str | 
     return ws, source
 
 
+@contextlib.contextmanager
+def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on standard error when it is a terminal; silent otherwise."""
+    stream = sys.stderr
+    if not stream.isatty():
+        yield lambda done, total: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(file=stream), transient=True) as bar:
+        task = bar.add_task(description, total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"duty {__version__}")
@@ -259,10 +282,12 @@ class ListFormat(str, Enum):
 @user_errors
 def lists_build(
     county: CountyOpt = None,
-    street: Annotated[str | None, typer.Option("--street", help="只输出该街道的三张清单。",
-                                               show_default=False)] = None,
+    street: Annotated[str | None, typer.Option(
+        "--street", help="只输出该街道的三张清单（街道编号或名称）。",
+        show_default=False)] = None,
     department: Annotated[str | None, typer.Option(
-        "--department", help="只输出该部门的事项及应拨付街道经费。", show_default=False)] = None,
+        "--department", help="只输出该部门的事项及应拨付街道经费（部门编号或名称）。",
+        show_default=False)] = None,
     fmt: Annotated[ListFormat, _format(
         "输出格式：md 或 html（阅读、A4 打印）、csv（UTF-8 带 BOM，Excel 可直接打开）、"
         "xlsx（须用 -o）或 json（供脚本读取）。"
@@ -307,17 +332,27 @@ def lists_build(
         from engine.outdir import write_output_tree
 
         assert output is not None
-        if ws is not None:  # the lists in force: one file at a time
-            from engine.api import county_plan
-            from engine.render.lists_stream import lists_tree
+        with progress_bar("生成清单") as advance:
+            if ws is not None:  # the lists in force: one file at a time
+                from engine.api import county_plan
+                from engine.render.lists_stream import lists_tree
 
-            plan, names = county_plan(ws=ws)
-            write_output_tree(output, lists_tree(plan, names, fmt.value), force)
-            return
-        from engine.render.lists_files import render_tree
+                plan, names = county_plan(ws=ws)
+                total = len(plan.streets) + len(plan.county.departments) + 1  # and the index
+                files: Iterable[tuple[str, str | bytes]] = lists_tree(plan, names, fmt.value)
+            else:
+                from engine.render.lists_files import render_tree
 
-        lists, names = county_lists(version=version, target=_target(db))
-        write_output_tree(output, render_tree(lists, names, fmt.value), force)
+                lists, names = county_lists(version=version, target=_target(db))
+                tree = render_tree(lists, names, fmt.value)
+                files, total = tree.items(), len(tree)
+
+            def counted() -> Iterator[tuple[str, str | bytes]]:
+                for n, pair in enumerate(files, 1):
+                    yield pair
+                    advance(min(n, total), total)
+
+            write_output_tree(output, counted(), force)
         return
     if fmt is ListFormat.xlsx and street is None and department is None and ws is not None:
         from engine.api import county_plan  # refuse a too large workbook before building it
@@ -408,7 +443,8 @@ class StaffingFormat(str, Enum):
 def report_staffing(
     county: CountyOpt = None,
     street: Annotated[str | None, typer.Option(
-        "--street", help="只报告该街道（svg 图表也只画该街道）。", show_default=False)] = None,
+        "--street", help="只报告该街道（街道编号或名称；svg 图表也只画该街道）。",
+        show_default=False)] = None,
     fmt: Annotated[StaffingFormat, _format(
         "输出格式：text、md（Markdown）、json（供脚本读取）、html（含图表的单个网页，可打印）"
         "或 svg（各街道工作量与承接能力对比图）。")] = StaffingFormat.text,
@@ -418,10 +454,12 @@ def report_staffing(
 ) -> None:
     """机构编制和工作负担报告：逐街道列出规模或类别、机构、编制核定与现有、清单工作量与承接能力、
     各部门拨付经费和工作量最大的事项，并附工作量与承接能力对比图。"""
-    from engine.api import county_workspace
+    from engine.api import by_name, county_workspace
     from engine.staffing.report import staffing_report
 
-    report = staffing_report(county_workspace(county), street)
+    ws = county_workspace(county)
+    names = {s.id: s.name for s in ws.county.streets.values()}
+    report = staffing_report(ws, by_name(street, names, "街道", "--street"))
     if fmt is StaffingFormat.json:
         from engine.render.json_out import dumps
 
@@ -491,8 +529,10 @@ def scenario_run(
     2 用法错误或情景文件无法读取。"""
     from engine.api import run_scenarios
 
-    results, cov = run_scenarios(paths or [], pattern, with_coverage or fail_under is not None,
-                                 report is not None)
+    with progress_bar("运行情景") as advance:
+        results, cov = run_scenarios(paths or [], pattern,
+                                     with_coverage or fail_under is not None,
+                                     report is not None, advance)
     if report is not None:
         from engine.fileio import write_atomic
         from engine.render.scenario_report import render_report
@@ -634,8 +674,8 @@ class OpinionChoice(str, Enum):
 @user_errors
 def proposal_hear(
     pid: IdArg,
-    street: Annotated[str, typer.Option("--street", help="反馈意见的街道编号（须为本街道）。",
-                                        show_default=False)],
+    street: Annotated[str, typer.Option(
+        "--street", help="反馈意见的街道编号或名称（须为本街道）。", show_default=False)],
     opinion: Annotated[OpinionChoice, typer.Option(
         "--opinion", help="意见：agree 同意、agree_with_conditions 附条件同意、object 不同意。",
         show_default=False)],
@@ -645,10 +685,15 @@ def proposal_hear(
     fmt: FmtOpt = ReportFormat.text,
 ) -> None:
     """街道反馈本街道的意见；全部目标街道反馈后转入会议审定。"""
+    from engine.api import by_name
     from engine.workflow.names import Opinion
 
-    _run(county, db, actor, fmt, "render_outcome",
-         lambda s, who, clock: s.hear(who, clock, pid, street, Opinion(opinion.value), note))
+    def hear(s: Any, who: Any, clock: Any) -> Any:
+        names = {st.id: st.name for st in s.base.county.streets.values()}
+        sid = by_name(street, names, "街道", "--street")
+        return s.hear(who, clock, pid, sid, Opinion(opinion.value), note)
+
+    _run(county, db, actor, fmt, "render_outcome", hear)
 
 
 @proposal_app.command("decide")
@@ -897,6 +942,61 @@ def audit_verify_cmd(
     _show(report, fmt, "render_verify")
     if not report.intact:
         raise typer.Exit(1)
+
+
+import_app = typer.Typer(help="导入县区已有的清单。", no_args_is_help=True,
+                         rich_markup_mode=None)
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("catalogue")
+@user_errors
+def import_catalogue_cmd(
+    file: Annotated[Path, typer.Argument(
+        help="清单工作簿：.xlsx（每张清单一个工作表，或一个工作表加“清单”列）或 .csv"
+             "（UTF-8 带或不带 BOM，或 GB18030）。", show_default=False)],
+    output: Annotated[Path, typer.Option(
+        "-o", "--output", help="写入的县区目录（county.yaml、items/、导入报告）；须为新的、"
+                               "空的或本工具此前写入的目录，整体原子替换。",
+        show_default=False)],
+    sheet: Annotated[str | None, typer.Option(
+        "--sheet", help="只导入该工作表。", show_default=False)] = None,
+    mapping: Annotated[Path | None, typer.Option(
+        "--map", help="映射文件（YAML）：表头 → 字段、工作表 → 清单，覆盖自动识别。",
+        show_default=False)] = None,
+    county_file: Annotated[Path | None, typer.Option(
+        "--county-file", help="已有的 county.yaml：部门、街道和派驻机构按名称对应到其中的编号，"
+                              "县区名称和规则包取自该文件；没有的按名称新建。",
+        show_default=False)] = None,
+) -> None:
+    """导入县区已有的三张清单（Excel 或 CSV），生成县区目录和导入报告。
+
+    表头按常用中文名称及其变体识别；事项类别按所在清单、环节按职责文字推断，每个推断的字段、
+    每个未导入的行（工作表、行、列和原因）都写入导入报告（import-report.md 和
+    import-report.json）。写入前先加载并检查生成的县区，检查结果也写入报告；出错时不写任何文件。"""
+    from engine.importing.catalogue import import_catalogue
+    from engine.importing.report import render_markdown
+    from engine.outdir import write_output_tree
+    from engine.render.json_out import dumps
+
+    with progress_bar("读取清单") as advance:
+        done = import_catalogue(file, sheet, mapping, county_file, progress=advance)
+    report = done.report
+    files = {**done.files, "import-report.md": render_markdown(report),
+             "import-report.json": dumps(report)}
+    write_output_tree(output, files)
+    lists = report.lists
+    typer.echo(f"已导入 {report.items} 项事项（基本履职 {lists.get('basic', 0)}、配合履职 "
+               f"{lists.get('cooperative', 0)}、上级部门收回 {lists.get('recalled', 0)}），"
+               f"推断字段 {len(report.inferred)} 处，新建部门和街道 {len(report.created)} 个。")
+    if report.rows_skipped():
+        typer.echo(f"有 {len(report.rows_skipped())} 行未导入，见 "
+                   f"{output / 'import-report.md'}。", err=True)
+    if not report.check.loads:
+        typer.echo("生成的县区目录无法加载，原因见导入报告。", err=True)
+    elif not report.check.clean:
+        typer.echo(f"duty check 发现 {len(report.check.problems)} 个问题，见导入报告。",
+                   err=True)
 
 
 @app.command()

@@ -112,6 +112,18 @@ class LimitError(DataError):
         self.maximum = maximum
 
 
+class VocabularyError(DataError):
+    """A value outside a vocabulary the policy sets (a field of work, 履职领域)."""
+
+    code = "E-VOCAB"
+
+    def __init__(self, message: str, *, value: str, allowed: list[str], location: Location,
+                 hint: str | None = None) -> None:
+        super().__init__(message, location=location, hint=hint)
+        self.value = value
+        self.allowed = allowed
+
+
 class FileKindError(DataError):
     """A path that must be a regular file (or a directory) is something else."""
 

@@ -5,6 +5,7 @@ Identifiers are part of the interface (files, JSON); the labels are what users r
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal, get_args
 
 Power = Literal["licensing", "penalty", "compulsion", "inspection", "confirmation"]
@@ -160,3 +161,9 @@ def verdict_label(change: str, verdict: str) -> str:
 def label(identifier: str) -> str:
     """The Chinese name of an identifier (the identifier itself when it has none)."""
     return LABELS.get(identifier, identifier)
+
+
+def identifier_for(value: object, choices: Iterable[str]) -> str | None:
+    """The identifier among ``choices`` whose Chinese name is ``value`` (协助管理 → assisting)."""
+    text = str(value).strip()
+    return next((c for c in choices if LABELS.get(c) == text), None)

@@ -90,3 +90,25 @@ def test_readme_workflow_walkthrough_runs(tmp_path: Path) -> None:
     assert "清单变化：8 个街道、1 个事项受影响" in run.stdout
     assert "审计记录完好" in run.stdout
     assert not (ROOT / "duty.db").exists()
+
+
+def test_readme_import_example_runs_as_shown(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    from tests.conftest import run_cli
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Importing"):readme.index("## Scenarios")]
+    [session] = re.findall(r"```console\n(.*?)```", section, flags=re.S)
+    [excerpt] = re.findall(r"```md\n(.*?)```", section, flags=re.S)
+    monkeypatch.chdir(tmp_path)
+    commands = re.split(r"^\$ ", session, flags=re.M)[1:]
+    for block in commands:
+        command, _, expected = block.partition("\n")
+        args = command.split()[1:]
+        args = [str(ROOT / a) if a.startswith("duties/") else a for a in args]
+        run = run_cli(*args)
+        assert (run.code, run.stdout) == (0, expected), command
+    report = (tmp_path / "imported" / "import-report.md").read_text(encoding="utf-8")
+    assert all(line in report.splitlines() for line in excerpt.splitlines())

@@ -11,8 +11,8 @@ from engine.decide.assign import NO_FUNDING, assign, funding
 from engine.errors import DataError, DataErrors, did_you_mean
 from engine.loading.policy import Policy
 from engine.loading.proposal import ProposalSource
-from engine.loading.workspace import Workspace
-from engine.models.county import DutyItem
+from engine.loading.workspace import Workspace, domain_error
+from engine.models.county import LAYOUT_FIELDS, DutyItem
 from engine.models.decision import (
     Decision,
     Finding,
@@ -104,7 +104,8 @@ def resolve(ws: Workspace, source: ProposalSource) -> tuple[DutyItem, bool, list
         same = next((c for c in county.items.values()
                      if c.name == new.name and c.department == p.department), None)
         if same is not None and same.id != new.id:  # one duty, one row
-            alike = same.model_dump(include=set(data)) == data
+            given = {k: v for k, v in data.items() if v is not None or k not in LAYOUT_FIELDS}
+            alike = same.model_dump(include=set(given)) == given
             if alike and new.id is None:  # the inline item is that catalogue item
                 item, from_catalogue = same, True
             else:
@@ -120,6 +121,12 @@ def resolve(ws: Workspace, source: ProposalSource) -> tuple[DutyItem, bool, list
         elif targets and sid not in targets:  # no targets is reported once, above
             errors.append(DataError(f"街道 {sid} 不是本申请的目标街道，不应出现在意见中",
                                     location=doc.location(("hearing", sid)), code="E-REF"))
+    if item is not None and (not from_catalogue or p.revision is not None):  # new fields
+        part = "revision" if p.revision is not None else "item"
+        wrong = domain_error(item.domain, ws.policy, doc.location((part, "domain")))
+        errors += [wrong] if wrong is not None else []
+        if item.takeover is not None and item.takeover not in county.departments:
+            unknown(item.takeover, county.departments, "部门", (part, "takeover"))
     if errors:
         raise DataErrors(errors)
     assert item is not None

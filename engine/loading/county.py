@@ -144,6 +144,8 @@ def assemble_county(parts: CountyParts) -> CountySource:
         catalogue[item.id] = item
         locations[item.id] = loc
         ref(item.department, departments, "部门", idoc.location(("department",)))
+        if item.takeover is not None:
+            ref(item.takeover, departments, "部门", idoc.location(("takeover",)))
         if item.streets != "all":
             for k, sid in enumerate(item.streets):
                 ref(sid, streets, "街道", idoc.location(("streets", k)))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from engine.errors import DataError, DataErrors, Location
+from engine.errors import DataError, DataErrors, Location, VocabularyError, did_you_mean
 from engine.graph import CountyGraph, build_graph
 from engine.loading.county import CountyParts, assemble_county, read_county
 from engine.loading.policy import Policy, load_policy
@@ -75,6 +75,21 @@ def compile_workspace(directory: Path) -> tuple[Workspace, Path]:
     return ws, write_snapshot(directory, ws.county, where, loaded.item_locations, source)
 
 
+def domain_error(domain: str | None, policy: Policy,
+                 where: Location) -> VocabularyError | None:
+    """The error for a field of work (履职领域) the policy's vocabulary lacks, or None."""
+    vocabulary = policy.parameters.domains
+    if domain is None or vocabulary is None or domain in vocabulary.values:
+        return None
+    allowed = vocabulary.values
+    return VocabularyError(
+        f"履职领域 “{domain}” 不在规则包的领域目录中",
+        value=domain, allowed=list(allowed), location=where,
+        hint=(did_you_mean(domain, allowed) or "")
+        + f"可用的领域：{'、'.join(allowed)}（{vocabulary.citation.render()}）；"
+          "县区使用其他领域名称时，在本地规则包的 parameters.domains 中写明。")
+
+
 def build_workspace(parts: CountyParts,
                     extra_packs: Sequence[tuple[PackFile, Document]] = (),
                     strict: bool = False) -> Workspace:
@@ -85,18 +100,27 @@ def build_workspace(parts: CountyParts,
     the item is proposed; ``strict`` refuses such a county instead.
     """
     source = assemble_county(parts)
+    domains = {item.id: doc.location(("domain",)) for item, doc in parts.items}
     return finish_workspace(source.county, parts.directory,
                             source.county_file.location(("policy",)), source.item_locations,
-                            extra_packs, strict)
+                            extra_packs, strict, domains)
 
 
 def finish_workspace(county: County, directory: Path, policy_where: Location,
                      item_locations: Mapping[str, Location],
                      extra_packs: Sequence[tuple[PackFile, Document]] = (),
-                     strict: bool = False) -> Workspace:
-    """A checked county with its packs loaded; ``strict`` refuses a catalogue item whose
-    department lacks a power its phases need (otherwise `duty check` reports it)."""
+                     strict: bool = False,
+                     domain_locations: Mapping[str, Location] | None = None) -> Workspace:
+    """A checked county with its packs loaded: every item's field of work is in the pack's
+    vocabulary (errors at ``domain_locations``, else at the item); ``strict`` refuses a
+    catalogue item whose department lacks a power its phases need (otherwise `duty check`
+    reports it)."""
     policy = load_policy(county.policy, directory, where=policy_where, extra=extra_packs)
+    where = domain_locations or item_locations
+    unknown = [error for item in county.items.values()
+               if (error := domain_error(item.domain, policy, where[item.id])) is not None]
+    if unknown:
+        raise DataErrors(unknown)  # type: ignore[arg-type]
     if strict:
         errors = [DataError(
             f"事项 {item_id} 需要{label(power)}权（{power}），"

@@ -29,6 +29,7 @@ from engine.errors import (
 )
 from engine.fileio import RAISE_LIMITS_HINT, read_regular
 from engine.loading.bounded import long_part_errors
+from engine.vocab import identifier_for
 
 try:  # the C loader is much faster on large catalogues; fall back when PyYAML lacks it
     _Loader: type = yaml.CSafeLoader
@@ -354,7 +355,9 @@ def explain(err: Any, doc: Document, base: Path_, model: type[BaseModel]) -> Dat
         choices = [c.strip().strip("'") for c in expected.replace(" or ", ",").split(",")]
         choices = [c for c in choices if c]
         message = f"取值 “{_short(err.get('input'))}” 无效，应为 {'、'.join(choices)} 之一"
-        hint = did_you_mean(err.get("input"), choices)
+        ident = identifier_for(err.get("input"), choices)
+        hint = (f"“{err.get('input')}” 的标识是 {ident}，请写 {ident}" if ident
+                else did_you_mean(err.get("input"), choices))
     elif kind == "extra_forbidden":
         message = f"不认识的字段 “{loc[-1]}”"
         siblings = _allowed_keys(model, loc[len(base):-1])

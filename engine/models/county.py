@@ -138,11 +138,22 @@ class ItemFields(Strict):
     public_facing: bool = False
     high_volume: bool = False
     workload_days: NonNegativeInt = 0
+    # the national list layout (DESIGN.md §7); all optional
+    domain: Text | None = None  # 履职领域, from the policy's ``domains`` vocabulary
+    department_duty: Text | None = None  # 上级部门职责: what the department itself does
+    street_duty: Text | None = None  # 乡镇（街道）配合职责, as the county words it
+    takeover: Id | None = None  # 承接部门 of a recalled item (a department id)
+    method: Text | None = None  # 工作方式: how the department carries a recalled item
 
     @field_validator("phases")
     @classmethod
     def _unique_phases(cls, phases: list[str]) -> list[str]:
         return unique_phases(phases)
+
+
+LAYOUT_FIELDS = ("domain", "department_duty", "street_duty", "takeover", "method")
+"""The item fields of the national list layout: they describe how a duty is published, not
+what it is, so a proposal that leaves them out still names the same duty."""
 
 
 class DutyItem(ItemFields):

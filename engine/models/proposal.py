@@ -51,6 +51,11 @@ class ItemRevision(Strict):
     public_facing: bool | None = None
     high_volume: bool | None = None
     workload_days: NonNegativeInt | None = None
+    domain: Text | None = None
+    department_duty: Text | None = None
+    street_duty: Text | None = None
+    takeover: Id | None = None
+    method: Text | None = None
 
     @field_validator("phases")
     @classmethod

@@ -13,7 +13,8 @@ from pydantic import (
     model_validator,
 )
 
-from engine.models.base import Id, Strict
+from engine.models.base import Id, Strict, Text
+from engine.models.policy import Citation
 from engine.vocab import Phase, Power
 
 Share = confloat(ge=0, le=1, strict=False)
@@ -116,6 +117,19 @@ class StaffingModel(Strict):
         return self
 
 
+class Domains(Strict):
+    """The fields of work (履职领域) items are grouped by in the published lists."""
+
+    values: list[Text] = Field(min_length=1)
+    citation: Citation
+
+    @model_validator(mode="after")
+    def _unique(self) -> Domains:
+        if len(set(self.values)) != len(self.values):
+            raise ValueError("履职领域重复")
+        return self
+
+
 class Parameters(Strict):
     phase_powers: dict[Phase, Power]
     enforcement_phases: list[Phase]
@@ -131,6 +145,7 @@ class Parameters(Strict):
     capacity_year: PositiveInt | None = None  # the year whose working days count (None: off)
     usable_share: Share = 1.0
     person_day_cost: NonNegativeInt = 0
+    domains: Domains | None = None  # None: any field of work is accepted
 
 
 ENGINE_PARAMETERS = frozenset(Parameters.model_fields)

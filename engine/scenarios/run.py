@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,5 +110,12 @@ def run_scenario(scenario: Scenario, with_diffs: bool = False) -> ScenarioResult
     return ScenarioResult(scenario, steps, [(r.id, r.title) for r in policy.rules], fired)
 
 
-def run_all(scenarios: list[Scenario], with_diffs: bool = False) -> list[ScenarioResult]:
-    return [run_scenario(s, with_diffs) for s in scenarios]
+def run_all(scenarios: list[Scenario], with_diffs: bool = False,
+            progress: Callable[[int, int], None] | None = None) -> list[ScenarioResult]:
+    """Run every scenario in order; ``progress`` hears (done, total) after each."""
+    results = []
+    for scenario in scenarios:
+        results.append(run_scenario(scenario, with_diffs))
+        if progress is not None:
+            progress(len(results), len(scenarios))
+    return results

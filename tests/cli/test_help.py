@@ -48,17 +48,19 @@ def test_every_command_is_walked() -> None:
 def test_help(command: list[str]) -> None:
     run = run_cli(*command, "--help")
     assert run.code == 0
-    assert "Usage:" in run.stdout
+    assert run.stdout.startswith("用法：duty")
+    for english in ("Usage", "Options:", "Arguments:", "Commands:", "Show this message",
+                    "default:", "env var"):
+        assert english not in run.stdout
     options: list[str] = []  # each option with its (possibly wrapped) help text
-    for line in run.stdout.split("Options:")[-1].splitlines():
+    for line in run.stdout.split("选项：")[-1].splitlines():
         if line.strip().startswith("-"):
             options.append(line)
         elif options and line.startswith(" "):
             options[-1] += line
     assert options
     for option in options:
-        if "--help" not in option:
-            assert any("\u4e00" <= ch <= "\u9fff" for ch in option), option  # Chinese help
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in option), option  # Chinese help
 
 
 def test_version() -> None:

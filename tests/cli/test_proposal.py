@@ -57,7 +57,8 @@ def test_full_admission_through_the_cli(f: Flow, golden: Any) -> None:
         "申请 P-T-100：\n"
         "  街道反馈意见（opinion）：听取街道意见中（hearing） → 听取街道意见中（hearing）\n")
     assert f.show("P-T-100")["unheard"] == ["S03"]
-    run = f.run("hear", "P-T-100", "--street", "S03", "--opinion", "agree_with_conditions",
+    # a street may also be named by its Chinese name (S03)
+    run = f.run("hear", "P-T-100", "--street", "南湖镇", "--opinion", "agree_with_conditions",
                 "--note", "须配备巡查人员", actor="street:S03")
     assert run.stdout == (
         "申请 P-T-100：\n"

@@ -418,3 +418,22 @@ def test_a_revision_counts_the_revised_item_once_against_capacity(
                                  resources__funding=2_000_000, resources__staff=0))
     s04 = {f.rule for f in d.findings if f.street == "S04"}
     assert ("ADM-STAFF-FOLLOW" in s04) is past
+
+
+# ---------------------------------------------------------------- layout fields in proposals
+
+def test_layout_fields_of_an_inline_item_and_a_revision_are_checked(tmp_path: Path) -> None:
+    run = run_cli("evaluate", write_yaml(tmp_path / "p.yaml", doc(
+        item__domain="平安法制", item__takeover="fire_rescu")), "--county", MINI)
+    assert run.code == 1
+    assert "字段 item.domain：履职领域 “平安法制” 不在规则包的领域目录中" in run.stderr
+    assert "您是否想写 “平安法治”？" in run.stderr
+    assert "字段 item.takeover：未知的部门 “fire_rescu”" in run.stderr
+    with pytest.raises(DataErrors) as info:
+        _decide(tmp_path, revise("MZ-001", "civil_affairs", {"domain": "民生"},
+                                 hearing=MZ_HEARD))
+    assert [(e.code, e.location.field) for e in info.value.errors] == [
+        ("E-VOCAB", "revision.domain")]
+    good = _decide(tmp_path, doc(item__domain="平安法治", item__department_duty="负责查处",
+                                 item__street_duty="巡查报告"))
+    assert good.verdict == "admitted"

@@ -123,3 +123,59 @@ def test_items_file_errors_name_that_file(tmp_path: Path) -> None:
     run = run_cli("graph", "--county", target)
     assert run.code == 1
     assert "bad.yaml:6 字段 items[0].phases[0]" in run.stderr
+
+
+def test_layout_fields_load_and_are_optional(tmp_path: Path) -> None:
+    def edit(d: dict) -> None:  # type: ignore[type-arg]
+        d["items"][0].update(domain="城乡建设", department_duty="负责业务指导和执法",
+                             street_duty="日常巡查并劝导", takeover="urban_management",
+                             method="部门直接办理")
+    county = load_workspace(_county(tmp_path, edit)).county
+    first, second = list(county.items.values())[:2]
+    assert (first.domain, first.takeover, first.method) == (
+        "城乡建设", "urban_management", "部门直接办理")
+    assert second.domain is None and second.street_duty is None
+
+
+def test_a_field_of_work_outside_the_vocabulary(tmp_path: Path) -> None:
+    def edit(d: dict) -> None:  # type: ignore[type-arg]
+        d["items"][0]["domain"] = "城乡建没"
+        d["items"][1]["domain"] = "文化体育"
+    county = _county(tmp_path, edit)
+    with pytest.raises(DataErrors) as info:
+        load_workspace(county)
+    errors = info.value.errors
+    assert [(e.code, e.value, e.location.field) for e in errors] == [  # type: ignore[attr-defined]
+        ("E-VOCAB", "城乡建没", "items[0].domain"), ("E-VOCAB", "文化体育", "items[1].domain")]
+    assert "城乡建设" in errors[0].allowed  # type: ignore[attr-defined]
+    assert errors[0].hint is not None and "您是否想写 “城乡建设”？" in errors[0].hint
+    run = run_cli("check", "--county", county)
+    assert run.code == 1 and run.stdout == ""
+    assert "字段 items[0].domain：履职领域 “城乡建没” 不在规则包的领域目录中" in run.stderr
+    assert "parameters.domains" in run.stderr
+
+
+def test_a_county_pack_sets_its_own_fields_of_work(tmp_path: Path) -> None:
+    def edit(d: dict) -> None:  # type: ignore[type-arg]
+        d["items"][0]["domain"] = "文化体育"
+        d["policy"] = ["baseline", "local.yaml"]
+    county = _county(tmp_path, edit)
+    (county / "local.yaml").write_text(
+        "schema_version: 1\nid: local\nversion: 1\ntitle: 本地\nparameters:\n  domains:\n"
+        "    values: [文化体育, 城乡建设]\n"
+        "    citation: {document: 本县清单, clause: 领域划分}\n", encoding="utf-8")
+    assert load_workspace(county).policy.parameters.domains.values == ["文化体育", "城乡建设"]
+
+
+def test_takeover_names_a_known_department(tmp_path: Path) -> None:
+    def edit(d: dict) -> None:  # type: ignore[type-arg]
+        d["items"][0]["takeover"] = "urban_managment"
+    text = _errors(_county(tmp_path, edit))
+    assert "字段 items[0].takeover：未知的部门 “urban_managment”" in text
+
+
+def test_every_sample_item_has_a_field_of_work() -> None:
+    ws = load_workspace()
+    assert ws.policy.parameters.domains is not None
+    assert all(i.domain in ws.policy.parameters.domains.values
+               for i in ws.county.items.values())

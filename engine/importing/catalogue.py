@@ -1,0 +1,493 @@
+"""A workbook of lists → a county directory, with a report of everything inferred.
+
+Sheets are found by their header row (one with an item-name column); a sheet's list comes from
+its name (基本 / 配合 / 收回), the mapping file, or a list column. Rows of one item (one per
+street) merge into one catalogue item; departments and streets are matched by name to a county
+file or created with ids derived from their names. What the layout leaves implicit (category,
+phases, a created department's powers) is inferred and reported. The county is loaded and
+checked before anything is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from engine.errors import DataError, DataErrors, Location, did_you_mean
+from engine.fileio import read_regular
+from engine.importing.columns import MapFile, list_named, match_header, normal
+from engine.importing.infer import CATEGORY_NAMES, infer_category, infer_phases
+from engine.importing.reader import Sheet, read_workbook
+from engine.importing.report import CheckOutcome, Created, ImportReport, Inferred, Skipped
+from engine.lists.problem import Problem
+from engine.loading.limits import county_limits
+from engine.loading.policy import resolve_pack
+from engine.loading.yamlio import read_yaml, validate
+from engine.models.base import Strict
+from engine.models.county import CountyFile, Department, DutyItem, Street
+from engine.paths import bundled_policies
+from engine.rules.parameters import Parameters
+
+HEADER_SCAN = 20  # rows searched for the header row of a sheet
+_ID = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
+_AMOUNT = re.compile(r"([0-9][0-9,，]*)\s*元")
+_PAYER = re.compile(r"^(.+?)每年拨付")
+Progress = Callable[[int, int], None]
+
+
+def stable_id(prefix: str, name: str) -> str:
+    """An identifier derived from a name alone: the same name always gives the same id."""
+    return f"{prefix}-{hashlib.blake2b(name.encode('utf-8'), digest_size=4).hexdigest()}"
+
+
+@dataclass
+class Row:
+    """One data row: where it is, its list and its cells by field."""
+
+    sheet: str
+    number: int
+    kind: str
+    cells: dict[str, str]
+    columns: dict[str, str]  # field → the header it came from
+
+    def get(self, name: str) -> str:
+        return self.cells.get(name, "")
+
+
+@dataclass
+class Gathered:
+    """The rows of one item, across streets."""
+
+    first: Row
+    streets: dict[str, str] = field(default_factory=dict)  # street key → list kind
+    texts: list[Row] = field(default_factory=list)
+
+
+class Imported(Strict):
+    """The files of the county directory and the report."""
+
+    files: dict[str, str]
+    report: ImportReport
+
+
+def load_map(path: Path | None) -> MapFile | None:
+    return None if path is None else validate(MapFile, read_yaml(Path(path)))
+
+
+def import_catalogue(path: Path, sheet: str | None = None, map_path: Path | None = None,
+                     county_file: Path | None = None,
+                     progress: Progress | None = None) -> Imported:
+    """Read a workbook of lists and build the county directory's files (nothing written)."""
+    from engine.loading.policy import load_policy
+
+    mapping = load_map(map_path)
+    directory = Path(county_file).parent if county_file else None
+    base = _base_county(county_file)
+    policy = list(base.policy) if base else ["baseline"]
+    params = load_policy(policy, directory).parameters
+    shown, sheets = read_workbook(path, sheet)
+    builder = _Builder(base, mapping, params)
+    total = sum(len(s.rows) for s in sheets)
+    done = 0
+    tables = [(s, builder.header(s)) for s in sheets]
+    for s, found in tables:  # the departments' own sheets first: they name owners
+        if found is not None and _department_sheet(s, found[0]):
+            builder.owners(s, *found)
+    for s, found in tables:
+        if found is None or not _department_sheet(s, found[0]):
+            builder.read_sheet(s, found)
+        done += len(s.rows)
+        if progress is not None:
+            progress(done, total)
+    if not builder.gathered:
+        problems = [DataError(f"工作表 {k.sheet}{f' 第 {k.row} 行' if k.row else ''}："
+                              f"{k.reason}", location=Location(shown), code="E-IMPORT")
+                    for k in builder.skipped]
+        raise DataErrors(problems or [DataError(
+            "工作簿中没有可导入的事项", location=Location(shown), code="E-IMPORT",
+            hint="每张清单须有表头行，至少包含“事项名称”列；工作表名称或“清单”列说明"
+                 "是基本履职、配合履职还是上级部门收回事项清单。")])
+    county = builder.county(base, policy, Path(path).stem)
+    files = {"county.yaml": _yaml(county["file"])}
+    for kind in ("basic", "cooperative", "recalled"):
+        if county["items"][kind]:
+            files[f"items/{kind}.yaml"] = _yaml({"items": county["items"][kind]})
+    if directory is not None:
+        files.update(_county_packs(base, directory))
+    outcome = _check(files)
+    report = ImportReport(
+        source=shown, county=county["file"]["name"],
+        items=sum(len(v) for v in county["items"].values()),
+        lists={k: len(v) for k, v in county["items"].items()},
+        created=builder.created, inferred=builder.inferred, skipped=builder.skipped,
+        ignored_columns=sorted(builder.ignored), check=outcome)
+    return Imported(files=files, report=report)
+
+
+def _base_county(county_file: Path | None) -> CountyFile | None:
+    """The county file departments and streets are matched to, read within its limits."""
+    if county_file is None:
+        return None
+    path = Path(county_file)
+    return validate(CountyFile, read_yaml(path, county_limits(path.parent)))
+
+
+def _county_packs(base: CountyFile | None, directory: Path) -> dict[str, str]:
+    """The county's own policy packs (paths in ``policy``), copied beside the new county."""
+    out: dict[str, str] = {}
+    for name in base.policy if base else []:
+        path = resolve_pack(name, directory)
+        if path.parent == bundled_policies() or Path(name).is_absolute():
+            continue
+        out[Path(name).as_posix()] = read_regular(path, name, 4 * 1024 * 1024).decode("utf-8")
+    return out
+
+
+def _yaml(data: Any) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
+
+
+def _check(files: dict[str, str]) -> CheckOutcome:
+    """Load the county as it would be written and run `duty check` on it."""
+    from engine.lists.check import check_county
+    from engine.loading.workspace import load_workspace
+
+    with tempfile.TemporaryDirectory(prefix="duty-import-") as tmp:
+        root = Path(tmp)
+        for rel, text in files.items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text(text, encoding="utf-8")
+        try:
+            ws = load_workspace(root)
+        except DataError as exc:  # the report says why the county does not load
+            errors = exc.errors if isinstance(exc, DataErrors) else [exc]
+            return CheckOutcome(loads=False, clean=False, problems=[
+                Problem(code=e.code, street=None, item=None, message=e.render(), basis="")
+                for e in errors])
+        problems = check_county(ws)
+    return CheckOutcome(loads=True, clean=not problems, problems=problems)
+
+
+def _department_sheet(sheet: Sheet, at: int) -> bool:
+    """A department's own list (the items it owns, with the number of streets), not a list
+    of a street."""
+    return "涉及街道数" in {normal(h) for h in sheet.rows[at][1]}
+
+
+class _Builder:
+    def __init__(self, base: CountyFile | None, mapping: MapFile | None,
+                 params: Parameters) -> None:
+        self.mapping = mapping
+        self.phase_powers = params.phase_powers
+        self.domains = params.domains
+        self.gathered: dict[tuple[str, ...], Gathered] = {}
+        self.inferred: list[Inferred] = []
+        self.skipped: list[Skipped] = []
+        self.created: list[Created] = []
+        self.ignored: set[str] = set()
+        self.owner: dict[str, str] = {}  # item id → department name (department sheets)
+        self.street_names: dict[str, str] = {}  # street key → name, as first seen
+        self.base_streets = {s.name: s for s in base.streets} if base else {}
+        self.base_street_ids = {s.id: s for s in base.streets} if base else {}
+        self.base_departments = {normal(d.name): d for d in base.departments} if base else {}
+        self.units = {normal(u.name): u for u in base.units} if base else {}
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def read_sheet(self, sheet: Sheet, found: tuple[int, dict[int, str]] | None) -> None:
+        if found is None:
+            self.skipped.append(Skipped(sheet=sheet.name, row=None, column=None,
+                                        reason="没有“事项名称”列，不是事项清单，未使用"))
+            return
+        at, fields = found
+        headers = dict(enumerate(sheet.rows[at][1]))
+        kind = (self.mapping.sheets.get(sheet.name) if self.mapping else None) or \
+            list_named(sheet.name)
+        for number, cells in sheet.rows[at + 1:]:
+            if not any(cells):
+                continue
+            values = {f: cells[i] for i, f in fields.items() if i < len(cells) and cells[i]}
+            columns = {f: headers[i] for i, f in fields.items()}
+            if values.get("name") and normal(values["name"]) == normal(columns["name"]):
+                continue  # the header repeated (a table printed over pages)
+            self._row(sheet.name, number, kind, values, columns)
+
+    def header(self, sheet: Sheet) -> tuple[int, dict[int, str]] | None:
+        """The header row's index and the field of each column it names."""
+        for at, (_, cells) in enumerate(sheet.rows[:HEADER_SCAN]):
+            fields: dict[int, str] = {}
+            for i, text in enumerate(cells):
+                f = match_header(text, self.mapping) if text else None
+                if f is not None and f != "ignore" and f not in fields.values():
+                    fields[i] = f
+            if "name" in fields.values():
+                for i, text in enumerate(cells):
+                    if text and i not in fields:
+                        self.ignored.add(f"{sheet.name}：{text}")
+                return at, fields
+        return None
+
+    def owners(self, sheet: Sheet, at: int, fields: dict[int, str]) -> None:
+        """Item id → owning department from a department's own sheet (“区某局事项”)."""
+        name = re.sub(r"事项$", "", sheet.name)
+        where = next((i for i, f in fields.items() if f == "item"), None)
+        for _, cells in sheet.rows[at + 1:]:
+            if where is not None and where < len(cells) and cells[where]:
+                self.owner[cells[where]] = name
+
+    def _row(self, sheet: str, number: int, kind: str | None, values: dict[str, str],
+             columns: dict[str, str]) -> None:
+        def skip(column_field: str | None, reason: str) -> None:
+            column = columns.get(column_field) if column_field else None
+            self.skipped.append(Skipped(sheet=sheet, row=number, column=column, reason=reason))
+
+        if not values.get("name"):
+            skip("name", "事项名称为空")
+            return
+        if "list" in values:
+            kind = list_named(values["list"])
+            if kind is None:
+                skip("list", f"清单 “{values['list']}” 无法识别（应含“基本”“配合”或“收回”）")
+                return
+        if kind is None:
+            skip("list" if "list" in columns else None,
+                 "无法确定所属清单：工作表名称应含“基本”“配合”或“收回”，或加“清单”列，"
+                 "或在映射文件的 sheets 中写明")
+            return
+        if "category" in values and _category(values["category"]) is None:
+            skip("category", f"事项类别 “{values['category']}” 无法识别（应为综合管理、"
+                             "专业管理或协助管理）")
+            return
+        if "domain" in values and self.domains and values["domain"] not in self.domains.values:
+            allowed = self.domains.values
+            skip("domain", f"履职领域 “{values['domain']}” 不在规则包的领域目录中（"
+                           + (did_you_mean(values["domain"], allowed) or "")
+                           + f"可用：{'、'.join(allowed)}）")
+            return
+        if "funding" in values and _amount(values["funding"]) is None:
+            skip("funding", f"经费 “{values['funding']}” 无法读取（应为金额，如 12000 或"
+                            "“每年拨付12,000元”，无经费写 0）")
+            return
+        if "item" in values and not _ID.match(values["item"].split("（")[0]):
+            skip("item", f"事项编号 “{values['item']}” 只能由英文字母、数字和 _ . - 组成")
+            return
+        row = Row(sheet, number, kind, values, columns)
+        if self._department(row) is None:
+            skip("department", "没有主责部门（主责部门、对应上级部门或主责单位列均为空）")
+            return
+        street = self._street_key(row)
+        key = ("id", row.get("item").split("（")[0]) if row.get("item") else \
+            ("name", row.get("name"), self._department(row) or "")
+        entry = self.gathered.get(key)
+        if entry is None:
+            entry = self.gathered[key] = Gathered(row)
+        elif street in entry.streets:
+            first = entry.first
+            skip("name", f"与工作表 {first.sheet} 第 {first.number} 行重复"
+                         f"（同一事项在同一{'街道' if street else '清单'}出现两次）")
+            return
+        entry.streets[street] = kind
+        entry.texts.append(row)
+
+    # -- resolving names ----------------------------------------------------------------------
+
+    def _department(self, row: Row) -> str | None:
+        """The name of the row's owning department."""
+        if row.get("department"):
+            return row.get("department")
+        owner = self.owner.get(row.get("item").split("（")[0]) if row.get("item") else None
+        if owner:
+            return owner
+        lead = row.get("lead")
+        if lead and lead not in self.base_streets and lead != row.get("street"):
+            unit = self.units.get(normal(lead))
+            if unit is not None:
+                return self._base_department_name(unit.department)
+            return lead
+        payer = _PAYER.match(row.get("funding"))
+        return payer.group(1) if payer else None
+
+    def _base_department_name(self, department_id: str) -> str:
+        for d in self.base_departments.values():
+            if d.id == department_id:
+                return d.name
+        return department_id
+
+    def _street_key(self, row: Row) -> str:
+        """The street a row belongs to ("" when the workbook names none)."""
+        sid, name = row.get("street_id"), row.get("street")
+        key = sid or name
+        if key:
+            self.street_names.setdefault(key, name or sid)
+        return key
+
+    # -- the county ---------------------------------------------------------------------------
+
+    def county(self, base: CountyFile | None, policy: list[str], stem: str) -> dict[str, Any]:
+        departments: dict[str, Department] = {}  # name → department
+        for d in base.departments if base else []:
+            departments[normal(d.name)] = d
+        streets = self._streets(base)
+        street_ids = [s.id for s in streets.values()]
+        items: dict[str, list[dict[str, Any]]] = {"basic": [], "cooperative": [],
+                                                  "recalled": []}
+        needs: dict[str, set[str]] = {}
+        used_ids: set[str] = set()
+        for entry in self.gathered.values():
+            item = self._item(entry, departments, streets, street_ids, used_ids, needs)
+            kinds = set(entry.streets.values())
+            kind = "recalled" if kinds == {"recalled"} else entry.first.kind
+            items[kind].append(item)
+        created_depts = [d for d in departments.values()
+                         if not base or d not in base.departments]
+        final_depts = []
+        for d in departments.values():
+            if d in created_depts:
+                powers = sorted(needs.get(d.id, set()))
+                d = Department(id=d.id, name=d.name, powers=powers)
+                if powers:
+                    self.inferred.append(Inferred(
+                        sheet="", row=None, item=None, field=f"departments.{d.id}.powers",
+                        value="、".join(powers),
+                        why="新建部门：取其事项的环节所需的职权"))
+            final_depts.append(d)
+        file: dict[str, Any] = {"schema_version": 1,
+                                "name": base.name if base else stem,
+                                "policy": policy,
+                                "departments": [_dump(d) for d in final_depts],
+                                "streets": [_dump(s) for s in streets.values()],
+                                "units": [_dump(u) for u in (base.units if base else [])]}
+        if not file["units"]:
+            del file["units"]
+        return {"file": file, "items": items}
+
+    def _streets(self, base: CountyFile | None) -> dict[str, Street]:
+        out: dict[str, Street] = {}
+        for s in base.streets if base else []:
+            out[s.id] = s
+        if not self.street_names and not out:
+            raise DataError("无法确定街道：工作簿没有“街道”列", code="E-IMPORT",
+                            hint="在表中加入“街道”（或“乡镇（街道）”）列，或用 --county-file "
+                                 "指定县区文件，事项即适用于其全部街道。")
+        for key, name in self.street_names.items():
+            known = self.base_street_ids.get(key) or self.base_streets.get(name)
+            if known is not None:
+                self.street_names[key] = known.id
+                continue
+            sid = key if _ID.match(key) and key != name else stable_id("S", name)
+            kind = "township" if name.endswith("乡") else "town" if name.endswith("镇") \
+                else "street"
+            out[sid] = Street(id=sid, name=name, kind=kind, population=0, area_km2=0,
+                              staffing={"administrative": 0, "institutional": 0, "actual": 0})
+            self.street_names[key] = sid
+            self.created.append(Created(kind="street", id=sid, name=name))
+        return out
+
+    def _department_id(self, name: str, departments: dict[str, Department]) -> str:
+        known = departments.get(normal(name))
+        if known is not None:
+            return known.id
+        unit = self.units.get(normal(name))
+        if unit is not None:
+            return unit.department
+        dept = Department(id=stable_id("D", name), name=name)
+        departments[normal(name)] = dept
+        self.created.append(Created(kind="department", id=dept.id, name=name))
+        return dept.id
+
+    def _item(self, entry: Gathered, departments: dict[str, Department],
+              streets: dict[str, Street], street_ids: list[str], used: set[str],
+              needs: dict[str, set[str]]) -> dict[str, Any]:
+        row = entry.first
+        name = row.get("name")
+
+        def note(field_name: str, value: str, why: str) -> None:
+            self.inferred.append(Inferred(sheet=row.sheet, row=row.number, item=item_id,
+                                          field=field_name, value=value, why=why))
+
+        department = self._department_id(self._department(row) or "", departments)
+        given = row.get("item").split("（")[0]
+        item_id = given or stable_id("I", name)
+        if item_id in used:
+            item_id = stable_id("I", f"{self._department(row)}/{name}")
+        used.add(item_id)
+        if not given:
+            note("id", item_id, "表中没有事项编号：由事项名称生成")
+        kinds = set(entry.streets.values())
+        kind = "recalled" if kinds == {"recalled"} else row.kind
+        funding = _amount(row.get("funding")) or 0
+        if row.get("category"):
+            category = _category(row.get("category"))
+        else:
+            category, why = infer_category(kind, row.get("street_duty"), funding > 0)
+            note("category", category, why)
+        known_names = [*(d.name for d in departments.values()), *self.units,
+                       *(s.name for s in streets.values())]
+        texts: list[tuple[str, str]] = []
+        sources = [("乡镇（街道）职责", "street_duty"), ("上级部门职责", "department_duty"),
+                   ("事项名称", "name"), ("工作方式", "method")]
+        if kind == "recalled":  # no longer the street's: what the department does tells
+            sources = sources[1:]
+        for what, f in sources:
+            combined = "；".join(dict.fromkeys(r.get(f) for r in entry.texts if r.get(f)))
+            for other in sorted(known_names, key=len, reverse=True):
+                combined = combined.replace(other, "")
+            if combined:
+                texts.append((what, combined))
+        phases, why = infer_phases(texts, kind)
+        note("phases", "、".join(phases), why)
+        needs.setdefault(department, set()).update(
+            self.phase_powers[p] for p in phases if p in self.phase_powers)
+        keys = [self.street_names.get(k, k) for k in entry.streets if k]
+        listed = "all" if not keys or sorted(keys) == sorted(street_ids) else \
+            [s for s in street_ids if s in set(keys)]
+        if kinds != {"recalled"} and "recalled" in kinds:
+            note("recalled", "false", "只在部分街道列为收回事项：按未收回导入，"
+                                      "部分街道的收回须以收回申请办理")
+        data: dict[str, Any] = {
+            "id": item_id, "name": name, "department": department, "category": category,
+            "phases": phases, "legal_basis": row.get("legal_basis") or "（清单未写依据）",
+            "funding": funding, "streets": listed, "recalled": kinds == {"recalled"}}
+        if not row.get("legal_basis"):
+            note("legal_basis", data["legal_basis"], "清单未写依据")
+        for f in ("domain", "department_duty", "street_duty", "method"):
+            if row.get(f):
+                data[f] = row.get(f)
+        if row.get("takeover"):
+            data["takeover"] = self._department_id(row.get("takeover"), departments)
+        item = _dump(DutyItem.model_validate(data))
+        first = ("id", "name", "department", "category", "domain", "phases")
+        return {**{k: item[k] for k in first if k in item}, **item}
+
+
+def _dump(model: Strict) -> dict[str, Any]:
+    """A model as YAML data: its id first, fields left at their defaults out."""
+    data = model.model_dump(mode="json", exclude_defaults=True)
+    return {"id": data.pop("id"), **data}
+
+
+def _category(text: str) -> str | None:
+    text = normal(text)
+    if text in CATEGORY_NAMES.values():
+        return text
+    return next((c for n, c in CATEGORY_NAMES.items() if n in text or text == n[:2]), None)
+
+
+def _amount(text: str) -> int | None:
+    """Yuan per street per year from a cell: a number, “无经费转移”, or “…每年拨付12,000元”."""
+    text = text.strip()
+    if not text or text in ("—", "-", "无", "无经费转移", "0"):
+        return 0
+    plain = text.replace(",", "").replace("，", "")
+    if re.fullmatch(r"\d+(\.0+)?", plain):
+        return int(float(plain))
+    found = _AMOUNT.search(text)
+    return int(re.sub(r"[,，]", "", found.group(1))) if found else None
+
