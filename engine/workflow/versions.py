@@ -18,7 +18,7 @@ def version_source(store: Store, number: int | None = None) -> str:
         rows = m.ListVersion.objects.order_by("-number")
         row = rows.first() if number is None else rows.filter(number=number).first()
         if row is None:
-            raise NotFoundError(f"没有第 {number} 版清单", kind="version", name=str(number))
+            raise _missing(number)
         entry = m.AuditEntry.objects.filter(seq=row.audit_seq).first()
         anchor = f"{entry.seq}:{entry.mac}" if entry else "—"
         return f"{store.county}清单第 {row.number} 版（{row.at[:10]} 公布）；审计锚点 {anchor}"
@@ -28,9 +28,14 @@ def version_lists(store: Store, number: int) -> tuple[CountyLists, dict[str, str
     with transaction(store, write=False):
         row = m.ListVersion.objects.filter(number=number).first()
         if row is None:
-            numbers = [str(n) for n in m.ListVersion.objects.order_by("number")
-                       .values_list("number", flat=True)]
-            raise NotFoundError(f"没有第 {number} 版清单", kind="version", name=str(number),
-                                known=numbers, hint="已公布的版本：" + ("、".join(numbers) or "无"))
+            raise _missing(number)
         lists = CountyLists.model_validate_json(zlib.decompress(bytes(row.lists)))
         return lists, json.loads(row.names)
+
+
+def _missing(number: int | None) -> NotFoundError:
+    """No such version (inside a transaction): the versions there are, as the hint."""
+    numbers = [str(n) for n in m.ListVersion.objects.order_by("number")
+               .values_list("number", flat=True)]
+    return NotFoundError(f"没有第 {number} 版清单", kind="version", name=str(number),
+                         known=numbers, hint="已公布的版本：" + ("、".join(numbers) or "无"))
