@@ -127,8 +127,6 @@ def workflow_rate(checkpoints: list[int], seed: int, engine: str = "sqlite") -> 
                 out = service.review(office, clock, pid)
                 count += 2
             if out.steps[-1].to != "legal_review":
-                if os.environ.get("DUTY_BENCH_DEBUG"):
-                    print(n, out.notes)
                 service.withdraw(dept, clock, pid)
                 return count + 1, None
             service.legal(justice, clock, pid, True)
