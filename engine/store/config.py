@@ -117,5 +117,4 @@ def base_settings() -> dict[str, Any]:
         "TIME_ZONE": "Asia/Shanghai",
         "LANGUAGE_CODE": "zh-hans",
         "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",
-        "MIGRATION_MODULES": {},
     }

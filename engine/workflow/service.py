@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -177,10 +178,14 @@ class AdmissionService:
                                          state=pack_state(self.current()),
                                          audit_seq=chain.last_seq)
 
-    def _write(self, actor: Actor | None, clock: Clock) -> Any:
+    @contextmanager
+    def _write(self, actor: Actor | None, clock: Clock) -> Iterator[Chain]:
+        """A write transaction; a change of the county data is recorded first."""
         if actor is not None:
             self._check_clock(clock)
-        return _Write(self, clock)
+        with transaction(self.store, write=True) as chain:
+            self._note_county(chain, clock)
+            yield chain
 
     # -- evaluation in the process -----------------------------------------------------------
     def _judge(self, record: m.Proposal, stage: Stage, meeting: str | None,
@@ -555,27 +560,6 @@ class AdmissionService:
             if version is not None and version != number:
                 raise UsageError("只能以最新公布的版本评估")
             return self.current(), number
-
-
-class _Write:
-    """A write transaction of the service: takes the lock, notes a county revision first."""
-
-    def __init__(self, service: AdmissionService, clock: Clock) -> None:
-        self.service, self.clock = service, clock
-        self._cm: Any = None
-
-    def __enter__(self) -> Chain:
-        self._cm = transaction(self.service.store, write=True)
-        chain: Chain = self._cm.__enter__()
-        try:
-            self.service._note_county(chain, self.clock)
-        except BaseException as exc:
-            self._cm.__exit__(type(exc), exc, exc.__traceback__)
-            raise
-        return chain
-
-    def __exit__(self, *exc: Any) -> Any:
-        return self._cm.__exit__(*exc)
 
 
 class _Batch:
