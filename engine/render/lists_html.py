@@ -10,8 +10,10 @@ from engine.render.lists_table import (
     HEADERS,
     LEDGER_HEADERS,
     LIST_TITLES,
+    Cell,
     cells,
     department_rows,
+    display,
     ledger_rows,
 )
 from engine.vocab import label
@@ -33,12 +35,13 @@ th { background: #eee; }
 """
 
 
-def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+def _table(header: list[str], rows: list[list[Cell]]) -> list[str]:
     if not rows:
         return ["<p>（无）</p>"]
     out = ["<table>", "<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in header)
            + "</tr></thead>", "<tbody>"]
-    out += ["<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows]
+    out += ["<tr>" + "".join(f"<td>{escape(display(c))}</td>" for c in row) + "</tr>"
+            for row in rows]
     return [*out, "</tbody>", "</table>"]
 
 

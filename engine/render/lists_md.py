@@ -9,16 +9,18 @@ from engine.render.lists_table import (
     HEADERS,
     LEDGER_HEADERS,
     LIST_TITLES,
+    Cell,
     cells,
     department_rows,
+    display,
     ledger_rows,
 )
 from engine.vocab import label
 
 
-def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+def _table(header: list[str], rows: list[list[Cell]]) -> list[str]:
     out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    out += ["| " + " | ".join(md_inline(c) for c in row) + " |" for row in rows]
+    out += ["| " + " | ".join(md_inline(display(c)) for c in row) + " |" for row in rows]
     return out
 
 

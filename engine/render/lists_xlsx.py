@@ -22,8 +22,10 @@ from engine.render.lists_table import (
     HEADERS,
     LEDGER_HEADERS,
     LIST_TITLES,
+    Cell,
     cells,
     department_rows,
+    display,
     ledger_rows,
 )
 from engine.render.table import width
@@ -34,7 +36,7 @@ _WIDE = {"事项名称": 30, "街道职责": 36, "依据": 40, "主责单位": 2
          "经费安排": 22}
 
 
-def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[str]]) -> None:
+def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[Cell]]) -> None:
     ws = wb.create_sheet(title=title[:31])
     ws.append(header)
     for cell in ws[1]:
@@ -43,7 +45,7 @@ def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[str]]) -
         ws.append(row)
     ws.freeze_panes = "A2"
     for i, name in enumerate(header, start=1):
-        longest = max([width(name), *(width(r[i - 1]) for r in rows)])
+        longest = max([width(name), *(width(display(r[i - 1])) for r in rows)])
         ws.column_dimensions[get_column_letter(i)].width = min(max(longest + 2, 6),
                                                               _WIDE.get(name, 16))
     for row in ws.iter_rows(min_row=2):
@@ -73,7 +75,7 @@ def lists_xlsx(lists: CountyLists, names: dict[str, str]) -> bytes:
         if not lists.streets:
             break
         header = (["街道编号", "街道"] if several else []) + HEADERS
-        rows = []
+        rows: list[list[Cell]] = []
         for s in lists.streets:
             for i, row in enumerate(getattr(s, kind), 1):
                 rows.append(([s.street, s.name] if several else []) + cells(i, row, names))

@@ -17,6 +17,7 @@ from engine.render.lists_table import (
     LEDGER_HEADERS,
     LIST_TITLES,
     department_rows,
+    display,
     funding_text,
     ledger_rows,
 )
@@ -120,8 +121,10 @@ def lists_page(request: HttpRequest) -> HttpResponse:
         found = [d for d in lists.departments if d.department == chosen]
         if not found:
             raise Http404
-        led = {"d": found[0], "headers": DEPARTMENT_HEADERS, "rows": department_rows(found[0]),
-               "ledger_headers": LEDGER_HEADERS, "ledger": ledger_rows(found[0], names)}
+        led = {"d": found[0], "headers": DEPARTMENT_HEADERS,
+               "rows": [[display(c) for c in r] for r in department_rows(found[0])],
+               "ledger_headers": LEDGER_HEADERS,
+               "ledger": [[display(c) for c in r] for r in ledger_rows(found[0], names)]}
     departments = sorted({r.department for s in lists.streets
                           for r in (*s.basic, *s.cooperative, *s.recalled)})
     context: dict[str, Any] = {
