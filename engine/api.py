@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from engine.lists.check import Problem
     from engine.lists.diff import ListsDiff
     from engine.lists.plan import ListPlan
-    from engine.models.lists import CountyLists
+    from engine.models.lists import CountyLists, ListSource
     from engine.scenarios.coverage import Coverage
     from engine.scenarios.run import ScenarioResult
     from engine.store.session import Store
@@ -201,7 +201,7 @@ def keyed_store(target: StoreTarget) -> Iterator[Store]:
 
 
 def published_workspace(county_dir: Path | None, target: StoreTarget | None,
-                        explicit: bool) -> tuple[Workspace, str | None]:
+                        explicit: bool) -> tuple[Workspace, ListSource | None]:
     """The county as its store last published it, when the county has a store: the one
     named (``explicit``), or the default one if it exists and belongs to this county; with
     the version and its audit anchor as documents print them (None when the county
@@ -242,7 +242,7 @@ def version_lists(target: StoreTarget, number: int) -> tuple[CountyLists, dict[s
         close(store)
 
 
-def version_anchor(target: StoreTarget, number: int) -> str:
+def version_anchor(target: StoreTarget, number: int) -> ListSource:
     """Which published version, when, and the audit anchor of its publication."""
     from engine.store.session import close, open_store
     from engine.workflow.versions import version_source

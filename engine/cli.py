@@ -137,15 +137,17 @@ def _published(county: Path | None, db: Path | None) -> Any:
     return _published_source(county, db)[0]
 
 
-def _published_source(county: Path | None, db: Path | None) -> tuple[Any, str | None]:
-    """``_published`` and the version with its audit anchor, as documents print it."""
+def _published_source(county: Path | None, db: Path | None) -> tuple[Any, Any]:
+    """``_published`` and the version with its date and audit anchor (a ``ListSource``, for
+    documents' title blocks; None when the county directory is used as it is)."""
     from engine.api import published_workspace, store_target
 
     explicit = db is not None or bool(os.environ.get("DUTY_DATABASE_URL"))
     target = store_target(db)
     ws, source = published_workspace(county, target, explicit)
     if source is not None:
-        typer.echo(f"依据：数据库 {target.shown} 中的{source}", err=True)
+        typer.echo(f"依据：数据库 {target.shown} 中的{ws.county.name}清单第 {source.version} 版"
+                   f"（{source.published} 公布）；审计锚点 {source.anchor or '—'}", err=True)
     return ws, source
 
 
@@ -305,6 +307,9 @@ def lists_build(
     version: Annotated[int | None, typer.Option(
         "--version", min=0, show_default=False,
         help="输出流程数据库（--db）中已公布的第 N 版清单（0 为建库时的清单）。")] = None,
+    with_rules: Annotated[bool, typer.Option(
+        "--with-rules", help="表格中加列事项编号和分工规则编号（供核对；对外公布的清单不含）。"
+                             "json 格式总是包含。")] = False,
     db: DbOpt = None,
 ) -> None:
     """生成各街道的基本履职、配合履职、上级部门收回三张清单和各部门清单。
@@ -339,12 +344,13 @@ def lists_build(
 
                 plan, names = county_plan(ws=ws)
                 total = len(plan.streets) + len(plan.county.departments) + 1  # and the index
-                files: Iterable[tuple[str, str | bytes]] = lists_tree(plan, names, fmt.value)
+                files: Iterable[tuple[str, str | bytes]] = lists_tree(
+                    plan, names, fmt.value, source, with_rules)
             else:
                 from engine.render.lists_files import render_tree
 
                 lists, names = county_lists(version=version, target=_target(db))
-                tree = render_tree(lists, names, fmt.value)
+                tree = render_tree(lists, names, fmt.value, source, with_rules)
                 files, total = tree.items(), len(tree)
 
             def counted() -> Iterator[tuple[str, str | bytes]]:
@@ -362,7 +368,7 @@ def lists_build(
     lists, names = county_lists(county, street, department, version, _target(db), ws=ws)
     from engine.render.lists_files import render_lists
 
-    data = render_lists(lists, names, fmt.value, source)
+    data = render_lists(lists, names, fmt.value, source, with_rules)
     if output is None:
         _emit(data)  # type: ignore[arg-type]  # xlsx was refused above
     else:

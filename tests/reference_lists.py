@@ -15,7 +15,7 @@ from engine.decide.evaluate import decide
 from engine.lists.check import LIXIA, TAIYUAN, Problem
 from engine.loading.workspace import Workspace, powers_not_held
 from engine.models.county import DutyItem
-from engine.models.decision import Decision, StreetDecision
+from engine.models.decision import Decision, Party, StreetDecision
 from engine.models.lists import (
     CountyLists,
     DepartmentList,
@@ -106,8 +106,29 @@ def rows_for(ws: Workspace, item: DutyItem, decision: Decision) -> dict[str, Lis
             legal_basis=item.legal_basis,
             rules=[*rules[None], *rules[s.street]],
             proposal=recall.proposal if recall else admission.proposal if admission else None,
-            mode=None if recalled or admission is None else admission.mode)
+            mode=None if recalled or admission is None else admission.mode,
+            domain=item.domain, department_duty=item.department_duty,
+            street_duty=item.street_duty,
+            takeover=(Party(kind="department", id=item.takeover,
+                            name=graph.department(item.takeover).name)
+                      if item.takeover else primary) if recalled else None,
+            method=item.method if recalled else None)
     return out
+
+
+def by_domain(ws: Workspace) -> list[DutyItem]:
+    """The catalogue as the lists show it: one bucket per field of work, the policy's
+    vocabulary first in its order, then other fields as they first occur, then items
+    without a field."""
+    buckets: dict[str | None, list[DutyItem]] = {}
+    vocabulary = ws.policy.parameters.domains
+    for domain in vocabulary.values if vocabulary else []:
+        buckets[domain] = []
+    for item in ws.county.items.values():
+        if item.domain is not None:
+            buckets.setdefault(item.domain, []).append(item)
+    buckets[None] = [i for i in ws.county.items.values() if i.domain is None]
+    return [item for bucket in buckets.values() for item in bucket]
 
 
 def build_lists(ws: Workspace) -> CountyLists:
@@ -115,7 +136,7 @@ def build_lists(ws: Workspace) -> CountyLists:
     by_street: dict[str, dict[str, list[ListRow]]] = {
         sid: {"basic": [], "cooperative": [], "recalled": []} for sid in county.streets}
     absent: dict[str, list[NotApplying]] = {sid: [] for sid in county.streets}
-    for item in county.items.values():
+    for item in by_domain(ws):
         rows = rows_for(ws, item, place(ws, item))
         for sid in county.streets:
             row = rows.get(sid)

@@ -10,12 +10,16 @@ An admission or recall of the item in one street gives that street its own templ
 Streets whose every template is the same, and of the same kind, form a class: their documents
 differ only by their names (``street_classes``), which the writers use to render once per
 class.
+
+Every list shows its rows in publication order (``publication_order``): grouped by field of
+work (履职领域) in the order of the policy's ``domains`` vocabulary, items without a field of
+work last, and within a field in catalogue order.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,6 +97,7 @@ class RowTemplate:
     rules: tuple[str, ...]
     proposal: str | None
     mode: str | None = None  # how an admitted proposal moved the duty (hand_over, entrust…)
+    takeover: Party | None = None  # the department named to take a recalled item back
 
     def row(self, street: Party, side: Party) -> ListRow:
         """The row as one street's lists show it."""
@@ -109,7 +114,10 @@ class RowTemplate:
                       primary.name if primary else self.dept_name, self.dept_name, self.mode),
             funding=self.funding, workload_days=self.workload_days,
             legal_basis=item.legal_basis, rules=list(self.rules), proposal=self.proposal,
-            mode=self.mode)
+            mode=self.mode, domain=item.domain, department_duty=item.department_duty,
+            street_duty=item.street_duty,
+            takeover=(self.takeover or primary) if self.list == "recalled" else None,
+            method=item.method if self.list == "recalled" else None)
 
 
 def _role(party: Party) -> str:
@@ -122,7 +130,8 @@ class ItemPlan:
     or taken back from by a proposal."""
 
     item: DutyItem
-    index: int
+    index: int  # in catalogue order
+    rank: int  # in publication order
     applies: frozenset[str] | None  # None: every street
     reason: str  # why the item is not on the lists of a street it does not apply to
     by_profile: dict[int, RowTemplate] = field(default_factory=dict)
@@ -145,15 +154,20 @@ class ListPlan:
         self._dept_party: dict[str, Party] = {}
         self._unit_party: dict[str, Party] = {}
         self._index = {sid: i for i, sid in enumerate(self.streets)}
-        self.items = [self._plan(i, item) for i, item in enumerate(county.items.values())]
+        items = list(county.items.values())
+        vocabulary = ws.policy.parameters.domains
+        ranks = {item.id: r for r, item in enumerate(publication_order(
+            items, vocabulary.values if vocabulary else None))}
+        self.items = [self._plan(i, ranks[item.id], item) for i, item in enumerate(items)]
+        self.published = sorted(self.items, key=lambda ip: ip.rank)  # publication order
 
     # -- deciding ---------------------------------------------------------------------------
 
-    def _plan(self, index: int, item: DutyItem) -> ItemPlan:
+    def _plan(self, index: int, rank: int, item: DutyItem) -> ItemPlan:
         county, graph = self.county, self.graph
         targets = county.item_streets(item)
         applies = None if item.streets == "all" else frozenset(targets)
-        plan = ItemPlan(item, index, applies,
+        plan = ItemPlan(item, index, rank, applies,
                         "该事项仅适用于" + "、".join(targets) if applies is not None else "")
         ids, position = self.profiles.ids(item.department), self._index
         if applies is None:  # a street of each profile (the first, in county order)
@@ -182,7 +196,7 @@ class ListPlan:
             found = made.get(key)
             if found is None:
                 s = decided[reps[profile]]
-                found = made[key] = _template(item, dept_name, s,
+                found = made[key] = _template(item, graph, dept_name, s,
                                               (*rules[None], *rules[s.street]),
                                               recalled, admission, recall)
             return found
@@ -241,7 +255,7 @@ class ListPlan:
         side = side or (lambda dept: self.side(dept, sid))
         rows: dict[str, list[ListRow]] = {k: [] for k in LISTS}
         absent: list[NotApplying] = []
-        for plan in self.items:
+        for plan in self.published:
             t = self.template(plan, sid, index)
             if t is None:
                 absent.append(NotApplying(item=plan.item.id, name=plan.item.name,
@@ -325,7 +339,7 @@ class ListPlan:
                     owed[dept][sid] += t.funding.amount
             per_street = first.funding.amount if first.funding.follows else 0
             i0, _, t0 = placed[0]
-            firsts[dept].append(((i0, LISTS.index(t0.list), plan.index), LedRow(
+            firsts[dept].append(((i0, LISTS.index(t0.list), plan.rank), LedRow(
                 item=plan.item.id, name=plan.item.name, category=plan.item.category,
                 streets=relying, funding_per_street=per_street,
                 funding_total=per_street * len(relying))))
@@ -347,8 +361,23 @@ class ListPlan:
             departments=self.departments())
 
 
-def _template(item: DutyItem, dept_name: str, s: StreetDecision, rules: tuple[str, ...],
-              recalled: bool, admission: Any, recall: Any) -> RowTemplate:
+def publication_order(items: Iterable[DutyItem],
+                      vocabulary: list[str] | None) -> list[DutyItem]:
+    """The items as the lists show them: by field of work in the order of ``vocabulary``
+    (fields it does not name after it, in the order they first occur), items without a
+    field of work last; catalogue order within a field."""
+    items = list(items)
+    ranks = {d: i for i, d in enumerate(vocabulary or ())}
+    for item in items:
+        if item.domain is not None:
+            ranks.setdefault(item.domain, len(ranks))
+    last = len(ranks)
+    return sorted(items, key=lambda it: last if it.domain is None else ranks[it.domain])
+
+
+def _template(item: DutyItem, graph: Any, dept_name: str, s: StreetDecision,
+              rules: tuple[str, ...], recalled: bool, admission: Any,
+              recall: Any) -> RowTemplate:
     """The row template of a street decision, and what an admission or recall changes."""
     street_phases = tuple(p.phase for p in s.phases if p.party.kind == "street")
     dept_phases = tuple(p.phase for p in s.phases if p.party.kind != "street")
@@ -364,4 +393,6 @@ def _template(item: DutyItem, dept_name: str, s: StreetDecision, rules: tuple[st
         funding=NO_FUNDING if recalled else money,
         workload_days=0 if recalled else item.workload_days, rules=rules,
         proposal=recall.proposal if recall else admission.proposal if admission else None,
-        mode=None if recalled or admission is None else admission.mode)
+        mode=None if recalled or admission is None else admission.mode,
+        takeover=Party(kind="department", id=item.takeover,
+                       name=graph.department(item.takeover).name) if item.takeover else None)

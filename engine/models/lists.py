@@ -23,6 +23,12 @@ class ListRow(Out):
     rules: list[str]
     proposal: str | None
     mode: ProposalMode | None = None  # how an admitted proposal gave it (entrust: 委托)
+    # the national list layout; defaults let versions stored before these fields load
+    domain: str | None = None  # 履职领域 (None: the catalogue names none; listed under 其他)
+    department_duty: str | None = None  # 上级部门职责 as the catalogue words it
+    street_duty: str | None = None  # 乡镇（街道）配合职责 as the catalogue words it
+    takeover: Party | None = None  # 承接部门 of a recalled row
+    method: str | None = None  # 工作方式 of a recalled row, as the catalogue words it
 
 
 class NotApplying(Out):
@@ -58,6 +64,21 @@ class DepartmentList(Out):
     items: list[LedRow]
     funding_owed: dict[str, int]  # street id → yuan per year (费随事转 ledger)
     funding_total: int
+
+
+class ListSource(Out):
+    """Which lists a document shows, for its title block: a version published in a store
+    (its number, date and the audit anchor of its publication), or a draft built from the
+    county directory (every field None)."""
+
+    store: str | None = None  # the store as the user named it
+    version: int | None = None
+    published: str | None = None  # YYYY-MM-DD
+    anchor: str | None = None  # audit entry "seq:mac" of the publication
+
+    @property
+    def draft(self) -> bool:
+        return self.version is None
 
 
 class CountyLists(Out):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from html import escape
 
-from engine.models.lists import CountyLists
+from engine.models.lists import CountyLists, ListSource
 from engine.render.escape import link_target, md_inline
 from engine.render.json_out import dumps
 from engine.render.lists_csv import streets_csv
@@ -17,29 +17,28 @@ BINARY = ("xlsx",)
 
 
 def render_lists(lists: CountyLists, names: dict[str, str], fmt: str,
-                 source: str | None = None) -> str | bytes:
-    """The lists as one document; ``source`` says which published version they are and its
-    audit anchor (Markdown, HTML and JSON documents carry it)."""
+                 source: ListSource | None = None, with_rules: bool = False) -> str | bytes:
+    """The lists as one document. ``source`` says which published version they are (None:
+    a draft from the county directory): Markdown and HTML print it as each street's and
+    department's title block, JSON as ``source``. ``with_rules`` adds the catalogue codes
+    and rule ids to the tables (JSON always has them)."""
     if fmt == "md":
-        head = f"> {md_inline(source)}\n\n" if source else ""
-        return head + county_md(lists, names)
+        return county_md(lists, names, source, with_rules)
     if fmt == "html":
-        page = lists_html(lists, names)
-        if source:
-            page = page.replace("<body>\n", f'<body>\n<p class="source">{escape(source)}</p>\n', 1)
-        return page
+        return lists_html(lists, names, source, with_rules)
     if fmt == "csv":
-        return streets_csv(lists.streets, names)
+        return streets_csv(lists.streets, names, with_rules)
     if fmt == "xlsx":
         from engine.render.lists_xlsx import lists_xlsx  # openpyxl only for workbooks
 
-        return lists_xlsx(lists, names)
-    if source:
-        return dumps({"source": source, **lists.model_dump(mode="json")})
-    return dumps(lists)
+        return lists_xlsx(lists, names, with_rules)
+    return dumps({"source": (source or ListSource()).model_dump(mode="json"),
+                  **lists.model_dump(mode="json")})
 
 
-def render_tree(lists: CountyLists, names: dict[str, str], fmt: str) -> dict[str, str | bytes]:
+def render_tree(lists: CountyLists, names: dict[str, str], fmt: str,
+                source: ListSource | None = None,
+                with_rules: bool = False) -> dict[str, str | bytes]:
     """``streets/ID.fmt`` and ``departments/ID.fmt`` for every street and department (CSV has
     no department form), and an index listing them."""
     files: dict[str, str | bytes] = {}
@@ -47,13 +46,13 @@ def render_tree(lists: CountyLists, names: dict[str, str], fmt: str) -> dict[str
     for s in lists.streets:
         part = lists.model_copy(update={"streets": [s], "departments": []})
         path = f"streets/{s.street}.{fmt}"
-        files[path] = render_lists(part, names, fmt)
+        files[path] = render_lists(part, names, fmt, source, with_rules)
         entries.append(("街道", s.name, path))
     if fmt != "csv":
         for d in lists.departments:
             part = lists.model_copy(update={"streets": [], "departments": [d]})
             path = f"departments/{d.department}.{fmt}"
-            files[path] = render_lists(part, names, fmt)
+            files[path] = render_lists(part, names, fmt, source, with_rules)
             entries.append(("部门", d.name, path))
     files.update([index_file(lists.county, entries, fmt)])
     return files

@@ -20,10 +20,10 @@ from itertools import chain
 
 from engine.lists.plan import LISTS, ListPlan, RowTemplate
 from engine.models.decision import Party
-from engine.models.lists import CountyLists
-from engine.render.lists_csv import BOM, HEAD
+from engine.models.lists import CountyLists, ListSource, NotApplying
+from engine.render.lists_csv import BOM, head
 from engine.render.lists_files import BINARY, index_file, render_lists
-from engine.render.lists_table import LIST_TITLES, cells
+from engine.render.lists_table import flat_cells
 
 STENCIL_CSV = 32  # a class this large is rendered once; smaller ones row by row (CSV)
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: no format escapes them
@@ -55,8 +55,9 @@ class _CsvStreets:
 
     KEYS = ("i", "n", "un", "s", "ui")  # positional fields 0–4 of a stencil line
 
-    def __init__(self, plan: ListPlan, names: dict[str, str]) -> None:
-        self.plan, self.names = plan, names
+    def __init__(self, plan: ListPlan, names: dict[str, str], with_rules: bool) -> None:
+        self.plan, self.names, self.with_rules = plan, names, with_rules
+        self.head = head(with_rules)
         self.street = Party.model_construct(kind="street", id=_token("s"), name=_token("n"))
         self.side = Party.model_construct(kind="unit", id=_token("ui"), name=_token("un"))
         self.depts = sorted({ip.item.department for ip in plan.items})
@@ -66,19 +67,24 @@ class _CsvStreets:
         def entry(t: RowTemplate) -> tuple[int, str | None]:
             return kinds[t.list], self._line(t)
 
-        # per item: where it applies, its streets' own rows, its department's profiles,
-        # each profile's row and its department (index into ``depts``)
-        self.items = [(ip.applies, {sid: entry(t) for sid, t in ip.by_street.items()},
+        # per item in publication order: where it applies (and its line where it does
+        # not), its streets' own rows, its department's profiles, each profile's row and its
+        # department (index into ``depts``)
+        self.items = [(ip.applies,
+                       None if ip.applies is None else self._line(NotApplying(
+                           item=ip.item.id, name=ip.item.name, reason=ip.reason)),
+                       {sid: entry(t) for sid, t in ip.by_street.items()},
                        plan.profiles.ids(ip.item.department),
                        {p: entry(t) for p, t in ip.by_profile.items()},
                        self.depts.index(ip.item.department))
-                      for ip in plan.items]
+                      for ip in plan.published]
 
-    def _line(self, t: RowTemplate) -> str | None:
+    def _line(self, t: RowTemplate | NotApplying) -> str | None:
+        row = t if isinstance(t, NotApplying) else t.row(self.street, self.side)
+        values = flat_cells(_token("s"), _token("n"), 0, row, self.names, self.with_rules)
+        values[3] = _token("i")  # the row number (序号)
         buf = io.StringIO()
-        csv.writer(buf, lineterminator="\r\n").writerow(
-            [_token("s"), _token("n"), LIST_TITLES[t.list], _token("i"),
-             *cells(0, t.row(self.street, self.side), self.names)[1:]])
+        csv.writer(buf, lineterminator="\r\n").writerow(values)
         return _slots(buf.getvalue(), {k: str(i) for i, k in enumerate(self.KEYS)})
 
     def file(self, sid: str, index: int) -> str | None:
@@ -89,13 +95,14 @@ class _CsvStreets:
         if sides is None or not (_plain(sid) and _plain(name)):
             return None
         placed: tuple[list[tuple[str | None, tuple[str, str, str]]], ...] = tuple(
-            [] for _ in LISTS)
-        for applies, own, ids, by_profile, dept in self.items:
+            [] for _ in (*LISTS, "absent"))
+        for applies, absent, own, ids, by_profile, dept in self.items:
             if applies is not None and sid not in applies:
+                placed[-1].append((absent, sides[dept]))
                 continue
             kind, line = (own.get(sid) if own else None) or by_profile[ids[index]]
             placed[kind].append((line, sides[dept]))
-        out = [HEAD]
+        out = [self.head]
         for rows in placed:
             for i, (line, side) in enumerate(rows, 1):
                 if line is None:
@@ -135,7 +142,7 @@ class _Stencil:
     department, its side's kind, id and name; split once into the text between the slots."""
 
     def __init__(self, plan: ListPlan, base: CountyLists, names: dict[str, str], fmt: str,
-                 sid: str) -> None:
+                 sid: str, source: ListSource | None, with_rules: bool) -> None:
         self.plan = plan
         depts = sorted({p.item.department for p in plan.items})
         self.sides = _Sides(plan, depts)
@@ -144,7 +151,8 @@ class _Stencil:
                  for i, d in enumerate(depts)}
         street = Party.model_construct(kind="street", id=_token("s"), name=_token("n"))
         lists = plan.street_lists(sid, street=street, side=slots.__getitem__)
-        text = render_lists(base.model_copy(update={"streets": [lists]}), names, fmt)
+        text = render_lists(base.model_copy(update={"streets": [lists]}), names, fmt, source,
+                            with_rules)
         assert isinstance(text, str)
         keys = {k: i for i, k in enumerate(
             ["s", "n", *(f"d{i}{e}" for i in range(len(depts)) for e in "kin")])}
@@ -169,23 +177,25 @@ class _Stencil:
             + self.literals[-1]
 
 
-def lists_tree(plan: ListPlan, names: dict[str, str], fmt: str) -> Iterator[tuple[str,
-                                                                                 str | bytes]]:
+def lists_tree(plan: ListPlan, names: dict[str, str], fmt: str,
+               source: ListSource | None = None,
+               with_rules: bool = False) -> Iterator[tuple[str, str | bytes]]:
     """``streets/ID.fmt`` for every street, ``departments/ID.fmt`` for every department (CSV
-    has no department form) and the index, one file at a time."""
+    has no department form) and the index, one file at a time (as ``render_tree`` with the
+    same ``source`` and ``with_rules``)."""
     county = plan.county
     base = CountyLists.model_construct(county=county.name, policy=plan.ws.policy.hash,
                                        streets=[], departments=[])
 
     def alone(sid: str) -> str | bytes:
         return render_lists(base.model_copy(update={"streets": [plan.street_lists(sid)]}),
-                            names, fmt)
+                            names, fmt, source, with_rules)
 
-    rows = _CsvStreets(plan, names) if fmt == "csv" else None
+    rows = _CsvStreets(plan, names, with_rules) if fmt == "csv" else None
     for members in plan.street_classes():
         fill: Callable[[str], str | None] = lambda sid: None  # noqa: E731
         if fmt not in BINARY and len(members) >= (STENCIL_CSV if rows else 2):
-            fill = _Stencil(plan, base, names, fmt, members[0]).fill
+            fill = _Stencil(plan, base, names, fmt, members[0], source, with_rules).fill
         elif rows is not None:
             fill = lambda sid: rows.file(sid, plan.index(sid))  # noqa: E731
         for sid in members:
@@ -195,6 +205,7 @@ def lists_tree(plan: ListPlan, names: dict[str, str], fmt: str) -> Iterator[tupl
     if fmt != "csv":
         for d in plan.departments():
             path = f"departments/{d.department}.{fmt}"
-            yield path, render_lists(base.model_copy(update={"departments": [d]}), names, fmt)
+            yield path, render_lists(base.model_copy(update={"departments": [d]}), names, fmt,
+                                     source, with_rules)
             entries.append(("部门", d.name, path))
     yield index_file(county.name, entries, fmt)

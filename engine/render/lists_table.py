@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from engine.models.lists import DepartmentList, ListRow
+from engine.models.lists import DepartmentList, ListRow, ListSource, NotApplying
 from engine.vocab import label
 
 Cell = str | int
@@ -34,44 +34,193 @@ def display(cell: Cell) -> str:
 
 LIST_TITLES = {"basic": "基本履职事项清单", "cooperative": "配合履职事项清单",
                "recalled": "上级部门收回事项清单"}
+OTHER_DOMAIN = "其他"  # the heading of rows whose item names no field of work
 
-_ROW_COLUMNS = [Column("序号", "seq", 6), Column("事项编号", width=14),
-                Column("事项名称", width=30), Column("事项类别", width=10),
-                Column("主责单位", width=24), Column("配合单位", width=24),
-                Column("街道职责", width=36), Column("经费安排", width=22),
-                Column("依据", width=40), Column("规则", width=16)]
-HEADERS = [c.title for c in _ROW_COLUMNS]
+SEQ = Column("序号", "seq", 6)
+DOMAIN = Column("履职领域", width=10)
+CODE = Column("事项编号", width=14)  # the catalogue code: with ``with_rules`` only
+NAME = Column("事项名称", width=30)
+CATEGORY = Column("事项类别", width=10)
+DEPARTMENT = Column("对应上级部门", width=20)
+COOPERATING = Column("配合单位", width=24)
+DEPARTMENT_DUTY = Column("上级部门职责", width=36)
+STREET_DUTY = Column("乡镇（街道）职责", width=36)
+STREET_SHARE = Column("乡镇（街道）配合职责", width=36)
+TAKEOVER = Column("承接部门", width=20)
+METHOD = Column("工作方式", width=30)
+FUNDS = Column("经费（元/年）", "number", 14)
+BASIS = Column("依据", width=40)
+RULES = Column("规则", width=16)  # the assignment rules that placed the row: ``with_rules``
+
+# the columns of each list as a county publishes it (DESIGN.md §7): the cooperating list
+# states the department's own duty beside the street's, the recalled list who takes the
+# item back and how it is carried out
+_LAYOUT: dict[str, tuple[Column, ...]] = {
+    "basic": (SEQ, DOMAIN, CODE, NAME, CATEGORY, DEPARTMENT, COOPERATING, STREET_DUTY, FUNDS,
+              BASIS, RULES),
+    "cooperative": (SEQ, DOMAIN, CODE, NAME, CATEGORY, DEPARTMENT, DEPARTMENT_DUTY,
+                    STREET_SHARE, FUNDS, BASIS, RULES),
+    "recalled": (SEQ, DOMAIN, CODE, NAME, CATEGORY, DEPARTMENT, TAKEOVER, METHOD, BASIS,
+                 RULES),
+}
+_INTERNAL = (CODE, RULES)
 
 
-def list_columns(kind: str) -> list[Column]:
-    """The columns of a street's list of ``kind`` (basic, cooperative or recalled)."""
-    return list(_ROW_COLUMNS)
+def _shown(column: Column, with_rules: bool, grouped: bool) -> bool:
+    return (with_rules or column not in _INTERNAL) and not (grouped and column == DOMAIN)
+
+
+def list_columns(kind: str, with_rules: bool = False, grouped: bool = False) -> list[Column]:
+    """The columns of a street's list of ``kind`` (basic, cooperative or recalled).
+
+    ``with_rules`` adds the catalogue code (事项编号) and the rules that placed the row
+    (规则); ``grouped`` leaves out the field of work for documents that show it as a
+    heading over its rows (``sections``)."""
+    return [c for c in _LAYOUT[kind] if _shown(c, with_rules, grouped)]
+
+
+HEADERS = [c.title for c in list_columns("basic")]  # the basic list's, as a default
 
 
 def sections(rows: Sequence[ListRow]) -> list[tuple[str | None, list[tuple[int, ListRow]]]]:
-    """A list's rows as (group heading, [(row number, row)]) in order; one group without a
-    heading when the list is not grouped."""
-    return [(None, list(enumerate(rows, 1)))] if rows else []
+    """A list's rows as (field of work, [(row number, row)]) groups, in order, numbered on
+    through the whole list. The rows come grouped (``engine.lists.plan``); rows without a
+    field of work are headed 其他, and a list none of whose rows has one is a single group
+    without a heading."""
+    if not rows:
+        return []
+    numbered = list(enumerate(rows, 1))
+    if all(r.domain is None for r in rows):
+        return [(None, numbered)]
+    out: list[tuple[str | None, list[tuple[int, ListRow]]]] = []
+    for n, row in numbered:
+        heading = row.domain or OTHER_DOMAIN
+        if not out or out[-1][0] != heading:
+            out.append((heading, []))
+        out[-1][1].append((n, row))
+    return out
+
+
+def department_duty(row: ListRow, names: dict[str, str]) -> str:
+    """上级部门职责: the catalogue's words, else the phases the department side carries."""
+    if row.department_duty:
+        return row.department_duty
+    lead = row.primary.name if row.primary else names.get(row.department, row.department)
+    phases = "、".join(label(p) for p in row.department_phases)
+    return f"{lead}负责{phases}等工作" if phases else f"{lead}负责组织实施"
+
+
+def street_duty(row: ListRow) -> str:
+    """乡镇（街道）职责: the catalogue's words, else the street's part the rules gave."""
+    return row.street_duty or row.task
+
+
+def method(row: ListRow) -> str:
+    """工作方式 of a recalled row: the catalogue's words, else the plain arrangement."""
+    return row.method or "由承接部门直接履行；乡镇（街道）发现相关问题及时报告"
+
+
+DRAFT = "草案（据县区目录生成，未经公布）"
+
+
+def title_block(county: str, source: ListSource | None,
+                street: str | None = None) -> list[tuple[str, str]]:
+    """The title block of a document as (label, value): county, street, list version, date
+    of publication and the audit anchor of the publication; a draft (no store, or no
+    ``source``) says it is one."""
+    source = source or ListSource()
+    out = [("县区", county)]
+    if street is not None:
+        out.append(("乡镇（街道）", street))
+    if source.version is None:
+        return [*out, ("清单版本", DRAFT), ("公布日期", "未公布"), ("审计锚点", "无")]
+    return [*out, ("清单版本", f"第 {source.version} 版"),
+            ("公布日期", source.published or "—"), ("审计锚点", source.anchor or "—")]
+
+
+def title_text(block: list[tuple[str, str]]) -> str:
+    """The title block on one line: ``县区：…；乡镇（街道）：…；…``."""
+    return "；".join(f"{k}：{v}" for k, v in block)
 
 
 def funding_text(row: ListRow) -> str:
+    """The funds in words (the web page's list table)."""
     f = row.funding
     if row.list == "recalled":
         return "—"
     return f"{f.payer}每年拨付{f.amount:,}元" if f.follows else "无经费转移"
 
 
-def cells(n: int, row: ListRow, names: dict[str, str]) -> list[Cell]:
-    """Row ``n`` of a street's list, in the order of ``list_columns(row.list)``."""
-    funding = funding_text(row)
-    if row.funding.follows and row.funding.payer:
-        funding = funding.replace(row.funding.payer, names.get(row.funding.payer,
-                                                                row.funding.payer), 1)
+def cells(n: int, row: ListRow, names: dict[str, str], with_rules: bool = False,
+          grouped: bool = False) -> list[Cell]:
+    """Row ``n`` of a street's list, in the order of ``list_columns(row.list, with_rules,
+    grouped)``; the funds (yuan per year the department pays the street) as a number."""
     item = row.item + (f"（{row.proposal}）" if row.proposal and row.proposal != row.item else "")
-    return [n, item, row.name, label(row.category),
-            row.primary.name if row.primary else "—",
-            "、".join(p.name for p in row.cooperating) or "—",
-            row.task, funding, row.legal_basis, "、".join(row.rules)]
+    values: dict[Column, Cell] = {
+        SEQ: n, DOMAIN: row.domain or OTHER_DOMAIN, CODE: item, NAME: row.name,
+        CATEGORY: label(row.category), RULES: "、".join(row.rules),
+        BASIS: row.legal_basis,
+    }
+    if row.list == "basic":
+        values[DEPARTMENT] = names.get(row.department, row.department)
+        values[COOPERATING] = "、".join(p.name for p in row.cooperating) or "—"
+        values[STREET_DUTY] = street_duty(row)
+        values[FUNDS] = row.funding.amount if row.funding.follows else 0
+    elif row.list == "cooperative":
+        values[DEPARTMENT] = row.primary.name if row.primary else \
+            names.get(row.department, row.department)
+        values[DEPARTMENT_DUTY] = department_duty(row, names)
+        values[STREET_SHARE] = street_duty(row)
+        values[FUNDS] = row.funding.amount if row.funding.follows else 0
+    else:
+        values[DEPARTMENT] = names.get(row.department, row.department)
+        taker = row.takeover or row.primary
+        values[TAKEOVER] = taker.name if taker else values[DEPARTMENT]
+        values[METHOD] = method(row)
+    return [values[c] for c in list_columns(row.list, with_rules, grouped)]
+
+
+NOT_APPLYING_LIST = "不适用"  # the list column of a not-applying row in flat tables
+REASON = Column("不适用原因", width=30)
+STREET_ID, STREET_NAME, LIST = (Column("街道编号", width=14), Column("街道", width=20),
+                                Column("清单", width=16))
+_FLAT = (STREET_ID, STREET_NAME, LIST, SEQ, DOMAIN, CODE, NAME, CATEGORY, DEPARTMENT,
+         COOPERATING, DEPARTMENT_DUTY, STREET_DUTY, STREET_SHARE, TAKEOVER, METHOD, FUNDS,
+         BASIS, RULES, REASON)
+
+
+def flat_columns(with_rules: bool = False) -> list[Column]:
+    """The columns of every list of every street in one table (CSV): the street, the list,
+    then every column some list has, and the reason of a row of an item that does not apply
+    to the street (清单 “不适用”)."""
+    return [c for c in _FLAT if _shown(c, with_rules, False)]
+
+
+def flat_cells(street: str, name: str, n: int, row: ListRow | NotApplying,
+               names: dict[str, str], with_rules: bool = False) -> list[Cell]:
+    """Row ``n`` of a street's list (or of its items not applying) in ``flat_columns``;
+    empty where the row's list has no such column."""
+    if isinstance(row, NotApplying):
+        kind, own = NOT_APPLYING_LIST, dict(zip(not_applying_columns(with_rules),
+                                                not_applying_cells(n, row, with_rules),
+                                                strict=True))
+    else:
+        kind, own = LIST_TITLES[row.list], dict(zip(list_columns(row.list, with_rules),
+                                                    cells(n, row, names, with_rules),
+                                                    strict=True))
+    own.update({STREET_ID: street, STREET_NAME: name, LIST: kind})
+    return [own.get(c, "") for c in flat_columns(with_rules)]
+
+
+def not_applying_columns(with_rules: bool = False) -> list[Column]:
+    """The columns of the catalogue items that do not apply to a street."""
+    return [c for c in (SEQ, CODE, NAME, REASON) if with_rules or c not in _INTERNAL]
+
+
+def not_applying_cells(n: int, item: NotApplying, with_rules: bool = False) -> list[Cell]:
+    values: dict[Column, Cell] = {SEQ: n, CODE: item.item, NAME: item.name,
+                                  REASON: item.reason}
+    return [values[c] for c in not_applying_columns(with_rules)]
 
 
 DEPARTMENT_COLUMNS = [Column("序号", "seq", 6), Column("事项编号", width=14),

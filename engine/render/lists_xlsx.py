@@ -19,7 +19,6 @@ from engine.errors import TooLargeError
 from engine.models.lists import CountyLists
 from engine.render.lists_table import (
     DEPARTMENT_HEADERS,
-    HEADERS,
     LEDGER_HEADERS,
     LIST_TITLES,
     Cell,
@@ -27,6 +26,7 @@ from engine.render.lists_table import (
     department_rows,
     display,
     ledger_rows,
+    list_columns,
 )
 from engine.render.table import width
 
@@ -65,7 +65,7 @@ def check_sheet_rows(rows: dict[str, int]) -> None:
                  "（每个街道一个工作簿），或用 --format csv。")
 
 
-def lists_xlsx(lists: CountyLists, names: dict[str, str]) -> bytes:
+def lists_xlsx(lists: CountyLists, names: dict[str, str], with_rules: bool = False) -> bytes:
     check_sheet_rows({kind: sum(len(getattr(s, kind)) for s in lists.streets)
                       for kind in ("basic", "cooperative", "recalled")})
     wb = Workbook()
@@ -74,18 +74,20 @@ def lists_xlsx(lists: CountyLists, names: dict[str, str]) -> bytes:
     for kind in ("basic", "cooperative", "recalled"):
         if not lists.streets:
             break
-        header = (["街道编号", "街道"] if several else []) + HEADERS
+        header = (["街道编号", "街道"] if several else []) + [
+            c.title for c in list_columns(kind, with_rules)]
         rows: list[list[Cell]] = []
         for s in lists.streets:
             for i, row in enumerate(getattr(s, kind), 1):
-                rows.append(([s.street, s.name] if several else []) + cells(i, row, names))
+                rows.append(([s.street, s.name] if several else [])
+                            + cells(i, row, names, with_rules))
         title = LIST_TITLES[kind] if several else f"{lists.streets[0].name}{LIST_TITLES[kind]}"
         _sheet(wb, title, header, rows)
     for d in lists.departments:
         _sheet(wb, f"{d.name}事项"[:31], DEPARTMENT_HEADERS, department_rows(d))
         _sheet(wb, f"{d.name}经费"[:31], LEDGER_HEADERS, ledger_rows(d, names))
     if not wb.worksheets:
-        _sheet(wb, "清单", HEADERS, [])
+        _sheet(wb, "清单", [c.title for c in list_columns("basic", with_rules)], [])
     wb.properties.created = FIXED
     wb.properties.modified = FIXED
     wb.properties.creator = "duty"

@@ -6,22 +6,22 @@ import json
 import zlib
 
 from engine.errors import NotFoundError
-from engine.models.lists import CountyLists
+from engine.models.lists import CountyLists, ListSource
 from engine.store.orm import m
 from engine.store.session import Store, transaction
 
 
-def version_source(store: Store, number: int | None = None) -> str:
+def version_source(store: Store, number: int | None = None) -> ListSource:
     """Which published version lists are (the newest when ``number`` is None), when it was
-    published and the audit anchor of its publication, as documents print it."""
+    published and the audit anchor of its publication, for documents' title blocks."""
     with transaction(store, write=False):
         rows = m.ListVersion.objects.order_by("-number")
         row = rows.first() if number is None else rows.filter(number=number).first()
         if row is None:
             raise _missing(number)
         entry = m.AuditEntry.objects.filter(seq=row.audit_seq).first()
-        anchor = f"{entry.seq}:{entry.mac}" if entry else "—"
-        return f"{store.county}清单第 {row.number} 版（{row.at[:10]} 公布）；审计锚点 {anchor}"
+        return ListSource(version=row.number, published=row.at[:10],
+                          anchor=f"{entry.seq}:{entry.mac}" if entry else None)
 
 
 def version_lists(store: Store, number: int) -> tuple[CountyLists, dict[str, str]]:
