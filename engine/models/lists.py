@@ -71,14 +71,9 @@ class ListSource(Out):
     (its number, date and the audit anchor of its publication), or a draft built from the
     county directory (every field None)."""
 
-    store: str | None = None  # the store as the user named it
     version: int | None = None
     published: str | None = None  # YYYY-MM-DD
     anchor: str | None = None  # audit entry "seq:mac" of the publication
-
-    @property
-    def draft(self) -> bool:
-        return self.version is None
 
 
 class CountyLists(Out):

@@ -102,7 +102,8 @@ def sections(rows: Sequence[ListRow]) -> list[tuple[str | None, list[tuple[int, 
 
 
 def department_duty(row: ListRow, names: dict[str, str]) -> str:
-    """上级部门职责: the catalogue's words, else the phases the department side carries."""
+    """上级部门职责: the catalogue's words, else the phases the lead carries (the department's
+    unit stationed in the street, or the department)."""
     if row.department_duty:
         return row.department_duty
     lead = row.primary.name if row.primary else names.get(row.department, row.department)
@@ -167,8 +168,7 @@ def cells(n: int, row: ListRow, names: dict[str, str], with_rules: bool = False,
         values[STREET_DUTY] = street_duty(row)
         values[FUNDS] = row.funding.amount if row.funding.follows else 0
     elif row.list == "cooperative":
-        values[DEPARTMENT] = row.primary.name if row.primary else \
-            names.get(row.department, row.department)
+        values[DEPARTMENT] = names.get(row.department, row.department)
         values[DEPARTMENT_DUTY] = department_duty(row, names)
         values[STREET_SHARE] = street_duty(row)
         values[FUNDS] = row.funding.amount if row.funding.follows else 0

@@ -255,12 +255,13 @@ ROUND_TRIP_FIELDS = ("name", "department", "category", "legal_basis", "funding",
 
 
 def test_the_lists_workbook_imports_back_to_the_same_catalogue(tmp_path: Path) -> None:
-    """What `duty lists build --format xlsx` writes comes back as the catalogue it was built
-    from: the same items, owners, categories, bases, funds, streets and recalls. The list
-    layout shows the street's phases only, so those are what come back: all of them for a
-    comprehensive item, never one the item does not have."""
+    """What `duty lists build --format xlsx --with-rules` writes (the catalogue codes
+    included) comes back as the catalogue it was built from: the same items, owners,
+    categories, bases, funds, streets and recalls. The list layout shows the street's phases
+    only, so those are what come back: all of them for a comprehensive item, never one the
+    item does not have."""
     book = tmp_path / "lists.xlsx"
-    assert run_cli("lists", "build", "--format", "xlsx", "-o", book).code == 0
+    assert run_cli("lists", "build", "--format", "xlsx", "--with-rules", "-o", book).code == 0
     out = tmp_path / "county"
     from tests.conftest import ROOT
 
@@ -285,7 +286,7 @@ def test_the_lists_workbook_without_a_county_file(tmp_path: Path) -> None:
     """Without a county file the owners come from the departments' own sheets (not from the
     unit leading a row), and every department and street is created from its name."""
     book = tmp_path / "lists.xlsx"
-    assert run_cli("lists", "build", "--format", "xlsx", "-o", book).code == 0
+    assert run_cli("lists", "build", "--format", "xlsx", "--with-rules", "-o", book).code == 0
     done = import_catalogue(book)
     county = _written(tmp_path, done.files)
     original = load_workspace().county

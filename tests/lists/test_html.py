@@ -12,6 +12,7 @@ import pytest
 
 from engine.lists.build import build_lists
 from engine.loading.workspace import load_workspace
+from engine.render.lists_table import sections
 from tests.conftest import MINI, run_cli
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -46,8 +47,9 @@ def test_structure(tmp_path: Path) -> None:
     parser.feed(text)
     lists = build_lists(load_workspace(MINI))
     rows = sum(len(s.basic) + len(s.cooperative) + len(s.recalled) for s in lists.streets)
-    header_rows = sum(1 for s in lists.streets for k in ("basic", "cooperative", "recalled")
-                      if getattr(s, k))
+    header_rows = sum(len(sections(getattr(s, k))) for s in lists.streets
+                      for k in ("basic", "cooperative", "recalled"))  # a table per field
+    rows += sum(len(s.not_applying) + bool(s.not_applying) for s in lists.streets)
     ledger_rows = sum(len(d.items) + bool(d.items) + len(d.funding_owed) + bool(d.funding_owed)
                       for d in lists.departments)
     assert parser.tags["tr"] == rows + header_rows + ledger_rows

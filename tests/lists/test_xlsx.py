@@ -26,8 +26,10 @@ def test_street_workbook(tmp_path: Path) -> None:
     for sheet, rows in zip(wb.worksheets, (lists.basic, lists.cooperative, lists.recalled),
                            strict=True):
         header = [c.value for c in sheet[1]]
-        assert header[:4] == ["序号", "事项编号", "事项名称", "事项类别"]
-        assert {"主责单位", "配合单位", "街道职责", "经费安排", "依据"} <= set(header)
+        assert header[:4] == ["序号", "履职领域", "事项名称", "事项类别"]
+        assert {"对应上级部门", "经费（元/年）", "依据"} <= set(header) or sheet.title.endswith(
+            "收回事项清单")
+        assert "事项编号" not in header and "规则" not in header  # only with --with-rules
         assert sheet.max_row == 1 + len(rows)
         assert sheet.freeze_panes == "A2"
         assert sheet.column_dimensions["C"].width >= 10

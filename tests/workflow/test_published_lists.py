@@ -19,18 +19,23 @@ def test_lists_and_evaluate_follow_the_published_version(flow: Flow) -> None:
     before = run_cli("evaluate", path, "--county", MINI, "--db", flow.db, "--format", "json")
     assert json.loads(before.stdout)["verdict"] == "admitted"
     flow.publish(pid)
-    run = run_cli("lists", "build", "--county", MINI, "--db", flow.db, "--street", "S01")
+    run = run_cli("lists", "build", "--county", MINI, "--db", flow.db, "--street", "S01",
+                  "--with-rules")
     assert run.code == 0 and f"| {pid} |" in run.stdout
     head = flow.sql("SELECT seq, mac FROM duty_audit WHERE action = 'publish'")[-1]
     anchor = f"审计锚点 {head[0]}:{head[1]}"
     assert run.stderr.startswith(f"依据：数据库 {flow.target_name} 中的测试区清单第 1 版（")
     assert run.stderr.endswith(f"公布）；{anchor}\n")
-    assert run.stdout.startswith("> 测试区清单第 1 版（") and anchor in run.stdout.splitlines()[0]
-    same = run_cli("lists", "build", "--version", "1", "--db", flow.db, "--street", "S01")
+    block = run.stdout.splitlines()[2]  # the title block, under the title
+    assert block.startswith("县区：测试区；乡镇（街道）：东门街道；清单版本：第 1 版；公布日期：")
+    assert block.endswith(anchor.replace(" ", "："))
+    same = run_cli("lists", "build", "--version", "1", "--db", flow.db, "--street", "S01",
+                   "--with-rules")
     assert same.stdout == run.stdout
     data = json.loads(run_cli("lists", "build", "--version", "1", "--db", flow.db,
                               "--format", "json").stdout)
-    assert data["source"].endswith(anchor)
+    assert data["source"]["version"] == 1
+    assert data["source"]["anchor"] == f"{head[0]}:{head[1]}"
     # the anchor checks the record
     assert run_cli("audit", "verify", "--db", flow.db, "--expect",
                    f"{head[0]}:{head[1]}").code == 0
