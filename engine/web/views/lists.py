@@ -10,7 +10,7 @@ from django.shortcuts import render
 
 from engine.errors import DutyError
 from engine.lists.diff import diff_lists
-from engine.models.lists import CountyLists, ListRow
+from engine.models.lists import CountyLists, ListRow, ListSource
 from engine.render.lists_files import FORMATS, render_lists
 from engine.render.lists_table import (
     DEPARTMENT_HEADERS,
@@ -140,13 +140,16 @@ def lists_page(request: HttpRequest) -> HttpResponse:
 
 @acting
 def download(request: HttpRequest) -> HttpResponse:
-    lists, names, number, _ = _load(request)
+    lists, names, number, versions = _load(request)
     fmt = request.GET.get("format", "")
     if fmt not in FORMATS:
         raise Http404
     street, department = request.GET.get("street"), request.GET.get("department")
     part = _narrow(lists, street, department)
-    data = render_lists(part, names, fmt)
+    shown = next((v for v in versions if v.number == number), None)
+    source = ListSource(version=number, published=shown.at[:10] if shown else None,
+                        anchor=shown.anchor if shown else None)  # the title block
+    data = render_lists(part, names, fmt, source)
     scope_name = street or department or "all"
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = (f'attachment; filename="lists-v{number}-'
