@@ -52,6 +52,9 @@ PROVINCES: list[list[tuple[str, tuple[str, ...], str]]] = [
      ("d00", ("penalty", "compulsion"), "street")],
 ]
 ODD = [",", '"', "|", "<&>", "'"]
+# fields of work in no order of the vocabulary, and items without one
+DOMAINS = ["城乡建设", None, "党的建设", "民生服务", "平安法治", None, "经济发展", "生态环境",
+           "综合保障"]
 
 
 def _grants(rng: random.Random, province: int, kind: str,
@@ -131,7 +134,8 @@ def national_county(streets: int, items: int, seed: int = 7, odd_names: bool = F
             high_volume=rng.random() < 0.5, workload_days=rng.randint(5, 150),
             funding=rng.randint(5000, 40000) if category == "assisting" else 0,
             streets=_limited(rng, street_models, per_province) if limited else "all",
-            recalled=n % 50 == 19)
+            recalled=n % 50 == 19, domain=DOMAINS[n % len(DOMAINS)],
+            takeover=f"d{(n + 1) % DEPARTMENTS:02d}" if n % 100 == 19 else None)
     admissions: dict[str, dict[str, Admission]] = {}
     recalls: dict[str, dict[str, Recall]] = {}
     for n, item in enumerate(catalogue.values()):

@@ -25,6 +25,7 @@ from engine.loading.policy import load_policy
 from engine.loading.proposal import load_proposals
 from engine.loading.workspace import Workspace, load_workspace
 from engine.models.county import GrantedPower
+from engine.models.lists import ListSource
 from engine.render import lists_stream
 from engine.render.lists_files import FORMATS, render_lists, render_tree
 from engine.render.lists_stream import lists_tree
@@ -104,6 +105,16 @@ def test_every_file_written_one_at_a_time_is_byte_identical(county: County, fmt:
     streamed = list(lists_tree(ListPlan(ws), ws.names, fmt))
     assert len(streamed) == len({path for path, _ in streamed})  # no file twice
     assert dict(streamed) == render_tree(ref, ws.names, fmt)
+
+
+@pytest.mark.parametrize("fmt", ["md", "csv", "html", "json"])
+def test_files_with_rules_and_a_title_block_are_byte_identical(county: County,
+                                                               fmt: str) -> None:
+    """The codes and rule ids and a published version's title block, one file at a time."""
+    _, ws, ref = county
+    source = ListSource(version=7, published="2026-06-30", anchor="12:ab")
+    streamed = dict(lists_tree(ListPlan(ws), ws.names, fmt, source, with_rules=True))
+    assert streamed == render_tree(ref, ws.names, fmt, source, with_rules=True)
 
 
 def test_check_finds_what_the_reference_finds(county: County) -> None:
