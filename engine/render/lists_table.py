@@ -2,7 +2,10 @@
 
 Every writer takes its tables from here: the columns of a table (title, whether the values
 are numbers, a width hint) and each row's cells. A cell is text, or an ``int`` for a number,
-which spreadsheets keep as a number and text formats show with ``display``.
+which spreadsheets keep as a number and text formats show with ``display``. Each list has
+its own columns (``list_columns``); the catalogue codes and rule ids only ``with_rules``.
+``sections`` groups a list's rows by field of work, ``title_block`` says which lists a
+document shows, ``flat_columns`` / ``flat_cells`` put every list of a street in one table.
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ FUNDS = Column("经费（元/年）", "number", 14)
 BASIS = Column("依据", width=40)
 RULES = Column("规则", width=16)  # the assignment rules that placed the row: ``with_rules``
 
-# the columns of each list as a county publishes it (DESIGN.md §7): the cooperating list
+# the columns of each list as a county publishes it (docs/formats.md, Lists): the cooperating list
 # states the department's own duty beside the street's, the recalled list who takes the
 # item back and how it is carried out
 _LAYOUT: dict[str, tuple[Column, ...]] = {
