@@ -130,6 +130,7 @@ def test_layout_fields_load_and_are_optional(tmp_path: Path) -> None:
         d["items"][0].update(domain="城乡建设", department_duty="负责业务指导和执法",
                              street_duty="日常巡查并劝导", takeover="urban_management",
                              method="部门直接办理")
+        d["items"][1].pop("domain", None)  # the fixture's item, left without layout fields
     county = load_workspace(_county(tmp_path, edit)).county
     first, second = list(county.items.values())[:2]
     assert (first.domain, first.takeover, first.method) == (
@@ -158,6 +159,8 @@ def test_a_field_of_work_outside_the_vocabulary(tmp_path: Path) -> None:
 def test_a_county_pack_sets_its_own_fields_of_work(tmp_path: Path) -> None:
     def edit(d: dict) -> None:  # type: ignore[type-arg]
         d["items"][0]["domain"] = "文化体育"
+        d["items"][1]["domain"] = "城乡建设"
+        d["items"][2].pop("domain", None)
         d["policy"] = ["baseline", "local.yaml"]
     county = _county(tmp_path, edit)
     (county / "local.yaml").write_text(

@@ -115,7 +115,9 @@ def test_a_street_recalls_an_item_from_itself_through_the_whole_process(flow: Fl
                                        "S02": ("cooperative", None, 20000),
                                        "S03": ("recalled", pid, 0)}
     text = run_cli("lists", "build", "--version", "1", "--street", "S03", "--db", flow.db)
-    assert "已由区民政局收回，街道不再承担" in text.stdout
+    recalled = text.stdout[text.stdout.index("## 上级部门收回事项清单（1 项）"):]
+    assert ("| 1 | 困难群众救助申请受理 | 协助管理 | 区民政局 | 区民政局 | "
+            "由承接部门直接履行；乡镇（街道）发现相关问题及时报告 |") in recalled
 
 
 def test_a_street_may_only_recall_or_revise_for_itself(flow: Flow) -> None:
@@ -258,7 +260,8 @@ def test_a_schema_2_store_is_upgraded_without_loss(flow: Flow) -> None:
     flow.hear("P-L-2", "S03")
     flow.decide("P-L-2", "--meeting", "区委常委会2026年第12次", "--reject")
     assert flow.state("P-L-2") == "rejected"
-    run = run_cli("lists", "build", "--version", "1", "--street", "S01", "--db", flow.db)
+    run = run_cli("lists", "build", "--version", "1", "--street", "S01", "--db", flow.db,
+                  "--with-rules")
     assert run.code == 0 and "P-L-1" in run.stdout
     assert run_cli("audit", "verify", "--db", flow.db).code == 0
     # an edit of a migrated row is found
