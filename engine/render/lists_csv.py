@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from engine.models.lists import StreetLists
+from engine.render.cellsafe import csv_writer
 from engine.render.lists_table import HEADERS, LIST_TITLES, cells
 
 BOM = "\ufeff"
@@ -14,7 +14,7 @@ HEAD = ",".join(["街道编号", "街道", "清单", *HEADERS]) + "\r\n"  # no h
 
 def streets_csv(streets: list[StreetLists], names: dict[str, str]) -> str:
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
+    writer = csv_writer(buf)  # formulas neutralised, text within Excel's limit
     writer.writerow(["街道编号", "街道", "清单", *HEADERS])
     for s in streets:
         for kind in ("basic", "cooperative", "recalled"):

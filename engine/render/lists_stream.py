@@ -12,7 +12,6 @@ never put in that way: such a street is rendered from its own lists.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Callable, Iterator
@@ -21,6 +20,7 @@ from itertools import chain
 from engine.lists.plan import LISTS, ListPlan, RowTemplate
 from engine.models.decision import Party
 from engine.models.lists import CountyLists
+from engine.render.cellsafe import CUT_MARKER, TRIGGERS, csv_writer
 from engine.render.lists_csv import BOM, HEAD
 from engine.render.lists_files import BINARY, index_file, render_lists
 from engine.render.lists_table import LIST_TITLES, cells
@@ -46,7 +46,9 @@ def _slots(text: str, fields: dict[str, str]) -> str | None:
 
 
 def _plain(text: str) -> bool:
-    return _PLAIN.fullmatch(text) is not None
+    """Whether ``text`` can be put in a stand-in's place as it is (no format escapes it, and
+    a spreadsheet could not take it for a formula at the start of a cell)."""
+    return _PLAIN.fullmatch(text) is not None and not text.startswith(TRIGGERS)
 
 
 class _CsvStreets:
@@ -76,9 +78,11 @@ class _CsvStreets:
 
     def _line(self, t: RowTemplate) -> str | None:
         buf = io.StringIO()
-        csv.writer(buf, lineterminator="\r\n").writerow(
+        csv_writer(buf).writerow(
             [_token("s"), _token("n"), LIST_TITLES[t.list], _token("i"),
              *cells(0, t.row(self.street, self.side), self.names)[1:]])
+        if CUT_MARKER in buf.getvalue():
+            return None  # a cell cut at Excel's limit: its length depends on the names
         return _slots(buf.getvalue(), {k: str(i) for i, k in enumerate(self.KEYS)})
 
     def file(self, sid: str, index: int) -> str | None:
@@ -153,6 +157,8 @@ class _Stencil:
         used = parts[1::2]
         if not set(used) <= set(keys) or any(_OPEN in t or _CLOSE in t for t in parts[0::2]):
             self.literals = None  # the data itself holds a stand-in character: no stencil
+        if fmt == "csv" and CUT_MARKER in text:
+            self.literals = None  # a cell cut at Excel's limit: its length depends on names
         self.positions = [keys.get(k, 0) for k in used]
 
     def fill(self, sid: str) -> str | None:
