@@ -188,7 +188,10 @@ def lists_tree(plan: ListPlan, names: dict[str, str], fmt: str) -> Iterator[tupl
                             names, fmt)
 
     rows = _CsvStreets(plan, names) if fmt == "csv" else None
+    counts: dict[str, tuple[int, int, int]] = {}
     for members in plan.street_classes():
+        # the same for every street of a class; only the HTML index shows them
+        sizes = _sizes(plan, members[0]) if fmt == "html" else (0, 0, 0)
         fill: Callable[[str], str | None] = lambda sid: None  # noqa: E731
         if fmt not in BINARY and len(members) >= (STENCIL_CSV if rows else 2):
             fill = _Stencil(plan, base, names, fmt, members[0]).fill
@@ -197,10 +200,18 @@ def lists_tree(plan: ListPlan, names: dict[str, str], fmt: str) -> Iterator[tupl
         for sid in members:
             content = fill(sid)
             yield f"streets/{sid}.{fmt}", alone(sid) if content is None else content
+            counts[f"streets/{sid}.{fmt}"] = sizes
     entries = [("街道", s.name, f"streets/{s.id}.{fmt}") for s in county.streets.values()]
     if fmt != "csv":
         for d in plan.departments():
             path = f"departments/{d.department}.{fmt}"
             yield path, render_lists(base.model_copy(update={"departments": [d]}), names, fmt)
             entries.append(("部门", d.name, path))
-    yield index_file(county.name, entries, fmt)
+    yield index_file(county.name, entries, fmt, counts)
+
+
+def _sizes(plan: ListPlan, sid: str) -> tuple[int, int, int]:
+    """How many rows the street's basic, cooperative and recalled lists hold."""
+    index = plan.index(sid)
+    found = [t.list for ip in plan.items if (t := plan.template(ip, sid, index)) is not None]
+    return found.count("basic"), found.count("cooperative"), found.count("recalled")
