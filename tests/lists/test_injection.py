@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
+import yaml
 from openpyxl import load_workbook
 
 from engine.graph import build_graph
+from engine.importing.catalogue import import_catalogue
 from engine.lists.build import build_lists
 from engine.lists.plan import ListPlan
 from engine.loading.workspace import Workspace, load_workspace
@@ -75,3 +78,17 @@ def test_xlsx_cells_are_text_not_formulas(ws: Workspace) -> None:
     for text in ("=1+2", "@SUM(A1)", "-2+3", STREET):
         assert seen[text] == ("s", True), text  # the text itself, marked as typed text
     assert not any(v.startswith("'") for v in seen)  # no visible quote in the workbook
+
+
+def test_xlsx_text_imports_back_as_written(ws: Workspace, tmp_path: Path) -> None:
+    book = tmp_path / "lists.xlsx"
+    data = render_lists(build_lists(ws), ws.names, "xlsx")
+    assert isinstance(data, bytes)
+    book.write_bytes(data)
+    files = import_catalogue(book).files
+    items = {i["id"]: i for path, text in files.items() if path.startswith("items/")
+             for i in yaml.safe_load(text)["items"]}
+    assert items["CG-001"]["name"] == "=1+2" and items["MZ-001"]["name"] == "-2+3"
+    assert items["SJ-001"]["legal_basis"] == "@SUM(A1)"
+    county = yaml.safe_load(files["county.yaml"])
+    assert STREET in {s["name"] for s in county["streets"]}
