@@ -6,10 +6,10 @@ items that do not apply to the street (清单 “不适用”, with the reason).
 
 from __future__ import annotations
 
-import csv
 import io
 
 from engine.models.lists import StreetLists
+from engine.render.cellsafe import csv_writer
 from engine.render.lists_table import flat_cells, flat_columns
 
 BOM = "\ufeff"
@@ -23,7 +23,7 @@ def head(with_rules: bool = False) -> str:
 def streets_csv(streets: list[StreetLists], names: dict[str, str],
                 with_rules: bool = False) -> str:
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
+    writer = csv_writer(buf)  # formulas neutralised, text within Excel's limit
     buf.write(head(with_rules))
     for s in streets:
         for kind in ("basic", "cooperative", "recalled"):

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from html import escape
 
 from engine.models.lists import CountyLists, ListSource
 from engine.render.escape import link_target, md_inline
 from engine.render.json_out import dumps
 from engine.render.lists_csv import streets_csv
-from engine.render.lists_html import lists_html
+from engine.render.lists_html import index_html, lists_html
 from engine.render.lists_md import county_md
 
 FORMATS = ("md", "html", "csv", "xlsx", "json")
@@ -43,35 +42,34 @@ def render_tree(lists: CountyLists, names: dict[str, str], fmt: str,
     no department form), and an index listing them."""
     files: dict[str, str | bytes] = {}
     entries: list[tuple[str, str, str]] = []
+    counts: dict[str, tuple[int, int, int]] = {}
     for s in lists.streets:
         part = lists.model_copy(update={"streets": [s], "departments": []})
         path = f"streets/{s.street}.{fmt}"
         files[path] = render_lists(part, names, fmt, source, with_rules)
         entries.append(("街道", s.name, path))
+        counts[path] = (len(s.basic), len(s.cooperative), len(s.recalled))
     if fmt != "csv":
         for d in lists.departments:
             part = lists.model_copy(update={"streets": [], "departments": [d]})
             path = f"departments/{d.department}.{fmt}"
             files[path] = render_lists(part, names, fmt, source, with_rules)
             entries.append(("部门", d.name, path))
-    files.update([index_file(lists.county, entries, fmt)])
+    files.update([index_file(lists.county, entries, fmt, counts)])
     return files
 
 
-def index_file(county: str, entries: list[tuple[str, str, str]], fmt: str) -> tuple[str, str]:
-    """The index of a tree of list files: (kind, name, path) entries in order."""
+def index_file(county: str, entries: list[tuple[str, str, str]], fmt: str,
+               counts: dict[str, tuple[int, int, int]] | None = None) -> tuple[str, str]:
+    """The index of a tree of list files: (kind, name, path) entries in order; ``counts``
+    gives a street file's rows in its basic, cooperative and recalled lists (by path)."""
     if fmt == "md":
         lines = [f"# {md_inline(county)}履行职责事项清单", ""]
         lines += [f"- {kind}：[{md_inline(name)}]({link_target(path)})"
                   for kind, name, path in entries]
         return "index.md", "\n".join(lines) + "\n"
     if fmt == "html":
-        items = "".join(f'<li>{kind}：<a href="{escape(link_target(path))}">{escape(name)}</a></li>'
-                        for kind, name, path in entries)
-        title = escape(f"{county}履行职责事项清单")
-        return "index.html", (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
-                              f"<title>{title}</title></head><body><h1>{title}</h1>"
-                              f"<ol>{items}</ol></body></html>\n")
+        return "index.html", index_html(county, entries, counts or {}, link_target)
     return "index.json", json.dumps(
         {"county": county, "files": [{"kind": k, "name": n, "path": p}
                                      for k, n, p in entries]},

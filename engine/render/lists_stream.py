@@ -12,7 +12,6 @@ never put in that way: such a street is rendered from its own lists.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Callable, Iterator
@@ -21,6 +20,7 @@ from itertools import chain
 from engine.lists.plan import LISTS, ListPlan, RowTemplate
 from engine.models.decision import Party
 from engine.models.lists import CountyLists, ListSource, NotApplying
+from engine.render.cellsafe import CUT_MARKER, TRIGGERS, csv_writer
 from engine.render.lists_csv import BOM, head
 from engine.render.lists_files import BINARY, index_file, render_lists
 from engine.render.lists_table import flat_cells
@@ -46,7 +46,9 @@ def _slots(text: str, fields: dict[str, str]) -> str | None:
 
 
 def _plain(text: str) -> bool:
-    return _PLAIN.fullmatch(text) is not None
+    """Whether ``text`` can be put in a stand-in's place as it is (no format escapes it, and
+    a spreadsheet could not take it for a formula at the start of a cell)."""
+    return _PLAIN.fullmatch(text) is not None and not text.startswith(TRIGGERS)
 
 
 class _CsvStreets:
@@ -84,7 +86,9 @@ class _CsvStreets:
         values = flat_cells(_token("s"), _token("n"), 0, row, self.names, self.with_rules)
         values[3] = _token("i")  # the row number (序号)
         buf = io.StringIO()
-        csv.writer(buf, lineterminator="\r\n").writerow(values)
+        csv_writer(buf).writerow(values)
+        if CUT_MARKER in buf.getvalue():
+            return None  # a cell cut at Excel's limit: its length depends on the names
         return _slots(buf.getvalue(), {k: str(i) for i, k in enumerate(self.KEYS)})
 
     def file(self, sid: str, index: int) -> str | None:
@@ -161,6 +165,8 @@ class _Stencil:
         used = parts[1::2]
         if not set(used) <= set(keys) or any(_OPEN in t or _CLOSE in t for t in parts[0::2]):
             self.literals = None  # the data itself holds a stand-in character: no stencil
+        if fmt == "csv" and CUT_MARKER in text:
+            self.literals = None  # a cell cut at Excel's limit: its length depends on names
         self.positions = [keys.get(k, 0) for k in used]
 
     def fill(self, sid: str) -> str | None:
@@ -192,7 +198,10 @@ def lists_tree(plan: ListPlan, names: dict[str, str], fmt: str,
                             names, fmt, source, with_rules)
 
     rows = _CsvStreets(plan, names, with_rules) if fmt == "csv" else None
+    counts: dict[str, tuple[int, int, int]] = {}
     for members in plan.street_classes():
+        # the same for every street of a class; only the HTML index shows them
+        sizes = _sizes(plan, members[0]) if fmt == "html" else (0, 0, 0)
         fill: Callable[[str], str | None] = lambda sid: None  # noqa: E731
         if fmt not in BINARY and len(members) >= (STENCIL_CSV if rows else 2):
             fill = _Stencil(plan, base, names, fmt, members[0], source, with_rules).fill
@@ -201,6 +210,7 @@ def lists_tree(plan: ListPlan, names: dict[str, str], fmt: str,
         for sid in members:
             content = fill(sid)
             yield f"streets/{sid}.{fmt}", alone(sid) if content is None else content
+            counts[f"streets/{sid}.{fmt}"] = sizes
     entries = [("街道", s.name, f"streets/{s.id}.{fmt}") for s in county.streets.values()]
     if fmt != "csv":
         for d in plan.departments():
@@ -208,4 +218,11 @@ def lists_tree(plan: ListPlan, names: dict[str, str], fmt: str,
             yield path, render_lists(base.model_copy(update={"departments": [d]}), names, fmt,
                                      source, with_rules)
             entries.append(("部门", d.name, path))
-    yield index_file(county.name, entries, fmt)
+    yield index_file(county.name, entries, fmt, counts)
+
+
+def _sizes(plan: ListPlan, sid: str) -> tuple[int, int, int]:
+    """How many rows the street's basic, cooperative and recalled lists hold."""
+    index = plan.index(sid)
+    found = [t.list for ip in plan.items if (t := plan.template(ip, sid, index)) is not None]
+    return found.count("basic"), found.count("cooperative"), found.count("recalled")

@@ -161,7 +161,7 @@ def cells(n: int, row: ListRow, names: dict[str, str], with_rules: bool = False,
     grouped)``; the funds (yuan per year the department pays the street) as a number."""
     item = row.item + (f"（{row.proposal}）" if row.proposal and row.proposal != row.item else "")
     values: dict[Column, Cell] = {
-        SEQ: n, DOMAIN: row.domain or OTHER_DOMAIN, CODE: item, NAME: row.name,
+        SEQ: n, DOMAIN: row.domain or "", CODE: item, NAME: row.name,
         CATEGORY: label(row.category), RULES: "、".join(row.rules),
         BASIS: row.legal_basis,
     }

@@ -1,4 +1,10 @@
-"""Lists as an Excel workbook: one sheet per list, frozen header row, readable widths.
+"""Lists as an Excel workbook: one sheet per list, ready to filter, sum and print.
+
+Numbers are numeric cells with a number format, text is text (made safe by
+``engine.render.cellsafe``: never a formula, within Excel's cell limit). Every sheet has a
+frozen header row with a filter, and prints landscape on A4, fitted to the page width, the
+header row repeated on every page and the page number in the footer. A sheet lists the
+catalogue items that do not apply to a street, with the reason, as the other formats do.
 
 The bytes are reproducible: document properties carry a fixed date and every zip entry a
 fixed timestamp, so the same lists give the same file.
@@ -10,18 +16,22 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
 
 from engine.errors import TooLargeError
 from engine.models.lists import CountyLists
+from engine.render.cellsafe import cut, risky, sheet_title
 from engine.render.lists_table import (
-    DEPARTMENT_HEADERS,
-    LEDGER_HEADERS,
+    DEPARTMENT_COLUMNS,
+    LEDGER_COLUMNS,
     LIST_TITLES,
     Cell,
+    Column,
     cells,
     department_rows,
     display,
@@ -32,34 +42,64 @@ from engine.render.table import width
 
 FIXED = dt.datetime(2000, 1, 1)
 EXCEL_ROWS = 1_048_576  # rows in one Excel worksheet, the header row included
-_WIDE = {"事项名称": 30, "街道职责": 36, "依据": 40, "主责单位": 24, "配合单位": 24,
-         "经费安排": 22}
+NUMBER_FORMATS = {"number": "#,##0", "seq": "0"}  # amounts and counts; row numbers
+FOOTER = "第 &P 页，共 &N 页"
+STREET_COLUMNS = [Column("街道编号", width=14), Column("街道", width=20)]
+NOT_APPLYING_COLUMNS = [Column("事项编号", width=14), Column("不适用的目录事项", width=30),
+                        Column("原因", width=60)]
+NOT_APPLYING_TITLE = "不适用事项"
+_HEAD = Alignment(wrap_text=True, vertical="center")
+_TEXT = Alignment(wrap_text=True, vertical="top")
+_NUMBER = Alignment(vertical="top")
 
 
-def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[Cell]]) -> None:
-    ws = wb.create_sheet(title=title[:31])
-    ws.append(header)
+def _sheet(wb: Workbook, title: str, columns: Sequence[Column],
+           rows: list[list[Cell]]) -> None:
+    ws = wb.create_sheet(title=sheet_title(title, wb.sheetnames))
+    ws.append([c.title for c in columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for row in rows:
-        ws.append(row)
+        cell.alignment = _HEAD
+    formats = [NUMBER_FORMATS.get(c.kind) for c in columns]
+    for r, row in enumerate(rows, start=2):
+        for i, value in enumerate(row, start=1):
+            if isinstance(value, int):
+                cell = ws.cell(row=r, column=i, value=value)
+                cell.number_format = formats[i - 1] or "0"
+                cell.alignment = _NUMBER
+                continue
+            cell = ws.cell(row=r, column=i, value=cut(value))
+            if risky(value):  # kept as text, as if typed with a leading quote
+                cell.data_type = "s"
+                cell.quotePrefix = True
+            cell.alignment = _TEXT
     ws.freeze_panes = "A2"
-    for i, name in enumerate(header, start=1):
-        longest = max([width(name), *(width(display(r[i - 1])) for r in rows)])
+    last = get_column_letter(len(columns))
+    ws.auto_filter.ref = f"A1:{last}{len(rows) + 1}"
+    for i, column in enumerate(columns, start=1):
+        longest = max([width(column.title), *(width(display(r[i - 1])) for r in rows)])
         ws.column_dimensions[get_column_letter(i)].width = min(max(longest + 2, 6),
-                                                              _WIDE.get(name, 16))
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+                                                              max(column.width, 6))
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = True
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6, header=0.3,
+                                  footer=0.3)
+    ws.oddFooter.center.text = FOOTER
 
 
 def check_sheet_rows(rows: dict[str, int]) -> None:
     """Refuse a workbook whose list sheets (rows per list, without the header) would not fit
-    in Excel."""
+    in Excel: one street's lists, or one file per street, do."""
     kind, most = max(rows.items(), key=lambda kv: kv[1], default=("basic", 0))
     if most + 1 > EXCEL_ROWS:
+        title = LIST_TITLES.get(kind, NOT_APPLYING_TITLE)
         raise TooLargeError(
-            f"全县的{LIST_TITLES[kind]}共 {most:,} 行，超过 Excel 工作表的上限"
+            f"全县的{title}共 {most:,} 行，超过 Excel 工作表的上限"
             f"（{EXCEL_ROWS - 1:,} 行数据）", rows=most, limit=EXCEL_ROWS - 1,
             hint="按街道分别写出：duty lists build --all --format xlsx -o 目录"
                  "（每个街道一个工作簿），或用 --format csv。")
@@ -67,27 +107,32 @@ def check_sheet_rows(rows: dict[str, int]) -> None:
 
 def lists_xlsx(lists: CountyLists, names: dict[str, str], with_rules: bool = False) -> bytes:
     check_sheet_rows({kind: sum(len(getattr(s, kind)) for s in lists.streets)
-                      for kind in ("basic", "cooperative", "recalled")})
+                      for kind in ("basic", "cooperative", "recalled", "not_applying")})
     wb = Workbook()
     wb.remove(wb.active)
     several = len(lists.streets) > 1
+    lead = STREET_COLUMNS if several else []
+    prefix = "" if several or not lists.streets else lists.streets[0].name
     for kind in ("basic", "cooperative", "recalled"):
         if not lists.streets:
             break
-        header = (["街道编号", "街道"] if several else []) + [
-            c.title for c in list_columns(kind, with_rules)]
         rows: list[list[Cell]] = []
         for s in lists.streets:
             for i, row in enumerate(getattr(s, kind), 1):
                 rows.append(([s.street, s.name] if several else [])
                             + cells(i, row, names, with_rules))
-        title = LIST_TITLES[kind] if several else f"{lists.streets[0].name}{LIST_TITLES[kind]}"
-        _sheet(wb, title, header, rows)
+        _sheet(wb, prefix + LIST_TITLES[kind], [*lead, *list_columns(kind, with_rules)], rows)
+    code = 0 if with_rules else 1  # the catalogue code only with ``with_rules``
+    missing: list[list[Cell]] = [([s.street, s.name] if several else [])
+                                 + [n.item, n.name, n.reason][code:]
+                                 for s in lists.streets for n in s.not_applying]
+    if missing:
+        _sheet(wb, prefix + NOT_APPLYING_TITLE, [*lead, *NOT_APPLYING_COLUMNS[code:]], missing)
     for d in lists.departments:
-        _sheet(wb, f"{d.name}事项"[:31], DEPARTMENT_HEADERS, department_rows(d))
-        _sheet(wb, f"{d.name}经费"[:31], LEDGER_HEADERS, ledger_rows(d, names))
+        _sheet(wb, f"{d.name}事项", DEPARTMENT_COLUMNS, department_rows(d))
+        _sheet(wb, f"{d.name}经费", LEDGER_COLUMNS, ledger_rows(d, names))
     if not wb.worksheets:
-        _sheet(wb, "清单", [c.title for c in list_columns("basic", with_rules)], [])
+        _sheet(wb, "清单", list_columns("basic", with_rules), [])
     wb.properties.created = FIXED
     wb.properties.modified = FIXED
     wb.properties.creator = "duty"

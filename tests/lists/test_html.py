@@ -76,3 +76,29 @@ def test_renders_and_prints_in_chromium(tmp_path: Path) -> None:
     subprocess.run([CHROMIUM, *flags, f"--print-to-pdf={pdf}", page.as_uri()],
                    capture_output=True, timeout=120, check=True)
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 2000
+
+
+def test_one_street_has_no_table_of_contents_and_no_break_first(tmp_path: Path) -> None:
+    out = tmp_path / "s01.html"
+    assert run_cli("lists", "build", "--county", MINI, "--street", "S01", "--format", "html",
+                   "-o", out).code == 0
+    text = out.read_text(encoding="utf-8")
+    assert "<nav" not in text and text.count("<section") == 1
+    assert "section:first-of-type { break-before: auto; }" in text
+    assert "counter(page)" in text and "counter(pages)" in text  # page numbers in print
+    assert '<td class="nw num">1</td>' in text and "<colgroup>" in text
+
+
+def test_the_index_page_is_styled_and_sums_each_street(tmp_path: Path) -> None:
+    out = tmp_path / "all"
+    assert run_cli("lists", "build", "--county", MINI, "--all", "--format", "html",
+                   "-o", out).code == 0
+    text = (out / "index.html").read_text(encoding="utf-8")
+    assert "<style>" in text and "@page { size: A4" in text
+    lists = build_lists(load_workspace(MINI))
+    for s in lists.streets:
+        counts = "".join(f'<td class="nw num">{len(getattr(s, k))}</td>'
+                         for k in ("basic", "cooperative", "recalled"))
+        assert f'<a href="streets/{s.street}.html">{s.name}</a></td>{counts}</tr>' in text
+    for d in lists.departments:
+        assert f'<a href="departments/{d.department}.html">{d.name}</a>' in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,76 @@ def test_a_county_workbook_beyond_excels_rows_is_refused(tmp_path: Path,
     monkeypatch.setattr(lists_xlsx, "EXCEL_ROWS", cooperative + 1)
     assert run_cli("lists", "build", "--county", MINI, "--format", "xlsx",
                    "-o", tmp_path / "fits.xlsx").code == 0
+
+
+def test_numbers_filter_and_print_setup(tmp_path: Path) -> None:
+    """Numbers are numeric cells with number formats; every sheet filters its header row and
+    prints landscape on A4, one page wide, header repeated, page numbers in the footer."""
+    out = tmp_path / "all.xlsx"
+    assert run_cli("lists", "build", "--county", MINI, "--format", "xlsx", "-o", out).code == 0
+    wb = load_workbook(out)
+    assert "不适用事项" in wb.sheetnames
+    for ws in wb.worksheets:
+        assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}"
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.page_setup.paperSize == 9  # A4
+        assert ws.print_title_rows == "$1:$1"
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
+        assert all(isinstance(c.value, str) for c in ws[1])
+    basic = wb["基本履职事项清单"]
+    header = [c.value for c in basic[1]]
+    seq = basic.cell(2, header.index("序号") + 1)
+    assert (seq.data_type, seq.value, seq.number_format) == ("n", 1, "0")
+    assert basic.cell(2, header.index("事项名称") + 1).data_type == "s"
+    dept = wb["区民政局事项"]
+    dheader = [c.value for c in dept[1]]
+    for title in ("涉及街道数", "每街道每年经费（元）", "经费合计（元/年）"):
+        cell = dept.cell(2, dheader.index(title) + 1)
+        assert cell.data_type == "n" and isinstance(cell.value, int), title
+        assert cell.number_format == "#,##0", title
+    total = dept.cell(2, dheader.index("经费合计（元/年）") + 1).value
+    assert total == sum(r.funding_total for d in build_lists(load_workspace(MINI)).departments
+                        if d.department == "civil_affairs" for r in d.items[:1])
+    ledger = wb["区民政局经费"]
+    assert all(r[-1].data_type == "n" for r in ledger.iter_rows(min_row=2))
+
+
+def test_a_street_workbook_lists_what_does_not_apply(tmp_path: Path) -> None:
+    out = tmp_path / "s04.xlsx"
+    assert run_cli("lists", "build", "--county", MINI, "--street", "S04", "--format", "xlsx",
+                   "-o", out).code == 0
+    wb = load_workbook(out)
+    assert wb.sheetnames[-1] == "北山乡不适用事项"
+    lists = next(s for s in build_lists(load_workspace(MINI)).streets if s.street == "S04")
+    rows = [[c.value for c in r] for r in wb["北山乡不适用事项"].iter_rows(min_row=2)]
+    assert rows == [[n.name, n.reason] for n in lists.not_applying]  # codes: --with-rules
+
+
+def test_sheet_names_are_safe_and_unique() -> None:
+    lists = build_lists(load_workspace(MINI))
+    d = lists.departments[0]
+    odd = [d.model_copy(update={"name": "区/民政:局[试]*?" + "很长" * 20}),
+           d.model_copy(update={"name": "区/民政:局[试]*?" + "很长" * 20})]
+    data = lists_xlsx.lists_xlsx(lists.model_copy(update={"streets": [],
+                                                          "departments": odd}), {})
+    names = load_workbook(io.BytesIO(data)).sheetnames
+    assert len(names) == 4 and len({n.casefold() for n in names}) == 4
+    assert all(len(n) <= 31 and not set("[]:*?/\\") & set(n) for n in names)
+    # cut to 31 characters, the four names are alike: each later one gets a suffix
+    assert [n[-3:] for n in names[1:]] == ["（2）", "（3）", "（4）"]
+
+
+def test_long_text_is_cut_with_a_marker() -> None:
+    from engine.render.cellsafe import CUT_MARKER, EXCEL_CELL_CHARS
+
+    lists = build_lists(load_workspace(MINI))
+    s = lists.streets[0]
+    row = s.basic[0].model_copy(update={"legal_basis": "依据" * 20_000})
+    part = lists.model_copy(update={"streets": [s.model_copy(update={"basic": [row]})],
+                                    "departments": []})
+    ws = load_workbook(io.BytesIO(lists_xlsx.lists_xlsx(part, {}))).worksheets[0]
+    text = next(c.value for c in ws[2] if isinstance(c.value, str) and
+                c.value.startswith("依据"))
+    assert len(text) == EXCEL_CELL_CHARS and text.endswith(CUT_MARKER)

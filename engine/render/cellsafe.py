@@ -1,0 +1,88 @@
+"""Cell text that spreadsheets open safely: no formulas, within Excel's limits.
+
+Rules (documented in docs/formats.md):
+
+- **Formula injection.** Text beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+  return could run as a formula when a spreadsheet opens the file. In CSV such text gets a
+  single quote in front (``'=1+2``), as OWASP advises for CSV; in xlsx it is stored as a text
+  cell marked "quote prefix", so Excel shows it unchanged and keeps it text when edited.
+  A plain negative number (``-5``, ``-2.5``, ``-1,200``) is left alone: a spreadsheet reads it
+  as a number, which runs nothing, and a quote would only spoil it. ``-2+3`` is not a plain
+  number and is neutralised.
+- **Length.** Excel holds at most 32,767 characters in a cell; longer text is cut so that,
+  with a visible marker at the end, it fits.
+- **Sheet names.** At most 31 characters, none of ``[]:*?/\\``, not blank, not beginning or
+  ending with a single quote, not ``History`` (Excel reserves it), and unique ignoring case;
+  a name already taken gets a suffix such as ``（2）``.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from typing import Any
+
+EXCEL_CELL_CHARS = 32_767
+CUT_MARKER = "…（已截断，全文见 JSON）"
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+SHEET_CHARS = 31
+_NUMBER = re.compile(r"-(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
+_BAD_SHEET = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+
+
+def risky(text: str) -> bool:
+    """Whether a spreadsheet could take ``text`` for a formula."""
+    return text.startswith(TRIGGERS) and _NUMBER.fullmatch(text) is None
+
+
+def cut(text: str, limit: int = EXCEL_CELL_CHARS) -> str:
+    """``text`` cut with a visible marker so that it holds at most ``limit`` characters."""
+    if len(text) <= limit:
+        return text
+    return text[:limit - len(CUT_MARKER)] + CUT_MARKER
+
+
+def csv_text(text: str) -> str:
+    """Text as a CSV cell: cut to Excel's limit, a quote in front when it could run."""
+    text = cut(text, EXCEL_CELL_CHARS - 1)  # room for the quote
+    return "'" + text if risky(text) else text
+
+
+def csv_cell(cell: Any) -> Any:
+    """A CSV cell: text made safe, anything else (numbers) as it is."""
+    return csv_text(cell) if isinstance(cell, str) else cell
+
+
+class SafeWriter:
+    """``csv.writer`` whose rows have every text cell made safe (``csv_cell``)."""
+
+    def __init__(self, stream: Any, **options: Any) -> None:
+        self._writer = csv.writer(stream, **options)
+
+    def writerow(self, row: Iterable[Any]) -> Any:
+        return self._writer.writerow([csv_cell(c) for c in row])
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def csv_writer(stream: Any, lineterminator: str = "\r\n") -> SafeWriter:
+    """A CSV writer for files users open in spreadsheets (see ``SafeWriter``)."""
+    return SafeWriter(stream, lineterminator=lineterminator)
+
+
+def sheet_title(name: str, taken: Iterable[str] = ()) -> str:
+    """A valid Excel sheet name from ``name``, different (ignoring case) from ``taken``."""
+    base = _BAD_SHEET.sub("_", name).strip().strip("'").strip()
+    if not base:
+        base = "工作表"
+    used = {t.casefold() for t in taken} | {"history"}
+    title = base[:SHEET_CHARS]
+    n = 1
+    while title.casefold() in used:
+        n += 1
+        suffix = f"（{n}）"
+        title = base[:SHEET_CHARS - len(suffix)] + suffix
+    return title
