@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from engine.errors import DutyError
-from engine.lists.diff import diff_lists
+from engine.lists.diff import ListsDiff, diff_lists
 from engine.models.lists import CountyLists, ListRow
 from engine.render.lists_files import FORMATS, render_lists
 from engine.render.lists_table import (
@@ -156,16 +156,23 @@ def download(request: HttpRequest) -> HttpResponse:
 
 @acting
 def diff(request: HttpRequest) -> HttpResponse:
-    new, _, new_number, versions = _load(request, "to")
+    new, new_names, new_number, versions = _load(request, "to")
     with engine() as s:
         try:
             old_number = _number(request.GET.get("from"), max(new_number - 1, 0))
-            old = scope(request.actor, reading.published_lists(s.store, old_number)[0])  # type: ignore
+            old_lists, old_names = reading.published_lists(s.store, old_number)
+            old = scope(request.actor, old_lists)  # type: ignore[attr-defined]
         except DutyError:
             raise Http404 from None
-    changes = diff_lists(old, new)
+    changes = diff_lists(old, new, (old_names, new_names))
     return render(request, "web/diff.html", {
         "diff": changes, "old": old_number, "new": new_number, "versions": versions,
-        "rows": [{"c": c, "change": CHANGE_WORDS[c.change],
-                  "list": LIST_TITLES[(c.after or c.before).list]}  # type: ignore[union-attr]
-                 for c in changes.changes]})
+        "rows": diff_rows(changes)})
+
+
+def diff_rows(changes: ListsDiff) -> list[dict[str, Any]]:
+    """The rows of the diff page: each change, its word and list, and (in ``c.values``) each
+    changed field's value before and after."""
+    return [{"c": c, "change": CHANGE_WORDS[c.change],
+             "list": LIST_TITLES[(c.after or c.before).list]}  # type: ignore[union-attr]
+            for c in changes.changes]
