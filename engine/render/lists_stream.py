@@ -171,8 +171,8 @@ class _Stencil:
 
 def lists_tree(plan: ListPlan, names: dict[str, str], fmt: str) -> Iterator[tuple[str,
                                                                                  str | bytes]]:
-    """``streets/ID.fmt`` for every street, ``departments/ID.fmt`` for every department (CSV
-    has no department form) and the index, one file at a time."""
+    """``streets/ID.fmt`` for every street, ``departments/ID.fmt`` for every department and
+    the index, one file at a time."""
     county = plan.county
     base = CountyLists.model_construct(county=county.name, policy=plan.ws.policy.hash,
                                        streets=[], departments=[])
@@ -192,9 +192,8 @@ def lists_tree(plan: ListPlan, names: dict[str, str], fmt: str) -> Iterator[tupl
             content = fill(sid)
             yield f"streets/{sid}.{fmt}", alone(sid) if content is None else content
     entries = [("街道", s.name, f"streets/{s.id}.{fmt}") for s in county.streets.values()]
-    if fmt != "csv":
-        for d in plan.departments():
-            path = f"departments/{d.department}.{fmt}"
-            yield path, render_lists(base.model_copy(update={"departments": [d]}), names, fmt)
-            entries.append(("部门", d.name, path))
+    for d in plan.departments():
+        path = f"departments/{d.department}.{fmt}"
+        yield path, render_lists(base.model_copy(update={"departments": [d]}), names, fmt)
+        entries.append(("部门", d.name, path))
     yield index_file(county.name, entries, fmt)
