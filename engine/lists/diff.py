@@ -18,6 +18,7 @@ from engine.models.lists import CountyLists, ListRow
 
 Change = Literal["added", "removed", "changed"]
 Names = tuple[Mapping[str, str], Mapping[str, str]]  # departments' names before and after
+_COMPARED = compared_fields()
 
 
 class FieldChange(Out):
@@ -87,7 +88,7 @@ def _change(sid: str, item: str, a: tuple[str, ListRow] | None,
                          change="removed", fields=[], values=[], before=a[1], after=None)
     if a is not None and b is not None:
         old, new = a[1], b[1]
-        fields = [f for f in compared_fields() if getattr(old, f) != getattr(new, f)]
+        fields = [f for f in _COMPARED if getattr(old, f) != getattr(new, f)]
         if fields:
             values = [FieldChange(field=f, label=field_label(f),
                                   before=value_text(f, getattr(old, f), names[0]),
@@ -122,9 +123,7 @@ def diff_lists(before: CountyLists, after: CountyLists,
     each side (by default those the lists themselves show)."""
     old, new = _rows(before), _rows(after)
     rank = _ranked([s.street for s in before.streets], [s.street for s in after.streets])
-    known: Names = (
-        {**_names(before), **(names[0] if names else {})},
-        {**_names(after), **(names[1] if names else {})})
+    known: Names = names or (_names(before), _names(after))
     changes = [c for key in sorted(old.keys() | new.keys(), key=lambda k: (rank[k[0]], k[1]))
                if (c := _change(*key, old.get(key), new.get(key), known)) is not None]
     return _diff(changes, (_workload(before), _workload(after)),
