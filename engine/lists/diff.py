@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Literal
 
 from engine.lists.plan import ItemPlan, ListPlan
-from engine.lists.row_values import compared_fields, field_label, value_text
+from engine.lists.row_values import change_texts, compared_fields, field_label
 from engine.models.decision import Out
 from engine.models.lists import CountyLists, ListRow
 
@@ -90,10 +90,10 @@ def _change(sid: str, item: str, a: tuple[str, ListRow] | None,
         old, new = a[1], b[1]
         fields = [f for f in _COMPARED if getattr(old, f) != getattr(new, f)]
         if fields:
-            values = [FieldChange(field=f, label=field_label(f),
-                                  before=value_text(f, getattr(old, f), names[0]),
-                                  after=value_text(f, getattr(new, f), names[1]))
-                      for f in fields]
+            values = []
+            for f in fields:
+                was, now = change_texts(f, getattr(old, f), getattr(new, f), names)
+                values.append(FieldChange(field=f, label=field_label(f), before=was, after=now))
             return RowChange(street=sid, street_name=b[0], item=item, name=new.name,
                              change="changed", fields=fields, values=values,
                              before=old, after=new)

@@ -7,9 +7,12 @@ shown without change here (labelled by its name until it is given a label below)
 
 from __future__ import annotations
 
+import json
 import types
 from collections.abc import Mapping
 from typing import Any, Literal, Union, get_args, get_origin
+
+from pydantic_core import to_jsonable_python
 
 from engine.models.decision import Funding, Party
 from engine.models.lists import ListRow
@@ -81,3 +84,18 @@ def value_text(name: str, value: Any, names: Mapping[str, str]) -> str:
     if name in ENUM_FIELDS:
         return label(text) + SUFFIXES.get(name, "")
     return text or NONE
+
+
+def change_texts(name: str, before: Any, after: Any, names: tuple[Mapping[str, str],
+                 Mapping[str, str]]) -> tuple[str, str]:
+    """Two different values of field ``name`` as text; where the readable texts coincide
+    (a party renamed to the same name, an amount that is not transferred), the values as
+    compact JSON, so that a reader sees what changed."""
+    old, new = value_text(name, before, names[0]), value_text(name, after, names[1])
+    if old == new:
+        return _raw(before), _raw(after)
+    return old, new
+
+
+def _raw(value: Any) -> str:
+    return json.dumps(to_jsonable_python(value), ensure_ascii=False, separators=(",", ":"))

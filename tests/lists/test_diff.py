@@ -186,3 +186,15 @@ def test_values_of_every_row_field_are_readable() -> None:
     assert value_text("funding", Funding(follows=False, payer=None, amount=0),
                       names) == "无经费转移"
     assert value_text("workload_days", 1200, names) == "1,200 人日/年"
+
+
+def test_values_that_read_the_same_are_shown_as_data() -> None:
+    from engine.lists.row_values import change_texts
+    from engine.models.decision import Funding
+
+    none, other = Funding(follows=False, payer=None, amount=0), Funding(
+        follows=False, payer=None, amount=500)
+    assert change_texts("funding", none, other, ({}, {})) == (
+        '{"follows":false,"payer":null,"amount":0,"per":"year"}',
+        '{"follows":false,"payer":null,"amount":500,"per":"year"}')
+    assert change_texts("workload_days", 10, 20, ({}, {})) == ("10 人日/年", "20 人日/年")
