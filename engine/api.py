@@ -258,4 +258,6 @@ def versions_diff(target: StoreTarget, old: int, new: int) -> ListsDiff:
     """What changed in the lists between two published versions."""
     from engine.lists.diff import diff_lists
 
-    return diff_lists(version_lists(target, old)[0], version_lists(target, new)[0])
+    before, before_names = version_lists(target, old)
+    after, after_names = version_lists(target, new)
+    return diff_lists(before, after, (before_names, after_names))

@@ -8,15 +8,27 @@ the same rows everywhere and is skipped; only the other items are compared stree
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal
 
 from engine.lists.plan import ItemPlan, ListPlan
+from engine.lists.row_values import change_texts, compared_fields, field_label
 from engine.models.decision import Out
 from engine.models.lists import CountyLists, ListRow
 
 Change = Literal["added", "removed", "changed"]
-_COMPARED = ("list", "category", "name", "primary", "cooperating", "street_phases",
-             "department_phases", "task", "funding", "workload_days", "legal_basis", "proposal")
+Names = tuple[Mapping[str, str], Mapping[str, str]]  # departments' names before and after
+_COMPARED = compared_fields()
+
+
+class FieldChange(Out):
+    """One changed field of a row: its Chinese label and its value before and after, as
+    people read them (parties by name, phases by label, funds as amounts)."""
+
+    field: str
+    label: str
+    before: str
+    after: str
 
 
 class RowChange(Out):
@@ -26,6 +38,7 @@ class RowChange(Out):
     name: str
     change: Change
     fields: list[str]
+    values: list[FieldChange]  # the changed fields' values before and after, as text
     before: ListRow | None
     after: ListRow | None
 
@@ -53,20 +66,37 @@ def _funding(lists: CountyLists) -> int:
     return sum(d.funding_total for d in lists.departments)
 
 
+def _names(lists: CountyLists) -> dict[str, str]:
+    """Departments' and parties' names as the lists themselves give them."""
+    names = {d.department: d.name for d in lists.departments}
+    for s in lists.streets:
+        for r in (*s.basic, *s.cooperative, *s.recalled):
+            for p in (r.primary, *r.cooperating):
+                if p is not None:
+                    names.setdefault(p.id, p.name)
+    return names
+
+
 def _change(sid: str, item: str, a: tuple[str, ListRow] | None,
-            b: tuple[str, ListRow] | None) -> RowChange | None:
+            b: tuple[str, ListRow] | None, names: Names) -> RowChange | None:
     """The change of one street's row of one item (street name and row on each side)."""
     if a is None and b is not None:
         return RowChange(street=sid, street_name=b[0], item=item, name=b[1].name,
-                         change="added", fields=[], before=None, after=b[1])
+                         change="added", fields=[], values=[], before=None, after=b[1])
     if b is None and a is not None:
         return RowChange(street=sid, street_name=a[0], item=item, name=a[1].name,
-                         change="removed", fields=[], before=a[1], after=None)
+                         change="removed", fields=[], values=[], before=a[1], after=None)
     if a is not None and b is not None:
-        fields = [f for f in _COMPARED if getattr(a[1], f) != getattr(b[1], f)]
+        old, new = a[1], b[1]
+        fields = [f for f in _COMPARED if getattr(old, f) != getattr(new, f)]
         if fields:
-            return RowChange(street=sid, street_name=b[0], item=item, name=b[1].name,
-                             change="changed", fields=fields, before=a[1], after=b[1])
+            values = []
+            for f in fields:
+                was, now = change_texts(f, getattr(old, f), getattr(new, f), names)
+                values.append(FieldChange(field=f, label=field_label(f), before=was, after=now))
+            return RowChange(street=sid, street_name=b[0], item=item, name=new.name,
+                             change="changed", fields=fields, values=values,
+                             before=old, after=new)
     return None
 
 
@@ -87,11 +117,15 @@ def _diff(changes: list[RowChange], workload: tuple[int, int],
         funding_before=funding[0], funding_after=funding[1], changes=changes)
 
 
-def diff_lists(before: CountyLists, after: CountyLists) -> ListsDiff:
+def diff_lists(before: CountyLists, after: CountyLists,
+               names: Names | None = None) -> ListsDiff:
+    """The changes from ``before`` to ``after``; ``names`` gives the departments' names on
+    each side (by default those the lists themselves show)."""
     old, new = _rows(before), _rows(after)
     rank = _ranked([s.street for s in before.streets], [s.street for s in after.streets])
+    known: Names = names or (_names(before), _names(after))
     changes = [c for key in sorted(old.keys() | new.keys(), key=lambda k: (rank[k[0]], k[1]))
-               if (c := _change(*key, old.get(key), new.get(key))) is not None]
+               if (c := _change(*key, old.get(key), new.get(key), known)) is not None]
     return _diff(changes, (_workload(before), _workload(after)),
                  (_funding(before), _funding(after)))
 
@@ -112,6 +146,7 @@ def diff_plans(before: ListPlan, after: ListPlan) -> ListsDiff:
     old_items = {ip.item.id: ip for ip in before.items}
     new_items = {ip.item.id: ip for ip in after.items}
     streets = sorted(rank, key=rank.__getitem__)
+    names: Names = (before.graph.names, after.graph.names)
     changes: list[RowChange] = []
     for item in old_items.keys() | new_items.keys():
         old, new = old_items.get(item), new_items.get(item)
@@ -120,7 +155,7 @@ def diff_plans(before: ListPlan, after: ListPlan) -> ListsDiff:
         for sid in streets:
             a = _row(before, old, sid)
             b = _row(after, new, sid)
-            change = _change(sid, item, a, b)
+            change = _change(sid, item, a, b, names)
             if change is not None:
                 changes.append(change)
     changes.sort(key=lambda c: (rank[c.street], c.item))

@@ -7,10 +7,6 @@ from engine.render.escape import md_inline
 from engine.render.lists_table import LIST_TITLES
 from engine.vocab import label
 
-_FIELD = {"list": "清单", "category": "类别", "name": "名称", "primary": "主责单位",
-          "cooperating": "配合单位", "street_phases": "街道环节", "department_phases": "部门环节",
-          "task": "街道职责", "funding": "经费", "workload_days": "工作量",
-          "legal_basis": "依据", "proposal": "申请"}
 _MARK = {"added": "+", "removed": "-", "changed": "~"}
 
 
@@ -28,18 +24,7 @@ def _describe(c: RowChange) -> str:
     assert row is not None
     head = f"{_MARK[c.change]} [{LIST_TITLES[row.list]}] {c.item} {c.name}"
     if c.change == "changed":
-        assert c.before is not None and c.after is not None
-        parts = []
-        for f in c.fields:
-            if f == "list":
-                parts.append(f"清单 {LIST_TITLES[c.before.list]} → {LIST_TITLES[c.after.list]}")
-            elif f == "primary":
-                b = c.before.primary.name if c.before.primary else "—"
-                a = c.after.primary.name if c.after.primary else "—"
-                parts.append(f"主责单位 {b} → {a}")
-            else:
-                parts.append(_FIELD[f])
-        return head + "：" + "；".join(parts)
+        return head + "：" + "；".join(f"{v.label} {v.before} → {v.after}" for v in c.values)
     lead = row.primary.name if row.primary else "—"
     extra = f"（申请 {row.proposal}）" if row.proposal else ""
     return f"{head}：主责 {lead}，{label(row.category)}{extra}"

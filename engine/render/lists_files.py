@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 
 from engine.models.lists import CountyLists, ListSource
+from engine.render.department_csv import departments_csv
 from engine.render.escape import link_target, md_inline
 from engine.render.json_out import dumps
 from engine.render.lists_csv import streets_csv
 from engine.render.lists_html import index_html, lists_html
+from engine.render.lists_index import index_csv, index_xlsx
 from engine.render.lists_md import county_md
 
 FORMATS = ("md", "html", "csv", "xlsx", "json")
@@ -26,6 +28,8 @@ def render_lists(lists: CountyLists, names: dict[str, str], fmt: str,
     if fmt == "html":
         return lists_html(lists, names, source, with_rules)
     if fmt == "csv":
+        if lists.departments and not lists.streets:
+            return departments_csv(lists.departments, names, with_rules)
         return streets_csv(lists.streets, names, with_rules)
     if fmt == "xlsx":
         from engine.render.lists_xlsx import lists_xlsx  # openpyxl only for workbooks
@@ -38,8 +42,8 @@ def render_lists(lists: CountyLists, names: dict[str, str], fmt: str,
 def render_tree(lists: CountyLists, names: dict[str, str], fmt: str,
                 source: ListSource | None = None,
                 with_rules: bool = False) -> dict[str, str | bytes]:
-    """``streets/ID.fmt`` and ``departments/ID.fmt`` for every street and department (CSV has
-    no department form), and an index listing them."""
+    """``streets/ID.fmt`` and ``departments/ID.fmt`` for every street and department, and an
+    index listing them."""
     files: dict[str, str | bytes] = {}
     entries: list[tuple[str, str, str]] = []
     counts: dict[str, tuple[int, int, int]] = {}
@@ -49,20 +53,21 @@ def render_tree(lists: CountyLists, names: dict[str, str], fmt: str,
         files[path] = render_lists(part, names, fmt, source, with_rules)
         entries.append(("街道", s.name, path))
         counts[path] = (len(s.basic), len(s.cooperative), len(s.recalled))
-    if fmt != "csv":
-        for d in lists.departments:
-            part = lists.model_copy(update={"streets": [], "departments": [d]})
-            path = f"departments/{d.department}.{fmt}"
-            files[path] = render_lists(part, names, fmt, source, with_rules)
-            entries.append(("部门", d.name, path))
+    for d in lists.departments:
+        part = lists.model_copy(update={"streets": [], "departments": [d]})
+        path = f"departments/{d.department}.{fmt}"
+        files[path] = render_lists(part, names, fmt, source, with_rules)
+        entries.append(("部门", d.name, path))
     files.update([index_file(lists.county, entries, fmt, counts)])
     return files
 
 
 def index_file(county: str, entries: list[tuple[str, str, str]], fmt: str,
-               counts: dict[str, tuple[int, int, int]] | None = None) -> tuple[str, str]:
-    """The index of a tree of list files: (kind, name, path) entries in order; ``counts``
-    gives a street file's rows in its basic, cooperative and recalled lists (by path)."""
+               counts: dict[str, tuple[int, int, int]] | None = None
+               ) -> tuple[str, str | bytes]:
+    """The index of a tree of list files, in the tree's format (JSON for a tree of JSON
+    files): (kind, name, path) entries in order; ``counts`` gives a street file's rows in its
+    basic, cooperative and recalled lists (by path)."""
     if fmt == "md":
         lines = [f"# {md_inline(county)}履行职责事项清单", ""]
         lines += [f"- {kind}：[{md_inline(name)}]({link_target(path)})"
@@ -70,6 +75,10 @@ def index_file(county: str, entries: list[tuple[str, str, str]], fmt: str,
         return "index.md", "\n".join(lines) + "\n"
     if fmt == "html":
         return "index.html", index_html(county, entries, counts or {}, link_target)
+    if fmt == "csv":
+        return "index.csv", index_csv(entries)
+    if fmt == "xlsx":
+        return "index.xlsx", index_xlsx(county, entries)
     return "index.json", json.dumps(
         {"county": county, "files": [{"kind": k, "name": n, "path": p}
                                      for k, n, p in entries]},

@@ -15,12 +15,12 @@ from html import escape
 
 from engine.models.lists import CountyLists, DepartmentList, ListSource, StreetLists
 from engine.render.lists_table import (
-    DEPARTMENT_COLUMNS,
     LEDGER_COLUMNS,
     LIST_TITLES,
     Cell,
     Column,
     cells,
+    department_columns,
     department_rows,
     display,
     ledger_rows,
@@ -116,11 +116,11 @@ def _street(s: StreetLists, names: dict[str, str], county: str, source: ListSour
 
 
 def _department(d: DepartmentList, names: dict[str, str], county: str,
-                source: ListSource | None) -> list[str]:
+                source: ListSource | None, with_rules: bool) -> list[str]:
     out = [f'<section id="department-{escape(d.department)}">',
            f"<h1>{escape(d.name)}职责事项及街道经费清单</h1>",
            _title_block(title_block(county, source))]
-    out += _table(DEPARTMENT_COLUMNS, department_rows(d))
+    out += _table(department_columns(with_rules), department_rows(d, with_rules))
     out.append("<h2>应拨付街道经费（费随事转）</h2>")
     out += _table(LEDGER_COLUMNS, ledger_rows(d, names))
     out.append(f"<p>合计：每年 {d.funding_total:,} 元。</p>")
@@ -141,7 +141,7 @@ def lists_html(lists: CountyLists, names: dict[str, str], source: ListSource | N
     for s in lists.streets:
         body += _street(s, names, lists.county, source, with_rules)
     for d in lists.departments:
-        body += _department(d, names, lists.county, source)
+        body += _department(d, names, lists.county, source, with_rules)
     return _page(title, body)
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from engine.models.lists import CountyLists, DepartmentList, ListSource, StreetLists
 from engine.render.escape import md_inline
 from engine.render.lists_table import (
-    DEPARTMENT_HEADERS,
     LEDGER_HEADERS,
     LIST_TITLES,
     Cell,
     cells,
+    department_columns,
     department_rows,
     display,
     ledger_rows,
@@ -57,11 +57,11 @@ def street_md(s: StreetLists, names: dict[str, str], county: str = "",
 
 
 def department_md(d: DepartmentList, names: dict[str, str], county: str = "",
-                  source: ListSource | None = None) -> str:
+                  source: ListSource | None = None, with_rules: bool = False) -> str:
     out = [f"# {md_inline(d.name)}职责事项及街道经费清单", "",
            md_inline(title_text(title_block(county, source))), ""]
-    rows = department_rows(d)
-    out += _table(DEPARTMENT_HEADERS, rows) if rows else ["（无）"]
+    rows = department_rows(d, with_rules)
+    out += _table([c.title for c in department_columns(with_rules)], rows) if rows else ["（无）"]
     out += ["", "## 应拨付街道经费（费随事转）", ""]
     ledger = ledger_rows(d, names)
     out += _table(LEDGER_HEADERS, ledger) if ledger else ["（无）"]
@@ -72,5 +72,5 @@ def department_md(d: DepartmentList, names: dict[str, str], county: str = "",
 def county_md(lists: CountyLists, names: dict[str, str], source: ListSource | None = None,
               with_rules: bool = False) -> str:
     parts = [street_md(s, names, lists.county, source, with_rules) for s in lists.streets]
-    parts += [department_md(d, names, lists.county, source) for d in lists.departments]
+    parts += [department_md(d, names, lists.county, source, with_rules) for d in lists.departments]
     return "\n".join(parts)

@@ -186,9 +186,9 @@ class _Stencil:
 def lists_tree(plan: ListPlan, names: dict[str, str], fmt: str,
                source: ListSource | None = None,
                with_rules: bool = False) -> Iterator[tuple[str, str | bytes]]:
-    """``streets/ID.fmt`` for every street, ``departments/ID.fmt`` for every department (CSV
-    has no department form) and the index, one file at a time (as ``render_tree`` with the
-    same ``source`` and ``with_rules``)."""
+    """``streets/ID.fmt`` for every street, ``departments/ID.fmt`` for every department and
+    the index, one file at a time (as ``render_tree`` with the same ``source`` and
+    ``with_rules``)."""
     county = plan.county
     base = CountyLists.model_construct(county=county.name, policy=plan.ws.policy.hash,
                                        streets=[], departments=[])
@@ -212,12 +212,11 @@ def lists_tree(plan: ListPlan, names: dict[str, str], fmt: str,
             yield f"streets/{sid}.{fmt}", alone(sid) if content is None else content
             counts[f"streets/{sid}.{fmt}"] = sizes
     entries = [("街道", s.name, f"streets/{s.id}.{fmt}") for s in county.streets.values()]
-    if fmt != "csv":
-        for d in plan.departments():
-            path = f"departments/{d.department}.{fmt}"
-            yield path, render_lists(base.model_copy(update={"departments": [d]}), names, fmt,
-                                     source, with_rules)
-            entries.append(("部门", d.name, path))
+    for d in plan.departments():
+        path = f"departments/{d.department}.{fmt}"
+        yield path, render_lists(base.model_copy(update={"departments": [d]}), names, fmt,
+                                 source, with_rules)
+        entries.append(("部门", d.name, path))
     yield index_file(county.name, entries, fmt, counts)
 
 

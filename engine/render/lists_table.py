@@ -226,21 +226,28 @@ def not_applying_cells(n: int, item: NotApplying, with_rules: bool = False) -> l
     return [values[c] for c in not_applying_columns(with_rules)]
 
 
-DEPARTMENT_COLUMNS = [Column("序号", "seq", 6), Column("事项编号", width=14),
-                      Column("事项名称", width=30), Column("事项类别", width=10),
-                      Column("涉及街道数", "number", 10),
+DEPARTMENT_COLUMNS = [SEQ, CODE, NAME, CATEGORY, Column("涉及街道数", "number", 10),
                       Column("每街道每年经费（元）", "number", 14),
                       Column("经费合计（元/年）", "number", 14)]
-DEPARTMENT_HEADERS = [c.title for c in DEPARTMENT_COLUMNS]
+
+
+def department_columns(with_rules: bool = False) -> list[Column]:
+    """The columns of a department's items (the catalogue code only with ``with_rules``)."""
+    return [c for c in DEPARTMENT_COLUMNS if with_rules or c not in _INTERNAL]
+
+
 LEDGER_COLUMNS = [Column("街道编号", width=14), Column("街道", width=20),
                   Column("每年经费（元）", "number", 14)]
 LEDGER_HEADERS = [c.title for c in LEDGER_COLUMNS]
 
 
-def department_rows(d: DepartmentList) -> list[list[Cell]]:
-    return [[i, r.item, r.name, label(r.category), len(r.streets),
-             r.funding_per_street, r.funding_total]
-            for i, r in enumerate(d.items, 1)]
+def department_rows(d: DepartmentList, with_rules: bool = False) -> list[list[Cell]]:
+    """The department's items in the order of ``department_columns(with_rules)``."""
+    shown = [with_rules or c not in _INTERNAL for c in DEPARTMENT_COLUMNS]
+    return [[v for v, keep in zip(row, shown, strict=True) if keep]
+            for row in ([i, r.item, r.name, label(r.category), len(r.streets),
+                         r.funding_per_street, r.funding_total]
+                        for i, r in enumerate(d.items, 1))]
 
 
 def ledger_rows(d: DepartmentList, names: dict[str, str]) -> list[list[Cell]]:

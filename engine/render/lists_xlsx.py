@@ -17,6 +17,7 @@ import io
 import re
 import zipfile
 from collections.abc import Sequence
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -27,12 +28,12 @@ from engine.errors import TooLargeError
 from engine.models.lists import CountyLists
 from engine.render.cellsafe import cut, risky, sheet_title
 from engine.render.lists_table import (
-    DEPARTMENT_COLUMNS,
     LEDGER_COLUMNS,
     LIST_TITLES,
     Cell,
     Column,
     cells,
+    department_columns,
     department_rows,
     display,
     ledger_rows,
@@ -53,9 +54,10 @@ _TEXT = Alignment(wrap_text=True, vertical="top")
 _NUMBER = Alignment(vertical="top")
 
 
-def _sheet(wb: Workbook, title: str, columns: Sequence[Column],
-           rows: list[list[Cell]]) -> None:
-    ws = wb.create_sheet(title=sheet_title(title, wb.sheetnames))
+def sheet(wb: Workbook, title: str, columns: Sequence[Column], rows: list[list[Cell]]) -> Any:
+    """A new sheet of ``wb`` holding a table: typed, formula-safe cells, a filter, print
+    setup; returns the worksheet."""
+    ws = wb.createsheet(title=sheet_title(title, wb.sheetnames))
     ws.append([c.title for c in columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -90,6 +92,7 @@ def _sheet(wb: Workbook, title: str, columns: Sequence[Column],
     ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6, header=0.3,
                                   footer=0.3)
     ws.oddFooter.center.text = FOOTER
+    return ws
 
 
 def check_sheet_rows(rows: dict[str, int]) -> None:
@@ -121,18 +124,25 @@ def lists_xlsx(lists: CountyLists, names: dict[str, str], with_rules: bool = Fal
             for i, row in enumerate(getattr(s, kind), 1):
                 rows.append(([s.street, s.name] if several else [])
                             + cells(i, row, names, with_rules))
-        _sheet(wb, prefix + LIST_TITLES[kind], [*lead, *list_columns(kind, with_rules)], rows)
+        sheet(wb, prefix + LIST_TITLES[kind], [*lead, *list_columns(kind, with_rules)], rows)
     code = 0 if with_rules else 1  # the catalogue code only with ``with_rules``
     missing: list[list[Cell]] = [([s.street, s.name] if several else [])
                                  + [n.item, n.name, n.reason][code:]
                                  for s in lists.streets for n in s.not_applying]
     if missing:
-        _sheet(wb, prefix + NOT_APPLYING_TITLE, [*lead, *NOT_APPLYING_COLUMNS[code:]], missing)
+        sheet(wb, prefix + NOT_APPLYING_TITLE, [*lead, *NOT_APPLYING_COLUMNS[code:]], missing)
     for d in lists.departments:
-        _sheet(wb, f"{d.name}事项", DEPARTMENT_COLUMNS, department_rows(d))
-        _sheet(wb, f"{d.name}经费", LEDGER_COLUMNS, ledger_rows(d, names))
+        sheet(wb, f"{d.name}事项", department_columns(with_rules), department_rows(d, with_rules))
+        sheet(wb, f"{d.name}经费", LEDGER_COLUMNS, ledger_rows(d, names))
     if not wb.worksheets:
-        _sheet(wb, "清单", list_columns("basic", with_rules), [])
+        sheet(wb, "清单", list_columns("basic", with_rules), [])
+    return workbook_bytes(wb)
+
+
+def workbook_bytes(wb: Workbook, title: str | None = None) -> bytes:
+    """The workbook's file, the same bytes for the same content (fixed dates)."""
+    if title is not None:
+        wb.properties.title = title
     wb.properties.created = FIXED
     wb.properties.modified = FIXED
     wb.properties.creator = "duty"

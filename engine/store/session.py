@@ -4,7 +4,9 @@ Writers take the write lock first (SQLite: ``BEGIN IMMEDIATE``; PostgreSQL: the 
 row, ``SELECT … FOR UPDATE``), so what they read cannot change before they write and the
 audit chain cannot fork; readers never wait. A command's audit entries are sealed (digests
 and MACs) just before COMMIT, then the new head is appended to the checkpoint file. A process
-killed mid-command leaves nothing: the database rolls the transaction back.
+killed mid-command leaves nothing: the database rolls the transaction back; so does a COMMIT
+that fails (disk full, device error), reported as such. A checkpoint that cannot be written
+after the COMMIT is reported as a command that was saved.
 """
 
 from __future__ import annotations
@@ -30,6 +32,47 @@ def fault_point(name: str) -> None:
     if point == name and marker:
         Path(marker).write_text(str(os.getpid()), encoding="utf-8")
         time.sleep(3600)
+
+
+# what the database driver says when a write fails for want of space, or the device fails
+# (SQLite's words, PostgreSQL's)
+_FAILURES = {
+    "disk-full": ("database or disk is full",
+                  'could not extend file "base/1/2": No space left on device'),
+    "io": ("disk I/O error", 'could not write to file "pg_wal/1": Input/output error'),
+}
+
+
+def fault_failure(name: str) -> str | None:
+    """Fault injection for tests: with ``DUTY_FAULT_FAIL=name:KIND`` (``disk-full`` or
+    ``io``) the operation at point ``name`` fails as the database reports that failure."""
+    point, _, kind = os.environ.get("DUTY_FAULT_FAIL", "").partition(":")
+    return kind if point == name and kind in _FAILURES else None
+
+
+@contextmanager
+def _commit_fault(alias: str | None) -> Iterator[None]:
+    """While inside, the COMMIT of a write on ``alias`` fails as asked by
+    ``DUTY_FAULT_FAIL=commit:KIND`` (the driver's error, as Django passes it on); otherwise,
+    or for a read (no alias), nothing changes."""
+    kind = fault_failure("commit")
+    if kind is None or alias is None:
+        yield
+        return
+    from django.db import connections
+
+    conn = connections[alias]
+    words = _FAILURES[kind][0 if conn.vendor == "sqlite" else 1]
+
+    def failing() -> None:
+        with conn.wrap_database_errors:
+            raise conn.Database.OperationalError(words)
+
+    conn.commit = failing  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        del conn.commit
 
 
 def os_user() -> str:
@@ -98,6 +141,16 @@ def _db_errors() -> tuple[type[BaseException], ...]:
 def store_error(target: StoreTarget, exc: BaseException) -> StoreError:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     lowered = text.lower()
+    if "disk is full" in lowered or "no space left" in lowered or "disk full" in lowered \
+            or "quota exceeded" in lowered:
+        return StoreError(f"磁盘空间已满，数据库未能写入：{text}", store=target.shown,
+                          reason="disk-full",
+                          hint="本次操作没有保存；腾出磁盘空间后重新执行。")
+    if "i/o error" in lowered or "input/output error" in lowered:
+        return StoreError(f"存储设备读写出错，数据库未能写入：{text}", store=target.shown,
+                          reason="io",
+                          hint="本次操作没有保存；检查磁盘或存储设备后重新执行，"
+                               "并可用 duty audit verify 核验数据库。")
     if "locked" in lowered or "busy" in lowered or "could not serialize" in lowered:
         return StoreError(f"数据库正忙：{text}", store=target.shown, reason="busy",
                           hint="另一条命令正在写入；稍后重试。")
@@ -111,6 +164,16 @@ def store_error(target: StoreTarget, exc: BaseException) -> StoreError:
         return StoreError(f"无法连接数据库：{text}", store=target.shown, reason="connect",
                           hint="检查 DUTY_DATABASE_URL 与数据库服务是否可用。")
     return StoreError(f"数据库操作失败：{text}", store=target.shown, reason="database")
+
+
+def checkpoint_error(target: StoreTarget, exc: OSError) -> StoreError:
+    """The command was committed but its audit head could not be added to the checkpoint
+    file (disk full, device failing): the store is whole, the file one head behind."""
+    cause = exc.strerror or str(exc)
+    return StoreError(f"操作已保存到数据库，但审计检查点未能写入 {target.checkpoints}（{cause}）",
+                      store=target.shown, reason="checkpoint",
+                      hint="不要重复该操作。腾出磁盘空间或修复存储后，用 duty audit verify "
+                           "核验数据库；下一次写入时会补记检查点。")
 
 
 def _pending_migrations(alias: str) -> tuple[list[Any], set[tuple[str, str]]]:
@@ -202,7 +265,7 @@ def transaction(store: Store, *, write: bool = True) -> Iterator[Any]:
     chain = Chain(store) if write else None
     alias = store.alias if write else read_alias(store)
     try:
-        with using(alias):
+        with using(alias), _commit_fault(alias if write else None):
             with dj.atomic(using=alias):
                 if chain is not None:
                     chain.lock()
@@ -211,6 +274,9 @@ def transaction(store: Store, *, write: bool = True) -> Iterator[Any]:
                     chain.seal()
                     fault_point("before-commit")
             if chain is not None:
-                chain.checkpoint()
+                try:
+                    chain.checkpoint()
+                except OSError as exc:  # committed: say so, lest the command be repeated
+                    raise checkpoint_error(store.target, exc) from None
     except _db_errors() as exc:
         raise store_error(store.target, exc) from None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -95,10 +97,10 @@ def test_all_writes_one_file_per_street_and_department(tmp_path: Path, fmt: str)
     assert run.code == 0, run.stderr
     files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
     streets = [f"streets/S0{i}.{fmt}" for i in range(1, 5)]
-    departments = [] if fmt == "csv" else [
+    departments = [
         f"departments/{d}.{fmt}" for d in
         ("civil_affairs", "fire_rescue", "market_regulation", "statistics", "urban_management")]
-    index = {"md": "index.md", "html": "index.html"}.get(fmt, "index.json")
+    index = f"index.{fmt}"
     assert files == sorted([*streets, *departments, index, MARKER])
     again = tmp_path / "again"
     run_cli("lists", "build", "--county", MINI, "--all", "--format", fmt, "-o", again)
@@ -122,3 +124,39 @@ def test_all_needs_a_directory() -> None:
     assert run_cli("lists", "build", "--county", MINI, "--all").code == 2
     assert run_cli("lists", "build", "--county", MINI, "--all", "--street", "S01",
                    "-o", "x").code == 2
+
+
+def test_department_csv_has_items_and_ledger_with_plain_numbers() -> None:
+    run = run_cli("lists", "build", "--county", MINI, "--format", "csv",
+                  "--department", "civil_affairs")
+    assert run.code == 0, run.stderr
+    assert run.stdout.startswith("\ufeff部门编号,部门,序号,事项编号")
+    items, ledger = run.stdout.lstrip("\ufeff").replace("\r\n", "\n").split("\n\n")
+    rows = list(csv.reader(io.StringIO(items)))
+    assert rows[1] == ["civil_affairs", "区民政局", "1", "MZ-001", "困难群众救助申请受理",
+                       "协助管理", "3", "20000", "60000"]
+    owed = list(csv.reader(io.StringIO(ledger)))
+    assert owed[0] == ["部门编号", "部门", "街道编号", "街道", "每年经费（元）"]
+    assert sum(int(r[4]) for r in owed[1:]) == 60000
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_index_is_readable_in_spreadsheet_formats(tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / "lists"
+    run = run_cli("lists", "build", "--county", MINI, "--all", "--format", fmt, "-o", out)
+    assert run.code == 0, run.stderr
+    if fmt == "csv":
+        text = (out / "index.csv").read_bytes().decode("utf-8")
+        assert text.startswith("\ufeff类别,名称,文件\r\n")
+        rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))[1:]
+    else:
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(out / "index.xlsx").active
+        assert sheet.title == "索引"
+        rows = [[str(c.value) for c in r] for r in sheet.iter_rows(min_row=2)]
+        assert all(sheet.cell(row=i, column=3).hyperlink.target == r[2]
+                   for i, r in enumerate(rows, start=2))
+    assert rows[0] == ["街道", "东门街道", f"streets/S01.{fmt}"]
+    assert ["部门", "区民政局", f"departments/civil_affairs.{fmt}"] in rows
+    assert all((out / r[2]).is_file() for r in rows) and len(rows) == 4 + 5

@@ -107,7 +107,15 @@ def test_a_street_recalls_an_item_from_itself_through_the_whole_process(flow: Fl
     # the lists change by exactly that item on exactly that street
     assert diff(flow, 0, 1) == [("S03", "MZ-001", "changed",
                                  ["list", "cooperating", "street_phases", "department_phases",
-                                  "task", "funding", "workload_days", "proposal"])]
+                                  "task", "funding", "workload_days", "proposal", "takeover"])]
+    run = run_cli("lists", "diff", "--from", "0", "--to", "1", "--db", flow.db,
+                  "--format", "json")
+    (change,) = json.loads(run.stdout)["diff"]["changes"]
+    values = {v["field"]: (v["before"], v["after"]) for v in change["values"]}
+    assert values["list"] == ("配合履职事项清单", "上级部门收回事项清单")
+    assert values["funding"] == ("区民政局每年拨付20,000元", "无经费转移")
+    assert values["proposal"] == ("—", pid)
+    assert values["takeover"] == ("—", "区民政局")  # who carries the recalled item
     assert rows(flow, 0, "MZ-001") == {"S01": ("cooperative", None, 20000),
                                        "S02": ("cooperative", None, 20000),
                                        "S03": ("cooperative", None, 20000)}
@@ -181,7 +189,16 @@ def test_an_item_recalled_and_handed_back_is_listed_again(flow: Flow) -> None:
     assert rows(flow, 2, "MZ-001")["S02"] == ("cooperative", pid, 25000)
     assert diff(flow, 1, 2) == [("S02", "MZ-001", "changed",
                                  ["list", "cooperating", "street_phases", "department_phases",
-                                  "task", "funding", "workload_days", "proposal"])]
+                                  "task", "funding", "workload_days", "proposal", "mode",
+                                  "takeover"])]
+    run = run_cli("lists", "diff", "--from", "1", "--to", "2", "--db", flow.db,
+                  "--format", "json")
+    (change,) = json.loads(run.stdout)["diff"]["changes"]
+    values = {v["field"]: (v["before"], v["after"]) for v in change["values"]}
+    assert values["list"] == ("上级部门收回事项清单", "配合履职事项清单")
+    assert values["funding"] == ("无经费转移", "区民政局每年拨付25,000元")
+    assert values["mode"] == ("—", "请求协助") and values["proposal"][1] == pid
+    assert values["takeover"] == ("区民政局", "—")
 
 
 # --- a department revises a row -----------------------------------------------------------------

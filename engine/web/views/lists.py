@@ -9,13 +9,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from engine.errors import DutyError
-from engine.lists.diff import diff_lists
+from engine.lists.diff import ListsDiff, diff_lists
 from engine.models.lists import CountyLists, ListRow, ListSource
 from engine.render.lists_files import FORMATS, render_lists
 from engine.render.lists_table import (
-    DEPARTMENT_HEADERS,
     LEDGER_HEADERS,
     LIST_TITLES,
+    department_columns,
     department_rows,
     display,
     funding_text,
@@ -121,8 +121,9 @@ def lists_page(request: HttpRequest) -> HttpResponse:
         found = [d for d in lists.departments if d.department == chosen]
         if not found:
             raise Http404
-        led = {"d": found[0], "headers": DEPARTMENT_HEADERS,
-               "rows": [[display(c) for c in r] for r in department_rows(found[0])],
+        # the office works with codes: the page shows them, as documents do with --with-rules
+        led = {"d": found[0], "headers": [c.title for c in department_columns(True)],
+               "rows": [[display(c) for c in r] for r in department_rows(found[0], True)],
                "ledger_headers": LEDGER_HEADERS,
                "ledger": [[display(c) for c in r] for r in ledger_rows(found[0], names)]}
     departments = sorted({r.department for s in lists.streets
@@ -159,16 +160,23 @@ def download(request: HttpRequest) -> HttpResponse:
 
 @acting
 def diff(request: HttpRequest) -> HttpResponse:
-    new, _, new_number, versions = _load(request, "to")
+    new, new_names, new_number, versions = _load(request, "to")
     with engine() as s:
         try:
             old_number = _number(request.GET.get("from"), max(new_number - 1, 0))
-            old = scope(request.actor, reading.published_lists(s.store, old_number)[0])  # type: ignore
+            old_lists, old_names = reading.published_lists(s.store, old_number)
+            old = scope(request.actor, old_lists)  # type: ignore[attr-defined]
         except DutyError:
             raise Http404 from None
-    changes = diff_lists(old, new)
+    changes = diff_lists(old, new, (old_names, new_names))
     return render(request, "web/diff.html", {
         "diff": changes, "old": old_number, "new": new_number, "versions": versions,
-        "rows": [{"c": c, "change": CHANGE_WORDS[c.change],
-                  "list": LIST_TITLES[(c.after or c.before).list]}  # type: ignore[union-attr]
-                 for c in changes.changes]})
+        "rows": diff_rows(changes)})
+
+
+def diff_rows(changes: ListsDiff) -> list[dict[str, Any]]:
+    """The rows of the diff page: each change, its word and list, and (in ``c.values``) each
+    changed field's value before and after."""
+    return [{"c": c, "change": CHANGE_WORDS[c.change],
+             "list": LIST_TITLES[(c.after or c.before).list]}  # type: ignore[union-attr]
+            for c in changes.changes]
