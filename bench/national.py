@@ -36,8 +36,12 @@ def write_county(directory: Path, streets: int, items: int, seed: int = 7) -> No
         "items": [i.model_dump(exclude_defaults=True) for i in county.items.values()],
     }
     directory.mkdir(parents=True)
-    (directory / "county.yaml").write_text(json.dumps(data, ensure_ascii=False),
-                                           encoding="utf-8")
+    text = json.dumps(data, ensure_ascii=False)
+    (directory / "county.yaml").write_text(text, encoding="utf-8")
+    # a county this large raises its own reading limits, as a real one would (limits.yaml)
+    (directory / "limits.yaml").write_text(
+        f"schema_version: 1\nmax_bytes: {2 * len(text.encode()) + 4096}\n"
+        f"max_nodes: {sum(text.count(c) for c in ',:[{') + 100_000}\n", encoding="utf-8")
     admitted = directory / "admitted"
     admitted.mkdir()
     rng = random.Random(seed)

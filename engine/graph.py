@@ -124,13 +124,27 @@ class CountyGraph:
     def street_load(self, street_id: str) -> int:
         """Person-days a year of the items on the street's basic and cooperating lists."""
         if self._load is None:
+            # as summing ``workload_days`` over ``county.listed_on(item)`` for every item, but
+            # an item on every street is added once for all of them (a county is rebuilt for
+            # each admitted proposal applied, so this runs often on large counties)
             county = self.county
             load = dict.fromkeys(county.streets, 0)
+            everywhere = 0
             for item in county.items.values():
-                if item.workload_days:
-                    for sid in county.listed_on(item):
-                        load[sid] += item.workload_days
-            self._load = load
+                days = item.workload_days
+                if not days or item.recalled:  # a recalled item is on no street's lists
+                    continue
+                taken = county.recalls.get(item.id, {})
+                if item.streets == "all":
+                    everywhere += days
+                    for sid in taken:
+                        if sid in load:
+                            load[sid] -= days
+                else:
+                    for sid in set(item.streets):
+                        if sid in load and sid not in taken:
+                            load[sid] += days
+            self._load = {sid: days + everywhere for sid, days in load.items()}
         return self._load[street_id]
 
     def granted_powers(self, street_id: str, dept_id: str) -> list[str]:

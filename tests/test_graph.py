@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
-from engine.loading.workspace import load_workspace
-from tests.conftest import MINI
+import pytest
+
+from bench.synthetic import synthetic_workspace
+from engine.lists.apply import what_if
+from engine.loading.proposal import load_proposals
+from engine.loading.workspace import Workspace, load_workspace
+from tests.conftest import MINI, ROOT
 
 
 def test_questions_the_rules_ask() -> None:
@@ -43,3 +49,21 @@ def test_graph_mermaid_and_dot_are_stable(cli: Any, golden: Any) -> None:
         assert first.code == 0
         assert cli("graph", "--county", MINI, "--format", fmt).stdout == first.stdout
         golden(f"graph/mini.{fmt}", first.stdout)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: load_workspace(),
+    lambda: load_workspace(MINI),
+    lambda: what_if(load_workspace(), load_proposals(
+        sorted((ROOT / "duties" / "proposals").glob("*.yaml"))))[1],  # admissions, recalls
+    lambda: synthetic_workspace(48, 70, seed=11),
+], ids=["sample", "mini", "sample-after-proposals", "generated"])
+def test_street_load_sums_the_listed_items(make: Callable[[], Workspace]) -> None:
+    ws = make()
+    county = ws.county
+    expected = dict.fromkeys(county.streets, 0)
+    for item in county.items.values():
+        for sid in county.listed_on(item):
+            expected[sid] += item.workload_days
+    assert {sid: ws.graph.street_load(sid) for sid in county.streets} == expected
+    assert any(expected.values())
