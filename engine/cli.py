@@ -1,10 +1,10 @@
 """The ``duty`` command line. Thin: parse options, call one engine function, render.
 
 Heavy modules (durable_rules, networkx, pydantic models) are imported inside the commands so
-that ``duty --help`` stays fast.
+that ``duty --help`` stays fast. Annotations are evaluated when this module is imported (no
+``from __future__ import annotations``): typer reads every command's parameters when it
+builds the command line, and string annotations would be parsed and evaluated again there.
 """
-
-from __future__ import annotations
 
 import contextlib
 import functools
