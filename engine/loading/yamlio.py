@@ -141,6 +141,9 @@ class _Builder:
         self.anchors: dict[str, tuple[Any, int]] = {}  # anchor → (value, size in nodes)
         self.open: set[str] = set()  # anchors of collections not yet closed
         self.longest = 0  # the most entries of any list or mapping
+        self.max_nodes = limits.max_nodes
+        self.max_depth = limits.max_depth
+        self.max_chars = limits.max_scalar_chars
 
     def refuse(self, message: str, limit: str, maximum: int, line: int | None) -> LimitError:
         return LimitError(message, limit=limit, maximum=maximum,
@@ -171,6 +174,14 @@ class _Builder:
         line = event.start_mark.line + 1
         self.lines[here] = line
         kind = type(event)
+        if kind is yaml.ScalarEvent and depth <= self.max_depth:  # the common case, in short
+            self.nodes += 1
+            if self.nodes > self.max_nodes:
+                self.count(0, line)
+            value = self.scalar(event, line)  # type: ignore[arg-type]
+            if event.anchor:  # type: ignore[attr-defined]
+                self.anchors[event.anchor] = (value, 1)  # type: ignore[attr-defined]
+            return value
         if kind is yaml.AliasEvent:
             return self.alias(event, line)  # type: ignore[arg-type]
         if depth > self.limits.max_depth:
@@ -248,7 +259,7 @@ class _Builder:
 
     def scalar(self, event: yaml.ScalarEvent, line: int) -> Any:
         text = event.value
-        if len(text) > self.limits.max_scalar_chars:
+        if len(text) > self.max_chars:
             raise self.refuse(f"一个值的长度超过 {self.limits.max_scalar_chars:,} 个字符的上限",
                               "max_scalar_chars", self.limits.max_scalar_chars, line)
         tag = event.tag
