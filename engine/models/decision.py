@@ -30,8 +30,9 @@ def built(cls: type[OutT], **fields: Any) -> OutT:
     attributes or post-init hooks, which holds for the parts built per street; every field
     must be given, and the values are kept in the order of the model's fields (serialisation
     follows it). The instances of a class share one set of the fields given (a frozen model
-    never changes it; a copy gets its own). The ``Decision`` that holds the parts is
-    validated as a whole.
+    never changes it; a copy gets its own). The ``Decision`` that holds the parts validates
+    its own fields and takes the parts as the instances they are; the tests check that the
+    parts equal validated ones.
     """
     known = _FIELDS.get(cls)
     if known is None:
