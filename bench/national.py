@@ -36,8 +36,14 @@ def write_county(directory: Path, streets: int, items: int, seed: int = 7) -> No
         "items": [i.model_dump(exclude_defaults=True) for i in county.items.values()],
     }
     directory.mkdir(parents=True)
-    (directory / "county.yaml").write_text(json.dumps(data, ensure_ascii=False),
-                                           encoding="utf-8")
+    text = json.dumps(data, ensure_ascii=False)
+    (directory / "county.yaml").write_text(text, encoding="utf-8")
+    # a national county is far beyond the default reading limits: it raises them, as a county
+    # office would (values: at most one per two bytes of JSON)
+    size = len(text.encode("utf-8"))
+    (directory / "limits.yaml").write_text(
+        f"schema_version: 1\nmax_bytes: {max(size + 1, 4 << 20)}\n"
+        f"max_nodes: {max(size // 2, 100_000)}\n", encoding="utf-8")
     admitted = directory / "admitted"
     admitted.mkdir()
     rng = random.Random(seed)
