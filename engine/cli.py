@@ -1,13 +1,14 @@
 """The ``duty`` command line. Thin: parse options, call one engine function, render.
 
 Heavy modules (durable_rules, networkx, pydantic models) are imported inside the commands so
-that ``duty --help`` stays fast.
+that ``duty --help`` stays fast. Annotations are evaluated when this module is imported (no
+``from __future__ import annotations``): typer reads every command's parameters when it
+builds the command line, and string annotations would be parsed and evaluated again there.
 """
-
-from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -1023,7 +1024,10 @@ def serve(
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    finally:  # the process ends: its objects go with it, without the collector's last pass
+        gc.freeze()
 
 
 if __name__ == "__main__":  # pragma: no cover

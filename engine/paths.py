@@ -22,3 +22,6 @@ def sample_county() -> Path:
 
 def sample_proposals() -> Path:
     return duties_dir() / "proposals"
+
+
+SNAPSHOT = "county.snapshot.json"  # a county's compiled snapshot, beside its county.yaml

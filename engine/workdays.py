@@ -83,10 +83,11 @@ def _lookup(day: date) -> tuple[bool, bool]:
     """Cached body of :func:`is_working_day`; ``day`` must be a plain :class:`date`."""
     first, last = covered_years()
     if first <= day.year <= last:
-        try:
-            return bool(chinese_calendar.is_workday(day)), True
-        except NotImplementedError:  # a gap in the package's data: treat as uncovered
-            pass
+        # chinese_calendar.is_workday on its tables, without its range check per call (it
+        # takes the minimum and maximum of the whole holiday table each time)
+        working = day in chinese_calendar.workdays or (
+            day.weekday() < 5 and day not in chinese_calendar.holidays)
+        return working, True
     return day.weekday() < 5, False
 
 

@@ -35,6 +35,12 @@ def _next_weekday(day: date, weekday: int) -> date:
 # --- coverage -------------------------------------------------------------------------------
 
 
+def test_every_covered_day_agrees_with_the_package() -> None:
+    """The lookup reads the package's tables directly; it says what ``is_workday`` says."""
+    for day in _days(date(FIRST, 1, 1), date(LAST, 12, 31)):
+        assert is_working_day(day) == (chinese_calendar.is_workday(day), True)
+
+
 def test_covered_years_match_what_the_package_accepts() -> None:
     assert FIRST <= 2025 <= LAST
     chinese_calendar.is_workday(date(FIRST, 1, 1))

@@ -6,8 +6,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from engine.collector import paused
 from engine.decide import combine
-from engine.decide.assign import NO_FUNDING, assign, funding
+from engine.decide.assign import NO_FUNDING, Parties, Plan, apply_plan, funding, plan
 from engine.errors import DataError, DataErrors, did_you_mean
 from engine.loading.policy import Policy
 from engine.loading.proposal import ProposalSource
@@ -19,6 +20,7 @@ from engine.models.decision import (
     ItemSummary,
     PolicyRef,
     StreetDecision,
+    built,
 )
 from engine.models.policy import Assignment, Case, Rule
 from engine.models.proposal import ItemRef, Proposal, Resources
@@ -250,8 +252,16 @@ def decide(ws: Workspace, proposal: Proposal, item: DutyItem, from_catalogue: bo
 
     Streets the policy cannot tell apart (the same profile for the item's department, the
     same listing and the same opinion; ``engine.rules.profile``) get one street fact and one
-    rule-engine pass between them; each street still gets its own decision.
+    rule-engine pass between them, and what follows from the rules (findings, verdict, list,
+    which side leads, phases moved) is worked out once for them; each street still gets its
+    own decision, with its own names.
     """
+    with paused():  # a tree of new objects, without cycles: nothing for the collector
+        return _decide(ws, proposal, item, from_catalogue, targets, listed)
+
+
+def _decide(ws: Workspace, proposal: Proposal, item: DutyItem, from_catalogue: bool,
+            targets: list[str], listed: set[str] | None) -> Decision:
     if listed is None:
         listed = listed_streets(ws, item, from_catalogue)
     profiles = ws.profiles
@@ -266,65 +276,70 @@ def decide(ws: Workspace, proposal: Proposal, item: DutyItem, from_catalogue: bo
             group = groups[key] = len(reps)
             reps.append(sid)
         member.append(group)
-    shared = build_facts(ws, proposal, item, from_catalogue, targets, listed, reps)
-    per_group: dict[int, list[adapter.Match]] = defaultdict(list)
-    matches: list[adapter.Match] = []
-    for m in ruleset(ws.policy).evaluate(shared):
-        if m.fact == 0:
-            matches.append(m)
-        else:
-            per_group[m.fact - 1].append(m)
-    for i, g in enumerate(member, start=1):
-        matches += [adapter.Match(m.rule, m.case, i) for m in per_group[g]]
-    facts = [shared[0], *(shared[g + 1] for g in member)]
-    return assemble(ws, proposal, item, from_catalogue, targets, facts, matches)
+    facts = build_facts(ws, proposal, item, from_catalogue, targets, listed, reps)
+    matches = ruleset(ws.policy).evaluate(facts)
+    return assemble(ws, proposal, item, from_catalogue, targets, facts, matches, member)
 
 
 def assemble(ws: Workspace, proposal: Proposal, item: DutyItem, from_catalogue: bool,
              targets: list[str], facts: list[dict[str, Any]],
-             matches: Iterable[adapter.Match]) -> Decision:
-    """The decision from the facts and the rule matches on them."""
+             matches: Iterable[adapter.Match], member: Sequence[int] | None = None) -> Decision:
+    """The decision from the facts and the rule matches on them.
+
+    ``facts`` are the proposal fact and then one street fact per group of targets, ``member``
+    each target's group (by default every target its own fact, in order).
+    """
     policy, graph = ws.policy, ws.graph
     names = ws.names
+    if member is None:
+        member = range(len(targets))
     per_fact: dict[int, list[tuple[Rule, Case]]] = defaultdict(list)
     for m in sorted(matches, key=lambda m: (m.fact, m.rule, m.case)):
         per_fact[m.fact].append((policy.rules[m.rule], policy.cases[m.rule][m.case]))
 
     messages: dict[tuple[int, tuple[Any, ...]], str] = {}
 
-    def finding(rule: Rule, case: Case, fact: Mapping[str, Any], street: str | None) -> Finding:
+    def finding_fields(rule: Rule, case: Case, fact: Mapping[str, Any]) -> dict[str, Any]:
         # a message depends only on its placeholders' values: format each variant once
         key = (id(case), tuple(_hashable(fact.get(n)) for n in policy.placeholders[id(case)]))
         message = messages.get(key)
         if message is None:
             message = messages[key] = _message(case, fact, policy, names)
-        # pydantic-core validates a model this small faster than model_construct builds it
-        return Finding(rule=rule.id, title=rule.title, effect=case.effect,  # type: ignore[arg-type]
-                       street=street, message=message, basis=rule.citation.render())
+        return {"rule": rule.id, "title": rule.title, "effect": case.effect,
+                "message": message, "basis": rule.citation.render()}
 
     proposal_hits = per_fact.get(0, [])
-    findings = [finding(r, c, facts[0], None) for r, c in proposal_hits]
+    findings = [Finding(street=None, **finding_fields(r, c, facts[0]))
+                for r, c in proposal_hits]
     proposal_effects = [c.effect for _, c in proposal_hits]
     proposal_assign = [c.assign for _, c in proposal_hits if c.assign]
     temporary = proposal.urgency == "temporary"
     money = funding(proposal.resources.funding, proposal.department,
                     "task" if temporary else "year")
+    parties = Parties(graph)
+    # per group: the findings' fields, the verdict and the assignment plan, worked out once
+    outcomes: dict[int, tuple[list[dict[str, Any]], str, Plan]] = {}
     streets: list[StreetDecision] = []
-    for i, sid in enumerate(targets, start=1):
-        hits = per_fact.get(i, [])
-        findings += [finding(r, c, facts[i], sid) for r, c in hits]
-        assignments: list[Assignment] = [*proposal_assign,
-                                         *(c.assign for _, c in hits if c.assign)]
-        list_kind, primary, cooperating, phases = assign(graph, item, sid, facts[i],
-                                                         assignments)
+    for sid, group in zip(targets, member, strict=True):
+        outcome = outcomes.get(group)
+        if outcome is None:
+            fact = facts[group + 1]
+            hits = per_fact.get(group + 1, [])
+            assignments: list[Assignment] = [*proposal_assign,
+                                             *(c.assign for _, c in hits if c.assign)]
+            outcome = outcomes[group] = (
+                [finding_fields(r, c, fact) for r, c in hits],
+                combine.street_verdict([*proposal_effects, *(c.effect for _, c in hits)],
+                                       policy.combine),
+                plan(fact, assignments))
+        fields, verdict, planned = outcome
+        findings += [built(Finding, street=sid, **f) for f in fields]
+        list_kind, primary, cooperating, phases = apply_plan(parties, item, sid, planned)
         if temporary:  # temporary work ends: it puts no row on the street's lists
             list_kind = None
-        verdict = combine.street_verdict([*proposal_effects, *(c.effect for _, c in hits)],
-                                         policy.combine)
-        streets.append(StreetDecision(
-            street=sid, name=graph.street(sid).name, verdict=verdict,  # type: ignore[arg-type]
-            list=list_kind, primary=primary,  # type: ignore[arg-type]
-            cooperating=cooperating, phases=phases,
+        streets.append(built(
+            StreetDecision, street=sid, name=graph.street(sid).name, verdict=verdict,
+            list=list_kind, primary=primary, cooperating=cooperating, phases=phases,
             funding=money if verdict in combine.ADMITTED and list_kind != "recalled"
             else NO_FUNDING))
     verdict = combine.overall_verdict(proposal_effects, [s.verdict for s in streets],

@@ -110,26 +110,25 @@ def assemble_county(parts: CountyParts) -> CountySource:
     streets = _unique(parts.streets, "streets", errors)
     units = _unique(parts.units, "units", errors)
 
-    def ref(value: str, known: dict[str, object], what: str, loc: Location) -> None:
-        if value not in known:
-            errors.append(DataError(f"未知的{what} “{value}”", location=loc, code="E-REF",
-                                    hint=did_you_mean(value, known)))
+    def ref(value: str, known: dict[str, object], what: str, doc: Document,
+            loc: tuple[str | int, ...]) -> None:
+        if value not in known:  # located only when wrong: most references are right
+            errors.append(DataError(f"未知的{what} “{value}”", location=doc.location(loc),
+                                    code="E-REF", hint=did_you_mean(value, known)))
 
     for street, sdoc in parts.streets:
         for gi, grant in enumerate(street.granted_powers):
-            ref(grant.department, departments, "部门",
-                sdoc.location(("granted_powers", gi, "department")))
+            ref(grant.department, departments, "部门", sdoc, ("granted_powers", gi, "department"))
     served: dict[tuple[str, str], str] = {}
     for unit, udoc in parts.units:
-        ref(unit.department, departments, "部门", udoc.location(("department",)))
+        ref(unit.department, departments, "部门", udoc, ("department",))
         for k, sid in enumerate(unit.streets):
-            loc = udoc.location(("streets", k))
-            ref(sid, streets, "街道", loc)
+            ref(sid, streets, "街道", udoc, ("streets", k))
             other = served.setdefault((unit.department, sid), unit.id)
             if other != unit.id:
                 errors.append(DataError(
                     f"部门 {unit.department} 在街道 {sid} 有两个派驻机构（{other}、{unit.id}）",
-                    location=loc, code="E-DUP",
+                    location=udoc.location(("streets", k)), code="E-DUP",
                     hint="每个部门在一个街道至多一个派驻机构，否则主责单位不唯一。"))
 
     catalogue: dict[str, DutyItem] = {}
@@ -143,12 +142,12 @@ def assemble_county(parts: CountyParts) -> CountySource:
             continue
         catalogue[item.id] = item
         locations[item.id] = loc
-        ref(item.department, departments, "部门", idoc.location(("department",)))
+        ref(item.department, departments, "部门", idoc, ("department",))
         if item.takeover is not None:
-            ref(item.takeover, departments, "部门", idoc.location(("takeover",)))
+            ref(item.takeover, departments, "部门", idoc, ("takeover",))
         if item.streets != "all":
             for k, sid in enumerate(item.streets):
-                ref(sid, streets, "街道", idoc.location(("streets", k)))
+                ref(sid, streets, "街道", idoc, ("streets", k))
     if errors:
         raise DataErrors(errors)
 

@@ -20,8 +20,8 @@ from engine.errors import Location
 from engine.fileio import write_atomic
 from engine.loading.yamlio import display_path
 from engine.models.county import County
+from engine.paths import SNAPSHOT
 
-SNAPSHOT = "county.snapshot.json"
 FORMAT = 1
 
 

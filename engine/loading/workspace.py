@@ -14,7 +14,7 @@ from engine.loading.policy import Policy, load_policy
 from engine.loading.yamlio import Document
 from engine.models.county import County
 from engine.models.policy import PackFile
-from engine.paths import sample_county
+from engine.paths import SNAPSHOT, sample_county
 from engine.rules.facts import powers_needed
 from engine.rules.profile import StreetProfiles, fields_read, street_inputs
 from engine.vocab import label
@@ -41,10 +41,10 @@ class Workspace:
 def load_workspace(directory: Path | None = None, strict: bool = False) -> Workspace:
     """Load a county directory (default: the bundled sample county) with its policy packs,
     from its compiled snapshot when one is fresh (``engine.loading.snapshot``)."""
-    from engine.loading.snapshot import read_snapshot
-
     directory = Path(directory) if directory is not None else sample_county()
-    if directory.is_dir() and (directory / "county.yaml").is_file():
+    if (directory / SNAPSHOT).is_file() and (directory / "county.yaml").is_file():
+        from engine.loading.snapshot import read_snapshot  # only when there is one
+
         compiled = read_snapshot(directory)
         if compiled is not None:
             county, where, item_locations = compiled

@@ -28,7 +28,7 @@ from engine.errors import (
     did_you_mean,
 )
 from engine.fileio import RAISE_LIMITS_HINT, read_regular
-from engine.loading.bounded import long_part_errors
+from engine.loading.bounded import LONG, long_part_errors
 from engine.vocab import identifier_for
 
 try:  # the C loader is much faster on large catalogues; fall back when PyYAML lacks it
@@ -46,15 +46,20 @@ class Document:
     ``sub(path)`` gives the part of a file below ``path`` as a document of its own (a proposal
     written inside a scenario, say): its paths are relative to that part, but its locations
     still name the file, the real line and the full field path.
+
+    ``longest`` is the most entries any list or mapping of the file holds, when known (a
+    document read by ``read_yaml``); validation uses it to skip the element-by-element check
+    of long parts (``engine.loading.bounded``) in a file that has none.
     """
 
     def __init__(self, path: Path, data: Any, lines: dict[Path_, int], display: str,
-                 prefix: Path_ = ()) -> None:
+                 prefix: Path_ = (), longest: int | None = None) -> None:
         self.path = path
         self.data = data
         self.lines = lines
         self.display = display
         self.prefix = prefix
+        self.longest = longest
 
     def sub(self, loc: Iterable[str | int]) -> Document:
         loc = tuple(loc)
@@ -64,7 +69,8 @@ class Document:
                 data = data[part]
             except (KeyError, IndexError, TypeError):
                 data = None
-        return Document(self.path, data, self.lines, self.display, (*self.prefix, *loc))
+        return Document(self.path, data, self.lines, self.display, (*self.prefix, *loc),
+                        self.longest)
 
     def line_of(self, loc: Iterable[str | int]) -> int | None:
         """The line of the deepest known prefix of ``loc``."""
@@ -134,6 +140,10 @@ class _Builder:
         self.nodes = 0
         self.anchors: dict[str, tuple[Any, int]] = {}  # anchor → (value, size in nodes)
         self.open: set[str] = set()  # anchors of collections not yet closed
+        self.longest = 0  # the most entries of any list or mapping
+        self.max_nodes = limits.max_nodes
+        self.max_depth = limits.max_depth
+        self.max_chars = limits.max_scalar_chars
 
     def refuse(self, message: str, limit: str, maximum: int, line: int | None) -> LimitError:
         return LimitError(message, limit=limit, maximum=maximum,
@@ -161,26 +171,39 @@ class _Builder:
 
     def node(self, event: yaml.Event, events: Iterator[yaml.Event], here: Path_,
              depth: int) -> Any:
-        line = _line(event)
+        line = event.start_mark.line + 1
         self.lines[here] = line
-        if isinstance(event, yaml.AliasEvent):
-            return self.alias(event, line)
+        kind = type(event)
+        if kind is yaml.ScalarEvent and depth <= self.max_depth:  # the common case, in short
+            self.nodes += 1
+            if self.nodes > self.max_nodes:
+                self.count(0, line)
+            value = self.scalar(event, line)  # type: ignore[arg-type]
+            if event.anchor:  # type: ignore[attr-defined]
+                self.anchors[event.anchor] = (value, 1)  # type: ignore[attr-defined]
+            return value
+        if kind is yaml.AliasEvent:
+            return self.alias(event, line)  # type: ignore[arg-type]
         if depth > self.limits.max_depth:
             raise self.refuse(f"嵌套超过 {self.limits.max_depth} 层的上限", "max_depth",
                               self.limits.max_depth, line)
         start = self.nodes
         self.count(1, line)
         anchor = event.anchor  # type: ignore[attr-defined]
-        if anchor and not isinstance(event, yaml.ScalarEvent):
+        if kind is yaml.ScalarEvent:
+            value = self.scalar(event, line)  # type: ignore[arg-type]
+            if anchor:
+                self.anchors[anchor] = (value, 1)
+            return value
+        if anchor:
             self.open.add(anchor)
-        if isinstance(event, yaml.ScalarEvent):
-            value = self.scalar(event, line)
-        elif isinstance(event, yaml.SequenceStartEvent):
+        if kind is yaml.SequenceStartEvent:
             value = []
             for child in events:
-                if isinstance(child, yaml.SequenceEndEvent):
+                if type(child) is yaml.SequenceEndEvent:
                     break
                 value.append(self.node(child, events, (*here, len(value)), depth + 1))
+            self.longest = max(self.longest, len(value))
         else:
             value = self.mapping(events, here, depth)
         if anchor:
@@ -190,18 +213,20 @@ class _Builder:
 
     def mapping(self, events: Iterator[yaml.Event], here: Path_, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        lines = self.lines
         for key_event in events:
-            if isinstance(key_event, yaml.MappingEndEvent):
+            kind = type(key_event)
+            if kind is yaml.MappingEndEvent:
                 break
-            key_line = _line(key_event)
+            key_line = key_event.start_mark.line + 1
             key: Any = None
-            if isinstance(key_event, yaml.ScalarEvent):
+            if kind is yaml.ScalarEvent:
                 self.count(1, key_line)
-                key = self.scalar(key_event, key_line)
-                if key_event.anchor:
-                    self.anchors[key_event.anchor] = (key, 1)
-            elif isinstance(key_event, yaml.AliasEvent):
-                key = self.alias(key_event, key_line)
+                key = self.scalar(key_event, key_line)  # type: ignore[arg-type]
+                if key_event.anchor:  # type: ignore[attr-defined]
+                    self.anchors[key_event.anchor] = (key, 1)  # type: ignore[attr-defined]
+            elif kind is yaml.AliasEvent:
+                key = self.alias(key_event, key_line)  # type: ignore[arg-type]
             if not isinstance(key, (str, int)) or isinstance(key, bool):
                 raise DataError("键必须是文字", location=Location(self.display, key_line),
                                 code="E-YAML")
@@ -213,8 +238,10 @@ class _Builder:
                     hint="同一层级的每个键只能写一次。",
                     code="E-YAML",
                 )
-            out[key] = self.node(next(events), events, (*here, key), depth + 1)
-            self.lines[(*here, key)] = key_line
+            path = (*here, key)
+            out[key] = self.node(next(events), events, path, depth + 1)
+            lines[path] = key_line
+        self.longest = max(self.longest, len(out))
         return out
 
     def alias(self, event: yaml.AliasEvent, line: int) -> Any:
@@ -232,12 +259,18 @@ class _Builder:
 
     def scalar(self, event: yaml.ScalarEvent, line: int) -> Any:
         text = event.value
-        if len(text) > self.limits.max_scalar_chars:
+        if len(text) > self.max_chars:
             raise self.refuse(f"一个值的长度超过 {self.limits.max_scalar_chars:,} 个字符的上限",
                               "max_scalar_chars", self.limits.max_scalar_chars, line)
         tag = event.tag
         if tag is None or tag == "!":
+            if not event.implicit[0]:  # quoted or a block: text, as the resolver would say
+                return text
+            if _PLAIN_TEXT_FAST and text and text[0] not in _RESOLVED_FIRST:
+                return text  # no implicit type (number, date, null, bool) starts so
             tag = _RESOLVER.resolve(yaml.ScalarNode, text, event.implicit)
+        if tag == _STR:
+            return text
         if tag == _INT and len(text.lstrip("+-").replace("_", "")) > self.limits.max_int_digits:
             raise self.refuse(f"整数超过 {self.limits.max_int_digits} 位数字的上限",
                               "max_int_digits", self.limits.max_int_digits, line)
@@ -262,6 +295,13 @@ def _line(event: yaml.Event) -> int:
 
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _RESOLVER = yaml.resolver.Resolver()
+_STR = _RESOLVER.DEFAULT_SCALAR_TAG
+# A plain scalar gets an implicit type (int, float, bool, null, timestamp…) only from a
+# resolver keyed by its first character; text starting otherwise is text. The shortcut holds
+# while the resolver has no resolver for every first character and no path resolvers.
+_RESOLVED_FIRST = frozenset(k for k in _RESOLVER.yaml_implicit_resolvers if k)
+_PLAIN_TEXT_FAST = (not _RESOLVER.yaml_implicit_resolvers.get(None)
+                    and not _RESOLVER.yaml_path_resolvers)
 
 
 def read_yaml(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
@@ -302,7 +342,7 @@ def read_yaml(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
     except yaml.YAMLError as exc:
         raise DataError(f"YAML 格式错误：{exc}", location=Location(display),
                         code="E-YAML") from exc
-    return Document(path, data, builder.lines, display)
+    return Document(path, data, builder.lines, display, longest=builder.longest)
 
 
 _EXPECTED = {
@@ -332,8 +372,9 @@ _EXPECTED = {
 def validate(model: type[M], doc: Document, data: Any = None, base: Path_ = ()) -> M:
     """Validate ``data`` (default: the whole document) as ``model``; errors carry lines."""
     payload = doc.data if data is None else data
-    found = long_part_errors(model, payload, MAX_SHOWN_ERRORS)
-    if found.total:
+    found = (long_part_errors(model, payload, MAX_SHOWN_ERRORS)
+             if data is not None or doc.longest is None or doc.longest > LONG else None)
+    if found is not None and found.total:
         raise DataErrors([explain(err, doc, base, model) for err in found.errors],
                          omitted=found.total - len(found.errors))
     try:

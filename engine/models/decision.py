@@ -5,7 +5,7 @@ The JSON form of these models is the interface of ``duty evaluate --format json`
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -14,6 +14,42 @@ from engine.vocab import Change, Effect, ListKind, PartyKind, Phase, ProposalMod
 
 class Out(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+OutT = TypeVar("OutT", bound=Out)
+_FIELDS: dict[type, tuple[tuple[str, ...], set[str]]] = {}
+_new = object.__new__
+_set = object.__setattr__
+
+
+def built(cls: type[OutT], **fields: Any) -> OutT:
+    """A part of a decision from values the engine has already checked (ids from the loaded
+    county, effects and verdicts from the loaded policy), without validating it again.
+
+    This is ``model_construct`` for frozen models without aliases, defaults left out, private
+    attributes or post-init hooks, which holds for the parts built per street; every field
+    must be given, and the values are kept in the order of the model's fields (serialisation
+    follows it). The instances of a class share one set of the fields given (a frozen model
+    never changes it; a copy gets its own). The ``Decision`` that holds the parts validates
+    its own fields and takes the parts as the instances they are; the tests check that the
+    parts equal validated ones.
+    """
+    known = _FIELDS.get(cls)
+    if known is None:
+        if (not cls.model_config.get("frozen") or cls.__private_attributes__
+                or cls.__pydantic_post_init__
+                or any(f.alias or f.validation_alias for f in cls.model_fields.values())):
+            raise TypeError(f"{cls.__name__} needs model_construct")
+        known = _FIELDS[cls] = (tuple(cls.model_fields), set(cls.model_fields))
+    order, names = known
+    if len(fields) != len(order):
+        raise TypeError(f"{cls.__name__}: fields {sorted(fields)} given, {list(order)} needed")
+    obj = _new(cls)
+    _set(obj, "__dict__", {name: fields[name] for name in order})
+    _set(obj, "__pydantic_fields_set__", names)
+    _set(obj, "__pydantic_extra__", None)
+    _set(obj, "__pydantic_private__", None)
+    return obj
 
 
 class Party(Out):

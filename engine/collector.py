@@ -1,0 +1,28 @@
+"""Pausing Python's cyclic garbage collector while a large tree of new objects is built.
+
+A decision over thousands of streets makes hundreds of thousands of small objects (findings,
+parties, phase duties). None of them can form a reference cycle: they are a tree, freed by
+reference counting. Yet every few hundred allocations the collector runs, and its older
+generations scan everything that lives long — the loaded county first — over and over, which
+can cost more than building the objects. ``paused()`` turns the collector off for such a
+stretch and back on afterwards (only if it was on: nested and concurrent pauses leave it as
+the outermost one found it); objects made meanwhile are counted and examined at the next
+collection as usual.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
