@@ -339,11 +339,14 @@ def lists_build(
 
         assert output is not None
         with progress_bar("生成清单") as advance:
+            from engine.collector import settle
+
             if ws is not None:  # the lists in force: one file at a time
                 from engine.api import county_plan
                 from engine.render.lists_stream import lists_tree
 
                 plan, names = county_plan(ws=ws)
+                settle()  # the county and its plan stay until the end
                 total = len(plan.streets) + len(plan.county.departments) + 1  # and the index
                 files: Iterable[tuple[str, str | bytes]] = lists_tree(
                     plan, names, fmt.value, source, with_rules)
@@ -351,6 +354,7 @@ def lists_build(
                 from engine.render.lists_files import render_tree
 
                 lists, names = county_lists(version=version, target=_target(db))
+                settle()
                 tree = render_tree(lists, names, fmt.value, source, with_rules)
                 files, total = tree.items(), len(tree)
 

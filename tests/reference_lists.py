@@ -143,7 +143,7 @@ def build_lists(ws: Workspace) -> CountyLists:
             if row is None:
                 absent[sid].append(NotApplying(
                     item=item.id, name=item.name,
-                    reason="该事项仅适用于" + "、".join(county.item_streets(item))))
+                    reason=_only_for(county.item_streets(item))))
             else:
                 by_street[sid][row.list].append(row)
     streets = [
@@ -247,3 +247,11 @@ def check_county(ws: Workspace) -> list[Problem]:
                 message=f"事项名称“{name}”出现 {len(ids)} 次（{'、'.join(ids)}）：{what}",
                 basis=f"{LIXIA}：职责清晰、一个事项一个主责单位"))
     return problems + institution_problems(ws) + staffing_problems(ws)
+
+
+def _only_for(targets: list[str]) -> str:
+    """The reason an item is not on a street's lists: at most ten streets by id, then how
+    many there are in all."""
+    if len(targets) <= 10:
+        return "该事项仅适用于" + "、".join(targets)
+    return "该事项仅适用于" + "、".join(targets[:10]) + f"等 {len(targets):,} 个乡镇（街道）"

@@ -124,6 +124,19 @@ def _role(party: Party) -> str:
     return STREET if party.kind == "street" else SIDE
 
 
+NAMED_STREETS = 10  # the streets a reason names before it counts the rest
+
+
+def only_for(targets: list[str]) -> str:
+    """Why an item is not on a street's lists: the streets it applies to, the first
+    ``NAMED_STREETS`` by id and then their number (every street's list carries the reason,
+    so it must not grow with the county)."""
+    named = "、".join(targets[:NAMED_STREETS])
+    if len(targets) <= NAMED_STREETS:
+        return "该事项仅适用于" + named
+    return f"该事项仅适用于{named}等 {len(targets):,} 个乡镇（街道）"
+
+
 @dataclass
 class ItemPlan:
     """An item's templates: one per street profile, and one per street it was admitted to
@@ -168,7 +181,7 @@ class ListPlan:
         targets = county.item_streets(item)
         applies = None if item.streets == "all" else frozenset(targets)
         plan = ItemPlan(item, index, rank, applies,
-                        "该事项仅适用于" + "、".join(targets) if applies is not None else "")
+                        only_for(targets) if applies is not None else "")
         ids, position = self.profiles.ids(item.department), self._index
         if applies is None:  # a street of each profile (the first, in county order)
             reps = {p: self.streets[i]
@@ -320,6 +333,21 @@ class ListPlan:
         street = Party(kind="street", id=sid, name=self.county.streets[sid].name)
         return t.row(street, self.side(plan.item.department, sid))
 
+    def _templates(self, plan: ItemPlan) -> tuple[list[str], list[RowTemplate]]:
+        """The streets the item applies to (county order) and the item's template for each:
+        ``template`` for every street at once, each lookup made as a list comprehension."""
+        ids, by_profile, own = (self.profiles.ids(plan.item.department), plan.by_profile,
+                                plan.by_street)
+        if plan.applies is None:
+            sids, where = self.streets, range(len(self.streets))
+        else:
+            where = sorted(self._index[sid] for sid in plan.applies if sid in self._index)
+            sids = [self.streets[i] for i in where]
+        if own:
+            return sids, [own.get(sid) or by_profile[ids[i]]
+                          for sid, i in zip(sids, where, strict=True)]
+        return sids, [by_profile[ids[i]] for i in where]
+
     def departments(self) -> list[DepartmentList]:
         """Per department: the items it owns, the streets they rely on, the funds it owes,
         items in the order they first appear on the streets' lists."""
@@ -327,18 +355,18 @@ class ListPlan:
         firsts: dict[str, list[tuple[tuple[int, int, int], LedRow]]] = defaultdict(list)
         owed: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for plan in self.items:
-            placed = [(i, sid, t) for i, sid in enumerate(self.streets)
-                      if (t := self.template(plan, sid, i)) is not None]
-            if not placed:
+            sids, templates = self._templates(plan)
+            if not sids:
                 continue
             dept = plan.item.department
-            relying = [sid for _, sid, t in placed if t.list != "recalled"]
-            first = next((t for _, _, t in placed if t.list != "recalled"), placed[0][2])
-            for _, sid, t in placed:
+            relying = [sid for sid, t in zip(sids, templates, strict=True) if t.list != "recalled"]
+            first = next((t for t in templates if t.list != "recalled"), templates[0])
+            dept_owed = owed[dept]
+            for sid, t in zip(sids, templates, strict=True):
                 if t.funding.follows:
-                    owed[dept][sid] += t.funding.amount
+                    dept_owed[sid] += t.funding.amount
             per_street = first.funding.amount if first.funding.follows else 0
-            i0, _, t0 = placed[0]
+            i0, t0 = self._index[sids[0]], templates[0]
             firsts[dept].append(((i0, LISTS.index(t0.list), plan.rank), LedRow(
                 item=plan.item.id, name=plan.item.name, category=plan.item.category,
                 streets=relying, funding_per_street=per_street,

@@ -57,7 +57,7 @@ _NUMBER = Alignment(vertical="top")
 def sheet(wb: Workbook, title: str, columns: Sequence[Column], rows: list[list[Cell]]) -> Any:
     """A new sheet of ``wb`` holding a table: typed, formula-safe cells, a filter, print
     setup; returns the worksheet."""
-    ws = wb.createsheet(title=sheet_title(title, wb.sheetnames))
+    ws = wb.create_sheet(title=sheet_title(title, wb.sheetnames))
     ws.append([c.title for c in columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)

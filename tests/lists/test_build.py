@@ -126,15 +126,18 @@ def test_all_needs_a_directory() -> None:
                    "-o", "x").code == 2
 
 
-def test_department_csv_has_items_and_ledger_with_plain_numbers() -> None:
+@pytest.mark.parametrize("with_rules", [False, True])
+def test_department_csv_has_items_and_ledger_with_plain_numbers(with_rules: bool) -> None:
     run = run_cli("lists", "build", "--county", MINI, "--format", "csv",
-                  "--department", "civil_affairs")
+                  "--department", "civil_affairs", *(["--with-rules"] if with_rules else []))
     assert run.code == 0, run.stderr
-    assert run.stdout.startswith("\ufeff部门编号,部门,序号,事项编号")
+    code = ["事项编号"] if with_rules else []  # the catalogue code: --with-rules only
     items, ledger = run.stdout.lstrip("\ufeff").replace("\r\n", "\n").split("\n\n")
     rows = list(csv.reader(io.StringIO(items)))
-    assert rows[1] == ["civil_affairs", "区民政局", "1", "MZ-001", "困难群众救助申请受理",
-                       "协助管理", "3", "20000", "60000"]
+    assert rows[0] == ["部门编号", "部门", "序号", *code, "事项名称", "事项类别", "涉及街道数",
+                       "每街道每年经费（元）", "经费合计（元/年）"]
+    assert rows[1] == ["civil_affairs", "区民政局", "1", *(["MZ-001"] if with_rules else []),
+                       "困难群众救助申请受理", "协助管理", "3", "20000", "60000"]
     owed = list(csv.reader(io.StringIO(ledger)))
     assert owed[0] == ["部门编号", "部门", "街道编号", "街道", "每年经费（元）"]
     assert sum(int(r[4]) for r in owed[1:]) == 60000
