@@ -98,9 +98,15 @@ def test_markdown_lists_keep_their_structure(tmp_path: Path) -> None:
     assert street.startswith("# 东门街道\\](javascript:alert(1)) # 注入履行职责事项清单\n")
     for doc in [street, *(p.read_text("utf-8") for p in (out / "departments").iterdir())]:
         assert "\r" not in doc
+        header: int | None = None  # the cells of the table being read
         for line in doc.splitlines():
-            if line.startswith("| "):  # every table row has as many cells as its header
-                assert line.replace("\\|", "").count("|") in (8, 9, 4), line
+            if not line.startswith("|"):
+                header = None
+                continue
+            cells = line.replace("\\|", "").count("|") - 1
+            if header is None:
+                header = cells
+            assert cells == header, line  # every row has as many cells as its header
 
 
 def test_html_index_escapes_names(tmp_path: Path) -> None:
