@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from engine.render.lists_table import RULES, list_columns
 from tests.web.conftest import ACCOUNTS, CHROMIUM, Server, chromium_missing
 
 pytestmark = [pytest.mark.browser,
@@ -149,7 +150,17 @@ def walk(browser: Any, server: Server, shots: Path) -> None:
             carrying.append(sid)
     assert carrying == TARGETS
     office.page.goto(f"{server.url}/lists/?version=1&street=S01&list=cooperative")
+    assert "清单版本：第 1 版" in office.page.inner_text("#list-tables .title-block")
+    headers = office.page.locator(
+        "#list-tables table.list-cooperative thead th").all_inner_texts()
+    assert headers == [c.title for c in list_columns("cooperative", True, True) if c != RULES]
+    assert office.page.locator("#list-tables tr.domain").count() > 0
     office.shot("08-published-list-S01")
+    # changing the version in place swaps the tables together with their title block
+    office.page.select_option("select[name=version]", "0")
+    office.page.locator("#list-tables .title-block", has_text="清单版本：第 0 版").wait_for()
+    assert office.page.locator("#list-tables").count() == 1
+    assert office.page.locator("#list-tables table.list-cooperative").count() == 1
     office.page.goto(f"{server.url}/lists/?version=1&dept_list=fire_rescue")
     assert PID in office.page.inner_text("#department-list")
     office.page.goto(f"{server.url}/lists/diff/?from=0&to=1")

@@ -3,6 +3,7 @@ downloads in every format of ``duty lists build``, and the difference between tw
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,16 +11,25 @@ from django.shortcuts import render
 
 from engine.errors import DutyError
 from engine.lists.diff import ListsDiff, diff_lists
-from engine.models.lists import CountyLists, ListRow, ListSource
+from engine.models.lists import CountyLists, ListRow, ListSource, NotApplying, StreetLists
 from engine.render.lists_files import FORMATS, render_lists
 from engine.render.lists_table import (
     LEDGER_HEADERS,
     LIST_TITLES,
+    RULES,
+    Cell,
+    Column,
+    cells,
     department_columns,
     department_rows,
     display,
-    funding_text,
     ledger_rows,
+    list_columns,
+    not_applying_cells,
+    not_applying_columns,
+    sections,
+    title_block,
+    title_text,
 )
 from engine.vocab import label
 from engine.web import reading
@@ -92,6 +102,59 @@ def _matches(row: ListRow, q: str, category: str, department: str) -> bool:
     return not q or q in row.name or q in row.item or q in row.legal_basis
 
 
+def _source(number: int, versions: list[reading.VersionRow]) -> ListSource:
+    """The title block's source: the version shown, its date and audit anchor."""
+    shown = next((v for v in versions if v.number == number), None)
+    return ListSource(version=number, published=shown.at[:10] if shown else None,
+                      anchor=shown.anchor if shown else None)
+
+
+def _head(column: Column) -> dict[str, Any]:
+    return {"title": column.title, "number": column.kind != "text"}
+
+
+def _cell(cell: Cell) -> dict[str, Any]:
+    return {"text": display(cell), "number": isinstance(cell, int)}
+
+
+# the office works with codes: the page shows the catalogue code (as documents do with
+# --with-rules) but not the rule ids, which the proposal's own page explains
+def _columns(kind: str) -> tuple[list[Column], list[bool]]:
+    full = list_columns(kind, with_rules=True, grouped=True)
+    return [c for c in full if c != RULES], [c != RULES for c in full]
+
+
+def _list_table(s: StreetLists, kind: str, names: dict[str, str],
+                keep: Callable[[ListRow], bool]) -> dict[str, Any]:
+    """A street's list as the documents lay it out: the list's own columns, its rows under
+    their field of work (履职领域) and numbered through the whole list; ``keep`` says which
+    rows the filters show, each keeping its own number."""
+    columns, shown = _columns(kind)
+    groups = []
+    for heading, numbered in sections(getattr(s, kind)):
+        rows = [{"item": r.item,
+                 "cells": [_cell(c) for c, on in zip(cells(n, r, names, True, grouped=True),
+                                                     shown, strict=True) if on]}
+                for n, r in numbered if keep(r)]
+        if rows:
+            groups.append({"heading": heading, "rows": rows})
+    return {"title": f"{s.name} {LIST_TITLES[kind]}", "key": kind,
+            "columns": [_head(c) for c in columns], "groups": groups,
+            "count": sum(len(g["rows"]) for g in groups), "total": len(getattr(s, kind))}
+
+
+def _not_applying(s: StreetLists, q: str) -> dict[str, Any]:
+    """The catalogue items that do not apply to the street, with their reasons; the text
+    search narrows them too, each keeping its own number."""
+    def hit(a: NotApplying) -> bool:
+        return not q or q in a.name or q in a.item or q in a.reason
+
+    return {"where": label(s.kind), "total": len(s.not_applying),
+            "columns": [_head(c) for c in not_applying_columns(True)],
+            "rows": [{"item": a.item, "cells": [_cell(c) for c in not_applying_cells(n, a, True)]}
+                     for n, a in enumerate(s.not_applying, 1) if hit(a)]}
+
+
 @acting
 def lists_page(request: HttpRequest) -> HttpResponse:
     lists, names, number, versions = _load(request)
@@ -103,18 +166,16 @@ def lists_page(request: HttpRequest) -> HttpResponse:
     if not street and lists.streets:
         street = lists.streets[0].street
     shown = _narrow(lists, street, None) if street else lists
-    tables = []
+    source = _source(number, versions)
+    tables, blocks, not_applying = [], [], []
     for s in shown.streets:
-        for key in ("basic", "cooperative", "recalled"):
-            if kind and key != kind:
-                continue
-            rows = [{"n": i, "r": r, "category": label(r.category),
-                     "primary": r.primary.name if r.primary else "—",
-                     "funding": funding_text(r).replace(
-                         r.funding.payer or "\0", names.get(r.funding.payer or "", ""), 1)}
-                    for i, r in enumerate(getattr(s, key), 1)
-                    if _matches(r, q, category, dept)]
-            tables.append({"title": f"{s.name} {LIST_TITLES[key]}", "key": key, "rows": rows})
+        blocks.append(title_text(title_block(lists.county, source, s.name)))
+        tables += [_list_table(s, key, names, lambda r: _matches(r, q, category, dept))
+                   for key in ("basic", "cooperative", "recalled") if not kind or key == kind]
+        if s.not_applying:
+            not_applying.append(_not_applying(s, q))
+    if not shown.streets:
+        blocks.append(title_text(title_block(lists.county, source)))
     led = None  # a department's own list: the items it leads or owns, the funds it owes
     chosen = request.GET.get("dept_list")
     if chosen:
@@ -131,6 +192,7 @@ def lists_page(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "lists": lists, "number": number, "versions": versions, "street": street, "q": q,
         "kind": kind, "category": category, "department": dept, "tables": tables,
+        "title_blocks": blocks, "not_applying": not_applying,
         "departments": [(d, names.get(d, d)) for d in departments],
         "own_departments": lists.departments, "formats": FORMATS, "led": led,
         "list_titles": LIST_TITLES.items(),
@@ -147,10 +209,7 @@ def download(request: HttpRequest) -> HttpResponse:
         raise Http404
     street, department = request.GET.get("street"), request.GET.get("department")
     part = _narrow(lists, street, department)
-    shown = next((v for v in versions if v.number == number), None)
-    source = ListSource(version=number, published=shown.at[:10] if shown else None,
-                        anchor=shown.anchor if shown else None)  # the title block
-    data = render_lists(part, names, fmt, source)
+    data = render_lists(part, names, fmt, _source(number, versions))  # the title block
     scope_name = street or department or "all"
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = (f'attachment; filename="lists-v{number}-'

@@ -1,0 +1,147 @@
+"""The list page shows each list as the published documents lay it out: the list's own
+columns from ``engine.render.lists_table`` (with the catalogue code), rows under their field of
+work numbered through the whole list, numbers with separators, filters that keep each row's
+number, the title block of the version shown and the items that do not apply to the street."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import urllib.request
+from html import unescape
+from typing import Any
+
+import pytest
+
+from engine.render.lists_table import LIST_TITLES, RULES, list_columns
+from tests.conftest import ROOT
+from tests.web.conftest import Client, Server
+
+KINDS = ("basic", "cooperative", "recalled")
+
+
+def built(server: Server, fmt: str, street: str = "S01") -> str:
+    """``duty lists build`` of the street's published lists (version 0) from the store."""
+    run = subprocess.run([sys.executable, "-m", "engine.cli", "lists", "build", "--street",
+                          street, "--version", "0", "--format", fmt, "--with-rules", "--db",
+                          server.env["DUTY_DB"]], capture_output=True, text=True, cwd=ROOT,
+                         check=False)
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
+@pytest.fixture(scope="module")
+def s01(sqlite_server: Server) -> dict[str, Any]:
+    return json.loads(built(sqlite_server, "json"))["streets"][0]
+
+
+def tables(page: str) -> dict[str, dict[str, Any]]:
+    """Each list table of the page by its list: headers, field headings, rows (item, cells)."""
+    out = {}
+    part = page.split('<div id="list-tables">', 1)[1].split("</div>", 1)[0]
+    for chunk in part.split("<h2>")[1:]:
+        kind = next(k for k, t in LIST_TITLES.items() if chunk.split("（", 1)[0].endswith(t))
+        out[kind] = {
+            "title": chunk.split("</h2>", 1)[0],
+            "headers": [unescape(h) for h in re.findall(
+                r"<th(?: class=\"nw\")?>([^<]*)</th>", chunk.split("</thead>", 1)[0])],
+            "domains": re.findall(r'<tr class="domain"><th [^>]*>([^<（]*)（', chunk),
+            "rows": [(item, [unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row)])
+                     for item, row in re.findall(r'<tr data-item="([^"]*)">(.*?)</tr>',
+                                                 chunk.split("<details", 1)[0])]}
+    return out
+
+
+def expected_headers(kind: str) -> list[str]:
+    return [c.title for c in list_columns(kind, with_rules=True, grouped=True) if c != RULES]
+
+
+def test_each_list_in_the_documents_layout(sqlite_server: Server, s01: dict[str, Any]) -> None:
+    page = Client(sqlite_server.url).login("office").get("/lists/?street=S01").text
+    shown = tables(page)
+    assert list(shown) == list(KINDS)
+    for kind in KINDS:
+        t, rows = shown[kind], s01[kind]
+        assert t["headers"] == expected_headers(kind), kind
+        assert "事项编号" in t["headers"] and "履职领域" not in t["headers"]
+        assert "规则" not in t["headers"]
+        assert ("经费（元/年）" in t["headers"]) == (kind != "recalled")
+        domains = [r["domain"] or "其他" for r in rows]
+        assert t["domains"] == list(dict.fromkeys(domains)), kind  # one heading per field
+        assert [i for i, _ in t["rows"]] == [r["item"] for r in rows]
+        assert [c[0] for _, c in t["rows"]] == [str(n) for n in range(1, len(rows) + 1)]
+        assert [c[1] for _, c in t["rows"]] == [r["item"] for r in rows]  # the code column
+    funds = expected_headers("basic").index("经费（元/年）")
+    paid = [(n, r) for n, r in enumerate(s01["basic"]) if r["funding"]["follows"]]
+    assert paid and all(r["funding"]["amount"] >= 1000 for _, r in paid)
+    for n, r in paid:
+        assert shown["basic"]["rows"][n][1][funds] == f"{r['funding']['amount']:,}"
+    assert '<td class="num">20,000</td>' in page
+    # the title block is the documents' own, for the version shown
+    block = re.search(r'<p class="title-block">([^<]*)</p>', page)
+    assert block and block.group(1) in built(sqlite_server, "md")
+    assert "清单版本：第 0 版" in block.group(1) and "解放路街道" in block.group(1)
+
+
+def _numbers(t: dict[str, Any]) -> dict[str, str]:
+    return {item: c[0] for item, c in t["rows"]}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_filters_keep_each_rows_number(sqlite_server: Server, s01: dict[str, Any],
+                                       kind: str) -> None:
+    office = Client(sqlite_server.url).login("office")
+    full = {item: str(n) for n, item in enumerate((r["item"] for r in s01[kind]), 1)}
+    rows = s01[kind]
+    last = rows[-1]
+    word = last["name"][:4]
+    filters = {"q": word, "department": last["department"], "category": last["category"]}
+    for key, value in filters.items():
+        page = office.get(f"/lists/?street=S01&list={kind}&{key}="
+                          + urllib.request.quote(value)).text
+        shown = tables(page)
+        assert list(shown) == [kind]
+        numbers = _numbers(shown[kind])
+        assert last["item"] in numbers and numbers == {i: full[i] for i in numbers}, key
+        if key != "q" and len({r[key] for r in rows}) > 1:
+            assert len(numbers) < len(rows), key
+        if len(numbers) < len(rows):
+            assert f"显示 {len(numbers)} 项，共 {len(rows)} 项" in shown[kind]["title"]
+        kept = {r["domain"] or "其他" for r in rows if r["item"] in numbers}
+        assert set(shown[kind]["domains"]) == kept  # no heading without rows under it
+
+
+def test_htmx_swaps_the_tables_with_their_title_block(sqlite_server: Server) -> None:
+    name = json.loads(built(sqlite_server, "json", "S02"))["streets"][0]["name"]
+    office = Client(sqlite_server.url).login("office")
+    reply = office._open(urllib.request.Request(
+        sqlite_server.url + "/lists/?street=S02&list=recalled",
+        headers={"HX-Request": "true"}))
+    assert reply.text.startswith('<div id="list-tables">') and "<html" not in reply.text
+    assert f"乡镇（街道）：{name}" in reply.text
+    assert list(tables(reply.text)) == ["recalled"]
+    assert 'class="title-block"' in reply.text and "第 0 版" in reply.text
+
+
+def test_items_not_applying_with_their_reasons(sqlite_server: Server,
+                                               s01: dict[str, Any]) -> None:
+    office = Client(sqlite_server.url).login("office")
+    page = office.get("/lists/?street=S01").text
+    absent = s01["not_applying"]
+    assert absent
+    block = page.split('<details class="not-applying">', 1)[1].split("</details>", 1)[0]
+    assert f"不适用于本街道的目录事项（{len(absent)} 项）" in block
+    assert "data-item" not in block  # a row of a list only
+    rows = re.findall(r'<tr data-absent="([^"]*)">(.*?)</tr>', block)
+    assert [i for i, _ in rows] == [a["item"] for a in absent]
+    for n, ((_, row), a) in enumerate(zip(rows, absent, strict=True), 1):
+        assert [unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row)] == [
+            str(n), a["item"], a["name"], a["reason"]]
+    # the text search narrows them too, each keeping its number
+    last = absent[-1]
+    page = office.get("/lists/?street=S01&q=" + urllib.request.quote(last["item"])).text
+    block = page.split('<details class="not-applying">', 1)[1].split("</details>", 1)[0]
+    assert re.findall(r'<tr data-absent="([^"]*)"><td[^>]*>(\d+)</td>', block) == [
+        (last["item"], str(len(absent)))]
