@@ -147,14 +147,6 @@ def title_text(block: list[tuple[str, str]]) -> str:
     return "；".join(f"{k}：{v}" for k, v in block)
 
 
-def funding_text(row: ListRow) -> str:
-    """The funds in words (the web page's list table)."""
-    f = row.funding
-    if row.list == "recalled":
-        return "—"
-    return f"{f.payer}每年拨付{f.amount:,}元" if f.follows else "无经费转移"
-
-
 def cells(n: int, row: ListRow, names: dict[str, str], with_rules: bool = False,
           grouped: bool = False) -> list[Cell]:
     """Row ``n`` of a street's list, in the order of ``list_columns(row.list, with_rules,
