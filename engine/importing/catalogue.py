@@ -33,6 +33,7 @@ from engine.loading.yamlio import read_yaml, validate
 from engine.models.base import Strict
 from engine.models.county import CountyFile, Department, DutyItem, Street
 from engine.paths import bundled_policies
+from engine.render.lists_table import NOT_APPLYING_LIST
 from engine.rules.parameters import Parameters
 
 HEADER_SCAN = 20  # rows searched for the header row of a sheet
@@ -252,6 +253,8 @@ class _Builder:
             skip("name", "事项名称为空")
             return
         if "list" in values:
+            if values["list"] == NOT_APPLYING_LIST:  # an item a street does not have, as
+                return  # the tool's own CSV lists them: nothing to import from such a row
             kind = list_named(values["list"])
             if kind is None:
                 skip("list", f"清单 “{values['list']}” 无法识别（应含“基本”“配合”或“收回”）")
