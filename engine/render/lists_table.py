@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
 from engine.models.lists import DepartmentList, ListRow, ListSource, NotApplying
@@ -79,7 +80,12 @@ def list_columns(kind: str, with_rules: bool = False, grouped: bool = False) -> 
     ``with_rules`` adds the catalogue code (事项编号) and the rules that placed the row
     (规则); ``grouped`` leaves out the field of work for documents that show it as a
     heading over its rows (``sections``)."""
-    return [c for c in _LAYOUT[kind] if _shown(c, with_rules, grouped)]
+    return list(_list_columns(kind, with_rules, grouped))
+
+
+@cache  # asked for every row a writer renders
+def _list_columns(kind: str, with_rules: bool, grouped: bool) -> tuple[Column, ...]:
+    return tuple(c for c in _LAYOUT[kind] if _shown(c, with_rules, grouped))
 
 
 HEADERS = [c.title for c in list_columns("basic")]  # the basic list's, as a default
@@ -172,7 +178,7 @@ def cells(n: int, row: ListRow, names: dict[str, str], with_rules: bool = False,
         taker = row.takeover or row.primary
         values[TAKEOVER] = taker.name if taker else values[DEPARTMENT]
         values[METHOD] = method(row)
-    return [values[c] for c in list_columns(row.list, with_rules, grouped)]
+    return [values[c] for c in _list_columns(row.list, with_rules, grouped)]
 
 
 NOT_APPLYING_LIST = "不适用"  # the list column of a not-applying row in flat tables
@@ -200,7 +206,7 @@ def flat_cells(street: str, name: str, n: int, row: ListRow | NotApplying,
                                                 not_applying_cells(n, row, with_rules),
                                                 strict=True))
     else:
-        kind, own = LIST_TITLES[row.list], dict(zip(list_columns(row.list, with_rules),
+        kind, own = LIST_TITLES[row.list], dict(zip(_list_columns(row.list, with_rules, False),
                                                     cells(n, row, names, with_rules),
                                                     strict=True))
     own.update({STREET_ID: street, STREET_NAME: name, LIST: kind})
