@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from engine.collector import paused
 from engine.decide.evaluate import evaluate
 from engine.errors import ConflictError, UsageError, did_you_mean
 from engine.graph import CountyGraph
@@ -37,7 +38,8 @@ if TYPE_CHECKING:
 def county_workspace(county_dir: Path | None = None) -> Workspace:
     """A county with the proposals it has admitted (``admitted/``) applied."""
     directory = Path(county_dir) if county_dir is not None else sample_county()
-    return with_admitted(load_workspace(directory), directory)
+    with paused():  # a large tree of new objects: the collector would rescan it over and over
+        return with_admitted(load_workspace(directory), directory)
 
 
 def evaluate_files(paths: Sequence[Path], county_dir: Path | None = None,

@@ -21,10 +21,11 @@ Still to come with the list reports: ``assigns`` (department → street, one per
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from engine.models.county import County, Department, Street, Unit
+from engine.models.county import County, Department, DutyItem, Street, Unit
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -61,11 +62,21 @@ class CountyGraph:
 
     def for_county(self, county: County) -> CountyGraph:
         """This graph for a county with the same departments, streets and units (only its
-        catalogue or lists changed): the lookups and names are shared, not rebuilt."""
+        catalogue or lists changed): the lookups and names are shared, not rebuilt, and the
+        streets' load, once known, moves by the items that changed."""
         other = copy.copy(self)
         other.county = county
-        other._load = None  # the lists changed: so may the streets' load
         other.__dict__.pop("g", None)
+        if self._load is not None:
+            old = self.county
+            changed = [i for i in {*old.items, *county.items}
+                       if old.items.get(i) is not county.items.get(i)
+                       or old.recalls.get(i) != county.recalls.get(i)]
+            before, before_all = _item_load(old, [old.items[i] for i in changed if i in old.items])
+            after, after_all = _item_load(county, [county.items[i] for i in changed
+                                                   if i in county.items])
+            other._load = {sid: days + after[sid] - before[sid] + after_all - before_all
+                           for sid, days in self._load.items()}
         return other
 
     @cached_property
@@ -124,26 +135,7 @@ class CountyGraph:
     def street_load(self, street_id: str) -> int:
         """Person-days a year of the items on the street's basic and cooperating lists."""
         if self._load is None:
-            # as summing ``workload_days`` over ``county.listed_on(item)`` for every item, but
-            # an item on every street is added once for all of them (a county is rebuilt for
-            # each admitted proposal applied, so this runs often on large counties)
-            county = self.county
-            load = dict.fromkeys(county.streets, 0)
-            everywhere = 0
-            for item in county.items.values():
-                days = item.workload_days
-                if not days or item.recalled:  # a recalled item is on no street's lists
-                    continue
-                taken = county.recalls.get(item.id, {})
-                if item.streets == "all":
-                    everywhere += days
-                    for sid in taken:
-                        if sid in load:
-                            load[sid] -= days
-                else:
-                    for sid in set(item.streets):
-                        if sid in load and sid not in taken:
-                            load[sid] += days
+            load, everywhere = _item_load(self.county, self.county.items.values())
             self._load = {sid: days + everywhere for sid, days in load.items()}
         return self._load[street_id]
 
@@ -154,6 +146,32 @@ class CountyGraph:
     def institutions(self, street_id: str) -> list[str]:
         """The functions the street's bodies carry (a merged body carries several)."""
         return self._functions[street_id]
+
+
+def _item_load(county: County, items: Iterable[DutyItem]) -> tuple[dict[str, int], int]:
+    """Person-days a year that ``items`` put on each street's basic and cooperating lists: per
+    street, and (added once, not to each street) those of the items on every street.
+
+    As summing ``workload_days`` over ``county.listed_on(item)`` for each item, but an item on
+    every street is counted once for all of them: a county is rebuilt for each admitted
+    proposal applied, so on a large county this runs often."""
+    load = dict.fromkeys(county.streets, 0)
+    everywhere = 0
+    for item in items:
+        days = item.workload_days
+        if not days or item.recalled:  # a recalled item is on no street's lists
+            continue
+        taken = county.recalls.get(item.id, {})
+        if item.streets == "all":
+            everywhere += days
+            for sid in taken:
+                if sid in load:
+                    load[sid] -= days
+        else:
+            for sid in set(item.streets):
+                if sid in load and sid not in taken:
+                    load[sid] += days
+    return load, everywhere
 
 
 def build_graph(county: County) -> CountyGraph:

@@ -60,10 +60,33 @@ def test_graph_mermaid_and_dot_are_stable(cli: Any, golden: Any) -> None:
 ], ids=["sample", "mini", "sample-after-proposals", "generated"])
 def test_street_load_sums_the_listed_items(make: Callable[[], Workspace]) -> None:
     ws = make()
+    expected = _summed_load(ws)
+    assert {sid: ws.graph.street_load(sid) for sid in ws.county.streets} == expected
+    assert any(expected.values())
+
+
+def _summed_load(ws: Workspace) -> dict[str, int]:
     county = ws.county
     expected = dict.fromkeys(county.streets, 0)
     for item in county.items.values():
         for sid in county.listed_on(item):
             expected[sid] += item.workload_days
-    assert {sid: ws.graph.street_load(sid) for sid in county.streets} == expected
-    assert any(expected.values())
+    return expected
+
+
+def test_street_load_moves_with_each_proposal_applied() -> None:
+    """Once known, the load is carried to the county each admitted proposal makes, moved by
+    the items that changed (admissions, recalls, revisions); it stays the plain sum."""
+    ws = load_workspace()
+    ws.graph.street_load(next(iter(ws.county.streets)))
+    seen = [_summed_load(ws)]
+    changes = set()
+    for source in load_proposals(sorted((ROOT / "duties" / "proposals").glob("*.yaml"))):
+        decisions, ws = what_if(ws, [source])
+        assert ws.graph._load is not None  # carried, not left to be summed again
+        summed = _summed_load(ws)
+        assert {sid: ws.graph.street_load(sid) for sid in ws.county.streets} == summed
+        if summed != seen[-1]:
+            changes.add(decisions[0].change)
+        seen.append(summed)
+    assert {"admit", "recall"} <= changes

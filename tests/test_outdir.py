@@ -3,14 +3,19 @@ overwritten; the old tree or the new one in place at every moment; everything fl
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import resource
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from engine import outdir
-from engine.errors import DataError, OutputDirError, UsageError
+from engine.errors import DataError, OutputDirError, SystemFailure, UsageError
 from engine.outdir import MARKER, write_output_tree
 from tests.conftest import MINI, run_cli
 
@@ -25,6 +30,25 @@ def tree(root: Path) -> dict[str, str]:
 
 def marker(root: Path) -> list[str]:
     return json.loads((root / MARKER).read_text("utf-8"))["files"]
+
+
+class _Spawned:
+    """``subprocess.Popen`` for ``engine.outdir``, recording the writing processes started
+    and starting each with ``limit`` bytes as its largest file (RLIMIT_FSIZE)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, limit: int | None = None) -> None:
+        self.started: list[subprocess.Popen[bytes]] = []
+        real = subprocess.Popen
+
+        def popen(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
+            if limit is not None:
+                kwargs["preexec_fn"] = lambda: resource.setrlimit(
+                    resource.RLIMIT_FSIZE, (limit, limit))
+            proc = real(*args, **kwargs)
+            self.started.append(proc)
+            return proc
+
+        monkeypatch.setattr(outdir.subprocess, "Popen", popen)
 
 
 def test_new_directory_gets_the_files_and_a_marker(tmp_path: Path) -> None:
@@ -189,8 +213,7 @@ def test_without_atomic_exchange(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert sorted(os.listdir(tmp_path)) == ["out"]
 
 
-def test_files_and_directories_are_flushed(tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def _record_fsync(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     synced: list[str] = []
     real = os.fsync
 
@@ -199,9 +222,120 @@ def test_files_and_directories_are_flushed(tmp_path: Path,
         real(fd)
 
     monkeypatch.setattr(os, "fsync", fsync)
+    return synced
+
+
+def test_files_and_directories_are_flushed_one_by_one_without_syncfs(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The writing process flushes each file and directory (``--fsync``; its own test shows
+    how), then the marker and the tree's directory are flushed here."""
+    monkeypatch.setattr(outdir, "_syncfs", lambda: None)
+    spawned = _Spawned(monkeypatch)
+    synced = _record_fsync(monkeypatch)
     write_output_tree(tmp_path / "out", ONE)
-    names = {Path(p).name for p in synced}
-    assert {"index.md", "S01.md", "S02.md", MARKER, "streets", tmp_path.name} <= names
+    assert [p.args[-1] for p in spawned.started] == ["--fsync"]
+    names = [Path(p).name for p in synced]
+    assert names[0] == MARKER and names[1].startswith(".out.duty-new-")
+    assert Path(synced[-1]) == tmp_path
+
+
+@pytest.mark.skipif(outdir._syncfs() is None, reason="the system has no syncfs")
+def test_the_whole_tree_is_flushed_by_one_syncfs_before_the_swap(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One syncfs of the staging directory's file system once every file is written, then the
+    parent's entry (the rename) is flushed."""
+    out = tmp_path / "out"
+    write_output_tree(out, ONE)
+    calls: list[tuple[str, dict[str, str]]] = []
+    real = outdir.syncfs
+
+    def syncfs(fd: int) -> None:
+        staging = Path(os.readlink(f"/proc/self/fd/{fd}"))
+        calls.append((staging.name, tree(staging)))
+        real(fd)
+
+    monkeypatch.setattr(outdir, "syncfs", syncfs)
+    synced = _record_fsync(monkeypatch)
+    write_output_tree(out, TWO)
+    assert len(calls) == 1
+    name, written = calls[0]
+    assert name.startswith(".out.duty-new-")
+    assert {k: v for k, v in written.items() if k != MARKER} == TWO
+    assert json.loads(written[MARKER])["files"] == sorted(TWO)
+    assert synced == [str(tmp_path)]
+
+
+def _old_tree_kept(tmp_path: Path, out: Path, before: dict[str, str]) -> None:
+    assert tree(out) == before
+    assert sorted(os.listdir(tmp_path)) == ["out"]
+
+
+def test_a_full_disk_in_the_writing_process_leaves_the_old_tree(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The file system refuses a file in the middle of a large tree: the writing process
+    reports it, the command fails with the disk-full code, and the old tree is untouched."""
+    out = tmp_path / "out"
+    write_output_tree(out, ONE)
+    before = tree(out)
+    spawned = _Spawned(monkeypatch, limit=1000)
+    many = {f"streets/S{n:04d}.md": ("大" * 400 if n == 150 else f"{n}\n") for n in range(500)}
+    with pytest.raises(SystemFailure) as info:
+        write_output_tree(out, many)
+    assert (info.value.code, info.value.errno) == ("E-DISKFULL", errno.EFBIG)
+    assert [p.returncode for p in spawned.started] == [1]
+    _old_tree_kept(tmp_path, out, before)
+
+
+def test_a_writing_process_that_dies_is_an_io_failure(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    write_output_tree(out, ONE)
+    before = tree(out)
+    spawned = _Spawned(monkeypatch)
+
+    def files() -> Iterator[tuple[str, str]]:
+        for n in range(400):
+            if n == 100:
+                spawned.started[0].kill()
+                spawned.started[0].wait()
+            yield f"streets/S{n:04d}.md", "x" * 5000
+
+    with pytest.raises(SystemFailure) as info:
+        write_output_tree(out, files())
+    assert (info.value.code, info.value.errno) == ("E-IO", errno.EIO)
+    _old_tree_kept(tmp_path, out, before)
+
+
+def test_an_interrupt_stops_the_writing_process(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    write_output_tree(out, ONE)
+    before = tree(out)
+    spawned = _Spawned(monkeypatch)
+
+    def files() -> Iterator[tuple[str, str]]:
+        yield from ((f"streets/S{n:04d}.md", f"{n}\n") for n in range(50))
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_output_tree(out, files())
+    assert len(spawned.started) == 1 and spawned.started[0].returncode is not None
+    _old_tree_kept(tmp_path, out, before)
+
+
+def test_a_path_that_cannot_be_made_is_reported(tmp_path: Path) -> None:
+    """A file where a later file needs a directory: the writing process's own error."""
+    with pytest.raises(SystemFailure) as info:
+        write_output_tree(tmp_path / "out", {"a/b": "1", "a/b/c": "2"})
+    assert info.value.errno == errno.EEXIST
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_large_tree_is_written_whole(tmp_path: Path) -> None:
+    many = {f"streets/{n % 7}/S{n:04d}.md": f"{n}\n" * n for n in range(300)}
+    write_output_tree(tmp_path / "out", many)
+    assert {k: v for k, v in tree(tmp_path / "out").items() if k != MARKER} == many
+    assert marker(tmp_path / "out") == sorted(many)
 
 
 def test_cli_never_deletes_a_file_it_did_not_write(tmp_path: Path) -> None:

@@ -45,23 +45,21 @@ def cut(text: str, limit: int = EXCEL_CELL_CHARS) -> str:
 
 def csv_text(text: str) -> str:
     """Text as a CSV cell: cut to Excel's limit, a quote in front when it could run."""
+    if len(text) < EXCEL_CELL_CHARS and not text.startswith(TRIGGERS):
+        return text  # the common case, first: nothing to cut, nothing that could run
     text = cut(text, EXCEL_CELL_CHARS - 1)  # room for the quote
     return "'" + text if risky(text) else text
 
 
-def csv_cell(cell: Any) -> Any:
-    """A CSV cell: text made safe, anything else (numbers) as it is."""
-    return csv_text(cell) if isinstance(cell, str) else cell
-
-
 class SafeWriter:
-    """``csv.writer`` whose rows have every text cell made safe (``csv_cell``)."""
+    """``csv.writer`` whose rows have every text cell made safe (``csv_text``); anything else
+    (numbers) is written as it is."""
 
     def __init__(self, stream: Any, **options: Any) -> None:
         self._writer = csv.writer(stream, **options)
 
     def writerow(self, row: Iterable[Any]) -> Any:
-        return self._writer.writerow([csv_cell(c) for c in row])
+        return self._writer.writerow([csv_text(c) if isinstance(c, str) else c for c in row])
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
         for row in rows:

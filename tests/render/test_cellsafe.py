@@ -10,7 +10,6 @@ import pytest
 from engine.render.cellsafe import (
     CUT_MARKER,
     EXCEL_CELL_CHARS,
-    csv_cell,
     csv_text,
     csv_writer,
     cut,
@@ -34,7 +33,9 @@ def test_ordinary_text_and_plain_negative_numbers_stay(text: str) -> None:
 
 
 def test_numbers_pass_through() -> None:
-    assert csv_cell(-5) == -5 and csv_cell(1200) == 1200
+    out = io.StringIO()
+    csv_writer(out).writerow([-5, 1200, 2.5, "-5", "=1", "", 2 ** 70])
+    assert out.getvalue() == "-5,1200,2.5,-5,'=1,,1180591620717411303424\r\n"
 
 
 def test_long_text_is_cut_with_a_marker() -> None:

@@ -1,0 +1,95 @@
+"""Writes the files of an output tree in a process of its own (``engine.outdir`` starts it).
+
+Making tens of thousands of list files is Python work; putting them on disk is the kernel's
+(copying into the page cache, allocating inodes). In one process the two take turns: a writer
+thread must win the interpreter lock back after every system call, and while the main thread
+renders it rarely can. Here the rendering process only copies each file into a pipe, and this
+process, with an interpreter of its own, creates the files on the other processor.
+
+Run as ``python -I -S treewriter.py ROOT [--fsync]``; it imports only the standard library.
+Standard input holds one frame per file: a header (``HEADER``: the path's length in bytes and
+the content's), the relative path in UTF-8, the content. Directories are made as needed. With
+``--fsync`` every file is flushed as it is written, and every directory at the end (for a
+system without ``syncfs``). On failure, one line of JSON on standard output names the error
+number, the system's words and the relative path, and the exit code is 1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import struct
+import sys
+from typing import BinaryIO
+
+HEADER = struct.Struct("<IQ")
+
+
+def _exact(stream: BinaryIO, size: int) -> bytes:
+    data = stream.read(size)
+    if len(data) != size:
+        raise EOFError("the tree's stream ended inside a frame")
+    return data
+
+
+def _fsync_dir(path: str) -> None:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_tree(root: str, stream: BinaryIO, flush: bool) -> None:
+    """Write every file framed on ``stream`` under ``root``."""
+    dirs = {root}
+    while head := stream.read(HEADER.size):
+        if len(head) != HEADER.size:
+            raise EOFError("the tree's stream ended inside a header")
+        name_size, size = HEADER.unpack(head)
+        rel = _exact(stream, name_size).decode("utf-8")
+        data = _exact(stream, size)
+        path = os.path.join(root, rel)
+        parent = os.path.dirname(path)
+        try:
+            if parent not in dirs:
+                os.makedirs(parent, exist_ok=True)
+                while parent not in dirs:  # up to the root, which is in
+                    dirs.add(parent)
+                    parent = os.path.dirname(parent)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+                         | getattr(os, "O_CLOEXEC", 0), 0o666)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+                if flush:
+                    os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            exc.filename = rel
+            raise
+    if flush:
+        for d in sorted(dirs, key=len, reverse=True):
+            _fsync_dir(d)
+
+
+def main(argv: list[str]) -> int:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # an interrupt is the caller's to handle
+    root, flush = argv[0], "--fsync" in argv[1:]
+    try:
+        write_tree(root, sys.stdin.buffer, flush)
+    except OSError as exc:
+        report = {"errno": exc.errno, "strerror": exc.strerror, "path": exc.filename}
+    except Exception as exc:  # the stream cut short (the caller stopped), or a fault here
+        report = {"errno": None, "strerror": repr(exc), "path": None}
+    else:
+        return 0
+    sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
