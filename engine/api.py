@@ -130,7 +130,9 @@ def compile_county(county_dir: Path | None = None) -> tuple[str, int, int]:
     from engine.loading.snapshot import display_path
     from engine.loading.workspace import compile_workspace
 
-    ws, path = compile_workspace(Path(county_dir) if county_dir is not None else sample_county())
+    with paused():  # as in ``county_workspace``
+        ws, path = compile_workspace(Path(county_dir) if county_dir is not None
+                                     else sample_county())
     return display_path(path), len(ws.county.streets), len(ws.county.items)
 
 
