@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 from engine.errors import DataError, FileKindError, LimitError, Location, SystemFailure
+from engine.treewriter import fsync_dir
 
 _KINDS = ((stat.S_ISDIR, "directory", "这是一个目录，应为文件"),
           (stat.S_ISFIFO, "fifo", "这是一个命名管道（FIFO），不是普通文件"),
@@ -189,10 +190,3 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         raise
 
 
-def fsync_dir(path: Path) -> None:
-    """Flush a directory's entries (a rename or a new file in it) to disk."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

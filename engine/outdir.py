@@ -39,8 +39,8 @@ from pathlib import Path
 from typing import NoReturn
 
 from engine.errors import DataError, Location, OutputDirError, UsageError
-from engine.fileio import fsync_dir, read_regular, system_failure, write_atomic
-from engine.treewriter import HEADER
+from engine.fileio import read_regular, system_failure, write_atomic
+from engine.treewriter import HEADER, fsync_dir, write_file
 
 MARKER = ".duty-output.json"
 _MARKER_MAX_BYTES = 16 * 1024 * 1024
@@ -147,19 +147,6 @@ def _payload(content: str | bytes) -> bytes:
     return content.encode("utf-8") if isinstance(content, str) else content
 
 
-def _write_file(path: Path, content: str | bytes, flush: bool = True) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0),
-                 0o666)
-    try:
-        view = memoryview(_payload(content))
-        while view:
-            view = view[os.write(fd, view):]
-        if flush:
-            os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 class _Writer:
     """The files of a tree handed to a writing process (``engine.treewriter``) through a
     pipe, so that they are put on disk while the next ones are made. A failure there is
@@ -245,7 +232,7 @@ def _write_and_swap(target: Path, pairs: Iterable[tuple[str, str | bytes]]) -> N
                     writer.write(rel, content)
                     names.append(rel)
                 writer.finish()
-            _write_file(staging / MARKER, _marker_text(names), flush=not bulk)
+            write_file(staging / MARKER, _marker_text(names).encode("utf-8"), flush=not bulk)
             if bulk:
                 syncfs(root)
             else:  # each file and directory was flushed by the writer

@@ -1,4 +1,5 @@
-"""Writes the files of an output tree in a process of its own (``engine.outdir`` starts it).
+"""Writes the files of an output tree in a process of its own (``engine.outdir`` starts it),
+and the two ways of putting a file on disk that both processes use.
 
 Making tens of thousands of list files is Python work; putting them on disk is the kernel's
 (copying into the page cache, allocating inodes). In one process the two take turns: a writer
@@ -33,10 +34,25 @@ def _exact(stream: BinaryIO, size: int) -> bytes:
     return data
 
 
-def _fsync_dir(path: str) -> None:
+def fsync_dir(path: str | os.PathLike[str]) -> None:
+    """Flush a directory's entries (a rename or a new file in it) to disk."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
         os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_file(path: str | os.PathLike[str], data: bytes, flush: bool) -> None:
+    """Create or replace the file ``path`` with ``data``, flushed to disk if ``flush``."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0),
+                 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        if flush:
+            os.fsync(fd)
     finally:
         os.close(fd)
 
@@ -58,22 +74,13 @@ def write_tree(root: str, stream: BinaryIO, flush: bool) -> None:
                 while parent not in dirs:  # up to the root, which is in
                     dirs.add(parent)
                     parent = os.path.dirname(parent)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC
-                         | getattr(os, "O_CLOEXEC", 0), 0o666)
-            try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view):]
-                if flush:
-                    os.fsync(fd)
-            finally:
-                os.close(fd)
+            write_file(path, data, flush)
         except OSError as exc:
             exc.filename = rel
             raise
     if flush:
         for d in sorted(dirs, key=len, reverse=True):
-            _fsync_dir(d)
+            fsync_dir(d)
 
 
 def main(argv: list[str]) -> int:

@@ -213,35 +213,22 @@ def test_without_atomic_exchange(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert sorted(os.listdir(tmp_path)) == ["out"]
 
 
-def _record_fsync(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    synced: list[str] = []
-    real = os.fsync
-
-    def fsync(fd: int) -> None:
-        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
-        real(fd)
-
-    monkeypatch.setattr(os, "fsync", fsync)
-    return synced
-
-
 def test_files_and_directories_are_flushed_one_by_one_without_syncfs(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fsynced: list[str]) -> None:
     """The writing process flushes each file and directory (``--fsync``; its own test shows
     how), then the marker and the tree's directory are flushed here."""
     monkeypatch.setattr(outdir, "_syncfs", lambda: None)
     spawned = _Spawned(monkeypatch)
-    synced = _record_fsync(monkeypatch)
     write_output_tree(tmp_path / "out", ONE)
     assert [p.args[-1] for p in spawned.started] == ["--fsync"]
-    names = [Path(p).name for p in synced]
+    names = [Path(p).name for p in fsynced]
     assert names[0] == MARKER and names[1].startswith(".out.duty-new-")
-    assert Path(synced[-1]) == tmp_path
+    assert Path(fsynced[-1]) == tmp_path
 
 
 @pytest.mark.skipif(outdir._syncfs() is None, reason="the system has no syncfs")
 def test_the_whole_tree_is_flushed_by_one_syncfs_before_the_swap(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fsynced: list[str]) -> None:
     """One syncfs of the staging directory's file system once every file is written, then the
     parent's entry (the rename) is flushed."""
     out = tmp_path / "out"
@@ -255,14 +242,14 @@ def test_the_whole_tree_is_flushed_by_one_syncfs_before_the_swap(
         real(fd)
 
     monkeypatch.setattr(outdir, "syncfs", syncfs)
-    synced = _record_fsync(monkeypatch)
+    fsynced.clear()  # from here on
     write_output_tree(out, TWO)
     assert len(calls) == 1
     name, written = calls[0]
     assert name.startswith(".out.duty-new-")
     assert {k: v for k, v in written.items() if k != MARKER} == TWO
     assert json.loads(written[MARKER])["files"] == sorted(TWO)
-    assert synced == [str(tmp_path)]
+    assert fsynced == [str(tmp_path)]
 
 
 def _old_tree_kept(tmp_path: Path, out: Path, before: dict[str, str]) -> None:

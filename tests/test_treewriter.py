@@ -10,8 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from engine import treewriter
 from engine.treewriter import HEADER, write_tree
 
@@ -41,18 +39,10 @@ def test_every_framed_file_is_written(tmp_path: Path) -> None:
 
 
 def test_flush_syncs_every_file_then_every_directory(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    synced: list[str] = []
-    real = os.fsync
-
-    def fsync(fd: int) -> None:
-        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
-        real(fd)
-
-    monkeypatch.setattr(os, "fsync", fsync)
+                                                     fsynced: list[str]) -> None:
     write_tree(str(tmp_path), io.BytesIO(frames(FILES)), flush=True)
     root = str(tmp_path)
-    assert synced == [os.path.join(root, rel) for rel in FILES] + [
+    assert fsynced == [os.path.join(root, rel) for rel in FILES] + [
         os.path.join(root, "departments", "d"), os.path.join(root, "departments"),
         os.path.join(root, "streets"), root]
 
