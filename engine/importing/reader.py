@@ -18,6 +18,7 @@ from pathlib import Path
 from engine.errors import DataError, LimitError, Location
 from engine.fileio import RAISE_LIMITS_HINT, read_regular
 from engine.loading.yamlio import display_path
+from engine.render.cellsafe import csv_unquote
 
 MAX_BYTES = 32 * 1024 * 1024  # the workbook file
 MAX_EXPANDED = 256 * 1024 * 1024  # the xlsx archive unpacked
@@ -81,7 +82,9 @@ def _csv_rows(raw: bytes, shown: str) -> list[tuple[int, list[str]]]:
     if len(table) > MAX_ROWS:
         raise LimitError(f"CSV 超过 {MAX_ROWS:,} 行的上限", limit="max_rows",
                          maximum=MAX_ROWS, location=Location(shown), hint=RAISE_LIMITS_HINT)
-    return [(n, [c.strip() for c in row[:MAX_COLUMNS]]) for n, row in enumerate(table, 1)]
+    # the quote a CSV this tool wrote put before text that could run as a formula comes off
+    return [(n, [csv_unquote(c.strip()).strip() for c in row[:MAX_COLUMNS]])
+            for n, row in enumerate(table, 1)]
 
 
 def _xlsx_sheets(raw: bytes, shown: str) -> list[Sheet]:

@@ -6,6 +6,8 @@ Rules (documented in docs/formats.md):
   return could run as a formula when a spreadsheet opens the file. In CSV such text gets a
   single quote in front (``'=1+2``), as OWASP advises for CSV; in xlsx it is stored as a text
   cell marked "quote prefix", so Excel shows it unchanged and keeps it text when edited.
+  Text that already begins with quotes before such a start gets one more (``''=1`` for
+  ``'=1``), so that reading a CSV back takes exactly one quote off where one was added.
   A plain negative number (``-5``, ``-2.5``, ``-1,200``) is left alone: a spreadsheet reads it
   as a number, which runs nothing, and a quote would only spoil it. ``-2+3`` is not a plain
   number and is neutralised.
@@ -26,6 +28,7 @@ from typing import Any
 EXCEL_CELL_CHARS = 32_767
 CUT_MARKER = "…（已截断，全文见 JSON）"
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+QUOTED = (*TRIGGERS, "'")
 SHEET_CHARS = 31
 _NUMBER = re.compile(r"-(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
@@ -44,11 +47,18 @@ def cut(text: str, limit: int = EXCEL_CELL_CHARS) -> str:
 
 
 def csv_text(text: str) -> str:
-    """Text as a CSV cell: cut to Excel's limit, a quote in front when it could run."""
-    if len(text) < EXCEL_CELL_CHARS and not text.startswith(TRIGGERS):
+    """Text as a CSV cell: cut to Excel's limit, a quote in front when it could run. Text that
+    already begins with quotes before such a start (``'=1``) gets one more, so that
+    ``csv_unquote`` gives back exactly what was written."""
+    if len(text) < EXCEL_CELL_CHARS and not text.startswith(QUOTED):
         return text  # the common case, first: nothing to cut, nothing that could run
     text = cut(text, EXCEL_CELL_CHARS - 1)  # room for the quote
-    return "'" + text if risky(text) else text
+    return "'" + text if risky(text.lstrip("'")) else text
+
+
+def csv_unquote(cell: str) -> str:
+    """A CSV cell read back: the quote ``csv_text`` put in front is taken off."""
+    return cell[1:] if cell.startswith("'") and risky(cell[1:].lstrip("'")) else cell
 
 
 class SafeWriter:

@@ -26,11 +26,12 @@ STREET = "=1+1街道"  # nothing in it a format would quote or escape
 
 def _poisoned() -> Workspace:
     """The mini county with formulas in an item's name, a basis, another name and a
-    street's name."""
+    street's name, and a basis that is a formula behind a quote of its own."""
     ws = load_workspace(MINI)
     county = ws.county
     items = dict(county.items)
-    items["CG-001"] = items["CG-001"].model_copy(update={"name": "=1+2"})
+    items["CG-001"] = items["CG-001"].model_copy(update={"name": "=1+2",
+                                                          "legal_basis": "'=3*2"})
     items["SJ-001"] = items["SJ-001"].model_copy(update={"legal_basis": "@SUM(A1)"})
     items["MZ-001"] = items["MZ-001"].model_copy(update={"name": "-2+3"})
     streets = dict(county.streets)
@@ -48,7 +49,7 @@ def test_csv_cells_come_back_quoted(ws: Workspace) -> None:
     text = render_lists(build_lists(ws), ws.names, "csv")
     assert isinstance(text, str)
     found = [c for row in csv.reader(io.StringIO(text.lstrip("\ufeff"))) for c in row]
-    assert {"'=1+2", "'@SUM(A1)", "'-2+3", "'" + STREET} <= set(found)
+    assert {"'=1+2", "'@SUM(A1)", "'-2+3", "'" + STREET, "''=3*2"} <= set(found)
     assert not [c for c in found if c[:1] in ("=", "+", "@", "\t", "\r")]
     assert not [c for c in found if c.startswith("-") and c != "-"]  # nothing starts so
 
@@ -77,18 +78,21 @@ def test_xlsx_cells_are_text_not_formulas(ws: Workspace) -> None:
                     seen[cell.value] = (cell.data_type, bool(cell.quotePrefix))
     for text in ("=1+2", "@SUM(A1)", "-2+3", STREET):
         assert seen[text] == ("s", True), text  # the text itself, marked as typed text
-    assert not any(v.startswith("'") for v in seen)  # no visible quote in the workbook
+    assert seen["'=3*2"] == ("s", False)  # its own quote is text, as written
+    # no quote added anywhere in the workbook
+    assert not any(v.startswith("'") for v in seen if v != "'=3*2")
 
 
-def test_xlsx_text_imports_back_as_written(ws: Workspace, tmp_path: Path) -> None:
-    book = tmp_path / "lists.xlsx"
-    data = render_lists(build_lists(ws), ws.names, "xlsx", with_rules=True)
-    assert isinstance(data, bytes)
-    book.write_bytes(data)
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_text_imports_back_as_written(ws: Workspace, tmp_path: Path, fmt: str) -> None:
+    book = tmp_path / f"lists.{fmt}"
+    data = render_lists(build_lists(ws), ws.names, fmt, with_rules=True)
+    book.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
     files = import_catalogue(book).files
     items = {i["id"]: i for path, text in files.items() if path.startswith("items/")
              for i in yaml.safe_load(text)["items"]}
     assert items["CG-001"]["name"] == "=1+2" and items["MZ-001"]["name"] == "-2+3"
     assert items["SJ-001"]["legal_basis"] == "@SUM(A1)"
+    assert items["CG-001"]["legal_basis"] == "'=3*2"
     county = yaml.safe_load(files["county.yaml"])
     assert STREET in {s["name"] for s in county["streets"]}

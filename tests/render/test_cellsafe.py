@@ -11,6 +11,7 @@ from engine.render.cellsafe import (
     CUT_MARKER,
     EXCEL_CELL_CHARS,
     csv_text,
+    csv_unquote,
     csv_writer,
     cut,
     risky,
@@ -26,10 +27,20 @@ def test_text_that_could_run_is_risky_and_gets_a_quote(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["", "街道职责", "1+2", " =1", "＝1", "-5", "-2.5",
-                                  "-1,200", "-1,200.50", "'=1"])
+                                  "-1,200", "-1,200.50", "'abc"])
 def test_ordinary_text_and_plain_negative_numbers_stay(text: str) -> None:
     assert not risky(text)
     assert csv_text(text) == text
+
+
+@pytest.mark.parametrize(("text", "cell"), [
+    ("=1", "'=1"), ("'=1", "''=1"), ("''=1", "'''=1"), ("'abc", "'abc"), ("'", "'"),
+    ("''", "''"), ("'-5", "'-5"), ("-5", "-5"), ("'-2+3", "''-2+3"), ("", ""), ("街道", "街道")])
+def test_a_csv_cell_reads_back_as_written(text: str, cell: str) -> None:
+    """One quote more only where the text, behind its own quotes, could run; reading takes
+    exactly that one off."""
+    assert csv_text(text) == cell
+    assert csv_unquote(cell) == text
 
 
 def test_numbers_pass_through() -> None:
