@@ -1,7 +1,8 @@
 """The list page shows each list as the published documents lay it out: the list's own
 columns from ``engine.render.lists_table`` (with the catalogue code), rows under their field of
 work numbered through the whole list, numbers with separators, filters that keep each row's
-number, the title block of the version shown and the items that do not apply to the street."""
+number, the title block of the version shown and the items that do not apply to the street;
+and a department's own list in its documents' layout."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ import subprocess
 import sys
 import urllib.request
 from html import unescape
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from engine.render.lists_table import LIST_TITLES, RULES, list_columns
+from engine.render.lists_table import LIST_TITLES, RULES, department_columns, list_columns
+from engine.vocab import label
 from tests.conftest import ROOT
 from tests.web.conftest import Client, Server
 
@@ -145,3 +148,55 @@ def test_items_not_applying_with_their_reasons(sqlite_server: Server,
     block = page.split('<details class="not-applying">', 1)[1].split("</details>", 1)[0]
     assert re.findall(r'<tr data-absent="([^"]*)"><td[^>]*>(\d+)</td>', block) == [
         (last["item"], str(len(absent)))]
+
+
+def department_built(server: Server, fmt: str, department: str, *options: str) -> str:
+    """``duty lists build`` of a department's published list (version 0) from the store, as
+    written to a file."""
+    out = Path(server.env["DUTY_DB"]).parent / f"{department}.{fmt}"
+    run = subprocess.run([sys.executable, "-m", "engine.cli", "lists", "build", "--department",
+                          department, "--version", "0", "--format", fmt, *options,
+                          "--db", server.env["DUTY_DB"], "-o", str(out)],
+                         capture_output=True, text=True, cwd=ROOT, check=False)
+    assert run.returncode == 0, run.stderr
+    return out.read_bytes().decode("utf-8")
+
+
+def _cells(chunk: str) -> list[list[tuple[bool, str]]]:
+    """Each body row's cells: whether it is a number cell, and its text."""
+    body = chunk.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return [[(cls == ' class="num"', unescape(text))
+             for cls, text in re.findall(r"<td((?: class=\"num\")?)>(.*?)</td>", row)]
+            for row in re.findall(r"<tr>(.*?)</tr>", body)]
+
+
+def test_a_departments_list_in_the_documents_layout(sqlite_server: Server) -> None:
+    """The department's own list as its documents lay it out: the title block, its items
+    with the catalogue code, the funds it owes each street, numbers right-aligned with
+    separators; and every format to download, CSV included."""
+    office = Client(sqlite_server.url).login("office")
+    page = office.get("/lists/?version=0&dept_list=urban_management").text
+    section = page.split('<section id="department-list">', 1)[1].split("</section>", 1)[0]
+    d = json.loads(department_built(sqlite_server, "json", "urban_management"))[
+        "departments"][0]
+    block = re.search(r'<p class="title-block">([^<]*)</p>', section)
+    md = department_built(sqlite_server, "md", "urban_management")
+    assert block and block.group(1) in md and "清单版本：第 0 版" in block.group(1)
+    items, ledger = section.split("<h3>", 1)
+    assert re.findall(r"<th(?: class=\"nw\")?>([^<]*)</th>", items) == [
+        c.title for c in department_columns(True)]
+    assert _cells(items) == [
+        [(True, str(n)), (False, i["item"]), (False, i["name"]), (False, label(i["category"])),
+         (True, str(len(i["streets"]))), (True, f"{i['funding_per_street']:,}"),
+         (True, f"{i['funding_total']:,}")] for n, i in enumerate(d["items"], 1)]
+    owed = d["funding_owed"]
+    assert any(amount >= 1000 for amount in owed.values())
+    rows = _cells(ledger)
+    assert [(r[0], r[2]) for r in rows] == [((False, sid), (True, f"{amount:,}"))
+                                           for sid, amount in owed.items()]
+    assert all(r[1][1] and not r[1][0] for r in rows)  # the street's name
+    assert f"合计：每年 {d['funding_total']:,} 元。" in section
+    assert "department=urban_management&amp;format=csv" in page
+    got = office.get("/lists/download/?version=0&department=urban_management&format=csv")
+    assert got.status == 200
+    assert got.text == department_built(sqlite_server, "csv", "urban_management")

@@ -11,10 +11,17 @@ from django.shortcuts import render
 
 from engine.errors import DutyError
 from engine.lists.diff import ListsDiff, diff_lists
-from engine.models.lists import CountyLists, ListRow, ListSource, NotApplying, StreetLists
+from engine.models.lists import (
+    CountyLists,
+    DepartmentList,
+    ListRow,
+    ListSource,
+    NotApplying,
+    StreetLists,
+)
 from engine.render.lists_files import FORMATS, render_lists
 from engine.render.lists_table import (
-    LEDGER_HEADERS,
+    LEDGER_COLUMNS,
     LIST_TITLES,
     RULES,
     Cell,
@@ -155,6 +162,17 @@ def _not_applying(s: StreetLists, q: str) -> dict[str, Any]:
                      for n, a in enumerate(s.not_applying, 1) if hit(a)]}
 
 
+def _department_list(d: DepartmentList, names: dict[str, str], block: str) -> dict[str, Any]:
+    """A department's own list as its documents lay it out: the title block, its items (with
+    the catalogue code: the office works with codes, as documents do with --with-rules) and
+    the funds it owes each street."""
+    return {"d": d, "title_block": block, "total": f"{d.funding_total:,}",
+            "columns": [_head(c) for c in department_columns(True)],
+            "rows": [[_cell(c) for c in r] for r in department_rows(d, True)],
+            "ledger_columns": [_head(c) for c in LEDGER_COLUMNS],
+            "ledger": [[_cell(c) for c in r] for r in ledger_rows(d, names)]}
+
+
 @acting
 def lists_page(request: HttpRequest) -> HttpResponse:
     lists, names, number, versions = _load(request)
@@ -182,11 +200,7 @@ def lists_page(request: HttpRequest) -> HttpResponse:
         found = [d for d in lists.departments if d.department == chosen]
         if not found:
             raise Http404
-        # the office works with codes: the page shows them, as documents do with --with-rules
-        led = {"d": found[0], "headers": [c.title for c in department_columns(True)],
-               "rows": [[display(c) for c in r] for r in department_rows(found[0], True)],
-               "ledger_headers": LEDGER_HEADERS,
-               "ledger": [[display(c) for c in r] for r in ledger_rows(found[0], names)]}
+        led = _department_list(found[0], names, title_text(title_block(lists.county, source)))
     departments = sorted({r.department for s in lists.streets
                           for r in (*s.basic, *s.cooperative, *s.recalled)})
     context: dict[str, Any] = {
