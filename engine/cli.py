@@ -335,12 +335,11 @@ def lists_build(
     else:
         ws, source = _published_source(county, db)
     if every:
-        from engine.collector import paused, settle
+        from engine.collector import settle
         from engine.outdir import write_output_tree
 
         assert output is not None
-        # the files are made of short-lived strings, never cycles: no collection meanwhile
-        with progress_bar("生成清单") as advance, paused():
+        with progress_bar("生成清单") as advance:
             if ws is not None:  # the lists in force: one file at a time
                 from engine.api import county_plan
                 from engine.render.lists_stream import lists_tree

@@ -5,9 +5,11 @@ parties, phase duties). None of them can form a reference cycle: they are a tree
 reference counting. Yet every few hundred allocations the collector runs, and its older
 generations scan everything that lives long — the loaded county first — over and over, which
 can cost more than building the objects. ``paused()`` turns the collector off for such a
-stretch and back on afterwards (only if it was on: nested and concurrent pauses leave it as
-the outermost one found it); objects made meanwhile are counted and examined at the next
-collection as usual.
+stretch and back on afterwards (only if it was on: nested pauses leave it as the outermost
+one found it; the collector is one for the whole process, so with threads the first pause to
+end turns it back on); objects made meanwhile are counted and examined at the next
+collection as usual. Objects that do form cycles (an openpyxl workbook and its sheets) are
+freed only by the collector: never pause it while many of those are made.
 """
 
 from __future__ import annotations

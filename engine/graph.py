@@ -67,8 +67,9 @@ class CountyGraph:
         other = copy.copy(self)
         other.county = county
         other.__dict__.pop("g", None)
-        if self._load is not None:
-            old = self.county
+        other._load = None
+        old = self.county
+        if self._load is not None and county.streets.keys() == old.streets.keys():
             changed = [i for i in {*old.items, *county.items}
                        if old.items.get(i) is not county.items.get(i)
                        or old.recalls.get(i) != county.recalls.get(i)]

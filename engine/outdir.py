@@ -15,9 +15,10 @@ With ``force`` the files are written one by one into the directory as it stands.
 
 The files are put on disk by a process of their own (``engine.treewriter``) while the caller
 makes the next ones, at most a pipe's worth ahead, and flushed by one ``syncfs`` of the file
-system before the swap; where the system has no ``syncfs``, each file is flushed as it is
-written. For every street of a national county, flushing tens of thousands of files one by
-one, or writing them in the rendering process, costs about as much as making them.
+system before the swap; where the system has no ``syncfs`` that reports write-back errors,
+each file and directory is flushed in turn. For every street of a national county, flushing
+tens of thousands of files one by one, or writing them in the rendering process, costs about
+as much as making them.
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
-import fcntl
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -36,7 +37,6 @@ import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from pathlib import Path
-from typing import NoReturn
 
 from engine.errors import DataError, Location, OutputDirError, UsageError
 from engine.fileio import read_regular, system_failure, write_atomic
@@ -46,6 +46,13 @@ MARKER = ".duty-output.json"
 _MARKER_MAX_BYTES = 16 * 1024 * 1024
 _SHOWN = 10  # foreign entries named in a refusal
 _PIPE_BYTES = 1 << 20  # how far the files made may run ahead of the disk
+
+try:
+    import fcntl
+
+    _SETPIPE: int | None = getattr(fcntl, "F_SETPIPE_SZ", None)
+except ImportError:  # not a POSIX system
+    _SETPIPE = None
 
 Files = Mapping[str, str | bytes] | Iterable[tuple[str, str | bytes]]
 
@@ -153,17 +160,17 @@ class _Writer:
     raised here as the ``OSError`` it was, at the next file or at ``finish``; leaving the
     block early stops the process."""
 
-    def __init__(self, root: Path, flush_each: bool) -> None:
+    def __init__(self, root: Path) -> None:
         self._root = root
         script = Path(__file__).with_name("treewriter.py")
         self._proc = subprocess.Popen(
-            [sys.executable, "-I", "-S", str(script), str(root),
-             *(["--fsync"] if flush_each else [])],
+            [sys.executable, "-I", "-S", str(script), str(root)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        assert self._proc.stdin is not None
-        self._pipe = self._proc.stdin
-        with contextlib.suppress(AttributeError, OSError):  # room for several files ahead
-            fcntl.fcntl(self._pipe.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+        assert self._proc.stdin is not None and self._proc.stdout is not None
+        self._pipe, self._report = self._proc.stdin, self._proc.stdout
+        if _SETPIPE is not None:  # room for several files ahead (Linux)
+            with contextlib.suppress(OSError):
+                fcntl.fcntl(self._pipe.fileno(), _SETPIPE, _PIPE_BYTES)
 
     def __enter__(self) -> _Writer:
         return self
@@ -174,30 +181,27 @@ class _Writer:
         with contextlib.suppress(OSError):
             self._pipe.close()
         self._proc.wait()
-        assert self._proc.stdout is not None
-        self._proc.stdout.close()
+        self._report.close()
 
     def write(self, rel: str, content: str | bytes) -> None:
         name, data = rel.encode("utf-8"), _payload(content)
         try:
             self._pipe.write(HEADER.pack(len(name), len(data)) + name)
             self._pipe.write(data)
-        except BrokenPipeError:
-            self._failed()
+        except BrokenPipeError:  # the process stopped: its report says why
+            self.finish()
+            raise OSError(errno.EIO, "写文件的进程提前退出", str(self._root)) from None
 
     def finish(self) -> None:
+        """Wait for every file to be written; raise what went wrong, if anything did."""
         with contextlib.suppress(BrokenPipeError):
             self._pipe.close()
-        if self._proc.wait() != 0:
-            self._failed()
-
-    def _failed(self) -> NoReturn:
-        with contextlib.suppress(OSError):
-            self._pipe.close()
+        text = self._report.read()  # before waiting: the process may be writing it
         code = self._proc.wait()
-        assert self._proc.stdout is not None
+        if code == 0:
+            return
         try:
-            report = json.loads(self._proc.stdout.readline() or "null")
+            report = json.loads(text or b"null")
         except ValueError:
             report = None
         if isinstance(report, dict) and isinstance(report.get("errno"), int):
@@ -220,23 +224,18 @@ def _write_and_swap(target: Path, pairs: Iterable[tuple[str, str | bytes]]) -> N
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(staging, 0o777 & ~umask)
-        # opened before any file is written, so that syncfs reports every write-back error
-        # since (Linux 5.8 and later)
+        # opened before any file is written: syncfs reports the write-back errors since
         root = os.open(staging, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
         try:
-            bulk = _syncfs() is not None
             names: list[str] = []
-            with _Writer(staging, flush_each=not bulk) as writer:
+            with _Writer(staging) as writer:
                 for rel, content in pairs:
                     _check_rel(rel)
                     writer.write(rel, content)
                     names.append(rel)
                 writer.finish()
-            write_file(staging / MARKER, _marker_text(names).encode("utf-8"), flush=not bulk)
-            if bulk:
-                syncfs(root)
-            else:  # each file and directory was flushed by the writer
-                fsync_dir(staging)
+            write_file(staging / MARKER, _marker_text(names).encode("utf-8"), flush=False)
+            _flush_tree(staging, root)
         finally:
             os.close(root)
         if not target.exists():
@@ -303,12 +302,16 @@ _AT_FDCWD = -100
 def _libc() -> ctypes.CDLL | None:
     try:
         return ctypes.CDLL(None, use_errno=True)
-    except OSError:
+    except (OSError, TypeError):  # TypeError: Windows names no C library this way
         return None
 
 
 def _syncfs() -> Callable[[int], int] | None:
-    """The C library's ``syncfs``, where there is one."""
+    """The C library's ``syncfs`` where it reports write-back errors (Linux 5.8 and later;
+    before, it could succeed although data never reached the disk)."""
+    release = re.match(r"(\d+)\.(\d+)", os.uname().release) if sys.platform == "linux" else None
+    if release is None or (int(release[1]), int(release[2])) < (5, 8):
+        return None
     return getattr(_libc(), "syncfs", None)
 
 
@@ -319,6 +322,27 @@ def syncfs(fd: int) -> None:
     if call(fd) != 0:
         code = ctypes.get_errno()
         raise OSError(code, os.strerror(code))
+
+
+def _flush_tree(staging: Path, root: int) -> None:
+    """Every file and directory of the new tree on disk: one ``syncfs`` of the file system
+    (``root`` is the tree's directory, opened before anything was written), or, where there
+    is none or a sandbox forbids it, each file and directory flushed in turn."""
+    if _syncfs() is not None:
+        try:
+            syncfs(root)
+            return
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSYS, errno.EPERM):
+                raise
+    for dirpath, _, filenames in os.walk(staging, topdown=False):
+        for name in filenames:
+            fd = os.open(os.path.join(dirpath, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        fsync_dir(Path(dirpath))
 
 
 def exchange(a: Path, b: Path) -> bool:

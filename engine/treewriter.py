@@ -7,12 +7,12 @@ thread must win the interpreter lock back after every system call, and while the
 renders it rarely can. Here the rendering process only copies each file into a pipe, and this
 process, with an interpreter of its own, creates the files on the other processor.
 
-Run as ``python -I -S treewriter.py ROOT [--fsync]``; it imports only the standard library.
-Standard input holds one frame per file: a header (``HEADER``: the path's length in bytes and
-the content's), the relative path in UTF-8, the content. Directories are made as needed. With
-``--fsync`` every file is flushed as it is written, and every directory at the end (for a
-system without ``syncfs``). On failure, one line of JSON on standard output names the error
-number, the system's words and the relative path, and the exit code is 1.
+Run as ``python -I -S treewriter.py ROOT``; it imports only the standard library. Standard
+input holds one frame per file: a header (``HEADER``: the path's length in bytes and the
+content's), the relative path in UTF-8, the content. Directories are made as needed; flushing
+the tree to disk is the caller's, once every file is written. On failure, one short line of
+JSON on standard output names the error number, the system's words and the relative path
+(each cut at ``REPORT_CHARS``), and the exit code is 1.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import sys
 from typing import BinaryIO
 
 HEADER = struct.Struct("<IQ")
+REPORT_CHARS = 500
 
 
 def _exact(stream: BinaryIO, size: int) -> bytes:
@@ -57,9 +58,9 @@ def write_file(path: str | os.PathLike[str], data: bytes, flush: bool) -> None:
         os.close(fd)
 
 
-def write_tree(root: str, stream: BinaryIO, flush: bool) -> None:
+def write_tree(root: str, stream: BinaryIO) -> None:
     """Write every file framed on ``stream`` under ``root``."""
-    dirs = {root}
+    made = {root}
     while head := stream.read(HEADER.size):
         if len(head) != HEADER.size:
             raise EOFError("the tree's stream ended inside a header")
@@ -69,32 +70,27 @@ def write_tree(root: str, stream: BinaryIO, flush: bool) -> None:
         path = os.path.join(root, rel)
         parent = os.path.dirname(path)
         try:
-            if parent not in dirs:
+            if parent not in made:
                 os.makedirs(parent, exist_ok=True)
-                while parent not in dirs:  # up to the root, which is in
-                    dirs.add(parent)
-                    parent = os.path.dirname(parent)
-            write_file(path, data, flush)
+                made.add(parent)
+            write_file(path, data, flush=False)
         except OSError as exc:
             exc.filename = rel
             raise
-    if flush:
-        for d in sorted(dirs, key=len, reverse=True):
-            fsync_dir(d)
 
 
 def main(argv: list[str]) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # an interrupt is the caller's to handle
-    root, flush = argv[0], "--fsync" in argv[1:]
     try:
-        write_tree(root, sys.stdin.buffer, flush)
+        write_tree(argv[0], sys.stdin.buffer)
     except OSError as exc:
         report = {"errno": exc.errno, "strerror": exc.strerror, "path": exc.filename}
     except Exception as exc:  # the stream cut short (the caller stopped), or a fault here
         report = {"errno": None, "strerror": repr(exc), "path": None}
     else:
         return 0
-    sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")
+    cut = {k: v[:REPORT_CHARS] if isinstance(v, str) else v for k, v in report.items()}
+    sys.stdout.write(json.dumps(cut, ensure_ascii=False) + "\n")
     return 1
 
 

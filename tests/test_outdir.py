@@ -8,6 +8,7 @@ import json
 import os
 import resource
 import subprocess
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -213,17 +214,64 @@ def test_without_atomic_exchange(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert sorted(os.listdir(tmp_path)) == ["out"]
 
 
+def _flushed_one_by_one(out: Path, fsynced: list[str]) -> None:
+    """Every file (the marker too) and every directory of the new tree was flushed, each
+    directory after what it holds, before the swap; then the parent's entry."""
+    staging, parent = Path(fsynced[-2]), Path(fsynced[-1])
+    assert staging.name.startswith(f".{out.name}.duty-new-") and parent == out.parent
+    done = [Path(p).relative_to(staging).as_posix() for p in fsynced[:-1]]
+    assert sorted(done) == sorted([*ONE, MARKER, "streets", "."])
+    for rel in done:
+        inside = [d for d in done if d != rel and (rel == "." or d.startswith(rel + "/"))]
+        assert all(done.index(d) < done.index(rel) for d in inside), rel
+
+
 def test_files_and_directories_are_flushed_one_by_one_without_syncfs(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fsynced: list[str]) -> None:
-    """The writing process flushes each file and directory (``--fsync``; its own test shows
-    how), then the marker and the tree's directory are flushed here."""
     monkeypatch.setattr(outdir, "_syncfs", lambda: None)
-    spawned = _Spawned(monkeypatch)
     write_output_tree(tmp_path / "out", ONE)
-    assert [p.args[-1] for p in spawned.started] == ["--fsync"]
-    names = [Path(p).name for p in fsynced]
-    assert names[0] == MARKER and names[1].startswith(".out.duty-new-")
-    assert Path(fsynced[-1]) == tmp_path
+    _flushed_one_by_one(tmp_path / "out", fsynced)
+
+
+def test_a_syncfs_refused_by_a_sandbox_falls_back_to_one_by_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fsynced: list[str]) -> None:
+    def refused(fd: int) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(outdir, "_syncfs", lambda: refused)
+    monkeypatch.setattr(outdir, "syncfs", refused)
+    write_output_tree(tmp_path / "out", ONE)
+    _flushed_one_by_one(tmp_path / "out", fsynced)
+
+
+def test_a_syncfs_that_fails_otherwise_fails_the_write(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A write-back error syncfs reports: nothing is swapped in."""
+    out = tmp_path / "out"
+    write_output_tree(out, ONE)
+    before = tree(out)
+
+    def failed(fd: int) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(outdir, "_syncfs", lambda: failed)
+    monkeypatch.setattr(outdir, "syncfs", failed)
+    with pytest.raises(SystemFailure) as info:
+        write_output_tree(out, TWO)
+    assert info.value.code == "E-IO"
+    _old_tree_kept(tmp_path, out, before)
+
+
+@pytest.mark.parametrize(("system", "release", "bulk"), [
+    ("linux", "5.8.0", True), ("linux", "6.1.0-13-amd64", True), ("linux", "5.4.0-150", False),
+    ("linux", "4.18.0-553.el8", False), ("linux", "weird", False), ("darwin", "23.1.0", False)])
+def test_syncfs_only_where_it_reports_write_back_errors(
+        monkeypatch: pytest.MonkeyPatch, system: str, release: str, bulk: bool) -> None:
+    monkeypatch.setattr(outdir.sys, "platform", system)
+    monkeypatch.setattr(outdir.os, "uname", lambda: os.uname_result(
+        ("Linux", "host", release, "#1", "x86_64")))
+    monkeypatch.setattr(outdir, "_libc", lambda: type("C", (), {"syncfs": len})())
+    assert (outdir._syncfs() is not None) == bulk
 
 
 @pytest.mark.skipif(outdir._syncfs() is None, reason="the system has no syncfs")
@@ -308,6 +356,25 @@ def test_an_interrupt_stops_the_writing_process(tmp_path: Path,
         write_output_tree(out, files())
     assert len(spawned.started) == 1 and spawned.started[0].returncode is not None
     _old_tree_kept(tmp_path, out, before)
+
+
+def test_a_long_failure_report_does_not_stall_the_write(tmp_path: Path) -> None:
+    """The writing process refuses a path far too long and says so while this process waits
+    for it: the write fails at once with the system's error, nothing left behind."""
+    outcome: list[BaseException] = []
+
+    def attempt() -> None:
+        try:
+            write_output_tree(tmp_path / "out", {"y" * 200_000: "1"})
+        except BaseException as exc:  # handed to the test's thread
+            outcome.append(exc)
+
+    worker = threading.Thread(target=attempt, daemon=True)
+    worker.start()
+    worker.join(120)
+    assert not worker.is_alive(), "the write stalled"
+    assert isinstance(outcome[0], SystemFailure) and outcome[0].errno == errno.ENAMETOOLONG
+    assert os.listdir(tmp_path) == []
 
 
 def test_a_path_that_cannot_be_made_is_reported(tmp_path: Path) -> None:

@@ -1,11 +1,11 @@
-"""The writing process of output trees: frames in, files out, flushed on request, failures
-reported as one line of JSON."""
+"""The writing process of output trees: frames in, files out, failures reported as one short
+line of JSON."""
 
 from __future__ import annotations
 
+import errno
 import io
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -34,17 +34,8 @@ def tree(root: Path) -> dict[str, bytes]:
 
 
 def test_every_framed_file_is_written(tmp_path: Path) -> None:
-    write_tree(str(tmp_path), io.BytesIO(frames(FILES)), flush=False)
+    write_tree(str(tmp_path), io.BytesIO(frames(FILES)))
     assert tree(tmp_path) == dict(sorted(FILES.items()))
-
-
-def test_flush_syncs_every_file_then_every_directory(tmp_path: Path,
-                                                     fsynced: list[str]) -> None:
-    write_tree(str(tmp_path), io.BytesIO(frames(FILES)), flush=True)
-    root = str(tmp_path)
-    assert fsynced == [os.path.join(root, rel) for rel in FILES] + [
-        os.path.join(root, "departments", "d"), os.path.join(root, "departments"),
-        os.path.join(root, "streets"), root]
 
 
 def run(root: Path, data: bytes) -> subprocess.CompletedProcess[bytes]:
@@ -74,3 +65,14 @@ def test_a_stream_cut_inside_a_frame_is_a_failure(tmp_path: Path) -> None:
     report = json.loads(done.stdout)
     assert report["errno"] is None and "EOFError" in report["strerror"]
     assert done.stderr == b""
+
+
+def test_a_report_is_cut_short(tmp_path: Path) -> None:
+    """A path too long for the system is named in the report only in part: the report stays
+    far below what a pipe holds."""
+    done = run(tmp_path, frames({"x" * 200_000: b"1"}))
+    assert done.returncode == 1
+    report = json.loads(done.stdout)
+    assert report["errno"] == errno.ENAMETOOLONG
+    assert report["path"] == "x" * treewriter.REPORT_CHARS
+    assert len(done.stdout) < 2_000

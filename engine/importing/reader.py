@@ -83,7 +83,7 @@ def _csv_rows(raw: bytes, shown: str) -> list[tuple[int, list[str]]]:
         raise LimitError(f"CSV 超过 {MAX_ROWS:,} 行的上限", limit="max_rows",
                          maximum=MAX_ROWS, location=Location(shown), hint=RAISE_LIMITS_HINT)
     # the quote a CSV this tool wrote put before text that could run as a formula comes off
-    return [(n, [csv_unquote(c.strip()).strip() for c in row[:MAX_COLUMNS]])
+    return [(n, [csv_unquote(c).strip() for c in row[:MAX_COLUMNS]])
             for n, row in enumerate(table, 1)]
 
 

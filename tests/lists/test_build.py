@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -163,3 +164,35 @@ def test_index_is_readable_in_spreadsheet_formats(tmp_path: Path, fmt: str) -> N
     assert rows[0] == ["街道", "东门街道", f"streets/S01.{fmt}"]
     assert ["部门", "区民政局", f"departments/civil_affairs.{fmt}"] in rows
     assert all((out / r[2]).is_file() for r in rows) and len(rows) == 4 + 5
+
+
+def test_all_holds_few_workbooks_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Writing a workbook per street, memory stays bounded: a workbook refers to its sheets and
+    back, so only the collector frees it, and it must be left running while the files are
+    made. At most a handful are alive at any file written."""
+    from openpyxl import Workbook
+
+    from bench.national import write_county
+    from engine import outdir
+
+    county = tmp_path / "county"
+    write_county(county, 120, 30)
+    made: list[weakref.ref[Workbook]] = []
+    real_init, real_write = Workbook.__init__, outdir._Writer.write
+    alive: list[int] = []
+
+    def init(self: Workbook, *args: Any, **kwargs: Any) -> None:
+        real_init(self, *args, **kwargs)
+        made.append(weakref.ref(self))
+
+    def write(self: Any, rel: str, content: str | bytes) -> None:
+        alive.append(sum(r() is not None for r in made))
+        real_write(self, rel, content)
+
+    monkeypatch.setattr(Workbook, "__init__", init)
+    monkeypatch.setattr(outdir._Writer, "write", write)
+    run = run_cli("lists", "build", "--county", county, "--all", "--format", "xlsx",
+                  "-o", tmp_path / "out")
+    assert run.code == 0, run.stderr
+    assert len(made) > 120 and len(alive) > 120
+    assert max(alive) <= 40, max(alive)

@@ -1,5 +1,5 @@
 """``{{ value|zh }}``: the Chinese name of an identifier (the engine's vocabulary, and the few
-words only the pages use)."""
+words only the pages use); ``{{ value|amount }}``: a number as the documents print it."""
 
 from __future__ import annotations
 
@@ -21,6 +21,12 @@ WEB_LABELS = {
 def zh(value: object) -> str:
     text = str(value)
     return WEB_LABELS.get(text) or label(text)
+
+
+@register.filter
+def amount(value: int) -> str:
+    """A sum of money or a count with thousands separators, as the documents print it."""
+    return f"{value:,}"
 
 
 @register.filter

@@ -166,7 +166,7 @@ def _department_list(d: DepartmentList, names: dict[str, str], block: str) -> di
     """A department's own list as its documents lay it out: the title block, its items (with
     the catalogue code: the office works with codes, as documents do with --with-rules) and
     the funds it owes each street."""
-    return {"d": d, "title_block": block, "total": f"{d.funding_total:,}",
+    return {"d": d, "title_block": block,
             "columns": [_head(c) for c in department_columns(True)],
             "rows": [[_cell(c) for c in r] for r in department_rows(d, True)],
             "ledger_columns": [_head(c) for c in LEDGER_COLUMNS],
