@@ -37,12 +37,16 @@ def json_text(text: str) -> str:
 
 _MD_BREAK = re.compile("[\r\n\x0b\x0c\x85\u2028\u2029]+")
 _MD_SPECIAL = re.compile(r"([\\`|\[\]<>])")
+# anything ``md_inline`` would change: line breaks, specials, what ``terminal`` escapes
+_MD_ANY = re.compile(f"[\\\\`|\\[\\]<>]|{_MD_BREAK.pattern}|{_TERMINAL.pattern}")
 
 
 def md_inline(text: str) -> str:
     """Text for one line of Markdown (a table cell, a heading, a list item, a link's words):
     line breaks become spaces; characters that end a cell, open a link, a code span or raw HTML
     are backslash-escaped; control characters are shown as escapes."""
+    if _MD_ANY.search(text) is None:  # most text: nothing to change
+        return text
     return terminal(_MD_SPECIAL.sub(r"\\\1", _MD_BREAK.sub(" ", text)))
 
 

@@ -21,10 +21,12 @@ from engine.vocab import label
 Cell = str | int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Column:
     """A table column: its heading, ``number`` for amounts and counts (``seq`` for the row
-    number), and about how many characters wide it reads well (spreadsheets and print)."""
+    number), and about how many characters wide it reads well (spreadsheets and print).
+    Each column is defined once, and columns are told apart by identity (a quick hash: rows
+    look their cells up by column)."""
 
     title: str
     kind: Literal["text", "number", "seq"] = "text"
