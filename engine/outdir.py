@@ -224,7 +224,7 @@ def _write_and_swap(target: Path, pairs: Iterable[tuple[str, str | bytes]]) -> N
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(staging, 0o777 & ~umask)
-        # opened before any file is written: syncfs reports the write-back errors since
+        # opened before any file is written: syncfs reports the write-back errors from then on
         root = os.open(staging, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
         try:
             names: list[str] = []
@@ -234,7 +234,7 @@ def _write_and_swap(target: Path, pairs: Iterable[tuple[str, str | bytes]]) -> N
                     writer.write(rel, content)
                     names.append(rel)
                 writer.finish()
-            write_file(staging / MARKER, _marker_text(names).encode("utf-8"), flush=False)
+            write_file(staging / MARKER, _marker_text(names).encode("utf-8"))
             _flush_tree(staging, root)
         finally:
             os.close(root)

@@ -1,5 +1,5 @@
 """Writes the files of an output tree in a process of its own (``engine.outdir`` starts it),
-and the two ways of putting a file on disk that both processes use.
+and the two ways of putting things on disk that both processes use.
 
 Making tens of thousands of list files is Python work; putting them on disk is the kernel's
 (copying into the page cache, allocating inodes). In one process the two take turns: a writer
@@ -44,16 +44,15 @@ def fsync_dir(path: str | os.PathLike[str]) -> None:
         os.close(fd)
 
 
-def write_file(path: str | os.PathLike[str], data: bytes, flush: bool) -> None:
-    """Create or replace the file ``path`` with ``data``, flushed to disk if ``flush``."""
+def write_file(path: str | os.PathLike[str], data: bytes) -> None:
+    """Create or replace the file ``path`` with ``data`` (flushing it to disk is the
+    caller's)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0),
                  0o666)
     try:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
-        if flush:
-            os.fsync(fd)
     finally:
         os.close(fd)
 
@@ -73,7 +72,7 @@ def write_tree(root: str, stream: BinaryIO) -> None:
             if parent not in made:
                 os.makedirs(parent, exist_ok=True)
                 made.add(parent)
-            write_file(path, data, flush=False)
+            write_file(path, data)
         except OSError as exc:
             exc.filename = rel
             raise
