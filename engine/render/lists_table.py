@@ -90,9 +90,6 @@ def _list_columns(kind: str, with_rules: bool, grouped: bool) -> tuple[Column, .
     return tuple(c for c in _LAYOUT[kind] if _shown(c, with_rules, grouped))
 
 
-HEADERS = [c.title for c in list_columns("basic")]  # the basic list's, as a default
-
-
 def sections(rows: Sequence[ListRow]) -> list[tuple[str | None, list[tuple[int, ListRow]]]]:
     """A list's rows as (field of work, [(row number, row)]) groups, in order, numbered on
     through the whole list. The rows come grouped (``engine.lists.plan``); rows without a
@@ -163,20 +160,17 @@ def cells(n: int, row: ListRow, names: dict[str, str], with_rules: bool = False,
     values: dict[Column, Cell] = {
         SEQ: n, DOMAIN: row.domain or "", CODE: item, NAME: row.name,
         CATEGORY: label(row.category), RULES: "、".join(row.rules),
-        BASIS: row.legal_basis,
+        BASIS: row.legal_basis, DEPARTMENT: names.get(row.department, row.department),
     }
     if row.list == "basic":
-        values[DEPARTMENT] = names.get(row.department, row.department)
         values[COOPERATING] = "、".join(p.name for p in row.cooperating) or "—"
         values[STREET_DUTY] = street_duty(row)
         values[FUNDS] = row.funding.amount if row.funding.follows else 0
     elif row.list == "cooperative":
-        values[DEPARTMENT] = names.get(row.department, row.department)
         values[DEPARTMENT_DUTY] = department_duty(row, names)
         values[STREET_SHARE] = street_duty(row)
         values[FUNDS] = row.funding.amount if row.funding.follows else 0
     else:
-        values[DEPARTMENT] = names.get(row.department, row.department)
         taker = row.takeover or row.primary
         values[TAKEOVER] = taker.name if taker else values[DEPARTMENT]
         values[METHOD] = method(row)
