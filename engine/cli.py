@@ -984,13 +984,20 @@ def import_catalogue_cmd(
     表头按常用中文名称及其变体识别；事项类别按所在清单、环节按职责文字推断，每个推断的字段、
     每个未导入的行（工作表、行、列和原因）都写入导入报告（import-report.md 和
     import-report.json）。写入前先加载并检查生成的县区，检查结果也写入报告；出错时不写任何文件。"""
-    from engine.importing.catalogue import import_catalogue
+    from engine.importing.catalogue import MAP_STUB, ImportFailed, import_catalogue
     from engine.importing.report import render_markdown
     from engine.outdir import write_output_tree
     from engine.render.json_out import dumps
 
-    with progress_bar("读取清单") as advance:
-        done = import_catalogue(file, sheet, mapping, county_file, progress=advance)
+    try:
+        with progress_bar("读取清单") as advance:
+            done = import_catalogue(file, sheet, mapping, county_file, progress=advance)
+    except ImportFailed as failed:  # nothing imported: the mapping file to fill in, alone
+        if failed.map_stub is not None:
+            write_output_tree(output, {MAP_STUB: failed.map_stub})
+            typer.echo(f"映射文件草稿已写入 {output / MAP_STUB}，填写后用 --map 重新导入。",
+                       err=True)
+        raise
     report = done.report
     files = {**done.files, "import-report.md": render_markdown(report),
              "import-report.json": dumps(report)}

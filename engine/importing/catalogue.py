@@ -11,25 +11,39 @@ checked before anything is written.
 from __future__ import annotations
 
 import hashlib
+import html
+import json
 import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import yaml
 
-from engine.errors import DataError, DataErrors, Location, did_you_mean
-from engine.fileio import read_regular
-from engine.importing.columns import MapFile, list_named, match_header, normal
-from engine.importing.infer import CATEGORY_NAMES, infer_category, infer_phases
-from engine.importing.reader import Sheet, read_workbook
-from engine.importing.report import CheckOutcome, Created, ImportReport, Inferred, Skipped
+from engine.errors import DataError, DataErrors, LimitError, Location
+from engine.fileio import RAISE_LIMITS_HINT, read_regular
+from engine.importing.columns import ColumnField, MapFile, list_named, match_header, normal
+from engine.importing.infer import (
+    CATEGORY_NAMES,
+    infer_category,
+    infer_phases,
+    power_type_phases,
+)
+from engine.importing.reader import MAX_ROWS, Sheet, read_workbook
+from engine.importing.report import (
+    CheckOutcome,
+    Cleaned,
+    Created,
+    ImportReport,
+    Inferred,
+    Skipped,
+)
 from engine.lists.problem import Problem
 from engine.loading.limits import county_limits
 from engine.loading.policy import resolve_pack
-from engine.loading.yamlio import read_yaml, validate
+from engine.loading.yamlio import display_path, read_yaml, validate
 from engine.models.base import Strict
 from engine.models.county import CountyFile, Department, DutyItem, Street
 from engine.paths import bundled_policies
@@ -41,6 +55,34 @@ _ID = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
 _AMOUNT = re.compile(r"([0-9][0-9,，]*)\s*元")
 _PAYER = re.compile(r"^(.+?)每年拨付")
 Progress = Callable[[int, int], None]
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".csv")
+MAX_BOOKS = 500  # workbooks in a folder (a county's streets)
+MAX_FUNDING = 1_000_000_000  # yuan per street per year: an amount above is a typing error
+ITEM_FILES = {"basic": "basic", "cooperative": "cooperative", "recalled": "recalled",
+              "kept": "catalogue"}
+DOMAIN_PACK = "policy/import-domains.yaml"
+MAP_STUB = "import-map.yaml"
+# a street named in a sheet name or a title row: “解放路街道基本履职事项清单”, “东门镇”
+_STREET = re.compile(r"([\u4e00-\u9fff]{2,10}?(?:街道|镇|乡))(?:办事处|人民政府)?"
+                     r"(?=履行|履职|基本|配合|收回|事项|清单|$)")
+
+
+class ImportFailed(DataErrors):
+    """Nothing to import: one error, and the mapping file to fill in (None when no header
+    was recognised at all)."""
+
+    def __init__(self, error: DataError, map_stub: str | None) -> None:
+        super().__init__([error])
+        self.map_stub = map_stub
+
+
+def street_named(texts: list[str]) -> str | None:
+    """The one street a sheet name or title row names, or None (none, or several)."""
+    found: set[str] = set()
+    for text in texts:
+        text = re.sub(r"乡镇[（(]街道[)）]|镇街|乡镇", "", re.sub(r"\s+", "", text))
+        found.update(m.group(1) for m in _STREET.finditer(text))
+    return found.pop() if len(found) == 1 else None
 
 
 def stable_id(prefix: str, name: str) -> str:
@@ -85,7 +127,22 @@ def load_map(path: Path | None) -> MapFile | None:
 def import_catalogue(path: Path, sheet: str | None = None, map_path: Path | None = None,
                      county_file: Path | None = None,
                      progress: Progress | None = None) -> Imported:
-    """Read a workbook of lists and build the county directory's files (nothing written)."""
+    """Read a workbook of lists, a catalogue, or a folder of one workbook per street, and
+    build the county directory's files (nothing written).
+
+    A MemoryError or OverflowError on the way (a workbook past what the limits foresee) is
+    E-LIMIT: nothing is built."""
+    try:
+        return _import(Path(path), sheet, map_path, county_file, progress)
+    except (MemoryError, OverflowError) as exc:
+        raise LimitError(f"导入时超出可用的内存或数值范围（{type(exc).__name__}）",
+                         limit="memory", maximum=0, location=Location(display_path(Path(path))),
+                         hint="把工作簿拆成较小的文件分别导入，或删去多余的行、列和合并单元格。"
+                         ) from None
+
+
+def _import(path: Path, sheet: str | None, map_path: Path | None, county_file: Path | None,
+            progress: Progress | None) -> Imported:
     from engine.loading.policy import load_policy
 
     mapping = load_map(map_path)
@@ -93,43 +150,73 @@ def import_catalogue(path: Path, sheet: str | None = None, map_path: Path | None
     base = _base_county(county_file)
     policy = list(base.policy) if base else ["baseline"]
     params = load_policy(policy, directory).parameters
-    shown, sheets = read_workbook(path, sheet)
+    shown, books = _read_books(path, sheet)
     builder = _Builder(base, mapping, params)
-    total = sum(len(s.rows) for s in sheets)
+    total = sum(len(s.rows) for _, sheets in books for s in sheets)
     done = 0
-    tables = [(s, builder.header(s)) for s in sheets]
-    for s, found in tables:  # the departments' own sheets first: they name owners
-        if found is not None and _department_sheet(s, found[0]):
-            builder.owners(s, *found)
-    for s, found in tables:
-        if found is None or not _department_sheet(s, found[0]):
-            builder.read_sheet(s, found)
-        done += len(s.rows)
-        if progress is not None:
-            progress(done, total)
+    for book, sheets in books:
+        builder.book = book if len(books) > 1 else ""
+        builder.source = book
+        tables = [(s, builder.header(s)) for s in sheets]
+        for s, found in tables:  # the departments' own sheets first: they name owners
+            if found is not None and _department_sheet(s, found[0]):
+                builder.owners(s, *found)
+        for s, found in tables:
+            if found is None or not _department_sheet(s, found[0]):
+                builder.read_sheet(s, found)
+            done += len(s.rows)
+            if progress is not None:
+                progress(done, total)
+    stub = builder.map_stub()
     if not builder.gathered:
-        problems = [DataError(f"工作表 {k.sheet}{f' 第 {k.row} 行' if k.row else ''}："
-                              f"{k.reason}", location=Location(shown), code="E-IMPORT")
-                    for k in builder.skipped]
-        raise DataErrors(problems or [DataError(
-            "工作簿中没有可导入的事项", location=Location(shown), code="E-IMPORT",
-            hint="每张清单须有表头行，至少包含“事项名称”列；工作表名称或“清单”列说明"
-                 "是基本履职、配合履职还是上级部门收回事项清单。")])
-    county = builder.county(base, policy, Path(path).stem)
+        raise ImportFailed(builder.failure(shown), stub)
+    county = builder.county(base, policy, path.stem)
     files = {"county.yaml": _yaml(county["file"])}
-    for kind in ("basic", "cooperative", "recalled"):
+    for kind in ("basic", "cooperative", "recalled", "kept"):
         if county["items"][kind]:
-            files[f"items/{kind}.yaml"] = _yaml({"items": county["items"][kind]})
+            files[f"items/{ITEM_FILES[kind]}.yaml"] = _yaml({"items": county["items"][kind]})
     if directory is not None:
         files.update(_county_packs(base, directory))
+    if county["pack"] is not None:
+        files[DOMAIN_PACK] = _yaml(county["pack"])
+    if stub is not None:
+        files[MAP_STUB] = stub
     outcome = _check(files)
     report = ImportReport(
         source=shown, county=county["file"]["name"],
         items=sum(len(v) for v in county["items"].values()),
-        lists={k: len(v) for k, v in county["items"].items()},
+        lists={k: len(v) for k, v in county["items"].items() if v or k != "kept"},
         created=builder.created, inferred=builder.inferred, skipped=builder.skipped,
-        ignored_columns=sorted(builder.ignored), check=outcome)
+        ignored_columns=sorted(builder.ignored), cleaned=builder.cleaned_cells(),
+        proposed_domains=sorted(builder.new_domains), check=outcome)
     return Imported(files=files, report=report)
+
+
+def _read_books(path: Path, sheet: str | None) -> tuple[str, list[tuple[str, list[Sheet]]]]:
+    """The shown path and the sheets of each workbook: one file, or every .xlsx and .csv of a
+    folder (a county's streets, one workbook each), in name order."""
+    if not path.is_dir():
+        shown, sheets = read_workbook(path, sheet)
+        return shown, [(shown, sheets)]
+    shown = display_path(path)
+    names = sorted(p for p in path.iterdir() if p.suffix.lower() in WORKBOOK_SUFFIXES
+                   and not p.name.startswith(("~$", ".")))
+    if not names:
+        raise DataError("文件夹中没有 .xlsx 或 .csv 工作簿", location=Location(shown),
+                        code="E-IMPORT", hint="每个街道一个工作簿，放在同一文件夹中。")
+    if len(names) > MAX_BOOKS:
+        raise LimitError(f"文件夹中的工作簿超过 {MAX_BOOKS} 个的上限", limit="max_books",
+                         maximum=MAX_BOOKS, location=Location(shown), hint=RAISE_LIMITS_HINT)
+    books, rows = [], 0
+    for p in names:
+        book, sheets = read_workbook(p, sheet)
+        rows += sum(len(s.rows) for s in sheets)
+        if rows > MAX_ROWS:
+            raise LimitError(f"文件夹中的工作簿合计超过 {MAX_ROWS:,} 行的上限",
+                             limit="max_rows", maximum=MAX_ROWS, location=Location(shown),
+                             hint=RAISE_LIMITS_HINT)
+        books.append((book, sheets))
+    return shown, books
 
 
 def _base_county(county_file: Path | None) -> CountyFile | None:
@@ -199,41 +286,148 @@ class _Builder:
         self.base_street_ids = {s.id: s for s in base.streets} if base else {}
         self.base_departments = {normal(d.name): d for d in base.departments} if base else {}
         self.units = {normal(u.name): u for u in base.units} if base else {}
+        self.book = ""  # the workbook being read, when a folder holds several
+        self.source = ""  # the workbook being read (its shown path)
+        self.unrecognised: dict[str, list[str]] = {}  # sheet → headers not recognised
+        self.known_any = False  # some sheet had known headers but no name column
+        self.cleaned: dict[tuple[str, str, str], int] = {}
+        self.new_domains: set[str] = set()
+        self.books: dict[tuple[str, ...], set[str]] = {}  # item key → workbooks it is in
 
     # -- reading ------------------------------------------------------------------------------
 
     def read_sheet(self, sheet: Sheet, found: tuple[int, dict[int, str]] | None) -> None:
+        shown = self._sheet_name(sheet)
         if found is None:
-            self.skipped.append(Skipped(sheet=sheet.name, row=None, column=None,
-                                        reason="没有“事项名称”列，不是事项清单，未使用"))
+            self.skipped.append(Skipped(sheet=shown, row=None, column=None,
+                                        reason="没有“事项名称”列，不是事项清单，未使用"
+                                        + self._unrecognised_note(shown)))
             return
         at, fields = found
         headers = dict(enumerate(sheet.rows[at][1]))
         kind = (self.mapping.sheets.get(sheet.name) if self.mapping else None) or \
             list_named(sheet.name)
+        street = None if "street" in fields.values() or "street_id" in fields.values() else \
+            street_named([sheet.name, *(c for _, cells in sheet.rows[:at] for c in cells)])
+        if kind is None and street is None and "list" not in fields.values():
+            kind = "kept"  # a catalogue: the department's own items, on no street's list
+        before = len(self.skipped)
+        imported = len(self.gathered)
         for number, cells in sheet.rows[at + 1:]:
             if not any(cells):
                 continue
-            values = {f: cells[i] for i, f in fields.items() if i < len(cells) and cells[i]}
+            values = {}
+            for i, f in fields.items():
+                if i < len(cells) and cells[i]:
+                    value = self._clean(shown, headers[i], cells[i])
+                    if value:
+                        values[f] = value
             columns = {f: headers[i] for i, f in fields.items()}
             if values.get("name") and normal(values["name"]) == normal(columns["name"]):
                 continue  # the header repeated (a table printed over pages)
-            self._row(sheet.name, number, kind, values, columns)
+            if street is not None:
+                values.setdefault("street", street)
+                columns.setdefault("street", sheet.name)
+            self._row(shown, number, kind, values, columns)
+        self._one_sheet_error(shown, before, imported)
+
+    def _sheet_name(self, sheet: Sheet) -> str:
+        return f"{Path(self.book).name}／{sheet.name}" if self.book else sheet.name
+
+    def _clean(self, sheet: str, column: str, text: str) -> str:
+        """A cell with HTML entities decoded and stray whitespace trimmed (counted)."""
+        cleaned = re.sub(r"[ \t\u00a0\u3000]+", " ", html.unescape(text))
+        cleaned = re.sub(r" *\n[ \n]*", "\n", cleaned).strip()
+        if cleaned != text:
+            key = (sheet, column,
+                   "HTML 字符实体" if html.unescape(text) != text else "多余空白")
+            self.cleaned[key] = self.cleaned.get(key, 0) + 1
+        return cleaned
+
+    def cleaned_cells(self) -> list[Cleaned]:
+        return [Cleaned(sheet=s, column=c, what=w, cells=n)
+                for (s, c, w), n in sorted(self.cleaned.items())]
+
+    def _one_sheet_error(self, sheet: str, before: int, imported: int) -> None:
+        """Rows of a sheet all refused for one reason: one error for the sheet, naming the
+        headers it did not recognise, instead of one per row."""
+        rows = self.skipped[before:]
+        if len(rows) < 2 or len(self.gathered) != imported:
+            return
+        reasons = {(r.column, r.reason) for r in rows}
+        if len(reasons) != 1:
+            return
+        column, reason = reasons.pop()
+        del self.skipped[before:]
+        self.skipped.append(Skipped(sheet=sheet, row=None, column=column,
+                                    reason=f"全部 {len(rows)} 行：{reason}"
+                                    + self._unrecognised_note(sheet)))
+
+    def _unrecognised_note(self, sheet: str) -> str:
+        headers = self.unrecognised.get(sheet)
+        if not headers:
+            return ""
+        return f"；未识别的表头：{'、'.join(headers)}（可在映射文件中指定）"
 
     def header(self, sheet: Sheet) -> tuple[int, dict[int, str]] | None:
         """The header row's index and the field of each column it names."""
+        shown = self._sheet_name(sheet)
+        best: tuple[int, int, list[str]] | None = None  # (known, at, unrecognised)
         for at, (_, cells) in enumerate(sheet.rows[:HEADER_SCAN]):
             fields: dict[int, str] = {}
+            unknown: list[str] = []
+            known = 0
             for i, text in enumerate(cells):
-                f = match_header(text, self.mapping) if text else None
-                if f is not None and f != "ignore" and f not in fields.values():
+                f = match_header(html.unescape(text), self.mapping) if text else None
+                if f is not None:
+                    known += 1
+                if f is not None and f not in ("ignore", "unused") and \
+                        f not in fields.values():
                     fields[i] = f
+                elif text and f is None:
+                    unknown.append(text)
             if "name" in fields.values():
                 for i, text in enumerate(cells):
                     if text and i not in fields:
-                        self.ignored.add(f"{sheet.name}：{text}")
+                        self.ignored.add(f"{shown}：{text}")
+                if unknown:
+                    self.unrecognised[shown] = unknown
                 return at, fields
+            if known and (best is None or known > best[0]):
+                best = (known, at, unknown)
+        if best is not None:
+            self.known_any = True
+            self.unrecognised[shown] = best[2]
         return None
+
+    def map_stub(self) -> str | None:
+        """A mapping file to fill in: every header no sheet's columns were recognised by."""
+        headers = list(dict.fromkeys(h for hs in self.unrecognised.values() for h in hs))
+        if not headers:
+            return None
+        lines = ["# 映射文件草稿：把每个表头对应到字段，用 --map 指定本文件重新导入。",
+                 "# 字段：" + "、".join(f for f in get_args(ColumnField)),
+                 "# ignore 表示不使用该列。", "schema_version: 1", "columns:"]
+        lines += [f"  {json.dumps(h, ensure_ascii=False)}: ignore" for h in headers]
+        lines += ["sheets: {}", "values: {}"]
+        return "\n".join(lines) + "\n"
+
+    def failure(self, shown: str) -> DataError:
+        """The one error of an import that found nothing to import."""
+        headers = list(dict.fromkeys(h for hs in self.unrecognised.values() for h in hs))
+        if self.known_any or (headers and any(k.row is None for k in self.skipped)):
+            reasons = "；".join(dict.fromkeys(f"{k.sheet}：{k.reason}" for k in self.skipped))
+            return DataError(f"工作簿中没有可导入的事项（{reasons}）",
+                             location=Location(shown), code="E-IMPORT",
+                             hint="未识别的表头：" + ("、".join(headers) or "无")
+                             + "。已在导入报告旁写出映射文件草稿（import-map.yaml），"
+                               "把表头对应到字段后重新导入。")
+        return DataError("工作簿中没有可导入的事项：找不到含“事项名称”（或职权名称、"
+                         "服务事项等）列的表头行，不是事项清单",
+                         location=Location(shown), code="E-IMPORT",
+                         hint="每张清单须有表头行，至少包含“事项名称”列；工作表名称或“清单”列"
+                              "说明是基本履职、配合履职还是上级部门收回事项清单，没有这些的表"
+                              "按部门的事项目录导入。")
 
     def owners(self, sheet: Sheet, at: int, fields: dict[int, str]) -> None:
         """Item id → owning department from a department's own sheet (“区某局事项”)."""
@@ -249,9 +443,17 @@ class _Builder:
             column = columns.get(column_field) if column_field else None
             self.skipped.append(Skipped(sheet=sheet, row=number, column=column, reason=reason))
 
+        if self.mapping is not None:
+            for f, given in list(values.items()):
+                meant = self.mapping.values.get(f, {}).get(given)  # type: ignore[call-overload]
+                if meant is not None:
+                    values[f] = meant
         if not values.get("name"):
             skip("name", "事项名称为空")
             return
+        if "category" in values and _category(values["category"]) is None and \
+                power_type_phases(values["category"]) is not None:
+            values.setdefault("power_type", values.pop("category"))  # 类别 holding 行政许可 …
         if "list" in values:
             if values["list"] == NOT_APPLYING_LIST:  # an item a street does not have, as
                 return  # the tool's own CSV lists them: nothing to import from such a row
@@ -269,15 +471,19 @@ class _Builder:
                              "专业管理或协助管理）")
             return
         if "domain" in values and self.domains and values["domain"] not in self.domains.values:
-            allowed = self.domains.values
-            skip("domain", f"履职领域 “{values['domain']}” 不在规则包的领域目录中（"
-                           + (did_you_mean(values["domain"], allowed) or "")
-                           + f"可用：{'、'.join(allowed)}）")
-            return
-        if "funding" in values and _amount(values["funding"]) is None:
+            self.new_domains.add(values["domain"])  # the county's own word: proposed, kept
+        amount = _amount(values["funding"]) if "funding" in values else 0
+        if amount is None:
             skip("funding", f"经费 “{values['funding']}” 无法读取（应为金额，如 12000 或"
                             "“每年拨付12,000元”，无经费写 0）")
             return
+        if amount > MAX_FUNDING:
+            raise DataError(
+                f"工作表 {sheet} 第 {number} 行：经费 “{values['funding'][:40]}” 超出范围",
+                location=Location(self.source, number, columns.get("funding")),
+                code="E-RANGE",
+                hint=f"经费为每街道每年的元数，应在 0 至 {MAX_FUNDING:,} 之间；"
+                     "请在工作簿中改正后重新导入。")
         if "item" in values and not _ID.match(values["item"].split("（")[0]):
             skip("item", f"事项编号 “{values['item']}” 只能由英文字母、数字和 _ . - 组成")
             return
@@ -286,8 +492,7 @@ class _Builder:
             skip("department", "没有主责部门（主责部门、对应上级部门或主责单位列均为空）")
             return
         street = self._street_key(row)
-        key = ("id", row.get("item").split("（")[0]) if row.get("item") else \
-            ("name", row.get("name"), self._department(row) or "")
+        key = self._key(row)
         entry = self.gathered.get(key)
         if entry is None:
             entry = self.gathered[key] = Gathered(row)
@@ -298,6 +503,13 @@ class _Builder:
             return
         entry.streets[street] = kind
         entry.texts.append(row)
+        self.books.setdefault(key, set()).add(self.book)
+
+    def _key(self, row: Row) -> tuple[str, ...]:
+        """What makes rows one item: its code, or its name and owning department."""
+        if row.get("item"):
+            return ("id", row.get("item").split("（")[0])
+        return ("name", row.get("name"), self._department(row) or "")
 
     # -- resolving names ----------------------------------------------------------------------
 
@@ -340,7 +552,7 @@ class _Builder:
         streets = self._streets(base)
         street_ids = [s.id for s in streets.values()]
         items: dict[str, list[dict[str, Any]]] = {"basic": [], "cooperative": [],
-                                                  "recalled": []}
+                                                  "recalled": [], "kept": []}
         needs: dict[str, set[str]] = {}
         used_ids: set[str] = set()
         for entry in self.gathered.values():
@@ -369,13 +581,36 @@ class _Builder:
                                 "units": [_dump(u) for u in (base.units if base else [])]}
         if not file["units"]:
             del file["units"]
-        return {"file": file, "items": items}
+        pack = self._domain_pack()
+        if pack is not None:
+            file["policy"] = [*policy, DOMAIN_PACK]
+        return {"file": file, "items": items, "pack": pack}
+
+    def _domain_pack(self) -> dict[str, Any] | None:
+        """A local pack adding the county's own fields of work (履职领域) to the vocabulary,
+        so no row is lost for its word; each proposed word is listed in the report."""
+        if not self.new_domains or self.domains is None:
+            return None
+        values = [*self.domains.values, *sorted(self.new_domains - set(self.domains.values))]
+        for d in sorted(self.new_domains):
+            self.inferred.append(Inferred(
+                sheet="", row=None, item=None, field="policy.domains", value=d,
+                why=f"履职领域“{d}”不在规则包的领域目录中：按县区用语导入，拟加入县区规则包 "
+                    f"{DOMAIN_PACK}（不接受时，从 county.yaml 的 policy 中删去这一行，并用映射"
+                    "文件的 values.domain 把它对应到规则包的领域）"))
+        return {"schema_version": 1, "id": "import-domains", "version": 1,
+                "title": "县区清单使用的履职领域（导入时提出）",
+                "parameters": {"domains": {
+                    "values": values,
+                    "citation": {"document": "县区导入的清单",
+                                 "clause": "清单中使用的履职领域名称"}}}}
 
     def _streets(self, base: CountyFile | None) -> dict[str, Street]:
         out: dict[str, Street] = {}
         for s in base.streets if base else []:
             out[s.id] = s
-        if not self.street_names and not out:
+        if not self.street_names and not out and \
+                any(e.first.kind != "kept" for e in self.gathered.values()):
             raise DataError("无法确定街道：工作簿没有“街道”列", code="E-IMPORT",
                             hint="在表中加入“街道”（或“乡镇（街道）”）列，或用 --county-file "
                                  "指定县区文件，事项即适用于其全部街道。")
@@ -438,28 +673,36 @@ class _Builder:
                    ("事项名称", "name"), ("工作方式", "method")]
         if kind == "recalled":  # no longer the street's: what the department does tells
             sources = sources[1:]
+        if kind == "kept":  # the name is read on its own, before the duty text
+            sources = [("职责文字", "department_duty"), ("职责文字", "street_duty")]
         for what, f in sources:
             combined = "；".join(dict.fromkeys(r.get(f) for r in entry.texts if r.get(f)))
             for other in sorted(known_names, key=len, reverse=True):
                 combined = combined.replace(other, "")
             if combined:
                 texts.append((what, combined))
-        phases, why = infer_phases(texts, kind)
+        phases, why = infer_phases(texts, kind, row.get("power_type"), name)
         note("phases", "、".join(phases), why)
         needs.setdefault(department, set()).update(
             self.phase_powers[p] for p in phases if p in self.phase_powers)
         keys = [self.street_names.get(k, k) for k in entry.streets if k]
-        listed = "all" if not keys or sorted(keys) == sorted(street_ids) else \
-            [s for s in street_ids if s in set(keys)]
+        listed: str | list[str] = "all" if not keys or sorted(keys) == sorted(street_ids) \
+            else [s for s in street_ids if s in set(keys)]
+        if kind == "kept":
+            listed = []  # kept by its department: on no street's list
+        books = self.books.get(self._key(row), set())
+        if len(books) > 1:
+            note("streets", "、".join(streets[k].name for k in keys if k in streets),
+                 f"同一事项出现在 {len(books)} 个街道的工作簿中（"
+                 + ("事项编号相同" if row.get("item") else "事项名称和主责部门相同")
+                 + "），合并为一个目录事项，适用于这些街道")
         if kinds != {"recalled"} and "recalled" in kinds:
             note("recalled", "false", "只在部分街道列为收回事项：按未收回导入，"
                                       "部分街道的收回须以收回申请办理")
         data: dict[str, Any] = {
             "id": item_id, "name": name, "department": department, "category": category,
-            "phases": phases, "legal_basis": row.get("legal_basis") or "（清单未写依据）",
+            "phases": phases, "legal_basis": row.get("legal_basis"),
             "funding": funding, "streets": listed, "recalled": kinds == {"recalled"}}
-        if not row.get("legal_basis"):
-            note("legal_basis", data["legal_basis"], "清单未写依据")
         for f in ("domain", "department_duty", "street_duty", "method"):
             if row.get(f):
                 data[f] = row.get(f)
@@ -484,13 +727,20 @@ def _category(text: str) -> str | None:
 
 
 def _amount(text: str) -> int | None:
-    """Yuan per street per year from a cell: a number, “无经费转移”, or “…每年拨付12,000元”."""
+    """Yuan per street per year from a cell: a number, “无经费转移”, or “…每年拨付12,000元”.
+    A number too long to be an amount (a cached 1e308) is returned as MAX_FUNDING + 1."""
     text = text.strip()
     if not text or text in ("—", "-", "无", "无经费转移", "0"):
         return 0
     plain = text.replace(",", "").replace("，", "")
     if re.fullmatch(r"\d+(\.0+)?", plain):
-        return int(float(plain))
+        digits = plain.split(".")[0].lstrip("0")
+        return MAX_FUNDING + 1 if len(digits) > 12 else int(digits or "0")
+    if re.fullmatch(r"\d+(\.\d+)?[eE][+]?\d+", plain):  # a float written in exponent form
+        return MAX_FUNDING + 1
     found = _AMOUNT.search(text)
-    return int(re.sub(r"[,，]", "", found.group(1))) if found else None
+    if not found:
+        return None
+    digits = re.sub(r"[,，]", "", found.group(1))
+    return MAX_FUNDING + 1 if len(digits) > 12 else int(digits)
 

@@ -27,6 +27,15 @@ class Skipped(Out):
     reason: str
 
 
+class Cleaned(Out):
+    """Cells of one column whose text was decoded (HTML entities) or trimmed (whitespace)."""
+
+    sheet: str
+    column: str
+    what: str
+    cells: int
+
+
 class Created(Out):
     """A department or street the county file did not have, made from its name."""
 
@@ -50,6 +59,8 @@ class ImportReport(Out):
     inferred: list[Inferred]
     skipped: list[Skipped]
     ignored_columns: list[str]
+    cleaned: list[Cleaned]
+    proposed_domains: list[str]  # fields of work not in the pack, kept as the county wrote them
     check: CheckOutcome
 
     def rows_skipped(self) -> list[Skipped]:
@@ -62,7 +73,8 @@ def render_markdown(r: ImportReport) -> str:
     out = [f"# 导入报告：{cell(r.source)}", "",
            f"县区：{cell(r.county)}；导入事项 {r.items} 项（基本履职 {r.lists.get('basic', 0)}、"
            f"配合履职 {r.lists.get('cooperative', 0)}、上级部门收回 "
-           f"{r.lists.get('recalled', 0)}）。", ""]
+           f"{r.lists.get('recalled', 0)}"
+           + (f"、部门自行履行 {r.lists['kept']}" if r.lists.get("kept") else "") + "）。", ""]
     if not r.check.loads:
         out += ["检查：生成的县区目录无法加载（原因见文末），须先修正。", ""]
     elif r.check.clean:
@@ -95,6 +107,15 @@ def render_markdown(r: ImportReport) -> str:
                 f"{cell(i.value)} | {cell(i.why)} |" for i in r.inferred]
     else:
         out.append("无。")
+    if r.proposed_domains:
+        out += ["", "## 拟加入县区规则包的履职领域", "",
+                "、".join(cell(d) for d in r.proposed_domains)
+                + "（见上表 policy.domains 行；接受即保留 county.yaml 中 policy 的对应一行）"]
+    if r.cleaned:
+        out += ["", "## 整理过的单元格", "", "| 工作表 | 列 | 整理 | 单元格数 |",
+                "|---|---|---|---|"]
+        out += [f"| {cell(c.sheet)} | {cell(c.column)} | {c.what} | {c.cells} |"
+                for c in r.cleaned]
     if r.ignored_columns:
         out += ["", "## 未使用的列", "", "、".join(r.ignored_columns)]
     if r.check.problems:

@@ -19,6 +19,12 @@ from engine.vocab import label
 
 LIXIA = "《街道管理体制改革调查》（济南市历下区）三（二）"
 TAIYUAN = "《以机构编制的“三倾斜一下沉”助力夯实基层政权基础》（太原市）三（二）、三（三）"
+# the law each power rests on; 确认 and 检查 rest on the item's own basis
+POWER_LAW = {
+    "penalty": "《中华人民共和国行政处罚法》（2021年修订）第十八条至第二十条、第二十四条",
+    "licensing": "《中华人民共和国行政许可法》第二十二条至第二十五条",
+    "compulsion": "《中华人民共和国行政强制法》第十七条、第三十四条",
+}
 
 
 __all__ = ["Problem", "check_county"]
@@ -27,13 +33,21 @@ __all__ = ["Problem", "check_county"]
 def check_county(ws: Workspace, plan: ListPlan | None = None) -> list[Problem]:
     county, graph, params = ws.county, ws.graph, ws.policy.parameters
     plan = plan or ListPlan(ws)
+    # about handing powers to streets: an item its department keeps (on no list) is not
     problems: list[Problem] = [
         Problem(code="POWER-NOT-HELD", street=None, item=item_id,
                 message=f"事项“{county.items[item_id].name}”需要{label(power)}权，"
                         f"但所属部门{ws.names[county.items[item_id].department]}并不持有；"
                         "部门不能把自身没有的职权交给街道",
-                basis="《中华人民共和国行政处罚法》（2021年修订）第十八条至第二十条、第二十四条")
-        for item_id, power in powers_not_held(county, ws.policy)]
+                basis=POWER_LAW.get(power) or county.items[item_id].legal_basis
+                or "事项的设定依据（清单未写）")
+        for item_id, power in powers_not_held(county, ws.policy)
+        if county.listed_on(county.items[item_id])]
+    problems += [
+        Problem(code="BASIS-MISSING", street=None, item=item.id,
+                message=f"事项“{item.name}”没有写依据（法律、法规、规章或政策文件）",
+                basis="乡镇（街道）履行职责事项清单管理通行做法：清单逐项列明依据")
+        for item in county.items.values() if not item.legal_basis.strip()]
     names: dict[str, list[str]] = defaultdict(list)
     for ip in plan.items:
         item = ip.item

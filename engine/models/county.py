@@ -134,7 +134,7 @@ class ItemFields(Strict):
     category: Category
     phases: list[Phase] = Field(min_length=1)
     powers: list[Power] = Field(default_factory=list)
-    legal_basis: Text
+    legal_basis: str  # empty: the list gave none (`duty check` reports it, BASIS-MISSING)
     public_facing: bool = False
     high_volume: bool = False
     workload_days: NonNegativeInt = 0
@@ -189,7 +189,7 @@ class CountyFile(Strict):
     name: Text
     policy: list[Text] = Field(default_factory=lambda: ["baseline"])
     departments: list[Department] = Field(min_length=1)
-    streets: list[Street] = Field(min_length=1)
+    streets: list[Street] = Field(default_factory=list)  # none: a catalogue of kept items
     units: list[Unit] = Field(default_factory=list)
     items: list[DutyItem] = Field(default_factory=list)
 

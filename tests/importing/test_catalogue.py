@@ -102,15 +102,17 @@ def bom_csv(path: Path) -> Path:
 def test_one_sheet_per_list(tmp_path: Path) -> None:
     done = import_catalogue(per_list_workbook(tmp_path / "清单.xlsx"))
     report = done.report
-    assert report.lists == {"basic": 3, "cooperative": 3, "recalled": 1}
+    assert report.lists == {"basic": 4, "cooperative": 3, "recalled": 1}
     skipped = [(s.sheet, s.row, s.column) for s in report.rows_skipped()]
     assert skipped == [("基本履职事项清单", 8, "事项名称（必填）"),
-                       ("基本履职事项清单", 9, "履职\n领域"),
                        ("基本履职事项清单", 10, "事项名称（必填）")]
     assert "重复" in report.skipped[0].reason and "第 4 行" in report.skipped[0].reason
-    assert "您是否想写" in report.skipped[1].reason or "可用" in report.skipped[1].reason
     assert report.check.loads and report.ignored_columns == ["基本履职事项清单：备注"]
+    # a field of work outside the pack's seven comes in as written and is proposed
+    assert report.proposed_domains == ["文体娱乐"]
+    assert "policy/import-domains.yaml" in done.files
     county = _written(tmp_path, done.files)
+    assert {i.name: i.domain for i in county.items.values()}["群众文体活动组织"] == "文体娱乐"
     items = {i.name: i for i in county.items.values()}
     merged = items["高龄津贴申领服务"]  # the department came from the merged cell
     assert county.departments[merged.department].name == "区民政局"
@@ -228,11 +230,11 @@ def test_import_through_the_cli(tmp_path: Path, golden) -> None:  # type: ignore
     out = tmp_path / "county"
     run = run_cli("import", "catalogue", book, "-o", out)
     assert run.code == 0, run.stderr
-    assert run.stdout == ("已导入 7 项事项（基本履职 3、配合履职 3、上级部门收回 1），"
-                          "推断字段 23 处，新建部门和街道 7 个。\n")
-    assert "有 3 行未导入" in run.stderr
+    assert run.stdout == ("已导入 8 项事项（基本履职 4、配合履职 3、上级部门收回 1），"
+                          "推断字段 27 处，新建部门和街道 8 个。\n")
+    assert "有 2 行未导入" in run.stderr
     assert sorted(p.name for p in out.iterdir()) == [
-        MARKER, "county.yaml", "import-report.json", "import-report.md", "items"]
+        MARKER, "county.yaml", "import-report.json", "import-report.md", "items", "policy"]
     golden("importing/report.md", (out / "import-report.md").read_text(encoding="utf-8"))
     golden("importing/report.json", (out / "import-report.json").read_text(encoding="utf-8"))
     data = json.loads((out / "import-report.json").read_text(encoding="utf-8"))
