@@ -67,10 +67,11 @@ POWER_TYPES: dict[str, tuple[str, ...] | None] = {
 NAME_WORDS: dict[str, tuple[str, ...]] = {
     "penalty": ("行政处罚", "处罚", "罚款", "没收", "吊销", "责令停产停业", "警告"),
     "compulsion": ("行政强制", "强制执行", "强制", "查封", "扣押", "冻结", "代履行", "拆除"),
-    "inspection": ("监督检查", "检查", "抽查", "监督", "检验", "检测", "巡查"),
-    "licensing": ("审批", "许可", "核准", "批准"),
+    "inspection": ("监督检查", "检查", "抽查", "监督", "检验", "检测", "巡查", "审验", "年审",
+                   "年检"),
+    "licensing": ("审批", "许可", "核准", "批准", "审查", "验收"),
     "confirmation": ("登记", "证明", "确认", "认定", "鉴定", "核定", "审核", "评定", "初审",
-                     "年检", "核发", "发证", "换证", "补证", "证书"),
+                     "复核", "核发", "发证", "换证", "补证", "证书"),
     "coordination": ("调解", "裁决", "调处", "协调"),
     "statistics": ("统计", "普查"),
     "service": ("申领", "补贴", "津贴", "给付", "救助", "报销", "资助", "发放", "奖励", "咨询",
@@ -158,7 +159,7 @@ def power_type_phases(power_type: str) -> tuple[str, ...] | None:
 
 def name_phase(name: str) -> tuple[str, str] | None:
     """The phase an item's name ends in, and the word, or None."""
-    text = name.strip()
+    text = re.sub(r"([(（][^()（）]*[)）])+$", "", name.strip())  # （县级行使）, （新办）
     best: tuple[int, int, str, str] | None = None  # (end, length, phase, word)
     for phase, words in NAME_WORDS.items():
         for word in words:

@@ -167,7 +167,8 @@ class ListPlan:
         self._dept_party: dict[str, Party] = {}
         self._unit_party: dict[str, Party] = {}
         self._index = {sid: i for i, sid in enumerate(self.streets)}
-        items = list(county.items.values())
+        # an item its department keeps (on no street's list) has no place on any list
+        items = [item for item in county.items.values() if county.item_streets(item)]
         vocabulary = ws.policy.parameters.domains
         ranks = {item.id: r for r, item in enumerate(publication_order(
             items, vocabulary.values if vocabulary else None))}
