@@ -32,6 +32,7 @@ serve: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.import_real
 	$(BIN)/python -m bench.web
 
 # the web part alone: 50 sessions browsing lists and giving opinions for 60 s on loopback
