@@ -12,7 +12,7 @@ from collections import defaultdict
 from engine.decide.assign import NO_FUNDING, department_side, funding
 from engine.decide.combine import ADMITTED
 from engine.decide.evaluate import decide
-from engine.lists.check import LIXIA, TAIYUAN, Problem
+from engine.lists.check import LIXIA, POWER_LAW, TAIYUAN, Problem
 from engine.loading.workspace import Workspace, powers_not_held
 from engine.models.county import DutyItem
 from engine.models.decision import Decision, Party, StreetDecision
@@ -190,8 +190,15 @@ def check_county(ws: Workspace) -> list[Problem]:
                 message=f"事项“{county.items[item_id].name}”需要{label(power)}权，"
                         f"但所属部门{ws.names[county.items[item_id].department]}并不持有；"
                         "部门不能把自身没有的职权交给街道",
-                basis="《中华人民共和国行政处罚法》（2021年修订）第十八条至第二十条、第二十四条")
-        for item_id, power in powers_not_held(county, ws.policy)]
+                basis=POWER_LAW.get(power) or county.items[item_id].legal_basis
+                or "事项的设定依据（清单未写）")
+        for item_id, power in powers_not_held(county, ws.policy)
+        if county.listed_on(county.items[item_id])]
+    problems += [
+        Problem(code="BASIS-MISSING", street=None, item=item.id,
+                message=f"事项“{item.name}”没有写依据（法律、法规、规章或政策文件）",
+                basis="乡镇（街道）履行职责事项清单管理通行做法：清单逐项列明依据")
+        for item in county.items.values() if not item.legal_basis.strip()]
     names: dict[str, list[str]] = defaultdict(list)
     for item in county.items.values():
         names[item.name].append(item.id)

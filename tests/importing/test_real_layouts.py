@@ -224,3 +224,22 @@ def test_the_real_rows_benchmark_reaches_its_targets() -> None:
     figures = measure()
     assert figures["found"] >= TARGET_FOUND and figures["found_held_out"] >= TARGET_FOUND
     assert figures["report_only_service"] <= TARGET_REPORT
+
+
+def test_powers_not_held_only_for_items_handed_to_streets(tmp_path: Path) -> None:
+    """A licence the department keeps raises nothing; the same licence put on a street's list
+    is POWER-NOT-HELD, citing the 行政许可法, not the penalty law."""
+    county = ROOT / "duties" / "sample" / "county.yaml"
+    (tmp_path / "目录.csv").write_text(
+        "部门,事项名称,事项类型,实施依据\n区人力资源和社会保障局,人力资源服务许可,行政许可,《养老机构管理办法》\n",
+        encoding="utf-8")
+    kept = import_catalogue(tmp_path / "目录.csv", county_file=county).report
+    assert kept.lists["kept"] == 1
+    assert "POWER-NOT-HELD" not in {p.code for p in kept.check.problems}
+    (tmp_path / "清单.csv").write_text(
+        "清单,事项名称,主责部门,权力类型,依据,街道\n"
+        "基本,人力资源服务许可,区人力资源和社会保障局,行政许可,《养老机构管理办法》,解放路街道\n",
+        encoding="utf-8")
+    listed = import_catalogue(tmp_path / "清单.csv", county_file=county).report
+    held = [p for p in listed.check.problems if p.code == "POWER-NOT-HELD"]
+    assert len(held) == 1 and "行政许可法" in held[0].basis and "行政处罚法" not in held[0].basis
