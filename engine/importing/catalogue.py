@@ -29,7 +29,7 @@ from engine.importing.infer import (
     CATEGORY_NAMES,
     infer_category,
     infer_phases,
-    power_type_phases,
+    is_power_type,
 )
 from engine.importing.reader import MAX_ROWS, Sheet, read_workbook
 from engine.importing.report import (
@@ -169,7 +169,7 @@ def _import(path: Path, sheet: str | None, map_path: Path | None, county_file: P
                 progress(done, total)
     stub = builder.map_stub()
     if not builder.gathered:
-        raise ImportFailed(builder.failure(shown), stub)
+        raise ImportFailed(builder.failure(shown, stub is not None), stub)
     county = builder.county(base, policy, path.stem)
     files = {"county.yaml": _yaml(county["file"])}
     for kind in ("basic", "cooperative", "recalled", "kept"):
@@ -412,16 +412,17 @@ class _Builder:
         lines += ["sheets: {}", "values: {}"]
         return "\n".join(lines) + "\n"
 
-    def failure(self, shown: str) -> DataError:
-        """The one error of an import that found nothing to import."""
+    def failure(self, shown: str, stub: bool) -> DataError:
+        """The one error of an import that found nothing to import (``stub``: a mapping file
+        to fill in goes with it)."""
         headers = list(dict.fromkeys(h for hs in self.unrecognised.values() for h in hs))
-        if self.known_any or (headers and any(k.row is None for k in self.skipped)):
+        if self.known_any or stub or self.skipped:
             reasons = "；".join(dict.fromkeys(f"{k.sheet}：{k.reason}" for k in self.skipped))
             return DataError(f"工作簿中没有可导入的事项（{reasons}）",
                              location=Location(shown), code="E-IMPORT",
-                             hint="未识别的表头：" + ("、".join(headers) or "无")
-                             + "。已在导入报告旁写出映射文件草稿（import-map.yaml），"
-                               "把表头对应到字段后重新导入。")
+                             hint=(f"未识别的表头：{'、'.join(headers)}。映射文件草稿 "
+                                   f"{MAP_STUB} 列出了这些表头，把它们对应到字段后重新导入。"
+                                   if stub else "按上述原因改正工作簿后重新导入。"))
         return DataError("工作簿中没有可导入的事项：找不到含“事项名称”（或职权名称、"
                          "服务事项等）列的表头行，不是事项清单",
                          location=Location(shown), code="E-IMPORT",
@@ -452,7 +453,7 @@ class _Builder:
             skip("name", "事项名称为空")
             return
         if "category" in values and _category(values["category"]) is None and \
-                power_type_phases(values["category"]) is not None:
+                is_power_type(values["category"]):
             values.setdefault("power_type", values.pop("category"))  # 类别 holding 行政许可 …
         if "list" in values:
             if values["list"] == NOT_APPLYING_LIST:  # an item a street does not have, as

@@ -145,6 +145,12 @@ def _found(text: str, context: str) -> list[tuple[str, str]]:
     return [(p, w) for _, _, p, w in sorted(found)]
 
 
+def is_power_type(text: str) -> bool:
+    """Whether a cell names a kind of power (行政许可, 其他行政权力 …)."""
+    key = re.sub(r"\s+", "", text)
+    return key in POWER_TYPES or any(known in key for known in POWER_TYPES if len(known) > 2)
+
+
 def power_type_phases(power_type: str) -> tuple[str, ...] | None:
     """The phases a 权力类型 names, or None when it names none (其他行政权力, 行政征收, or a
     type not known)."""
