@@ -964,7 +964,9 @@ app.add_typer(import_app, name="import")
 def import_catalogue_cmd(
     file: Annotated[Path, typer.Argument(
         help="清单工作簿：.xlsx（每张清单一个工作表，或一个工作表加“清单”列）或 .csv"
-             "（UTF-8 带或不带 BOM，或 GB18030）。", show_default=False)],
+             "（UTF-8 带或不带 BOM，或 GB18030）；部门的权责清单、政务服务事项目录按部门自行"
+             "履行的事项导入；或一个文件夹（每个街道一个工作簿），作为一个县区导入。",
+        show_default=False)],
     output: Annotated[Path, typer.Option(
         "-o", "--output", help="写入的县区目录（county.yaml、items/、导入报告）；须为新的、"
                                "空的或本工具此前写入的目录，整体原子替换。",
@@ -1004,8 +1006,11 @@ def import_catalogue_cmd(
     write_output_tree(output, files)
     lists = report.lists
     typer.echo(f"已导入 {report.items} 项事项（基本履职 {lists.get('basic', 0)}、配合履职 "
-               f"{lists.get('cooperative', 0)}、上级部门收回 {lists.get('recalled', 0)}），"
+               f"{lists.get('cooperative', 0)}、上级部门收回 {lists.get('recalled', 0)}"
+               + (f"、部门自行履行 {lists['kept']}" if lists.get("kept") else "") + "），"
                f"推断字段 {len(report.inferred)} 处，新建部门和街道 {len(report.created)} 个。")
+    if MAP_STUB in done.files:
+        typer.echo(f"有未识别的表头，映射文件草稿见 {output / MAP_STUB}。", err=True)
     if report.rows_skipped():
         typer.echo(f"有 {len(report.rows_skipped())} 行未导入，见 "
                    f"{output / 'import-report.md'}。", err=True)

@@ -243,3 +243,17 @@ def test_powers_not_held_only_for_items_handed_to_streets(tmp_path: Path) -> Non
     listed = import_catalogue(tmp_path / "清单.csv", county_file=county).report
     held = [p for p in listed.check.problems if p.code == "POWER-NOT-HELD"]
     assert len(held) == 1 and "行政许可法" in held[0].basis and "行政处罚法" not in held[0].basis
+
+
+def test_a_street_named_in_the_title_row(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "基本履职事项清单"
+    ws.append(["东门街道履行职责事项清单"])
+    ws.append(["序号", "事项名称", "主责部门", "乡镇（街道）职责", "依据"])
+    ws.append([1, "门前三包巡查", "区城市管理局", "日常巡查，发现问题劝阻", "《条例》"])
+    wb.save(tmp_path / "东门.xlsx")
+    done = import_catalogue(tmp_path / "东门.xlsx")
+    county = _written(tmp_path, done.files).county
+    assert [s.name for s in county.streets.values()] == ["东门街道"]
+    assert done.report.lists == {"basic": 1, "cooperative": 0, "recalled": 0}
