@@ -59,7 +59,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     # known columns of published catalogues the import does not need (not unrecognised)
     "unused": ("承办机构", "承办处室", "承办单位", "实施机构", "内设机构", "监管电话",
                "咨询电话", "投诉电话", "追责情形", "备注", "子项", "子项名称", "行使层级",
-               "办理时限", "统一发布平台unid", "廉政风险点", "运行流程", "服务对象"),
+               "办理时限", "统一发布平台unid", "廉政风险点", "运行流程", "服务对象",
+               # the tool's own department sheets and not-applying sheet
+               "涉及街道数", "每街道每年经费（元）", "经费合计（元/年）", "不适用的目录事项",
+               "原因"),
 }
 
 # words that name each list in a sheet name or a list column

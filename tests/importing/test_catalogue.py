@@ -284,6 +284,7 @@ def test_the_lists_workbook_imports_back_to_the_same_catalogue(tmp_path: Path,
             assert back.phases == item.phases, item_id
     report = json.loads((out / "import-report.json").read_text(encoding="utf-8"))
     assert report["created"] == [] and report["check"]["clean"]
+    assert not (out / "import-map.yaml").exists()  # every header of its own is known
     assert [s for s in report["skipped"] if s["row"] is not None] == []
 
 
