@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from engine.errors import DataError, Location, UsageError
+from engine.errors import DataError, Location, NotFoundError, UsageError
 from engine.loading.workspace import Workspace
 from engine.loading.yamlio import read_yaml, validate
 from engine.models.base import Strict, Text
@@ -86,5 +86,9 @@ def load_province(directories: Sequence[Path], name: str = "省级比较",
                             location=Location(str(directory)), code="E-DUP",
                             hint="每个县区只列一次；不同县区的目录请取不同的名称。")
         seen[key] = directory
+        if not directory.is_dir():
+            raise NotFoundError(f"县区目录 “{directory}” 不存在", kind="county",
+                                name=str(directory),
+                                hint="检查目录路径；省级文件中的县区目录按相对该文件的路径查找。")
         counties.append(CountyEntry(key, directory, county_workspace(directory)))
     return Province(name, counties, reference)
