@@ -51,7 +51,7 @@ class CountyEntry:
 
 @dataclass(frozen=True)
 class Province:
-    name: str
+    name: str | None  # None: counties named one by one, no province file
     counties: list[CountyEntry]
     reference: Path | None = None  # named by the province file
 
@@ -69,7 +69,7 @@ def read_province_file(path: Path) -> tuple[str, list[Path], Path | None]:
             base / model.reference if model.reference else None)
 
 
-def load_province(directories: Sequence[Path], name: str = "省级比较",
+def load_province(directories: Sequence[Path], name: str | None = None,
                   reference: Path | None = None) -> Province:
     """Load every county directory (each once); the first error stops, naming its directory."""
     from engine.api import county_workspace

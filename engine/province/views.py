@@ -55,7 +55,7 @@ class CountyShare(Out):
 
 
 class Comparison(Out):
-    province: str
+    province: str | None  # the province file's name
     k: float
     min_gap: float
     median: float
@@ -68,6 +68,17 @@ class Comparison(Out):
 
 def _round(x: float) -> float:
     return round(x, 4)
+
+
+def outlier_threshold(values: list[float], k: float,
+                      min_gap: float) -> tuple[float, float, float | None]:
+    """The median, the MAD and the share above which a county is an outlier (None: fewer
+    than ``MIN_COUNTIES`` values, too few to judge)."""
+    mid = median(values)
+    mad = median(abs(v - mid) for v in values)
+    if len(values) < MIN_COUNTIES:
+        return mid, mad, None
+    return mid, mad, mid + max(k * MAD_SCALE * mad, min_gap)
 
 
 def compare(province: Province, k: float = DEFAULT_K,
@@ -91,11 +102,7 @@ def compare(province: Province, k: float = DEFAULT_K,
             entry["placements"].append(Placement(county=c.id, **n))
         rows = sum(totals.values())
         shares.append((c, totals, totals["basic"] / rows if rows else 0.0))
-    values = [s for *_, s in shares]
-    mid = median(values)
-    mad = median(abs(v - mid) for v in values)
-    threshold = (mid + max(k * MAD_SCALE * mad, min_gap)
-                 if len(values) >= MIN_COUNTIES else None)
+    mid, mad, threshold = outlier_threshold([s for *_, s in shares], k, min_gap)
     counties = [CountyShare(
         county=c.id, name=c.name, streets=len(c.ws.county.streets), **totals,
         basic_share=_round(share), above_median=_round(share - mid),
@@ -134,7 +141,7 @@ class CountyLoad(Out):
 
 
 class LoadReport(Out):
-    province: str
+    province: str | None  # the province file's name
     counties: list[CountyLoad]
 
 
@@ -183,7 +190,7 @@ class CountyCheck(Out):
 
 
 class ReferenceCheck(Out):
-    province: str
+    province: str | None  # the province file's name
     reference: str  # the catalogue's name
     reference_file: str
     reference_source: str

@@ -6,6 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from engine.province.views import Comparison, LoadReport
+from engine.render.province_text import who
 
 ROW = 26
 LABEL_W = 170
@@ -42,7 +43,7 @@ def render_compare_chart(c: Comparison) -> str:
     rows = c.counties
     bottom = TOP + ROW * len(rows) + 4
     out = _open(LABEL_W + BAR_W + RIGHT, bottom + 30,
-                f"{c.province}：各县区基本履职事项占比")
+                f"{who(c)}各县区基本履职事项占比")
     out.append(f'<rect class="load" x="{LABEL_W}" y="30" width="14" height="10"/>'
                f'<text x="{LABEL_W + 18}" y="39">基本履职占比</text>'
                f'<rect class="over" x="{LABEL_W + 110}" y="30" width="14" height="10"/>'
@@ -73,7 +74,7 @@ def render_load_chart(r: LoadReport) -> str:
     scale = max([1, *(s.capacity_days or 0 for c in r.counties for s in c.streets),
                  *(s.load_days for c in r.counties for s in c.streets)])
     out = _open(LABEL_W + BAR_W + RIGHT, bottom + 30,
-                f"{r.province}：各县区街道清单工作量与承接能力（人日/年）")
+                f"{who(r)}各县区街道清单工作量与承接能力（人日/年）")
     out.append(f'<rect class="cap" x="{LABEL_W}" y="30" width="14" height="10"/>'
                f'<text x="{LABEL_W + 18}" y="39">承接能力</text>'
                f'<rect class="load" x="{LABEL_W + 90}" y="30" width="14" height="10"/>'

@@ -6,12 +6,17 @@ from engine.province.views import Comparison, LoadReport, ReferenceCheck
 from engine.render.table import table
 
 
+def who(view: Comparison | LoadReport | ReferenceCheck) -> str:
+    """The title's opening: the province's name, when a province file gave one."""
+    return f"{view.province}：" if view.province else ""
+
+
 def _pct(x: float) -> str:
     return f"{100 * x:.1f}%"
 
 
 def render_compare(c: Comparison) -> str:
-    lines = [f"{c.province}：各县区清单比较（{len(c.counties)} 个县区）", ""]
+    lines = [f"{who(c)}各县区清单比较（{len(c.counties)} 个县区）", ""]
     if c.threshold is None:
         lines.append(f"基本履职占比中位数 {_pct(c.median)}；县区不足 3 个，不判断离群。")
     else:
@@ -40,7 +45,7 @@ def render_compare(c: Comparison) -> str:
 
 
 def render_load(r: LoadReport) -> str:
-    lines = [f"{r.province}：各县区街道清单工作量与承接能力（人日/年）"]
+    lines = [f"{who(r)}各县区街道清单工作量与承接能力（人日/年）"]
     for c in r.counties:
         lines += ["", f"{c.county} {c.name}：工作量合计 {c.load_days:,}，承接能力合计 "
                       f"{c.capacity_days:,}，超出承接能力的街道 {c.over_capacity} 个"]
@@ -57,7 +62,7 @@ STATUS = {"recalled": "已收回", "on_street_lists": "仍在街道清单上",
 
 
 def render_check(r: ReferenceCheck) -> str:
-    lines = [f"{r.province}：对照上级部门收回事项目录检查",
+    lines = [f"{who(r)}对照上级部门收回事项目录检查",
              f"参考目录：{r.reference}（{r.reference_file}；来源：{r.reference_source}）"]
     for c in r.counties:
         bad = [f for f in c.findings if f.status == "on_street_lists"]
