@@ -59,7 +59,8 @@ def render_compare_chart(c: Comparison) -> str:
             f'<text x="{LABEL_W + w + 6}" y="{y + 15}">{100 * s.basic_share:.1f}%</text>',
             "</g>"]
     mid_x = LABEL_W + round(BAR_W * c.median)
-    out.append(f'<line class="mid" x1="{mid_x}" y1="{TOP - 4}" x2="{mid_x}" y2="{bottom}"/>')
+    out.append(f'<line class="mid" x1="{mid_x}" y1="{TOP - 4}" x2="{mid_x}" y2="{bottom}"/>'
+               f'<text x="{mid_x + 4}" y="{TOP - 6}">中位数 {100 * c.median:.1f}%</text>')
     if c.threshold is not None:
         x = LABEL_W + round(BAR_W * min(c.threshold, 1.0))
         out.append(f'<line class="mark" x1="{x}" y1="{TOP - 4}" x2="{x}" y2="{bottom}"/>'
