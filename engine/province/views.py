@@ -151,7 +151,7 @@ def load(province: Province) -> LoadReport:
 
     out = []
     for c in province.counties:
-        report = staffing_report(c.ws)
+        report = staffing_report(c.ws, lists=c.lists)
         streets = [StreetLoad(
             street=s.street, name=s.name, load_days=s.load_days, capacity_days=s.capacity_days,
             load_percent=s.load_percent,
