@@ -38,7 +38,7 @@ def province_run(counties: int, streets: int, items: int) -> dict[str, float | i
     return {
         "counties": counties, "streets": streets, "items": items,
         "workspaces_s": round(built - started, 2),
-        "compare_s": round(after_compare - built, 2),  # includes building every county's lists
+        "compare_s": round(after_compare - built, 2),  # each view builds every county's lists
         "load_s": round(after_load - after_compare, 2),
         "check_s": round(after_check - after_load, 2),
         "outliers": len(compared.outliers),

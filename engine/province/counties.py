@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -42,8 +41,9 @@ class CountyEntry:
     def name(self) -> str:
         return self.ws.county.name
 
-    @cached_property
-    def lists(self) -> CountyLists:
+    def build_lists(self) -> CountyLists:
+        """The county's lists, built anew: a view uses them and lets them go before the next
+        county's, so memory holds one county's lists at a time, however many counties."""
         from engine.lists.build import build_lists
 
         return build_lists(self.ws)

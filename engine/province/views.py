@@ -88,7 +88,7 @@ def compare(province: Province, k: float = DEFAULT_K,
     for c in province.counties:
         counts: dict[str, dict[str, int]] = {}
         totals = {"basic": 0, "cooperative": 0, "recalled": 0}
-        for sl in c.lists.streets:
+        for sl in c.build_lists().streets:
             for kind in totals:
                 rows = getattr(sl, kind)
                 totals[kind] += len(rows)
@@ -151,7 +151,7 @@ def load(province: Province) -> LoadReport:
 
     out = []
     for c in province.counties:
-        report = staffing_report(c.ws, lists=c.lists)
+        report = staffing_report(c.ws)
         streets = [StreetLoad(
             street=s.street, name=s.name, load_days=s.load_days, capacity_days=s.capacity_days,
             load_percent=s.load_percent,
@@ -204,7 +204,7 @@ def check(province: Province, catalogue: ReferenceCatalogue, shown: str) -> Refe
     out = []
     for c in province.counties:
         held: dict[str, dict[str, list[str]]] = {}
-        for sl in c.lists.streets:
+        for sl in c.build_lists().streets:
             for kind in ("basic", "cooperative"):
                 for row in getattr(sl, kind):
                     held.setdefault(row.item, {"basic": [], "cooperative": []})[kind].append(

@@ -8,7 +8,6 @@ from engine.errors import DataError, did_you_mean
 from engine.lists.build import build_lists
 from engine.loading.workspace import Workspace
 from engine.models.decision import Out
-from engine.models.lists import CountyLists
 from engine.staffing.profile import capacity_days, finance_quota, quota, size_tier, working_days
 from engine.vocab import label
 
@@ -73,14 +72,12 @@ class StaffingReport(Out):
     streets: list[StreetStaffing]
 
 
-def staffing_report(ws: Workspace, street: str | None = None,
-                    lists: CountyLists | None = None) -> StaffingReport:
-    """The report; ``lists``: the county's lists when the caller has built them already."""
+def staffing_report(ws: Workspace, street: str | None = None) -> StaffingReport:
     county, params = ws.county, ws.policy.parameters
     if street is not None and street not in county.streets:
         raise DataError(f"未知的街道 “{street}”", code="E-REF",
                         hint=did_you_mean(street, county.streets) or "用 duty graph 查看街道编号。")
-    lists = lists or build_lists(ws)
+    lists = build_lists(ws)
     owed: dict[str, list[FundsRow]] = {sid: [] for sid in county.streets}
     for d in lists.departments:
         for sid, amount in d.funding_owed.items():
