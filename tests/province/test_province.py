@@ -205,3 +205,11 @@ def test_a_province_file_with_errors(tmp_path: Path) -> None:
     file.write_text("schema_version: 1\nname: 某省\ncounties: [gone]\n", encoding="utf-8")
     run = run_cli("province", "compare", "--province", file)
     assert run.code == 1 and "gone" in run.stderr and "E-NOTFOUND" in run.stderr
+
+
+def test_output_file_holds_what_the_screen_shows(counties: list[Path], tmp_path: Path) -> None:
+    out = tmp_path / "load.svg"
+    run = run_cli("province", "load", *_args(counties), "-f", "svg", "-o", out)
+    assert run.code == 0 and run.stdout == ""
+    assert out.read_text(encoding="utf-8") == run_cli("province", "load", *_args(counties),
+                                                      "-f", "svg").stdout
