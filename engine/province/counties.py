@@ -13,8 +13,10 @@ from typing import Literal
 
 from pydantic import Field
 
+from engine.collector import paused
 from engine.errors import DataError, Location, NotFoundError, UsageError
-from engine.loading.workspace import Workspace
+from engine.lists.apply import with_admitted
+from engine.loading.workspace import Workspace, load_workspace
 from engine.loading.yamlio import read_yaml, validate
 from engine.models.base import Strict, Text
 from engine.models.lists import CountyLists
@@ -71,9 +73,8 @@ def read_province_file(path: Path) -> tuple[str, list[Path], Path | None]:
 
 def load_province(directories: Sequence[Path], name: str | None = None,
                   reference: Path | None = None) -> Province:
-    """Load every county directory (each once); the first error stops, naming its directory."""
-    from engine.api import county_workspace
-
+    """Load every county directory (each once) as ``duty lists`` does: its admitted proposals
+    applied. The first error stops, naming its directory."""
     if not directories:
         raise UsageError("没有给出县区目录",
                          hint="至少给出一个县区目录，或一个列出县区目录的省级文件。")
@@ -90,5 +91,7 @@ def load_province(directories: Sequence[Path], name: str | None = None,
             raise NotFoundError(f"县区目录 “{directory}” 不存在", kind="county",
                                 name=str(directory),
                                 hint="检查目录路径；省级文件中的县区目录按相对该文件的路径查找。")
-        counties.append(CountyEntry(key, directory, county_workspace(directory)))
+        with paused():  # a large tree of new objects: the collector would rescan it
+            ws = with_admitted(load_workspace(directory), directory)
+        counties.append(CountyEntry(key, directory, ws))
     return Province(name, counties, reference)
