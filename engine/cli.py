@@ -1038,6 +1038,146 @@ def serve(
     run(county, db, host, port, workers)
 
 
+province_app = typer.Typer(help="省级视图：比较多个县区的清单、街道负担，并对照收回事项目录检查。",
+                           no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(province_app, name="province")
+
+CountiesOpt = Annotated[list[Path] | None, typer.Option(
+    "--county", help="县区目录（含 county.yaml），可重复给出多个。", show_default=False,
+    metavar="<path>")]
+ProvinceOpt = Annotated[Path | None, typer.Option(
+    "--province", help="省级文件（YAML），列出各县区目录（相对该文件），可指定收回事项目录。",
+    show_default=False)]
+OutputOpt = Annotated[Path | None, typer.Option(
+    "-o", "--output", help="写入该文件（原子写入）；省略时输出到屏幕。", show_default=False)]
+
+
+class ChartFormat(str, Enum):
+    text = "text"
+    json = "json"
+    svg = "svg"
+
+
+def _province(counties: list[Path] | None, province: Path | None) -> Any:
+    from engine.errors import UsageError
+    from engine.province.counties import load_province, read_province_file
+
+    if counties and province is not None:
+        raise UsageError("--county 与 --province 只能用其一",
+                         hint="县区较多时把县区目录写进省级文件，用 --province 给出。")
+    if province is not None:
+        name, directories, reference = read_province_file(province)
+        return load_province(directories, name, reference)
+    if not counties:
+        raise UsageError("没有给出县区", hint="用 --county 逐个给出县区目录，或用 --province "
+                                               "给出列有县区目录的省级文件。")
+    return load_province(counties)
+
+
+def _write(data: str, output: Path | None) -> None:
+    if output is None:
+        _emit(data)
+    else:
+        from engine.fileio import write_atomic
+
+        write_atomic(output, data)
+
+
+@province_app.command("compare")
+@user_errors
+def province_compare(
+    counties: CountiesOpt = None, province: ProvinceOpt = None,
+    k: Annotated[float, typer.Option(
+        "--k", min=0, help="离群判定：高出中位数超过 k 倍标准化绝对中位差（MAD×1.4826）。")] = 3.0,
+    min_gap: Annotated[float, typer.Option(
+        "--min-gap", min=0, max=1, help="离群判定：至少高出中位数的占比（0.05 即 5 个百分点）。"
+    )] = 0.05,
+    fmt: Annotated[ChartFormat, _format(
+        "输出格式：text 为中文报告，json 供脚本读取，svg 为各县区基本履职占比图。")] = (
+        ChartFormat.text),
+    output: OutputOpt = None,
+) -> None:
+    """比较各县区的清单：逐个目录事项（按事项编号对应）列出各县区列入基本履职、配合履职和收回清单的
+    街道数，并找出基本履职占比明显高于其他县区（交给街道的事项过多）的离群县区。
+
+    至少 3 个县区时才判断离群。"""
+    from engine.province.views import compare
+
+    result = compare(_province(counties, province), k=k, min_gap=min_gap)
+    if fmt is ChartFormat.json:
+        from engine.render.json_out import dumps
+
+        _write(dumps(result), output)
+    elif fmt is ChartFormat.svg:
+        from engine.render.province_svg import render_compare_chart
+
+        _write(render_compare_chart(result), output)
+    else:
+        from engine.render.province_text import render_compare
+
+        _write(render_compare(result), output)
+
+
+@province_app.command("load")
+@user_errors
+def province_load(
+    counties: CountiesOpt = None, province: ProvinceOpt = None,
+    fmt: Annotated[ChartFormat, _format(
+        "输出格式：text 为中文报告，json 供脚本读取，svg 为各街道工作量与承接能力对比图。")] = (
+        ChartFormat.text),
+    output: OutputOpt = None,
+) -> None:
+    """各县区街道的清单工作量与承接能力（与 report staffing 同一算法），列出超出承接能力的街道。"""
+    from engine.province.views import load
+
+    result = load(_province(counties, province))
+    if fmt is ChartFormat.json:
+        from engine.render.json_out import dumps
+
+        _write(dumps(result), output)
+    elif fmt is ChartFormat.svg:
+        from engine.render.province_svg import render_load_chart
+
+        _write(render_load_chart(result), output)
+    else:
+        from engine.render.province_text import render_load
+
+        _write(render_load(result), output)
+
+
+@province_app.command("check")
+@user_errors
+def province_check(
+    counties: CountiesOpt = None, province: ProvinceOpt = None,
+    reference: Annotated[Path | None, typer.Option(
+        "--reference", show_default=False,
+        help="收回事项目录（YAML）；省略时用省级文件指定的目录，再省略则用内置参考目录。")] = None,
+    fmt: Annotated[ReportFormat, _format("输出格式：text 为中文报告，json 供脚本读取。")] = (
+        ReportFormat.text),
+    output: OutputOpt = None,
+) -> None:
+    """对照上级部门收回事项目录检查各县区：目录中与收回事项对应的事项（按编号或名称匹配）
+    不得列在任何街道的基本履职或配合履职清单上。
+
+    检查通过时退出码为 0，有事项仍在街道清单上时为 1。"""
+    from engine.province.reference import load_reference
+    from engine.province.views import check
+
+    prov = _province(counties, province)
+    catalogue, shown = load_reference(reference or prov.reference)
+    result = check(prov, catalogue, shown)
+    if fmt is ReportFormat.json:
+        from engine.render.json_out import dumps
+
+        _write(dumps(result), output)
+    else:
+        from engine.render.province_text import render_check
+
+        _write(render_check(result), output)
+    if not result.clean:
+        raise typer.Exit(1)
+
+
 def main() -> None:
     try:
         app()

@@ -25,3 +25,8 @@ def sample_proposals() -> Path:
 
 
 SNAPSHOT = "county.snapshot.json"  # a county's compiled snapshot, beside its county.yaml
+
+
+def reference_catalogue() -> Path:
+    """The reference catalogue of items higher departments take back (上级部门收回事项)."""
+    return duties_dir() / "reference" / "recalled.yaml"

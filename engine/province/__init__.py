@@ -1,0 +1,2 @@
+"""Province views over several county directories: compare their lists, their streets' load,
+and check them against a reference catalogue of items higher departments take back."""

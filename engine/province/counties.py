@@ -1,0 +1,97 @@
+"""The counties of a province view: county directories named one by one or in a province file.
+
+Each county is loaded as ``duty lists`` loads it (its admitted proposals applied), so every
+view reads the lists the engine itself builds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+
+from engine.collector import paused
+from engine.errors import DataError, Location, NotFoundError, UsageError
+from engine.lists.apply import with_admitted
+from engine.loading.workspace import Workspace, load_workspace
+from engine.loading.yamlio import read_yaml, validate
+from engine.models.base import Strict, Text
+from engine.models.lists import CountyLists
+
+
+class ProvinceFile(Strict):
+    """The shape of a province file: its name and its county directories (relative to it)."""
+
+    schema_version: Literal[1]
+    name: Text
+    counties: list[Text] = Field(min_length=1)
+    reference: Text | None = None  # its own reference catalogue (relative to the file)
+
+
+@dataclass
+class CountyEntry:
+    """One county of the view: ``id`` is its directory's name, unique in the view."""
+
+    id: str
+    directory: Path
+    ws: Workspace
+
+    @property
+    def name(self) -> str:
+        return self.ws.county.name
+
+    def build_lists(self) -> CountyLists:
+        """The county's lists, built anew: a view uses them and lets them go before the next
+        county's, so memory holds one county's lists at a time, however many counties."""
+        from engine.lists.build import build_lists
+
+        return build_lists(self.ws)
+
+
+@dataclass(frozen=True)
+class Province:
+    name: str | None  # None: counties named one by one, no province file
+    counties: list[CountyEntry]
+    reference: Path | None = None  # named by the province file
+
+
+def read_province_file(path: Path) -> tuple[str, list[Path], Path | None]:
+    """A province file's name, county directories and reference catalogue (or None)."""
+    doc = read_yaml(path)
+    if not isinstance(doc.data, dict):
+        raise DataError("省级文件应是一个映射（含 schema_version、name、counties）",
+                        location=Location(doc.display, 1),
+                        hint="参照文档中的省级文件示例填写。")
+    model = validate(ProvinceFile, doc)
+    base = path.parent
+    return (model.name, [base / c for c in model.counties],
+            base / model.reference if model.reference else None)
+
+
+def load_province(directories: Sequence[Path], name: str | None = None,
+                  reference: Path | None = None) -> Province:
+    """Load every county directory (each once) as ``duty lists`` does: its admitted proposals
+    applied. The first error stops, naming its directory."""
+    if not directories:
+        raise UsageError("没有给出县区目录",
+                         hint="至少给出一个县区目录，或一个列出县区目录的省级文件。")
+    seen: dict[str, Path] = {}
+    counties = []
+    for directory in directories:
+        key = directory.name or str(directory)
+        if key in seen:
+            raise DataError(f"县区目录名 “{key}” 重复（{seen[key]} 与 {directory}）",
+                            location=Location(str(directory)), code="E-DUP",
+                            hint="每个县区只列一次；不同县区的目录请取不同的名称。")
+        seen[key] = directory
+        if not directory.is_dir():
+            raise NotFoundError(f"县区目录 “{directory}” 不存在", kind="county",
+                                name=str(directory),
+                                hint="检查目录路径；省级文件中的县区目录按相对该文件的路径查找。")
+        with paused():  # a large tree of new objects: the collector would rescan it
+            ws = with_admitted(load_workspace(directory), directory)
+        counties.append(CountyEntry(key, directory, ws))
+    return Province(name, counties, reference)
