@@ -16,6 +16,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from engine.labels import role_words
 from engine.store.orm import m
 from engine.web.runtime import service
 from engine.workflow.names import RoleKind
@@ -87,8 +88,8 @@ def context(request: HttpRequest) -> dict[str, Any]:
     roles = held_roles(request.user)
 
     def shown(text: str) -> str:
-        return parse_role(text, county).describe(names)
+        return role_words(text, names)
 
     return {"duty_actor": actor, "duty_role": shown(str(actor.role)) if actor else None,
             "duty_roles": [(r, shown(r)) for r in roles],
-            "duty_county": county.name}
+            "duty_county": county.name, "duty_names": names}

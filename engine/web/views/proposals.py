@@ -10,10 +10,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from engine.decide.evaluate import evaluate
 from engine.errors import DutyError
+from engine.labels import STEPS, label
 from engine.models.decision import Decision
-from engine.vocab import label
 from engine.web import reading
 from engine.web.access import acting, may_see
 from engine.web.forms import DecideForm, LegalForm, OpinionForm, ProposalForm
@@ -30,9 +29,7 @@ from engine.workflow.views import ProposalSummary, ProposalView
 STEP_OF = {"start_review": "review", "legal_pass": "legal", "opinion": "opinion",
            "admit": "decide", "reject": "decide", "provisional": "decide",
            "publish": "publish", "withdraw": "withdraw", "submit": "resubmit"}
-STEP_LABELS = {"review": "编办审核", "legal": "合法性审查", "opinion": "反馈街道意见",
-               "decide": "记录会议审定", "publish": "公布调整后的清单", "withdraw": "撤回申请",
-               "resubmit": "修改并重新提交"}
+STEP_LABELS = STEPS
 WORK = ("review", "legal", "opinion", "decide", "publish", "resubmit")  # what awaits a role
 
 
@@ -125,8 +122,10 @@ def _may_propose(actor: Actor) -> None:
 @acting
 @require_http_methods(["GET", "POST"])
 def new_proposal(request: HttpRequest) -> HttpResponse:
-    """The form (or an upload); ``preview`` evaluates without storing anything, exactly as
-    ``duty evaluate`` would on the latest published lists; ``submit`` and ``draft`` store."""
+    """The form (or an upload); ``preview`` shows, without storing anything, the evaluation
+    the office will see at review (the service's own, on the latest published lists: what
+    ``duty evaluate`` gives once the legal review, the streets and the meeting agree);
+    ``submit`` and ``draft`` store."""
     actor: Actor = request.actor  # type: ignore[attr-defined]
     _may_propose(actor)
     dept = actor.role.id if actor.role.kind is RoleKind.department else None
@@ -144,7 +143,7 @@ def new_proposal(request: HttpRequest) -> HttpResponse:
         what = request.POST.get("do", "preview")
         if what == "preview":
             try:
-                context["decision"] = evaluate(ws, [form.source])[0]
+                context["decision"], _ = s.preview(form.source)
             except DutyError as exc:
                 context["error"] = words(exc)
             template = "web/_preview.html" if request.htmx else "web/new.html"
