@@ -32,7 +32,7 @@ assert set(INSTRUMENTS) == set(Instrument.__args__)  # type: ignore[attr-defined
 
 
 def _choices(values: tuple[str, ...] | list[str]) -> list[tuple[str, str]]:
-    return [(v, f"{label(v)}（{v}）") for v in values]
+    return [(v, label(v)) for v in values]
 
 
 # a field of the proposal model → the form field that shows its error
@@ -97,7 +97,7 @@ class ProposalForm(forms.Form):
         self.fields["item_ref"].choices = [("", "——")] + [
             (i.id, f"{i.id} {i.name}") for i in county.items.values()
             if department is None or i.department == department]
-        self.fields["streets"].choices = [(s.id, f"{s.id} {s.name}")
+        self.fields["streets"].choices = [(s.id, s.name)
                                           for s in county.streets.values()]
         self.source: ProposalSource | None = None
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -83,3 +84,108 @@ def test_dates_as_people_write_them() -> None:
     assert when("2026-12-07T09:41:00+08:00") == "2026年12月7日 09:41"
     assert when("2026-03-02") == "2026年3月2日"
     assert when(None) == "—"
+
+
+# English words a page must not show: the process's states, verdicts, modes, opinions, roles
+ENGLISH = {
+    "admitted", "admitted_with_conditions", "rejected", "returned", "deferred",
+    "not_applicable", "hand_over", "entrust", "assist", "agree", "agree_with_conditions",
+    "object", "draft", "submitted", "office_review", "legal_review", "hearing", "deliberation",
+    "provisional", "withdrawn", "published", "pending", "passed", "failed", "department",
+    "street", "office", "justice", "county", "admin", "comprehensive", "specialist",
+    "assisting", "basic", "cooperative", "recalled", "normal", "temporary", "emergency",
+    "review", "decision", "publication", "admit", "recall", "revise", "None", "True", "False",
+}
+
+
+class _Text(HTMLParser):
+    """The text a reader sees: not scripts, styles or attributes, nor the names people log in
+    with (``class="account"``: chosen by the county, not the engine's identifiers)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        hidden = tag in ("script", "style") or ("class", "account") in attrs
+        if hidden or (tag == "span" and self.skip):  # a span inside a hidden one counts too
+            self.skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style") or (tag == "span" and self.skip):
+            self.skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.parts.append(data)
+
+
+def _shown(page: str) -> str:
+    parser = _Text()
+    parser.feed(page)
+    return " ".join(parser.parts)
+
+
+def _identifiers() -> set[str]:
+    from engine.api import county_workspace
+
+    county = county_workspace(None).county
+    return {*county.departments, *county.streets, *ENGLISH,
+            *(u for d in county.departments.values() for u in getattr(d, "units", {}) or {})}
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    with web_site(tmp_path_factory.mktemp("demo"), demo=True) as login:
+        yield login
+
+
+PAGES = {
+    None: ["/login/"],
+    "fire": ["/", "/proposals/", "/proposals/new/", "/lists/", "/password/"],
+    "street": ["/role/"],
+    "s03": ["/", "/proposals/", "/lists/?street=S03"],
+    "office": ["/", "/proposals/", "/lists/", "/lists/diff/", "/overview/", "/audit/",
+               "/audit/?verify=1"],
+    "justice": ["/", "/proposals/"],
+    "county": ["/", "/proposals/", "/overview/"],
+    "urban": ["/", "/proposals/new/"],
+}
+
+
+def test_every_page_shows_names_not_identifiers(demo_site: Any) -> None:
+    from engine.web.demo import play  # noqa: F401 (the demonstration's proposals are there)
+
+    known = _identifiers()
+    found: dict[str, set[str]] = {}
+    office = demo_site("office")
+    pids = re.findall(r'href="/proposals/(P-[0-9-]+)/"', office.get("/proposals/").content
+                      .decode())
+    assert len(set(pids)) >= 8
+    pages = [(who, path) for who, paths in PAGES.items() for path in paths]
+    pages += [(who, f"/proposals/{pid}/") for pid in sorted(set(pids))
+              for who in ("office", "county")]
+    for who, path in pages:
+        reply = demo_site(who).get(path)
+        assert reply.status_code == 200, (who, path, reply.status_code)
+        text = _shown(reply.content.decode())
+        words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_:]*", text))
+        bad = {w for w in words if w in known or w.split(":")[0] in known}
+        bad |= set(re.findall(r"\d{4}-\d\d-\d\dT\d\d:\d\d", text))  # ISO times
+        if bad:
+            found[f"{who} {path}"] = bad
+    assert not found, "\n".join(f"{k}: {sorted(v)}" for k, v in found.items())
+
+
+def test_form_errors_in_chinese_next_to_their_field(site: Any) -> None:
+    good = {"id": "P-FORM-1", "title": "标题", "mode": "hand_over", "urgency": "normal",
+            "funding": "0", "staff": "0", "item_kind": "new", "department": "fire_rescue",
+            "do": "preview"}
+    for field, value in (("id", "坏 编号"), ("funding", "-1"), ("mode", "nonsense")):
+        reply = site("fire").post("/proposals/new/", {**good, field: value})
+        assert reply.status_code == 400
+        block = reply.content.decode().split(f'id="field-{field}"', 1)[1].split("</div>", 1)[0]
+        errors = re.findall(r'<p class="field-error">([^<]*)</p>', block)
+        assert errors and all(re.search(r"[\u4e00-\u9fff]", e) for e in errors), (field, block)
+        assert not re.search(r"[A-Za-z]{4,}", " ".join(errors).replace(value, "")), errors
