@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -121,6 +122,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8000, help="端口")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn 工作进程数")
     args = parser.parse_args(argv)
+    from engine.errors import DutyError
+    from engine.web.serve import check_port, serve
+
+    try:
+        check_port(args.host, args.port)
+    except DutyError as exc:
+        sys.stderr.write(exc.render() + "\n")
+        raise SystemExit(exc.exit_code) from None
     DEMO_DIR.mkdir(parents=True, exist_ok=True)
     db = DEMO_DIR / "duty.db"
     logins = DEMO_DIR / "logins.txt"
@@ -137,8 +146,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     print("演示账号（账号  密码  角色）：")
     for line in logins.read_text(encoding="utf-8").splitlines():
         print("  " + "  ".join(line.split("\t")))
-    from engine.web.serve import serve
-
     serve(None, db, args.host, args.port, args.workers)
 
 
