@@ -122,10 +122,17 @@ STEPS: dict[str, str] = {
     "resubmit": "修改并重新提交",
 }
 
+# audit entries that are not steps of a proposal
+SYSTEM_ACTIONS: dict[str, str] = {
+    "create_store": "建立数据库", "migrate_store": "升级数据库", "county_revision": "县区数据更新",
+    "user_add": "添加账号", "user_disable": "停用账号", "token_issue": "签发令牌",
+    "token_revoke": "吊销令牌",
+}
+
 # the kinds of role an account acts in
 ROLES: dict[str, str] = {
     "department": "职能部门", "office": "县委编办", "justice": "司法局",
-    "street": "街道（镇、乡）", "county": "县委或县政府", "admin": "账号管理员",
+    "street": "街道（镇、乡）", "county": "县委或县政府", "admin": "账号管理员", "system": "系统",
 }
 
 

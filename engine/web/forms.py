@@ -229,3 +229,33 @@ class DecideForm(forms.Form):
     def meeting(self) -> str | None:
         body, ref = self.cleaned_data.get("body", ""), self.cleaned_data.get("ref", "")
         return (body + ref).strip() or None
+
+
+ANCHOR = re.compile(r"^\s*(\d+)\s*[:：]\s*([0-9a-fA-F]{64})\s*$")
+
+
+class AuditForm(forms.Form):
+    """The audit page's filters, page, and an anchor kept outside to check the chain with."""
+
+    action = forms.ChoiceField(label="操作", required=False)
+    proposal = forms.CharField(label="申请编号", max_length=100, required=False)
+    account = forms.CharField(label="账号", max_length=150, required=False)
+    page = forms.IntegerField(label="页", min_value=1, required=False)
+    anchor = forms.CharField(
+        label="外部保存的锚点", max_length=200, required=False,
+        help_text="粘贴公布清单时另行保存的审计锚点（序号:签名，如 12:3f…），核对时一并比对",
+        widget=forms.TextInput(attrs={"size": 80}))
+
+    def __init__(self, *args: Any, actions: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", "全部操作"), *actions]
+
+    def clean_anchor(self) -> tuple[int, str] | None:
+        text = self.cleaned_data.get("anchor") or ""
+        if not text.strip():
+            return None
+        found = ANCHOR.match(text)
+        if found is None:
+            raise forms.ValidationError("锚点格式不对：应为“序号:签名”，签名是 64 位十六进制数字"
+                                        "（见清单文件标题中的审计锚点或审计页的锚点列表）")
+        return int(found.group(1)), found.group(2).lower()

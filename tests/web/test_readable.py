@@ -189,3 +189,39 @@ def test_form_errors_in_chinese_next_to_their_field(site: Any) -> None:
         errors = re.findall(r'<p class="field-error">([^<]*)</p>', block)
         assert errors and all(re.search(r"[\u4e00-\u9fff]", e) for e in errors), (field, block)
         assert not re.search(r"[A-Za-z]{4,}", " ".join(errors).replace(value, "")), errors
+
+
+def _audit(client: Any, **query: str) -> tuple[int, str]:
+    reply = client.get("/audit/", query)
+    return reply.status_code, reply.content.decode()
+
+
+def test_audit_page_pages_filters_and_checks_a_pasted_anchor(demo_site: Any) -> None:
+    import os
+
+    office = demo_site("office")
+    status, page = _audit(office)
+    assert status == 200
+    assert os.environ["DUTY_DB"] not in page and str(Path(os.environ["DUTY_DB"]).parent) \
+        not in page  # no path of the server
+    total = int(re.search(r"记录（共 (\d+) 条", page).group(1))
+    assert total > 50 and 'id="next-page"' in page  # more than a page: paged
+    seqs = [int(x) for x in re.findall(r"<tr><td>(\d+)</td>", page)]
+    assert len(seqs) == 50 and seqs == sorted(seqs, reverse=True)
+    second = _audit(office, page="2")[1]
+    assert int(re.findall(r"<tr><td>(\d+)</td>", second)[0]) == seqs[-1] - 1
+    only = _audit(office, proposal="P-2026-012")[1]
+    linked = re.findall(r'<td><a href="/proposals/([^/]+)/">', only)
+    assert linked and set(linked) == {"P-2026-012"}
+    anchor = re.search(r"第 1 版（[^）]*）：<code>(\d+:[0-9a-f]{64})</code>", page).group(1)
+    status, checked = _audit(office, verify="1", anchor=anchor)
+    assert status == 200 and "审计记录完好" in checked and "含粘贴的锚点" in checked
+    seq, mac = anchor.split(":")
+    wrong = f"{seq}:{'0' * 64 if mac != '0' * 64 else '1' * 64}"
+    status, refused = _audit(office, verify="1", anchor=wrong)
+    assert status == 200 and "审计记录有问题" in refused and f"第 {seq} 条" in refused
+    status, bad = _audit(office, verify="1", anchor="not an anchor")
+    assert status == 400 and "审计记录" in bad
+    block = bad.split('id="field-anchor"', 1)[1].split("</div>", 1)[0]
+    assert "锚点格式不对" in block
+    assert demo_site("fire").get("/audit/").status_code == 404

@@ -7,12 +7,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
+from engine.labels import SYSTEM_ACTIONS
 from engine.store.verify import verify_store
 from engine.web import reading
 from engine.web.access import acting, need_kind
 from engine.web.charts import bars
+from engine.web.forms import AuditForm
 from engine.web.runtime import engine
 from engine.workflow.names import RoleKind
+from engine.workflow.process import Process
 from engine.workflow.stores import store_info
 
 
@@ -46,12 +49,42 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @acting
 def audit(request: HttpRequest) -> HttpResponse:
+    """The audit entries, paged and filtered; the chain checked on request, against an anchor
+    the user pastes in as well as the checkpoint file. No path of the server is shown."""
     need_kind(request.actor, RoleKind.office)  # type: ignore[attr-defined]
     with engine() as s:
+        process = s.process
+        actions = [(a, _action_label(process, a)) for a in reading.audit_actions(s.store)]
+        form = AuditForm(request.GET or None, actions=actions)
+        valid = form.is_valid() if request.GET else True
+        data = form.cleaned_data if request.GET and valid else {}
+        rows, total, page = reading.audit_entries(
+            s.store, action=data.get("action") or "", proposal=data.get("proposal") or "",
+            account=data.get("account") or "", page=data.get("page") or 1)
+        report = None
+        if request.GET.get("verify") and valid:
+            anchor = data.get("anchor")
+            report = verify_store(s.store, [anchor] if anchor else None)
         info = store_info(s.store)
-        report = verify_store(s.store) if request.GET.get("verify") else None
+        engine_kind = "PostgreSQL" if s.store.target.engine == "postgresql" else "SQLite"
         versions = reading.versions(s.store)
         checkpoints = reading.checkpoints(s.store)
+    pages = max(1, -(-total // reading.AUDIT_PAGE))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("verify", None)
     return render(request, "web/audit.html", {
-        "info": info, "report": report, "versions": versions,
-        "checkpoints": [f"{seq}:{mac}" for seq, mac in checkpoints]})
+        "info": info, "engine_kind": engine_kind, "report": report, "versions": versions,
+        "checkpoints": [f"{seq}:{mac}" for seq, mac in checkpoints], "form": form,
+        "rows": [{"e": r, "what": _action_label(process, r.action),
+                  "before": process.label(r.before) if r.before in process.states else "",
+                  "after": process.label(r.after) if r.after in process.states else ""}
+                 for r in rows],
+        "total": total, "page": page, "pages": pages, "query": query.urlencode()},
+        status=200 if valid else 400)
+
+
+def _action_label(process: Process, action: str) -> str:
+    if action in process.transitions:
+        return process.transitions[action].label
+    return SYSTEM_ACTIONS.get(action, action)
