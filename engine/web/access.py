@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.functional import SimpleLazyObject
 
 from engine.labels import role_words
 from engine.store.orm import m
@@ -90,6 +91,9 @@ def context(request: HttpRequest) -> dict[str, Any]:
     def shown(text: str) -> str:
         return role_words(text, names)
 
+    from engine.web.views.proposals import waiting
+
     return {"duty_actor": actor, "duty_role": shown(str(actor.role)) if actor else None,
+            "duty_waiting": SimpleLazyObject(lambda: waiting(actor)),
             "duty_roles": [(r, shown(r)) for r in roles],
             "duty_county": county.name, "duty_names": names}

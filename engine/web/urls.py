@@ -23,5 +23,6 @@ urlpatterns = [
     path("lists/diff/", lists.diff, name="diff"),
     path("overview/", overview.overview, name="overview"),
     path("audit/", overview.audit, name="audit"),
+    path("staffing/", overview.staffing, name="staffing"),
     path("admin/", site.urls),
 ]

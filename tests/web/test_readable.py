@@ -145,9 +145,9 @@ PAGES = {
     None: ["/login/"],
     "fire": ["/", "/proposals/", "/proposals/new/", "/lists/", "/password/"],
     "street": ["/role/"],
-    "s03": ["/", "/proposals/", "/lists/?street=S03"],
+    "s03": ["/", "/proposals/", "/lists/?street=S03", "/staffing/"],
     "office": ["/", "/proposals/", "/lists/", "/lists/diff/", "/overview/", "/audit/",
-               "/audit/?verify=1"],
+               "/audit/?verify=1", "/staffing/", "/staffing/?street=S02"],
     "justice": ["/", "/proposals/"],
     "county": ["/", "/proposals/", "/overview/"],
     "urban": ["/", "/proposals/new/"],
@@ -225,3 +225,31 @@ def test_audit_page_pages_filters_and_checks_a_pasted_anchor(demo_site: Any) -> 
     block = bad.split('id="field-anchor"', 1)[1].split("</div>", 1)[0]
     assert "锚点格式不对" in block
     assert demo_site("fire").get("/audit/").status_code == 404
+
+
+@pytest.mark.parametrize(("account", "expected"), [
+    ("office", {"P-2026-001", "P-2026-019"}), ("justice", {"P-2026-003"}),
+    ("county", {"P-2026-002"}), ("s03", {"P-2026-006"}), ("fire", set())])
+def test_header_counts_what_awaits_the_role(demo_site: Any, account: str,
+                                            expected: set[str]) -> None:
+    page = demo_site(account).get("/").content.decode()
+    count = re.search(r'<span class="count" id="todo-count"[^>]*>(\d+)</span>', page)
+    assert count is not None and int(count.group(1)) == len(expected)
+    table = page.split('id="todo"', 1)[1].split("</table>", 1)[0] if expected else ""
+    assert set(re.findall(r'href="/proposals/([^/]+)/"', table)) == expected
+
+
+def test_staffing_report_per_street_with_its_chart(demo_site: Any) -> None:
+    from engine.api import county_workspace
+
+    streets = county_workspace(None).county.streets
+    office = demo_site("office").get("/staffing/").content.decode()
+    chart = office.split('id="staffing-chart"', 1)[1].split("</figure>", 1)[0]
+    assert chart.lstrip(">").startswith("<svg")
+    assert all(st.name in chart for st in streets.values())
+    assert office.count('<section class="street"') == len(streets)
+    own = demo_site("s03").get("/staffing/").content.decode()
+    assert re.findall(r'id="street-([^"]+)"', own) == ["S03"]
+    assert streets["S01"].name not in own.split('id="staffing-chart"', 1)[1]
+    assert demo_site("s03").get("/staffing/?street=S01").status_code == 404
+    assert demo_site("fire").get("/staffing/").status_code == 404

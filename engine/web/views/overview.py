@@ -1,13 +1,16 @@
-"""The county overview (workload against staff, funds owed, list counts, as SVG charts) and
-the audit page of the office."""
+"""The county overview (workload against staff, funds owed, list counts, as SVG charts), the
+staffing report per street with its chart, and the audit page of the office."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
 from engine.labels import SYSTEM_ACTIONS
+from engine.render import staffing_out
+from engine.render.staffing_svg import render_chart
+from engine.staffing.report import StaffingReport, staffing_report
 from engine.store.verify import verify_store
 from engine.web import reading
 from engine.web.access import acting, need_kind
@@ -16,6 +19,8 @@ from engine.web.forms import AuditForm
 from engine.web.runtime import engine
 from engine.workflow.names import RoleKind
 from engine.workflow.process import Process
+from engine.workflow.roles import Actor
+from engine.workflow.service import AdmissionService
 from engine.workflow.stores import store_info
 
 
@@ -88,3 +93,47 @@ def _action_label(process: Process, action: str) -> str:
     if action in process.transitions:
         return process.transitions[action].label
     return SYSTEM_ACTIONS.get(action, action)
+
+
+_REPORTS: dict[tuple[str, int, str], StaffingReport] = {}
+
+
+def _staffing(s: AdmissionService) -> StaffingReport:
+    """The staffing report on the newest published lists; kept while the version and the
+    county data stay the same (it builds every street's lists)."""
+    ws, number = s.published()
+    key = (s.store.alias, number, s.revision)
+    if key not in _REPORTS:
+        _REPORTS.clear()
+        _REPORTS[key] = staffing_report(ws)
+    return _REPORTS[key]
+
+
+@acting
+def staffing(request: HttpRequest) -> HttpResponse:
+    """The staffing and burden report, street by street, with its chart: the county's roles
+    see every street, a street its own."""
+    actor: Actor = request.actor  # type: ignore[attr-defined]
+    need_kind(actor, RoleKind.office, RoleKind.justice, RoleKind.county, RoleKind.street)
+    with engine() as s:
+        report = _staffing(s)
+    streets = report.streets
+    if actor.role.kind is RoleKind.street:
+        streets = [x for x in streets if x.street == actor.role.id]
+    chosen = request.GET.get("street") or ""
+    if chosen:
+        streets = [x for x in streets if x.street == chosen]
+        if not streets:
+            raise Http404
+    shown = report.model_copy(update={"streets": streets})
+    head = staffing_out._head(shown)
+    return render(request, "web/staffing.html", {
+        "title": head[0], "basis": head[1], "chart": mark_safe(render_chart(shown)),
+        "choices": [(x.street, x.name) for x in report.streets]
+        if actor.role.kind is not RoleKind.street else [],
+        "chosen": chosen,
+        "streets": [{"s": x, "profile": staffing_out._profile(x),
+                     "bodies": staffing_out._bodies(x), "staff": staffing_out._staff(x),
+                     "load": staffing_out._load(x), "posts": staffing_out._post_rows(x),
+                     "over": x.capacity_days is not None and x.load_days > x.capacity_days}
+                    for x in streets]})

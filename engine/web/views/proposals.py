@@ -77,27 +77,39 @@ def _days_left(due: str | None, today: date) -> int | None:
         -working_days_between(day, today)
 
 
+def in_flight(s: AdmissionService, actor: Actor) -> list[dict[str, Any]]:
+    """The proposals in flight the actor may see, each with the steps awaiting its role."""
+    today = clock().now.date()
+    process = s.process
+    rows = []
+    for p, streets in _visible(s, actor):
+        if process.states[p.state].final:
+            continue
+        unheard = s.show(p.id).unheard if (p.state == StateName.hearing and
+                                           actor.role.kind is RoleKind.street) else []
+        steps = [x for x in steps_for(process, actor, p.state, p.applicant, streets,
+                                      unheard) if x in WORK]
+        rows.append({"p": p, "state": process.label(p.state),
+                     "steps": [STEP_LABELS[x] for x in steps], "days": _days_left(p.due, today)})
+    return rows
+
+
+def waiting(actor: Actor | None) -> int:
+    """How many proposals await a step of the actor's role (the header's 待办 count)."""
+    if actor is None or actor.role.kind is RoleKind.admin:
+        return 0
+    with engine() as s:
+        return sum(1 for row in in_flight(s, actor) if row["steps"])
+
+
 @acting
 def todo(request: HttpRequest) -> HttpResponse:
     actor: Actor = request.actor  # type: ignore[attr-defined]
     if actor.role.kind is RoleKind.admin:
         return render(request, "web/todo_admin.html")
     with engine() as s:
-        today = clock().now.date()
-        process = s.process
-        mine, flight = [], []
-        for p, streets in _visible(s, actor):
-            if process.states[p.state].final:
-                continue
-            unheard = s.show(p.id).unheard if (p.state == StateName.hearing and
-                                               actor.role.kind is RoleKind.street) else []
-            steps = [x for x in steps_for(process, actor, p.state, p.applicant, streets,
-                                          unheard) if x in WORK]
-            row = {"p": p, "state": process.label(p.state), "steps":
-                   [STEP_LABELS[x] for x in steps], "days": _days_left(p.due, today)}
-            flight.append(row)
-            if steps:
-                mine.append(row)
+        flight = in_flight(s, actor)
+    mine = [row for row in flight if row["steps"]]
     mine.sort(key=lambda r: (r["days"] is None, r["days"] or 0, r["p"].id))
     by_state: dict[str, list[dict[str, Any]]] = {}
     if actor.role.kind is RoleKind.office:
