@@ -94,6 +94,6 @@ def context(request: HttpRequest) -> dict[str, Any]:
     from engine.web.views.proposals import waiting
 
     return {"duty_actor": actor, "duty_role": shown(str(actor.role)) if actor else None,
-            "duty_waiting": SimpleLazyObject(lambda: waiting(actor)),
+            "duty_waiting": SimpleLazyObject(lambda: waiting(request)),
             "duty_roles": [(r, shown(r)) for r in roles],
             "duty_county": county.name, "duty_names": names}

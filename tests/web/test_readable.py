@@ -4,6 +4,7 @@ will see and agrees with ``duty evaluate``; verdicts and states carry their own 
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -253,3 +254,46 @@ def test_staffing_report_per_street_with_its_chart(demo_site: Any) -> None:
     assert streets["S01"].name not in own.split('id="staffing-chart"', 1)[1]
     assert demo_site("s03").get("/staffing/?street=S01").status_code == 404
     assert demo_site("fire").get("/staffing/").status_code == 404
+
+
+def test_a_street_that_has_spoken_has_nothing_left_to_do(demo_site: Any) -> None:
+    """In the demonstration, S01 has given its opinion on P-2026-006 and S02 has not."""
+    client = demo_site("street")
+    waiting = {}
+    for sid in ("S01", "S02"):
+        assert client.post("/role/", {"role": f"street:{sid}"}).status_code == 302
+        page = client.get("/").content.decode()
+        waiting[sid] = set(re.findall(r'href="/proposals/([^/]+)/"',
+                                      page.split('id="todo"', 1)[1].split("</table>", 1)[0])
+                           if 'id="todo"' in page else [])
+    assert "P-2026-006" not in waiting["S01"] and "P-2026-006" in waiting["S02"]
+
+
+def test_downloads_of_a_published_version_are_built_once_and_carry_an_etag(
+        demo_site: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from openpyxl import load_workbook
+
+    from engine.web.views import lists as lists_view
+
+    built: list[str] = []
+    render = lists_view.render_lists
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        built.append(args[2])
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(lists_view, "render_lists", counting)
+    lists_view._DOWNLOADS.clear()
+    office = demo_site("office")
+    path = "/lists/download/?version=1&street=S02&format=xlsx"
+    first = office.get(path)
+    assert first.status_code == 200 and first["ETag"].startswith('"')
+    again = office.get(path)
+    assert again.content == first.content and again["ETag"] == first["ETag"]
+    assert office.get(path, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    assert built == ["xlsx"]  # rendered once
+    # the cached file is still checked against the role: another street's is not found
+    assert demo_site("s03").get(path).status_code == 404
+    sheet = load_workbook(io.BytesIO(first.content)).worksheets[0]
+    assert "清单版本：第 1 版" in sheet["A1"].value and "审计锚点：" in sheet["A1"].value
+    assert "审计锚点：—" not in sheet["A1"].value

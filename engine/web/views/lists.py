@@ -3,6 +3,7 @@ downloads in every format of ``duty lists build``, and the difference between tw
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -215,6 +216,10 @@ def lists_page(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+DOWNLOADS_KEPT = 64
+_DOWNLOADS: dict[tuple[object, ...], tuple[bytes, str]] = {}
+
+
 @acting
 def download(request: HttpRequest) -> HttpResponse:
     lists, names, number, versions = _load(request)
@@ -222,12 +227,25 @@ def download(request: HttpRequest) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404
     street, department = request.GET.get("street"), request.GET.get("department")
-    part = _narrow(lists, street, department)
-    data = render_lists(part, names, fmt, _source(number, versions))  # the title block
+    part = _narrow(lists, street, department)  # the role's scope checked on every request
+    source = _source(number, versions)  # the title block; its anchor names the publication
+    key = (lists.county, number, source.anchor, street, department, fmt)
+    if key not in _DOWNLOADS:  # a published version never changes: built once
+        if len(_DOWNLOADS) >= DOWNLOADS_KEPT:
+            _DOWNLOADS.pop(next(iter(_DOWNLOADS)))
+        data = render_lists(part, names, fmt, source)
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        _DOWNLOADS[key] = (raw, f'"{hashlib.sha256(raw).hexdigest()[:32]}"')
+    raw, etag = _DOWNLOADS[key]
     scope_name = street or department or "all"
-    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = (f'attachment; filename="lists-v{number}-'
-                                       f'{scope_name}.{fmt}"')
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(raw, content_type=CONTENT_TYPES[fmt])
+        response["Content-Disposition"] = (f'attachment; filename="lists-v{number}-'
+                                           f'{scope_name}.{fmt}"')
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"  # kept by the browser, checked by ETag
     return response
 
 

@@ -19,7 +19,7 @@ from engine.web.forms import DecideForm, LegalForm, OpinionForm, ProposalForm
 from engine.web.runtime import clock, engine
 from engine.web.views.errors import status_of, words
 from engine.workdays import working_days_between
-from engine.workflow.names import Opinion, RoleKind, StateName
+from engine.workflow.names import Opinion, RoleKind
 from engine.workflow.process import Process
 from engine.workflow.roles import Actor
 from engine.workflow.service import AdmissionService
@@ -82,24 +82,29 @@ def in_flight(s: AdmissionService, actor: Actor) -> list[dict[str, Any]]:
     today = clock().now.date()
     process = s.process
     rows = []
+    street = actor.role.id if actor.role.kind is RoleKind.street else None
+    spoken = reading.heard(s.store, street) if street else set()
     for p, streets in _visible(s, actor):
         if process.states[p.state].final:
             continue
-        unheard = s.show(p.id).unheard if (p.state == StateName.hearing and
-                                           actor.role.kind is RoleKind.street) else []
-        steps = [x for x in steps_for(process, actor, p.state, p.applicant, streets,
-                                      unheard) if x in WORK]
+        steps = [x for x in steps_for(process, actor, p.state, p.applicant, streets, [])
+                 if x in WORK and not (x == "opinion" and p.id in spoken)]
         rows.append({"p": p, "state": process.label(p.state),
                      "steps": [STEP_LABELS[x] for x in steps], "days": _days_left(p.due, today)})
     return rows
 
 
-def waiting(actor: Actor | None) -> int:
-    """How many proposals await a step of the actor's role (the header's 待办 count)."""
+def waiting(request: HttpRequest) -> int:
+    """How many proposals await a step of the role acting (the header's 待办 count; the
+    to-do page's own reckoning when it made one)."""
+    actor: Actor | None = getattr(request, "actor", None)
     if actor is None or actor.role.kind is RoleKind.admin:
         return 0
-    with engine() as s:
-        return sum(1 for row in in_flight(s, actor) if row["steps"])
+    flight = getattr(request, "duty_in_flight", None)
+    if flight is None:
+        with engine() as s:
+            flight = in_flight(s, actor)
+    return sum(1 for row in flight if row["steps"])
 
 
 @acting
@@ -109,6 +114,7 @@ def todo(request: HttpRequest) -> HttpResponse:
         return render(request, "web/todo_admin.html")
     with engine() as s:
         flight = in_flight(s, actor)
+    request.duty_in_flight = flight  # type: ignore[attr-defined]  # the header's count too
     mine = [row for row in flight if row["steps"]]
     mine.sort(key=lambda r: (r["days"] is None, r["days"] or 0, r["p"].id))
     by_state: dict[str, list[dict[str, Any]]] = {}
