@@ -28,11 +28,16 @@ SEES_ALL = (RoleKind.office, RoleKind.justice, RoleKind.county)
 
 
 def held_roles(user: Any) -> list[str]:
-    """The roles the account holds in the store's county (none for an inactive account)."""
+    """The roles the account holds in the store's county (none for an inactive account);
+    asked once per request (the user object lives as long as the request)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
-    return sorted(m.RoleBinding.objects.filter(user=user, county=service().store.county)
-                  .values_list("role", flat=True))
+    held = getattr(user, "_duty_roles", None)
+    if held is None:
+        held = user._duty_roles = sorted(
+            m.RoleBinding.objects.filter(user=user, county=service().store.county)
+            .values_list("role", flat=True))
+    return list(held)
 
 
 def current_actor(request: HttpRequest) -> Actor | None:
