@@ -67,6 +67,21 @@ def seed(county_dir: Path | None, target: StoreTarget,
                 admin = Actor(username, Role(RoleKind.admin))
 
 
+def seed_more(target: StoreTarget, accounts: Sequence[tuple[str, list[str], str]],
+              clock: Clock) -> None:
+    """More accounts in a seeded store, added by its first admin."""
+    from engine.api import county_workspace, keyed_store
+    from engine.workflow.accounts import add_user
+    from engine.workflow.names import RoleKind
+    from engine.workflow.roles import Actor, Role
+
+    county = county_workspace(None).county
+    admin = Actor("admin", Role(RoleKind.admin))
+    with keyed_store(target) as store:
+        for username, roles, password in accounts:
+            add_user(store, county, admin, clock, username, roles, password)
+
+
 def play(county_dir: Path | None, target: StoreTarget, clock: Clock) -> list[str]:
     """Take the sample proposals of ``IN_FLIGHT`` through the process as far as each goes,
     every step by the party whose step it is (the service checks each as it would from the

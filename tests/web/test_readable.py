@@ -297,3 +297,47 @@ def test_downloads_of_a_published_version_are_built_once_and_carry_an_etag(
     sheet = load_workbook(io.BytesIO(first.content)).worksheets[0]
     assert "清单版本：第 1 版" in sheet["A1"].value and "审计锚点：" in sheet["A1"].value
     assert "审计锚点：—" not in sheet["A1"].value
+
+
+def _post_data(initial: dict[str, Any]) -> dict[str, Any]:
+    """The form's fields as a browser posts them (unchecked boxes left out)."""
+    return {k: v for k, v in initial.items()
+            if not (v is None or v is False or v == [] or v == "")}
+
+
+def test_a_return_opens_the_form_filled_with_what_was_submitted(demo_site: Any) -> None:
+    from engine.web import reading
+    from engine.web.forms import initial_from
+    from engine.web.runtime import service
+
+    pid = "P-2026-004"  # returned to the ecology bureau in the demonstration
+    ecology = demo_site("ecology")
+    page = ecology.get(f"/proposals/{pid}/").content.decode()
+    assert f'href="/proposals/new/?from={pid}"' in page
+    form = ecology.get(f"/proposals/new/?from={pid}").content.decode()
+    document = reading.submitted(service().store, pid)
+    assert 'id="prefilled"' in form and f'value="{pid}"' in form
+    assert f'value="{document["title"]}"' in form
+    for sid in document["streets"]:
+        assert re.search(rf'<input type="checkbox" name="streets" value="{sid}"[^>]*checked',
+                         form), sid
+    for phase in document["item"]["phases"]:
+        assert re.search(rf'name="phases" value="{phase}"[^>]*checked', form), phase
+    assert demo_site("fire").get(f"/proposals/new/?from={pid}").status_code == 404
+    assert demo_site("ecology").get("/proposals/new/?from=P-2026-010").status_code == 404
+
+    data = _post_data(initial_from(document))
+    data.update({"funding": "20000", "domain": "生态环境", "do": "submit"})
+    reply = ecology.post("/proposals/new/", data)
+    assert reply.status_code == 302, re.findall(r"error[^>]*>([^<]+)<", reply.content.decode())
+    again = service().show(pid)
+    assert (again.state, again.revision) == ("submitted", 2)
+    stored = reading.submitted(service().store, pid)
+    assert stored["resources"]["funding"] == 20000 and stored["item"]["domain"] == "生态环境"
+    # the rest as submitted before (the file's own legal review, opinions and meeting are not
+    # the form's: the process keeps its records of those)
+    kept = ("resources", "item", "legal_review", "hearing", "meeting")
+    assert {k: v for k, v in stored.items() if k not in kept} == \
+        {k: v for k, v in document.items() if k not in kept}
+    assert {k: v for k, v in stored["item"].items() if k != "domain"} == \
+        {k: v for k, v in document["item"].items() if k != "domain"}

@@ -15,7 +15,7 @@ from engine.labels import STEPS, label
 from engine.models.decision import Decision
 from engine.web import reading
 from engine.web.access import acting, may_see
-from engine.web.forms import DecideForm, LegalForm, OpinionForm, ProposalForm
+from engine.web.forms import DecideForm, LegalForm, OpinionForm, ProposalForm, initial_from
 from engine.web.runtime import clock, engine
 from engine.web.views.errors import status_of, words
 from engine.workdays import working_days_between
@@ -149,9 +149,12 @@ def new_proposal(request: HttpRequest) -> HttpResponse:
     dept = actor.role.id if actor.role.kind is RoleKind.department else None
     with engine() as s:
         ws, version = s.published()
+        again = _resubmitted(s, actor, request.GET.get("from")) if request.method == "GET" \
+            else None
         form = ProposalForm(request.POST or None, request.FILES or None, ws=ws,
-                            department=dept)
-        context: dict[str, Any] = {"form": form, "version": version, "names": ws.names}
+                            department=dept, initial=again)
+        context: dict[str, Any] = {"form": form, "version": version, "names": ws.names,
+                                   "again": again}
         if request.method == "GET" or not form.is_valid():
             status = 400 if request.method == "POST" else 200
             template = "web/_preview.html" if request.htmx and request.method == "POST" \
@@ -176,6 +179,18 @@ def new_proposal(request: HttpRequest) -> HttpResponse:
     messages.success(request, f"申请 {outcome.proposal} 已" +
                      ("保存为草稿。" if what == "draft" else "提交。"))
     return redirect("proposal", pid=outcome.proposal)
+
+
+def _resubmitted(s: AdmissionService, actor: Actor, pid: str | None) -> dict[str, Any] | None:
+    """The form filled with what the applicant last submitted, to revise and submit again
+    (only the applicant's own admission proposals; any other: not found)."""
+    if not pid:
+        return None
+    view = _view(s, actor, pid)
+    document = reading.submitted(s.store, pid)
+    if view.applicant != str(actor.role) or document is None or view.change != "admit":
+        raise Http404
+    return initial_from(document)
 
 
 def _page(request: HttpRequest, s: AdmissionService, actor: Actor, pid: str,
