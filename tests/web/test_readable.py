@@ -341,3 +341,19 @@ def test_a_return_opens_the_form_filled_with_what_was_submitted(demo_site: Any) 
         {k: v for k, v in document.items() if k not in kept}
     assert {k: v for k, v in stored["item"].items() if k != "domain"} == \
         {k: v for k, v in document["item"].items() if k != "domain"}
+
+
+def test_reviewers_see_the_whole_item(demo_site: Any) -> None:
+    from engine.labels import label as zh
+    from engine.web import reading
+    from engine.web.runtime import service
+
+    pid = "P-2026-003"  # awaiting the legal review in the demonstration
+    document = reading.submitted(service().store, pid)
+    for who in ("justice", "office", "county"):
+        page = demo_site(who).get(f"/proposals/{pid}/").content.decode()
+        content = page.split('id="content"', 1)[1].split("</dl>", 1)[0]
+        item = document["item"]
+        assert item["name"] in content and item["legal_basis"] in content
+        assert all(zh(p) in content for p in item["phases"])
+        assert f"{document['resources']['funding']:,} 元" in content

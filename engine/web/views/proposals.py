@@ -181,6 +181,49 @@ def new_proposal(request: HttpRequest) -> HttpResponse:
     return redirect("proposal", pid=outcome.proposal)
 
 
+def _content(document: dict[str, Any], names: dict[str, str]) -> list[tuple[str, str]]:
+    """The whole proposal as its reviewers read it: (field, value) in Chinese."""
+    if not document:
+        return []
+    item = document.get("item") or {}
+    resources = document.get("resources") or {}
+    higher = document.get("higher_requirement") or {}
+    words = "、".join
+
+    def labelled(values: Any) -> str:
+        return words(label(v) for v in values or []) or "无"
+
+    rows = [("方式", label(document.get("mode") or "") or "—")]
+    if "ref" in item:
+        rows.append(("事项", f"清单已有事项 {item['ref']}"))
+    for key, title, value in (
+            ("name", "事项名称", item.get("name")),
+            ("category", "事项类别", label(item.get("category") or "")),
+            ("domain", "履职领域", item.get("domain")),
+            ("phases", "街道承担的环节", labelled(item.get("phases"))),
+            ("powers", "需要的权力", labelled(item.get("powers"))),
+            ("legal_basis", "法律依据", item.get("legal_basis")),
+            ("workload_days", "每街道每年工作量", f"{item.get('workload_days', 0):,} 人日")):
+        if key in item:
+            rows.append((title, value or "—"))
+    if item.get("public_facing") or item.get("high_volume"):
+        rows.append(("特点", words(t for t, on in (("直接面向群众", item.get("public_facing")),
+                                                  ("量大面广", item.get("high_volume"))) if on)))
+    department = item.get("department")
+    if department and department != document.get("department"):
+        rows.append(("事项所属部门", names.get(department, department)))
+    rows += [
+        ("每街道每年经费", f"{resources.get('funding', 0):,} 元"),
+        ("每街道随事转移人员", f"{resources.get('staff', 0):,} 人"),
+        ("随事下放的权力", labelled(resources.get("powers_delegated"))),
+        ("采用的推动方式", labelled(document.get("instruments"))),
+        ("上级明确要求", (f"{'中央' if higher.get('level') == 'central' else '省级'}明确要求："
+                          f"{higher.get('document') or '—'}") if higher else "无"),
+        ("工作方案", "附有" if document.get("work_plan") else "未附"),
+    ]
+    return rows
+
+
 def _resubmitted(s: AdmissionService, actor: Actor, pid: str | None) -> dict[str, Any] | None:
     """The form filled with what the applicant last submitted, to revise and submit again
     (only the applicant's own admission proposals; any other: not found)."""
@@ -207,7 +250,9 @@ def _page(request: HttpRequest, s: AdmissionService, actor: Actor, pid: str,
     decisions = [{"d": d, "decision": Decision.model_validate(d.decision)}
                  for d in view.decisions]
     street = actor.role.id if actor.role.kind is RoleKind.street else None
+    document = reading.submitted(s.store, pid) or {}
     return render(request, "web/proposal.html", {
+        "content": _content(document, s.base.names),
         "view": view, "timeline": timeline, "decisions": decisions, "steps": steps,
         "step_labels": STEP_LABELS, "error": error, "names": names,
         "opinions": [(sid, names.get(sid, sid), view.opinions.get(sid)) for sid in view.streets],
