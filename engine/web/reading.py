@@ -78,9 +78,9 @@ AUDIT_PAGE = 50  # entries per page
 
 
 def audit_entries(store: Store, *, action: str = "", proposal: str = "", account: str = "",
-                  page: int = 1) -> tuple[list[AuditRow], int, int]:
+                  page: int = 1) -> tuple[list[AuditRow], int, int, int]:
     """One page of the audit entries, newest first, narrowed by action, proposal and account
-    (exact); the rows, the number of matching entries and the page number actually shown."""
+    (exact); the rows, the number of matching entries, the page shown and the pages."""
     with transaction(store, write=False):
         query = m.AuditEntry.objects.order_by("-seq")
         if action:
@@ -95,7 +95,7 @@ def audit_entries(store: Store, *, action: str = "", proposal: str = "", account
         rows = [AuditRow(*r) for r in query.values_list(
             "seq", "at", "account", "role", "action", "proposal", "state_before",
             "state_after")[(page - 1) * AUDIT_PAGE:page * AUDIT_PAGE]]
-    return rows, total, page
+    return rows, total, page, pages
 
 
 def audit_actions(store: Store) -> list[str]:

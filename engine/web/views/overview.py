@@ -63,7 +63,7 @@ def audit(request: HttpRequest) -> HttpResponse:
         form = AuditForm(request.GET or None, actions=actions)
         valid = form.is_valid() if request.GET else True
         data = form.cleaned_data if request.GET and valid else {}
-        rows, total, page = reading.audit_entries(
+        rows, total, page, pages = reading.audit_entries(
             s.store, action=data.get("action") or "", proposal=data.get("proposal") or "",
             account=data.get("account") or "", page=data.get("page") or 1)
         report = None
@@ -74,7 +74,6 @@ def audit(request: HttpRequest) -> HttpResponse:
         engine_kind = "PostgreSQL" if s.store.target.engine == "postgresql" else "SQLite"
         versions = reading.versions(s.store)
         checkpoints = reading.checkpoints(s.store)
-    pages = max(1, -(-total // reading.AUDIT_PAGE))
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("verify", None)
