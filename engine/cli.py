@@ -428,8 +428,8 @@ def lists_diff_cmd(
         _emit(dumps({"decisions": [{"proposal": d.proposal, "verdict": d.verdict}
                                    for d in decisions], "diff": diff}))
         return
+    from engine.labels import label
     from engine.render.diff_text import render_diff
-    from engine.vocab import label
 
     head = "".join(f"{d.proposal}：{label(d.verdict)}（{d.title}）\n" for d in decisions)
     _emit(head + ("\n" if head else "") + render_diff(diff, fmt is DiffFormat.md))
@@ -687,7 +687,7 @@ def proposal_hear(
     street: Annotated[str, typer.Option(
         "--street", help="反馈意见的街道编号或名称（须为本街道）。", show_default=False)],
     opinion: Annotated[OpinionChoice, typer.Option(
-        "--opinion", help="意见：agree 同意、agree_with_conditions 附条件同意、object 不同意。",
+        "--opinion", help="意见：agree 同意、agree_with_conditions 有条件同意、object 不同意。",
         show_default=False)],
     note: Annotated[str | None, typer.Option("--note", help="意见说明。",
                                              show_default=False)] = None,

@@ -79,6 +79,16 @@ class UsageError(DutyError):
     exit_code = 2
 
 
+class PortBusyError(UsageError):
+    """The address the web application is to listen on is taken by another program."""
+
+    code = "E-PORT-BUSY"
+
+    def __init__(self, message: str, *, host: str, port: int, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.host, self.port = host, port
+
+
 class NoRoleError(UsageError):
     """A command that acts was given no role to act in."""
 

@@ -143,7 +143,8 @@ def build_lists(ws: Workspace) -> CountyLists:
             if row is None:
                 absent[sid].append(NotApplying(
                     item=item.id, name=item.name,
-                    reason=_only_for(county.item_streets(item))))
+                    reason=_only_for([county.streets[s].name
+                                      for s in county.item_streets(item)])))
             else:
                 by_street[sid][row.list].append(row)
     streets = [

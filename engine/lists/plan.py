@@ -127,14 +127,14 @@ def _role(party: Party) -> str:
 NAMED_STREETS = 10  # the streets a reason names before it counts the rest
 
 
-def only_for(targets: list[str]) -> str:
+def only_for(names: list[str]) -> str:
     """Why an item is not on a street's lists: the streets it applies to, the first
-    ``NAMED_STREETS`` by id and then their number (every street's list carries the reason,
+    ``NAMED_STREETS`` by name and then their number (every street's list carries the reason,
     so it must not grow with the county)."""
-    named = "、".join(targets[:NAMED_STREETS])
-    if len(targets) <= NAMED_STREETS:
+    named = "、".join(names[:NAMED_STREETS])
+    if len(names) <= NAMED_STREETS:
         return "该事项仅适用于" + named
-    return f"该事项仅适用于{named}等 {len(targets):,} 个乡镇（街道）"
+    return f"该事项仅适用于{named}等 {len(names):,} 个乡镇（街道）"
 
 
 @dataclass
@@ -182,7 +182,8 @@ class ListPlan:
         targets = county.item_streets(item)
         applies = None if item.streets == "all" else frozenset(targets)
         plan = ItemPlan(item, index, rank, applies,
-                        only_for(targets) if applies is not None else "")
+                        only_for([county.streets[s].name for s in targets])
+                        if applies is not None else "")
         ids, position = self.profiles.ids(item.department), self._index
         if applies is None:  # a street of each profile (the first, in county order)
             reps = {p: self.streets[i]

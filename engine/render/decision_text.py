@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from engine.decide.combine import ADMITTED
+from engine.labels import label, verdict_label
 from engine.models.decision import Decision, Finding, Party
 from engine.render.table import table
-from engine.vocab import label, verdict_label
 
 EFFECT_MARK = {
     "reject": "否决",

@@ -20,9 +20,9 @@ BINARY = ("xlsx",)
 def render_lists(lists: CountyLists, names: dict[str, str], fmt: str,
                  source: ListSource | None = None, with_rules: bool = False) -> str | bytes:
     """The lists as one document. ``source`` says which published version they are (None:
-    a draft from the county directory): Markdown and HTML print it as each street's and
-    department's title block, JSON as ``source``. ``with_rules`` adds the catalogue codes
-    and rule ids to the tables (JSON always has them)."""
+    a draft from the county directory): Markdown, HTML and the workbook print it as each
+    street's and department's title block, JSON as ``source``. ``with_rules`` adds the
+    catalogue codes and rule ids to the tables (JSON always has them)."""
     if fmt == "md":
         return county_md(lists, names, source, with_rules)
     if fmt == "html":
@@ -34,7 +34,7 @@ def render_lists(lists: CountyLists, names: dict[str, str], fmt: str,
     if fmt == "xlsx":
         from engine.render.lists_xlsx import lists_xlsx  # openpyxl only for workbooks
 
-        return lists_xlsx(lists, names, with_rules)
+        return lists_xlsx(lists, names, with_rules, source)
     return dumps({"source": (source or ListSource()).model_dump(mode="json"),
                   **lists.model_dump(mode="json")})
 

@@ -2,8 +2,10 @@
 
 Numbers are numeric cells with a number format, text is text (made safe by
 ``engine.render.cellsafe``: never a formula, within Excel's cell limit). Every sheet has a
-frozen header row with a filter, and prints landscape on A4, fitted to the page width, the
-header row repeated on every page and the page number in the footer. A sheet lists the
+title block on its first row (which lists these are: county, street, version, publication
+date, audit anchor, as the other formats print it), a frozen header row with a filter, and
+prints landscape on A4, fitted to the page width, the title block and the header row
+repeated on every page and the page number in the footer. A sheet lists the
 catalogue items that do not apply to a street, with the reason, as the other formats do.
 
 The bytes are reproducible: document properties carry a fixed date and every zip entry a
@@ -25,7 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
 from engine.errors import TooLargeError
-from engine.models.lists import CountyLists
+from engine.models.lists import CountyLists, ListSource
 from engine.render.cellsafe import cut, risky, sheet_title
 from engine.render.lists_table import (
     LEDGER_COLUMNS,
@@ -38,6 +40,8 @@ from engine.render.lists_table import (
     display,
     ledger_rows,
     list_columns,
+    title_block,
+    title_text,
 )
 from engine.render.table import width
 
@@ -54,16 +58,22 @@ _TEXT = Alignment(wrap_text=True, vertical="top")
 _NUMBER = Alignment(vertical="top")
 
 
-def sheet(wb: Workbook, title: str, columns: Sequence[Column], rows: list[list[Cell]]) -> Any:
+def sheet(wb: Workbook, title: str, columns: Sequence[Column], rows: list[list[Cell]],
+          heading: str | None = None) -> Any:
     """A new sheet of ``wb`` holding a table: typed, formula-safe cells, a filter, print
-    setup; returns the worksheet."""
+    setup; ``heading`` (the document's title block) goes on the first row, above the
+    table's header, and is printed with it on every page. Returns the worksheet."""
     ws = wb.create_sheet(title=sheet_title(title, wb.sheetnames))
-    ws.append([c.title for c in columns])
-    for cell in ws[1]:
+    top = 1
+    if heading is not None:
+        ws.cell(row=1, column=1, value=cut(heading)).font = Font(bold=True)
+        top = 2
+    for i, column in enumerate(columns, start=1):
+        cell = ws.cell(row=top, column=i, value=column.title)
         cell.font = Font(bold=True)
         cell.alignment = _HEAD
     formats = [NUMBER_FORMATS.get(c.kind) for c in columns]
-    for r, row in enumerate(rows, start=2):
+    for r, row in enumerate(rows, start=top + 1):
         for i, value in enumerate(row, start=1):
             if isinstance(value, int):
                 cell = ws.cell(row=r, column=i, value=value)
@@ -75,14 +85,14 @@ def sheet(wb: Workbook, title: str, columns: Sequence[Column], rows: list[list[C
                 cell.data_type = "s"
                 cell.quotePrefix = True
             cell.alignment = _TEXT
-    ws.freeze_panes = "A2"
+    ws.freeze_panes = f"A{top + 1}"
     last = get_column_letter(len(columns))
-    ws.auto_filter.ref = f"A1:{last}{len(rows) + 1}"
+    ws.auto_filter.ref = f"A{top}:{last}{len(rows) + top}"
     for i, column in enumerate(columns, start=1):
         longest = max([width(column.title), *(width(display(r[i - 1])) for r in rows)])
         ws.column_dimensions[get_column_letter(i)].width = min(max(longest + 2, 6),
                                                               max(column.width, 6))
-    ws.print_title_rows = "1:1"
+    ws.print_title_rows = f"1:{top}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -108,7 +118,10 @@ def check_sheet_rows(rows: dict[str, int]) -> None:
                  "（每个街道一个工作簿），或用 --format csv。")
 
 
-def lists_xlsx(lists: CountyLists, names: dict[str, str], with_rules: bool = False) -> bytes:
+def lists_xlsx(lists: CountyLists, names: dict[str, str], with_rules: bool = False,
+               source: ListSource | None = None) -> bytes:
+    """The workbook; every sheet opens with the title block the other formats print (county,
+    street, version, publication date, audit anchor; a draft says it is one)."""
     check_sheet_rows({kind: sum(len(getattr(s, kind)) for s in lists.streets)
                       for kind in ("basic", "cooperative", "recalled", "not_applying")})
     wb = Workbook()
@@ -116,6 +129,8 @@ def lists_xlsx(lists: CountyLists, names: dict[str, str], with_rules: bool = Fal
     several = len(lists.streets) > 1
     lead = STREET_COLUMNS if several else []
     prefix = "" if several or not lists.streets else lists.streets[0].name
+    heading = title_text(title_block(lists.county, source, prefix or None))
+    county_heading = title_text(title_block(lists.county, source))
     for kind in ("basic", "cooperative", "recalled"):
         if not lists.streets:
             break
@@ -124,18 +139,21 @@ def lists_xlsx(lists: CountyLists, names: dict[str, str], with_rules: bool = Fal
             for i, row in enumerate(getattr(s, kind), 1):
                 rows.append(([s.street, s.name] if several else [])
                             + cells(i, row, names, with_rules))
-        sheet(wb, prefix + LIST_TITLES[kind], [*lead, *list_columns(kind, with_rules)], rows)
+        sheet(wb, prefix + LIST_TITLES[kind], [*lead, *list_columns(kind, with_rules)], rows,
+              heading)
     code = 0 if with_rules else 1  # the catalogue code only with ``with_rules``
     missing: list[list[Cell]] = [([s.street, s.name] if several else [])
                                  + [n.item, n.name, n.reason][code:]
                                  for s in lists.streets for n in s.not_applying]
     if missing:
-        sheet(wb, prefix + NOT_APPLYING_TITLE, [*lead, *NOT_APPLYING_COLUMNS[code:]], missing)
+        sheet(wb, prefix + NOT_APPLYING_TITLE, [*lead, *NOT_APPLYING_COLUMNS[code:]], missing,
+              heading)
     for d in lists.departments:
-        sheet(wb, f"{d.name}事项", department_columns(with_rules), department_rows(d, with_rules))
-        sheet(wb, f"{d.name}经费", LEDGER_COLUMNS, ledger_rows(d, names))
+        sheet(wb, f"{d.name}事项", department_columns(with_rules), department_rows(d, with_rules),
+              county_heading)
+        sheet(wb, f"{d.name}经费", LEDGER_COLUMNS, ledger_rows(d, names), county_heading)
     if not wb.worksheets:
-        sheet(wb, "清单", list_columns("basic", with_rules), [])
+        sheet(wb, "清单", list_columns("basic", with_rules), [], county_heading)
     return workbook_bytes(wb)
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from engine.labels import verdict_label
 from engine.lists.apply import changed_streets
 from engine.render.decision_text import render_decision
 from engine.render.diff_text import render_diff
 from engine.render.escape import md_inline, terminal
 from engine.render.scenario_out import closing, describe
 from engine.scenarios.run import ScenarioResult
-from engine.vocab import verdict_label
 
 
 def render_report(results: list[ScenarioResult]) -> str:

@@ -3,9 +3,9 @@ stores, accounts and the audit check."""
 
 from __future__ import annotations
 
+from engine.labels import LEGAL, STAGES, URGENCY, label, verdict_label
 from engine.render.table import table
 from engine.store.audit import Report
-from engine.vocab import label, verdict_label
 from engine.workflow.process import Process
 from engine.workflow.views import (
     AccountView,
@@ -17,11 +17,6 @@ from engine.workflow.views import (
     ProposalView,
     StoreInfo,
 )
-
-OPINIONS = {"agree": "同意", "agree_with_conditions": "附条件同意", "object": "不同意"}
-URGENCY = {"normal": "一般", "temporary": "临时性任务", "emergency": "突发事件"}
-LEGAL = {"pending": "尚未审查", "passed": "通过", "failed": "未通过"}
-STAGES = {"review": "审核时", "decision": "审定时", "publication": "公布时"}
 
 
 def _state(process: Process, state: str | None) -> str:
@@ -59,7 +54,7 @@ def render_show(process: Process, data: ProposalView) -> str:
         lines.append("街道意见：")
         for street, o in data.opinions.items():
             note = f"（{o.note}）" if o.note else ""
-            lines.append(f"  {street}：{OPINIONS[o.opinion]}{note}  {o.at}")
+            lines.append(f"  {street}：{label(o.opinion)}{note}  {o.at}")
     for m in data.meetings:
         outcome = verdict_label(data.change, "admitted" if m.outcome == "admit" else "rejected")
         lines.append(f"会议审定：{m.ref}，{outcome}  {m.at}")
@@ -81,7 +76,7 @@ def render_history(process: Process, pid: str, entries: list[HistoryEntry]) -> s
         detail = e.detail
         extra = ""
         if e.action == "opinion":
-            extra = f"{detail['street']} {OPINIONS[detail['opinion']]}"
+            extra = f"{detail['street']} {label(detail['opinion'])}"
         elif detail.get("meeting"):
             extra = f"会议 {detail['meeting']}"
         elif detail.get("verdict"):

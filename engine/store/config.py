@@ -112,7 +112,7 @@ def base_settings() -> dict[str, Any]:
                            "engine.store"],
         "DATABASES": {},
         "DATABASE_ROUTERS": ["engine.store.router.StoreRouter"],
-        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.Argon2PasswordHasher"],
+        "PASSWORD_HASHERS": ["engine.store.hashers.DutyArgon2PasswordHasher"],
         "USE_TZ": True,
         "TIME_ZONE": "Asia/Shanghai",
         "LANGUAGE_CODE": "zh-hans",

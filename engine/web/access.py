@@ -15,7 +15,9 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.functional import SimpleLazyObject
 
+from engine.labels import role_words
 from engine.store.orm import m
 from engine.web.runtime import service
 from engine.workflow.names import RoleKind
@@ -26,11 +28,16 @@ SEES_ALL = (RoleKind.office, RoleKind.justice, RoleKind.county)
 
 
 def held_roles(user: Any) -> list[str]:
-    """The roles the account holds in the store's county (none for an inactive account)."""
+    """The roles the account holds in the store's county (none for an inactive account);
+    asked once per request (the user object lives as long as the request)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
-    return sorted(m.RoleBinding.objects.filter(user=user, county=service().store.county)
-                  .values_list("role", flat=True))
+    held = getattr(user, "_duty_roles", None)
+    if held is None:
+        held = user._duty_roles = sorted(
+            m.RoleBinding.objects.filter(user=user, county=service().store.county)
+            .values_list("role", flat=True))
+    return list(held)
 
 
 def current_actor(request: HttpRequest) -> Actor | None:
@@ -87,8 +94,11 @@ def context(request: HttpRequest) -> dict[str, Any]:
     roles = held_roles(request.user)
 
     def shown(text: str) -> str:
-        return parse_role(text, county).describe(names)
+        return role_words(text, names)
+
+    from engine.web.views.proposals import waiting
 
     return {"duty_actor": actor, "duty_role": shown(str(actor.role)) if actor else None,
+            "duty_waiting": SimpleLazyObject(lambda: waiting(request)),
             "duty_roles": [(r, shown(r)) for r in roles],
-            "duty_county": county.name}
+            "duty_county": county.name, "duty_names": names}

@@ -32,7 +32,7 @@ assert set(INSTRUMENTS) == set(Instrument.__args__)  # type: ignore[attr-defined
 
 
 def _choices(values: tuple[str, ...] | list[str]) -> list[tuple[str, str]]:
-    return [(v, f"{label(v)}（{v}）") for v in values]
+    return [(v, label(v)) for v in values]
 
 
 # a field of the proposal model → the form field that shows its error
@@ -42,7 +42,8 @@ FIELD_OF = {"id": "id", "title": "title", "department": "department", "streets":
             "item.legal_basis": "legal_basis", "item.workload_days": "workload_days",
             "resources.funding": "funding", "resources.staff": "staff",
             "resources.powers_delegated": "powers_delegated", "instruments": "instruments",
-            "higher_requirement": "higher_document", "urgency": "urgency"}
+            "higher_requirement": "higher_document", "urgency": "urgency",
+            "item.domain": "domain"}
 
 
 class ProposalForm(forms.Form):
@@ -63,6 +64,8 @@ class ProposalForm(forms.Form):
                                        required=False, widget=forms.CheckboxSelectMultiple)
     powers = forms.MultipleChoiceField(label="需要的权力", choices=_choices(POWERS),
                                        required=False, widget=forms.CheckboxSelectMultiple)
+    domain = forms.ChoiceField(label="履职领域", required=False,
+                               help_text="清单按履职领域分类编排；不选时按“其他”编排")
     legal_basis = forms.CharField(label="法律依据", max_length=500, required=False)
     public_facing = forms.BooleanField(label="直接面向群众", required=False)
     high_volume = forms.BooleanField(label="量大面广", required=False)
@@ -97,7 +100,13 @@ class ProposalForm(forms.Form):
         self.fields["item_ref"].choices = [("", "——")] + [
             (i.id, f"{i.id} {i.name}") for i in county.items.values()
             if department is None or i.department == department]
-        self.fields["streets"].choices = [(s.id, f"{s.id} {s.name}")
+        domains = ws.policy.parameters.domains
+        self.fields["domain"].choices = [("", "——")] + [
+            (d, d) for d in (domains.values if domains else [])]
+        if domains is None:  # no vocabulary in the policy pack: any wording is accepted
+            self.fields["domain"] = forms.CharField(label="履职领域", max_length=100,
+                                                    required=False)
+        self.fields["streets"].choices = [(s.id, s.name)
                                           for s in county.streets.values()]
         self.source: ProposalSource | None = None
 
@@ -182,6 +191,8 @@ def _proposal_data(data: dict[str, Any]) -> dict[str, Any]:
                 "public_facing": bool(data.get("public_facing")),
                 "high_volume": bool(data.get("high_volume")),
                 "workload_days": data.get("workload_days") or 0}
+        if data.get("domain"):
+            item["domain"] = data["domain"]
     higher = None
     if data.get("higher_level"):
         higher = {"level": data["higher_level"], "document": data.get("higher_document") or ""}
@@ -229,3 +240,61 @@ class DecideForm(forms.Form):
     def meeting(self) -> str | None:
         body, ref = self.cleaned_data.get("body", ""), self.cleaned_data.get("ref", "")
         return (body + ref).strip() or None
+
+
+ANCHOR = re.compile(r"^\s*(\d+)\s*[:：]\s*([0-9a-fA-F]{64})\s*$")
+
+
+class AuditForm(forms.Form):
+    """The audit page's filters, page, and an anchor kept outside to check the chain with."""
+
+    action = forms.ChoiceField(label="操作", required=False)
+    proposal = forms.CharField(label="申请编号", max_length=100, required=False)
+    account = forms.CharField(label="账号", max_length=150, required=False)
+    page = forms.IntegerField(label="页", min_value=1, required=False)
+    anchor = forms.CharField(
+        label="外部保存的锚点", max_length=200, required=False,
+        help_text="粘贴公布清单时另行保存的审计锚点（序号:签名，如 12:3f…），核对时一并比对",
+        widget=forms.TextInput(attrs={"size": 80}))
+
+    def __init__(self, *args: Any, actions: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", "全部操作"), *actions]
+
+    def clean_anchor(self) -> tuple[int, str] | None:
+        text = self.cleaned_data.get("anchor") or ""
+        if not text.strip():
+            return None
+        found = ANCHOR.match(text)
+        if found is None:
+            raise forms.ValidationError("锚点格式不对：应为“序号:签名”，签名是 64 位十六进制数字"
+                                        "（见清单文件标题中的审计锚点或审计页的锚点列表）")
+        return int(found.group(1)), found.group(2).lower()
+
+
+def initial_from(document: dict[str, Any]) -> dict[str, Any]:
+    """The form's fields filled with a stored admission proposal (what its applicant last
+    submitted), the inverse of ``_proposal_data``."""
+    item = document.get("item") or {}
+    resources = document.get("resources") or {}
+    higher = document.get("higher_requirement") or {}
+    streets = document.get("streets")
+    out: dict[str, Any] = {
+        "id": document.get("id"), "title": document.get("title"),
+        "department": document.get("department"), "mode": document.get("mode"),
+        "urgency": document.get("urgency") or "normal",
+        "all_streets": streets == "all", "streets": [] if streets == "all" else streets,
+        "funding": resources.get("funding", 0), "staff": resources.get("staff", 0),
+        "powers_delegated": resources.get("powers_delegated") or [],
+        "instruments": document.get("instruments") or [],
+        "higher_level": higher.get("level", ""), "higher_document": higher.get("document", ""),
+        "work_plan": bool(document.get("work_plan")),
+    }
+    if "ref" in item:
+        return {**out, "item_kind": "ref", "item_ref": item["ref"]}
+    return {**out, "item_kind": "new", "item_name": item.get("name"),
+            "category": item.get("category"), "phases": item.get("phases") or [],
+            "powers": item.get("powers") or [], "legal_basis": item.get("legal_basis"),
+            "public_facing": bool(item.get("public_facing")),
+            "high_volume": bool(item.get("high_volume")),
+            "workload_days": item.get("workload_days", 0), "domain": item.get("domain") or ""}

@@ -60,3 +60,59 @@ def published_lists(store: Store, number: int) -> tuple[CountyLists, dict[str, s
 def checkpoints(store: Store, last: int = 10) -> list[tuple[int, str]]:
     """The newest heads of the checkpoint file kept outside the database."""
     return read_checkpoints(store.target.checkpoints)[-last:]
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    seq: int
+    at: str
+    account: str
+    role: str
+    action: str
+    proposal: str | None
+    before: str | None
+    after: str | None
+
+
+AUDIT_PAGE = 50  # entries per page
+
+
+def audit_entries(store: Store, *, action: str = "", proposal: str = "", account: str = "",
+                  page: int = 1) -> tuple[list[AuditRow], int, int, int]:
+    """One page of the audit entries, newest first, narrowed by action, proposal and account
+    (exact); the rows, the number of matching entries, the page shown and the pages."""
+    with transaction(store, write=False):
+        query = m.AuditEntry.objects.order_by("-seq")
+        if action:
+            query = query.filter(action=action)
+        if proposal:
+            query = query.filter(proposal=proposal)
+        if account:
+            query = query.filter(account=account)
+        total = query.count()
+        pages = max(1, -(-total // AUDIT_PAGE))
+        page = min(max(page, 1), pages)
+        rows = [AuditRow(*r) for r in query.values_list(
+            "seq", "at", "account", "role", "action", "proposal", "state_before",
+            "state_after")[(page - 1) * AUDIT_PAGE:page * AUDIT_PAGE]]
+    return rows, total, page, pages
+
+
+def audit_actions(store: Store) -> list[str]:
+    """The actions the audit holds, for the filter."""
+    with transaction(store, write=False):
+        return sorted(set(m.AuditEntry.objects.values_list("action", flat=True).distinct()))
+
+
+def heard(store: Store, street: str) -> set[str]:
+    """The proposals on which ``street`` has given its opinion (one query for a whole page,
+    where asking the service proposal by proposal took most of the 待办 page's time)."""
+    with transaction(store, write=False):
+        return set(m.Opinion.objects.filter(street=street).values_list("proposal", flat=True))
+
+
+def submitted(store: Store, pid: str) -> dict[str, object] | None:
+    """The proposal as its applicant last submitted it (the stored document), or None."""
+    with transaction(store, write=False):
+        document = m.Proposal.objects.filter(id=pid).values_list("document", flat=True).first()
+    return json.loads(document) if document else None

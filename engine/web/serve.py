@@ -3,11 +3,13 @@ gunicorn."""
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
 import sys
 from pathlib import Path
 
-from engine.errors import StoreError, UsageError
+from engine.errors import PortBusyError, StoreError, UsageError
 
 
 def environment(county: Path | None, db: Path | None) -> dict[str, str]:
@@ -47,11 +49,31 @@ def prepare(env: dict[str, str]) -> None:
     connections.close_all()
 
 
+def check_port(host: str, port: int) -> None:
+    """Fail, before anything is printed or started, when another program listens on the
+    address (bound as gunicorn binds it, with SO_REUSEADDR, then let go at once)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise UsageError(f"不能在 {host} 的端口 {port} 上监听：{exc.strerror}",
+                                 hint="检查 --host 是否为本机地址。") from None
+            other = port + 1 if port < 65535 else 8000
+            raise PortBusyError(f"端口 {port} 已被占用（{host}），网页应用没有启动",
+                                host=host, port=port,
+                                hint=f"用 --port 换一个端口，例如 --port {other}；"
+                                     "或先停止占用该端口的程序。") from None
+
+
 def serve(county: Path | None, db: Path | None, host: str, port: int, workers: int) -> None:
     if workers < 1 or not 0 < port < 65536:
         raise UsageError("--workers 至少为 1，--port 须在 1–65535 之间")
     env = environment(county, db)
     prepare(env)
+    check_port(host, port)
     hosts = {h for h in env.get("DUTY_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")}
     if host not in ("0.0.0.0", "::"):
         hosts.add(f"[{host}]" if ":" in host else host)

@@ -5,7 +5,8 @@ every POST, HttpOnly SameSite=Lax cookies, Secure over HTTPS, bounded uploads, t
 Environment: ``DUTY_DB`` / ``DUTY_DATABASE_URL`` / ``DUTY_AUDIT_KEY`` / ``DUTY_CHECKPOINTS`` (the
 store, as for the command line), ``DUTY_COUNTY`` (the county directory), ``DUTY_SECRET_KEY`` or
 ``DUTY_SECRET_KEY_FILE``, ``DUTY_ALLOWED_HOSTS`` (comma-separated), ``DUTY_TRUST_PROXY=1``
-(behind a proxy that sets X-Forwarded-Proto).
+(behind a proxy that sets X-Forwarded-Proto), ``DUTY_TRUSTED_PROXIES`` (the proxies' addresses
+or networks, comma-separated, whose X-Forwarded-For is believed for log-in throttling).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import os
 from datetime import timedelta
 
 from engine.store.config import base_settings, store_target
+from engine.web.clientip import trusted
 from engine.web.secret import web_secret
 
 globals().update(base_settings())
@@ -81,6 +83,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked.html"
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
+# the client's address: the peer's, or behind the proxies of DUTY_TRUSTED_PROXIES the one they
+# forwarded (engine/web/clientip.py); a malformed list stops the start-up
+AXES_CLIENT_IP_CALLABLE = "engine.web.clientip.client_ip"
+trusted(os.environ.get("DUTY_TRUSTED_PROXIES", ""))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from engine.web.admin import site
-from engine.web.views import account, lists, overview, proposals
+from engine.web.views import account, lists, lockouts, overview, proposals
 
 handler400 = "engine.web.views.errors.bad_request"
 handler403 = "engine.web.views.errors.forbidden"
@@ -23,5 +23,8 @@ urlpatterns = [
     path("lists/diff/", lists.diff, name="diff"),
     path("overview/", overview.overview, name="overview"),
     path("audit/", overview.audit, name="audit"),
+    path("staffing/", overview.staffing, name="staffing"),
+    path("lockouts/", lockouts.lockout_list, name="lockouts"),
+    path("lockouts/<int:lockout>/lift/", lockouts.lift, name="lift_lockout"),
     path("admin/", site.urls),
 ]

@@ -10,13 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from engine.errors import NoRoleError, UsageError, did_you_mean
+from engine.labels import ROLES
 from engine.models.county import County
 from engine.workflow.names import RoleKind
 
 CHINA = timezone(timedelta(hours=8))
-ROLE_LABELS = {RoleKind.department: "职能部门", RoleKind.office: "县委编办",
-               RoleKind.justice: "司法局", RoleKind.street: "街道（镇、乡）",
-               RoleKind.county: "县委或县政府", RoleKind.admin: "账号管理员"}
+ROLE_LABELS = {kind: ROLES[kind.value] for kind in RoleKind}
 _WITH_ID = (RoleKind.department, RoleKind.street)
 
 

@@ -192,11 +192,8 @@ class AdmissionService:
                ws: Workspace) -> tuple[Decision, DutyItem]:
         proposal = Proposal.model_validate_json(record.document)
         streets = json.loads(record.streets)
-        if stage is Stage.review:  # steps not reached yet are taken as going well
-            update: dict[str, Any] = {
-                "legal_review": "passed",
-                "hearing": dict.fromkeys(streets, "agree"),
-                "meeting": Meeting(body=MEETING_BODY, ref="（待审定）", decided=True)}
+        if stage is Stage.review:
+            update: dict[str, Any] = as_at_review(streets)
         else:
             opinions = dict(m.Opinion.objects.filter(proposal=record.id).order_by("seq")
                             .values_list("street", "opinion"))
@@ -552,6 +549,16 @@ class AdmissionService:
                     waiting_for=actors))
         return out
 
+    def preview(self, source: ProposalSource) -> tuple[Decision, int]:
+        """The evaluation the office will see when it starts the review of this proposal (on
+        the newest published lists, the steps not reached yet taken as going well), and the
+        version it was made on. Nothing is stored."""
+        ws, number = self.published()
+        unheard = source.proposal.model_copy(update={"hearing": None})
+        item, from_catalogue, targets = resolve(ws, ProposalSource(unheard, source.doc))
+        proposal = source.proposal.model_copy(update=as_at_review(targets))
+        return decide(ws, proposal, item, from_catalogue, targets), number
+
     def published(self, version: int | None = None) -> tuple[Workspace, int]:
         """The county as of the newest published version (for commands that read the
         lists), and that version's number."""
@@ -560,6 +567,13 @@ class AdmissionService:
             if version is not None and version != number:
                 raise UsageError("只能以最新公布的版本评估")
             return self.current(), number
+
+
+def as_at_review(streets: Sequence[str]) -> dict[str, Any]:
+    """What the review takes for the steps not reached yet: they go well (the legal review
+    passes, every street agrees, the meeting decides)."""
+    return {"legal_review": "passed", "hearing": dict.fromkeys(streets, "agree"),
+            "meeting": Meeting(body=MEETING_BODY, ref="（待审定）", decided=True)}
 
 
 class _Batch:

@@ -26,13 +26,16 @@ def test_street_workbook(tmp_path: Path) -> None:
     lists = next(s for s in build_lists(load_workspace(MINI)).streets if s.street == "S01")
     for sheet, rows in zip(wb.worksheets, (lists.basic, lists.cooperative, lists.recalled),
                            strict=True):
-        header = [c.value for c in sheet[1]]
+        assert sheet["A1"].value == ("县区：测试区；乡镇（街道）：东门街道；清单版本："
+                                     "草案（据县区目录生成，未经公布）；公布日期：未公布；"
+                                     "审计锚点：无")
+        header = [c.value for c in sheet[2]]
         assert header[:4] == ["序号", "履职领域", "事项名称", "事项类别"]
         assert {"对应上级部门", "经费（元/年）", "依据"} <= set(header) or sheet.title.endswith(
             "收回事项清单")
         assert "事项编号" not in header and "规则" not in header  # only with --with-rules
-        assert sheet.max_row == 1 + len(rows)
-        assert sheet.freeze_panes == "A2"
+        assert sheet.max_row == 2 + len(rows)
+        assert sheet.freeze_panes == "A3"
         assert sheet.column_dimensions["C"].width >= 10
 
 
@@ -41,7 +44,7 @@ def test_whole_county_and_department_workbooks(tmp_path: Path) -> None:
     assert run_cli("lists", "build", "--county", MINI, "--format", "xlsx", "-o", out).code == 0
     wb = load_workbook(out)
     assert wb.sheetnames[:3] == ["基本履职事项清单", "配合履职事项清单", "上级部门收回事项清单"]
-    assert [c.value for c in wb.worksheets[0][1]][:2] == ["街道编号", "街道"]
+    assert [c.value for c in wb.worksheets[0][2]][:2] == ["街道编号", "街道"]
     dept = tmp_path / "d.xlsx"
     assert run_cli("lists", "build", "--county", MINI, "--department", "civil_affairs",
                    "--format", "xlsx", "-o", dept).code == 0
@@ -97,30 +100,31 @@ def test_numbers_filter_and_print_setup(tmp_path: Path) -> None:
     wb = load_workbook(out)
     assert "不适用事项" in wb.sheetnames
     for ws in wb.worksheets:
-        assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}"
+        assert ws.auto_filter.ref == f"A2:{ws.cell(2, ws.max_column).column_letter}{ws.max_row}"
+        assert ws["A1"].value.startswith("县区：") and "清单版本：" in ws["A1"].value
         assert ws.page_setup.orientation == "landscape"
         assert ws.page_setup.paperSize == 9  # A4
-        assert ws.print_title_rows == "$1:$1"
+        assert ws.print_title_rows == "$1:$2"
         assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
         assert ws.sheet_properties.pageSetUpPr.fitToPage
         assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
-        assert all(isinstance(c.value, str) for c in ws[1])
+        assert all(isinstance(c.value, str) for c in ws[2])
     basic = wb["基本履职事项清单"]
-    header = [c.value for c in basic[1]]
-    seq = basic.cell(2, header.index("序号") + 1)
+    header = [c.value for c in basic[2]]
+    seq = basic.cell(3, header.index("序号") + 1)
     assert (seq.data_type, seq.value, seq.number_format) == ("n", 1, "0")
-    assert basic.cell(2, header.index("事项名称") + 1).data_type == "s"
+    assert basic.cell(3, header.index("事项名称") + 1).data_type == "s"
     dept = wb["区民政局事项"]
-    dheader = [c.value for c in dept[1]]
+    dheader = [c.value for c in dept[2]]
     for title in ("涉及街道数", "每街道每年经费（元）", "经费合计（元/年）"):
-        cell = dept.cell(2, dheader.index(title) + 1)
+        cell = dept.cell(3, dheader.index(title) + 1)
         assert cell.data_type == "n" and isinstance(cell.value, int), title
         assert cell.number_format == "#,##0", title
-    total = dept.cell(2, dheader.index("经费合计（元/年）") + 1).value
+    total = dept.cell(3, dheader.index("经费合计（元/年）") + 1).value
     assert total == sum(r.funding_total for d in build_lists(load_workspace(MINI)).departments
                         if d.department == "civil_affairs" for r in d.items[:1])
     ledger = wb["区民政局经费"]
-    assert all(r[-1].data_type == "n" for r in ledger.iter_rows(min_row=2))
+    assert all(r[-1].data_type == "n" for r in ledger.iter_rows(min_row=3))
 
 
 def test_a_street_workbook_lists_what_does_not_apply(tmp_path: Path) -> None:
@@ -130,7 +134,7 @@ def test_a_street_workbook_lists_what_does_not_apply(tmp_path: Path) -> None:
     wb = load_workbook(out)
     assert wb.sheetnames[-1] == "北山乡不适用事项"
     lists = next(s for s in build_lists(load_workspace(MINI)).streets if s.street == "S04")
-    rows = [[c.value for c in r] for r in wb["北山乡不适用事项"].iter_rows(min_row=2)]
+    rows = [[c.value for c in r] for r in wb["北山乡不适用事项"].iter_rows(min_row=3)]
     assert rows == [[n.name, n.reason] for n in lists.not_applying]  # codes: --with-rules
 
 
@@ -157,6 +161,6 @@ def test_long_text_is_cut_with_a_marker() -> None:
     part = lists.model_copy(update={"streets": [s.model_copy(update={"basic": [row]})],
                                     "departments": []})
     ws = load_workbook(io.BytesIO(lists_xlsx.lists_xlsx(part, {}))).worksheets[0]
-    text = next(c.value for c in ws[2] if isinstance(c.value, str) and
+    text = next(c.value for c in ws[3] if isinstance(c.value, str) and
                 c.value.startswith("依据"))
     assert len(text) == EXCEL_CELL_CHARS and text.endswith(CUT_MARKER)

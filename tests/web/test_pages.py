@@ -45,7 +45,9 @@ def _file(tmp: Path, **changes: object) -> Path:
 
 def test_upload_preview_is_what_duty_evaluate_says(sqlite_server: Server,
                                                    tmp_path: Path) -> None:
-    path = _file(tmp_path)
+    # the preview is the review's evaluation, where the steps to come go well: the same input
+    path = _file(tmp_path, legal_review="passed", hearing={"S01": "agree", "S04": "agree"},
+                 meeting={"body": "区政府常务会议", "ref": "2026年第1次", "decided": True})
     before = snapshot(sqlite_server)
     page = upload(Client(sqlite_server.url).login("fire"), "/proposals/new/", "p.yaml",
                   path.read_bytes())
@@ -57,11 +59,10 @@ def test_upload_preview_is_what_duty_evaluate_says(sqlite_server: Server,
     expected = json.loads(run.stdout)
     from engine.vocab import label
 
-    assert f"结论：<strong class=\"v-{expected['verdict']}\">{label(expected['verdict'])}" in page
+    assert f"data-verdict=\"{expected['verdict']}\">{label(expected['verdict'])}" in page
     for street in expected["streets"]:
-        assert re.search(rf"<td>{street['street']} [^<]*</td><td class=\"v-{street['verdict']}\"",
-                         page), street["street"]
-    rules = re.findall(r"<li><code>([A-Z-]+)</code>", page)
+        assert f"<td>{street['name']}</td><td class=\"t-" in page, street["street"]
+    rules = re.findall(r"（规则 ([A-Z0-9-]+)）", page)
     assert rules == [f["rule"] for f in expected["findings"]]
 
 

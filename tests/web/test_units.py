@@ -37,6 +37,29 @@ def test_serve_refuses_bad_options_and_a_missing_store(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []  # nothing made beside it
 
 
+def test_serve_on_a_busy_port_says_so_and_serves_nothing(tmp_path: Path) -> None:
+    import socket
+
+    from engine.store.config import store_target
+    from engine.web.demo import seed
+    from engine.workflow.roles import Clock
+
+    db = tmp_path / "duty.db"
+    seed(None, store_target(db), [("admin", ["admin"], "admin-Secret-1")], Clock.real())
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DUTY_")}
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "engine.cli", "serve", "--db", str(db),
+                               "--port", str(port)], capture_output=True, text=True,
+                              cwd=ROOT, env=env, check=False, timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert "[E-PORT-BUSY]" in done.stderr and f"端口 {port} 已被占用" in done.stderr
+    assert "--port" in done.stderr and "Traceback" not in done.stderr
+    assert "http://" not in done.stdout + done.stderr
+
+
 def test_signing_key_file_is_private_and_stable(tmp_path: Path, monkeypatch) -> None:
     from engine.store.config import store_target
     from engine.web.secret import secret_file, web_secret

@@ -5,22 +5,51 @@ from __future__ import annotations
 
 from django import template
 
-from engine.vocab import label
+from engine.labels import (
+    LEGAL,
+    MEETING,
+    STAGES,
+    STATE_TONES,
+    URGENCY,
+    VERDICT_TONES,
+    label,
+    role_words,
+    verdict_label,
+    when,
+)
 
 register = template.Library()
-
-WEB_LABELS = {
-    "review": "编办审核时评估", "decision": "会议审定时评估", "publication": "公布时评估",
-    "normal": "一般", "temporary": "临时", "emergency": "突发事件",
-    "pending": "待审查", "passed": "通过", "failed": "未通过",
-    "provisional": "临时准入",
-}
 
 
 @register.filter
 def zh(value: object) -> str:
-    text = str(value)
-    return WEB_LABELS.get(text) or label(text)
+    return label(str(value))
+
+
+@register.filter
+def urgency(value: object) -> str:
+    return URGENCY.get(str(value), str(value))
+
+
+@register.filter
+def legal(value: object) -> str:
+    return LEGAL.get(str(value), str(value))
+
+
+@register.filter
+def verdict(value: object, change: str = "admit") -> str:
+    """A verdict in its own words (a recall's speak of taking back)."""
+    return verdict_label(str(change or "admit"), str(value))
+
+
+@register.filter
+def verdict_tone(value: object) -> str:
+    return f"t-{VERDICT_TONES.get(str(value), 'none')}"
+
+
+@register.filter
+def state_tone(value: object) -> str:
+    return f"t-{STATE_TONES.get(str(value), 'none')}"
 
 
 @register.filter
@@ -38,3 +67,32 @@ def zh_all(values: object) -> str:
 def name_in(ident: object, names: dict[str, str] | None) -> str:
     """The Chinese name of a department, unit or street id."""
     return (names or {}).get(str(ident), str(ident))
+
+
+@register.filter(name="when")
+def when_filter(value: object) -> str:
+    """A date or time as 2026年12月7日 09:41."""
+    return when(None if value is None else str(value))
+
+
+@register.filter
+def role_in(role: object, names: dict[str, str] | None) -> str:
+    """The name of who acted in a role (department:fire_rescue → its name)."""
+    return role_words(str(role), names or {})
+
+
+@register.filter
+def names_in(idents: object, names: dict[str, str] | None) -> str:
+    """Department, unit or street ids as their names, separated by 、."""
+    return "、".join((names or {}).get(str(i), str(i)) for i in idents) \
+        if idents else "—"  # type: ignore[attr-defined]
+
+
+@register.filter
+def meeting(value: object) -> str:
+    return MEETING.get(str(value), str(value))
+
+
+@register.filter
+def stage(value: object) -> str:
+    return STAGES.get(str(value), str(value))

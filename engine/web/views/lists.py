@@ -3,11 +3,14 @@ downloads in every format of ``duty lists build``, and the difference between tw
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from engine.errors import DutyError
 from engine.lists.diff import ListsDiff, diff_lists
@@ -185,8 +188,10 @@ def lists_page(request: HttpRequest) -> HttpResponse:
         street = lists.streets[0].street
     shown = _narrow(lists, street, None) if street else lists
     source = _source(number, versions)
+    whole = not (q or kind or category or dept)  # a street's whole lists: rendered once
+    kept = (lists.county, number, source.anchor, street)
     tables, blocks, not_applying = [], [], []
-    for s in shown.streets:
+    for s in shown.streets if request.htmx or not whole or kept not in _TABLES else []:
         blocks.append(title_text(title_block(lists.county, source, s.name)))
         tables += [_list_table(s, key, names, lambda r: _matches(r, q, category, dept))
                    for key in ("basic", "cooperative", "recalled") if not kind or key == kind]
@@ -211,8 +216,23 @@ def lists_page(request: HttpRequest) -> HttpResponse:
         "own_departments": lists.departments, "formats": FORMATS, "led": led,
         "list_titles": LIST_TITLES.items(),
         "categories": [(c, label(c)) for c in ("comprehensive", "specialist", "assisting")]}
-    template = "web/_list_tables.html" if request.htmx else "web/lists.html"
-    return render(request, template, context)
+    if request.htmx:
+        return render(request, "web/_list_tables.html", context)
+    if whole:
+        if kept not in _TABLES:
+            if len(_TABLES) >= DOWNLOADS_KEPT:
+                _TABLES.pop(next(iter(_TABLES)))
+            _TABLES[kept] = render_to_string("web/_list_tables.html", context, request)
+        context["tables_html"] = mark_safe(_TABLES[kept])  # rendered and escaped already
+    return render(request, "web/lists.html", context)
+
+
+# a published version's street lists as the page shows them (unfiltered), rendered once
+_TABLES: dict[tuple[object, ...], str] = {}
+
+
+DOWNLOADS_KEPT = 64
+_DOWNLOADS: dict[tuple[object, ...], tuple[bytes, str]] = {}
 
 
 @acting
@@ -222,12 +242,25 @@ def download(request: HttpRequest) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404
     street, department = request.GET.get("street"), request.GET.get("department")
-    part = _narrow(lists, street, department)
-    data = render_lists(part, names, fmt, _source(number, versions))  # the title block
+    part = _narrow(lists, street, department)  # the role's scope checked on every request
+    source = _source(number, versions)  # the title block; its anchor names the publication
+    key = (lists.county, number, source.anchor, street, department, fmt)
+    if key not in _DOWNLOADS:  # a published version never changes: built once
+        if len(_DOWNLOADS) >= DOWNLOADS_KEPT:
+            _DOWNLOADS.pop(next(iter(_DOWNLOADS)))
+        data = render_lists(part, names, fmt, source)
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        _DOWNLOADS[key] = (raw, f'"{hashlib.sha256(raw).hexdigest()[:32]}"')
+    raw, etag = _DOWNLOADS[key]
     scope_name = street or department or "all"
-    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = (f'attachment; filename="lists-v{number}-'
-                                       f'{scope_name}.{fmt}"')
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(raw, content_type=CONTENT_TYPES[fmt])
+        response["Content-Disposition"] = (f'attachment; filename="lists-v{number}-'
+                                           f'{scope_name}.{fmt}"')
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"  # kept by the browser, checked by ETag
     return response
 
 

@@ -10,17 +10,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from engine.decide.evaluate import evaluate
 from engine.errors import DutyError
+from engine.labels import STEPS, label
 from engine.models.decision import Decision
-from engine.vocab import label
 from engine.web import reading
 from engine.web.access import acting, may_see
-from engine.web.forms import DecideForm, LegalForm, OpinionForm, ProposalForm
+from engine.web.forms import DecideForm, LegalForm, OpinionForm, ProposalForm, initial_from
 from engine.web.runtime import clock, engine
 from engine.web.views.errors import status_of, words
 from engine.workdays import working_days_between
-from engine.workflow.names import Opinion, RoleKind, StateName
+from engine.workflow.names import Opinion, RoleKind
 from engine.workflow.process import Process
 from engine.workflow.roles import Actor
 from engine.workflow.service import AdmissionService
@@ -30,9 +29,7 @@ from engine.workflow.views import ProposalSummary, ProposalView
 STEP_OF = {"start_review": "review", "legal_pass": "legal", "opinion": "opinion",
            "admit": "decide", "reject": "decide", "provisional": "decide",
            "publish": "publish", "withdraw": "withdraw", "submit": "resubmit"}
-STEP_LABELS = {"review": "编办审核", "legal": "合法性审查", "opinion": "反馈街道意见",
-               "decide": "记录会议审定", "publish": "公布调整后的清单", "withdraw": "撤回申请",
-               "resubmit": "修改并重新提交"}
+STEP_LABELS = STEPS
 WORK = ("review", "legal", "opinion", "decide", "publish", "resubmit")  # what awaits a role
 
 
@@ -80,27 +77,45 @@ def _days_left(due: str | None, today: date) -> int | None:
         -working_days_between(day, today)
 
 
+def in_flight(s: AdmissionService, actor: Actor) -> list[dict[str, Any]]:
+    """The proposals in flight the actor may see, each with the steps awaiting its role."""
+    today = clock().now.date()
+    process = s.process
+    rows = []
+    street = actor.role.id if actor.role.kind is RoleKind.street else None
+    spoken = reading.heard(s.store, street) if street else set()
+    for p, streets in _visible(s, actor):
+        if process.states[p.state].final:
+            continue
+        steps = [x for x in steps_for(process, actor, p.state, p.applicant, streets, [])
+                 if x in WORK and not (x == "opinion" and p.id in spoken)]
+        rows.append({"p": p, "state": process.label(p.state),
+                     "steps": [STEP_LABELS[x] for x in steps], "days": _days_left(p.due, today)})
+    return rows
+
+
+def waiting(request: HttpRequest) -> int:
+    """How many proposals await a step of the role acting (the header's 待办 count; the
+    to-do page's own reckoning when it made one)."""
+    actor: Actor | None = getattr(request, "actor", None)
+    if actor is None or actor.role.kind is RoleKind.admin:
+        return 0
+    flight = getattr(request, "duty_in_flight", None)
+    if flight is None:
+        with engine() as s:
+            flight = in_flight(s, actor)
+    return sum(1 for row in flight if row["steps"])
+
+
 @acting
 def todo(request: HttpRequest) -> HttpResponse:
     actor: Actor = request.actor  # type: ignore[attr-defined]
     if actor.role.kind is RoleKind.admin:
         return render(request, "web/todo_admin.html")
     with engine() as s:
-        today = clock().now.date()
-        process = s.process
-        mine, flight = [], []
-        for p, streets in _visible(s, actor):
-            if process.states[p.state].final:
-                continue
-            unheard = s.show(p.id).unheard if (p.state == StateName.hearing and
-                                               actor.role.kind is RoleKind.street) else []
-            steps = [x for x in steps_for(process, actor, p.state, p.applicant, streets,
-                                          unheard) if x in WORK]
-            row = {"p": p, "state": process.label(p.state), "steps":
-                   [STEP_LABELS[x] for x in steps], "days": _days_left(p.due, today)}
-            flight.append(row)
-            if steps:
-                mine.append(row)
+        flight = in_flight(s, actor)
+    request.duty_in_flight = flight  # type: ignore[attr-defined]  # the header's count too
+    mine = [row for row in flight if row["steps"]]
     mine.sort(key=lambda r: (r["days"] is None, r["days"] or 0, r["p"].id))
     by_state: dict[str, list[dict[str, Any]]] = {}
     if actor.role.kind is RoleKind.office:
@@ -125,16 +140,21 @@ def _may_propose(actor: Actor) -> None:
 @acting
 @require_http_methods(["GET", "POST"])
 def new_proposal(request: HttpRequest) -> HttpResponse:
-    """The form (or an upload); ``preview`` evaluates without storing anything, exactly as
-    ``duty evaluate`` would on the latest published lists; ``submit`` and ``draft`` store."""
+    """The form (or an upload); ``preview`` shows, without storing anything, the evaluation
+    the office will see at review (the service's own, on the latest published lists: what
+    ``duty evaluate`` gives once the legal review, the streets and the meeting agree);
+    ``submit`` and ``draft`` store."""
     actor: Actor = request.actor  # type: ignore[attr-defined]
     _may_propose(actor)
     dept = actor.role.id if actor.role.kind is RoleKind.department else None
     with engine() as s:
         ws, version = s.published()
+        again = _resubmitted(s, actor, request.GET.get("from")) if request.method == "GET" \
+            else None
         form = ProposalForm(request.POST or None, request.FILES or None, ws=ws,
-                            department=dept)
-        context: dict[str, Any] = {"form": form, "version": version, "names": ws.names}
+                            department=dept, initial=again)
+        context: dict[str, Any] = {"form": form, "version": version, "names": ws.names,
+                                   "again": again}
         if request.method == "GET" or not form.is_valid():
             status = 400 if request.method == "POST" else 200
             template = "web/_preview.html" if request.htmx and request.method == "POST" \
@@ -144,7 +164,7 @@ def new_proposal(request: HttpRequest) -> HttpResponse:
         what = request.POST.get("do", "preview")
         if what == "preview":
             try:
-                context["decision"] = evaluate(ws, [form.source])[0]
+                context["decision"], _ = s.preview(form.source)
             except DutyError as exc:
                 context["error"] = words(exc)
             template = "web/_preview.html" if request.htmx else "web/new.html"
@@ -161,6 +181,61 @@ def new_proposal(request: HttpRequest) -> HttpResponse:
     return redirect("proposal", pid=outcome.proposal)
 
 
+def _content(document: dict[str, Any], names: dict[str, str]) -> list[tuple[str, str]]:
+    """The whole proposal as its reviewers read it: (field, value) in Chinese."""
+    if not document:
+        return []
+    item = document.get("item") or {}
+    resources = document.get("resources") or {}
+    higher = document.get("higher_requirement") or {}
+    words = "、".join
+
+    def labelled(values: Any) -> str:
+        return words(label(v) for v in values or []) or "无"
+
+    rows = [("方式", label(document.get("mode") or "") or "—")]
+    if "ref" in item:
+        rows.append(("事项", f"清单已有事项 {item['ref']}"))
+    for key, title, value in (
+            ("name", "事项名称", item.get("name")),
+            ("category", "事项类别", label(item.get("category") or "")),
+            ("domain", "履职领域", item.get("domain")),
+            ("phases", "街道承担的环节", labelled(item.get("phases"))),
+            ("powers", "需要的权力", labelled(item.get("powers"))),
+            ("legal_basis", "法律依据", item.get("legal_basis")),
+            ("workload_days", "每街道每年工作量", f"{item.get('workload_days', 0):,} 人日")):
+        if key in item:
+            rows.append((title, value or "—"))
+    if item.get("public_facing") or item.get("high_volume"):
+        rows.append(("特点", words(t for t, on in (("直接面向群众", item.get("public_facing")),
+                                                  ("量大面广", item.get("high_volume"))) if on)))
+    department = item.get("department")
+    if department and department != document.get("department"):
+        rows.append(("事项所属部门", names.get(department, department)))
+    rows += [
+        ("每街道每年经费", f"{resources.get('funding', 0):,} 元"),
+        ("每街道随事转移人员", f"{resources.get('staff', 0):,} 人"),
+        ("随事下放的权力", labelled(resources.get("powers_delegated"))),
+        ("采用的推动方式", labelled(document.get("instruments"))),
+        ("上级明确要求", (f"{'中央' if higher.get('level') == 'central' else '省级'}明确要求："
+                          f"{higher.get('document') or '—'}") if higher else "无"),
+        ("工作方案", "附有" if document.get("work_plan") else "未附"),
+    ]
+    return rows
+
+
+def _resubmitted(s: AdmissionService, actor: Actor, pid: str | None) -> dict[str, Any] | None:
+    """The form filled with what the applicant last submitted, to revise and submit again
+    (only the applicant's own admission proposals; any other: not found)."""
+    if not pid:
+        return None
+    view = _view(s, actor, pid)
+    document = reading.submitted(s.store, pid)
+    if view.applicant != str(actor.role) or document is None or view.change != "admit":
+        raise Http404
+    return initial_from(document)
+
+
 def _page(request: HttpRequest, s: AdmissionService, actor: Actor, pid: str,
           error: str | None = None, status: int = 200) -> HttpResponse:
     view = _view(s, actor, pid)
@@ -175,7 +250,9 @@ def _page(request: HttpRequest, s: AdmissionService, actor: Actor, pid: str,
     decisions = [{"d": d, "decision": Decision.model_validate(d.decision)}
                  for d in view.decisions]
     street = actor.role.id if actor.role.kind is RoleKind.street else None
+    document = reading.submitted(s.store, pid) or {}
     return render(request, "web/proposal.html", {
+        "content": _content(document, s.base.names),
         "view": view, "timeline": timeline, "decisions": decisions, "steps": steps,
         "step_labels": STEP_LABELS, "error": error, "names": names,
         "opinions": [(sid, names.get(sid, sid), view.opinions.get(sid)) for sid in view.streets],
