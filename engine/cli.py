@@ -106,7 +106,7 @@ def _exit_code(exc: Any) -> int:
     from engine.errors import ConflictError, NotFoundError, StoreError
 
     if isinstance(exc, NotFoundError) and exc.kind in ("proposal", "state", "version",
-                                                        "account"):
+                                                        "account", "street"):
         return 2
     if isinstance(exc, ConflictError) and exc.subject == "county":
         return 2
@@ -1007,6 +1007,40 @@ def import_catalogue_cmd(
     elif not report.check.clean:
         typer.echo(f"duty check 发现 {len(report.check.problems)} 个问题，见导入报告。",
                    err=True)
+
+
+@app.command("who")
+@user_errors
+def who_cmd(
+    text: Annotated[str, typer.Argument(
+        help="群众诉求或工作任务的内容（中文，最多 2,000 字）。", show_default=False)],
+    street: Annotated[str, typer.Option(
+        "--street", help="诉求所在的街道（乡镇），编号或名称。", show_default=False)],
+    top: Annotated[int, typer.Option("--top", min=1, max=50,
+                                     help="最多列出的事项数。")] = 5,
+    fmt: Annotated[ReportFormat, _format("输出格式：text 为中文答复，json 供脚本读取。")] = (
+        ReportFormat.text
+    ),
+    county: CountyOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """谁来办：按该街道的清单，找出与诉求对应的事项（最相近的在前），列出各环节的主责和配合单位、
+    所在清单，以及列入清单所依据的规则。
+
+    县区已有流程数据库时，按其最新公布的清单答复；否则按县区目录生成的清单。"""
+    from engine.who.answer import Who, check_query
+
+    check_query(text)
+    ws, source = _published_source(county, db)
+    answer = Who(ws, source).answer(text, street, top)
+    if fmt is ReportFormat.json:
+        from engine.render.json_out import dumps
+
+        _emit(dumps(answer))
+    else:
+        from engine.render.who_text import render_who
+
+        _emit(render_who(answer))
 
 
 @app.command()
