@@ -84,20 +84,17 @@ class Who:
         query = check_query(text)
         sid = self.street(street)
         st = self.ws.county.streets[sid]
-        scored = self.index.score(query)
-        matches: list[WhoMatch] = []
-        listed = False
-        for hit in scored:
-            row = self.plan.row(self.plans[hit.item.id], sid)
-            if row is None:
-                continue
-            listed = True
-            if hit.score <= 0 or len(matches) >= top:
-                break
-            matches.append(self._match(len(matches) + 1, hit.score, hit.terms, row, sid))
-        if not listed:
+        if not self.listed(sid):
             raise NoListsError(f"{st.name}的清单中没有事项", county=self.ws.county.name,
                                street=sid, hint="该街道（乡镇）没有适用的目录事项。")
+        scored = self.index.score(query)
+        matches: list[WhoMatch] = []
+        for hit in scored:
+            if len(matches) >= top:
+                break
+            row = self.plan.row(self.plans[hit.item.id], sid)
+            if row is not None:
+                matches.append(self._match(len(matches) + 1, hit.score, hit.terms, row, sid))
         best = scored[0] if scored and scored[0].score > 0 else None
         confident = bool(matches) and best is not None and (
             matches[0].score >= self.index.vocabulary.threshold
@@ -108,6 +105,10 @@ class Who:
             item=best.item.id, item_name=best.item.name)
         return WhoAnswer(query=query, street=sid, street_name=st.name, source=self.source,
                          confident=confident, matches=matches, suggestion=suggestion)
+
+    def listed(self, sid: str) -> bool:
+        """Whether any catalogue item is on the street's lists."""
+        return any(p.applies is None or sid in p.applies for p in self.plan.items)
 
     def _match(self, rank: int, score: float, terms: list[str], row: ListRow,
                sid: str) -> WhoMatch:

@@ -64,6 +64,10 @@ class CatalogueIndex:
                 p for phrases in vocabulary.items.values() for p in phrases}:
             self.tokenizer.add_word(word)
         self.stopwords = frozenset(vocabulary.stopwords)
+        # a single character is a word only when the county's vocabulary says so (狗, 吵)
+        self.singles = frozenset(w for group in vocabulary.synonyms for w in group
+                                 if len(w) == 1) | {p for phrases in vocabulary.items.values()
+                                                    for p in phrases if len(p) == 1}
         self.groups = [sorted(set(group)) for group in vocabulary.synonyms]
         self.items = list(county.items.values())
         self.words = [set(self.tokens(self.text(item, department_names)))
@@ -80,7 +84,8 @@ class CatalogueIndex:
 
     def tokens(self, text: str) -> list[str]:
         return [t for t in self.tokenizer.cut_for_search(text)
-                if _WORD.search(t) and t not in self.stopwords]
+                if (len(t) > 1 or t in self.singles) and _WORD.search(t)
+                and t not in self.stopwords]
 
     def query_tokens(self, text: str) -> list[str]:
         """The complaint's words, each synonym group it touches standing in whole."""
@@ -92,15 +97,14 @@ class CatalogueIndex:
         return words
 
     def score(self, text: str) -> list[Scored]:
-        """Every catalogue item with its score and the complaint's words found in it, best
-        first (ties in catalogue order)."""
+        """The catalogue items the complaint's words score, with the words found in each,
+        best first (ties in catalogue order)."""
         if self.bm25 is None:
             return []
         words = self.query_tokens(text)
         scores = self.bm25.get_scores(words)
         wanted = list(dict.fromkeys(words))
-        out = [Scored(item, float(s), [w for w in wanted if w in self.words[i]])
-               for i, (item, s) in enumerate(zip(self.items, scores, strict=True))]
-        order = sorted(range(len(out)), key=lambda i: (-out[i].score, i))
-        return [out[i] for i in order]
+        order = sorted((i for i, s in enumerate(scores) if s > 0), key=lambda i: (-scores[i], i))
+        return [Scored(self.items[i], float(scores[i]), [w for w in wanted if w in self.words[i]])
+                for i in order]
 

@@ -132,6 +132,7 @@ def test_vocabulary_naming_an_unknown_item(tmp_path: Path) -> None:
 def test_vocabulary_words_reach_the_ranking(tmp_path: Path) -> None:
     county = tmp_path / "county"
     shutil.copytree(sample_county(), county)
+    (county / "synonyms.yaml").write_text("schema_version: 1\n", encoding="utf-8")
     before = Who(county_workspace(county)).answer("夜市小贩", "S01", top=1)
     assert not before.matches or before.matches[0].item != "CG-002"
     (county / "synonyms.yaml").write_text(
