@@ -1,7 +1,7 @@
 from django.urls import path
 
 from engine.web.admin import site
-from engine.web.views import account, lists, overview, proposals
+from engine.web.views import account, lists, overview, proposals, who
 
 handler400 = "engine.web.views.errors.bad_request"
 handler403 = "engine.web.views.errors.forbidden"
@@ -21,6 +21,7 @@ urlpatterns = [
     path("lists/", lists.lists_page, name="lists"),
     path("lists/download/", lists.download, name="download"),
     path("lists/diff/", lists.diff, name="diff"),
+    path("lists/who/", who.who, name="who"),
     path("overview/", overview.overview, name="overview"),
     path("audit/", overview.audit, name="audit"),
     path("admin/", site.urls),
