@@ -106,7 +106,8 @@ def _exit_code(exc: Any) -> int:
     from engine.errors import ConflictError, NotFoundError, StoreError
 
     if isinstance(exc, NotFoundError) and exc.kind in ("proposal", "state", "version",
-                                                        "account", "street"):
+                                                        "account", "street",
+                                                        "department"):
         return 2
     if isinstance(exc, ConflictError) and exc.subject == "county":
         return 2
@@ -1041,6 +1042,46 @@ def who_cmd(
         from engine.render.who_text import render_who
 
         _emit(render_who(answer))
+
+
+@app.command("assessment")
+@user_errors
+def assessment_cmd(
+    start: Annotated[str, typer.Option("--from", help="起始日期 YYYY-MM-DD（含）。",
+                                       show_default=False)],
+    end: Annotated[str, typer.Option("--to", help="结束日期 YYYY-MM-DD（含）。",
+                                     show_default=False)],
+    street: Annotated[str | None, typer.Option(
+        "--street", help="街道（乡镇）编号或名称。", show_default=False)] = None,
+    department: Annotated[str | None, typer.Option(
+        "--department", help="部门编号或名称。", show_default=False)] = None,
+    county: CountyOpt = None, db: DbOpt = None, actor: ActorOpt = None,
+    fmt: FmtOpt = ReportFormat.text,
+) -> None:
+    """考核情况：某街道或部门在一段时期内清单中的事项、申请和获准的调整、按事项统计的工单查询。
+
+    读取流程数据库（须已用 store init 创建）；街道只能查看本街道，部门只能查看本部门。"""
+    from engine.errors import UsageError
+    from engine.who.assessment import assess
+
+    if (street is None) == (department is None):
+        raise UsageError("请用 --street 或 --department 指定一个街道或部门（二者选一）")
+    from engine.api import workflow
+    from engine.workflow.accounts import authenticate
+
+    with workflow(county, _target(db)) as service:
+        who = authenticate(service.store, service.base.county, os.environ.get("DUTY_TOKEN"),
+                           actor, True)
+        result = assess(service, who, "street" if street else "department",
+                        street or department, start, end)  # type: ignore[arg-type]
+    if fmt is ReportFormat.json:
+        from engine.render.json_out import dumps
+
+        _emit(dumps(result))
+    else:
+        from engine.render.who_text import render_assessment
+
+        _emit(render_assessment(result))
 
 
 @app.command()

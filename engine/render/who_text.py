@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from engine.vocab import label
 from engine.who.models import WhoAnswer, WhoMatch
 
 
@@ -41,3 +44,26 @@ def _match(m: WhoMatch) -> list[str]:
         lines.append(f"   规则 {r.rule} {r.title}")
         lines.append(f"     依据：{r.citation}")
     return [*lines, ""]
+
+
+NAMES = {"basic": "基本履职事项", "cooperative": "配合履职事项", "recalled": "上级部门收回事项",
+         "owned": "所属事项"}
+
+
+def render_assessment(a: Any) -> str:
+    """The assessment view as text: the lists, the adjustments, the lookups per item."""
+    what = "街道（乡镇）" if a.kind == "street" else "部门"
+    out = [f"{a.name}（{what} {a.id}）考核情况：{a.period[0]} 至 {a.period[1]}",
+           f"清单：已公布第 {a.source.version} 版（{a.source.published}）；"
+           + "，".join(f"{NAMES.get(k, k)} {v} 项" for k, v in a.lists.items()),
+           f"调整：申请 {a.asked} 件，获准 {a.granted} 件",
+           f"工单查询：{a.lookups} 件（未匹配事项 {a.lookups_unmatched} 件）", ""]
+    for adj in a.adjustments:
+        out.append(f"  {adj.proposal}  {adj.title}（{adj.applicant}，{label(adj.change)}，"
+                   f"{label(adj.state)}）申请 {adj.asked or '—'}，获准 {adj.granted or '—'}")
+    looked = [i for i in a.items if i.lookups]
+    if looked:
+        out += ["", "按事项统计的工单查询："]
+        out += [f"  {i.item}  {i.name}  {i.lookups} 件"
+                for i in sorted(looked, key=lambda i: (-i.lookups, i.item))]
+    return "\n".join(out).rstrip("\n") + "\n"
