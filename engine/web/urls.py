@@ -22,6 +22,7 @@ urlpatterns = [
     path("lists/download/", lists.download, name="download"),
     path("lists/diff/", lists.diff, name="diff"),
     path("lists/who/", who.who, name="who"),
+    path("lists/assessment/", who.assessment, name="assessment"),
     path("overview/", overview.overview, name="overview"),
     path("audit/", overview.audit, name="audit"),
     path("admin/", site.urls),

@@ -81,3 +81,20 @@ def test_post_without_csrf_token_is_refused(sqlite_server: Server) -> None:
     before = _lookups(sqlite_server)
     reply = office.post(WHO, {"q": ASK, "street": "S01", "ticket": "T1"}, csrf=False)
     assert reply.status == 403 and _lookups(sqlite_server) == before
+
+
+def test_assessment_page_table_and_chart(sqlite_server: Server) -> None:
+    office = Client(sqlite_server.url).login("office")
+    assert office.post(WHO, {"q": ASK, "street": "S02", "ticket": "A-1"}).status == 200
+    page = office.get("/lists/assessment/?kind=street&id=S02&from=2000-01-01&to=2100-12-31")
+    assert page.status == 200 and 'id="assessment-summary"' in page.text
+    assert "<svg" in page.text and 'data-item="XF-002"' in page.text
+    row = page.text.split('data-item="XF-002"', 1)[1].split("</tr>", 1)[0]
+    assert '<td class="num">1</td>' in row
+    assert office.get("/lists/assessment/?kind=street&id=S02&from=2026-13-01").status == 400
+    s03 = Client(sqlite_server.url).login("s03")
+    assert s03.get("/lists/assessment/?kind=street&id=S02").status == 404
+    assert s03.get("/lists/assessment/").status == 200  # its own street by default
+    fire = Client(sqlite_server.url).login("fire")
+    own = fire.get("/lists/assessment/?from=2000-01-01&to=2100-12-31")
+    assert own.status == 200 and 'data-item="XF-002"' in own.text  # its own department

@@ -16,7 +16,14 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from pydantic_core import to_jsonable_python
 
-from engine.errors import DutyError, NoListsError, NotFoundError, QueryError
+from engine.errors import (
+    DutyError,
+    ForbiddenError,
+    NoListsError,
+    NotFoundError,
+    QueryError,
+    UsageError,
+)
 from engine.web.access import acting
 from engine.web.runtime import clock, engine
 from engine.who.answer import DEFAULT_TOP, Who
@@ -85,3 +92,43 @@ def who(request: HttpRequest) -> HttpResponse:
         return JsonResponse(to_jsonable_python(answer),
                             json_dumps_params={"ensure_ascii": False, "indent": 2})
     return render(request, _template(request), {"answer": answer, "ticket": ticket})
+
+
+@acting
+def assessment(request: HttpRequest) -> HttpResponse:
+    """The assessment view of one street or department for a period: the same figures as
+    ``duty assessment``, as tables and an SVG chart of the ticket lookups per item."""
+    from django.utils.safestring import mark_safe
+
+    from engine.web.charts import bars
+    from engine.who.assessment import assess
+
+    actor = request.actor  # type: ignore[attr-defined]
+    role = actor.role
+    if role.kind is RoleKind.admin:
+        raise Http404
+    kind = request.GET.get("kind") or ("department" if role.kind is RoleKind.department
+                                       else "street")
+    if kind not in ("street", "department"):
+        raise Http404
+    today = clock().now.date().isoformat()
+    start = request.GET.get("from") or today[:4] + "-01-01"
+    end = request.GET.get("to") or today
+    with engine() as service:
+        county = service.base.county
+        known = county.streets if kind == "street" else county.departments
+        ident = request.GET.get("id") or (role.id if role.kind.value == kind else next(iter(known)))
+        try:
+            result = assess(service, actor, kind, ident, start, end)
+        except (ForbiddenError, NotFoundError):
+            raise Http404 from None
+        except UsageError as exc:
+            return render(request, "web/assessment.html", {
+                "error": exc, "kind": kind, "ident": ident, "start": start, "end": end,
+                "choices": known.values()}, status=400)
+    looked = sorted((i for i in result.items if i.lookups), key=lambda i: (-i.lookups, i.item))
+    chart = bars(f"{result.name}：按事项统计的工单查询（{start} 至 {end}）",
+                 [(i.name, [float(i.lookups)]) for i in looked[:15]], ["工单"], "件")
+    return render(request, "web/assessment.html", {
+        "a": result, "kind": kind, "ident": result.id, "start": start, "end": end,
+        "choices": known.values(), "chart": mark_safe(chart) if looked else None})
