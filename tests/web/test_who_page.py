@@ -52,6 +52,9 @@ def test_reading_rights_as_on_the_list_page(sqlite_server: Server) -> None:
     assert s03.get(_path(q=ASK, street="S01", format="json")).status == 404
     own = s03.get(_path(q=ASK, format="json"))  # a street asks about its own street
     assert own.status == 200 and json.loads(own.text)["street"] == "S03"
+    named = s03.get(_path(q=ASK, street="新华街道", format="json"))  # by its name
+    assert named.status == 200 and json.loads(named.text)["street"] == "S03"
+    assert s03.get(_path(q=ASK, street="解放路街道", format="json")).status == 404
     admin = Client(sqlite_server.url).login("admin")
     assert admin.get(_path(q=ASK, street="S01", format="json")).status == 404
     anonymous = Client(sqlite_server.url).get(_path(q=ASK, street="S01"))

@@ -4,8 +4,8 @@
 ``format=json`` (a complaint of 2,000 characters does not fit in a URL; ``GET`` takes the same
 fields for short ones) answers from the store's newest published version, like the list page,
 with the same reading rights: a street role asks about its own street only, the admin role not
-at all. With a ticket number the lookup is
-logged for the assessment view (the ticket, street, version and the item answered first).
+at all. With a ticket number the lookup is logged for the assessment view (the ticket, street,
+version and the item answered first).
 """
 
 from __future__ import annotations
@@ -69,18 +69,18 @@ def who(request: HttpRequest) -> HttpResponse:
     role = actor.role
     if role.kind is RoleKind.admin:
         raise Http404
-    street = fields.get("street", "").strip()
-    if role.kind is RoleKind.street:
-        street = street or role.id
-        if street != role.id:  # a street reads its own lists only
-            raise Http404
+    street = fields.get("street", "").strip() or (role.id if role.kind is RoleKind.street
+                                                  else "")
     top = fields.get("top", "")
     top_n = min(int(top), MAX_TOP) if top.isdigit() and int(top) > 0 else DEFAULT_TOP
     try:
         ticket = check_ticket(fields["ticket"]) if fields.get("ticket") else None
         with engine() as service:
             index, number = _who(service)
-            answer = index.answer(fields.get("q", ""), street, top_n)
+            sid = index.street(street)
+            if role.kind is RoleKind.street and sid != role.id:  # its own lists only
+                raise Http404
+            answer = index.answer(fields.get("q", ""), sid, top_n)
             if ticket is not None:
                 record_lookup(service.store, at=clock().stamp, account=actor.account,
                               role=str(role), ticket=ticket, answer=answer, version=number)
