@@ -707,6 +707,64 @@ def proposal_hear(
     _run(county, db, actor, fmt, "render_outcome", hear)
 
 
+@proposal_app.command("department-opinion")
+@user_errors
+def proposal_department_opinion(
+    pid: IdArg,
+    opinion: Annotated[OpinionChoice, typer.Option(
+        "--opinion", help="意见：agree 同意、agree_with_conditions 附条件同意、object 不同意。",
+        show_default=False)],
+    note: Annotated[str | None, typer.Option("--note", help="意见说明（如收回后的工作安排）。",
+                                             show_default=False)] = None,
+    county: CountyOpt = None, db: DbOpt = None, actor: ActorOpt = None,
+    fmt: FmtOpt = ReportFormat.text,
+) -> None:
+    """事项所属部门对街道的交回或调整申请反馈意见；反馈后编办才能开始审核。"""
+    from engine.workflow.names import Opinion
+
+    _run(county, db, actor, fmt, "render_outcome",
+         lambda s, who, clock: s.department_opinion(who, clock, pid, Opinion(opinion.value),
+                                                    note))
+
+
+class ReasonChoice(str, Enum):
+    lacks_power = "lacks_power"
+    lacks_staff = "lacks_staff"
+    lacks_funds = "lacks_funds"
+    department_item = "department_item"
+
+
+@proposal_app.command("return")
+@user_errors
+def proposal_return(
+    item: Annotated[str, typer.Argument(help="要交回的事项编号。", show_default=False)],
+    street: Annotated[str, typer.Option(
+        "--street", help="提出申请的街道编号或名称（须为本街道）。", show_default=False)],
+    reasons: Annotated[list[ReasonChoice] | None, typer.Option(
+        "--reason", help="理由，可写多次：lacks_power 缺少职权、lacks_staff 缺少人员、"
+                         "lacks_funds 缺少经费、department_item 属部门职责。",
+        show_default=False)] = None,
+    note: Annotated[str | None, typer.Option("--note", help="理由说明。",
+                                             show_default=False)] = None,
+    pid: Annotated[str | None, typer.Option(
+        "--id", help="申请编号（默认 JH-街道编号-事项编号）。", show_default=False)] = None,
+    county: CountyOpt = None, db: DbOpt = None, actor: ActorOpt = None,
+    fmt: FmtOpt = ReportFormat.text,
+) -> None:
+    """街道申请把本街道清单中的事项交回部门：先听取部门意见，再经编办审核、会议审定。"""
+    from engine.api import by_name
+    from engine.workflow.street_request import street_return
+
+    def submit(s: Any, who: Any, clock: Any) -> Any:
+        ws = s.published()[0]
+        names = {st.id: st.name for st in ws.county.streets.values()}
+        sid = by_name(street, names, "街道", "--street")
+        source = street_return(ws, sid, item, [r.value for r in reasons or []], note, pid)
+        return s.submit(who, clock, source)
+
+    _run(county, db, actor, fmt, "render_outcome", submit)
+
+
 @proposal_app.command("decide")
 @user_errors
 def proposal_decide(

@@ -142,6 +142,11 @@ LABELS: dict[str, str] = {
     "agree": "同意",
     "agree_with_conditions": "有条件同意",
     "object": "不同意",
+    # a street's reasons for handing an item back
+    "lacks_power": "缺少事项所需的职权",
+    "lacks_staff": "缺少承担事项的人员",
+    "lacks_funds": "经费未随事转移",
+    "department_item": "属于部门的职责",
 }
 
 
