@@ -107,7 +107,7 @@ def _exit_code(exc: Any) -> int:
 
     if isinstance(exc, NotFoundError) and exc.kind in ("proposal", "state", "version",
                                                         "account", "street",
-                                                        "department"):
+                                                        "department", "item"):
         return 2
     if isinstance(exc, ConflictError) and exc.subject == "county":
         return 2

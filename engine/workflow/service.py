@@ -308,6 +308,9 @@ class AdmissionService:
                 to = self._fire(chain, actor, clock, record, Action.submit, facts,
                                 detail={**detail, "revision": record.revision})
                 steps.append(Step(action=Action.submit.value, from_=before, to=to))
+                if p.requested_by:
+                    notes.append(f"街道的申请先听取事项所属部门 {p.department} 的意见，"
+                                 "再由编办审核。")
         return Outcome(proposal=p.id, steps=steps, notes=notes)
 
     def _department_opinion(self, record: m.Proposal) -> dict[str, Any] | None:

@@ -80,6 +80,13 @@ def test_a_street_cannot_ask_for_another_street(flow: Flow) -> None:
     refused(flow, "submit", path, actor="department:market_regulation",
             parts=("是街道 S01 的申请，须由该街道提交",))
     assert rows(flow, 0, "SJ-001")["S01"] == ("cooperative", None, 0)
+    # an item that does not exist is a usage error, and nothing is stored either
+    flow.env("street:S01")  # the account exists before the snapshot
+    before = flow.snapshot()
+    run = flow.run("return", "XX-999", "--street", "S01", actor="street:S01")
+    assert (run.code, run.stdout) == (2, "")
+    assert "[E-NOTFOUND]" in run.stderr and "XX-999" in run.stderr
+    assert flow.snapshot() == before
 
 
 def test_a_request_without_reasons_is_returned_and_the_lists_stay(flow: Flow) -> None:
