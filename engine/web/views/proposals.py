@@ -19,7 +19,7 @@ from engine.web.access import acting, may_see
 from engine.web.forms import DecideForm, LegalForm, OpinionForm, ProposalForm
 from engine.web.runtime import clock, engine
 from engine.web.views.errors import status_of, words
-from engine.web.views.street_return import REASONS, DepartmentOpinionForm
+from engine.web.views.street_return import DepartmentOpinionForm
 from engine.workdays import working_days_between
 from engine.workflow.names import Opinion, RoleKind, StateName
 from engine.workflow.process import Process
@@ -187,7 +187,7 @@ def _page(request: HttpRequest, s: AdmissionService, actor: Actor, pid: str,
         "legal_form": LegalForm(), "decide_form": DecideForm(),
         "opinion_form": OpinionForm(initial={"street": street}), "street": street,
         "department_opinion_form": DepartmentOpinionForm(),
-        "reasons": [REASONS[r] for r in view.reasons],
+        "reasons": [label(r) for r in view.reasons],
     }, status=status)
 
 
