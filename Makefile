@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.import_real
 	$(BIN)/python -m bench.web
+	$(BIN)/python -m bench.who
 
 # the web part alone: 50 sessions browsing lists and giving opinions for 60 s on loopback
 bench-web: $(STAMP)

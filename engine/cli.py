@@ -106,7 +106,8 @@ def _exit_code(exc: Any) -> int:
     from engine.errors import ConflictError, NotFoundError, StoreError
 
     if isinstance(exc, NotFoundError) and exc.kind in ("proposal", "state", "version",
-                                                        "account"):
+                                                        "account", "street",
+                                                        "department", "item"):
         return 2
     if isinstance(exc, ConflictError) and exc.subject == "county":
         return 2
@@ -706,6 +707,64 @@ def proposal_hear(
     _run(county, db, actor, fmt, "render_outcome", hear)
 
 
+@proposal_app.command("department-opinion")
+@user_errors
+def proposal_department_opinion(
+    pid: IdArg,
+    opinion: Annotated[OpinionChoice, typer.Option(
+        "--opinion", help="意见：agree 同意、agree_with_conditions 附条件同意、object 不同意。",
+        show_default=False)],
+    note: Annotated[str | None, typer.Option("--note", help="意见说明（如收回后的工作安排）。",
+                                             show_default=False)] = None,
+    county: CountyOpt = None, db: DbOpt = None, actor: ActorOpt = None,
+    fmt: FmtOpt = ReportFormat.text,
+) -> None:
+    """事项所属部门对街道的交回或调整申请反馈意见；反馈后编办才能开始审核。"""
+    from engine.workflow.names import Opinion
+
+    _run(county, db, actor, fmt, "render_outcome",
+         lambda s, who, clock: s.department_opinion(who, clock, pid, Opinion(opinion.value),
+                                                    note))
+
+
+class ReasonChoice(str, Enum):
+    lacks_power = "lacks_power"
+    lacks_staff = "lacks_staff"
+    lacks_funds = "lacks_funds"
+    department_item = "department_item"
+
+
+@proposal_app.command("return")
+@user_errors
+def proposal_return(
+    item: Annotated[str, typer.Argument(help="要交回的事项编号。", show_default=False)],
+    street: Annotated[str, typer.Option(
+        "--street", help="提出申请的街道编号或名称（须为本街道）。", show_default=False)],
+    reasons: Annotated[list[ReasonChoice] | None, typer.Option(
+        "--reason", help="理由，可写多次：lacks_power 缺少职权、lacks_staff 缺少人员、"
+                         "lacks_funds 缺少经费、department_item 属部门职责。",
+        show_default=False)] = None,
+    note: Annotated[str | None, typer.Option("--note", help="理由说明。",
+                                             show_default=False)] = None,
+    pid: Annotated[str | None, typer.Option(
+        "--id", help="申请编号（默认 JH-街道编号-事项编号）。", show_default=False)] = None,
+    county: CountyOpt = None, db: DbOpt = None, actor: ActorOpt = None,
+    fmt: FmtOpt = ReportFormat.text,
+) -> None:
+    """街道申请把本街道清单中的事项交回部门：先听取部门意见，再经编办审核、会议审定。"""
+    from engine.api import by_name
+    from engine.workflow.street_request import street_return
+
+    def submit(s: Any, who: Any, clock: Any) -> Any:
+        ws = s.published()[0]
+        names = {st.id: st.name for st in ws.county.streets.values()}
+        sid = by_name(street, names, "街道", "--street")
+        source = street_return(ws, sid, item, [r.value for r in reasons or []], note, pid)
+        return s.submit(who, clock, source)
+
+    _run(county, db, actor, fmt, "render_outcome", submit)
+
+
 @proposal_app.command("decide")
 @user_errors
 def proposal_decide(
@@ -1019,6 +1078,80 @@ def import_catalogue_cmd(
     elif not report.check.clean:
         typer.echo(f"duty check 发现 {len(report.check.problems)} 个问题，见导入报告。",
                    err=True)
+
+
+@app.command("who")
+@user_errors
+def who_cmd(
+    text: Annotated[str, typer.Argument(
+        help="群众诉求或工作任务的内容（中文，最多 2,000 字）。", show_default=False)],
+    street: Annotated[str, typer.Option(
+        "--street", help="诉求所在的街道（乡镇），编号或名称。", show_default=False)],
+    top: Annotated[int, typer.Option("--top", min=1, max=50,
+                                     help="最多列出的事项数。")] = 5,
+    fmt: Annotated[ReportFormat, _format("输出格式：text 为中文答复，json 供脚本读取。")] = (
+        ReportFormat.text
+    ),
+    county: CountyOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """谁来办：按该街道的清单，找出与诉求对应的事项（最相近的在前），列出各环节的主责和配合单位、
+    所在清单，以及列入清单所依据的规则。
+
+    县区已有流程数据库时，按其最新公布的清单答复；否则按县区目录生成的清单。"""
+    from engine.who.answer import Who, check_query
+
+    check_query(text)
+    ws, source = _published_source(county, db)
+    answer = Who(ws, source).answer(text, street, top)
+    if fmt is ReportFormat.json:
+        from engine.render.json_out import dumps
+
+        _emit(dumps(answer))
+    else:
+        from engine.render.who_text import render_who
+
+        _emit(render_who(answer))
+
+
+@app.command("assessment")
+@user_errors
+def assessment_cmd(
+    start: Annotated[str, typer.Option("--from", help="起始日期 YYYY-MM-DD（含）。",
+                                       show_default=False)],
+    end: Annotated[str, typer.Option("--to", help="结束日期 YYYY-MM-DD（含）。",
+                                     show_default=False)],
+    street: Annotated[str | None, typer.Option(
+        "--street", help="街道（乡镇）编号或名称。", show_default=False)] = None,
+    department: Annotated[str | None, typer.Option(
+        "--department", help="部门编号或名称。", show_default=False)] = None,
+    county: CountyOpt = None, db: DbOpt = None, actor: ActorOpt = None,
+    fmt: FmtOpt = ReportFormat.text,
+) -> None:
+    """考核情况：某街道或部门在一段时期内清单中的事项、申请和获准的调整、按事项统计的工单查询。
+
+    读取流程数据库（须已用 store init 创建）；街道只能查看本街道，部门只能查看本部门。"""
+    from engine.errors import UsageError
+    from engine.who.assessment import assess
+
+    if (street is None) == (department is None):
+        raise UsageError("请用 --street 或 --department 指定一个街道或部门（二者选一）")
+    from engine.api import workflow
+    from engine.workflow.accounts import authenticate
+
+    with workflow(county, _target(db)) as service:
+        who = authenticate(service.store, service.base.county, os.environ.get("DUTY_TOKEN"),
+                           actor, True)
+        result = assess(service, who, "street" if street else "department",
+                        street or department, start, end)  # type: ignore[arg-type]
+    if fmt is ReportFormat.json:
+        from engine.render.json_out import dumps
+
+        _emit(dumps(result))
+    else:
+        from engine.render.who_text import render_assessment
+
+        _emit(render_assessment(result))
 
 
 @app.command()

@@ -275,3 +275,29 @@ class StoreError(DutyError):
                  hint: str | None = None) -> None:
         super().__init__(message, location=Location(store), hint=hint)
         self.store, self.reason = store, reason
+
+
+# -- who handles a complaint (`duty who`) ------------------------------------------------------
+
+
+class QueryError(UsageError):
+    """A complaint text that cannot be looked up: empty, or longer than ``maximum``."""
+
+    code = "E-QUERY"
+
+    def __init__(self, message: str, *, reason: str, length: int, maximum: int,
+                 hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.reason = reason  # "empty" or "too-long"
+        self.length, self.maximum = length, maximum
+
+
+class NoListsError(DataError):
+    """A county (or one of its streets) with no item on any list: nothing to look up."""
+
+    code = "E-NOLISTS"
+
+    def __init__(self, message: str, *, county: str, street: str | None,
+                 hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.county, self.street = county, street

@@ -91,6 +91,11 @@ LABELS: dict[str, str] = {
     "agree": "同意",
     "agree_with_conditions": "有条件同意",
     "object": "不同意",
+    # a street's reasons for handing an item back
+    "lacks_power": "缺少事项所需的职权",
+    "lacks_staff": "缺少承担事项的人员",
+    "lacks_funds": "经费未随事转移",
+    "department_item": "属于部门的职责",
 }
 
 # a verdict's tone: admitted (good), returned or deferred (to correct or wait), rejected (bad)
@@ -119,7 +124,7 @@ MEETING: dict[str, str] = {"admit": "准入", "reject": "不予准入",
 STEPS: dict[str, str] = {
     "review": "编办审核", "legal": "合法性审查", "opinion": "反馈街道意见",
     "decide": "记录会议审定", "publish": "公布调整后的清单", "withdraw": "撤回申请",
-    "resubmit": "修改并重新提交",
+    "resubmit": "修改并重新提交", "department_opinion": "反馈部门意见",
 }
 
 # audit entries that are not steps of a proposal

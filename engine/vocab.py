@@ -53,6 +53,8 @@ Instrument = Literal[
 ]
 LegalReview = Literal["pending", "passed", "failed"]
 Opinion = Literal["agree", "agree_with_conditions", "object"]
+# why a street asks to hand an item back or change its share (动态调整 from below)
+ReturnReason = Literal["lacks_power", "lacks_staff", "lacks_funds", "department_item"]
 Urgency = Literal["normal", "temporary", "emergency"]
 RequirementLevel = Literal["central", "provincial"]
 Effect = Literal["assign", "reject", "return", "defer", "condition", "note", "recommend",

@@ -23,6 +23,7 @@ from engine.vocab import (
     Power,
     ProposalMode,
     RequirementLevel,
+    ReturnReason,
     Urgency,
 )
 
@@ -115,10 +116,19 @@ class Proposal(Strict):
     urgency: Urgency = "normal"
     # temporary work (urgency: temporary) ends on this day; its funds are per task
     ends: Annotated[date | None, Field(strict=False)] = None
+    # a street's own request to hand an item back or change its share: the street asking,
+    # its stated reasons, and (in the process: as recorded) the opinion of the department
+    requested_by: Id | None = None
+    reasons: list[ReturnReason] = Field(default_factory=list)
+    reason_note: Text | None = None
+    department_opinion: Opinion | None = None
 
     @model_validator(mode="after")
     def _temporary_ends(self) -> Proposal:
         if (self.urgency == "temporary") != (self.ends is not None):
             raise ValueError("临时性工作（urgency: temporary）须写结束日期 ends（如 2026-12-31），"
                              "其他工作不写 ends")
+        if self.requested_by is not None and self.change == "admit":
+            raise ValueError("街道申请（requested_by）只能是收回（recall）或动态调整（revise），"
+                             "准入须由部门申请")
         return self

@@ -48,6 +48,14 @@ def render_show(process: Process, data: ProposalView) -> str:
              f"状态：{_state(process, data.state)}；期限：{due}",
              f"合法性审查：{LEGAL[data.legal_review]}",
              "目标街道：" + "、".join(data.streets)]
+    if data.requested_by:
+        heard = data.department_opinion
+        lines.append(f"街道申请：{data.requested_by}；理由："
+                     + ("、".join(label(r) for r in data.reasons) or "未写理由")
+                     + (f"（{data.reason_note}）" if data.reason_note else "")
+                     + "；部门意见：" + (f"{label(heard.opinion)}"
+                                      + (f"（{heard.note}）" if heard.note else "")
+                                      + f"  {heard.at}" if heard else "尚未反馈"))
     if data.unheard:
         lines.append("尚未反馈意见：" + "、".join(data.unheard))
     if data.opinions:

@@ -29,6 +29,7 @@ from engine.vocab import (
     Power,
     ProposalMode,
     RequirementLevel,
+    ReturnReason,
     StreetKind,
     Urgency,
 )
@@ -81,6 +82,14 @@ PROPOSAL_FIELDS: dict[str, Field] = {
         "int", "随事项转移的经费低于所需经费的百分比（不低于 0）"),
     "no_street_has_room": Field(
         "bool", "每个目标街道承接该事项（连同随事转移的人员）后都将超出承接能力"),
+    "requester": Field("str", "申请由谁提出：部门，或申请收回、调整本街道事项的街道",
+                       ("department", "street")),
+    "reasons": Field("list", "街道申请收回或调整所述的理由（部门申请为空）",
+                     _vals(ReturnReason)),
+    "requester_funding": Field(
+        "int", "提出申请的街道现从该事项得到的经费（元/年；部门申请为 0）"),
+    "department_opinion": Field("str", "街道申请时，有关部门的意见",
+                                ("none", *get_args(Opinion))),
 }
 
 # What a street fact can be derived from, besides the proposal and the item. Streets that
@@ -232,7 +241,19 @@ def proposal_fact(
             if needed_funds else 0),
         "no_street_has_room": bool(targets) and all(
             _exceeds(s, item, proposal, graph, params, s in listed) for s in targets),
+        "requester": "street" if proposal.requested_by else "department",
+        "reasons": sorted(set(proposal.reasons), key=get_args(ReturnReason).index),
+        "requester_funding": _funding_of(graph, item, proposal.requested_by)
+        if proposal.requested_by in listed else 0,
+        "department_opinion": proposal.department_opinion or "none",
     }
+
+
+def _funding_of(graph: CountyGraph, item: DutyItem, street_id: str | None) -> int:
+    """What a street receives for a listed item a year: the funds its admission agreed, else
+    the catalogue's."""
+    admission = graph.county.admissions.get(item.id, {}).get(street_id or "")
+    return admission.funding if admission else graph.county.items.get(item.id, item).funding
 
 
 def street_fact(

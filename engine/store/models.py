@@ -193,6 +193,27 @@ class ApiToken(models.Model):
         db_table = "duty_api_token"
 
 
+class WhoLookup(models.Model):
+    """A `duty who` lookup made from the web for a 12345 ticket: when, by which account and
+    role, for which street, in which published version, and the item answered first (none when
+    nothing matched). The complaint's text is not kept (it may name people); the ticket number
+    leads back to it."""
+
+    seq = models.BigAutoField(primary_key=True)
+    at = models.CharField(max_length=40)
+    account = models.CharField(max_length=150)
+    role = models.CharField(max_length=100)
+    ticket = models.CharField(max_length=40)
+    street = models.CharField(max_length=100, db_index=True)
+    version = models.IntegerField()
+    item = models.CharField(max_length=100, null=True, db_index=True)
+    department = models.CharField(max_length=100, null=True, db_index=True)
+
+    class Meta:
+        db_table = "duty_who_lookup"
+
+
 # the tables whose rows an audit entry covers, in digest order
 COVERED: tuple[type[models.Model], ...] = (Decision, Opinion, Meeting, ListVersion,
                                            VersionProposal, CountyState, RoleBinding)
+

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from engine.web.admin import site
-from engine.web.views import account, lists, lockouts, overview, proposals
+from engine.web.views import account, lists, lockouts, overview, proposals, street_return, who
 
 handler400 = "engine.web.views.errors.bad_request"
 handler403 = "engine.web.views.errors.forbidden"
@@ -16,11 +16,14 @@ urlpatterns = [
     path("role/", account.choose_role, name="role"),
     path("proposals/", proposals.proposal_list, name="proposals"),
     path("proposals/new/", proposals.new_proposal, name="new"),
+    path("proposals/return/", street_return.street_return_page, name="street_return"),
     path("proposals/<str:pid>/", proposals.proposal, name="proposal"),
     path("proposals/<str:pid>/<str:step>/", proposals.act, name="act"),
     path("lists/", lists.lists_page, name="lists"),
     path("lists/download/", lists.download, name="download"),
     path("lists/diff/", lists.diff, name="diff"),
+    path("lists/who/", who.who, name="who"),
+    path("lists/assessment/", who.assessment, name="assessment"),
     path("overview/", overview.overview, name="overview"),
     path("audit/", overview.audit, name="audit"),
     path("staffing/", overview.staffing, name="staffing"),

@@ -42,6 +42,12 @@ class GuardFacts:
     blocking: Callable[[Decision], str] = lambda d: d.verdict
     proposal_problem: Callable[[], str | None] = _none
     publication_problem: Callable[[], str | None] = _none
+    # a street's own request: the street asking, the department concerned, the department
+    # acting (for its opinion), and whether that department's opinion on this draft is recorded
+    requested_by: str | None = None
+    department: str | None = None
+    acting_department: str | None = None
+    department_heard: bool = True
 
 
 Guard = Callable[[GuardFacts], str | None]
@@ -84,6 +90,23 @@ def _evaluation_admits(f: GuardFacts) -> str | None:
 @guard("target_street")
 def _target(f: GuardFacts) -> str | None:
     return None if f.street in f.streets else f"{f.street} 不是该申请的目标街道"
+
+
+@guard("street_request")
+def _street_request(f: GuardFacts) -> str | None:
+    return None if f.requested_by else "该申请不是街道提出的，无须部门另行反馈意见"
+
+
+@guard("concerned_department")
+def _concerned(f: GuardFacts) -> str | None:
+    return None if f.acting_department == f.department else (
+        f"该事项属于 {f.department}，只有该部门能反馈意见")
+
+
+@guard("department_heard")
+def _department_heard(f: GuardFacts) -> str | None:
+    return None if f.department_heard else (
+        f"街道 {f.requested_by} 提出的申请须先听取 {f.department} 的意见")
 
 
 @guard("hearing_closed")

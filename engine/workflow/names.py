@@ -28,6 +28,7 @@ class Action(str, Enum):
     draft = "draft"
     submit = "submit"
     save_draft = "save_draft"
+    department_opinion = "department_opinion"
     start_review = "start_review"
     pass_review = "pass_review"
     return_ = "return"

@@ -192,6 +192,9 @@ class AdmissionService:
                ws: Workspace) -> tuple[Decision, DutyItem]:
         proposal = Proposal.model_validate_json(record.document)
         streets = json.loads(record.streets)
+        heard = self._department_opinion(record)  # reached before review: as recorded
+        proposal = proposal.model_copy(update={
+            "department_opinion": heard["opinion"] if heard else None})
         if stage is Stage.review:
             update: dict[str, Any] = as_at_review(streets)
         else:
@@ -234,8 +237,13 @@ class AdmissionService:
         the row of an item on its own lists to be revised."""
         role = actor.role
         if role.kind is RoleKind.department:
+            if p.requested_by is not None:
+                return f"申请 {p.id} 是街道 {p.requested_by} 的申请，须由该街道提交"
             return None if role.id == p.department else (
                 f"申请 {p.id} 由 {p.department} 提出，{role} 不能提交")
+        if p.requested_by != role.id:
+            return (f"街道只能以本街道的名义申请，{role} 不能代 {p.requested_by} 申请"
+                    f"（requested_by 须为 {role.id}）")
         if p.change == "admit":
             return "向街道交办职责须由部门申请准入，街道只能申请收回或动态调整"
         if p.change == "recall" and list(targets) != [role.id]:
@@ -261,6 +269,9 @@ class AdmissionService:
             record = m.Proposal.objects.select_for_update().filter(id=p.id).first()
             if p.change == "recall":  # the streets that list the item now: those are heard
                 p = p.model_copy(update={"streets": targets})
+            if actor.role.kind is RoleKind.street and p.requested_by is None:
+                p = p.model_copy(update={"requested_by": actor.role.id})  # its own request
+            p = p.model_copy(update={"department_opinion": None})  # the record counts
             document = canonical(p.model_dump(mode="json"))
             facts = GuardFacts(proposal_problem=lambda: self._may_propose(actor, p, targets))
             detail = {"file": source.doc.display}
@@ -294,13 +305,49 @@ class AdmissionService:
                 to = self._fire(chain, actor, clock, record, Action.submit, facts,
                                 detail={**detail, "revision": record.revision})
                 steps.append(Step(action=Action.submit.value, from_=before, to=to))
+                if p.requested_by:
+                    notes.append(f"街道的申请先听取事项所属部门 {p.department} 的意见，"
+                                 "再由编办审核。")
         return Outcome(proposal=p.id, steps=steps, notes=notes)
+
+    def _department_opinion(self, record: m.Proposal) -> dict[str, Any] | None:
+        """The opinion the department concerned gave on a street's request, in its audit
+        entry (the newest, if it was given on the proposal's current draft)."""
+        entry = m.AuditEntry.objects.filter(
+            proposal=record.id, action=Action.department_opinion.value).order_by("-seq").first()
+        if entry is None:
+            return None
+        detail = json.loads(entry.detail)
+        return {**detail, "at": entry.at, "actor": entry.role} \
+            if detail.get("revision") == record.revision else None
+
+    def _requested_by(self, record: m.Proposal) -> str | None:
+        return Proposal.model_validate_json(record.document).requested_by
+
+    def department_opinion(self, actor: Actor, clock: Clock, pid: str, opinion: Opinion,
+                           note: str | None) -> Outcome:
+        """The department concerned answers a street's request before the office reviews it
+        (the admission procedure in reverse)."""
+        with self._write(actor, clock) as chain:
+            record = self._record(pid, lock=True)
+            before = record.state
+            facts = GuardFacts(requested_by=self._requested_by(record),
+                               department=record.department, acting_department=actor.role.id)
+            self._fire(chain, actor, clock, record, Action.department_opinion, facts,
+                       detail={"opinion": opinion.value, "note": note,
+                               "revision": record.revision})
+        return Outcome(proposal=pid, steps=[Step(action=Action.department_opinion.value,
+                                                 from_=before, to=record.state)])
 
     def review(self, actor: Actor, clock: Clock, pid: str) -> Outcome:
         with self._write(actor, clock) as chain:
             record = self._record(pid, lock=True)
             before = record.state
-            self._fire(chain, actor, clock, record, Action.start_review)
+            requested_by = self._requested_by(record)
+            self._fire(chain, actor, clock, record, Action.start_review, GuardFacts(
+                requested_by=requested_by, department=record.department,
+                department_heard=requested_by is None
+                or self._department_opinion(record) is not None))
             steps = [Step(action=Action.start_review.value, from_=before, to=record.state)]
             try:
                 decision, item = self._judge(record, Stage.review, None, self.current(chain))
@@ -499,6 +546,8 @@ class AdmissionService:
             version = m.VersionProposal.objects.filter(proposal=pid).values_list(
                 "version", flat=True).first()
             unheard = self._unheard(record) if record.state == StateName.hearing else []
+            document = Proposal.model_validate_json(record.document)
+            heard = self._department_opinion(record)
         return ProposalView(
             id=pid, title=record.title, change=record.change, applicant=record.applicant,
             department=record.department, state=record.state,
@@ -506,7 +555,11 @@ class AdmissionService:
             urgency=record.urgency, legal_review=record.legal,
             streets=json.loads(record.streets), unheard=unheard, due=record.due,
             due_estimated=record.due_estimated, opinions=opinions, meetings=meetings,
-            decisions=decisions, published_in=version)
+            decisions=decisions, published_in=version, requested_by=document.requested_by,
+            reasons=list(document.reasons), reason_note=document.reason_note,
+            department_opinion=heard and OpinionView(
+                opinion=heard["opinion"], note=heard["note"], at=heard["at"],
+                actor=heard["actor"]))
 
     def history(self, pid: str) -> list[HistoryEntry]:
         with transaction(self.store, write=False):

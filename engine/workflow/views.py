@@ -85,6 +85,11 @@ class ProposalView(View):
     meetings: list[MeetingView]
     decisions: list[DecisionView]
     published_in: int | None
+    # a street's own request: the street, its reasons, the department's opinion
+    requested_by: str | None = None
+    reasons: list[str] = Field(default_factory=list)
+    reason_note: str | None = None
+    department_opinion: OpinionView | None = None
 
 
 class HistoryEntry(View):

@@ -145,7 +145,7 @@ def walk(browser: Any, server: Server, shots: Path) -> None:
 
     # the published list: the new row on exactly the target streets
     office.page.goto(f"{server.url}/lists/?version=1")
-    streets = office.page.locator("select[name=street] option").evaluate_all(
+    streets = office.page.locator("form[method=get] select[name=street] option").evaluate_all(
         "options => options.map(o => o.value)")
     assert len(streets) == 15
     carrying = []

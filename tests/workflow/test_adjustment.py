@@ -41,6 +41,9 @@ def admitted(flow: Flow, path: Path, actor: str) -> str:
     """Submit ``path`` as ``actor`` and take it to ``admitted`` with every street agreeing."""
     pid = Path(path).stem
     flow.ok("submit", path, actor=actor)
+    if actor.startswith("street:"):  # a street's request: its department is heard first
+        flow.ok("department-opinion", pid, "--opinion", "agree",
+                actor=f"department:{flow.show(pid)['department']}")
     flow.review(pid)
     flow.legal(pid)
     for street in flow.show(pid)["streets"]:
@@ -93,7 +96,8 @@ def refused(flow: Flow, *args: str | Path, actor: str, parts: tuple[str, ...]) -
 
 
 def test_a_street_recalls_an_item_from_itself_through_the_whole_process(flow: Flow) -> None:
-    pid = through(flow, recall(flow, streets=["S03"]), "street:S03")
+    pid = through(flow, recall(flow, streets=["S03"], reasons=["department_item"]),
+                  "street:S03")
     data = flow.show(pid)
     assert (data["state"], data["change"], data["applicant"], data["streets"]) == (
         "published", "recall", "street:S03", ["S03"])
@@ -150,6 +154,8 @@ def test_a_street_may_only_recall_or_revise_for_itself(flow: Flow) -> None:
 def test_only_the_applicant_street_withdraws_or_resubmits(flow: Flow) -> None:
     path = recall(flow, streets=["S03"], work_plan=False)
     flow.ok("submit", path, actor="street:S03")
+    flow.ok("department-opinion", "P-R-1", "--opinion", "agree",
+            actor="department:civil_affairs")
     run = flow.review("P-R-1")
     assert "ADM-PLAN" in run.stdout and flow.state("P-R-1") == "returned"
     refused(flow, "submit", path, actor="street:S02",

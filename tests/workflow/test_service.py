@@ -86,7 +86,8 @@ def test_legal_before_review(flow: Flow) -> None:
     pid = flow.submit()
     refused(flow, "legal", pid, "--passed", actor="justice",
             parts=("当前状态为已提交待审核（submitted）", "“合法性审查通过”（legal_pass）",
-                   "当前可执行：start_review（office）、withdraw（department/street）"))
+                   "当前可执行：department_opinion（department）、start_review（office）、"
+                   "withdraw（department/street）"))
 
 
 def test_publish_before_admission(flow: Flow) -> None:

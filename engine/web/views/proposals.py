@@ -18,6 +18,7 @@ from engine.web.access import acting, may_see
 from engine.web.forms import DecideForm, LegalForm, OpinionForm, ProposalForm, initial_from
 from engine.web.runtime import clock, engine
 from engine.web.views.errors import status_of, words
+from engine.web.views.street_return import DepartmentOpinionForm
 from engine.workdays import working_days_between
 from engine.workflow.names import Opinion, RoleKind
 from engine.workflow.process import Process
@@ -28,9 +29,11 @@ from engine.workflow.views import ProposalSummary, ProposalView
 # the process's steps as the web offers them: one page action per group of transitions
 STEP_OF = {"start_review": "review", "legal_pass": "legal", "opinion": "opinion",
            "admit": "decide", "reject": "decide", "provisional": "decide",
-           "publish": "publish", "withdraw": "withdraw", "submit": "resubmit"}
+           "publish": "publish", "withdraw": "withdraw", "submit": "resubmit",
+           "department_opinion": "department_opinion"}
 STEP_LABELS = STEPS
-WORK = ("review", "legal", "opinion", "decide", "publish", "resubmit")  # what awaits a role
+WORK = ("review", "legal", "opinion", "decide", "publish", "resubmit",
+        "department_opinion")  # what awaits a role
 
 
 def steps_for(process: Process, actor: Actor, state: str, applicant: str,
@@ -47,6 +50,8 @@ def steps_for(process: Process, actor: Actor, state: str, applicant: str,
             continue
         if step == "opinion" and role.id not in (unheard if unheard else streets):
             continue
+        if step == "department_opinion" and not applicant.startswith("street:"):
+            continue  # only a street's request is answered by its department
         if step not in out:
             out.append(step)
     return out
@@ -258,6 +263,8 @@ def _page(request: HttpRequest, s: AdmissionService, actor: Actor, pid: str,
         "opinions": [(sid, names.get(sid, sid), view.opinions.get(sid)) for sid in view.streets],
         "legal_form": LegalForm(), "decide_form": DecideForm(),
         "opinion_form": OpinionForm(initial={"street": street}), "street": street,
+        "department_opinion_form": DepartmentOpinionForm(),
+        "reasons": [label(r) for r in view.reasons],
     }, status=status)
 
 
@@ -291,6 +298,13 @@ def act(request: HttpRequest, pid: str, step: str) -> HttpResponse:
                 data = form.cleaned_data
                 outcome = s.hear(actor, now, pid, data["street"], Opinion(data["opinion"]),
                                  data["note"] or None)
+            elif step == "department_opinion":
+                form = DepartmentOpinionForm(request.POST)
+                if not form.is_valid():
+                    return _page(request, s, actor, pid, "请选择意见。", 400)
+                outcome = s.department_opinion(actor, now, pid,
+                                               Opinion(form.cleaned_data["opinion"]),
+                                               form.cleaned_data["note"] or None)
             elif step == "decide":
                 form = DecideForm(request.POST)
                 if not form.is_valid():
