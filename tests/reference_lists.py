@@ -162,9 +162,18 @@ def department_lists(ws: Workspace, streets: list[StreetLists]) -> list[Departme
     for st in streets:
         for row in (*st.basic, *st.cooperative, *st.recalled):
             rows[row.department][row.item].append((st.street, row))
+    params = ws.policy.parameters
+
+    def short(amount: int, days: int) -> int:  # funds below days × rate beyond the tolerance
+        need = days * params.person_day_cost
+        if amount == 0 or amount >= need:
+            return 0
+        over = (need - amount) * 100 // need > params.funding_tolerance_percent
+        return need - amount if over else 0
+
     out = []
     for dept in ws.county.departments.values():
-        items, owed = [], defaultdict(int)
+        items, owed, gaps = [], defaultdict(int), defaultdict(int)
         for item_id, placed in rows.get(dept.id, {}).items():
             relying = [sid for sid, r in placed if r.list != "recalled"]
             # the row of a street that still carries the item gives its funds per street
@@ -172,13 +181,19 @@ def department_lists(ws: Workspace, streets: list[StreetLists]) -> list[Departme
             for sid, r in placed:
                 if r.funding.follows:
                     owed[sid] += r.funding.amount
+                    gaps[sid] += short(r.funding.amount, r.workload_days)
             per_street = first.funding.amount if first.funding.follows else 0
+            gap = short(per_street, first.workload_days)
             items.append(LedRow(item=item_id, name=first.name, category=first.category,
                                 streets=relying, funding_per_street=per_street,
-                                funding_total=per_street * len(relying)))
+                                funding_total=per_street * len(relying),
+                                shortfall_per_street=gap, shortfall_total=gap * len(relying)))
         ledger = {sid: owed[sid] for sid in ws.county.streets if owed.get(sid)}
+        shortfall = {sid: gaps[sid] for sid in ledger if gaps.get(sid)}
         out.append(DepartmentList(department=dept.id, name=dept.name, items=items,
-                                  funding_owed=ledger, funding_total=sum(ledger.values())))
+                                  funding_owed=ledger, funding_total=sum(ledger.values()),
+                                  funding_shortfall=shortfall,
+                                  shortfall_total=sum(shortfall.values())))
     return out
 
 

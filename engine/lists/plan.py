@@ -354,6 +354,8 @@ class ListPlan:
         county = self.county
         firsts: dict[str, list[tuple[tuple[int, int, int], LedRow]]] = defaultdict(list)
         owed: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        short: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        params = self.ws.policy.parameters
         for plan in self.items:
             sids, templates = self._templates(plan)
             if not sids:
@@ -361,24 +363,31 @@ class ListPlan:
             dept = plan.item.department
             relying = [sid for sid, t in zip(sids, templates, strict=True) if t.list != "recalled"]
             first = next((t for t in templates if t.list != "recalled"), templates[0])
-            dept_owed = owed[dept]
+            dept_owed, dept_short = owed[dept], short[dept]
             for sid, t in zip(sids, templates, strict=True):
                 if t.funding.follows:
                     dept_owed[sid] += t.funding.amount
+                    gap = params.funding_shortfall(t.funding.amount, t.workload_days)
+                    if gap:
+                        dept_short[sid] += gap
             per_street = first.funding.amount if first.funding.follows else 0
+            gap = params.funding_shortfall(per_street, first.workload_days)
             i0, t0 = self._index[sids[0]], templates[0]
             firsts[dept].append(((i0, LISTS.index(t0.list), plan.rank), LedRow(
                 item=plan.item.id, name=plan.item.name, category=plan.item.category,
                 streets=relying, funding_per_street=per_street,
-                funding_total=per_street * len(relying))))
+                funding_total=per_street * len(relying), shortfall_per_street=gap,
+                shortfall_total=gap * len(relying))))
         out = []
         for dept in county.departments.values():
             items = [row for _, row in sorted(firsts.get(dept.id, []), key=lambda x: x[0])]
             ledger = {sid: owed[dept.id][sid] for sid in self.streets
                       if owed[dept.id].get(sid)}
+            gaps = {sid: short[dept.id][sid] for sid in ledger if short[dept.id].get(sid)}
             out.append(DepartmentList(
                 department=dept.id, name=dept.name, items=items, funding_owed=ledger,
-                funding_total=sum(ledger.values())))
+                funding_total=sum(ledger.values()), funding_shortfall=gaps,
+                shortfall_total=sum(gaps.values())))
         return out
 
     def county_lists(self) -> CountyLists:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from engine.models.decision import Funding, Out, Party
 from engine.vocab import Category, ListKind, Phase, ProposalMode
 
@@ -56,6 +58,10 @@ class LedRow(Out):
     streets: list[str]
     funding_per_street: int
     funding_total: int
+    # yuan a year the funds fall short of the workload at the county's rate, per street and
+    # over the streets (0: enough, or no funds follow); versions stored before load as 0
+    shortfall_per_street: int = 0
+    shortfall_total: int = 0
 
 
 class DepartmentList(Out):
@@ -64,6 +70,9 @@ class DepartmentList(Out):
     items: list[LedRow]
     funding_owed: dict[str, int]  # street id → yuan per year (费随事转 ledger)
     funding_total: int
+    # street id → yuan per year the funds owed fall short of the workload (streets short only)
+    funding_shortfall: dict[str, int] = Field(default_factory=dict)
+    shortfall_total: int = 0
 
 
 class ListSource(Out):

@@ -57,6 +57,14 @@ def _staff(s: StreetStaffing) -> str:
     return "，".join(extra)
 
 
+def _funds(s: StreetStaffing) -> str:
+    """Funds received per department, each shortfall against the workload after it."""
+    funds = "；".join(f"{f.name} {f.amount:,} 元" + (f"（缺口 {f.shortfall:,} 元）"
+                                                    if f.shortfall else "") for f in s.funds)
+    short = f"，经费缺口合计 {s.shortfall_total:,} 元/年" if s.shortfall_total else ""
+    return f"{funds or '无'}（合计 {s.funds_total:,} 元/年{short}）"
+
+
 def _head(r: StaffingReport) -> list[str]:
     cap = (f"承接能力按 {r.year} 年 {r.working_days} 个工作日、可用比例 {r.usable_share:g} 计"
            if r.year else "规则包未设承接能力（capacity_year）")
@@ -74,8 +82,7 @@ def render_text(r: StaffingReport) -> str:
         if posts:
             out += table(["编制", "现有", "核定"], posts, indent="    ")
         out.append(f"  负担：{_load(s)}")
-        funds = "；".join(f"{f.name} {f.amount:,} 元" for f in s.funds)
-        out.append(f"  经费：{funds or '无'}（合计 {s.funds_total:,} 元/年）")
+        out.append(f"  经费：{_funds(s)}")
         if s.top_items:
             out.append("  工作量最大的事项：")
             out += table(["事项", "名称", "清单", "人日/年"],
@@ -95,8 +102,7 @@ def render_md(r: StaffingReport) -> str:
     for s in r.streets:
         out += ["", f"## {s.street} {s.name}", "", _profile(s), "", f"- 机构：{_bodies(s)}",
                 f"- 人员：{_staff(s)}", f"- 负担：{_load(s)}",
-                f"- 经费：{'；'.join(f'{f.name} {f.amount:,} 元' for f in s.funds) or '无'}"
-                f"（合计 {s.funds_total:,} 元/年）"]
+                f"- 经费：{_funds(s)}"]
         posts = _post_rows(s)
         if posts:
             out += ["", *_md_table(["编制", "现有", "核定"], posts)]
@@ -137,8 +143,7 @@ def render_html(r: StaffingReport) -> str:
                 f"<p>{escape(_profile(s))}</p>", "<ul>",
                 f"<li>机构：{escape(_bodies(s))}</li>", f"<li>人员：{escape(_staff(s))}</li>",
                 f"<li>负担：{escape(_load(s))}</li>",
-                "<li>经费：" + escape("；".join(f"{f.name} {f.amount:,} 元" for f in s.funds)
-                                       or "无") + f"（合计 {s.funds_total:,} 元/年）</li>",
+                f"<li>经费：{escape(_funds(s))}</li>",
                 "</ul>"]
         posts = _post_rows(s)
         if posts:

@@ -79,6 +79,7 @@ PROPOSAL_FIELDS: dict[str, Field] = {
     "funding_needed": Field("int", "按每人日成本折算的工作量所需经费（元/街道/年）"),
     "funding_shortfall_percent": Field(
         "int", "随事项转移的经费低于所需经费的百分比（不低于 0）"),
+    "funding_shortfall": Field("int", "随事项转移的经费比所需经费少的金额（元/街道/年，不低于 0）"),
     "no_street_has_room": Field(
         "bool", "每个目标街道承接该事项（连同随事转移的人员）后都将超出承接能力"),
 }
@@ -201,7 +202,7 @@ def proposal_fact(
     held = set(graph.department_powers(proposal.department))
     heard = proposal.hearing or {}
     requirement = proposal.higher_requirement
-    needed_funds = item.workload_days * params.person_day_cost
+    needed_funds = params.funding_needed(item.workload_days)
     return {
         "proposal": proposal.id,
         "department": proposal.department,
@@ -230,6 +231,7 @@ def proposal_fact(
         "funding_shortfall_percent": (
             max(0, (needed_funds - proposal.resources.funding) * 100 // needed_funds)
             if needed_funds else 0),
+        "funding_shortfall": max(0, needed_funds - proposal.resources.funding),
         "no_street_has_room": bool(targets) and all(
             _exceeds(s, item, proposal, graph, params, s in listed) for s in targets),
     }

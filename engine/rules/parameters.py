@@ -145,7 +145,24 @@ class Parameters(Strict):
     capacity_year: PositiveInt | None = None  # the year whose working days count (None: off)
     usable_share: Share = 1.0
     person_day_cost: NonNegativeInt = 0
+    # funds may fall this many percent below workload × person_day_cost before they count as
+    # short (the ledger and the staffing report show the shortfall; FUND-ADEQUATE decides)
+    funding_tolerance_percent: NonNegativeInt = 0
     domains: Domains | None = None  # None: any field of work is accepted
+
+    def funding_needed(self, workload_days: int) -> int:
+        """Yuan a year the workload costs at the county's rate per person-day."""
+        return workload_days * self.person_day_cost
+
+    def funding_shortfall(self, amount: int, workload_days: int) -> int:
+        """Yuan a year by which funds that follow a duty fall short of its workload's cost,
+        when they fall short by more than the tolerance; else 0. Funds of 0 are not short
+        here (they do not follow at all: FUND-TRANSFER and FUND-ASSIST judge that)."""
+        needed = self.funding_needed(workload_days)
+        short = needed - amount
+        if amount <= 0 or short <= 0 or short * 100 // needed <= self.funding_tolerance_percent:
+            return 0
+        return short
 
 
 ENGINE_PARAMETERS = frozenset(Parameters.model_fields)

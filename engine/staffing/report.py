@@ -30,6 +30,7 @@ class FundsRow(Out):
     department: str
     name: str
     amount: int  # yuan a year
+    shortfall: int = 0  # yuan a year the funds fall short of the workload at the county's rate
 
 
 class ItemLoad(Out):
@@ -59,6 +60,7 @@ class StreetStaffing(Out):
     load_percent: int | None  # load as a share of capacity
     funds: list[FundsRow]
     funds_total: int
+    shortfall_total: int = 0
     top_items: list[ItemLoad]
 
 
@@ -81,7 +83,8 @@ def staffing_report(ws: Workspace, street: str | None = None) -> StaffingReport:
     owed: dict[str, list[FundsRow]] = {sid: [] for sid in county.streets}
     for d in lists.departments:
         for sid, amount in d.funding_owed.items():
-            owed[sid].append(FundsRow(department=d.department, name=d.name, amount=amount))
+            owed[sid].append(FundsRow(department=d.department, name=d.name, amount=amount,
+                                      shortfall=d.funding_shortfall.get(sid, 0)))
     model = params.staffing
     out = []
     for sl in lists.streets:
@@ -116,6 +119,7 @@ def staffing_report(ws: Workspace, street: str | None = None) -> StaffingReport:
             capacity_days=capacity, load_days=load,
             load_percent=round(100 * load / capacity) if capacity else None,
             funds=funds, funds_total=sum(f.amount for f in funds),
+            shortfall_total=sum(f.shortfall for f in funds),
             top_items=[ItemLoad(item=r.item, name=r.name, department=r.department,
                                 list=r.list, workload_days=r.workload_days) for r in rows]))
     year = params.capacity_year
