@@ -173,6 +173,9 @@ class Admission(Strict):
     proposal: Id
     funding: NonNegativeInt
     mode: ProposalMode | None = None
+    # powers the decision delegated to the street for this item (lawful ones only); a recall
+    # or a revision that does not delegate them again takes them back
+    powers: list[Power] = Field(default_factory=list)
 
 
 class Recall(Strict):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from engine.models.decision import Funding, Out, Party
+from engine.models.decision import Funding, Out, Party, PowerSource
 from engine.vocab import Category, ListKind, Phase, ProposalMode
 
 
@@ -31,6 +31,8 @@ class ListRow(Out):
     street_duty: str | None = None  # 乡镇（街道）配合职责 as the catalogue words it
     takeover: Party | None = None  # 承接部门 of a recalled row
     method: str | None = None  # 工作方式 of a recalled row, as the catalogue words it
+    # the powers the street exercises on the item and what gave each (a grant or a decision)
+    powers: list[PowerSource] = Field(default_factory=list)
 
 
 class NotApplying(Out):

@@ -130,6 +130,15 @@ class Domains(Strict):
         return self
 
 
+class ProvincialGrant(Strict):
+    """Reserved powers a provincial catalogue allows a department to delegate to streets
+    (e.g. a province's list of county enforcement powers given to towns and streets)."""
+
+    department: Id
+    powers: list[Power] = Field(min_length=1)
+    citation: Citation
+
+
 class Parameters(Strict):
     phase_powers: dict[Phase, Power]
     enforcement_phases: list[Phase]
@@ -149,6 +158,14 @@ class Parameters(Strict):
     # short (the ledger and the staffing report show the shortfall; FUND-ADEQUATE decides)
     funding_tolerance_percent: NonNegativeInt = 0
     domains: Domains | None = None  # None: any field of work is accepted
+    # reserved powers a provincial catalogue lets departments delegate (none: only grants
+    # recorded in the county give a street a reserved power)
+    provincial_catalogue: list[ProvincialGrant] = Field(default_factory=list)
+
+    def catalogue_powers(self, department: str) -> set[str]:
+        """The reserved powers the provincial catalogue lets ``department`` delegate."""
+        return {p for g in self.provincial_catalogue if g.department == department
+                for p in g.powers}
 
     def funding_needed(self, workload_days: int) -> int:
         """Yuan a year the workload costs at the county's rate per person-day."""
