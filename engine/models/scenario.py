@@ -21,7 +21,7 @@ ProblemCode = Literal["GAP", "OVERLAP", "DUPLICATE-NAME", "POWER-MISMATCH",
                       "STAFF-UNGRADED", "STAFF-OVER-QUOTA", "STAFF-OVER-ESTABLISHMENT",
                       "STAFF-ASSISTANT", "STAFF-NON-ESTABLISHMENT", "STAFF-MIXED",
                       "STAFF-CEILING", "OFFICE-POSTS", "TARGET-INSTITUTIONAL",
-                      "TARGET-ENFORCEMENT-SHARE"]
+                      "TARGET-ENFORCEMENT-SHARE", "LAW-REPEALED"]
 
 
 # A field named ``list`` shadows the builtin in its class body: aliases and ``builtins.list``.
