@@ -8,6 +8,7 @@ applies to, and each street's row is made from its own street decision.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 from engine.decide.assign import NO_FUNDING, department_side, funding
 from engine.decide.combine import ADMITTED
@@ -54,7 +55,7 @@ def place(ws: Workspace, item: DutyItem) -> Decision:
 
 
 def task(row_list: str, s: StreetDecision, street_phases: list[str], dept: str,
-         mode: str | None = None, powers: list[str] = (), by: str = "") -> str:  # type: ignore[assignment]
+         mode: str | None = None, powers: Sequence[str] = (), by: str = "") -> str:
     """The street's duty in plain Chinese (街道职责); entrusted work is done in the
     department's name, the department answering for it; powers a decision delegated are
     named with it."""

@@ -188,12 +188,14 @@ def test_a_departments_list_in_the_documents_layout(sqlite_server: Server) -> No
     assert _cells(items) == [
         [(True, str(n)), (False, i["item"]), (False, i["name"]), (False, label(i["category"])),
          (True, str(len(i["streets"]))), (True, f"{i['funding_per_street']:,}"),
-         (True, f"{i['funding_total']:,}")] for n, i in enumerate(d["items"], 1)]
+         (True, f"{i['funding_total']:,}"), (True, f"{i['shortfall_per_street']:,}")]
+        for n, i in enumerate(d["items"], 1)]
     owed = d["funding_owed"]
     assert any(amount >= 1000 for amount in owed.values())
     rows = _cells(ledger)
-    assert [(r[0], r[2]) for r in rows] == [((False, sid), (True, f"{amount:,}"))
-                                           for sid, amount in owed.items()]
+    assert [(r[0], r[2], r[3]) for r in rows] == [
+        ((False, sid), (True, f"{amount:,}"), (True, f"{d['funding_shortfall'].get(sid, 0):,}"))
+        for sid, amount in owed.items()]
     assert all(r[1][1] and not r[1][0] for r in rows)  # the street's name
     assert f"合计：每年 {d['funding_total']:,} 元。" in section
     assert "department=urban_management&amp;format=csv" in page
