@@ -202,3 +202,22 @@ def test_a_departments_list_in_the_documents_layout(sqlite_server: Server) -> No
     got = office.get("/lists/download/?version=0&department=urban_management&format=csv")
     assert got.status == 200
     assert got.text == department_built(sqlite_server, "csv", "urban_management")
+
+
+def test_the_lists_as_they_stood_on_a_day(sqlite_server: Server) -> None:
+    """``?as_of=DATE``: the version in force that day (the newest published on or before
+    it); a day before the first version, or no date, finds nothing."""
+    from datetime import date, timedelta
+
+    office = Client(sqlite_server.url).login("office")
+    later = (date.today() + timedelta(days=400)).isoformat()
+    page = office.get(f"/lists/?as_of={later}&street=S01")
+    assert page.status == 200 and "第 0 版" in page.text
+    same = office.get("/lists/?version=0&street=S01").text
+
+    def tables_of(text: str) -> str:
+        return text.split('<div id="list-tables">', 1)[1]
+
+    assert tables_of(page.text) == tables_of(same)
+    assert office.get("/lists/?as_of=2000-01-01").status == 404
+    assert office.get("/lists/?as_of=yesterday").status == 404
