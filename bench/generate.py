@@ -8,9 +8,10 @@ from typing import Any
 from engine.loading.workspace import Workspace
 from engine.models.county import DutyItem
 from engine.models.proposal import Proposal
-from engine.vocab import PHASES, POWERS, Instrument
+from engine.vocab import PHASES, POWERS, Instrument, ReturnReason
 
 INSTRUMENTS = list(Instrument.__args__)  # type: ignore[attr-defined]
+RETURN_REASONS = list(ReturnReason.__args__)  # type: ignore[attr-defined]
 
 Generated = tuple[Proposal, DutyItem, bool, list[str]]
 
@@ -69,4 +70,10 @@ def random_proposal(rng: random.Random, ws: Workspace, n: int,
     }
     if data["urgency"] == "temporary":
         data["ends"] = "2026-12-31"
+    if change != "admit" and rng.random() < 0.4:  # a street asking for itself
+        targets = targets[:1]
+        data.update(streets=targets, requested_by=targets[0],
+                    reasons=rng.sample(RETURN_REASONS, rng.choice([0, 1, 1, 2])),
+                    department_opinion=rng.choice(
+                        [None, "agree", "agree_with_conditions", "object"]))
     return Proposal.model_validate(data), item, from_catalogue, targets

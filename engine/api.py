@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -205,13 +206,16 @@ def keyed_store(target: StoreTarget) -> Iterator[Store]:
 
 
 def published_workspace(county_dir: Path | None, target: StoreTarget | None,
-                        explicit: bool) -> tuple[Workspace, ListSource | None]:
+                        explicit: bool, as_of: date | None = None
+                        ) -> tuple[Workspace, ListSource | None]:
     """The county as its store last published it, when the county has a store: the one
     named (``explicit``), or the default one if it exists and belongs to this county; with
     the version and its audit anchor as documents print them (None when the county
-    directory is used as it is)."""
+    directory is used as it is). ``as_of``: the county as the version in force on that day
+    left it (a store is then required)."""
     ws = county_workspace(county_dir)
     target = target or store_target()
+    explicit = explicit or as_of is not None
     if not explicit and (target.engine != "sqlite" or not target.sqlite_path.is_file()):
         return ws, None
     from engine.store.session import close, open_store
@@ -225,9 +229,10 @@ def published_workspace(county_dir: Path | None, target: StoreTarget | None,
             raise ConflictError(f"数据库 {target.shown} 属于 “{store.county}”，"
                                 f"不是 “{ws.county.name}”", subject="county",
                                 stored=store.county, given=ws.county.name)
-        from engine.workflow.versions import version_source
+        from engine.workflow.versions import version_as_of, version_source
 
-        current, number = AdmissionService(ws, store).published()
+        wanted = None if as_of is None else version_as_of(store, as_of)
+        current, number = AdmissionService(ws, store).published(wanted)
         return current, version_source(store, number)
     finally:
         close(store)
@@ -242,6 +247,18 @@ def version_lists(target: StoreTarget, number: int) -> tuple[CountyLists, dict[s
     store = open_store(target)
     try:
         return read(store, number)
+    finally:
+        close(store)
+
+
+def version_on(target: StoreTarget, day: date) -> int:
+    """The number of the version of the lists in force on ``day``."""
+    from engine.store.session import close, open_store
+    from engine.workflow.versions import version_as_of
+
+    store = open_store(target)
+    try:
+        return version_as_of(store, day)
     finally:
         close(store)
 

@@ -12,6 +12,7 @@ import gc
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -139,14 +140,17 @@ def _published(county: Path | None, db: Path | None) -> Any:
     return _published_source(county, db)[0]
 
 
-def _published_source(county: Path | None, db: Path | None) -> tuple[Any, Any]:
+def _published_source(county: Path | None, db: Path | None,
+                      as_of: str | None = None) -> tuple[Any, Any]:
     """``_published`` and the version with its date and audit anchor (a ``ListSource``, for
-    documents' title blocks; None when the county directory is used as it is)."""
+    documents' title blocks; None when the county directory is used as it is); ``as_of``:
+    the version in force on that day instead of the newest."""
     from engine.api import published_workspace, store_target
 
     explicit = db is not None or bool(os.environ.get("DUTY_DATABASE_URL"))
     target = store_target(db)
-    ws, source = published_workspace(county, target, explicit)
+    day = None if as_of is None else _day(as_of, "--as-of")
+    ws, source = published_workspace(county, target, explicit, day)
     if source is not None:
         typer.echo(f"依据：数据库 {target.shown} 中的{ws.county.name}清单第 {source.version} 版"
                    f"（{source.published} 公布）；审计锚点 {source.anchor or '—'}", err=True)
@@ -199,13 +203,16 @@ def evaluate(
         "--fail-on-reject",
         help=f"有申请被否决（rejected）时以退出码 {EXIT_REJECTED} 结束，便于脚本把关。")] = False,
     db: DbOpt = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", show_default=False,
+        help="按该日（YYYY-MM-DD）施行的清单评估：流程数据库中该日及以前最后公布的版本。")] = None,
 ) -> None:
     """评估申请（准入、收回或动态调整）：逐街道、逐环节给出主责单位、经费安排和结论，并列出所依据的规则。
 
     县区已有流程数据库时，按其最新公布的清单评估。"""
     from engine.api import evaluate_files
 
-    decisions = evaluate_files(proposals, ws=_published(county, db))
+    decisions = evaluate_files(proposals, ws=_published_source(county, db, as_of)[0])
     if fmt is ReportFormat.json:
         from engine.render.json_out import dumps
 
@@ -282,6 +289,17 @@ class ListFormat(str, Enum):
     json = "json"
 
 
+def _day(text: str, option: str) -> date:
+    """A YYYY-MM-DD date given on the command line."""
+    from engine.errors import UsageError
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{option}：日期 “{text}” 应写作 YYYY-MM-DD",
+                         hint="例如 2026-03-01") from None
+
+
 @lists_app.command("build")
 @user_errors
 def lists_build(
@@ -313,6 +331,9 @@ def lists_build(
         "--with-rules", help="表格中加列事项编号和分工规则编号（供核对；对外公布的清单不含）。"
                              "json 格式总是包含。")] = False,
     db: DbOpt = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", show_default=False,
+        help="输出该日（YYYY-MM-DD）施行的清单：流程数据库中该日及以前最后公布的版本。")] = None,
 ) -> None:
     """生成各街道的基本履职、配合履职、上级部门收回三张清单和各部门清单。
 
@@ -329,6 +350,12 @@ def lists_build(
     if every and (output is None or street or department):
         raise UsageError("--all 须与 -o 目录一起使用，且不能再指定 --street 或 --department",
                          hint="例如 --all -o out/lists")
+    if as_of is not None:
+        from engine.api import version_on
+
+        if version is not None:
+            raise UsageError("--as-of 与 --version 只能选一个")
+        version = version_on(_target(db), _day(as_of, "--as-of"))
     if version is not None:
         from engine.api import version_anchor
 

@@ -47,9 +47,11 @@ class CountyGraph:
         self._functions = {sid: street.functions() for sid, street in county.streets.items()}
         self._load: dict[str, int] | None = None
         self._grants: dict[tuple[str, str], list[str]] = {}
+        self._bases: dict[tuple[str, str, str], str] = {}  # (street, dept, power) → basis
         for street in county.streets.values():
             for grant in street.granted_powers:
                 self._grants.setdefault((street.id, grant.department), []).append(grant.power)
+                self._bases.setdefault((street.id, grant.department, grant.power), grant.basis)
 
     @cached_property
     def names(self) -> dict[str, str]:
@@ -143,6 +145,18 @@ class CountyGraph:
     def granted_powers(self, street_id: str, dept_id: str) -> list[str]:
         """Powers ``street_id`` holds in ``dept_id``'s domain by law or provincial decision."""
         return self._grants.get((street_id, dept_id), [])
+
+    def grant_basis(self, street_id: str, dept_id: str, power: str) -> str | None:
+        """The law or provincial decision a grant of ``power`` to the street rests on."""
+        return self._bases.get((street_id, dept_id, power))
+
+    def grants(self, street_id: str, dept_id: str) -> frozenset[tuple[str, str]] | None:
+        """The street's grants in ``dept_id``'s domain as (power, basis), None for none: what
+        a placement shows of them (``StreetDecision.powers``)."""
+        powers = self._grants.get((street_id, dept_id))
+        if not powers:
+            return None
+        return frozenset((p, self._bases[(street_id, dept_id, p)]) for p in powers)
 
     def institutions(self, street_id: str) -> list[str]:
         """The functions the street's bodies carry (a merged body carries several)."""

@@ -8,6 +8,7 @@ applies to, and each street's row is made from its own street decision.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 from engine.decide.assign import NO_FUNDING, department_side, funding
 from engine.decide.combine import ADMITTED
@@ -15,7 +16,7 @@ from engine.decide.evaluate import decide
 from engine.lists.check import LIXIA, POWER_LAW, TAIYUAN, Problem
 from engine.loading.workspace import Workspace, powers_not_held
 from engine.models.county import DutyItem
-from engine.models.decision import Decision, Party, StreetDecision
+from engine.models.decision import Decision, Party, PowerSource, StreetDecision
 from engine.models.lists import (
     CountyLists,
     DepartmentList,
@@ -54,19 +55,25 @@ def place(ws: Workspace, item: DutyItem) -> Decision:
 
 
 def task(row_list: str, s: StreetDecision, street_phases: list[str], dept: str,
-         mode: str | None = None) -> str:
+         mode: str | None = None, powers: Sequence[str] = (), by: str = "") -> str:
     """The street's duty in plain Chinese (街道职责); entrusted work is done in the
-    department's name, the department answering for it."""
+    department's name, the department answering for it; powers a decision delegated are
+    named with it."""
     phases = "、".join(label(p) for p in street_phases)
+    named = "、".join(label(p) for p in powers)
     if row_list == "recalled":
         return f"已由{dept}收回，街道不再承担；发现相关问题及时报告"
     if mode == "entrust":
-        return (f"受{dept}委托，以{dept}名义承担{phases or '相关'}工作，"
+        given = f"，{named}权依{by}委托行使" if powers else ""
+        return (f"受{dept}委托，以{dept}名义承担{phases or '相关'}工作{given}，"
                 f"法律责任由{dept}承担")
     if row_list == "basic":
-        return f"承担{phases}等工作的第一责任" if phases else "承担第一责任"
-    lead = s.primary.name if s.primary else dept
-    return f"配合{lead}做好{phases}工作" if phases else f"配合{lead}开展工作"
+        text = f"承担{phases}等工作的第一责任" if phases else "承担第一责任"
+    else:
+        lead = s.primary.name if s.primary else dept
+        text = f"配合{lead}做好{phases}工作" if phases else f"配合{lead}开展工作"
+    return text + (f"；依{by}以街道名义行使{named}权，{dept}负责业务指导和监督"
+                   if powers else "")
 
 
 def rows_for(ws: Workspace, item: DutyItem, decision: Decision) -> dict[str, ListRow]:
@@ -83,16 +90,23 @@ def rows_for(ws: Workspace, item: DutyItem, decision: Decision) -> dict[str, Lis
         if f.effect == "assign" and f.rule not in rules[f.street]:
             rules[f.street].append(f.rule)
     out: dict[str, ListRow] = {}
+    phase_powers = ws.policy.parameters.phase_powers
     for s in decision.streets:
-        street_phases = [p.phase for p in s.phases if p.party.kind == "street"]
-        dept_phases = [p.phase for p in s.phases if p.party.kind != "street"]
+        admission = admissions.get(s.street)
+        given = list(admission.powers) if admission else []
+        street_phases = [p.phase for p in s.phases
+                         if p.party.kind == "street" or phase_powers.get(p.phase) in given]
+        dept_phases = [p.phase for p in s.phases if p.phase not in street_phases]
+        powers = [*s.powers, *(PowerSource(power=p, by="decision",  # type: ignore[arg-type]
+                                           basis=admission.proposal, mode=admission.mode)
+                               for p in given)] if admission else list(s.powers)
         recalled = s.street in taken
         kind = "recalled" if recalled else (s.list or "cooperative")
         primary, cooperating = s.primary, s.cooperating
         if recalled:  # taken back: the department side carries every phase
             primary = department_side(graph, item.department, s.street)
             street_phases, dept_phases, cooperating = [], list(item.phases), []
-        admission = admissions.get(s.street)
+            powers, given = [], []
         recall = recalls.get(s.street)
         money = funding(admission.funding if admission else item.funding, item.department)
         out[s.street] = ListRow(
@@ -100,7 +114,8 @@ def rows_for(ws: Workspace, item: DutyItem, decision: Decision) -> dict[str, Lis
             category=item.category, list=kind, primary=primary, cooperating=cooperating,
             street_phases=street_phases, department_phases=dept_phases,
             task=task(kind, s, street_phases, dept_name,
-                      admission.mode if admission and not recalled else None),
+                      admission.mode if admission and not recalled else None,
+                      given, admission.proposal if admission else ""),
             funding=NO_FUNDING if recalled else money,
             workload_days=0 if recalled else item.workload_days,
             legal_basis=item.legal_basis,
@@ -112,7 +127,7 @@ def rows_for(ws: Workspace, item: DutyItem, decision: Decision) -> dict[str, Lis
             takeover=(Party(kind="department", id=item.takeover,
                             name=graph.department(item.takeover).name)
                       if item.takeover else primary) if recalled else None,
-            method=item.method if recalled else None)
+            method=item.method if recalled else None, powers=powers)
     return out
 
 
@@ -163,9 +178,18 @@ def department_lists(ws: Workspace, streets: list[StreetLists]) -> list[Departme
     for st in streets:
         for row in (*st.basic, *st.cooperative, *st.recalled):
             rows[row.department][row.item].append((st.street, row))
+    params = ws.policy.parameters
+
+    def short(amount: int, days: int) -> int:  # funds below days × rate beyond the tolerance
+        need = days * params.person_day_cost
+        if amount == 0 or amount >= need:
+            return 0
+        over = (need - amount) * 100 // need > params.funding_tolerance_percent
+        return need - amount if over else 0
+
     out = []
     for dept in ws.county.departments.values():
-        items, owed = [], defaultdict(int)
+        items, owed, gaps = [], defaultdict(int), defaultdict(int)
         for item_id, placed in rows.get(dept.id, {}).items():
             relying = [sid for sid, r in placed if r.list != "recalled"]
             # the row of a street that still carries the item gives its funds per street
@@ -173,13 +197,19 @@ def department_lists(ws: Workspace, streets: list[StreetLists]) -> list[Departme
             for sid, r in placed:
                 if r.funding.follows:
                     owed[sid] += r.funding.amount
+                    gaps[sid] += short(r.funding.amount, r.workload_days)
             per_street = first.funding.amount if first.funding.follows else 0
+            gap = short(per_street, first.workload_days)
             items.append(LedRow(item=item_id, name=first.name, category=first.category,
                                 streets=relying, funding_per_street=per_street,
-                                funding_total=per_street * len(relying)))
+                                funding_total=per_street * len(relying),
+                                shortfall_per_street=gap, shortfall_total=gap * len(relying)))
         ledger = {sid: owed[sid] for sid in ws.county.streets if owed.get(sid)}
+        shortfall = {sid: gaps[sid] for sid in ledger if gaps.get(sid)}
         out.append(DepartmentList(department=dept.id, name=dept.name, items=items,
-                                  funding_owed=ledger, funding_total=sum(ledger.values())))
+                                  funding_owed=ledger, funding_total=sum(ledger.values()),
+                                  funding_shortfall=shortfall,
+                                  shortfall_total=sum(shortfall.values())))
     return out
 
 

@@ -10,6 +10,7 @@ from engine.collector import paused
 from engine.decide import combine
 from engine.decide.assign import NO_FUNDING, Parties, Plan, apply_plan, funding, plan
 from engine.errors import DataError, DataErrors, did_you_mean
+from engine.graph import CountyGraph
 from engine.loading.policy import Policy
 from engine.loading.proposal import ProposalSource
 from engine.loading.workspace import Workspace, domain_error
@@ -19,6 +20,7 @@ from engine.models.decision import (
     Finding,
     ItemSummary,
     PolicyRef,
+    PowerSource,
     StreetDecision,
     built,
 )
@@ -281,6 +283,18 @@ def _decide(ws: Workspace, proposal: Proposal, item: DutyItem, from_catalogue: b
     return assemble(ws, proposal, item, from_catalogue, targets, facts, matches, member)
 
 
+def power_sources(graph: CountyGraph, proposal: Proposal, dept: str, sid: str,
+                  fact: Mapping[str, Any]) -> list[PowerSource]:
+    """The powers the street exercises on the item and what gave each: the county's grants
+    the item needs, then the powers this decision delegates (``delegated_powers``)."""
+    granted = set(fact["granted_powers"])
+    out = [built(PowerSource, power=p, by="grant", basis=graph.grant_basis(sid, dept, p) or "",
+                 mode=None) for p in fact["powers_needed"] if p in granted]
+    out += [built(PowerSource, power=p, by="decision", basis=proposal.id, mode=proposal.mode)
+            for p in fact["delegated_powers"]]
+    return out
+
+
 def assemble(ws: Workspace, proposal: Proposal, item: DutyItem, from_catalogue: bool,
              targets: list[str], facts: list[dict[str, Any]],
              matches: Iterable[adapter.Match], member: Sequence[int] | None = None) -> Decision:
@@ -341,7 +355,9 @@ def assemble(ws: Workspace, proposal: Proposal, item: DutyItem, from_catalogue: 
             StreetDecision, street=sid, name=graph.street(sid).name, verdict=verdict,
             list=list_kind, primary=primary, cooperating=cooperating, phases=phases,
             funding=money if verdict in combine.ADMITTED and list_kind != "recalled"
-            else NO_FUNDING))
+            else NO_FUNDING,
+            powers=[] if list_kind == "recalled" else
+            power_sources(graph, proposal, item.department, sid, facts[group + 1])))
     verdict = combine.overall_verdict(proposal_effects, [s.verdict for s in streets],
                                       policy.combine, proposal.change)
     return Decision(

@@ -73,8 +73,9 @@ def apply_decisions(ws: Workspace, decisions: Sequence[Decision],
             catalogue[item.id] = base.model_copy(update={"streets": streets})
         for s in admitted:
             taken.pop(s.street, None)
-            per_street[s.street] = Admission(proposal=decision.proposal,
-                                             funding=s.funding.amount, mode=decision.mode)
+            per_street[s.street] = Admission(
+                proposal=decision.proposal, funding=s.funding.amount, mode=decision.mode,
+                powers=[p.power for p in s.powers if p.by == "decision"])
     new_county = county.model_copy(update={
         "items": catalogue,
         "admissions": {k: v for k, v in admissions.items() if v},

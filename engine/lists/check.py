@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from engine.decide.combine import ADMITTED
+from engine.lists.laws import law_problems
 from engine.lists.plan import ListPlan
 from engine.lists.problem import Problem
 from engine.loading.workspace import Workspace, powers_not_held
@@ -102,4 +103,4 @@ def check_county(ws: Workspace, plan: ListPlan | None = None) -> list[Problem]:
                 code=code, street=None, item=ids[0],
                 message=f"事项名称“{name}”出现 {len(ids)} 次（{'、'.join(ids)}）：{what}",
                 basis=f"{LIXIA}：职责清晰、一个事项一个主责单位"))
-    return problems + institution_problems(ws) + staffing_problems(ws)
+    return problems + institution_problems(ws) + staffing_problems(ws) + law_problems(ws)

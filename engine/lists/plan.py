@@ -27,7 +27,7 @@ from engine.decide.assign import NO_FUNDING, department_side, funding
 from engine.decide.evaluate import decide
 from engine.loading.workspace import Workspace
 from engine.models.county import DutyItem
-from engine.models.decision import Finding, Funding, Party, StreetDecision
+from engine.models.decision import Finding, Funding, Party, PowerSource, StreetDecision
 from engine.models.lists import (
     CountyLists,
     DepartmentList,
@@ -67,18 +67,27 @@ def placement(item: DutyItem, targets: list[str]) -> Proposal:
 
 
 def task(row_list: str, street_phases: list[str], lead: str, dept: str,
-         mode: str | None = None) -> str:
+         mode: str | None = None, delegated: tuple[PowerSource, ...] = ()) -> str:
     """The street's duty in plain Chinese (街道职责); ``lead`` is the primary party's name.
-    Entrusted work is done in the department's name, the department answering for it."""
+    Entrusted work is done in the department's name, the department answering for it; a
+    power a decision delegated is named with the decision, the department keeping guidance
+    and supervision."""
     phases = "、".join(label(p) for p in street_phases)
     if row_list == "recalled":
         return f"已由{dept}收回，街道不再承担；发现相关问题及时报告"
+    powers = "、".join(label(p.power) for p in delegated)
+    by = "、".join(dict.fromkeys(p.basis for p in delegated))
     if mode == "entrust":
-        return (f"受{dept}委托，以{dept}名义承担{phases or '相关'}工作，"
+        given = f"，{powers}权依{by}委托行使" if delegated else ""
+        return (f"受{dept}委托，以{dept}名义承担{phases or '相关'}工作{given}，"
                 f"法律责任由{dept}承担")
     if row_list == "basic":
-        return f"承担{phases}等工作的第一责任" if phases else "承担第一责任"
-    return f"配合{lead}做好{phases}工作" if phases else f"配合{lead}开展工作"
+        duty = f"承担{phases}等工作的第一责任" if phases else "承担第一责任"
+    else:
+        duty = f"配合{lead}做好{phases}工作" if phases else f"配合{lead}开展工作"
+    if delegated:
+        duty += f"；依{by}以街道名义行使{powers}权，{dept}负责业务指导和监督"
+    return duty
 
 
 @dataclass(frozen=True)
@@ -98,6 +107,7 @@ class RowTemplate:
     proposal: str | None
     mode: str | None = None  # how an admitted proposal moved the duty (hand_over, entrust…)
     takeover: Party | None = None  # the department named to take a recalled item back
+    powers: tuple[PowerSource, ...] = ()  # the powers the street exercises, by source
 
     def row(self, street: Party, side: Party) -> ListRow:
         """The row as one street's lists show it."""
@@ -111,13 +121,14 @@ class RowTemplate:
             cooperating=[parties[r] for r in self.cooperating],
             street_phases=street_phases, department_phases=list(self.department_phases),
             task=task(self.list, street_phases,
-                      primary.name if primary else self.dept_name, self.dept_name, self.mode),
+                      primary.name if primary else self.dept_name, self.dept_name, self.mode,
+                      tuple(p for p in self.powers if p.by == "decision")),
             funding=self.funding, workload_days=self.workload_days,
             legal_basis=item.legal_basis, rules=list(self.rules), proposal=self.proposal,
             mode=self.mode, domain=item.domain, department_duty=item.department_duty,
             street_duty=item.street_duty,
             takeover=(self.takeover or primary) if self.list == "recalled" else None,
-            method=item.method if self.list == "recalled" else None)
+            method=item.method if self.list == "recalled" else None, powers=list(self.powers))
 
 
 def _role(party: Party) -> str:
@@ -206,14 +217,16 @@ class ListPlan:
 
         def template(profile: int, recalled: bool, admission: Any, recall: Any) -> RowTemplate:
             key = (profile, recalled,
-                   admission and (admission.proposal, admission.funding, admission.mode),
+                   admission and (admission.proposal, admission.funding, admission.mode,
+                                  tuple(admission.powers)),
                    recall and (recall.proposal,))
             found = made.get(key)
             if found is None:
                 s = decided[reps[profile]]
                 found = made[key] = _template(item, graph, dept_name, s,
                                               (*rules[None], *rules[s.street]),
-                                              recalled, admission, recall)
+                                              recalled, admission, recall,
+                                              self.ws.policy.parameters.phase_powers)
             return found
 
         for profile, rep in reps.items():
@@ -356,6 +369,8 @@ class ListPlan:
         county = self.county
         firsts: dict[str, list[tuple[tuple[int, int, int], LedRow]]] = defaultdict(list)
         owed: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        short: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        params = self.ws.policy.parameters
         for plan in self.items:
             sids, templates = self._templates(plan)
             if not sids:
@@ -363,24 +378,31 @@ class ListPlan:
             dept = plan.item.department
             relying = [sid for sid, t in zip(sids, templates, strict=True) if t.list != "recalled"]
             first = next((t for t in templates if t.list != "recalled"), templates[0])
-            dept_owed = owed[dept]
+            dept_owed, dept_short = owed[dept], short[dept]
             for sid, t in zip(sids, templates, strict=True):
                 if t.funding.follows:
                     dept_owed[sid] += t.funding.amount
+                    gap = params.funding_shortfall(t.funding.amount, t.workload_days)
+                    if gap:
+                        dept_short[sid] += gap
             per_street = first.funding.amount if first.funding.follows else 0
+            gap = params.funding_shortfall(per_street, first.workload_days)
             i0, t0 = self._index[sids[0]], templates[0]
             firsts[dept].append(((i0, LISTS.index(t0.list), plan.rank), LedRow(
                 item=plan.item.id, name=plan.item.name, category=plan.item.category,
                 streets=relying, funding_per_street=per_street,
-                funding_total=per_street * len(relying))))
+                funding_total=per_street * len(relying), shortfall_per_street=gap,
+                shortfall_total=gap * len(relying))))
         out = []
         for dept in county.departments.values():
             items = [row for _, row in sorted(firsts.get(dept.id, []), key=lambda x: x[0])]
             ledger = {sid: owed[dept.id][sid] for sid in self.streets
                       if owed[dept.id].get(sid)}
+            gaps = {sid: short[dept.id][sid] for sid in ledger if short[dept.id].get(sid)}
             out.append(DepartmentList(
                 department=dept.id, name=dept.name, items=items, funding_owed=ledger,
-                funding_total=sum(ledger.values())))
+                funding_total=sum(ledger.values()), funding_shortfall=gaps,
+                shortfall_total=sum(gaps.values())))
         return out
 
     def county_lists(self) -> CountyLists:
@@ -407,10 +429,16 @@ def publication_order(items: Iterable[DutyItem],
 
 def _template(item: DutyItem, graph: Any, dept_name: str, s: StreetDecision,
               rules: tuple[str, ...], recalled: bool, admission: Any,
-              recall: Any) -> RowTemplate:
-    """The row template of a street decision, and what an admission or recall changes."""
-    street_phases = tuple(p.phase for p in s.phases if p.party.kind == "street")
-    dept_phases = tuple(p.phase for p in s.phases if p.party.kind != "street")
+              recall: Any, phase_powers: dict[str, str]) -> RowTemplate:
+    """The row template of a street decision, and what an admission or recall changes: a
+    power the admission delegated puts the phases needing it on the street."""
+    given = tuple(admission.powers) if admission else ()
+    carried = {p.phase for p in s.phases
+               if p.party.kind == "street" or phase_powers.get(p.phase) in given}
+    street_phases = tuple(p.phase for p in s.phases if p.phase in carried)
+    dept_phases = tuple(p.phase for p in s.phases if p.phase not in carried)
+    powers = (*s.powers, *(PowerSource(power=p, by="decision", basis=admission.proposal,  # type: ignore[arg-type]
+                                       mode=admission.mode) for p in given))
     primary = _role(s.primary) if s.primary else None
     cooperating = tuple(_role(p) for p in s.cooperating)
     kind = "recalled" if recalled else (s.list or "cooperative")
@@ -424,5 +452,6 @@ def _template(item: DutyItem, graph: Any, dept_name: str, s: StreetDecision,
         workload_days=0 if recalled else item.workload_days, rules=rules,
         proposal=recall.proposal if recall else admission.proposal if admission else None,
         mode=None if recalled or admission is None else admission.mode,
+        powers=() if recalled else powers,
         takeover=Party(kind="department", id=item.takeover,
                        name=graph.department(item.takeover).name) if item.takeover else None)

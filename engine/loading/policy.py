@@ -14,19 +14,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import ValidationError
 
 from engine.errors import DataError, DataErrors, Location, PolicyError, did_you_mean
 from engine.loading.limits import county_limits
 from engine.loading.yamlio import Document, explain, read_yaml, validate
-from engine.models.policy import BLOCKING, Case, Combine, PackFile, Rule
+from engine.models.policy import BLOCKING, Case, Combine, EffectParam, PackFile, Rule
 from engine.paths import bundled_policies
 from engine.rules import conditions
 from engine.rules.facts import SCHEMAS
 from engine.rules.parameters import ENGINE_PARAMETERS, Parameters
-from engine.vocab import PHASES
+from engine.vocab import PHASES, Effect
 
 
 @dataclass(frozen=True)
@@ -127,8 +127,11 @@ def load_policy(names: list[str], county_dir: Path | None = None,
     used: set[str] = set()
     active: list[Rule] = []
     for rule, doc, i in rules.values():
+        used |= _effect_params(rule)  # a value for the rule, even where a pack switches it off
         if not rule.enabled:
             continue
+        rule, wrong = _resolve_effects(rule, doc, i, params)
+        errors += wrong
         active.append(rule)
         errors += _check_rule(rule, doc, i, params)
         for case in rule.all_cases():
@@ -162,6 +165,40 @@ def load_policy(names: list[str], county_dir: Path | None = None,
         combine=combine,
         disabled=tuple(r.id for r, _, _ in rules.values() if not r.enabled),
     )
+
+
+def _effect_params(rule: Rule) -> set[str]:
+    """The parameters the rule's effects name (``effect: {param: NAME}``)."""
+    return {c.effect.param for c in rule.all_cases() if isinstance(c.effect, EffectParam)}
+
+
+def _resolve_effects(rule: Rule, doc: Document, index: int,
+                     params: dict[str, Any]) -> tuple[Rule, list[DataError]]:
+    """The rule with each ``effect: {param: NAME}`` replaced by the parameter's value."""
+    if not _effect_params(rule):
+        return rule, []
+    errors: list[DataError] = []
+    allowed = [e for e in get_args(Effect) if e != "assign"]
+
+    def resolved(effect: Any, base: tuple[str | int, ...]) -> Any:
+        if not isinstance(effect, EffectParam):
+            return effect
+        value = params.get(effect.param)
+        if value in allowed:
+            return value
+        errors.append(PolicyError(
+            f"效果参数 “{effect.param}” " + ("未定义" if value is None
+                                          else f"的值 “{value}” 不是可用的效果"),
+            location=doc.location((*base, "effect")),
+            hint=(did_you_mean(effect.param, params) if value is None else None)
+            or "可用：" + "、".join(allowed)))
+        return "note"
+
+    if rule.cases is None:
+        return rule.model_copy(update={"effect": resolved(rule.effect, ("rules", index))}), errors
+    cases = [c.model_copy(update={"effect": resolved(c.effect, ("rules", index, "cases", ci))})
+             for ci, c in enumerate(rule.cases)]
+    return rule.model_copy(update={"cases": cases}), errors
 
 
 def _check_rule(rule: Rule, doc: Document, index: int, params: dict[str, Any]) -> list[DataError]:

@@ -42,6 +42,7 @@ class Staffing(Strict):
     assistant: NonNegativeInt | None = None  # 主任助理职数
     non_establishment: NonNegativeInt | None = None  # 编外人员
     mixed: NonNegativeInt | None = None  # 混岗: institutional staff in administrative posts
+    enforcement: NonNegativeInt | None = None  # posts of the street's enforcement squad
 
     def posts(self) -> int:
         """Every post the street holds."""
@@ -64,6 +65,7 @@ class Body(Strict):
     id: Id
     name: Text | None = None
     functions: list[Id | Nameplate] = Field(default_factory=list)
+    posts: NonNegativeInt | None = None  # the posts the body holds (None: not recorded)
 
     def nameplates(self) -> list[Nameplate]:
         """The further functions, each once, without the body's own."""
@@ -173,6 +175,9 @@ class Admission(Strict):
     proposal: Id
     funding: NonNegativeInt
     mode: ProposalMode | None = None
+    # powers the decision delegated to the street for this item (lawful ones only); a recall
+    # or a revision that does not delegate them again takes them back
+    powers: list[Power] = Field(default_factory=list)
 
 
 class Recall(Strict):

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-from engine.vocab import Change, Effect, ListKind, PartyKind, Phase, ProposalMode, Verdict
+from engine.vocab import Change, Effect, ListKind, PartyKind, Phase, Power, ProposalMode, Verdict
 
 
 class Out(BaseModel):
@@ -79,6 +79,18 @@ class Finding(Out):
     basis: str
 
 
+class PowerSource(Out):
+    """A power the street exercises on the item and what gave it: a grant recorded in the
+    county (law or provincial decision; ``basis`` its text) or the decision on a proposal
+    (``basis`` the proposal's id, ``mode`` hand_over: in the street's own name, entrust: in
+    the department's)."""
+
+    power: Power
+    by: Literal["grant", "decision"]
+    basis: str
+    mode: ProposalMode | None = None
+
+
 class StreetDecision(Out):
     street: str
     name: str
@@ -88,6 +100,8 @@ class StreetDecision(Out):
     cooperating: list[Party]
     phases: list[PhaseDuty]
     funding: Funding
+    # the powers the street exercises on the item, each with what gave it
+    powers: list[PowerSource] = Field(default_factory=list)
 
 
 class PolicyRef(Out):

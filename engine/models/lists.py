@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from engine.models.decision import Funding, Out, Party
+from pydantic import Field
+
+from engine.models.decision import Funding, Out, Party, PowerSource
 from engine.vocab import Category, ListKind, Phase, ProposalMode
 
 
@@ -29,6 +31,8 @@ class ListRow(Out):
     street_duty: str | None = None  # 乡镇（街道）配合职责 as the catalogue words it
     takeover: Party | None = None  # 承接部门 of a recalled row
     method: str | None = None  # 工作方式 of a recalled row, as the catalogue words it
+    # the powers the street exercises on the item and what gave each (a grant or a decision)
+    powers: list[PowerSource] = Field(default_factory=list)
 
 
 class NotApplying(Out):
@@ -56,6 +60,10 @@ class LedRow(Out):
     streets: list[str]
     funding_per_street: int
     funding_total: int
+    # yuan a year the funds fall short of the workload at the county's rate, per street and
+    # over the streets (0: enough, or no funds follow); versions stored before load as 0
+    shortfall_per_street: int = 0
+    shortfall_total: int = 0
 
 
 class DepartmentList(Out):
@@ -64,6 +72,9 @@ class DepartmentList(Out):
     items: list[LedRow]
     funding_owed: dict[str, int]  # street id → yuan per year (费随事转 ledger)
     funding_total: int
+    # street id → yuan per year the funds owed fall short of the workload (streets short only)
+    funding_shortfall: dict[str, int] = Field(default_factory=dict)
+    shortfall_total: int = 0
 
 
 class ListSource(Out):

@@ -31,11 +31,18 @@ class Assignment(Strict):
     phases_to_department: Text | None = None  # a list fact naming the phases moved
 
 
+class EffectParam(Strict):
+    """An effect the pack sets as a parameter (``effect: {param: NAME}``): the loader puts the
+    parameter's value in its place, so a county chooses e.g. 退回补正 or 附条件准入 by a value."""
+
+    param: Text
+
+
 class Case(Strict):
     """One condition and what follows from it."""
 
     when: dict[str, Any]
-    effect: Effect
+    effect: Effect | EffectParam
     assign: Assignment | None = None
     message: Text
 
@@ -49,7 +56,7 @@ class Rule(Strict):
     citation: Citation
     enabled: bool = True
     when: dict[str, Any] | None = None
-    effect: Effect | None = None
+    effect: Effect | EffectParam | None = None
     assign: Assignment | None = None
     message: Text | None = None
     cases: list[Case] | None = Field(default=None, min_length=1)

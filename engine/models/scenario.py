@@ -20,7 +20,8 @@ ProblemCode = Literal["GAP", "OVERLAP", "DUPLICATE-NAME", "POWER-MISMATCH",
                       "INSTITUTION-MISSING", "INSTITUTION-LIMIT", "FUNCTION-MISSING",
                       "STAFF-UNGRADED", "STAFF-OVER-QUOTA", "STAFF-OVER-ESTABLISHMENT",
                       "STAFF-ASSISTANT", "STAFF-NON-ESTABLISHMENT", "STAFF-MIXED",
-                      "STAFF-CEILING"]
+                      "STAFF-CEILING", "OFFICE-POSTS", "TARGET-INSTITUTIONAL",
+                      "TARGET-ENFORCEMENT-SHARE", "LAW-REPEALED"]
 
 
 # A field named ``list`` shadows the builtin in its class body: aliases and ``builtins.list``.

@@ -222,7 +222,8 @@ def not_applying_cells(n: int, item: NotApplying, with_rules: bool = False) -> l
 
 DEPARTMENT_COLUMNS = [SEQ, CODE, NAME, CATEGORY, Column("涉及街道数", "number", 10),
                       Column("每街道每年经费（元）", "number", 14),
-                      Column("经费合计（元/年）", "number", 14)]
+                      Column("经费合计（元/年）", "number", 14),
+                      Column("每街道经费缺口（元）", "number", 14)]
 
 
 def department_columns(with_rules: bool = False) -> list[Column]:
@@ -231,7 +232,8 @@ def department_columns(with_rules: bool = False) -> list[Column]:
 
 
 LEDGER_COLUMNS = [Column("街道编号", width=14), Column("街道", width=20),
-                  Column("每年经费（元）", "number", 14)]
+                  Column("每年经费（元）", "number", 14),
+                  Column("经费缺口（元）", "number", 14)]
 LEDGER_HEADERS = [c.title for c in LEDGER_COLUMNS]
 
 
@@ -240,9 +242,12 @@ def department_rows(d: DepartmentList, with_rules: bool = False) -> list[list[Ce
     shown = [with_rules or c not in _INTERNAL for c in DEPARTMENT_COLUMNS]
     return [[v for v, keep in zip(row, shown, strict=True) if keep]
             for row in ([i, r.item, r.name, label(r.category), len(r.streets),
-                         r.funding_per_street, r.funding_total]
+                         r.funding_per_street, r.funding_total, r.shortfall_per_street]
                         for i, r in enumerate(d.items, 1))]
 
 
 def ledger_rows(d: DepartmentList, names: dict[str, str]) -> list[list[Cell]]:
-    return [[sid, names.get(sid, sid), amount] for sid, amount in d.funding_owed.items()]
+    """Per street: the funds owed a year and by how much they fall short of the workload at
+    the county's rate per person-day (0: not short)."""
+    return [[sid, names.get(sid, sid), amount, d.funding_shortfall.get(sid, 0)]
+            for sid, amount in d.funding_owed.items()]

@@ -6,7 +6,7 @@ from html import escape
 
 from engine.render.staffing_svg import render_chart
 from engine.render.table import table
-from engine.staffing.report import StaffingReport, StreetStaffing
+from engine.staffing.report import LimitRow, StaffingReport, StreetStaffing
 from engine.vocab import label
 
 POST_LABELS = {"administrative": "行政编制", "institutional": "事业编制",
@@ -57,6 +57,21 @@ def _staff(s: StreetStaffing) -> str:
     return "，".join(extra)
 
 
+def _funds(s: StreetStaffing) -> str:
+    """Funds received per department, each shortfall against the workload after it."""
+    funds = "；".join(f"{f.name} {f.amount:,} 元" + (f"（缺口 {f.shortfall:,} 元）"
+                                                    if f.shortfall else "") for f in s.funds)
+    short = f"，经费缺口合计 {s.shortfall_total:,} 元/年" if s.shortfall_total else ""
+    return f"{funds or '无'}（合计 {s.funds_total:,} 元/年{short}）"
+
+
+def _limit(row: LimitRow) -> str:
+    """A limit as one line: what, the value against the limit, the verdict and the source."""
+    have = "未记录" if row.have is None else f"{row.have:g}"
+    verdict = {True: "符合", False: "不符", None: "无法核对"}[row.ok]
+    return f"{row.what} {have}（{row.allowed}，{verdict}；依据：{row.basis}）"
+
+
 def _head(r: StaffingReport) -> list[str]:
     cap = (f"承接能力按 {r.year} 年 {r.working_days} 个工作日、可用比例 {r.usable_share:g} 计"
            if r.year else "规则包未设承接能力（capacity_year）")
@@ -66,7 +81,7 @@ def _head(r: StaffingReport) -> list[str]:
 
 
 def render_text(r: StaffingReport) -> str:
-    out = _head(r)
+    out = _head(r) + [f"县级目标：{_limit(row)}" for row in r.targets]
     for s in r.streets:
         out += ["", f"{s.street} {s.name}：{_profile(s)}", f"  机构：{_bodies(s)}",
                 f"  人员：{_staff(s)}"]
@@ -74,8 +89,8 @@ def render_text(r: StaffingReport) -> str:
         if posts:
             out += table(["编制", "现有", "核定"], posts, indent="    ")
         out.append(f"  负担：{_load(s)}")
-        funds = "；".join(f"{f.name} {f.amount:,} 元" for f in s.funds)
-        out.append(f"  经费：{funds or '无'}（合计 {s.funds_total:,} 元/年）")
+        out.append(f"  经费：{_funds(s)}")
+        out += [f"  限额：{_limit(row)}" for row in s.limits]
         if s.top_items:
             out.append("  工作量最大的事项：")
             out += table(["事项", "名称", "清单", "人日/年"],
@@ -91,12 +106,11 @@ def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 def render_md(r: StaffingReport) -> str:
     head = _head(r)
-    out = [f"# {head[0]}", "", head[1]]
+    out = [f"# {head[0]}", "", head[1], *(f"\n县级目标：{_limit(row)}" for row in r.targets)]
     for s in r.streets:
         out += ["", f"## {s.street} {s.name}", "", _profile(s), "", f"- 机构：{_bodies(s)}",
                 f"- 人员：{_staff(s)}", f"- 负担：{_load(s)}",
-                f"- 经费：{'；'.join(f'{f.name} {f.amount:,} 元' for f in s.funds) or '无'}"
-                f"（合计 {s.funds_total:,} 元/年）"]
+                f"- 经费：{_funds(s)}", *(f"- 限额：{_limit(row)}" for row in s.limits)]
         posts = _post_rows(s)
         if posts:
             out += ["", *_md_table(["编制", "现有", "核定"], posts)]
@@ -130,6 +144,7 @@ def render_html(r: StaffingReport) -> str:
     out = ["<!DOCTYPE html>", '<html lang="zh-CN">', "<head>", '<meta charset="utf-8">',
            f"<title>{escape(head[0])}</title>", f"<style>{STYLE}</style>", "</head>", "<body>",
            f"<h1>{escape(head[0])}</h1>", f"<p>{escape(head[1])}</p>",
+           *(f"<p>县级目标：{escape(_limit(row))}</p>" for row in r.targets),
            '<figure id="chart">', render_chart(r).rstrip("\n"), "</figure>"]
     for s in r.streets:
         out += [f'<section id="{escape(s.street)}">',
@@ -137,8 +152,8 @@ def render_html(r: StaffingReport) -> str:
                 f"<p>{escape(_profile(s))}</p>", "<ul>",
                 f"<li>机构：{escape(_bodies(s))}</li>", f"<li>人员：{escape(_staff(s))}</li>",
                 f"<li>负担：{escape(_load(s))}</li>",
-                "<li>经费：" + escape("；".join(f"{f.name} {f.amount:,} 元" for f in s.funds)
-                                       or "无") + f"（合计 {s.funds_total:,} 元/年）</li>",
+                f"<li>经费：{escape(_funds(s))}</li>",
+                *(f"<li>限额：{escape(_limit(row))}</li>" for row in s.limits),
                 "</ul>"]
         posts = _post_rows(s)
         if posts:

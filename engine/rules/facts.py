@@ -80,6 +80,7 @@ PROPOSAL_FIELDS: dict[str, Field] = {
     "funding_needed": Field("int", "按每人日成本折算的工作量所需经费（元/街道/年）"),
     "funding_shortfall_percent": Field(
         "int", "随事项转移的经费低于所需经费的百分比（不低于 0）"),
+    "funding_shortfall": Field("int", "随事项转移的经费比所需经费少的金额（元/街道/年，不低于 0）"),
     "no_street_has_room": Field(
         "bool", "每个目标街道承接该事项（连同随事转移的人员）后都将超出承接能力"),
     "requester": Field("str", "申请由谁提出：部门，或申请收回、调整本街道事项的街道",
@@ -126,6 +127,9 @@ STREET_FIELDS: dict[str, Field] = {
     "unit": Field("str", "该部门服务该街道的派驻机构（无则为 none）", inputs=("unit",)),
     "granted_powers": Field("list", "街道依法或经省级决定获得的该部门领域职权", _vals(Power),
                             inputs=("granted",)),
+    "delegated_powers": Field(
+        "list", "本申请依法下放给街道的职权（交由或委托；部门持有，且不属法律保留或省级目录允许）",
+        _vals(Power), inputs=("granted",)),
     "phases_lacking_power": Field("list", "需要街道未获职权的环节", _vals(Phase),
                                   inputs=("granted",)),
     "enforcement_phases_lacking_power": Field(
@@ -163,6 +167,16 @@ def powers_needed(item: DutyItem, params: Parameters) -> list[str]:
     needed = set(item.powers) | {params.phase_powers[p] for p in item.phases
                                  if p in params.phase_powers}
     return _ordered(needed, get_args(Power))
+
+
+def lawful_delegation(base: Mapping[str, Any]) -> list[str]:
+    """The powers a proposal delegates that can pass to a street with the duty: handed over
+    or entrusted (a request for help moves no power), by an admission or a revision, and
+    held by the department itself. Reserved powers still need a grant or the provincial
+    catalogue (``street_fact``)."""
+    if base["mode"] not in ("hand_over", "entrust") or base["change"] == "recall":
+        return []
+    return [p for p in base["powers_delegated"] if p not in base["powers_not_held"]]
 
 
 def missing_functions(item: DutyItem, carried: list[str], functions: set[str],
@@ -210,7 +224,7 @@ def proposal_fact(
     held = set(graph.department_powers(proposal.department))
     heard = proposal.hearing or {}
     requirement = proposal.higher_requirement
-    needed_funds = item.workload_days * params.person_day_cost
+    needed_funds = params.funding_needed(item.workload_days)
     return {
         "proposal": proposal.id,
         "department": proposal.department,
@@ -239,6 +253,7 @@ def proposal_fact(
         "funding_shortfall_percent": (
             max(0, (needed_funds - proposal.resources.funding) * 100 // needed_funds)
             if needed_funds else 0),
+        "funding_shortfall": max(0, needed_funds - proposal.resources.funding),
         "no_street_has_room": bool(targets) and all(
             _exceeds(s, item, proposal, graph, params, s in listed) for s in targets),
         "requester": "street" if proposal.requested_by else "department",
@@ -267,14 +282,18 @@ def street_fact(
 ) -> dict[str, Any]:
     """The fact for one target street, built on the proposal fact ``base``."""
     street = graph.street(street_id)
-    granted = set(graph.granted_powers(street_id, item.department))
+    recorded = set(graph.granted_powers(street_id, item.department))
+    reserved = set(params.reserved_powers)
+    allowed = params.catalogue_powers(item.department)  # reserved, by a provincial catalogue
+    delegated = [p for p in lawful_delegation(base)
+                 if p not in recorded and (p not in reserved or p in allowed)]
+    granted = recorded | set(delegated)
     lacking = [p for p in item.phases
                if p in params.phase_powers and params.phase_powers[p] not in granted]
     enforcement = set(params.enforcement_phases)
     carried = [p for p in item.phases if p not in lacking]
     institutions = set(graph.institutions(street_id))
     missing = missing_functions(item, carried, institutions, params)
-    reserved = set(params.reserved_powers)
     unit = graph.unit_serving(item.department, street_id)
     opinion = (proposal.hearing or {}).get(street_id, "none")
     return {
@@ -289,7 +308,8 @@ def street_fact(
         "listed": listed,
         "opinion": opinion,
         "unit": unit or "none",
-        "granted_powers": _ordered(granted, get_args(Power)),
+        "granted_powers": _ordered(recorded, get_args(Power)),
+        "delegated_powers": delegated,
         "phases_lacking_power": lacking,
         "enforcement_phases_lacking_power": [p for p in lacking if p in enforcement],
         "other_phases_lacking_power": [p for p in lacking if p not in enforcement],
@@ -297,6 +317,7 @@ def street_fact(
         "missing_institutions": missing,
         "reserved_delegated_ungranted": [
             p for p in base["powers_delegated"] if p in reserved and p not in granted
+            and p not in allowed
         ],
         "reserved_needed_ungranted": [
             p for p in base["powers_needed"] if p in reserved and p not in granted

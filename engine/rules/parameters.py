@@ -48,11 +48,59 @@ class SizeTiers(Strict):
         return "large" if population >= self.large_min else "medium"
 
 
+Basis = Literal["town_class", "size_tier", "population", "area_km2", "revenue"]
+
+
+class Band(Strict):
+    """From ``min`` (inclusive) of a factor upwards the limit is ``value``."""
+
+    min: NonNegativeFloat
+    value: NonNegativeFloat
+
+
+class Range(Strict):
+    """A number a street must keep within (either end may be open)."""
+
+    min: NonNegativeFloat | None = None
+    max: NonNegativeFloat | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if self.min is None and self.max is None:
+            raise ValueError("min 和 max 至少写一个")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("min 不能大于 max")
+        return self
+
+
+class Varying(Strict):
+    """A limit that depends on the street: per town class or size tier (``values``), or per
+    band of a factor (``bands``: the highest band the street reaches). A street the limit
+    names no value for has no limit. ``citation``: the rule it comes from."""
+
+    by: Basis
+    values: dict[str, NonNegativeFloat | Range] = Field(default_factory=dict)  # keys as text
+    bands: list[Band] = Field(default_factory=list)
+    citation: Citation | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Varying:
+        factor = self.by in ("population", "area_km2", "revenue")
+        if factor and (self.values or not self.bands):
+            raise ValueError(f"按 {self.by} 分档的限额写 bands（min 与 value）")
+        if not factor and (self.bands or not self.values):
+            raise ValueError(f"按 {self.by} 的限额写 values（各类别或规模的值）")
+        return self
+
+
 class InstitutionRules(Strict):
-    """The bodies every street must have and how many bodies it may have."""
+    """The bodies every street must have, how many bodies it may have (one number, or by
+    class, tier or band), and the posts each office may hold (甘州 一之3)."""
 
     required: list[Id] = Field(default_factory=list)
-    max_bodies: PositiveInt | None = None
+    max_bodies: PositiveInt | Varying | None = None
+    # body id → the posts it may hold, by class, tier or band (values: a number or a range)
+    office_posts: dict[Id, Varying] = Field(default_factory=dict)
 
 
 class Quota(Strict):
@@ -95,6 +143,28 @@ class Ceiling(Strict):
 Factor = Literal["population", "area_km2", "revenue"]
 
 
+class ShareTarget(Strict):
+    """At least ``min`` of the county's ``county_posts`` posts (e.g. enforcement posts in
+    the domains sunk to the streets) held by the streets."""
+
+    min: Share
+    county_posts: PositiveInt
+    citation: Citation
+
+
+class PostsTarget(Range):
+    """Posts each street should hold, between ``min`` and ``max``."""
+
+    citation: Citation
+
+
+class Targets(Strict):
+    """County-level targets for the streets' posts (太原 二（一）, 四（三）)."""
+
+    enforcement_share: ShareTarget | None = None  # streets' enforcement posts / county's
+    institutional_per_street: PostsTarget | None = None  # 事业编制 per street
+
+
 class StaffingModel(Strict):
     """How a county sets street quotas: by town class, or by points over factors in tiers."""
 
@@ -103,8 +173,8 @@ class StaffingModel(Strict):
     factors: dict[Factor, list[FactorTier]] = Field(default_factory=dict)
     grades: list[Grade] = Field(default_factory=list)
     finance_office: list[FinanceQuota] = Field(default_factory=list)
-    assistant_share: Share | None = None  # of administrative posts
-    non_establishment_share: Share | None = None  # of all posts
+    assistant_share: Share | Varying | None = None  # of administrative posts
+    non_establishment_share: Share | Varying | None = None  # of all posts
     county_ceiling: Ceiling | None = None
 
     @model_validator(mode="after")
@@ -130,6 +200,15 @@ class Domains(Strict):
         return self
 
 
+class ProvincialGrant(Strict):
+    """Reserved powers a provincial catalogue allows a department to delegate to streets
+    (e.g. a province's list of county enforcement powers given to towns and streets)."""
+
+    department: Id
+    powers: list[Power] = Field(min_length=1)
+    citation: Citation
+
+
 class Parameters(Strict):
     phase_powers: dict[Phase, Power]
     enforcement_phases: list[Phase]
@@ -145,7 +224,33 @@ class Parameters(Strict):
     capacity_year: PositiveInt | None = None  # the year whose working days count (None: off)
     usable_share: Share = 1.0
     person_day_cost: NonNegativeInt = 0
+    # funds may fall this many percent below workload × person_day_cost before they count as
+    # short (the ledger and the staffing report show the shortfall; FUND-ADEQUATE decides)
+    funding_tolerance_percent: NonNegativeInt = 0
     domains: Domains | None = None  # None: any field of work is accepted
+    # reserved powers a provincial catalogue lets departments delegate (none: only grants
+    # recorded in the county give a street a reserved power)
+    provincial_catalogue: list[ProvincialGrant] = Field(default_factory=list)
+    targets: Targets | None = None  # county-level targets for the streets' posts (太原)
+
+    def catalogue_powers(self, department: str) -> set[str]:
+        """The reserved powers the provincial catalogue lets ``department`` delegate."""
+        return {p for g in self.provincial_catalogue if g.department == department
+                for p in g.powers}
+
+    def funding_needed(self, workload_days: int) -> int:
+        """Yuan a year the workload costs at the county's rate per person-day."""
+        return workload_days * self.person_day_cost
+
+    def funding_shortfall(self, amount: int, workload_days: int) -> int:
+        """Yuan a year by which funds that follow a duty fall short of its workload's cost,
+        when they fall short by more than the tolerance; else 0. Funds of 0 are not short
+        here (they do not follow at all: FUND-TRANSFER and FUND-ASSIST judge that)."""
+        needed = self.funding_needed(workload_days)
+        short = needed - amount
+        if amount <= 0 or short <= 0 or short * 100 // needed <= self.funding_tolerance_percent:
+            return 0
+        return short
 
 
 ENGINE_PARAMETERS = frozenset(Parameters.model_fields)

@@ -90,8 +90,8 @@ class StreetProfiles:
 
     def key(self, dept: str, street_id: str) -> tuple[Any, ...]:
         """What the policy can see of the street for ``dept``'s items."""
-        grants = self.graph.granted_powers(street_id, dept) if "granted" in self.inputs else None
-        return (self._own(street_id), frozenset(grants) if grants else None,
+        grants = self.graph.grants(street_id, dept) if "granted" in self.inputs else None
+        return (self._own(street_id), grants,
                 self.graph.unit_serving(dept, street_id) if "unit" in self.inputs else None)
 
     def ids(self, dept: str) -> list[int]:
@@ -107,8 +107,7 @@ class StreetProfiles:
             seen: dict[tuple[Any, ...], int] = {}
             found = self._ids[dept] = []
             for base, sid in zip(self._own_ids, self.streets, strict=True):
-                grants = graph.granted_powers(sid, dept) if granted else None
-                key = (base, frozenset(grants) if grants else None,
+                key = (base, graph.grants(sid, dept) if granted else None,
                        graph.unit_serving(dept, sid) if unit else None)
                 found.append(seen.setdefault(key, len(seen)))
         return found

@@ -10,13 +10,31 @@ import functools
 from datetime import date
 
 from engine.models.county import Street
-from engine.rules.parameters import Parameters, Quota, StaffingModel
+from engine.rules.parameters import Parameters, Quota, Range, StaffingModel, Varying
 from engine.workdays import working_days_between
 
 
 def size_tier(street: Street, params: Parameters) -> str | None:
     """``small``, ``medium`` or ``large`` by resident population (None: no tiers in the pack)."""
     return None if params.size_tiers is None else params.size_tiers.tier(street.population)
+
+
+def limit(value: float | Varying | None, street: Street,
+          params: Parameters) -> float | Range | None:
+    """A limit as it applies to the street: a fixed one as it is, a varying one by the
+    street's town class, size tier or factor band (None: no limit for this street)."""
+    if not isinstance(value, Varying):
+        return value
+    if value.by == "town_class":
+        return None if street.town_class is None else value.values.get(str(street.town_class))
+    if value.by == "size_tier":
+        tier = size_tier(street, params)
+        return None if tier is None else value.values.get(tier)
+    measure = getattr(street, value.by)
+    if measure is None:
+        return None
+    reached = [b for b in value.bands if measure >= b.min]
+    return max(reached, key=lambda b: b.min).value if reached else None
 
 
 def factor_points(street: Street, model: StaffingModel) -> int | None:

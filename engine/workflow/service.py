@@ -128,9 +128,10 @@ class AdmissionService:
         row = m.ListVersion.objects.order_by("-number").values_list("number", flat=True).first()
         return int(row or 0)
 
-    def _published(self) -> tuple[list[Decision], list[DutyItem]]:
+    def _published(self, upto: int | None = None) -> tuple[list[Decision], list[DutyItem]]:
         decisions, items = [], []
-        for link in m.VersionProposal.objects.order_by("version", "position"):
+        links = m.VersionProposal.objects.order_by("version", "position")
+        for link in links if upto is None else links.filter(version__lte=upto):
             row = m.Decision.objects.filter(
                 proposal=link.proposal, stage__in=[Stage.decision.value,
                                                    Stage.publication.value]
@@ -614,12 +615,20 @@ class AdmissionService:
 
     def published(self, version: int | None = None) -> tuple[Workspace, int]:
         """The county as of the newest published version (for commands that read the
-        lists), and that version's number."""
+        lists), or as of ``version``, and that version's number."""
         with transaction(self.store, write=False):
             number = self._version()
-            if version is not None and version != number:
-                raise UsageError("只能以最新公布的版本评估")
-            return self.current(), number
+            if version is None or version == number:
+                return self.current(), number
+            if not 0 <= version < number:
+                raise UsageError(f"没有第 {version} 版清单", hint=f"已公布到第 {number} 版")
+            if version == 0:
+                return self.base, 0
+            kept = m.CountyState.objects.filter(version=version,
+                                                county_revision=self.revision).first()
+            if kept is not None:
+                return unpack_state(self.base, bytes(kept.state)), version
+            return replay(self.base, *self._published(version)), version
 
 
 def as_at_review(streets: Sequence[str]) -> dict[str, Any]:

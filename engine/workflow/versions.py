@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import zlib
+from datetime import date
 
 from engine.errors import NotFoundError
 from engine.models.lists import CountyLists, ListSource
@@ -22,6 +23,21 @@ def version_source(store: Store, number: int | None = None) -> ListSource:
         entry = m.AuditEntry.objects.filter(seq=row.audit_seq).first()
         return ListSource(version=row.number, published=row.at[:10],
                           anchor=f"{entry.seq}:{entry.mac}" if entry else None)
+
+
+def version_as_of(store: Store, day: date) -> int:
+    """The version in force on ``day``: the newest published on or before it (by the date
+    of its publication as recorded, the county's local time). Version 0, the lists when the
+    store was created, counts from the day the store was created."""
+    with transaction(store, write=False):
+        rows = list(m.ListVersion.objects.order_by("number").values_list("number", "at"))
+    held = [number for number, at in rows if at[:10] <= day.isoformat()]
+    if not held:
+        first = rows[0][1][:10] if rows else None
+        raise NotFoundError(f"{day.isoformat()} 时尚无公布的清单", kind="version",
+                            name=day.isoformat(), known=[],
+                            hint=f"最早的清单公布于 {first}" if first else "数据库中没有清单")
+    return held[-1]
 
 
 def version_lists(store: Store, number: int) -> tuple[CountyLists, dict[str, str]]:

@@ -249,7 +249,7 @@ def test_revise_replaces_the_item_on_every_listing_street(tmp_path: Path) -> Non
         "SJ-001", "market_regulation",
         {"name": "食品小经营店备案", "category": "comprehensive",
          "phases": ["discovery", "report"], "powers": []},
-        hearing=SJ_HEARD, resources__funding=3000))
+        hearing=SJ_HEARD, resources__funding=4400))  # 20 person-days at 220 yuan
     assert d.change == "revise" and d.verdict == "admitted"
     assert (d.item.id, d.item.name, d.item.category, d.item.from_catalogue) == (
         "SJ-001", "食品小经营店备案", "comprehensive", True)
@@ -259,7 +259,7 @@ def test_revise_replaces_the_item_on_every_listing_street(tmp_path: Path) -> Non
         assert s.primary is not None and (s.primary.kind, s.primary.id) == ("street", s.street)
         assert [p.phase for p in s.phases] == ["discovery", "report"]
         assert (s.funding.follows, s.funding.payer, s.funding.amount) == (
-            True, "market_regulation", 3000)
+            True, "market_regulation", 4400)
     assert "ADM-LISTED" not in _rules(d)  # listed, yet not "already admitted"
     assert "ADM-UNLISTED" not in _rules(d)
 
@@ -281,10 +281,13 @@ def test_revise_is_judged_by_the_admission_rules(tmp_path: Path) -> None:
     assert d.verdict == "returned" and "FUND-ASSIST" in _rules(d, "return")
 
 
+CG_FUNDS = 26400  # CG-001: 120 person-days at 220 yuan, funds that cover the work
+
+
 def test_revise_mixed_streets_take_the_most_severe_verdict(tmp_path: Path) -> None:
     d = _decide(tmp_path, revise("CG-001", "urban_management",
                                  {"phases": ["patrol", "penalty"], "powers": ["penalty"]},
-                                 mode="hand_over", resources__funding=5000))
+                                 mode="hand_over", resources__funding=CG_FUNDS))
     assert _verdicts(d) == {"S01": "admitted", "S02": "rejected", "S03": "deferred",
                             "S04": "rejected"}
     assert d.verdict == "rejected"
@@ -293,13 +296,13 @@ def test_revise_mixed_streets_take_the_most_severe_verdict(tmp_path: Path) -> No
 
 def test_revise_is_all_or_nothing_where_an_admission_is_conditional(tmp_path: Path) -> None:
     phases = ["patrol", "service"]  # 北山乡 has no service centre
-    admit = _decide(tmp_path, proposal(department="urban_management", resources__funding=5000,
+    admit = _decide(tmp_path, proposal(department="urban_management", resources__funding=6600,
                                        item__category="comprehensive", item__phases=phases,
                                        item__public_facing=True))
     assert _verdicts(admit)["S04"] == "deferred"
     assert admit.verdict == "admitted_with_conditions"
     d = _decide(tmp_path, revise("CG-001", "urban_management", {"phases": phases},
-                                 mode="hand_over", resources__funding=5000))
+                                 mode="hand_over", resources__funding=CG_FUNDS))
     assert _verdicts(d) == {"S01": "admitted", "S02": "admitted", "S03": "admitted",
                             "S04": "deferred"}
     assert d.verdict == "deferred"

@@ -11,7 +11,15 @@ from bench.generate import random_proposal
 from bench.synthetic import synthetic_workspace
 from engine.decide.evaluate import assemble, build_facts, decide, ruleset
 from engine.loading.workspace import Workspace, load_workspace
-from engine.models.decision import Finding, Funding, Party, PhaseDuty, StreetDecision, built
+from engine.models.decision import (
+    Finding,
+    Funding,
+    Party,
+    PhaseDuty,
+    PowerSource,
+    StreetDecision,
+    built,
+)
 
 
 def _per_street(ws: Workspace, prop, item, from_catalogue, targets):  # type: ignore[no-untyped-def]
@@ -44,7 +52,10 @@ def test_built_parts_equal_validated_ones() -> None:
         StreetDecision: {"street": "S01", "name": "街道", "verdict": "admitted",
                          "list": "basic", "primary": street, "cooperating": [unit],
                          "phases": [PhaseDuty(phase="patrol", party=street)],
-                         "funding": funds},
+                         "funding": funds,
+                         "powers": [PowerSource(power="inspection", by="decision",
+                                                basis="P-1", mode="entrust")]},
+        PowerSource: {"power": "penalty", "by": "grant", "basis": "省政府决定", "mode": None},
     }
     for cls, fields in values.items():
         fast = built(cls, **dict(reversed(fields.items())))  # the model's order is kept

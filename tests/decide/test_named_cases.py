@@ -138,7 +138,8 @@ def test_recalled_item_handed_back_needs_admission(tmp_path: Path) -> None:
     data["items"][0]["recalled"] = True
     write_yaml(county / "county.yaml", data)
     path = write_yaml(tmp_path / "p.yaml", proposal(department="urban_management",
-                                                     item={"ref": "CG-001"}))
+                                                     item={"ref": "CG-001"},
+                                                     resources__funding=26400))
     (d,) = evaluate_files([path], county)
     assert "ADM-LISTED" not in _rules(d)
     assert d.verdict == "admitted"

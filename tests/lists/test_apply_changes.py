@@ -296,7 +296,7 @@ def test_a_revise_not_admitted_changes_nothing_even_where_a_street_admitted(
         tmp_path: Path, before: CountyLists, revision: dict[str, Any], verdict: str) -> None:
     decisions, after = _what_if(tmp_path, [revise(
         "P-V-1", "CG-001", "urban_management", revision, mode="hand_over",
-        resources__funding=5000)])
+        resources__funding=26400)])  # 120 person-days at 220 yuan: funds that cover the work
     (d,) = decisions
     assert d.verdict == verdict
     assert {s.street: s.verdict for s in d.streets}["S01"] == "admitted"
@@ -309,7 +309,7 @@ def test_revise_after_a_partial_recall_keeps_the_recalled_street(tmp_path: Path)
     decisions, after = _what_if(tmp_path, [
         recall("P-R-1", streets=["S01"], hearing={"S01": "agree"}),
         revise("P-V-1", "SJ-001", "market_regulation", {"workload_days": 8},
-               hearing={"S02": "agree"}, resources__funding=1000),
+               hearing={"S02": "agree"}, resources__funding=1800),
     ])
     assert [s.street for s in decisions[1].streets] == ["S02"]
     lists = build_lists(after)
@@ -317,23 +317,25 @@ def test_revise_after_a_partial_recall_keeps_the_recalled_street(tmp_path: Path)
     assert _row(lists, "S01", "SJ-001").proposal == "P-R-1"
     s02 = _row(lists, "S02", "SJ-001")
     assert (s02.list, s02.workload_days, s02.funding.amount, s02.proposal) == (
-        "cooperative", 8, 1000, "P-V-1")
+        "cooperative", 8, 1800, "P-V-1")
 
 
 # ---------------------------------------------------------------- an item the catalogue recalls
+
+CG_FUNDS = 26400  # CG-001: 120 person-days at 220 yuan, funds that cover the work
 
 
 def test_catalogue_recalled_item_readmitted_for_one_street(tmp_path: Path) -> None:
     ws = load_workspace(_county(tmp_path, "CG-001", recalled=True))
     assert set(_kinds(build_lists(ws), "CG-001").values()) == {"recalled"}
-    decisions, after = _what_if(tmp_path, [admit("P-A-1", "CG-001", "urban_management",
-                                                 ["S02"])], ws)
+    decisions, after = _what_if(tmp_path, [admit("P-A-1", "CG-001", "urban_management", ["S02"],
+              resources__funding=CG_FUNDS)], ws)
     assert decisions[0].verdict == "admitted"
     lists = build_lists(after)
     assert _kinds(lists, "CG-001") == {"S01": "recalled", "S02": "basic",
                                        "S03": "recalled", "S04": "recalled"}
     s02 = _row(lists, "S02", "CG-001")
-    assert (s02.proposal, s02.funding.amount, s02.workload_days) == ("P-A-1", 20000, 120)
+    assert (s02.proposal, s02.funding.amount, s02.workload_days) == ("P-A-1", CG_FUNDS, 120)
     for sid in ("S01", "S03", "S04"):
         row = _row(lists, sid, "CG-001")
         assert row.proposal is None and row.workload_days == 0 and not row.funding.follows
@@ -352,8 +354,10 @@ def test_catalogue_recalled_item_readmitted_for_one_street(tmp_path: Path) -> No
 def test_catalogue_recalled_item_second_readmission_keeps_the_first(tmp_path: Path) -> None:
     ws = load_workspace(_county(tmp_path, "CG-001", recalled=True))
     decisions, after = _what_if(tmp_path, [
-        admit("P-A-1", "CG-001", "urban_management", ["S02"]),
-        admit("P-A-2", "CG-001", "urban_management", ["S02", "S04"]),
+        admit("P-A-1", "CG-001", "urban_management", ["S02"],
+              resources__funding=CG_FUNDS),
+        admit("P-A-2", "CG-001", "urban_management", ["S02", "S04"],
+              resources__funding=CG_FUNDS),
     ], ws)
     assert {s.street: s.verdict for s in decisions[1].streets} == {
         "S02": "not_applicable", "S04": "admitted"}
@@ -364,7 +368,8 @@ def test_catalogue_recalled_item_second_readmission_keeps_the_first(tmp_path: Pa
 def test_catalogue_recalled_item_readmitted_then_recalled_again(tmp_path: Path) -> None:
     ws = load_workspace(_county(tmp_path, "CG-001", recalled=True))
     decisions, after = _what_if(tmp_path, [
-        admit("P-A-1", "CG-001", "urban_management", ["S02"]),
+        admit("P-A-1", "CG-001", "urban_management", ["S02"],
+              resources__funding=CG_FUNDS),
         recall("P-R-1", "CG-001", "urban_management", hearing={"S02": "agree"}),
     ], ws)
     assert [s.street for s in decisions[1].streets] == ["S02"]  # all = where it is listed
@@ -377,9 +382,10 @@ def test_catalogue_recalled_item_readmitted_then_recalled_again(tmp_path: Path) 
 def test_catalogue_recalled_item_readmitted_then_revised(tmp_path: Path) -> None:
     ws = load_workspace(_county(tmp_path, "CG-001", recalled=True))
     decisions, after = _what_if(tmp_path, [
-        admit("P-A-1", "CG-001", "urban_management", ["S02"]),
+        admit("P-A-1", "CG-001", "urban_management", ["S02"],
+              resources__funding=CG_FUNDS),
         revise("P-V-1", "CG-001", "urban_management", {"workload_days": 9},
-               mode="hand_over", hearing={"S02": "agree"}, resources__funding=100),
+               mode="hand_over", hearing={"S02": "agree"}, resources__funding=2000),
     ], ws)
     assert [s.street for s in decisions[1].streets] == ["S02"]
     assert decisions[1].verdict == "admitted"
@@ -387,7 +393,7 @@ def test_catalogue_recalled_item_readmitted_then_revised(tmp_path: Path) -> None
     assert _kinds(lists, "CG-001") == {"S01": "recalled", "S02": "basic",
                                        "S03": "recalled", "S04": "recalled"}
     s02 = _row(lists, "S02", "CG-001")
-    assert (s02.workload_days, s02.funding.amount, s02.proposal) == (9, 100, "P-V-1")
+    assert (s02.workload_days, s02.funding.amount, s02.proposal) == (9, 2000, "P-V-1")
 
 
 # ---------------------------------------------------------------- `duty lists build` with admitted/

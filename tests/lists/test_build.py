@@ -136,11 +136,11 @@ def test_department_csv_has_items_and_ledger_with_plain_numbers(with_rules: bool
     items, ledger = run.stdout.lstrip("\ufeff").replace("\r\n", "\n").split("\n\n")
     rows = list(csv.reader(io.StringIO(items)))
     assert rows[0] == ["部门编号", "部门", "序号", *code, "事项名称", "事项类别", "涉及街道数",
-                       "每街道每年经费（元）", "经费合计（元/年）"]
+                       "每街道每年经费（元）", "经费合计（元/年）", "每街道经费缺口（元）"]
     assert rows[1] == ["civil_affairs", "区民政局", "1", *(["MZ-001"] if with_rules else []),
-                       "困难群众救助申请受理", "协助管理", "3", "20000", "60000"]
+                       "困难群众救助申请受理", "协助管理", "3", "20000", "60000", "0"]
     owed = list(csv.reader(io.StringIO(ledger)))
-    assert owed[0] == ["部门编号", "部门", "街道编号", "街道", "每年经费（元）"]
+    assert owed[0] == ["部门编号", "部门", "街道编号", "街道", "每年经费（元）", "经费缺口（元）"]
     assert sum(int(r[4]) for r in owed[1:]) == 60000
 
 

@@ -34,10 +34,13 @@ def test_streets_agreeing_on_a_fields_inputs_agree_on_its_value(field: str) -> N
                               ws.policy.parameters)
     streets = list(ws.county.streets)
     varied = 0
-    for item in ws.county.items.values():
+    for item, mode, delegated in (
+            (item, mode, delegated) for item in ws.county.items.values()
+            for mode, delegated in ((None, ["penalty", "licensing", "compulsion"]),
+                                    ("hand_over", ["penalty", "inspection", "confirmation"]))):
         p = placement(item, streets)
-        p = p.model_copy(update={"resources": p.resources.model_copy(
-            update={"powers_delegated": ["penalty", "licensing", "compulsion"]})})
+        p = p.model_copy(update={"mode": mode, "resources": p.resources.model_copy(
+            update={"powers_delegated": delegated})})
         facts = build_facts(ws, p, item, True, streets, set())[1:]
         values: dict[tuple[object, ...], set[object]] = defaultdict(set)
         for sid, fact in zip(streets, facts, strict=True):

@@ -60,9 +60,9 @@ def test_load_capacity_funds_and_top_items_for_one_street() -> None:
     assert s["load_days"] == 595 and s["capacity_days"] == int(66 * 248 * 0.8)
     assert s["load_percent"] == round(100 * 595 / s["capacity_days"])
     assert s["funds"] == [
-        {"department": "agriculture", "name": "区农业农村局", "amount": 42000},
-        {"department": "health", "name": "区卫生健康局", "amount": 8000},
-        {"department": "statistics", "name": "区统计局", "amount": 6000}]
+        {"department": "agriculture", "name": "区农业农村局", "amount": 42000, "shortfall": 0},
+        {"department": "health", "name": "区卫生健康局", "amount": 8000, "shortfall": 0},
+        {"department": "statistics", "name": "区统计局", "amount": 6000, "shortfall": 0}]
     assert s["funds_total"] == 56000
     assert [i["workload_days"] for i in s["top_items"]] == [200, 150, 120, 60, 40]
     bodies = {b["id"]: b["functions"] for b in s["bodies"]}

@@ -188,15 +188,36 @@ def test_a_departments_list_in_the_documents_layout(sqlite_server: Server) -> No
     assert _cells(items) == [
         [(True, str(n)), (False, i["item"]), (False, i["name"]), (False, label(i["category"])),
          (True, str(len(i["streets"]))), (True, f"{i['funding_per_street']:,}"),
-         (True, f"{i['funding_total']:,}")] for n, i in enumerate(d["items"], 1)]
+         (True, f"{i['funding_total']:,}"), (True, f"{i['shortfall_per_street']:,}")]
+        for n, i in enumerate(d["items"], 1)]
     owed = d["funding_owed"]
     assert any(amount >= 1000 for amount in owed.values())
     rows = _cells(ledger)
-    assert [(r[0], r[2]) for r in rows] == [((False, sid), (True, f"{amount:,}"))
-                                           for sid, amount in owed.items()]
+    assert [(r[0], r[2], r[3]) for r in rows] == [
+        ((False, sid), (True, f"{amount:,}"), (True, f"{d['funding_shortfall'].get(sid, 0):,}"))
+        for sid, amount in owed.items()]
     assert all(r[1][1] and not r[1][0] for r in rows)  # the street's name
     assert f"合计：每年 {d['funding_total']:,} 元。" in section
     assert "department=urban_management&amp;format=csv" in page
     got = office.get("/lists/download/?version=0&department=urban_management&format=csv")
     assert got.status == 200
     assert got.text == department_built(sqlite_server, "csv", "urban_management")
+
+
+def test_the_lists_as_they_stood_on_a_day(sqlite_server: Server) -> None:
+    """``?as_of=DATE``: the version in force that day (the newest published on or before
+    it); a day before the first version, or no date, finds nothing."""
+    from datetime import date, timedelta
+
+    office = Client(sqlite_server.url).login("office")
+    later = (date.today() + timedelta(days=400)).isoformat()
+    page = office.get(f"/lists/?as_of={later}&street=S01")
+    assert page.status == 200 and "第 0 版" in page.text
+    same = office.get("/lists/?version=0&street=S01").text
+
+    def tables_of(text: str) -> str:
+        return text.split('<div id="list-tables">', 1)[1]
+
+    assert tables_of(page.text) == tables_of(same)
+    assert office.get("/lists/?as_of=2000-01-01").status == 404
+    assert office.get("/lists/?as_of=yesterday").status == 404

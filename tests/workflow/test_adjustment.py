@@ -225,7 +225,7 @@ def test_a_revision_a_street_cannot_carry_is_returned_at_review(flow: Flow) -> N
     # adding a service phase to a public-facing item: the township S04 has no service centre
     # (成熟一批、下放一批), so the row cannot be rewritten for all its streets
     path = revise(flow, id="P-V-2", revision={"phases": ["patrol", "discovery", "service"]},
-                  mode="hand_over", resources={"funding": 8000})
+                  mode="hand_over", resources={"funding": 26400})  # 120 person-days
     flow.ok("submit", path, actor="department:urban_management")
     run = flow.review("P-V-2")
     assert flow.state("P-V-2") == "returned"
@@ -395,7 +395,7 @@ def test_a_later_publication_leaves_a_published_revision_as_it_was(flow: Flow,
     write_yaml(county / "admitted" / "P-R-0.yaml", data)
     flow.run_county = county
     back = flow.file(id="P-A-3", department="civil_affairs", mode="assist", streets=["S02"],
-                     item={"ref": "MZ-001"}, resources={"funding": 5000})
+                     item={"ref": "MZ-001"}, resources={"funding": 13200})  # 60 days
     through(flow, back, "department:civil_affairs")  # version 1
     v = through(flow, mz_revision(flow, "P-V-8", {"workload_days": 50}),
                 "department:civil_affairs")  # version 2

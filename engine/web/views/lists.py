@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -47,6 +48,7 @@ from engine.web.access import acting
 from engine.web.runtime import engine
 from engine.workflow.names import RoleKind
 from engine.workflow.roles import Actor
+from engine.workflow.versions import version_as_of
 
 CHANGE_WORDS = {"added": "新增", "removed": "移除", "changed": "调整"}
 CONTENT_TYPES = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8",
@@ -78,12 +80,22 @@ def _number(text: str | None, newest: int) -> int:
     return int(text)
 
 
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise Http404 from None
+
+
 def _load(request: HttpRequest, key: str = "version") -> tuple[CountyLists, dict[str, str],
                                                                int, list[reading.VersionRow]]:
     with engine() as s:
         versions = reading.versions(s.store)
         number = _number(request.GET.get(key), versions[0].number if versions else 0)
         try:
+            day = request.GET.get("as_of") if key == "version" else None
+            if day:  # the version in force that day: the newest published on or before it
+                number = version_as_of(s.store, _day(day))
             lists, names = reading.published_lists(s.store, number)
         except DutyError:
             raise Http404 from None
