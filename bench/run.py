@@ -10,7 +10,8 @@ decision) for 10,000 generated proposal–street pairs on the bundled sample cou
 
 National lists: a synthetic national county at 1,000, 4,000 and 38,000 streets × 340 items,
 every street's lists built to CSV on disk by ``duty lists build --all`` in its own process
-(``bench.national``): wall time, CPU time and peak RSS, load included.
+(``bench.national``): wall time, CPU time and peak RSS, load included, three runs, each beside
+a plain ``csv`` writer writing the same rows to the same files (``bench.csv_floor``).
 
 Wide: 20 generated proposals on a synthetic national county of 4,000 streets (street
 evaluations per CPU-second), where streets of one profile share a rule-engine pass and what
@@ -18,7 +19,7 @@ follows from it; in the same run, for comparison, the straightforward path with 
 street, and raw durable_rules with the firings of these street facts.
 
 Start-up: ``duty --help`` and ``duty evaluate`` of one sample proposal in fresh processes,
-minimum and median of repeated runs (``bench.startup``).
+minimum, median and maximum of repeated runs, beside ``python -c pass`` (``bench.startup``).
 
 Raw: durable_rules assert + retract of single facts on a 20-rule ruleset, measured in the same
 run, with facts built to fire as many rules on average as the engine's street facts do (an
