@@ -1,75 +1,43 @@
-"""National scale: every street's lists of a synthetic county, written to CSV on disk.
+"""National scale: every street's lists of a synthetic county, written to disk.
 
-For each size a county directory is written (``county.yaml``, and ``admitted/`` proposals that
-add items to some streets and take items back from others), compiled with
-``duty county compile`` (timed on its own), then ``duty lists build --all --format csv``
-runs in a fresh process: load from the snapshot, the admitted proposals applied, every list
-decided and written. Its wall time, CPU time and peak RSS are those of that process alone.
+For each size a county directory is written by ``bench.county_gen`` (standard library only:
+nothing of the engine makes the county it is timed on), compiled with ``duty county compile``
+(timed on its own), then ``duty lists build --all --format FMT`` runs in a fresh process,
+``RUNS`` times: load from the snapshot, the admitted proposals applied, every list decided and
+written. Its wall time, CPU time and peak RSS are those of that process alone, each with the
+machine's load average when it started. Beside the CSV figure, in the same run, the floor: a
+plain ``csv`` writer writing the same rows to the same files (``bench.csv_floor``), and the
+ratio of the two wall times, which carries from one machine to another.
 """
 
 from __future__ import annotations
 
 import json
-import random
+import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench.synthetic import national_county
+from bench.county_gen import write_county
 
 ITEMS = 340
 SIZES = (1_000, 4_000, 38_000)
+RUNS = 3
+FLOOR = Path(__file__).with_name("csv_floor.py")
 
 
-def write_county(directory: Path, streets: int, items: int, seed: int = 7) -> None:
-    """The synthetic county as a county directory. ``county.yaml`` is written as JSON (a
-    subset of YAML) because it is quicker to write; the loader reads it as any YAML."""
-    county = national_county(streets, items, seed)
-    data = {
-        "schema_version": 1, "name": county.name, "policy": county.policy,
-        "departments": [d.model_dump() for d in county.departments.values()],
-        "streets": [s.model_dump() for s in county.streets.values()],
-        "units": [u.model_dump() for u in county.units.values()],
-        "items": [i.model_dump(exclude_defaults=True) for i in county.items.values()],
-    }
-    directory.mkdir(parents=True)
-    text = json.dumps(data, ensure_ascii=False)
-    (directory / "county.yaml").write_text(text, encoding="utf-8")
-    # a national county is far beyond the default reading limits: it raises them, as a county
-    # office would (values: at most one per two bytes of JSON)
-    size = len(text.encode("utf-8"))
-    (directory / "limits.yaml").write_text(
-        f"schema_version: 1\nmax_bytes: {max(size + 1, 4 << 20)}\n"
-        f"max_nodes: {max(size // 2, 100_000)}\n", encoding="utf-8")
-    admitted = directory / "admitted"
-    admitted.mkdir()
-    rng = random.Random(seed)
-    ids = list(county.streets)
-    for n, item in enumerate(county.items.values()):
-        if item.recalled or rng.random() > 0.08:
-            continue
-        listed = ids if item.streets == "all" else item.streets
-        if item.streets != "all":  # admit the item to some streets that lack it
-            change, pool = "admit", sorted(set(ids) - set(item.streets))
-        else:  # take it back from some streets
-            change, pool = "recall", listed
-        chosen = sorted(rng.sample(pool, max(1, len(pool) // 100)))
-        proposal: dict[str, Any] = {
-            "schema_version": 1, "id": f"P-{change}-{n:04d}", "title": f"{item.name}调整",
-            "department": item.department, "streets": chosen, "change": change,
-            "item": {"ref": item.id}, "work_plan": True, "legal_review": "passed",
-            "hearing": dict.fromkeys(chosen, "agree"),
-            "meeting": {"body": "县政府常务会议", "ref": f"2026-{n}", "decided": True},
-        }
-        if change == "admit":
-            proposal["mode"] = "assist"
-            proposal["resources"] = {"funding": item.funding, "staff": 0,
-                                     "powers_delegated": []}
-        (admitted / f"{n:04d}.yaml").write_text(json.dumps(proposal, ensure_ascii=False),
-                                                encoding="utf-8")
+def load() -> float:
+    """The machine's load average over the last minute."""
+    return round(os.getloadavg()[0], 2)
+
+
+def spread(values: list[float]) -> dict[str, float]:
+    """Minimum, median and maximum."""
+    return {"min": min(values), "median": statistics.median(values), "max": max(values)}
 
 
 # A small process that runs the command and reports its rusage: a child forked from a large
@@ -98,21 +66,93 @@ def _measure(args: list[str]) -> dict[str, float]:
     return figures
 
 
-def national_run(streets: int, items: int = ITEMS) -> dict[str, Any]:
+def _floor(tree: Path, out: Path) -> dict[str, Any]:
+    """The plain ``csv`` writer writing the tree's rows to the same files (its own process)."""
+    run = subprocess.run([sys.executable, "-I", str(FLOOR), str(tree), str(out)],
+                         capture_output=True, text=True, check=True)
+    return json.loads(run.stdout)
+
+
+def national_run(streets: int, items: int = ITEMS, formats: tuple[str, ...] = ("csv",),
+                 runs: int = RUNS) -> dict[str, Any]:
     duty = [sys.executable, "-m", "engine.cli"]
     work = Path(tempfile.mkdtemp(prefix="duty-national-"))
     try:
         county = work / "county"
         write_county(county, streets, items)
-        compiled = _measure([*duty, "county", "compile", "--county", str(county)])
-        out = work / "lists"
-        built = _measure([*duty, "lists", "build", "--county", str(county), "--all",
-                          "--format", "csv", "-o", str(out)])
-        files = list((out / "streets").iterdir())
-        rows = sum(f.read_bytes().count(b"\r\n") - 1 for f in files)
-        return {"streets": streets, "items": items, "files": len(files), "rows": rows,
-                "admitted_proposals": len(list((county / "admitted").iterdir())),
-                "yaml_mb": (county / "county.yaml").stat().st_size / 2**20,
-                "compile": compiled, "build": built}
+        compiled = {"load": load(), **_measure([*duty, "county", "compile", "--county",
+                                                  str(county)])}
+        out: dict[str, Any] = {
+            "streets": streets, "items": items,
+            "admitted_proposals": len(list((county / "admitted").iterdir())),
+            "yaml_mb": (county / "county.yaml").stat().st_size / 2**20, "compile": compiled}
+        for fmt in formats:
+            tree = work / f"lists-{fmt}"
+            builds, floors = [], []
+            for _ in range(runs):
+                shutil.rmtree(tree, ignore_errors=True)
+                builds.append({"load": load(), **_measure(
+                    [*duty, "lists", "build", "--county", str(county), "--all",
+                     "--format", fmt, "-o", str(tree)])})
+                if fmt == "csv":  # the floor right after, in the same conditions
+                    floor_dir = work / "floor"
+                    floors.append({"load": load(), **_floor(tree, floor_dir)})
+                    shutil.rmtree(floor_dir)
+            figures: dict[str, Any] = {
+                "runs": builds, "wall": spread([b["wall"] for b in builds]),
+                "cpu": spread([b["cpu"] for b in builds]),
+                "rss_mb": spread([b["rss_mb"] for b in builds]),
+                "files": len(list((tree / "streets").iterdir()))}
+            if floors:
+                figures["rows"] = floors[0]["rows"]
+                figures["floor"] = floors
+                figures["floor_wall"] = spread([f["wall"] for f in floors])
+                figures["ratio"] = spread([b["wall"] / f["wall"]
+                                           for b, f in zip(builds, floors, strict=True)])
+            out[fmt] = figures
+            shutil.rmtree(tree, ignore_errors=True)
+        return out
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def report(run: dict[str, Any]) -> list[str]:
+    """The run's lines as ``make bench`` prints them."""
+    c = run["compile"]
+    lines = [f"全国规模清单（合成县 {run['streets']:,} 个街道 × {run['items']} 个事项，"
+             f"{run['admitted_proposals']} 个已准入申请，county.yaml {run['yaml_mb']:.1f} MB）："
+             f"county compile 墙钟 {c['wall']:.1f} 秒，峰值内存 {c['rss_mb']:.0f} MB"
+             f"（负载 {c['load']}）"]
+    for fmt in ("csv", "xlsx", "md", "html"):
+        if fmt not in run:
+            continue
+        f = run[fmt]
+        w, cpu, rss = f["wall"], f["cpu"], f["rss_mb"]
+        loads = "、".join(str(b["load"]) for b in f["runs"])
+        line = (f"  lists build --all --format {fmt}（{f['files']:,} 个街道文件）：墙钟 最短/中位/"
+                f"最长 {w['min']:.1f}/{w['median']:.1f}/{w['max']:.1f} 秒，CPU "
+                f"{cpu['min']:.1f}/{cpu['median']:.1f}/{cpu['max']:.1f} 秒，峰值内存 "
+                f"{rss['max']:.0f} MB（{len(f['runs'])} 次，开始时负载 {loads}）")
+        lines.append(line)
+        if "floor" in f:
+            fw, r = f["floor_wall"], f["ratio"]
+            loads = "、".join(str(x["load"]) for x in f["floor"])
+            lines.append(
+                f"    基准：普通 csv 写出同样的 {f['rows']:,} 行到同样的文件，墙钟 "
+                f"{fw['min']:.1f}/{fw['median']:.1f}/{fw['max']:.1f} 秒（负载 {loads}）；"
+                f"比值 {r['min']:.2f}/{r['median']:.2f}/{r['max']:.2f}")
+    return lines
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="national lists bench")
+    parser.add_argument("--streets", default=",".join(str(n) for n in SIZES))
+    parser.add_argument("--items", type=int, default=ITEMS)
+    parser.add_argument("--formats", default="csv")
+    parser.add_argument("--runs", type=int, default=RUNS)
+    args = parser.parse_args()
+    for n in args.streets.split(","):
+        result = national_run(int(n), args.items, tuple(args.formats.split(",")), args.runs)
+        print("\n".join(report(result)), flush=True)

@@ -62,7 +62,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                "办理时限", "统一发布平台unid", "廉政风险点", "运行流程", "服务对象",
                # the tool's own department sheets and not-applying sheet
                "涉及街道数", "每街道每年经费（元）", "经费合计（元/年）", "不适用的目录事项",
-               "原因", "不适用原因"),
+               "原因", "不适用原因", "每街道经费缺口（元）", "经费缺口（元）"),
 }
 
 # words that name each list in a sheet name or a list column

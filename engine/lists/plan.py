@@ -19,8 +19,10 @@ work last, and within a field in catalogue order.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import compress, filterfalse
+from operator import add
 from typing import Any
 
 from engine.decide.assign import NO_FUNDING, department_side, funding
@@ -178,6 +180,7 @@ class ListPlan:
         self._dept_party: dict[str, Party] = {}
         self._unit_party: dict[str, Party] = {}
         self._index = {sid: i for i, sid in enumerate(self.streets)}
+        self._counts: dict[str, Counter[int]] = {}  # per department: streets per profile
         # an item its department keeps (on no street's list) has no place on any list
         items = [item for item in county.items.values() if county.item_streets(item)]
         vocabulary = ws.policy.parameters.domains
@@ -348,47 +351,106 @@ class ListPlan:
         street = Party(kind="street", id=sid, name=self.county.streets[sid].name)
         return t.row(street, self.side(plan.item.department, sid))
 
-    def _templates(self, plan: ItemPlan) -> tuple[list[str], list[RowTemplate]]:
-        """The streets the item applies to (county order) and the item's template for each:
+    def _where(self, plan: ItemPlan) -> tuple[list[str], Sequence[int]]:
+        """The streets the item applies to (county order) and their indexes."""
+        if plan.applies is None:
+            return self.streets, range(len(self.streets))
+        where = sorted(self._index[sid] for sid in plan.applies if sid in self._index)
+        return [self.streets[i] for i in where], where
+
+    def _templates(self, plan: ItemPlan, sids: list[str],
+                   where: Sequence[int]) -> list[RowTemplate]:
+        """The item's template for each of ``sids`` (at ``where`` in county order):
         ``template`` for every street at once, each lookup made as a list comprehension."""
         ids, by_profile, own = (self.profiles.ids(plan.item.department), plan.by_profile,
                                 plan.by_street)
-        if plan.applies is None:
-            sids, where = self.streets, range(len(self.streets))
-        else:
-            where = sorted(self._index[sid] for sid in plan.applies if sid in self._index)
-            sids = [self.streets[i] for i in where]
         if own:
-            return sids, [own.get(sid) or by_profile[ids[i]]
-                          for sid, i in zip(sids, where, strict=True)]
-        return sids, [by_profile[ids[i]] for i in where]
+            return [own.get(sid) or by_profile[ids[i]]
+                    for sid, i in zip(sids, where, strict=True)]
+        return [by_profile[ids[i]] for i in where]
+
+    def _in_use(self, plan: ItemPlan, where: Sequence[int]) -> list[RowTemplate]:
+        """The item's distinct templates some street at ``where`` has (found per profile,
+        not per street)."""
+        dept = plan.item.department
+        ids = self.profiles.ids(dept)
+        if plan.applies is None:
+            if dept not in self._counts:
+                self._counts[dept] = Counter(ids)
+            counts = self._counts[dept].copy()
+        else:
+            counts = Counter(ids[i] for i in where)
+        for sid in plan.by_street:  # a street with its own template leaves its profile's
+            counts[ids[self._index[sid]]] -= 1
+        return [plan.by_profile[p] for p, n in counts.items() if n > 0] + [
+            *plan.by_street.values()]
+
+    def _owe(self, plan: ItemPlan, where: Sequence[int], owed: list[int],
+             value: Callable[[RowTemplate], int]) -> None:
+        """Add what ``value`` says the item's department owes each street (at its county index
+        in ``owed``): its profile's template's, or the street's own template's."""
+        ids = self.profiles.ids(plan.item.department)
+        by_profile = {p: v for p, t in plan.by_profile.items() if (v := value(t))}
+        amounts = [by_profile.get(p, 0) for p in range(max(plan.by_profile) + 1)]
+        if by_profile and plan.applies is None:
+            owed[:] = map(add, owed, map(amounts.__getitem__, ids))
+        elif by_profile:
+            for i in where:
+                owed[i] += amounts[ids[i]]
+        for sid, t in plan.by_street.items():  # its own template instead of its profile's
+            i = self._index[sid]
+            owed[i] += value(t) - amounts[ids[i]]
 
     def departments(self) -> list[DepartmentList]:
         """Per department: the items it owns, the streets they rely on, the funds it owes,
-        items in the order they first appear on the streets' lists."""
+        items in the order they first appear on the streets' lists.
+
+        An item's streets are gone through one by one only when they differ in whether they
+        rely on it; otherwise what its templates say holds for every street."""
         county = self.county
         firsts: dict[str, list[tuple[tuple[int, int, int], LedRow]]] = defaultdict(list)
-        owed: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        short: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        owed: dict[str, list[int]] = defaultdict(lambda: [0] * len(self.streets))
+        short: dict[str, list[int]] = defaultdict(lambda: [0] * len(self.streets))
         params = self.ws.policy.parameters
+
+        def funds(t: RowTemplate) -> int:
+            return t.funding.amount if t.funding.follows else 0
+
+        def gap_of(t: RowTemplate) -> int:
+            return params.funding_shortfall(t.funding.amount, t.workload_days) \
+                if t.funding.follows else 0
+
         for plan in self.items:
-            sids, templates = self._templates(plan)
+            sids, where = self._where(plan)
             if not sids:
                 continue
             dept = plan.item.department
-            relying = [sid for sid, t in zip(sids, templates, strict=True) if t.list != "recalled"]
-            first = next((t for t in templates if t.list != "recalled"), templates[0])
-            dept_owed, dept_short = owed[dept], short[dept]
-            for sid, t in zip(sids, templates, strict=True):
-                if t.funding.follows:
-                    dept_owed[sid] += t.funding.amount
-                    gap = params.funding_shortfall(t.funding.amount, t.workload_days)
-                    if gap:
-                        dept_short[sid] += gap
+            used = self._in_use(plan, where)
+            recalled = [t.list == "recalled" for t in used]
+            t0 = plan.by_street.get(sids[0]) or plan.by_profile[
+                self.profiles.ids(dept)[where[0]]]
+            own_recalled = {sid for sid, t in plan.by_street.items() if t.list == "recalled"}
+            if all(recalled) or not any(recalled):
+                relying, first = ([] if recalled[0] else list(sids)), t0
+            elif all(t.list != "recalled" for t in plan.by_profile.values()):
+                # recalled in some streets by proposal: every other street relies on it
+                relying = list(filterfalse(own_recalled.__contains__, sids))
+                first = plan.by_street.get(relying[0]) or plan.by_profile[
+                    self.profiles.ids(dept)[self._index[relying[0]]]]
+            else:
+                templates = self._templates(plan, sids, where)
+                relying = [sid for sid, t in zip(sids, templates, strict=True)
+                           if t.list != "recalled"]
+                first = next(t for t in templates if t.list != "recalled")
+            if any(t.funding.follows for t in used):
+                self._owe(plan, where, owed[dept], funds)
+                self._owe(plan, where, short[dept], gap_of)
             per_street = first.funding.amount if first.funding.follows else 0
             gap = params.funding_shortfall(per_street, first.workload_days)
-            i0, t0 = self._index[sids[0]], templates[0]
-            firsts[dept].append(((i0, LISTS.index(t0.list), plan.rank), LedRow(
+            # built from checked values, not validated again (a national county's rows name
+            # 12.9 million streets)
+            firsts[dept].append(((where[0], LISTS.index(t0.list), plan.rank),
+                                 LedRow.model_construct(
                 item=plan.item.id, name=plan.item.name, category=plan.item.category,
                 streets=relying, funding_per_street=per_street,
                 funding_total=per_street * len(relying), shortfall_per_street=gap,
@@ -396,10 +458,13 @@ class ListPlan:
         out = []
         for dept in county.departments.values():
             items = [row for _, row in sorted(firsts.get(dept.id, []), key=lambda x: x[0])]
-            ledger = {sid: owed[dept.id][sid] for sid in self.streets
-                      if owed[dept.id].get(sid)}
-            gaps = {sid: short[dept.id][sid] for sid in ledger if short[dept.id].get(sid)}
-            out.append(DepartmentList(
+            amounts = owed.get(dept.id)
+            ledger = {} if amounts is None else dict(
+                compress(zip(self.streets, amounts, strict=True), amounts))
+            gaps_by = short.get(dept.id)
+            gaps = {} if gaps_by is None else {
+                sid: g for sid, g in zip(self.streets, gaps_by, strict=True) if g and sid in ledger}
+            out.append(DepartmentList.model_construct(
                 department=dept.id, name=dept.name, items=items, funding_owed=ledger,
                 funding_total=sum(ledger.values()), funding_shortfall=gaps,
                 shortfall_total=sum(gaps.values())))

@@ -5,6 +5,7 @@ each street per year). Amounts and counts are plain digits, so that Excel sums t
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 
 from engine.models.lists import DepartmentList
 from engine.render.cellsafe import csv_writer
@@ -30,6 +31,17 @@ def departments_csv(departments: list[DepartmentList], names: dict[str, str],
         writer.writerows([d.department, d.name, *row] for row in department_rows(d, with_rules))
     writer.writerow([])
     writer.writerow([*LEAD, *LEDGER_HEADERS])
-    for d in departments:
-        writer.writerows([d.department, d.name, *row] for row in ledger_rows(d, names))
+    for d in departments:  # one line per street: its start written once for every department
+        start = _cells(d.department, d.name)
+        buf.writelines(f"{start}{_cells(sid, name)}{amount},{short}\r\n"
+                       for sid, name, amount, short in ledger_rows(d, names))
     return BOM + buf.getvalue()
+
+
+@lru_cache(maxsize=1 << 16)
+def _cells(*values: str) -> str:
+    """Text cells as the safe writer writes them at the start of a longer row (each cell
+    quoted on its own, so a row is its cells' text joined), with the comma after them."""
+    buf = io.StringIO()
+    csv_writer(buf).writerow(values)
+    return buf.getvalue()[:-2] + ","

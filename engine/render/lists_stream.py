@@ -13,9 +13,14 @@ never put in that way: such a street is rendered from its own lists.
 from __future__ import annotations
 
 import io
+import os
+import pickle
 import re
-from collections.abc import Callable, Iterator
+import signal
+from collections.abc import Callable, Iterator, Sequence
 from itertools import chain
+from operator import itemgetter
+from typing import Generic, TypeVar
 
 from engine.lists.plan import LISTS, ListPlan, RowTemplate
 from engine.models.decision import Party
@@ -167,7 +172,11 @@ class _Stencil:
             self.literals = None  # the data itself holds a stand-in character: no stencil
         if fmt == "csv" and CUT_MARKER in text:
             self.literals = None  # a cell cut at Excel's limit: its length depends on names
-        self.positions = [keys.get(k, 0) for k in used]
+        positions = [keys.get(k, 0) for k in used]
+        # the values at the slots, picked in one call (a class's file has thousands of slots)
+        self.pick: Callable[[list[str]], Sequence[str]] = (
+            itemgetter(*positions) if len(positions) > 1
+            else lambda values: [values[i] for i in positions])
 
     def fill(self, sid: str) -> str | None:
         """The street's file, or None when one of its names cannot be put in plainly."""
@@ -177,8 +186,7 @@ class _Stencil:
         sides = self.sides.of(sid)
         if sides is None or not (_plain(sid) and _plain(name)):
             return None
-        values = [sid, name, *chain.from_iterable(sides)]
-        filled = [values[i] for i in self.positions]  # one fewer than the literals
+        filled = self.pick([sid, name, *chain.from_iterable(sides)])  # one fewer than literals
         return "".join(chain.from_iterable(zip(self.literals, filled, strict=False))) \
             + self.literals[-1]
 
@@ -188,7 +196,7 @@ def lists_tree(plan: ListPlan, names: dict[str, str], fmt: str,
                with_rules: bool = False) -> Iterator[tuple[str, str | bytes]]:
     """``streets/ID.fmt`` for every street, ``departments/ID.fmt`` for every department and
     the index, one file at a time (as ``render_tree`` with the same ``source`` and
-    ``with_rules``)."""
+    ``with_rules``). The departments' files are made by a second process meanwhile."""
     county = plan.county
     base = CountyLists.model_construct(county=county.name, policy=plan.ws.policy.hash,
                                        streets=[], departments=[])
@@ -197,27 +205,35 @@ def lists_tree(plan: ListPlan, names: dict[str, str], fmt: str,
         return render_lists(base.model_copy(update={"streets": [plan.street_lists(sid)]}),
                             names, fmt, source, with_rules)
 
-    rows = _CsvStreets(plan, names, with_rules) if fmt == "csv" else None
-    counts: dict[str, tuple[int, int, int]] = {}
-    for members in plan.street_classes():
-        # the same for every street of a class; only the HTML index shows them
-        sizes = _sizes(plan, members[0]) if fmt == "html" else (0, 0, 0)
-        fill: Callable[[str], str | None] = lambda sid: None  # noqa: E731
-        if fmt not in BINARY and len(members) >= (STENCIL_CSV if rows else 2):
-            fill = _Stencil(plan, base, names, fmt, members[0], source, with_rules).fill
-        elif rows is not None:
-            fill = lambda sid: rows.file(sid, plan.index(sid))  # noqa: E731
-        for sid in members:
-            content = fill(sid)
-            yield f"streets/{sid}.{fmt}", alone(sid) if content is None else content
-            counts[f"streets/{sid}.{fmt}"] = sizes
-    entries = [("街道", s.name, f"streets/{s.id}.{fmt}") for s in county.streets.values()]
-    for d in plan.departments():
-        path = f"departments/{d.department}.{fmt}"
-        yield path, render_lists(base.model_copy(update={"departments": [d]}), names, fmt,
-                                 source, with_rules)
-        entries.append(("部门", d.name, path))
-    yield index_file(county.name, entries, fmt, counts)
+    def department_files() -> list[tuple[str, str | bytes]]:
+        return [(f"departments/{d.department}.{fmt}",
+                 render_lists(base.model_copy(update={"departments": [d]}), names, fmt,
+                              source, with_rules)) for d in plan.departments()]
+
+    departments = Beside(department_files)
+    try:
+        rows = _CsvStreets(plan, names, with_rules) if fmt == "csv" else None
+        counts: dict[str, tuple[int, int, int]] = {}
+        for members in plan.street_classes():
+            # the same for every street of a class; only the HTML index shows them
+            sizes = _sizes(plan, members[0]) if fmt == "html" else (0, 0, 0)
+            fill: Callable[[str], str | None] = lambda sid: None  # noqa: E731
+            if fmt not in BINARY and len(members) >= (STENCIL_CSV if rows else 2):
+                fill = _Stencil(plan, base, names, fmt, members[0], source, with_rules).fill
+            elif rows is not None:
+                fill = lambda sid: rows.file(sid, plan.index(sid))  # noqa: E731
+            for sid in members:
+                content = fill(sid)
+                yield f"streets/{sid}.{fmt}", alone(sid) if content is None else content
+                counts[f"streets/{sid}.{fmt}"] = sizes
+        entries = [("街道", s.name, f"streets/{s.id}.{fmt}") for s in county.streets.values()]
+        made = departments.result()
+        for (path, content), d in zip(made, county.departments.values(), strict=True):
+            yield path, content
+            entries.append(("部门", d.name, path))
+        yield index_file(county.name, entries, fmt, counts)
+    finally:
+        departments.close()
 
 
 def _sizes(plan: ListPlan, sid: str) -> tuple[int, int, int]:
@@ -225,3 +241,47 @@ def _sizes(plan: ListPlan, sid: str) -> tuple[int, int, int]:
     index = plan.index(sid)
     found = [t.list for ip in plan.items if (t := plan.template(ip, sid, index)) is not None]
     return found.count("basic"), found.count("cooperative"), found.count("recalled")
+
+
+T = TypeVar("T")
+
+
+class Beside(Generic[T]):
+    """``make`` started in a forked process, so that it runs on another processor while this
+    one goes on; ``result`` waits for it. Where there is no ``fork``, or the process fails
+    (it reports nothing back), ``make`` runs here when the result is asked for, so any error
+    is raised by this process as usual. ``close`` stops the process if the result is not
+    wanted after all."""
+
+    def __init__(self, make: Callable[[], T]) -> None:
+        self.make, self.pid, self.read = make, 0, -1
+        if not hasattr(os, "fork"):
+            return
+        self.read, write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: make the result, hand it over, leave at once
+            code = 1
+            try:
+                os.close(self.read)
+                with os.fdopen(write, "wb") as out:
+                    out.write(pickle.dumps(make(), protocol=pickle.HIGHEST_PROTOCOL))
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write)
+
+    def result(self) -> T:
+        if not self.pid:
+            return self.make()
+        with os.fdopen(self.read, "rb") as got:
+            data = got.read()
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        return pickle.loads(data) if status == 0 else self.make()
+
+    def close(self) -> None:
+        if self.pid:  # not wanted after all
+            os.kill(self.pid, signal.SIGKILL)
+            os.close(self.read)
+            os.waitpid(self.pid, 0)
+            self.pid = 0
