@@ -23,8 +23,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT
+from tests.services import pg_url, require_postgresql
 
-CHROMIUM = "/usr/bin/chromium"
 # account → (roles, password); the first holds admin
 ACCOUNTS: dict[str, tuple[list[str], str]] = {
     "admin": (["admin"], "admin-Secret-1"),
@@ -36,7 +36,6 @@ ACCOUNTS: dict[str, tuple[list[str], str]] = {
     "s03": (["street:S03"], "s03-Secret-1"),
     "county": (["county"], "county-Secret-1"),
 }
-PG_HOST, PG_PORT = "127.0.0.1", 5432
 
 
 def free_port() -> int:
@@ -122,29 +121,18 @@ def sqlite_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     stop(server)
 
 
-def _pg_reachable() -> bool:
-    try:
-        with socket.create_connection((PG_HOST, PG_PORT), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
 @pytest.fixture(scope="module")
 def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    if not _pg_reachable():
-        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
+    admin_url = require_postgresql()
     import psycopg
 
     name = f"duty_web_{uuid.uuid4().hex[:12]}"
-    admin_url = f"postgresql://postgres@{PG_HOST}:{PG_PORT}/postgres"
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     folder = tmp_path_factory.mktemp("web-pg")
     server = None
     try:
-        server = start(folder, {"DUTY_DATABASE_URL": f"postgresql://postgres@{PG_HOST}:"
-                                                     f"{PG_PORT}/{name}",
+        server = start(folder, {"DUTY_DATABASE_URL": pg_url(name),
                                 "DUTY_AUDIT_KEY": str(folder / "audit.key")})
         yield server
     finally:
@@ -239,7 +227,3 @@ def snapshot(server: Server) -> dict[str, Any]:
             return out
     finally:
         close(store)
-
-
-def chromium_missing() -> bool:
-    return not Path(CHROMIUM).exists()
