@@ -206,22 +206,20 @@ def keyed_store(target: StoreTarget) -> Iterator[Store]:
 
 def published_workspace(county_dir: Path | None, target: StoreTarget | None,
                         explicit: bool) -> tuple[Workspace, ListSource | None]:
-    """The county as its store last published it, when the county has a store: the one
-    named (``explicit``), or the default one if it exists and belongs to this county; with
-    the version and its audit anchor as documents print them (None when the county
-    directory is used as it is)."""
+    """The county as the store named by the caller (``explicit``) last published it, with
+    the version and its audit anchor as documents print them; the county directory as it is
+    (and None) when no store is named. A store is never picked up because a file of the
+    default name happens to lie in the working directory."""
     ws = county_workspace(county_dir)
-    target = target or store_target()
-    if not explicit and (target.engine != "sqlite" or not target.sqlite_path.is_file()):
+    if not explicit:
         return ws, None
+    target = target or store_target()
     from engine.store.session import close, open_store
     from engine.workflow.service import AdmissionService
 
     store = open_store(target)
     try:
         if store.county != ws.county.name:
-            if not explicit:
-                return ws, None
             raise ConflictError(f"数据库 {target.shown} 属于 “{store.county}”，"
                                 f"不是 “{ws.county.name}”", subject="county",
                                 stored=store.county, given=ws.county.name)

@@ -132,9 +132,8 @@ def _cli_words(exc: Any) -> str:
 
 
 def _published(county: Path | None, db: Path | None) -> Any:
-    """The county as its store last published it (and a note on stderr saying so), when the
-    county has a store: the one named by --db / DUTY_DB / DUTY_DATABASE_URL, or duty.db here
-    if it belongs to this county. Otherwise the county directory as it is."""
+    """The county as the store named by --db / DUTY_DB / DUTY_DATABASE_URL last published it
+    (and a note on stderr saying so); without one, the county directory as it is."""
     return _published_source(county, db)[0]
 
 
@@ -201,7 +200,7 @@ def evaluate(
 ) -> None:
     """评估申请（准入、收回或动态调整）：逐街道、逐环节给出主责单位、经费安排和结论，并列出所依据的规则。
 
-    县区已有流程数据库时，按其最新公布的清单评估。"""
+    指定流程数据库（--db、DUTY_DB 或 DUTY_DATABASE_URL）时，按其最新公布的清单评估。"""
     from engine.api import evaluate_files
 
     decisions = evaluate_files(proposals, ws=_published(county, db))
@@ -248,7 +247,7 @@ def check_cmd(
     部门无权可放，必设机构、机构限额、机构职能，编制核定、超编、助理职数、编外、混岗、县级总量。
 
     没有问题时退出码为 0，发现问题时为 1，便于脚本把关。
-    县区已有流程数据库时检查其最新公布的清单。"""
+    指定流程数据库时检查其最新公布的清单。"""
     from engine.api import check
 
     if strict:
