@@ -97,13 +97,9 @@ def county_lists(county_dir: Path | None = None, street: str | None = None,
         lists, names = version_lists(target or store_target(), version)
     streets = {s.street: s.name for s in lists.streets}
     departments = {d.department: d.name for d in lists.departments}
-    street = by_name(street, streets, "街道", "--street")
-    department = by_name(department, departments, "部门", "--department")
-    for value, known, what, option in ((street, streets, "街道", "--street"),
-                                       (department, departments, "部门", "--department")):
-        if value is not None and value not in known:
-            raise UsageError(f"{option}：未知的{what} “{value}”",
-                             hint=did_you_mean(value, [*known, *known.values()]))
+    default_county = county_dir is None and version is None
+    street = known_id(street, streets, "街道", "--street", default_county)
+    department = known_id(department, departments, "部门", "--department", default_county)
     if street is not None:
         lists = lists.model_copy(update={
             "streets": [s for s in lists.streets if s.street == street], "departments": []})
@@ -146,6 +142,19 @@ def by_name(value: str | None, known: dict[str, str], what: str, option: str) ->
         raise UsageError(f"{option}：名称 “{value}” 对应多个{what}（{'、'.join(named)}）",
                          hint="名称不唯一时请写编号。")
     return named[0] if named else value
+
+
+def known_id(value: str | None, known: dict[str, str], what: str, option: str,
+             default_county: bool = False) -> str | None:
+    """``value`` as an id of ``known`` (given as the id or the unique Chinese name); one usage
+    error, with its hint, for anything else — the same in every command that takes it."""
+    ident = by_name(value, known, what, option)
+    if ident is None or ident in known:
+        return ident
+    hint = did_you_mean(ident, [*known, *known.values()])
+    if default_county:
+        hint = (hint or "") + "未用 --county 指定县区目录，当前使用的是内置示例区。"
+    raise UsageError(f"{option}：未知的{what} “{ident}”", hint=hint)
 
 
 def run_scenarios(paths: Sequence[Path], pattern: str | None = None,

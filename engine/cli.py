@@ -463,12 +463,12 @@ def report_staffing(
 ) -> None:
     """机构编制和工作负担报告：逐街道列出规模或类别、机构、编制核定与现有、清单工作量与承接能力、
     各部门拨付经费和工作量最大的事项，并附工作量与承接能力对比图。"""
-    from engine.api import by_name, county_workspace
+    from engine.api import county_workspace, known_id
     from engine.staffing.report import staffing_report
 
     ws = county_workspace(county)
     names = {s.id: s.name for s in ws.county.streets.values()}
-    report = staffing_report(ws, by_name(street, names, "街道", "--street"))
+    report = staffing_report(ws, known_id(street, names, "街道", "--street", county is None))
     if fmt is StaffingFormat.json:
         from engine.render.json_out import dumps
 

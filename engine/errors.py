@@ -9,6 +9,7 @@ nothing else in the engine prints.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -193,9 +194,19 @@ class DataErrors(DataError):
 
 
 def did_you_mean(value: object, choices: Iterable[str]) -> str | None:
-    """A "did you mean" hint for an unknown id or value, or None."""
-    close = difflib.get_close_matches(str(value), sorted(choices), n=1, cutoff=0.6)
+    """A "did you mean" hint for an unknown id or value, or None. An id that differs only in
+    its number's leading zeros (``S1`` for ``S01``) is matched before spelling."""
+    options = sorted(choices)
+    padded = _unpadded(str(value))
+    same = [c for c in options if padded is not None and _unpadded(c) == padded]
+    close = same or difflib.get_close_matches(str(value), options, n=1, cutoff=0.6)
     return f"您是否想写 “{close[0]}”？" if close else None
+
+
+def _unpadded(ident: str) -> tuple[str, int] | None:
+    """An id as its letters and the value of its trailing number (``S01`` → ("S", 1))."""
+    match = re.fullmatch(r"([A-Za-z_-]*?)(\d+)", ident.strip())
+    return (match.group(1).upper(), int(match.group(2))) if match else None
 
 
 # -- the admission service ---------------------------------------------------------------------

@@ -70,8 +70,8 @@ def test_load_capacity_funds_and_top_items_for_one_street() -> None:
 
 
 def test_unknown_street_and_bad_format() -> None:
-    run = run_cli("report", "staffing", "--street", "S99")
-    assert run.code == 1 and "[E-REF]" in run.stderr and "S99" in run.stderr
+    run = run_cli("report", "staffing", "--street", "S99")  # as in lists build: a usage error
+    assert run.code == 2 and "[E-USAGE]" in run.stderr and "S99" in run.stderr
     assert "Traceback" not in run.stderr
     assert run_cli("report", "staffing", "--format", "pdf").code == 2
 
