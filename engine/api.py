@@ -200,6 +200,19 @@ def init_store(county_dir: Path | None, target: StoreTarget, *, local: bool,
                 clock=clock)
 
 
+def migrate_store(target: StoreTarget) -> list[str]:
+    """Bring the store's schema up to this program's: the one step that migrates a store
+    (every other command refuses a store that is behind). The migrations applied, in order
+    (none when it is current)."""
+    from engine.store.session import close, open_store
+
+    store = open_store(target, migrating=True)
+    try:
+        return store.migrated
+    finally:
+        close(store)
+
+
 @contextmanager
 def keyed_store(target: StoreTarget) -> Iterator[Store]:
     """An existing store with its audit key (for accounts and verification)."""

@@ -817,6 +817,26 @@ def store_init(
     _show(info, fmt, "render_store")
 
 
+@store_app.command("migrate")
+@user_errors
+def store_migrate(db: DbOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
+    """把数据库结构迁移到本程序的版本（唯一会改动数据库结构的命令；其他命令遇到结构落后的
+    数据库时停止并提示运行本命令）。共用的数据库请先备份，并确认各处的 duty 均已升级。"""
+    from engine.api import migrate_store
+
+    target = _target(db)
+    applied = migrate_store(target)
+    if fmt is ReportFormat.json:
+        from engine.render.json_out import dumps
+
+        _emit(dumps({"store": target.shown, "applied": applied}))
+    elif applied:
+        _emit(f"数据库 {target.shown}：已迁移 {len(applied)} 项（{'、'.join(applied)}），"
+              "结构已是最新。\n")
+    else:
+        _emit(f"数据库 {target.shown}：结构已是最新，无需迁移。\n")
+
+
 @store_app.command("upgrade")
 @user_errors
 def store_upgrade(db: DbOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:

@@ -25,13 +25,10 @@ ALLOWED_HOSTS = [h.strip() for h in os.environ.get(
     "DUTY_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h.strip()]
 
 INSTALLED_APPS = [
-    *base_settings()["INSTALLED_APPS"],
-    "django.contrib.admin",
-    "django.contrib.sessions",
+    *base_settings()["INSTALLED_APPS"],  # the store's apps (admin, sessions, axes among them)
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
-    "axes",
     "engine.web",
 ]
 DATABASES = {"default": _TARGET.database()}
