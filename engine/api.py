@@ -179,13 +179,20 @@ def run_scenarios(paths: Sequence[Path], pattern: str | None = None,
     return results, coverage(results) if with_coverage else None
 
 
+def open_workflow(county_dir: Path | None, target: StoreTarget) -> AdmissionService:
+    """The admission service on an existing store for a county: how both doors open it (the
+    caller closes its store)."""
+    from engine.workflow.stores import open_service
+
+    return open_service(county_workspace(county_dir), target)
+
+
 @contextmanager
 def workflow(county_dir: Path | None, target: StoreTarget) -> Iterator[AdmissionService]:
     """The admission service on an existing store for a county (closed afterwards)."""
     from engine.store.session import close
-    from engine.workflow.stores import open_service
 
-    service = open_service(county_workspace(county_dir), target)
+    service = open_workflow(county_dir, target)
     try:
         yield service
     finally:

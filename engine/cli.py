@@ -586,20 +586,9 @@ def _target(db: Path | None) -> Any:
 
 def _clock() -> Any:
     """The time of this command: now, or ``DUTY_NOW`` (honoured in rehearsal stores only)."""
-    from datetime import datetime
+    from engine.workflow.roles import Clock
 
-    from engine.errors import UsageError
-    from engine.workflow.roles import CHINA, Clock
-
-    fixed = os.environ.get("DUTY_NOW")
-    if not fixed:
-        return Clock.real()
-    try:
-        value = datetime.fromisoformat(fixed)
-    except ValueError:
-        raise UsageError(f"DUTY_NOW 不是有效的日期时间：“{fixed}”",
-                         hint="例如 DUTY_NOW=2026-09-28T09:00:00+08:00") from None
-    return Clock(value if value.tzinfo else value.replace(tzinfo=CHINA), fixed=True)
+    return Clock.from_environment()
 
 
 def _show(data: Any, fmt: ReportFormat, renderer: str, *args: Any) -> None:
@@ -614,6 +603,13 @@ def _show(data: Any, fmt: ReportFormat, renderer: str, *args: Any) -> None:
     from engine.workflow.process import load_process
 
     _emit(getattr(workflow_text, renderer)(load_process(), *args, data))
+
+
+def _reader(service: Any, actor: Any) -> Any:
+    """The queries of ``actor`` on ``service`` (``engine.workflow.queries.Reader``)."""
+    from engine.workflow.queries import Reader
+
+    return Reader(service, actor)
 
 
 def _run(county: Path | None, db: Path | None, actor: str | None, fmt: ReportFormat,
@@ -757,7 +753,8 @@ def proposal_withdraw(pid: IdArg, county: CountyOpt = None, db: DbOpt = None,
 def proposal_show(pid: IdArg, county: CountyOpt = None, db: DbOpt = None,
                   actor: ActorOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
     """查看申请：状态、期限、街道意见、会议记录和每次规则评估。"""
-    _run(county, db, actor, fmt, "render_show", lambda s, who, clock: s.show(pid), reading=True)
+    _run(county, db, actor, fmt, "render_show",
+         lambda s, who, clock: _reader(s, who).show(pid), reading=True)
 
 
 @proposal_app.command("history")
@@ -765,8 +762,8 @@ def proposal_show(pid: IdArg, county: CountyOpt = None, db: DbOpt = None,
 def proposal_history(pid: IdArg, county: CountyOpt = None, db: DbOpt = None,
                      actor: ActorOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
     """申请的办理记录：每一步的操作账号、角色、时间和状态变化。"""
-    _run(county, db, actor, fmt, "render_history", lambda s, who, clock: s.history(pid), pid,
-         reading=True)
+    _run(county, db, actor, fmt, "render_history",
+         lambda s, who, clock: _reader(s, who).history(pid), pid, reading=True)
 
 
 @proposal_app.command("list")
@@ -778,7 +775,8 @@ def proposal_list(
     fmt: FmtOpt = ReportFormat.text,
 ) -> None:
     """列出申请及其状态、期限。"""
-    _run(county, db, actor, fmt, "render_list", lambda s, who, clock: s.list(state), reading=True)
+    _run(county, db, actor, fmt, "render_list",
+         lambda s, who, clock: _reader(s, who).proposals(state), reading=True)
 
 
 @proposal_app.command("overdue")
@@ -786,8 +784,8 @@ def proposal_list(
 def proposal_overdue(county: CountyOpt = None, db: DbOpt = None,
                      actor: ActorOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
     """列出逾期未办的申请（按中国工作日计算期限）及应当办理的角色。"""
-    _run(county, db, actor, fmt, "render_overdue", lambda s, who, clock: s.overdue(clock),
-         reading=True)
+    _run(county, db, actor, fmt, "render_overdue",
+         lambda s, who, clock: _reader(s, who).overdue(clock), reading=True)
 
 
 store_app = typer.Typer(help="流程数据库：创建、迁移旧库、查看。", no_args_is_help=True,

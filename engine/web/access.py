@@ -1,9 +1,7 @@
 """Who is asking: the logged-in account in the role it chose among those it holds in the
 store's county, and what that role may see.
 
-A street role sees the proposals that target its street (or that it made); a department role
-the proposals of its department; the office, the justice bureau and the county see all; the
-admin role manages accounts only.
+What each role may read is written once, in ``engine.workflow.queries``.
 """
 
 from __future__ import annotations
@@ -19,10 +17,9 @@ from django.shortcuts import redirect
 from engine.store.orm import m
 from engine.web.runtime import service
 from engine.workflow.names import RoleKind
-from engine.workflow.roles import Actor, Role, parse_role
+from engine.workflow.roles import Actor, parse_role
 
 SESSION_ROLE = "duty_role"
-SEES_ALL = (RoleKind.office, RoleKind.justice, RoleKind.county)
 
 
 def held_roles(user: Any) -> list[str]:
@@ -59,16 +56,6 @@ def acting(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def may_see(role: Role, department: str, applicant: str, streets: list[str]) -> bool:
-    if role.kind in SEES_ALL:
-        return True
-    if role.kind is RoleKind.department:
-        return department == role.id or applicant == str(role)
-    if role.kind is RoleKind.street:
-        return role.id in streets or applicant == str(role)
-    return False
 
 
 def need_kind(actor: Actor, *kinds: RoleKind) -> None:

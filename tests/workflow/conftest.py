@@ -51,6 +51,7 @@ class Flow:
                           "--db", self.db)
             assert run.code == 0, run.stderr
             self.tokens["admin"] = run.stdout.splitlines()[-1]
+            self.reader()
 
     def token(self, role: str) -> str:
         """The token of the account acting in ``role`` (made on first use)."""
@@ -65,11 +66,22 @@ class Flow:
 
     def env(self, actor: str | None) -> dict[str, str]:
         """The environment a command of ``actor`` runs with (its token, in an account
-        store; without an actor: the administrator's, enough for reading)."""
+        store; without an actor: the county office's, which reads every proposal)."""
         if self.local:
             return {}
         known = actor is not None and self._known_role(actor)
-        return {"DUTY_TOKEN": self.token(actor) if known and actor else self.tokens["admin"]}
+        return {"DUTY_TOKEN": self.token(actor) if known and actor else self.reader()}
+
+    def reader(self) -> str:
+        """The token of an account of its own (``reader``, in the office's role, which reads
+        every proposal) for the commands given no actor: tests may disable the others."""
+        if "reader" not in self.tokens:
+            self.monkeypatch.setenv("DUTY_TOKEN", self.tokens["admin"])
+            run = run_cli("user", "add", "reader", "--role", "office", "--token", "--county",
+                          MINI, "--db", self.db)
+            assert run.code == 0, run.stderr
+            self.tokens["reader"] = run.stdout.splitlines()[-1]
+        return self.tokens["reader"]
 
     @staticmethod
     def _known_role(actor: str) -> bool:

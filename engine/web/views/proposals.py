@@ -14,14 +14,14 @@ from engine.decide.evaluate import evaluate
 from engine.errors import DutyError
 from engine.models.decision import Decision
 from engine.vocab import label
-from engine.web import reading
-from engine.web.access import acting, may_see
+from engine.web.access import acting
 from engine.web.forms import DecideForm, LegalForm, OpinionForm, ProposalForm
 from engine.web.runtime import clock, engine
 from engine.web.views.errors import status_of, words
 from engine.workdays import working_days_between
 from engine.workflow.names import Opinion, RoleKind, StateName
 from engine.workflow.process import Process
+from engine.workflow.queries import Reader
 from engine.workflow.roles import Actor
 from engine.workflow.service import AdmissionService
 from engine.workflow.views import ProposalSummary, ProposalView
@@ -56,20 +56,17 @@ def steps_for(process: Process, actor: Actor, state: str, applicant: str,
 
 
 def _visible(s: AdmissionService, actor: Actor) -> list[tuple[ProposalSummary, list[str]]]:
-    targets = reading.targets(s.store)
-    return [(p, targets.get(p.id, [])) for p in s.list(None)
-            if may_see(actor.role, p.department, p.applicant, targets.get(p.id, []))]
+    reader = Reader(s, actor)
+    targets = reader.targets()
+    return [(p, targets[p.id]) for p in reader.proposals()]
 
 
 def _view(s: AdmissionService, actor: Actor, pid: str) -> ProposalView:
-    """The proposal if the actor may see it; otherwise "not found", as for a wrong id."""
+    """The proposal if the actor may read it; otherwise "not found", as for a wrong id."""
     try:
-        view = s.show(pid)
+        return Reader(s, actor).show(pid)
     except DutyError:
         raise Http404 from None
-    if not may_see(actor.role, view.department, view.applicant, view.streets):
-        raise Http404
-    return view
 
 
 def _days_left(due: str | None, today: date) -> int | None:
@@ -164,7 +161,7 @@ def new_proposal(request: HttpRequest) -> HttpResponse:
 def _page(request: HttpRequest, s: AdmissionService, actor: Actor, pid: str,
           error: str | None = None, status: int = 200) -> HttpResponse:
     view = _view(s, actor, pid)
-    history = s.history(pid)
+    history = Reader(s, actor).history(pid)
     process = s.process
     names = s.base.names
     steps = steps_for(process, actor, view.state, view.applicant, view.streets, view.unheard)
