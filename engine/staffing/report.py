@@ -8,7 +8,7 @@ from engine.errors import DataError, did_you_mean
 from engine.lists.build import build_lists
 from engine.loading.workspace import Workspace
 from engine.models.decision import Out
-from engine.staffing.profile import capacity_days, finance_quota, quota, size_tier, working_days
+from engine.rules.staffing import capacity_days, finance_quota, quota, size_tier, working_days
 from engine.vocab import label
 
 TOP_ITEMS = 5
