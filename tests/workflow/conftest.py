@@ -51,7 +51,6 @@ class Flow:
                           "--db", self.db)
             assert run.code == 0, run.stderr
             self.tokens["admin"] = run.stdout.splitlines()[-1]
-            self.reader()
 
     def token(self, role: str) -> str:
         """The token of the account acting in ``role`` (made on first use)."""
@@ -70,18 +69,7 @@ class Flow:
         if self.local:
             return {}
         known = actor is not None and self._known_role(actor)
-        return {"DUTY_TOKEN": self.token(actor) if known and actor else self.reader()}
-
-    def reader(self) -> str:
-        """The token of an account of its own (``reader``, in the office's role, which reads
-        every proposal) for the commands given no actor: tests may disable the others."""
-        if "reader" not in self.tokens:
-            self.monkeypatch.setenv("DUTY_TOKEN", self.tokens["admin"])
-            run = run_cli("user", "add", "reader", "--role", "office", "--token", "--county",
-                          MINI, "--db", self.db)
-            assert run.code == 0, run.stderr
-            self.tokens["reader"] = run.stdout.splitlines()[-1]
-        return self.tokens["reader"]
+        return {"DUTY_TOKEN": self.token(actor if known and actor else "office")}
 
     @staticmethod
     def _known_role(actor: str) -> bool:
