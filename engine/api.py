@@ -98,13 +98,9 @@ def county_lists(county_dir: Path | None = None, street: str | None = None,
         lists, names = version_lists(target or store_target(), version)
     streets = {s.street: s.name for s in lists.streets}
     departments = {d.department: d.name for d in lists.departments}
-    street = by_name(street, streets, "街道", "--street")
-    department = by_name(department, departments, "部门", "--department")
-    for value, known, what, option in ((street, streets, "街道", "--street"),
-                                       (department, departments, "部门", "--department")):
-        if value is not None and value not in known:
-            raise UsageError(f"{option}：未知的{what} “{value}”",
-                             hint=did_you_mean(value, [*known, *known.values()]))
+    default_county = county_dir is None and version is None
+    street = known_id(street, streets, "街道", "--street", default_county)
+    department = known_id(department, departments, "部门", "--department", default_county)
     if street is not None:
         lists = lists.model_copy(update={
             "streets": [s for s in lists.streets if s.street == street], "departments": []})
@@ -149,6 +145,19 @@ def by_name(value: str | None, known: dict[str, str], what: str, option: str) ->
     return named[0] if named else value
 
 
+def known_id(value: str | None, known: dict[str, str], what: str, option: str,
+             default_county: bool = False) -> str | None:
+    """``value`` as an id of ``known`` (given as the id or the unique Chinese name); one usage
+    error, with its hint, for anything else — the same in every command that takes it."""
+    ident = by_name(value, known, what, option)
+    if ident is None or ident in known:
+        return ident
+    hint = did_you_mean(ident, [*known, *known.values()])
+    if default_county:
+        hint = (hint or "") + "未用 --county 指定县区目录，当前使用的是内置示例区。"
+    raise UsageError(f"{option}：未知的{what} “{ident}”", hint=hint)
+
+
 def run_scenarios(paths: Sequence[Path], pattern: str | None = None,
                   with_coverage: bool = False, with_diffs: bool = False,
                   progress: Callable[[int, int], None] | None = None,
@@ -171,13 +180,20 @@ def run_scenarios(paths: Sequence[Path], pattern: str | None = None,
     return results, coverage(results) if with_coverage else None
 
 
+def open_workflow(county_dir: Path | None, target: StoreTarget) -> AdmissionService:
+    """The admission service on an existing store for a county: how both doors open it (the
+    caller closes its store)."""
+    from engine.workflow.stores import open_service
+
+    return open_service(county_workspace(county_dir), target)
+
+
 @contextmanager
 def workflow(county_dir: Path | None, target: StoreTarget) -> Iterator[AdmissionService]:
     """The admission service on an existing store for a county (closed afterwards)."""
     from engine.store.session import close
-    from engine.workflow.stores import open_service
 
-    service = open_service(county_workspace(county_dir), target)
+    service = open_workflow(county_dir, target)
     try:
         yield service
     finally:
@@ -190,6 +206,19 @@ def init_store(county_dir: Path | None, target: StoreTarget, *, local: bool,
 
     return init(county_workspace(county_dir), target, local=local, rehearsal=rehearsal,
                 clock=clock)
+
+
+def migrate_store(target: StoreTarget) -> list[str]:
+    """Bring the store's schema up to this program's: the one step that migrates a store
+    (every other command refuses a store that is behind). The migrations applied, in order
+    (none when it is current)."""
+    from engine.store.session import close, open_store
+
+    store = open_store(target, migrating=True)
+    try:
+        return store.migrated
+    finally:
+        close(store)
 
 
 @contextmanager
@@ -208,24 +237,21 @@ def keyed_store(target: StoreTarget) -> Iterator[Store]:
 def published_workspace(county_dir: Path | None, target: StoreTarget | None,
                         explicit: bool, as_of: date | None = None
                         ) -> tuple[Workspace, ListSource | None]:
-    """The county as its store last published it, when the county has a store: the one
-    named (``explicit``), or the default one if it exists and belongs to this county; with
-    the version and its audit anchor as documents print them (None when the county
-    directory is used as it is). ``as_of``: the county as the version in force on that day
-    left it (a store is then required)."""
+    """The county as the store named by the caller (``explicit``) last published it, with
+    the version and its audit anchor as documents print them; the county directory as it is
+    (and None) when no store is named. A store is never picked up because a file of the
+    default name happens to lie in the working directory. ``as_of``: the county as the
+    version in force on that day left it (a store is then required)."""
     ws = county_workspace(county_dir)
-    target = target or store_target()
-    explicit = explicit or as_of is not None
-    if not explicit and (target.engine != "sqlite" or not target.sqlite_path.is_file()):
+    if not (explicit or as_of is not None):
         return ws, None
+    target = target or store_target()
     from engine.store.session import close, open_store
     from engine.workflow.service import AdmissionService
 
     store = open_store(target)
     try:
         if store.county != ws.county.name:
-            if not explicit:
-                return ws, None
             raise ConflictError(f"数据库 {target.shown} 属于 “{store.county}”，"
                                 f"不是 “{ws.county.name}”", subject="county",
                                 stored=store.county, given=ws.county.name)

@@ -134,9 +134,8 @@ def _cli_words(exc: Any) -> str:
 
 
 def _published(county: Path | None, db: Path | None) -> Any:
-    """The county as its store last published it (and a note on stderr saying so), when the
-    county has a store: the one named by --db / DUTY_DB / DUTY_DATABASE_URL, or duty.db here
-    if it belongs to this county. Otherwise the county directory as it is."""
+    """The county as the store named by --db / DUTY_DB / DUTY_DATABASE_URL last published it
+    (and a note on stderr saying so); without one, the county directory as it is."""
     return _published_source(county, db)[0]
 
 
@@ -209,7 +208,7 @@ def evaluate(
 ) -> None:
     """评估申请（准入、收回或动态调整）：逐街道、逐环节给出主责单位、经费安排和结论，并列出所依据的规则。
 
-    县区已有流程数据库时，按其最新公布的清单评估。"""
+    指定流程数据库（--db、DUTY_DB 或 DUTY_DATABASE_URL）时，按其最新公布的清单评估。"""
     from engine.api import evaluate_files
 
     decisions = evaluate_files(proposals, ws=_published_source(county, db, as_of)[0])
@@ -256,7 +255,7 @@ def check_cmd(
     部门无权可放，必设机构、机构限额、机构职能，编制核定、超编、助理职数、编外、混岗、县级总量。
 
     没有问题时退出码为 0，发现问题时为 1，便于脚本把关。
-    县区已有流程数据库时检查其最新公布的清单。"""
+    指定流程数据库时检查其最新公布的清单。"""
     from engine.api import check
 
     if strict:
@@ -492,12 +491,12 @@ def report_staffing(
 ) -> None:
     """机构编制和工作负担报告：逐街道列出规模或类别、机构、编制核定与现有、清单工作量与承接能力、
     各部门拨付经费和工作量最大的事项，并附工作量与承接能力对比图。"""
-    from engine.api import by_name, county_workspace
+    from engine.api import county_workspace, known_id
     from engine.staffing.report import staffing_report
 
     ws = county_workspace(county)
     names = {s.id: s.name for s in ws.county.streets.values()}
-    report = staffing_report(ws, by_name(street, names, "街道", "--street"))
+    report = staffing_report(ws, known_id(street, names, "街道", "--street", county is None))
     if fmt is StaffingFormat.json:
         from engine.render.json_out import dumps
 
@@ -615,20 +614,9 @@ def _target(db: Path | None) -> Any:
 
 def _clock() -> Any:
     """The time of this command: now, or ``DUTY_NOW`` (honoured in rehearsal stores only)."""
-    from datetime import datetime
+    from engine.workflow.roles import Clock
 
-    from engine.errors import UsageError
-    from engine.workflow.roles import CHINA, Clock
-
-    fixed = os.environ.get("DUTY_NOW")
-    if not fixed:
-        return Clock.real()
-    try:
-        value = datetime.fromisoformat(fixed)
-    except ValueError:
-        raise UsageError(f"DUTY_NOW 不是有效的日期时间：“{fixed}”",
-                         hint="例如 DUTY_NOW=2026-09-28T09:00:00+08:00") from None
-    return Clock(value if value.tzinfo else value.replace(tzinfo=CHINA), fixed=True)
+    return Clock.from_environment()
 
 
 def _show(data: Any, fmt: ReportFormat, renderer: str, *args: Any) -> None:
@@ -643,6 +631,13 @@ def _show(data: Any, fmt: ReportFormat, renderer: str, *args: Any) -> None:
     from engine.workflow.process import load_process
 
     _emit(getattr(workflow_text, renderer)(load_process(), *args, data))
+
+
+def _reader(service: Any, actor: Any) -> Any:
+    """The queries of ``actor`` on ``service`` (``engine.workflow.queries.Reader``)."""
+    from engine.workflow.queries import Reader
+
+    return Reader(service, actor)
 
 
 def _run(county: Path | None, db: Path | None, actor: str | None, fmt: ReportFormat,
@@ -844,7 +839,8 @@ def proposal_withdraw(pid: IdArg, county: CountyOpt = None, db: DbOpt = None,
 def proposal_show(pid: IdArg, county: CountyOpt = None, db: DbOpt = None,
                   actor: ActorOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
     """查看申请：状态、期限、街道意见、会议记录和每次规则评估。"""
-    _run(county, db, actor, fmt, "render_show", lambda s, who, clock: s.show(pid), reading=True)
+    _run(county, db, actor, fmt, "render_show",
+         lambda s, who, clock: _reader(s, who).show(pid), reading=True)
 
 
 @proposal_app.command("history")
@@ -852,8 +848,8 @@ def proposal_show(pid: IdArg, county: CountyOpt = None, db: DbOpt = None,
 def proposal_history(pid: IdArg, county: CountyOpt = None, db: DbOpt = None,
                      actor: ActorOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
     """申请的办理记录：每一步的操作账号、角色、时间和状态变化。"""
-    _run(county, db, actor, fmt, "render_history", lambda s, who, clock: s.history(pid), pid,
-         reading=True)
+    _run(county, db, actor, fmt, "render_history",
+         lambda s, who, clock: _reader(s, who).history(pid), pid, reading=True)
 
 
 @proposal_app.command("list")
@@ -865,7 +861,8 @@ def proposal_list(
     fmt: FmtOpt = ReportFormat.text,
 ) -> None:
     """列出申请及其状态、期限。"""
-    _run(county, db, actor, fmt, "render_list", lambda s, who, clock: s.list(state), reading=True)
+    _run(county, db, actor, fmt, "render_list",
+         lambda s, who, clock: _reader(s, who).proposals(state), reading=True)
 
 
 @proposal_app.command("overdue")
@@ -873,8 +870,8 @@ def proposal_list(
 def proposal_overdue(county: CountyOpt = None, db: DbOpt = None,
                      actor: ActorOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
     """列出逾期未办的申请（按中国工作日计算期限）及应当办理的角色。"""
-    _run(county, db, actor, fmt, "render_overdue", lambda s, who, clock: s.overdue(clock),
-         reading=True)
+    _run(county, db, actor, fmt, "render_overdue",
+         lambda s, who, clock: _reader(s, who).overdue(clock), reading=True)
 
 
 store_app = typer.Typer(help="流程数据库：创建、迁移旧库、查看。", no_args_is_help=True,
@@ -902,6 +899,26 @@ def store_init(
 
     info = init_store(county, _target(db), local=local, rehearsal=rehearsal, clock=_clock())
     _show(info, fmt, "render_store")
+
+
+@store_app.command("migrate")
+@user_errors
+def store_migrate(db: DbOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
+    """把数据库结构迁移到本程序的版本（唯一会改动数据库结构的命令；其他命令遇到结构落后的
+    数据库时停止并提示运行本命令）。共用的数据库请先备份，并确认各处的 duty 均已升级。"""
+    from engine.api import migrate_store
+
+    target = _target(db)
+    applied = migrate_store(target)
+    if fmt is ReportFormat.json:
+        from engine.render.json_out import dumps
+
+        _emit(dumps({"store": target.shown, "applied": applied}))
+    elif applied:
+        _emit(f"数据库 {target.shown}：已迁移 {len(applied)} 项（{'、'.join(applied)}），"
+              "结构已是最新。\n")
+    else:
+        _emit(f"数据库 {target.shown}：结构已是最新，无需迁移。\n")
 
 
 @store_app.command("upgrade")

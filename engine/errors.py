@@ -9,8 +9,49 @@ nothing else in the engine prints.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import Enum
+
+
+class ErrorCode(str, Enum):
+    """Every code an error may carry: one list, so a code is never misspelt. A member is the
+    string itself (``ErrorCode.REF == "E-REF"``), prints as it and serialises as it."""
+
+    DUTY = "E-DUTY"
+    DATA = "E-DATA"
+    YAML = "E-YAML"
+    SCHEMA = "E-SCHEMA"
+    REF = "E-REF"
+    DUP = "E-DUP"
+    RANGE = "E-RANGE"
+    POWER = "E-POWER"
+    POLICY = "E-POLICY"
+    VOCAB = "E-VOCAB"
+    IMPORT = "E-IMPORT"
+    LIMIT = "E-LIMIT"
+    FILETYPE = "E-FILETYPE"
+    NOTFOUND = "E-NOTFOUND"
+    OUTPUT = "E-OUTPUT"
+    OUTDIR = "E-OUTDIR"
+    USAGE = "E-USAGE"
+    TOO_LARGE = "E-TOO-LARGE"
+    ENGINE = "E-ENGINE"
+    OS = "E-OS"
+    DISKFULL = "E-DISKFULL"
+    READONLY = "E-READONLY"
+    PERMISSION = "E-PERMISSION"
+    IO = "E-IO"
+    REFUSED = "E-REFUSED"
+    FORBIDDEN = "E-FORBIDDEN"
+    AUTH = "E-AUTH"
+    CONFLICT = "E-CONFLICT"
+    STORE = "E-STORE"
+    INTERNAL = "E-INTERNAL"
+
+    __str__ = str.__str__
+    __format__ = str.__format__
 
 
 @dataclass(frozen=True)
@@ -33,7 +74,7 @@ class Location:
 class DutyError(Exception):
     """Base of every error the engine reports to a user."""
 
-    code = "E-DUTY"
+    code = ErrorCode.DUTY
     exit_code = 1
 
     def __init__(
@@ -42,14 +83,14 @@ class DutyError(Exception):
         *,
         location: Location | None = None,
         hint: str | None = None,
-        code: str | None = None,
+        code: ErrorCode | str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.location = location or Location()
         self.hint = hint
         if code:
-            self.code = code
+            self.code = ErrorCode(code)  # an unknown code is a programming error
 
     def render(self) -> str:
         where = self.location.render()
@@ -63,19 +104,19 @@ class DutyError(Exception):
 class DataError(DutyError):
     """Bad input data: malformed YAML, unknown keys, wrong values, unknown ids."""
 
-    code = "E-DATA"
+    code = ErrorCode.DATA
 
 
 class PolicyError(DataError):
     """A policy pack that cannot be loaded or compiled."""
 
-    code = "E-POLICY"
+    code = ErrorCode.POLICY
 
 
 class UsageError(DutyError):
     """The command line itself is wrong (exit code 2)."""
 
-    code = "E-USAGE"
+    code = ErrorCode.USAGE
     exit_code = 2
 
 
@@ -96,7 +137,7 @@ class NoRoleError(UsageError):
 class TooLargeError(UsageError):
     """The output asked for exceeds what its format can hold (an Excel sheet's rows)."""
 
-    code = "E-TOO-LARGE"
+    code = ErrorCode.TOO_LARGE
 
     def __init__(self, message: str, *, rows: int, limit: int, hint: str | None = None) -> None:
         super().__init__(message, hint=hint)
@@ -107,13 +148,13 @@ class TooLargeError(UsageError):
 class EngineError(DutyError):
     """The rule engine failed: a fault of the tool, never silently ignored."""
 
-    code = "E-ENGINE"
+    code = ErrorCode.ENGINE
 
 
 class LimitError(DataError):
     """A file passes one of the loader's limits (size, nodes, depth, scalar length, digits)."""
 
-    code = "E-LIMIT"
+    code = ErrorCode.LIMIT
 
     def __init__(self, message: str, *, limit: str, maximum: int, location: Location,
                  hint: str | None = None) -> None:
@@ -125,7 +166,7 @@ class LimitError(DataError):
 class VocabularyError(DataError):
     """A value outside a vocabulary the policy sets (a field of work, 履职领域)."""
 
-    code = "E-VOCAB"
+    code = ErrorCode.VOCAB
 
     def __init__(self, message: str, *, value: str, allowed: list[str], location: Location,
                  hint: str | None = None) -> None:
@@ -137,7 +178,7 @@ class VocabularyError(DataError):
 class FileKindError(DataError):
     """A path that must be a regular file (or a directory) is something else."""
 
-    code = "E-FILETYPE"
+    code = ErrorCode.FILETYPE
 
     def __init__(self, message: str, *, kind: str, location: Location,
                  hint: str | None = None) -> None:
@@ -148,7 +189,7 @@ class FileKindError(DataError):
 class OutputDirError(DataError):
     """An output directory the tool did not make, or whose contents it did not write."""
 
-    code = "E-OUTDIR"
+    code = ErrorCode.OUTDIR
 
     def __init__(self, message: str, *, foreign: list[str], location: Location,
                  hint: str | None = None) -> None:
@@ -159,7 +200,7 @@ class OutputDirError(DataError):
 class SystemFailure(DutyError):
     """The operating system refused a read or write: disk full, read-only, no permission."""
 
-    code = "E-OS"
+    code = ErrorCode.OS
 
     def __init__(self, message: str, *, errno: int | None, path: str | None,
                  cause: str, hint: str | None = None, code: str | None = None) -> None:
@@ -180,7 +221,7 @@ class DataErrors(DataError):
     (their omitted counts add up).
     """
 
-    code = "E-DATA"
+    code = ErrorCode.DATA
 
     def __init__(self, errors: Iterable[DataError], omitted: int = 0) -> None:
         kept: list[DataError] = []
@@ -203,9 +244,19 @@ class DataErrors(DataError):
 
 
 def did_you_mean(value: object, choices: Iterable[str]) -> str | None:
-    """A "did you mean" hint for an unknown id or value, or None."""
-    close = difflib.get_close_matches(str(value), sorted(choices), n=1, cutoff=0.6)
+    """A "did you mean" hint for an unknown id or value, or None. An id that differs only in
+    its number's leading zeros (``S1`` for ``S01``) is matched before spelling."""
+    options = sorted(choices)
+    padded = _unpadded(str(value))
+    same = [c for c in options if padded is not None and _unpadded(c) == padded]
+    close = same or difflib.get_close_matches(str(value), options, n=1, cutoff=0.6)
     return f"您是否想写 “{close[0]}”？" if close else None
+
+
+def _unpadded(ident: str) -> tuple[str, int] | None:
+    """An id as its letters and the value of its trailing number (``S01`` → ("S", 1))."""
+    match = re.fullmatch(r"([A-Za-z_-]*?)(\d+)", ident.strip())
+    return (match.group(1).upper(), int(match.group(2))) if match else None
 
 
 # -- the admission service ---------------------------------------------------------------------
@@ -216,7 +267,7 @@ def did_you_mean(value: object, choices: Iterable[str]) -> str | None:
 class NotFoundError(DutyError):
     """Something named does not exist: a proposal, a version, an account, a store."""
 
-    code = "E-NOTFOUND"
+    code = ErrorCode.NOTFOUND
 
     def __init__(self, message: str, *, kind: str, name: str,
                  known: Iterable[str] = (), hint: str | None = None) -> None:
@@ -228,7 +279,7 @@ class NotFoundError(DutyError):
 class RefusedError(DutyError):
     """A step the process does not allow now: wrong state, a guard not met."""
 
-    code = "E-REFUSED"
+    code = ErrorCode.REFUSED
 
     def __init__(self, message: str, *, proposal: str | None, action: str,
                  state: str | None, reasons: Iterable[str] = (), hint: str | None = None,
@@ -241,7 +292,7 @@ class RefusedError(DutyError):
 class ForbiddenError(DutyError):
     """The account (or the role it acts in) may not do this."""
 
-    code = "E-FORBIDDEN"
+    code = ErrorCode.FORBIDDEN
 
     def __init__(self, message: str, *, account: str | None, role: str | None,
                  action: str, hint: str | None = None) -> None:
@@ -252,13 +303,13 @@ class ForbiddenError(DutyError):
 class AuthError(DutyError):
     """No account could be established for the caller (missing, unknown or revoked token)."""
 
-    code = "E-AUTH"
+    code = ErrorCode.AUTH
 
 
 class ConflictError(DutyError):
     """The request contradicts what is stored (an id taken, a store of another county)."""
 
-    code = "E-CONFLICT"
+    code = ErrorCode.CONFLICT
 
     def __init__(self, message: str, *, subject: str, stored: str | None,
                  given: str | None, hint: str | None = None) -> None:
@@ -269,7 +320,7 @@ class ConflictError(DutyError):
 class StoreError(DutyError):
     """The store cannot be opened or written (missing, damaged, busy, newer, misconfigured)."""
 
-    code = "E-STORE"
+    code = ErrorCode.STORE
 
     def __init__(self, message: str, *, store: str, reason: str,
                  hint: str | None = None) -> None:

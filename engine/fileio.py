@@ -4,6 +4,7 @@ people."""
 
 from __future__ import annotations
 
+import difflib
 import errno
 import os
 import stat
@@ -89,12 +90,41 @@ def _too_big(display: str, max_bytes: int) -> LimitError:
                       location=Location(display), hint=RAISE_LIMITS_HINT)
 
 
+def nearest_path(path: Path, scan: int = 10_000) -> Path | None:
+    """The existing path closest to ``path``, which does not exist: each missing part is
+    replaced by the most similar name in its folder (at most ``scan`` names read per folder);
+    where none is similar, the deepest existing folder. None when nothing better is known."""
+    parts = path.parts
+    current = Path(parts[0]) if path.is_absolute() else Path()
+    for part in parts[1:] if path.is_absolute() else parts:
+        step = current / part
+        if os.path.lexists(step):
+            current = step
+            continue
+        try:
+            with os.scandir(current) as entries:
+                names = [e.name for _, e in zip(range(scan), entries, strict=False)]
+        except OSError:
+            break
+        close = difflib.get_close_matches(part, sorted(names), n=1, cutoff=0.6)
+        if not close:
+            break
+        current = current / close[0]
+    return None if current in (Path(), Path(path.anchor)) or current == path else current
+
+
+def nearest_hint(path: Path) -> str | None:
+    found = nearest_path(path)
+    return f"最接近的现有路径：{found}" if found is not None else None
+
+
 def _open_error(exc: OSError, path: Path, display: str) -> DataError | SystemFailure:
     if exc.errno == errno.ENOENT:
         if os.path.islink(path):
             return FileKindError("符号链接指向的文件不存在", kind="dangling",
                                  location=Location(display), hint="修正或删除这个符号链接。")
-        return DataError("文件不存在", location=Location(display), code="E-NOTFOUND")
+        return DataError("文件不存在", location=Location(display), code="E-NOTFOUND",
+                         hint=nearest_hint(path))
     if exc.errno == errno.ELOOP:
         return FileKindError("符号链接构成循环，无法读取", kind="loop", location=Location(display),
                              hint="修正这个符号链接，使它指向一个普通文件。")

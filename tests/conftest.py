@@ -13,7 +13,42 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from engine.cli import app
+
+def _django_as_the_web_runs_it() -> None:
+    """Run Django in the test process with the web application's settings (before anything
+    configures it for the command line), so that pages are tested in process with Django's
+    test client. The command line's store settings are part of these. No database is opened
+    here: each web test points ``default`` at its own store (``tests/web/app.py``)."""
+    import secrets
+
+    from django.conf import settings
+
+    if settings.configured:
+        return
+    names = ("DUTY_DB", "DUTY_DATABASE_URL", "DUTY_AUDIT_KEY", "DUTY_CHECKPOINTS",
+             "DUTY_SECRET_KEY", "DUTY_ALLOWED_HOSTS")
+    saved = {k: os.environ.pop(k) for k in names if k in os.environ}
+    os.environ["DUTY_SECRET_KEY"] = secrets.token_urlsafe(32)  # made for this run only
+    try:
+        from engine.web import settings as web
+
+        values = {k: getattr(web, k) for k in dir(web) if k.isupper()}
+    finally:
+        for k in names:
+            os.environ.pop(k, None)
+        os.environ.update(saved)
+    values["ALLOWED_HOSTS"] = ["testserver"]
+    values["DATABASES"] = {"default": {"ENGINE": "django.db.backends.sqlite3",
+                                       "NAME": ":memory:"}}
+    settings.configure(**values)
+    import django
+
+    django.setup()
+
+
+_django_as_the_web_runs_it()
+
+from engine.cli import app  # noqa: E402
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent

@@ -14,6 +14,7 @@ from engine.decide.assign import NO_FUNDING, department_side, funding
 from engine.decide.combine import ADMITTED
 from engine.decide.evaluate import decide
 from engine.lists.check import LIXIA, POWER_LAW, TAIYUAN, Problem
+from engine.lists.staffing_check import institution_problems, staffing_problems
 from engine.loading.workspace import Workspace, powers_not_held
 from engine.models.county import DutyItem
 from engine.models.decision import Decision, Party, PowerSource, StreetDecision
@@ -26,7 +27,6 @@ from engine.models.lists import (
     StreetLists,
 )
 from engine.models.proposal import Proposal
-from engine.staffing.check import institution_problems, staffing_problems
 from engine.vocab import label
 
 

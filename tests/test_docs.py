@@ -53,8 +53,7 @@ def test_readme_scenario_example_runs_as_shown(tmp_path: Path,
 
     from tests.conftest import run_cli
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## Scenarios"):readme.index("## How it decides")]
+    section = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
     [example] = re.findall(r"```yaml\n(.*?)```", section, flags=re.S)
     passing, failing = re.findall(r"```console\n\$ (.*?)\n(.*?)```", section, flags=re.S)
     (tmp_path / "food-patrol.yaml").write_text(example, encoding="utf-8")
@@ -68,20 +67,21 @@ def test_readme_scenario_example_runs_as_shown(tmp_path: Path,
 
 
 def test_readme_workflow_walkthrough_runs(tmp_path: Path) -> None:
-    """The README's admission walkthrough, run by a shell as a user would (from the
-    checkout, with the installed ``duty``), ends with the item published and the chain intact."""
+    """The admission walkthrough (docs/walkthrough.md), run by a shell as a user would (started
+    from the checkout, with the installed ``duty``), ends with the item published and the
+    chain intact, leaving nothing in the checkout."""
     import os
     import re
     import subprocess
     import sys
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## Admission workflow"):readme.index("## How it decides")]
+    page = (ROOT / "docs" / "walkthrough.md").read_text(encoding="utf-8")
+    section = page[page.index("## Admission workflow"):page.index("### Taking items back")]
     [script] = re.findall(r"```sh\n(.*?)```", section, flags=re.S)
     duty = str(Path(sys.executable).parent / "duty")
-    script = script.replace(".venv/bin/duty", duty).replace("DUTY_DB=duty.db",
-                                                             f"DUTY_DB={tmp_path / 'duty.db'}")
+    script = script.replace("$CHECKOUT/.venv/bin/duty", duty)
     env = {k: v for k, v in os.environ.items() if not k.startswith("DUTY_")}
+    env["TMPDIR"] = str(tmp_path)  # the scratch directory mktemp makes
     run = subprocess.run(["bash", "-e", "-c", script], cwd=ROOT, env=env, capture_output=True,
                          text=True, timeout=300)
     assert run.returncode == 0, run.stderr
@@ -90,6 +90,7 @@ def test_readme_workflow_walkthrough_runs(tmp_path: Path) -> None:
     assert "清单变化：8 个街道、1 个事项受影响" in run.stdout
     assert "审计记录完好" in run.stdout
     assert not (ROOT / "duty.db").exists()
+    assert list(tmp_path.glob("*/duty.db.key"))  # the store lived in the scratch directory
 
 
 def test_readme_import_example_runs_as_shown(tmp_path: Path,
@@ -98,8 +99,7 @@ def test_readme_import_example_runs_as_shown(tmp_path: Path,
 
     from tests.conftest import run_cli
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## Importing"):readme.index("## Scenarios")]
+    section = (ROOT / "docs" / "importing.md").read_text(encoding="utf-8")
     [session] = re.findall(r"```console\n(.*?)```", section, flags=re.S)
     [excerpt] = re.findall(r"```md\n(.*?)```", section, flags=re.S)
     monkeypatch.chdir(tmp_path)

@@ -14,8 +14,8 @@ from engine.decide.combine import ADMITTED
 from engine.lists.laws import law_problems
 from engine.lists.plan import ListPlan
 from engine.lists.problem import Problem
+from engine.lists.staffing_check import institution_problems, staffing_problems
 from engine.loading.workspace import Workspace, powers_not_held
-from engine.staffing.check import institution_problems, staffing_problems
 from engine.vocab import label
 
 LIXIA = "《街道管理体制改革调查》（济南市历下区）三（二）"

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from engine.errors import DataError, DataErrors, Location, did_you_mean
-from engine.fileio import yaml_files
+from engine.fileio import nearest_hint, yaml_files
 from engine.loading.limits import county_limits
 from engine.loading.yamlio import Document, display_path, read_yaml, validate
 from engine.models.county import (
@@ -67,8 +67,10 @@ def read_county(directory: Path) -> CountyParts:
     directory = Path(directory)
     shown = display_path(directory)
     if not directory.exists():
+        near = nearest_hint(directory)
         raise DataError("县区目录不存在", location=Location(shown), code="E-NOTFOUND",
-                        hint="用 --county 指定包含 county.yaml 的目录；省略时使用内置示例区。")
+                        hint=(near + "。" if near else "")
+                        + "用 --county 指定包含 county.yaml 的目录；省略时使用内置示例区。")
     if not directory.is_dir():
         raise DataError("应为县区目录（包含 county.yaml）", location=Location(shown),
                         code="E-NOTFOUND")

@@ -429,28 +429,25 @@ def _short(value: Any) -> str:
 
 
 def _allowed_keys(model: type[BaseModel], loc: Path_) -> list[str]:
-    """The field names allowed at ``loc`` inside ``model`` (best effort, for hints)."""
-    current: Any = model
+    """The field names allowed at ``loc`` inside ``model`` (best effort, for hints); where a
+    field is a union of models, the names of every member."""
+    current: list[Any] = [model]
     for part in loc:
         if isinstance(part, int):
             continue
-        fields = getattr(current, "model_fields", None)
-        if not fields or part not in fields:
+        inner = [m for c in current
+                 if part in (getattr(c, "model_fields", None) or {})
+                 for m in _inner_models(c.model_fields[part].annotation)]
+        if not inner:
             return []
-        current = _inner_model(fields[part].annotation)
-        if current is None:
-            return []
-    fields = getattr(current, "model_fields", None)
-    return list(fields) if fields else []
+        current = inner
+    return sorted({name for c in current for name in getattr(c, "model_fields", None) or {}})
 
 
-def _inner_model(annotation: Any) -> Any:
+def _inner_models(annotation: Any) -> list[Any]:
+    """The pydantic models an annotation names (inside unions, lists, optionals …)."""
     from typing import get_args
 
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in get_args(annotation):
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
+        return [annotation]
+    return [m for arg in get_args(annotation) for m in _inner_models(arg)]

@@ -18,7 +18,7 @@ from engine.graph import CountyGraph
 from engine.models.county import DutyItem
 from engine.models.proposal import Proposal
 from engine.rules.parameters import Parameters
-from engine.staffing.profile import capacity_days, person_days, size_tier
+from engine.rules.staffing import capacity_days, person_days, size_tier
 from engine.vocab import (
     Category,
     Change,

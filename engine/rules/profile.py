@@ -15,14 +15,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.graph import CountyGraph
-from engine.loading.policy import Policy
 from engine.rules.conditions import can_hold, facts_used
 from engine.rules.facts import STREET_FIELDS
 from engine.rules.parameters import Parameters
-from engine.staffing.profile import capacity_days
+from engine.rules.staffing import capacity_days
+
+if TYPE_CHECKING:  # the loaded policy, one floor up: named here, never imported at run time
+    from engine.loading.policy import Policy
 
 
 def fields_read(policy: Policy, messages: bool = False,

@@ -12,7 +12,7 @@ from engine.loading.workspace import Workspace
 from engine.models.county import Street
 from engine.models.decision import Out
 from engine.rules.parameters import Parameters, Range, Varying
-from engine.staffing.profile import (
+from engine.rules.staffing import (
     capacity_days,
     finance_quota,
     limit,

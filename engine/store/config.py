@@ -105,11 +105,16 @@ def ensure_django() -> None:
     django.setup()
 
 
+STORE_APPS = ["django.contrib.contenttypes", "django.contrib.auth", "django.contrib.sessions",
+              "django.contrib.admin", "axes", "engine.store"]
+
+
 def base_settings() -> dict[str, Any]:
     """The settings the store needs; the web application's settings extend these."""
     return {
-        "INSTALLED_APPS": ["django.contrib.contenttypes", "django.contrib.auth",
-                           "engine.store"],
+        # every app with tables in a store, the web's among them: a store made or migrated
+        # by the command line is ready for the web application, and both see the same schema
+        "INSTALLED_APPS": STORE_APPS,
         "DATABASES": {},
         "DATABASE_ROUTERS": ["engine.store.router.StoreRouter"],
         "PASSWORD_HASHERS": ["engine.store.hashers.DutyArgon2PasswordHasher"],

@@ -90,6 +90,7 @@ class Store:
     alias: str
     key: bytes | None = None
     meta: dict[str, str] = field(default_factory=dict)
+    migrated: list[str] = field(default_factory=list)  # what opening it to migrate applied
 
     @property
     def county(self) -> str | None:
@@ -200,8 +201,11 @@ def migrate(alias: str) -> None:
     call_command("migrate", database=alias, verbosity=0, interactive=False)
 
 
-def open_store(target: StoreTarget, *, create: bool = False) -> Store:
-    """Open a store (``create``: a new one, which must not exist yet; its schema is made)."""
+def open_store(target: StoreTarget, *, create: bool = False, migrating: bool = False) -> Store:
+    """Open a store (``create``: a new one, which must not exist yet; its schema is made).
+
+    A store whose schema is behind this program's is refused, unless ``migrating`` (the
+    explicit migration step alone): no other command changes a shared store's schema."""
     if target.engine == "sqlite":
         path = target.sqlite_path
         if path.is_dir():
@@ -233,7 +237,13 @@ def open_store(target: StoreTarget, *, create: bool = False) -> Store:
         if unknown:
             raise StoreError("数据库的结构版本高于本程序支持的版本", store=target.shown,
                              reason="newer", hint="请升级 duty 后再使用该数据库。")
+        if plan and not migrating:
+            raise StoreError(f"数据库的结构版本落后于本程序（待迁移 {len(plan)} 项）",
+                             store=target.shown, reason="behind",
+                             hint="先运行 duty store migrate 迁移数据库结构（共用的数据库请先"
+                                  "备份，并确认各处的 duty 均已升级）。")
         if plan:
+            store.migrated = [f"{mig.app_label}.{mig.name}" for mig, _ in plan]
             migrate(alias)
         store.meta = _read_meta(store)
     except StoreError:

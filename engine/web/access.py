@@ -1,9 +1,7 @@
 """Who is asking: the logged-in account in the role it chose among those it holds in the
 store's county, and what that role may see.
 
-A street role sees the proposals that target its street (or that it made); a department role
-the proposals of its department; the office, the justice bureau and the county see all; the
-admin role manages accounts only.
+What each role may read is written once, in ``engine.workflow.queries``.
 """
 
 from __future__ import annotations
@@ -15,16 +13,14 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils.functional import SimpleLazyObject
 
 from engine.labels import role_words
 from engine.store.orm import m
 from engine.web.runtime import service
 from engine.workflow.names import RoleKind
-from engine.workflow.roles import Actor, Role, parse_role
+from engine.workflow.roles import Actor, parse_role
 
 SESSION_ROLE = "duty_role"
-SEES_ALL = (RoleKind.office, RoleKind.justice, RoleKind.county)
 
 
 def held_roles(user: Any) -> list[str]:
@@ -68,16 +64,6 @@ def acting(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     return wrapper
 
 
-def may_see(role: Role, department: str, applicant: str, streets: list[str]) -> bool:
-    if role.kind in SEES_ALL:
-        return True
-    if role.kind is RoleKind.department:
-        return department == role.id or applicant == str(role)
-    if role.kind is RoleKind.street:
-        return role.id in streets or applicant == str(role)
-    return False
-
-
 def need_kind(actor: Actor, *kinds: RoleKind) -> None:
     """A page only these roles may open; any other gets "not found"."""
     if actor.role.kind not in kinds:
@@ -96,9 +82,6 @@ def context(request: HttpRequest) -> dict[str, Any]:
     def shown(text: str) -> str:
         return role_words(text, names)
 
-    from engine.web.views.proposals import waiting
-
     return {"duty_actor": actor, "duty_role": shown(str(actor.role)) if actor else None,
-            "duty_waiting": SimpleLazyObject(lambda: waiting(request)),
             "duty_roles": [(r, shown(r)) for r in roles],
             "duty_county": county.name, "duty_names": names}

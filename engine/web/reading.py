@@ -1,5 +1,5 @@
-"""What the pages read from the store beside the service's views: the target streets of every
-proposal (for who may see it), the published versions, their lists and the audit anchors."""
+"""What the pages read from the store beside the service's views and the queries: the
+published versions, their lists and the audit anchors."""
 
 from __future__ import annotations
 
@@ -19,13 +19,6 @@ class VersionRow:
     at: str
     anchor: str  # SEQ:MAC of the audit entry that published it
     proposals: list[str]
-
-
-def targets(store: Store) -> dict[str, list[str]]:
-    """Every proposal's target streets, by proposal id."""
-    with transaction(store, write=False):
-        return {pid: json.loads(streets)
-                for pid, streets in m.Proposal.objects.values_list("id", "streets")}
 
 
 def versions(store: Store) -> list[VersionRow]:

@@ -11,10 +11,9 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 
-from engine.workflow.roles import CHINA, Clock
+from engine.workflow.roles import Clock
 from engine.workflow.service import AdmissionService
 
 _lock = threading.RLock()
@@ -30,10 +29,9 @@ def service() -> AdmissionService:
     global _service
     with _lock:
         if _service is None:
-            from engine.api import county_workspace, store_target
-            from engine.workflow.stores import open_service
+            from engine.api import open_workflow, store_target
 
-            _service = open_service(county_workspace(county_dir()), store_target())
+            _service = open_workflow(county_dir(), store_target())
         return _service
 
 
@@ -45,12 +43,8 @@ def engine() -> Iterator[AdmissionService]:
 
 
 def clock() -> Clock:
-    """Now; ``DUTY_NOW`` only in a rehearsal store (as the service requires)."""
-    fixed = os.environ.get("DUTY_NOW")
-    if fixed and service().store.rehearsal:
-        try:
-            value = datetime.fromisoformat(fixed)
-        except ValueError:
-            return Clock.real()
-        return Clock(value if value.tzinfo else value.replace(tzinfo=CHINA), fixed=True)
-    return Clock.real()
+    """Now, or ``DUTY_NOW`` in a rehearsal store: the one clock reader of both doors (a bad
+    value is the same error as on the command line). Outside a rehearsal store the fixed
+    time is left aside here, since a browser user cannot unset it."""
+    fixed = Clock.from_environment()
+    return fixed if fixed.fixed and service().store.rehearsal else Clock.real()

@@ -24,8 +24,9 @@ def environment(county: Path | None, db: Path | None) -> dict[str, str]:
 
 
 def prepare(env: dict[str, str]) -> None:
-    """Open the store once with the web's settings: its tables are made or migrated and the
-    audit key checked before any worker starts (then every connection is closed)."""
+    """Open the store once with the web's settings before any worker starts: a store whose
+    schema is behind is refused (``duty store migrate`` first) and the audit key is checked
+    (then every connection is closed)."""
     os.environ.update(env)
     from engine.store.config import store_target
 

@@ -27,13 +27,10 @@ ALLOWED_HOSTS = [h.strip() for h in os.environ.get(
     "DUTY_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h.strip()]
 
 INSTALLED_APPS = [
-    *base_settings()["INSTALLED_APPS"],
-    "django.contrib.admin",
-    "django.contrib.sessions",
+    *base_settings()["INSTALLED_APPS"],  # the store's apps (admin, sessions, axes among them)
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
-    "axes",
     "engine.web",
 ]
 DATABASES = {"default": _TARGET.database()}
@@ -61,6 +58,7 @@ TEMPLATES = [{
         "django.contrib.auth.context_processors.auth",
         "django.contrib.messages.context_processors.messages",
         "engine.web.access.context",
+        "engine.web.views.proposals.waiting_context",
     ]},
 }]
 

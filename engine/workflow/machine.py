@@ -18,7 +18,7 @@ from engine.decide.combine import ADMITTED
 from engine.errors import ForbiddenError, RefusedError
 from engine.models.decision import Decision
 from engine.models.workflow import Transition
-from engine.workflow.names import Action
+from engine.workflow.names import Action, GuardName
 from engine.workflow.process import Process
 from engine.workflow.roles import Actor
 
@@ -56,6 +56,7 @@ GUARDS: dict[str, Guard] = {}
 
 def guard(name: str) -> Callable[[Guard], Guard]:
     def register(check: Guard) -> Guard:
+        GuardName(name)  # only the names the process file is checked against
         GUARDS[name] = check
         return check
     return register

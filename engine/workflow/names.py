@@ -43,6 +43,24 @@ class Action(str, Enum):
     withdraw = "withdraw"
 
 
+class GuardName(str, Enum):
+    """The guard conditions the code provides (``engine.workflow.machine`` registers one
+    check under each name; a process file may name only these)."""
+
+    applicant_may_propose = "applicant_may_propose"
+    evaluation_clear = "evaluation_clear"
+    evaluation_blocks = "evaluation_blocks"
+    evaluation_admits = "evaluation_admits"
+    target_street = "target_street"
+    street_request = "street_request"
+    concerned_department = "concerned_department"
+    department_heard = "department_heard"
+    hearing_closed = "hearing_closed"
+    emergency = "emergency"
+    meeting_recorded = "meeting_recorded"
+    still_admitted = "still_admitted"
+
+
 class Stage(str, Enum):
     """When a decision was made: at office review, at the meeting, at publication."""
 

@@ -14,9 +14,10 @@ from pathlib import Path
 import networkx as nx
 
 from engine.errors import DataError, DataErrors, PolicyError, did_you_mean
-from engine.loading.yamlio import read_yaml, validate
+from engine.loading.yamlio import Document, read_yaml, validate
 from engine.models.workflow import ProcessFile, State, Transition
 from engine.paths import duties_dir
+from engine.workflow.names import Action, GuardName, StateName
 
 
 @dataclass(frozen=True)
@@ -34,14 +35,38 @@ class Process:
         return "（新申请）" if state is None else self.states[state].label
 
 
+def _names_checked(spec: ProcessFile, doc: Document) -> list[DataError]:
+    """The file against the names the code fires and reads (``engine.workflow.names``): a
+    state or action renamed or removed in the file, or one the code does not know, is an
+    error here rather than at the first step that needs it."""
+    errors: list[DataError] = []
+    states = {name: ("states", name) for name in spec.states}
+    actions = {t.action: ("transitions", i, "action") for i, t in enumerate(spec.transitions)}
+    for kind, declared, known, section in (("状态", states, StateName, "states"),
+                                           ("迁移动作", actions, Action, "transitions")):
+        names = {n.value for n in known}
+        for name, where in declared.items():
+            if name not in names:
+                errors.append(PolicyError(
+                    f"{kind} “{name}” 不是程序认识的名称", location=doc.location(where),
+                    hint=did_you_mean(name, names) or "程序认识的名称见 engine/workflow/names.py"))
+        for name in sorted(names - set(declared)):
+            errors.append(PolicyError(f"流程文件缺少程序要用的{kind} “{name}”",
+                                      location=doc.location((section,)),
+                                      hint=did_you_mean(name, declared)))
+    return errors
+
+
 def default_process_path() -> Path:
     return duties_dir() / "workflow" / "admission.yaml"
 
 
 @cache
-def load_process(path: Path | None = None) -> Process:
-    from engine.workflow.machine import GUARDS as guards
-
+def load_process(path: Path | None = None, *, checked: bool | None = None) -> Process:
+    """The process file (default: the bundled one), checked on its own: states, transitions,
+    guards, reachability. ``checked`` (default: for the bundled file, the one the service
+    runs) also checks it against the names the code fires (``_names_checked``)."""
+    guards = [g.value for g in GuardName]
     doc = read_yaml(path or default_process_path())
     spec = validate(ProcessFile, doc)
     errors: list[DataError] = []
@@ -70,6 +95,8 @@ def load_process(path: Path | None = None) -> Process:
                 errors.append(PolicyError(f"守卫条件 “{name}” 未定义",
                                           location=doc.location(("transitions", i, "guards", j)),
                                           hint=did_you_mean(name, guards)))
+    if (path is None) if checked is None else checked:
+        errors += _names_checked(spec, doc)
     if errors:
         raise DataErrors(errors)
     creators = {t.to for t in spec.transitions if not t.from_}

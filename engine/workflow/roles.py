@@ -6,6 +6,7 @@ Roles: ``department:ID``, ``street:ID``, ``office`` (编办), ``justice`` (司�
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -57,6 +58,21 @@ class Clock:
     @classmethod
     def real(cls) -> Clock:
         return cls(datetime.now(CHINA).replace(microsecond=0))
+
+    @classmethod
+    def from_environment(cls) -> Clock:
+        """The clock of a call through either door: now, or the time ``DUTY_NOW`` fixes (a
+        rehearsal store's; the service refuses it elsewhere). A value that is no date and
+        time is the same usage error in every door."""
+        fixed = os.environ.get("DUTY_NOW")
+        if not fixed:
+            return cls.real()
+        try:
+            value = datetime.fromisoformat(fixed)
+        except ValueError:
+            raise UsageError(f"DUTY_NOW 不是有效的日期时间：“{fixed}”",
+                             hint="例如 DUTY_NOW=2026-09-28T09:00:00+08:00") from None
+        return cls(value if value.tzinfo else value.replace(tzinfo=CHINA), fixed=True)
 
     @property
     def stamp(self) -> str:

@@ -77,7 +77,8 @@ def test_an_unknown_or_ambiguous_name(tmp_path: Path) -> None:
     run = run_cli("lists", "build", "--street", "解放路")
     assert run.code == 2
     assert run.stderr == ("错误 [E-USAGE] --street：未知的街道 “解放路”\n"
-                          "  提示：您是否想写 “解放路街道”？\n")
+                          "  提示：您是否想写 “解放路街道”？"
+                          "未用 --county 指定县区目录，当前使用的是内置示例区。\n")
     county = tmp_path / "county"
     county.mkdir()
     data = yaml.safe_load((MINI / "county.yaml").read_text(encoding="utf-8"))

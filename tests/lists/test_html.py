@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,8 +13,7 @@ from engine.lists.build import build_lists
 from engine.loading.workspace import load_workspace
 from engine.render.lists_table import sections
 from tests.conftest import MINI, run_cli
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+from tests.services import require_chromium
 
 
 class _Counter(HTMLParser):
@@ -62,18 +60,17 @@ def test_structure(tmp_path: Path) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed")
 def test_renders_and_prints_in_chromium(tmp_path: Path) -> None:
+    chromium = require_chromium()
     page, _ = _html(tmp_path)
     pdf = tmp_path / "lists.pdf"
     flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
              f"--user-data-dir={tmp_path / 'profile'}"]
-    assert CHROMIUM is not None
-    dom = subprocess.run([CHROMIUM, *flags, "--dump-dom", page.as_uri()], capture_output=True,
+    dom = subprocess.run([chromium, *flags, "--dump-dom", page.as_uri()], capture_output=True,
                          text=True, timeout=120, check=True).stdout
     assert dom.count("<section") == 9 and "东门街道履行职责事项清单" in dom
-    subprocess.run([CHROMIUM, *flags, f"--print-to-pdf={pdf}", page.as_uri()],
+    subprocess.run([chromium, *flags, f"--print-to-pdf={pdf}", page.as_uri()],
                    capture_output=True, timeout=120, check=True)
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 2000
 

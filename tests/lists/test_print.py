@@ -16,10 +16,9 @@ from engine.loading.workspace import load_workspace
 from engine.models.lists import CountyLists, StreetLists
 from engine.render.lists_files import render_lists
 from tests.lists.pdf_text import Pdf
+from tests.services import require_chromium
 
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")]
+pytestmark = pytest.mark.browser
 STREET = "S01"
 CODE = re.compile(r"[A-Z]{2,}-\d{3}")  # an item code: the mark of a row
 A4_LANDSCAPE_CONTENT_PX = 1032  # 297 mm less 2 × 12 mm margins, at 96 px per inch
@@ -27,11 +26,12 @@ A4_LANDSCAPE_CONTENT_PX = 1032  # 297 mm less 2 × 12 mm margins, at 96 px per i
 
 @pytest.fixture(scope="module")
 def browser() -> Any:
+    chromium = require_chromium()
     os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=[
             "--no-sandbox", "--disable-background-networking"])
         yield browser
         browser.close()

@@ -12,7 +12,7 @@ import yaml
 from engine.loading.workspace import load_workspace
 from engine.models.county import Body, Street
 from engine.rules.parameters import SizeTiers
-from engine.staffing.profile import capacity_days, person_days, size_tier, working_days
+from engine.rules.staffing import capacity_days, person_days, size_tier, working_days
 from engine.workdays import working_days_between
 from tests.conftest import MINI, proposal, run_cli, write_yaml
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -15,8 +14,8 @@ import pytest
 from engine.api import county_workspace
 from engine.staffing.report import staffing_report
 from tests.conftest import ROOT, run_cli
+from tests.services import require_chromium
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CLASSES = ROOT / "duties" / "towns-by-class"
 FACTORS = ROOT / "duties" / "streets-by-factors"
 
@@ -71,8 +70,8 @@ def test_load_capacity_funds_and_top_items_for_one_street() -> None:
 
 
 def test_unknown_street_and_bad_format() -> None:
-    run = run_cli("report", "staffing", "--street", "S99")
-    assert run.code == 1 and "[E-REF]" in run.stderr and "S99" in run.stderr
+    run = run_cli("report", "staffing", "--street", "S99")  # as in lists build: a usage error
+    assert run.code == 2 and "[E-USAGE]" in run.stderr and "S99" in run.stderr
     assert "Traceback" not in run.stderr
     assert run_cli("report", "staffing", "--format", "pdf").code == 2
 
@@ -97,8 +96,8 @@ def test_sample_county_report_marks_no_model() -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed")
 def test_chart_renders_in_chromium(tmp_path: Path) -> None:
+    chromium = require_chromium()
     chart = tmp_path / "chart.svg"
     assert run_cli("report", "staffing", "--county", CLASSES, "--format", "svg",
                    "-o", chart).code == 0
@@ -108,11 +107,10 @@ def test_chart_renders_in_chromium(tmp_path: Path) -> None:
     flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
              f"--user-data-dir={tmp_path / 'profile'}"]
-    assert CHROMIUM is not None
-    dom = subprocess.run([CHROMIUM, *flags, "--dump-dom", chart.as_uri()], capture_output=True,
+    dom = subprocess.run([chromium, *flags, "--dump-dom", chart.as_uri()], capture_output=True,
                          text=True, timeout=120, check=True).stdout
     assert dom.count('class="street"') == 5 and "沙泉镇" in dom
     png = tmp_path / "chart.png"
-    subprocess.run([CHROMIUM, *flags, f"--screenshot={png}", "--window-size=820,400",
+    subprocess.run([chromium, *flags, f"--screenshot={png}", "--window-size=820,400",
                     chart.as_uri()], capture_output=True, timeout=120, check=True)
     assert png.read_bytes().startswith(b"\x89PNG") and png.stat().st_size > 2000

@@ -23,8 +23,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT
+from tests.services import pg_url, require_postgresql
 
-CHROMIUM = "/usr/bin/chromium"
 # account → (roles, password); the first holds admin
 ACCOUNTS: dict[str, tuple[list[str], str]] = {
     "admin": (["admin"], "admin-Secret-1"),
@@ -36,7 +36,6 @@ ACCOUNTS: dict[str, tuple[list[str], str]] = {
     "s03": (["street:S03"], "s03-Secret-1"),
     "county": (["county"], "county-Secret-1"),
 }
-PG_HOST, PG_PORT = "127.0.0.1", 5432
 
 
 def free_port() -> int:
@@ -122,29 +121,18 @@ def sqlite_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     stop(server)
 
 
-def _pg_reachable() -> bool:
-    try:
-        with socket.create_connection((PG_HOST, PG_PORT), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
 @pytest.fixture(scope="module")
 def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    if not _pg_reachable():
-        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
+    admin_url = require_postgresql()
     import psycopg
 
     name = f"duty_web_{uuid.uuid4().hex[:12]}"
-    admin_url = f"postgresql://postgres@{PG_HOST}:{PG_PORT}/postgres"
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     folder = tmp_path_factory.mktemp("web-pg")
     server = None
     try:
-        server = start(folder, {"DUTY_DATABASE_URL": f"postgresql://postgres@{PG_HOST}:"
-                                                     f"{PG_PORT}/{name}",
+        server = start(folder, {"DUTY_DATABASE_URL": pg_url(name),
                                 "DUTY_AUDIT_KEY": str(folder / "audit.key")})
         yield server
     finally:
@@ -157,6 +145,117 @@ def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
                 connections[alias].close()
         with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# --- the web application in this process, through Django's test client ------------------------
+
+_active: list[Server] = []  # the store the in-process application serves now
+
+
+def in_process(folder: Path) -> Server:
+    """A new store of the sample county with the test accounts, served in this process."""
+    server = Server("", {"DUTY_DB": str(folder / "duty.db")}, folder)
+    _seed(server.env, server)
+    return server
+
+
+def activate(server: Server) -> None:
+    """Point the in-process application at ``server``'s store: Django's ``default`` database
+    (accounts, sessions) and the admission service the pages call."""
+    if _active and _active[0] is server:
+        return
+    from django.db import connections
+
+    from engine.api import county_workspace
+    from engine.web import runtime
+    from engine.workflow.stores import open_service
+
+    deactivate()
+    connections["default"].close()
+    connections.settings["default"] = connections.configure_settings(
+        {"default": server.target().database()})["default"]
+    del connections["default"]
+    runtime._service = open_service(county_workspace(None), server.target())
+    _active.append(server)
+
+
+def deactivate() -> None:
+    from django.db import connections
+
+    from engine.store.session import close
+    from engine.web import runtime
+
+    if runtime._service is not None:
+        close(runtime._service.store)
+        runtime._service = None
+    connections["default"].close()
+    _active.clear()
+
+
+@pytest.fixture(scope="module")
+def web_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The web application on a new SQLite store, in this process."""
+    server = in_process(tmp_path_factory.mktemp("web-app"))
+    try:
+        yield server
+    finally:
+        if _active and _active[0] is server:
+            deactivate()
+
+
+@dataclass
+class AppReply:
+    status: int
+    text: str
+    location: str | None
+    headers: Any
+    cookies: Any
+
+
+class AppClient:
+    """One browser on the in-process application: cookies kept, redirects not followed, the
+    CSRF token sent as a page would (CSRF checks enforced)."""
+
+    def __init__(self, server: Server) -> None:
+        from django.test import Client as DjangoClient
+
+        self.server = server
+        self.django = DjangoClient(enforce_csrf_checks=True)
+
+    def cookie(self, name: str) -> str | None:
+        morsel = self.django.cookies.get(name)
+        return morsel.value if morsel is not None and morsel.value else None
+
+    @staticmethod
+    def _reply(response: Any) -> AppReply:
+        body = b"".join(response.streaming_content) if response.streaming else \
+            response.content
+        return AppReply(response.status_code, body.decode("utf-8", "replace"),
+                        response.headers.get("Location"), response.headers, response.cookies)
+
+    def get(self, path: str, headers: dict[str, str] | None = None) -> AppReply:
+        activate(self.server)
+        return self._reply(self.django.get(path, headers=headers))
+
+    def post(self, path: str, data: dict[str, Any] | None = None,
+             csrf: bool = True) -> AppReply:
+        """POST a form (a value that is a file is sent as a multipart upload)."""
+        fields = dict(data or {})
+        if csrf:
+            if self.cookie("csrftoken") is None:
+                self.get("/login/")
+            fields["csrfmiddlewaretoken"] = self.cookie("csrftoken") or ""
+        activate(self.server)
+        return self._reply(self.django.post(path, fields))
+
+    def login(self, username: str, role: str | None = None) -> AppClient:
+        self.get("/login/")
+        reply = self.post("/login/", {"username": username,
+                                      "password": ACCOUNTS[username][1]})
+        assert reply.status == 302, reply.text[:500]
+        if role is not None:
+            assert self.post("/role/", {"role": role}).status == 302
+        return self
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -239,7 +338,3 @@ def snapshot(server: Server) -> dict[str, Any]:
             return out
     finally:
         close(store)
-
-
-def chromium_missing() -> bool:
-    return not Path(CHROMIUM).exists()

@@ -10,17 +10,17 @@ import json
 import re
 import subprocess
 import sys
-import urllib.request
 from html import unescape
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
 from engine.render.lists_table import LIST_TITLES, RULES, department_columns, list_columns
 from engine.vocab import label
 from tests.conftest import ROOT
-from tests.web.conftest import Client, Server
+from tests.web.conftest import AppClient, Server
 
 KINDS = ("basic", "cooperative", "recalled")
 
@@ -36,8 +36,8 @@ def built(server: Server, fmt: str, street: str = "S01") -> str:
 
 
 @pytest.fixture(scope="module")
-def s01(sqlite_server: Server) -> dict[str, Any]:
-    return json.loads(built(sqlite_server, "json"))["streets"][0]
+def s01(web_app: Server) -> dict[str, Any]:
+    return json.loads(built(web_app, "json"))["streets"][0]
 
 
 def tables(page: str) -> dict[str, dict[str, Any]]:
@@ -61,8 +61,8 @@ def expected_headers(kind: str) -> list[str]:
     return [c.title for c in list_columns(kind, with_rules=True, grouped=True) if c != RULES]
 
 
-def test_each_list_in_the_documents_layout(sqlite_server: Server, s01: dict[str, Any]) -> None:
-    page = Client(sqlite_server.url).login("office").get("/lists/?street=S01").text
+def test_each_list_in_the_documents_layout(web_app: Server, s01: dict[str, Any]) -> None:
+    page = AppClient(web_app).login("office").get("/lists/?street=S01").text
     shown = tables(page)
     assert list(shown) == list(KINDS)
     for kind in KINDS:
@@ -84,7 +84,7 @@ def test_each_list_in_the_documents_layout(sqlite_server: Server, s01: dict[str,
     assert '<td class="num">20,000</td>' in page
     # the title block is the documents' own, for the version shown
     block = re.search(r'<p class="title-block">([^<]*)</p>', page)
-    assert block and block.group(1) in built(sqlite_server, "md")
+    assert block and block.group(1) in built(web_app, "md")
     assert "清单版本：第 0 版" in block.group(1) and "解放路街道" in block.group(1)
 
 
@@ -93,9 +93,9 @@ def _numbers(t: dict[str, Any]) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_filters_keep_each_rows_number(sqlite_server: Server, s01: dict[str, Any],
+def test_filters_keep_each_rows_number(web_app: Server, s01: dict[str, Any],
                                        kind: str) -> None:
-    office = Client(sqlite_server.url).login("office")
+    office = AppClient(web_app).login("office")
     full = {item: str(n) for n, item in enumerate((r["item"] for r in s01[kind]), 1)}
     rows = s01[kind]
     last = rows[-1]
@@ -103,7 +103,7 @@ def test_filters_keep_each_rows_number(sqlite_server: Server, s01: dict[str, Any
     filters = {"q": word, "department": last["department"], "category": last["category"]}
     for key, value in filters.items():
         page = office.get(f"/lists/?street=S01&list={kind}&{key}="
-                          + urllib.request.quote(value)).text
+                          + quote(value)).text
         shown = tables(page)
         assert list(shown) == [kind]
         numbers = _numbers(shown[kind])
@@ -116,21 +116,19 @@ def test_filters_keep_each_rows_number(sqlite_server: Server, s01: dict[str, Any
         assert set(shown[kind]["domains"]) == kept  # no heading without rows under it
 
 
-def test_htmx_swaps_the_tables_with_their_title_block(sqlite_server: Server) -> None:
-    name = json.loads(built(sqlite_server, "json", "S02"))["streets"][0]["name"]
-    office = Client(sqlite_server.url).login("office")
-    reply = office._open(urllib.request.Request(
-        sqlite_server.url + "/lists/?street=S02&list=recalled",
-        headers={"HX-Request": "true"}))
+def test_htmx_swaps_the_tables_with_their_title_block(web_app: Server) -> None:
+    name = json.loads(built(web_app, "json", "S02"))["streets"][0]["name"]
+    office = AppClient(web_app).login("office")
+    reply = office.get("/lists/?street=S02&list=recalled", headers={"HX-Request": "true"})
     assert reply.text.startswith('<div id="list-tables">') and "<html" not in reply.text
     assert f"乡镇（街道）：{name}" in reply.text
     assert list(tables(reply.text)) == ["recalled"]
     assert 'class="title-block"' in reply.text and "第 0 版" in reply.text
 
 
-def test_items_not_applying_with_their_reasons(sqlite_server: Server,
+def test_items_not_applying_with_their_reasons(web_app: Server,
                                                s01: dict[str, Any]) -> None:
-    office = Client(sqlite_server.url).login("office")
+    office = AppClient(web_app).login("office")
     page = office.get("/lists/?street=S01").text
     absent = s01["not_applying"]
     assert absent
@@ -144,7 +142,7 @@ def test_items_not_applying_with_their_reasons(sqlite_server: Server,
             str(n), a["item"], a["name"], a["reason"]]
     # the text search narrows them too, each keeping its number
     last = absent[-1]
-    page = office.get("/lists/?street=S01&q=" + urllib.request.quote(last["item"])).text
+    page = office.get("/lists/?street=S01&q=" + quote(last["item"])).text
     block = page.split('<details class="not-applying">', 1)[1].split("</details>", 1)[0]
     assert re.findall(r'<tr data-absent="([^"]*)"><td[^>]*>(\d+)</td>', block) == [
         (last["item"], str(len(absent)))]
@@ -170,17 +168,17 @@ def _cells(chunk: str) -> list[list[tuple[bool, str]]]:
             for row in re.findall(r"<tr>(.*?)</tr>", body)]
 
 
-def test_a_departments_list_in_the_documents_layout(sqlite_server: Server) -> None:
+def test_a_departments_list_in_the_documents_layout(web_app: Server) -> None:
     """The department's own list as its documents lay it out: the title block, its items
     with the catalogue code, the funds it owes each street, numbers right-aligned with
     separators; and every format to download, CSV included."""
-    office = Client(sqlite_server.url).login("office")
+    office = AppClient(web_app).login("office")
     page = office.get("/lists/?version=0&dept_list=urban_management").text
     section = page.split('<section id="department-list">', 1)[1].split("</section>", 1)[0]
-    d = json.loads(department_built(sqlite_server, "json", "urban_management"))[
+    d = json.loads(department_built(web_app, "json", "urban_management"))[
         "departments"][0]
     block = re.search(r'<p class="title-block">([^<]*)</p>', section)
-    md = department_built(sqlite_server, "md", "urban_management")
+    md = department_built(web_app, "md", "urban_management")
     assert block and block.group(1) in md and "清单版本：第 0 版" in block.group(1)
     items, ledger = section.split("<h3>", 1)
     assert re.findall(r"<th(?: class=\"nw\")?>([^<]*)</th>", items) == [
@@ -201,15 +199,15 @@ def test_a_departments_list_in_the_documents_layout(sqlite_server: Server) -> No
     assert "department=urban_management&amp;format=csv" in page
     got = office.get("/lists/download/?version=0&department=urban_management&format=csv")
     assert got.status == 200
-    assert got.text == department_built(sqlite_server, "csv", "urban_management")
+    assert got.text == department_built(web_app, "csv", "urban_management")
 
 
-def test_the_lists_as_they_stood_on_a_day(sqlite_server: Server) -> None:
+def test_the_lists_as_they_stood_on_a_day(web_app: Server) -> None:
     """``?as_of=DATE``: the version in force that day (the newest published on or before
     it); a day before the first version, or no date, finds nothing."""
     from datetime import date, timedelta
 
-    office = Client(sqlite_server.url).login("office")
+    office = AppClient(web_app).login("office")
     later = (date.today() + timedelta(days=400)).isoformat()
     page = office.get(f"/lists/?as_of={later}&street=S01")
     assert page.status == 200 and "第 0 版" in page.text

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.web.conftest import Client, Server, snapshot
+from tests.web.conftest import AppClient, Server, snapshot
 
 PID = "P-PERM-1"
 FORM = {"id": PID, "title": "无物业小区消防通道巡查交由街道承担", "department": "fire_rescue",
@@ -22,19 +22,19 @@ STEPS = {"review": {}, "legal": {"result": "passed"},
 
 
 @pytest.fixture(scope="module")
-def server(sqlite_server: Server) -> Iterator[Server]:
-    fire = Client(sqlite_server.url).login("fire")
+def server(web_app: Server) -> Iterator[Server]:
+    fire = AppClient(web_app).login("fire")
     reply = fire.post("/proposals/new/", {**FORM, "do": "submit"})
     assert reply.status == 302, reply.text[:2000]
-    yield sqlite_server
+    yield web_app
 
 
-def client(server: Server, user: str | None, role: str | None = None) -> Client:
-    c = Client(server.url)
+def client(server: Server, user: str | None, role: str | None = None) -> AppClient:
+    c = AppClient(server)
     return c.login(user, role) if user else c
 
 
-def refused_unchanged(server: Server, c: Client, path: str, data: dict[str, str] | None = None,
+def refused_unchanged(server: Server, c: AppClient, path: str, data: dict[str, str] | None = None,
                       *, statuses: tuple[int, ...], csrf: bool = True) -> None:
     before = snapshot(server)
     reply = c.post(path, data, csrf=csrf) if data is not None else c.get(path)

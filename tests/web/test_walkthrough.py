@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from engine.render.lists_table import RULES, list_columns
-from tests.web.conftest import ACCOUNTS, CHROMIUM, Server, chromium_missing
+from tests.services import require_chromium
+from tests.web.conftest import ACCOUNTS, Server
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(chromium_missing(), reason="needs Debian's chromium")]
+pytestmark = pytest.mark.browser
 
 PID = "P-WEB-001"
 TARGETS = ["S01", "S02"]
@@ -21,6 +21,7 @@ TARGETS = ["S01", "S02"]
 
 @pytest.fixture(scope="module")
 def browser() -> Any:
+    chromium = require_chromium()
     os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
     from playwright.sync_api import sync_playwright
 
@@ -30,7 +31,7 @@ def browser() -> Any:
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "1"
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            browser = p.chromium.launch(executable_path=chromium, headless=True, args=[
                 "--no-sandbox", "--disable-background-networking"])
             yield browser
             browser.close()

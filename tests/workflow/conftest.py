@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import MINI, Run, proposal, run_cli, write_yaml
+from tests.services import pg_url, require_postgresql
 
 NOW = "2026-03-02T09:00:00+08:00"  # a Monday: hearing due 2026-03-16, review due 2026-03-23
 STREETS = ["S01", "S02", "S03", "S04"]
@@ -64,11 +65,11 @@ class Flow:
 
     def env(self, actor: str | None) -> dict[str, str]:
         """The environment a command of ``actor`` runs with (its token, in an account
-        store; without an actor: the administrator's, enough for reading)."""
+        store; without an actor: the county office's, which reads every proposal)."""
         if self.local:
             return {}
         known = actor is not None and self._known_role(actor)
-        return {"DUTY_TOKEN": self.token(actor) if known and actor else self.tokens["admin"]}
+        return {"DUTY_TOKEN": self.token(actor if known and actor else "office")}
 
     @staticmethod
     def _known_role(actor: str) -> bool:
@@ -244,19 +245,6 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv(name, "tester")
 
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-
-
-def _pg_available() -> bool:
-    try:
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN, connect_timeout=3):
-            return True
-    except Exception:
-        return False
-
-
 @contextmanager
 def pg_database() -> Iterator[str]:
     """A new PostgreSQL database for one test, dropped afterwards."""
@@ -264,24 +252,25 @@ def pg_database() -> Iterator[str]:
 
     import psycopg
 
+    admin_url = require_postgresql()
     name = f"duty_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+    with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+        yield pg_url(name)
     finally:
         from django.db import connections
 
         for conn in connections.all(initialized_only=True):
             conn.close()
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def engine(request: pytest.FixtureRequest) -> str:
-    if request.param == "postgresql" and not _pg_available():
-        pytest.skip("no PostgreSQL server at 127.0.0.1:5432")
+    if request.param == "postgresql":
+        require_postgresql()
     return str(request.param)
 
 

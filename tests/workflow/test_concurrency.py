@@ -28,6 +28,13 @@ from tests.workflow.conftest import NOW, STREETS, Flow
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
 
 OPINIONS = ["agree", "agree_with_conditions", "object"]
+# How long a child may take. On a loaded machine fifty children starting at once take minutes
+# and each waits its turn for the write lock behind the others: the tests bound nothing by
+# time but a hang, and the children wait for the lock as long as that (the store's own wait,
+# SQLITE_TIMEOUT_S, is for people, not for fifty processes queued on purpose).
+PATIENCE_S = 900
+CHILD = ("import sys; import engine.store.config as c; c.SQLITE_TIMEOUT_S = int(sys.argv.pop(1)); "
+         "from engine.cli import main; main()")
 
 
 class Children:
@@ -45,7 +52,7 @@ class Children:
         environ.update({"DUTY_NOW": os.environ.get("DUTY_NOW", NOW), **self.flow.env(role),
                         **(env or {})})
         proc = subprocess.Popen(
-            [sys.executable, "-m", "engine.cli", "proposal", *args,
+            [sys.executable, "-c", CHILD, str(PATIENCE_S), "proposal", *args,
              "--county", str(MINI), "--db", str(self.flow.db)],
             cwd=ROOT, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.procs.append(proc)
@@ -55,13 +62,13 @@ class Children:
         """A child stopped at fault point ``point``, holding its transaction open."""
         marker = self.flow.tmp / f"paused-{point}-{len(self.procs)}"
         proc = self.spawn(*args, env={"DUTY_FAULT_PAUSE": f"{point}:{marker}"})
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + PATIENCE_S
         while not marker.exists():
             if proc.poll() is not None:
                 out, err = proc.communicate()
                 pytest.fail(f"child ended before {point} (exit {proc.returncode}): {out}{err}")
             if time.monotonic() > deadline:
-                pytest.fail(f"child did not reach {point} within 30 s")
+                pytest.fail(f"child did not reach {point} within {PATIENCE_S} s")
             time.sleep(0.05)
         time.sleep(0.05)  # the marker is written whole before the pause; be safe
         assert marker.read_text(encoding="utf-8") == str(proc.pid)
@@ -151,7 +158,7 @@ def test_fifty_concurrent_commands(flow: Flow, children: Children) -> None:
     procs = [(cmd, children.spawn(*cmd)) for cmd in commands]
     results = []
     for cmd, proc in procs:
-        out, err = proc.communicate(timeout=120)
+        out, err = proc.communicate(timeout=max(1.0, started + PATIENCE_S - time.monotonic()))
         results.append((cmd, proc.returncode, out, err))
     elapsed = time.monotonic() - started
     print(f"50 concurrent commands: {elapsed:.1f} s")
@@ -198,7 +205,7 @@ def test_concurrent_publications_get_distinct_versions(flow: Flow, children: Chi
             for i, s in enumerate(STREETS)]
     procs = [children.spawn("publish", pid, "--as", "office") for pid in pids]
     for proc in procs:
-        _, err = proc.communicate(timeout=60)
+        _, err = proc.communicate(timeout=PATIENCE_S)
         assert (proc.returncode, err) == (0, ""), err
     assert flow.sql("SELECT number FROM duty_version ORDER BY number") == [(n,) for n in range(5)]
     published = flow.sql("SELECT version, proposal FROM duty_version_proposal ORDER BY version")
@@ -277,7 +284,7 @@ def test_a_second_writer_waits_for_the_first(flow: Flow, children: Children) -> 
     time.sleep(3)  # long enough for the second to start and reach BEGIN IMMEDIATE
     assert second.poll() is None  # waiting for the lock, not failed
     children.kill(first)
-    _, err = second.communicate(timeout=30)
+    _, err = second.communicate(timeout=PATIENCE_S)
     assert (second.returncode, err) == (0, ""), err
     assert flow.sql("SELECT street, opinion FROM duty_opinion") == [("S02", "object")]
     _audit_consistent(flow)

@@ -3,6 +3,7 @@ with errors naming the file and the line."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -209,3 +210,33 @@ def test_schema_errors_name_the_line(tmp_path: Path) -> None:
     errors = _errors(_write(tmp_path, "schema", text))
     assert errors[0].location.line == 13
     assert "transitions[2].role" in (errors[0].location.field or "")
+
+
+# --- the file against the names the code uses ------------------------------------------------
+
+
+@pytest.mark.parametrize(("old", "new", "message", "hint"), [
+    ("action: legal_pass", "action: legal_passed", "迁移动作 “legal_passed” 不是程序认识的名称",
+     "您是否想写 “legal_pass”？"),
+    ("  hearing:", "  hearings:", "状态 “hearings” 不是程序认识的名称", "您是否想写 “hearing”？"),
+])
+def test_a_renamed_action_or_state_fails_at_load(tmp_path: Path, old: str, new: str,
+                                                 message: str, hint: str) -> None:
+    text = default_process_path().read_text(encoding="utf-8")
+    assert old in text
+    renamed = text.replace(old, new) if "action" in old else \
+        re.sub(r"\bhearing\b", "hearings", text)  # the state, wherever the file names it
+    path = _write(tmp_path, "renamed", renamed)
+    with pytest.raises(DataErrors) as info:
+        load_process(path, checked=True)
+    found = {(e.message, e.hint) for e in info.value.errors}
+    assert (message, hint) in found
+    assert any("缺少程序要用的" in e.message for e in info.value.errors)
+    load_process(path, checked=False)  # the file on its own is still a sound process
+
+
+def test_every_guard_the_file_may_name_is_provided() -> None:
+    from engine.workflow.machine import GUARDS
+    from engine.workflow.names import GuardName
+
+    assert set(GUARDS) == {g.value for g in GuardName}

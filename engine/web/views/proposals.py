@@ -8,13 +8,14 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_POST
 
 from engine.errors import DutyError
 from engine.labels import STEPS, label
 from engine.models.decision import Decision
 from engine.web import reading
-from engine.web.access import acting, may_see
+from engine.web.access import acting
 from engine.web.forms import DecideForm, LegalForm, OpinionForm, ProposalForm, initial_from
 from engine.web.runtime import clock, engine
 from engine.web.views.errors import status_of, words
@@ -22,6 +23,7 @@ from engine.web.views.street_return import DepartmentOpinionForm
 from engine.workdays import working_days_between
 from engine.workflow.names import Opinion, RoleKind
 from engine.workflow.process import Process
+from engine.workflow.queries import Reader
 from engine.workflow.roles import Actor
 from engine.workflow.service import AdmissionService
 from engine.workflow.views import ProposalSummary, ProposalView
@@ -58,20 +60,17 @@ def steps_for(process: Process, actor: Actor, state: str, applicant: str,
 
 
 def _visible(s: AdmissionService, actor: Actor) -> list[tuple[ProposalSummary, list[str]]]:
-    targets = reading.targets(s.store)
-    return [(p, targets.get(p.id, [])) for p in s.list(None)
-            if may_see(actor.role, p.department, p.applicant, targets.get(p.id, []))]
+    reader = Reader(s, actor)
+    targets = reader.targets()
+    return [(p, targets[p.id]) for p in reader.proposals()]
 
 
 def _view(s: AdmissionService, actor: Actor, pid: str) -> ProposalView:
-    """The proposal if the actor may see it; otherwise "not found", as for a wrong id."""
+    """The proposal if the actor may read it; otherwise "not found", as for a wrong id."""
     try:
-        view = s.show(pid)
+        return Reader(s, actor).show(pid)
     except DutyError:
         raise Http404 from None
-    if not may_see(actor.role, view.department, view.applicant, view.streets):
-        raise Http404
-    return view
 
 
 def _days_left(due: str | None, today: date) -> int | None:
@@ -110,6 +109,13 @@ def waiting(request: HttpRequest) -> int:
         with engine() as s:
             flight = in_flight(s, actor)
     return sum(1 for row in flight if row["steps"])
+
+
+def waiting_context(request: HttpRequest) -> dict[str, Any]:
+    """Template context: the header's 待办 count, worked out only if a page shows it."""
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    return {"duty_waiting": SimpleLazyObject(lambda: waiting(request))}
 
 
 @acting
@@ -244,7 +250,7 @@ def _resubmitted(s: AdmissionService, actor: Actor, pid: str | None) -> dict[str
 def _page(request: HttpRequest, s: AdmissionService, actor: Actor, pid: str,
           error: str | None = None, status: int = 200) -> HttpResponse:
     view = _view(s, actor, pid)
-    history = s.history(pid)
+    history = Reader(s, actor).history(pid)
     process = s.process
     names = s.base.names
     steps = steps_for(process, actor, view.state, view.applicant, view.streets, view.unheard)

@@ -8,7 +8,7 @@ from engine.loading.workspace import Workspace
 from engine.models.county import Street
 from engine.rules.facts import missing_functions
 from engine.rules.parameters import Range, Targets, Varying
-from engine.staffing.profile import finance_quota, limit, quota
+from engine.rules.staffing import finance_quota, limit, quota
 from engine.vocab import label
 
 HENAN = "《街道管理体制改革调查》合集河南部分一（四）：街道机构限额10个，5个必设机构"

@@ -1,0 +1,65 @@
+"""``duty store migrate`` is the one step that changes a store's schema: every other command
+refuses a store that is behind (and leaves it as it was); migrating keeps the audit verifying;
+the models and their migrations agree."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from engine.errors import StoreError
+from tests.conftest import ROOT, run_cli
+from tests.workflow.conftest import Flow
+
+MANAGE = [sys.executable, "-m", "engine.store.manage"]
+
+
+def behind(flow: Flow) -> None:
+    """Make the store look like one made before the sessions table joined the schema (as a
+    store made by an older ``duty`` looks to this one)."""
+    flow.sql("DELETE FROM django_migrations WHERE app = 'sessions'")
+    flow.sql("DROP TABLE django_session")
+
+
+def test_a_store_behind_is_refused_until_migrated(flow: Flow) -> None:
+    pid = flow.submit()
+    behind(flow)
+    before = flow.snapshot()
+    for args in (("proposal", "list"), ("proposal", "show", pid), ("audit", "verify"),
+                 ("lists", "build", "--street", "S01")):
+        run = run_cli(*args, "--db", flow.db)
+        assert run.code == StoreError.exit_code, (args, run.stderr)
+        assert "[E-STORE]" in run.stderr and "duty store migrate" in run.stderr
+        assert flow.snapshot() == before  # nothing migrated behind anyone's back
+    run = run_cli("store", "migrate", "--db", flow.db, "--format", "json")
+    assert run.code == 0, run.stderr
+    assert json.loads(run.stdout)["applied"] == ["sessions.0001_initial"]
+    assert run_cli("audit", "verify", "--db", flow.db).code == 0  # the audit still verifies
+    assert flow.show(pid)["state"] == "submitted"
+    again = run_cli("store", "migrate", "--db", flow.db, "--format", "json")
+    assert json.loads(again.stdout)["applied"] == []
+
+
+def test_models_and_migrations_agree() -> None:
+    run = subprocess.run([*MANAGE, "makemigrations", "--check", "--dry-run"], cwd=ROOT,
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_a_model_change_without_its_migration_is_caught() -> None:
+    changed = ("import engine.store.orm\n"
+               "from django.db import models\n"
+               "from engine.store import models as m\n"
+               "m.Proposal.add_to_class('extra', models.IntegerField(default=0))\n"
+               "from engine.store.manage import main\n"
+               "main(['makemigrations', '--check', '--dry-run', 'store'])\n")
+    run = subprocess.run([sys.executable, "-c", changed], cwd=ROOT, capture_output=True,
+                         text=True, check=False)
+    assert run.returncode == 1 and "extra" in run.stdout, run.stdout + run.stderr
+
+
+def test_the_schema_tool_does_not_migrate() -> None:
+    run = subprocess.run([*MANAGE, "migrate"], cwd=ROOT, capture_output=True, text=True,
+                         check=False)
+    assert run.returncode == 2 and "duty store migrate" in run.stderr
