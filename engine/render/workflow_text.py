@@ -137,11 +137,12 @@ def render_token(process: Process, issued: IssuedToken) -> str:
 
 
 def render_verify(process: Process, report: Report) -> str:
+    warned = "".join(f"警告［{w.kind}］{w.message}\n" for w in report.warnings)
     if report.intact:
         return (f"审计记录完好：共 {report.entries} 条，签名与数据一致，"
-                f"核对锚点 {report.anchors_checked} 个。\n链头：{report.head}\n")
+                f"核对锚点 {report.anchors_checked} 个。\n链头：{report.head}\n") + warned
     lines = [f"审计记录有问题（共 {report.entries} 条，发现 {len(report.problems)} 处）："]
     for p in report.problems:
         where = f"第 {p.seq} 条" if p.seq is not None else "—"
         lines.append(f"  {where}［{p.kind}］{p.message}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + warned

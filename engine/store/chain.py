@@ -6,7 +6,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.errors import StoreError
-from engine.store.audit import canonical, covered_rows, entry_mac, record_digest, rows_digest
+from engine.store.audit import (
+    account_digest,
+    canonical,
+    covered_rows,
+    entry_mac,
+    record_digest,
+    rows_digest,
+)
 from engine.store.keys import append_checkpoint
 from engine.store.orm import m
 
@@ -23,6 +30,7 @@ class Chain:
         self.store = store
         self.head: m.AuditHead | None = None
         self.pending: list[m.AuditEntry] = []
+        self.accounts: dict[int, tuple[Any, bool]] = {}  # user id → (user, must change)
 
     def lock(self) -> None:
         """Take the chain head (and with it the right to write) before reading anything."""
@@ -54,8 +62,25 @@ class Chain:
             raise RuntimeError("no audit entry begun in this command")
         return self.pending[-1].seq
 
+    def account(self, user: Any, *, must_change: bool = False) -> None:
+        """The command changed this account: its new state is sealed with the last entry."""
+        self.accounts[user.pk] = (user, must_change)
+
+    def _seal_accounts(self) -> None:
+        from django.contrib.auth import get_user_model
+
+        if not m.AccountSeal.objects.exists():  # a store from before accounts were sealed
+            for user in get_user_model().objects.exclude(pk__in=list(self.accounts)):
+                self.accounts[user.pk] = (user, False)
+        seq = self.last_seq
+        for _, (user, must_change) in sorted(self.accounts.items()):
+            user.refresh_from_db()
+            m.AccountSeal.objects.create(username=user.username, digest=account_digest(user),
+                                         must_change=must_change, audit_seq=seq)
+
     def seal(self) -> None:
-        """Digest what each entry's command wrote and chain the MACs."""
+        """Seal the accounts the command changed, digest what each entry's command wrote and
+        chain the MACs."""
         if not self.pending:
             return
         key = self.store.key
@@ -63,6 +88,7 @@ class Chain:
             raise StoreError("没有审计密钥，不能写入", store=self.store.target.shown,
                              reason="no-key")
         assert self.head is not None
+        self._seal_accounts()
         rows = covered_rows(e.seq for e in self.pending)
         proposals = {p.id: p for p in m.Proposal.objects.filter(
             id__in={e.proposal for e in self.pending if e.proposal})}

@@ -105,6 +105,16 @@ def ensure_django() -> None:
     django.setup()
 
 
+# Django's validators, the same for the command line and the web
+PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+
 def base_settings() -> dict[str, Any]:
     """The settings the store needs; the web application's settings extend these."""
     return {
@@ -113,6 +123,7 @@ def base_settings() -> dict[str, Any]:
         "DATABASES": {},
         "DATABASE_ROUTERS": ["engine.store.router.StoreRouter"],
         "PASSWORD_HASHERS": ["django.contrib.auth.hashers.Argon2PasswordHasher"],
+        "AUTH_PASSWORD_VALIDATORS": PASSWORD_VALIDATORS,
         "USE_TZ": True,
         "TIME_ZONE": "Asia/Shanghai",
         "LANGUAGE_CODE": "zh-hans",

@@ -15,6 +15,7 @@ from engine.store.audit import (
 )
 from engine.store.keys import read_checkpoints
 from engine.store.orm import m
+from engine.store.seals import sealed_problems
 from engine.store.session import Store, transaction
 
 BOUND = ("county", "process", "mode", "rehearsal")  # meta the first entry commits to
@@ -29,6 +30,7 @@ def verify_store(store: Store, expect: list[tuple[int, str]] | None = None) -> R
         proposals = {p.id: p for p in m.Proposal.objects.all()}
         head = m.AuditHead.objects.filter(pk=1).first()
         meta = {r.key: r.value for r in m.StoreMeta.objects.all()}
+        accounts = sealed_problems(store.key)
     macs: dict[int, str] = {}
     last_of: dict[str, m.AuditEntry] = {}
     prev, expected, last_at = "", 1, None
@@ -72,6 +74,11 @@ def verify_store(store: Store, expect: list[tuple[int, str]] | None = None) -> R
         elif record_digest(row) != entry.record:
             problems.append(Problem(seq=entry.seq, kind="record",
                                     message=f"申请 {pid} 的数据与其最后一条记录不符（被改动过）"))
+    for pid in sorted(set(last_of) - set(proposals)):
+        problems.append(Problem(seq=last_of[pid].seq, kind="proposal",
+                                message=f"申请 {pid} 在记录中，但数据库里已没有它（被删除）"))
+    for username, why in accounts:
+        problems.append(Problem(seq=None, kind="account", message=f"账号 {username}：{why}"))
     newest = f"{entries[-1].seq}:{entries[-1].mac}" if entries else ""
     if head is None or f"{head.seq}:{head.mac}" != (newest or "0:"):
         problems.append(Problem(seq=head.seq if head else None, kind="head",
@@ -82,6 +89,15 @@ def verify_store(store: Store, expect: list[tuple[int, str]] | None = None) -> R
             if key in first and meta.get(key) != first[key]:
                 problems.append(Problem(seq=1, kind="meta",
                                         message=f"数据库的绑定信息 {key} 被改动"))
+    warnings = []
+    if not entries:
+        warnings.append(Problem(seq=None, kind="empty", message=(
+            "审计记录是空的：数据库初始化时就写入第一条记录，空的记录说明记录被整体删除，"
+            "或这不是初始化过的数据库；请用保存在别处的锚点（公布的清单上印有）核对")))
+    if not store.target.checkpoints.exists():
+        warnings.append(Problem(seq=None, kind="no-anchors", message=(
+            f"检查点文件 {store.target.checkpoints} 不存在：截去的记录末尾无法发现；"
+            "请用保存在别处的锚点核对")))
     anchors = [*(expect or []), *read_checkpoints(store.target.checkpoints)]
     for seq, mac in anchors:
         if macs.get(seq) != mac:
@@ -91,7 +107,8 @@ def verify_store(store: Store, expect: list[tuple[int, str]] | None = None) -> R
     unique = sorted({(p.seq if p.seq is not None else 0, p.kind, p.message): p
                      for p in problems}.items())
     return Report(entries=len(entries), head=newest, intact=not problems,
-                  problems=[p for _, p in unique], anchors_checked=len(anchors))
+                  problems=[p for _, p in unique], anchors_checked=len(anchors),
+                  warnings=warnings)
 
 
 def _parse(at: str) -> datetime | None:

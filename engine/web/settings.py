@@ -63,14 +63,7 @@ TEMPLATES = [{
 }]
 
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend",
-                           "django.contrib.auth.backends.ModelBackend"]
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
+                           "engine.web.backends.RecordedBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "todo"
 LOGOUT_REDIRECT_URL = "login"

@@ -83,3 +83,4 @@ class SystemAction(str, Enum):
     user_disable = "user_disable"
     token_issue = "token_issue"
     token_revoke = "token_revoke"
+    password_set = "password_set"

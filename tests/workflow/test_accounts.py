@@ -136,3 +136,20 @@ def test_passwords_use_argon2(flow: Flow) -> None:
     assert result.exit_code == 0, result.stderr
     (password,) = flow.sql("SELECT password FROM auth_user WHERE username = 'web'")[0]
     assert password.startswith("argon2$")
+
+
+@pytest.mark.parametrize("password", ["", "x", "12345678901", "password123"])
+def test_weak_passwords_are_refused_on_the_command_line(flow: Flow, password: str) -> None:
+    """Django's validators, the same as the web's: too short, all digits, common."""
+    flow.monkeypatch.setenv("DUTY_TOKEN", flow.tokens["admin"])
+    from typer.testing import CliRunner
+
+    from engine.cli import app
+
+    before = flow.sql("SELECT COUNT(*) FROM duty_audit")
+    result = CliRunner().invoke(app, ["user", "add", "weak", "--role", "county",
+                                      "--password-stdin", "--county", str(MINI), "--db",
+                                      str(flow.db)], input=password + "\n")
+    assert result.exit_code == 1 and "E-PASSWORD" in result.stderr
+    assert flow.sql("SELECT COUNT(*) FROM auth_user WHERE username = 'weak'") == [(0,)]
+    assert flow.sql("SELECT COUNT(*) FROM duty_audit") == before
