@@ -932,23 +932,32 @@ def audit_verify_cmd(
     db: DbOpt = None,
     expect: Annotated[list[str] | None, typer.Option(
         "--expect", show_default=False,
-        help="锚点 SEQ:DIGEST（公布的清单上印有），可重复：核对该条记录仍在且未被替换。")] = None,
+        help="锚点 SEQ:DIGEST[:KEY]（公布的清单上印有），可重复：核对该条记录仍在且未被替换。"
+    )] = None,
+    key: Annotated[str | None, typer.Option(
+        "--key-fingerprint", envvar="DUTY_KEY_FINGERPRINT", show_default=False,
+        help="审计密钥应有的指纹（16 位十六进制，初始化时显示，保存在数据库目录之外）。")] = None,
     fmt: FmtOpt = ReportFormat.text,
 ) -> None:
     """逐条核对审计记录：密钥签名、前后衔接、每步写入的数据、申请的现状、时间顺序，以及锚点和
     检查点文件。发现问题时逐条指出并以退出码 1 结束。"""
     from engine.api import keyed_store
     from engine.errors import UsageError
+    from engine.store.keys import FINGERPRINT_CHARS, parse_anchor
     from engine.store.verify import verify_store
 
     anchors = []
     for text in expect or []:
-        seq, _, digest = text.partition(":")
-        if not seq.isdigit() or len(digest) != 64:
-            raise UsageError(f"锚点格式不对：“{text}”", hint="格式为 序号:64位十六进制摘要")
-        anchors.append((int(seq), digest))
+        anchor = parse_anchor(text)
+        if anchor is None:
+            raise UsageError(f"锚点格式不对：“{text}”",
+                             hint="格式为 序号:64位十六进制摘要[:16位密钥指纹]")
+        anchors.append(anchor)
+    if key is not None and (len(key) != FINGERPRINT_CHARS or
+                            any(c not in "0123456789abcdef" for c in key)):
+        raise UsageError(f"密钥指纹格式不对：“{key}”", hint="16 位小写十六进制")
     with keyed_store(_target(db)) as store:
-        report = verify_store(store, anchors)
+        report = verify_store(store, anchors, key)
     _show(report, fmt, "render_verify")
     if not report.intact:
         raise typer.Exit(1)

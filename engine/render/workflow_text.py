@@ -115,7 +115,9 @@ def render_store(process: Process, info: StoreInfo) -> str:
     mode = "本地单用户（演练）" if info.mode == "local" else "账号"
     return (f"流程数据库 {info.store}：{info.county}；操作方式：{mode}；"
             f"{'演练库（可固定时钟）' if info.rehearsal else '正式库'}；"
-            f"最新清单第 {info.version} 版\n审计链头：{info.head}\n")
+            f"最新清单第 {info.version} 版\n审计链头：{info.head}\n"
+            f"审计密钥指纹：{info.key}（请记在数据库目录之外；核验时用 "
+            f"DUTY_KEY_FINGERPRINT 指定）\n")
 
 
 def render_account(process: Process, view: AccountView) -> str:

@@ -14,7 +14,7 @@ from engine.store.audit import (
     record_digest,
     rows_digest,
 )
-from engine.store.keys import append_checkpoint
+from engine.store.keys import Anchor, append_checkpoint, fingerprint
 from engine.store.orm import m
 
 
@@ -106,6 +106,10 @@ class Chain:
         self.head.save(update_fields=["seq", "mac"])
 
     def checkpoint(self) -> None:
+        """The new head, with the key's fingerprint, to the checkpoint file and to the second
+        copy kept outside the store's directory."""
         if self.pending:
             last = self.pending[-1]
-            append_checkpoint(self.store.target.checkpoints, last.seq, last.mac, last.at)
+            anchor = Anchor(last.seq, last.mac, fingerprint(self.store.key))
+            for path in self.store.target.anchor_files:
+                append_checkpoint(path, anchor, last.at)

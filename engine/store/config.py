@@ -28,6 +28,11 @@ class StoreTarget:
     url: str | None
     key_file: Path
     checkpoints: Path
+    anchors: Path | None = None  # the second copy of the heads, outside the store's directory
+
+    @property
+    def anchor_files(self) -> list[Path]:
+        return [self.checkpoints, *([self.anchors] if self.anchors else [])]
 
     @property
     def shown(self) -> str:
@@ -80,11 +85,26 @@ def store_target(db: Path | None = None, url: str | None = None) -> StoreTarget:
                              hint="设置环境变量 DUTY_AUDIT_KEY 为密钥文件的路径（该文件不得放在"
                                   "数据库中；初始化时自动创建，权限 0600）。")
         checkpoints = _env_path("DUTY_CHECKPOINTS") or key.with_suffix(".checkpoints")
-        return StoreTarget("postgresql", f"postgresql://{shown}", url, key, checkpoints)
+        return StoreTarget("postgresql", f"postgresql://{shown}", url, key, checkpoints,
+                           _anchors(f"postgresql://{shown}"))
     path = Path(db if db is not None else os.environ.get("DUTY_DB") or "duty.db")
     key = _env_path("DUTY_AUDIT_KEY") or Path(f"{path}.key")
     checkpoints = _env_path("DUTY_CHECKPOINTS") or Path(f"{path}.checkpoints")
-    return StoreTarget("sqlite", str(path), None, key, checkpoints)
+    return StoreTarget("sqlite", str(path), None, key, checkpoints,
+                       _anchors(str(path.resolve())))
+
+
+def _anchors(identity: str) -> Path | None:
+    """The second copy of the checkpoints: ``DUTY_ANCHORS`` (a file; ``off``: none), else a
+    file named after the store in the user's state directory ($XDG_STATE_HOME/duty/anchors,
+    default ~/.local/state/duty/anchors), which whoever can write the store's directory
+    cannot reach."""
+    value = os.environ.get("DUTY_ANCHORS")
+    if value:
+        return None if value == "off" else Path(value)
+    state = os.environ.get("XDG_STATE_HOME") or str(Path("~/.local/state").expanduser())
+    name = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:24]
+    return Path(state) / "duty" / "anchors" / f"{name}.anchors"
 
 
 def ensure_django() -> None:

@@ -13,7 +13,7 @@ from engine.store.audit import (
     record_digest,
     rows_digest,
 )
-from engine.store.keys import read_checkpoints
+from engine.store.keys import Anchor, fingerprint, read_checkpoints
 from engine.store.orm import m
 from engine.store.seals import sealed_problems
 from engine.store.session import Store, transaction
@@ -21,7 +21,10 @@ from engine.store.session import Store, transaction
 BOUND = ("county", "process", "mode", "rehearsal")  # meta the first entry commits to
 
 
-def verify_store(store: Store, expect: list[tuple[int, str]] | None = None) -> Report:
+def verify_store(store: Store, expect: list[Anchor] | None = None,
+                 key_fingerprint: str | None = None) -> Report:
+    """``expect``: anchors kept elsewhere; ``key_fingerprint``: the fingerprint the key must have
+    (``DUTY_KEY_FINGERPRINT``), as the office recorded it outside the store."""
     assert store.key is not None
     problems: list[Problem] = []
     with transaction(store, write=False):
@@ -94,12 +97,23 @@ def verify_store(store: Store, expect: list[tuple[int, str]] | None = None) -> R
         warnings.append(Problem(seq=None, kind="empty", message=(
             "审计记录是空的：数据库初始化时就写入第一条记录，空的记录说明记录被整体删除，"
             "或这不是初始化过的数据库；请用保存在别处的锚点（公布的清单上印有）核对")))
-    if not store.target.checkpoints.exists():
-        warnings.append(Problem(seq=None, kind="no-anchors", message=(
-            f"检查点文件 {store.target.checkpoints} 不存在：截去的记录末尾无法发现；"
-            "请用保存在别处的锚点核对")))
-    anchors = [*(expect or []), *read_checkpoints(store.target.checkpoints)]
-    for seq, mac in anchors:
+    for path in store.target.anchor_files:
+        if not path.exists():
+            warnings.append(Problem(seq=None, kind="no-anchors", message=(
+                f"检查点文件 {path} 不存在：截去的记录末尾无法由它发现；"
+                "请用保存在别处的锚点核对")))
+    anchors = list(dict.fromkeys([  # each anchor once, though kept in two files
+        *(expect or []),
+        *(a for path in store.target.anchor_files for a in read_checkpoints(path))]))
+    current = fingerprint(store.key)
+    claimed = [(key_fingerprint, "指定的指纹")] if key_fingerprint else []
+    claimed += [(a.key, f"锚点 {a.seq}") for a in anchors if a.key]
+    for fp, source in claimed:
+        if fp != current:
+            problems.append(Problem(seq=None, kind="key", message=(
+                f"密钥指纹不符：{source}为 {fp}，现用密钥的指纹为 {current}"
+                "（密钥被替换，记录可能被整体重签）")))
+    for seq, mac, _ in anchors:
         if macs.get(seq) != mac:
             problems.append(Problem(seq=seq, kind="anchor", message=(
                 f"锚点 {seq}:{mac[:12]}… 在记录中找不到（第 {seq} 条及之后的记录被删除或替换）"

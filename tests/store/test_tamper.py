@@ -157,6 +157,9 @@ def test_an_empty_chain_and_no_checkpoint_file_are_warnings(flow: Flow) -> None:
                   "duty_role_binding", "auth_user"):
         flow.sql(f"DELETE FROM {table}")
     flow.sql("UPDATE duty_audit_head SET seq = 0, mac = '' WHERE id = 1")
+    code, report = verify(flow)  # the second copy outside the directory still names it
+    assert code == 1 and {k for _, k in kinds(report)} == {"anchor"}
+    flow.monkeypatch.setenv("DUTY_ANCHORS", "off")  # every anchor file lost
     code, report = verify(flow)
     assert code == 0 and report["entries"] == 0
     assert [w["kind"] for w in report["warnings"]] == ["empty", "no-anchors"]

@@ -54,4 +54,4 @@ def audit(request: HttpRequest) -> HttpResponse:
         checkpoints = reading.checkpoints(s.store)
     return render(request, "web/audit.html", {
         "info": info, "report": report, "versions": versions,
-        "checkpoints": [f"{seq}:{mac}" for seq, mac in checkpoints]})
+        "checkpoints": [str(c) for c in checkpoints]})
