@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from engine.errors import StoreError
@@ -17,6 +18,25 @@ from engine.store.audit import (
 from engine.store.keys import Anchor, append_checkpoint, fingerprint
 from engine.store.orm import m
 
+CHINA = timezone(timedelta(hours=8))
+
+
+def check_whole(store: Any) -> None:
+    """Refuse to write to a SQLite file that SQLite itself calls malformed (its quick check,
+    under the write lock, before anything is written)."""
+    if store.target.engine != "sqlite":
+        return
+    from django.db import connections
+
+    with connections[store.alias].cursor() as cursor:
+        cursor.execute("PRAGMA quick_check")
+        found = [str(r[0]) for r in cursor.fetchall()]
+    if found != ["ok"]:
+        raise StoreError(f"数据库文件已损坏（SQLite：{found[0][:200]}），拒绝写入",
+                         store=store.target.shown, reason="damaged",
+                         hint="不要继续使用该文件：从备份恢复，或用 sqlite3 的 .recover 导出"
+                              "后核验（duty audit verify）；本次操作没有写入。")
+
 
 @dataclass
 class _Pending:
@@ -29,6 +49,7 @@ class Chain:
     def __init__(self, store: Any) -> None:
         self.store = store
         self.head: m.AuditHead | None = None
+        self.locked_at = datetime.min.replace(tzinfo=CHINA)
         self.pending: list[m.AuditEntry] = []
         self.accounts: dict[int, tuple[Any, bool]] = {}  # user id → (user, must change)
 
@@ -37,6 +58,9 @@ class Chain:
         self.head = m.AuditHead.objects.select_for_update().filter(pk=1).first()
         if self.head is None:  # a new store: the first command creates the head
             self.head = m.AuditHead.objects.create(pk=1, seq=0, mac="")
+        check_whole(self.store)
+        # read under the lock: no writer that takes it later can record an earlier time
+        self.locked_at = datetime.now(CHINA).replace(microsecond=0)
 
     @property
     def next_seq(self) -> int:
@@ -47,8 +71,12 @@ class Chain:
               proposal: str | None = None, before: str | None = None,
               after: str | None = None, detail: dict[str, Any] | None = None,
               clock: str = "real") -> int:
-        """A new entry; rows the command writes for it carry the returned ``audit_seq``."""
+        """A new entry; rows the command writes for it carry the returned ``audit_seq``. A real
+        clock read before the write lock was taken gives way to the time the lock was taken,
+        so that entries never go back in time when commands wait for each other."""
         seq = self.next_seq
+        if clock == "real" and datetime.fromisoformat(at) < self.locked_at:
+            at = self.locked_at.isoformat()
         self.pending.append(m.AuditEntry(
             seq=seq, at=at, account=account, role=role, action=action, proposal=proposal,
             state_before=before, state_after=after, detail=canonical(detail or {}),
