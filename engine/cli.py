@@ -142,13 +142,15 @@ def _published_source(county: Path | None, db: Path | None) -> tuple[Any, Any]:
     """``_published`` and the version with its date and audit anchor (a ``ListSource``, for
     documents' title blocks; None when the county directory is used as it is)."""
     from engine.api import published_workspace, store_target
+    from engine.render.escape import terminal
 
     explicit = db is not None or bool(os.environ.get("DUTY_DATABASE_URL"))
     target = store_target(db)
     ws, source = published_workspace(county, target, explicit)
     if source is not None:
-        typer.echo(f"依据：数据库 {target.shown} 中的{ws.county.name}清单第 {source.version} 版"
-                   f"（{source.published} 公布）；审计锚点 {source.anchor or '—'}", err=True)
+        typer.echo(terminal(f"依据：数据库 {target.shown} 中的{ws.county.name}清单第 "
+                            f"{source.version} 版（{source.published} 公布）；审计锚点 "
+                            f"{source.anchor or '—'}"), err=True)
     return ws, source
 
 
@@ -479,7 +481,7 @@ def report_staffing(
 
         data = RENDERERS[fmt.value](report)
     if output is None:
-        sys.stdout.write(data)
+        _emit(data)
     else:
         from engine.fileio import write_atomic
 
