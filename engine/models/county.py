@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, NonNegativeFloat, NonNegativeInt, PositiveInt, field_validator
+from pydantic import Field, NonNegativeFloat, PositiveInt, field_validator
 
-from engine.models.base import Id, Strict, Text
+from engine.models.base import Amount, Count, Id, Population, Strict, Text, WorkloadDays
 from engine.vocab import Category, Phase, Power, ProposalMode, StreetKind, UnitMode
 
 
@@ -34,14 +34,14 @@ class Staffing(Strict):
     them gets the matching checks (``None``: not recorded).
     """
 
-    administrative: NonNegativeInt
-    institutional: NonNegativeInt
-    actual: NonNegativeInt
-    logistics: NonNegativeInt = 0  # 机关后勤事业编制
-    finance_office: NonNegativeInt = 0  # 财政所单列编制
-    assistant: NonNegativeInt | None = None  # 主任助理职数
-    non_establishment: NonNegativeInt | None = None  # 编外人员
-    mixed: NonNegativeInt | None = None  # 混岗: institutional staff in administrative posts
+    administrative: Count
+    institutional: Count
+    actual: Count
+    logistics: Count = 0  # 机关后勤事业编制
+    finance_office: Count = 0  # 财政所单列编制
+    assistant: Count | None = None  # 主任助理职数
+    non_establishment: Count | None = None  # 编外人员
+    mixed: Count | None = None  # 混岗: institutional staff in administrative posts
 
     def posts(self) -> int:
         """Every post the street holds."""
@@ -84,7 +84,7 @@ class Street(Strict):
     id: Id
     name: Text
     kind: StreetKind
-    population: NonNegativeInt
+    population: Population
     area_km2: NonNegativeFloat
     revenue: NonNegativeFloat | None = None  # fiscal revenue, 10,000 yuan a year
     town_class: PositiveInt | None = None  # where the county classes its towns (甘州: 1–3)
@@ -137,7 +137,7 @@ class ItemFields(Strict):
     legal_basis: Text
     public_facing: bool = False
     high_volume: bool = False
-    workload_days: NonNegativeInt = 0
+    workload_days: WorkloadDays = 0
     # the national list layout (DESIGN.md §7); all optional
     domain: Text | None = None  # 履职领域, from the policy's ``domains`` vocabulary
     department_duty: Text | None = None  # 上级部门职责: what the department itself does
@@ -161,7 +161,7 @@ class DutyItem(ItemFields):
 
     id: Id
     department: Id
-    funding: NonNegativeInt = 0
+    funding: Amount = 0
     streets: Literal["all"] | list[Id] = "all"
     recalled: bool = False
 
@@ -171,7 +171,7 @@ class Admission(Strict):
     how the street carries it (``entrust``: in the department's name)."""
 
     proposal: Id
-    funding: NonNegativeInt
+    funding: Amount
     mode: ProposalMode | None = None
 
 
