@@ -38,6 +38,7 @@ DATABASES = {"default": _TARGET.database()}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "engine.web.uploads.DeclaredLength",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -90,6 +91,7 @@ if os.environ.get("DUTY_TRUST_PROXY") == "1":
 MAX_UPLOAD_BYTES = 256 * 1024  # a proposal file
 DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
+FILE_UPLOAD_HANDLERS = ["engine.web.uploads.BoundedUpload"]  # never spooled to disk
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
 STATIC_URL = "/static/"
