@@ -923,6 +923,32 @@ def user_token(
     _show(issued, fmt, "render_token")
 
 
+@user_app.command("enable")
+@user_errors
+def user_enable(username: UserArg, county: CountyOpt = None, db: DbOpt = None,
+                actor: ActorOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
+    """重新启用已停用的账号（已撤销的令牌仍无效，须重新签发）。"""
+    from engine.api import keyed_store
+    from engine.workflow.accounts import enable_user
+
+    with keyed_store(_target(db)) as store:
+        view = enable_user(store, _admin(store, county, actor), _clock(), username)
+    _show(view, fmt, "render_account")
+
+
+@user_app.command("reset-password")
+@user_errors
+def user_reset_password(username: UserArg, county: CountyOpt = None, db: DbOpt = None,
+                        actor: ActorOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
+    """为账号设置临时密码（只显示一次；首次登录后须修改）。"""
+    from engine.api import keyed_store
+    from engine.workflow.accounts import reset_password
+
+    with keyed_store(_target(db)) as store:
+        issued = reset_password(store, _admin(store, county, actor), _clock(), username)
+    _show(issued, fmt, "render_token")
+
+
 audit_app = typer.Typer(help="审计记录：核对密钥签名的哈希链及其所记录的数据。",
                         no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(audit_app, name="audit")

@@ -203,10 +203,22 @@ def _user(username: str) -> object:
     return user
 
 
+def _keep_an_admin(store: Store, user: object, action: str, actor: Actor | None) -> None:
+    """The county is never left without an active administrator."""
+    others = m.RoleBinding.objects.filter(county=store.county, role=RoleKind.admin.value,
+                                          user__is_active=True).exclude(user=user)
+    if not others.exists() and RoleKind.admin.value in _roles(store, user):
+        raise ForbiddenError(f"{store.county} 只剩账号 {user.username} 一个管理员，不能停用它",  # type: ignore[attr-defined]
+                             account=actor.recorded if actor else None,
+                             role=str(actor.role) if actor else None, action=action,
+                             hint="先为另一个账号添加 admin 角色。")
+
+
 def disable_user(store: Store, actor: Actor | None, clock: Clock, username: str) -> AccountView:
     with transaction(store) as chain:
         _need_admin(store, actor, "user_disable")
         user = _user(username)
+        _keep_an_admin(store, user, "user_disable", actor)
         user.is_active = False  # type: ignore[attr-defined]
         user.save()  # type: ignore[attr-defined]
         revoked = m.ApiToken.objects.filter(user=user, revoked__isnull=True).update(
@@ -216,6 +228,41 @@ def disable_user(store: Store, actor: Actor | None, clock: Clock, username: str)
         chain.account(user)
         return AccountView(username=username, active=False, roles=_roles(store, user),
                            tokens=0)
+
+
+def enable_user(store: Store, actor: Actor | None, clock: Clock, username: str) -> AccountView:
+    """A disabled account active again (its revoked tokens stay revoked)."""
+    with transaction(store) as chain:
+        _need_admin(store, actor, "user_enable")
+        user = _user(username)
+        user.is_active = True  # type: ignore[attr-defined]
+        user.save(update_fields=["is_active"])  # type: ignore[attr-defined]
+        _entry(chain, actor, clock, SystemAction.user_enable, {"username": username})
+        chain.account(user)
+        return AccountView(username=username, active=True, roles=_roles(store, user),
+                           tokens=0)
+
+
+def reset_password(store: Store, actor: Actor | None, clock: Clock,
+                   username: str) -> IssuedToken:
+    """A temporary password (shown once) that must be changed at the next log-in: the
+    account's newest seal says so."""
+    with transaction(store) as chain:
+        _need_admin(store, actor, "password_reset")
+        user = _user(username)
+        temporary = secrets.token_urlsafe(12)
+        user.set_password(temporary)  # type: ignore[attr-defined]
+        user.save(update_fields=["password"])  # type: ignore[attr-defined]
+        _entry(chain, actor, clock, SystemAction.password_reset, {"username": username})
+        chain.account(user, must_change=True)
+    return IssuedToken(username=username, token=temporary)
+
+
+def must_change_password(store: Store, username: str) -> bool:
+    """Whether the account's password is a temporary one (reset by an administrator)."""
+    with transaction(store, write=False):
+        seal = m.AccountSeal.objects.filter(username=username).order_by("-seq").first()
+        return bool(seal and seal.must_change)
 
 
 def issue_token(store: Store, actor: Actor | None, clock: Clock,

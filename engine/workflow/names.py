@@ -84,3 +84,5 @@ class SystemAction(str, Enum):
     token_issue = "token_issue"
     token_revoke = "token_revoke"
     password_set = "password_set"
+    user_enable = "user_enable"
+    password_reset = "password_reset"
