@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, NonNegativeFloat, PositiveInt, field_validator
+from pydantic import Field, NonNegativeFloat, PositiveInt, StringConstraints, field_validator
 
 from engine.models.base import Amount, Count, Id, Population, Strict, Text, WorkloadDays
 from engine.vocab import Category, Phase, Power, ProposalMode, StreetKind, UnitMode
@@ -187,6 +187,8 @@ class CountyFile(Strict):
 
     schema_version: Literal[1]
     name: Text
+    # 行政区划代码 (six digits): what binds a store to its county; the name may be shared
+    code: Annotated[str, StringConstraints(pattern=r"^\d{6}$")] | None = None
     policy: list[Text] = Field(default_factory=lambda: ["baseline"])
     departments: list[Department] = Field(min_length=1)
     streets: list[Street] = Field(min_length=1)
@@ -204,6 +206,7 @@ class County(Strict):
     """A loaded, cross-checked county."""
 
     name: str
+    code: str | None = None
     directory: str
     policy: list[str]
     departments: dict[str, Department]

@@ -18,7 +18,7 @@ from engine.store.orm import m
 from engine.store.seals import sealed_problems
 from engine.store.session import Store, transaction
 
-BOUND = ("county", "process", "mode", "rehearsal")  # meta the first entry commits to
+BOUND = ("county", "county_code", "process", "mode", "rehearsal")  # meta the first entry commits to
 
 
 def verify_store(store: Store, expect: list[Anchor] | None = None,

@@ -34,7 +34,9 @@ def init_store(ws: Workspace, target: StoreTarget, *, local: bool, rehearsal: bo
     retire_anchors(target)
     try:
         store.key = create_key(target.key_file, target.shown)
-        bound = {"county": ws.county.name, "process": load_process().id,
+        bound = {"county": ws.county.name,
+                 **({"county_code": ws.county.code} if ws.county.code else {}),
+                 "process": load_process().id,
                  "mode": "local" if local else "accounts",
                  "rehearsal": "true" if rehearsal else "false"}
         revision = county_revision(ws)
