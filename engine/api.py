@@ -251,7 +251,8 @@ def published_workspace(county_dir: Path | None, target: StoreTarget | None,
 
     store = open_store(target)
     try:
-        if store.county != ws.county.name:
+        if store.county != ws.county.name or \
+                store.meta.get("county_code", ws.county.code) != ws.county.code:
             raise ConflictError(f"数据库 {target.shown} 属于 “{store.county}”，"
                                 f"不是 “{ws.county.name}”", subject="county",
                                 stored=store.county, given=ws.county.name)

@@ -145,14 +145,16 @@ def _published_source(county: Path | None, db: Path | None,
     documents' title blocks; None when the county directory is used as it is); ``as_of``:
     the version in force on that day instead of the newest."""
     from engine.api import published_workspace, store_target
+    from engine.render.escape import terminal
 
     explicit = db is not None or bool(os.environ.get("DUTY_DATABASE_URL"))
     target = store_target(db)
     day = None if as_of is None else _day(as_of, "--as-of")
     ws, source = published_workspace(county, target, explicit, day)
     if source is not None:
-        typer.echo(f"依据：数据库 {target.shown} 中的{ws.county.name}清单第 {source.version} 版"
-                   f"（{source.published} 公布）；审计锚点 {source.anchor or '—'}", err=True)
+        typer.echo(terminal(f"依据：数据库 {target.shown} 中的{ws.county.name}清单第 "
+                            f"{source.version} 版（{source.published} 公布）；审计锚点 "
+                            f"{source.anchor or '—'}"), err=True)
     return ws, source
 
 
@@ -506,7 +508,7 @@ def report_staffing(
 
         data = RENDERERS[fmt.value](report)
     if output is None:
-        sys.stdout.write(data)
+        _emit(data)
     else:
         from engine.fileio import write_atomic
 
@@ -1024,6 +1026,32 @@ def user_token(
     _show(issued, fmt, "render_token")
 
 
+@user_app.command("enable")
+@user_errors
+def user_enable(username: UserArg, county: CountyOpt = None, db: DbOpt = None,
+                actor: ActorOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
+    """重新启用已停用的账号（已撤销的令牌仍无效，须重新签发）。"""
+    from engine.api import keyed_store
+    from engine.workflow.accounts import enable_user
+
+    with keyed_store(_target(db)) as store:
+        view = enable_user(store, _admin(store, county, actor), _clock(), username)
+    _show(view, fmt, "render_account")
+
+
+@user_app.command("reset-password")
+@user_errors
+def user_reset_password(username: UserArg, county: CountyOpt = None, db: DbOpt = None,
+                        actor: ActorOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
+    """为账号设置临时密码（只显示一次；首次登录后须修改）。"""
+    from engine.api import keyed_store
+    from engine.workflow.accounts import reset_password
+
+    with keyed_store(_target(db)) as store:
+        issued = reset_password(store, _admin(store, county, actor), _clock(), username)
+    _show(issued, fmt, "render_token")
+
+
 audit_app = typer.Typer(help="审计记录：核对密钥签名的哈希链及其所记录的数据。",
                         no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(audit_app, name="audit")
@@ -1035,23 +1063,32 @@ def audit_verify_cmd(
     db: DbOpt = None,
     expect: Annotated[list[str] | None, typer.Option(
         "--expect", show_default=False,
-        help="锚点 SEQ:DIGEST（公布的清单上印有），可重复：核对该条记录仍在且未被替换。")] = None,
+        help="锚点 SEQ:DIGEST[:KEY]（公布的清单上印有），可重复：核对该条记录仍在且未被替换。"
+    )] = None,
+    key: Annotated[str | None, typer.Option(
+        "--key-fingerprint", envvar="DUTY_KEY_FINGERPRINT", show_default=False,
+        help="审计密钥应有的指纹（16 位十六进制，初始化时显示，保存在数据库目录之外）。")] = None,
     fmt: FmtOpt = ReportFormat.text,
 ) -> None:
     """逐条核对审计记录：密钥签名、前后衔接、每步写入的数据、申请的现状、时间顺序，以及锚点和
     检查点文件。发现问题时逐条指出并以退出码 1 结束。"""
     from engine.api import keyed_store
     from engine.errors import UsageError
+    from engine.store.keys import FINGERPRINT_CHARS, parse_anchor
     from engine.store.verify import verify_store
 
     anchors = []
     for text in expect or []:
-        seq, _, digest = text.partition(":")
-        if not seq.isdigit() or len(digest) != 64:
-            raise UsageError(f"锚点格式不对：“{text}”", hint="格式为 序号:64位十六进制摘要")
-        anchors.append((int(seq), digest))
+        anchor = parse_anchor(text)
+        if anchor is None:
+            raise UsageError(f"锚点格式不对：“{text}”",
+                             hint="格式为 序号:64位十六进制摘要[:16位密钥指纹]")
+        anchors.append(anchor)
+    if key is not None and (len(key) != FINGERPRINT_CHARS or
+                            any(c not in "0123456789abcdef" for c in key)):
+        raise UsageError(f"密钥指纹格式不对：“{key}”", hint="16 位小写十六进制")
     with keyed_store(_target(db)) as store:
-        report = verify_store(store, anchors)
+        report = verify_store(store, anchors, key)
     _show(report, fmt, "render_verify")
     if not report.intact:
         raise typer.Exit(1)

@@ -113,6 +113,16 @@ class PolicyError(DataError):
     code = ErrorCode.POLICY
 
 
+class PasswordError(DataError):
+    """A password the password validators refuse (``reasons``: what each one said)."""
+
+    code = "E-PASSWORD"
+
+    def __init__(self, message: str, *, reasons: list[str], hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.reasons = reasons
+
+
 class UsageError(DutyError):
     """The command line itself is wrong (exit code 2)."""
 
@@ -301,9 +311,15 @@ class ForbiddenError(DutyError):
 
 
 class AuthError(DutyError):
-    """No account could be established for the caller (missing, unknown or revoked token)."""
+    """No account could be established for the caller (missing, unknown or revoked token,
+    or an account whose rows the audit record does not vouch for: ``account``)."""
 
     code = ErrorCode.AUTH
+
+    def __init__(self, message: str, *, account: str | None = None,
+                 hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.account = account
 
 
 class ConflictError(DutyError):

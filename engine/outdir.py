@@ -63,6 +63,7 @@ def write_output_tree(directory: Path, files: Files, force: bool = False) -> Non
     target = _target(Path(directory), shown)
     pairs = files.items() if isinstance(files, Mapping) else files
     try:
+        _clean_stale(target)
         ours, foreign = _survey(target)
         if foreign and not force:
             listed = "、".join(foreign[:_SHOWN]) + ("……" if len(foreign) > _SHOWN else "")
@@ -218,7 +219,8 @@ def _marker_text(names: Iterable[str]) -> str:
 
 
 def _write_and_swap(target: Path, pairs: Iterable[tuple[str, str | bytes]]) -> None:
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.duty-new-", dir=target.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.duty-new-{os.getpid()}-",
+                                    dir=target.parent))
     swapped = False
     try:
         umask = os.umask(0)
@@ -244,7 +246,8 @@ def _write_and_swap(target: Path, pairs: Iterable[tuple[str, str | bytes]]) -> N
         elif exchange(staging, target):
             swapped, old = True, staging  # the old tree now sits at the staging path
         else:
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.duty-old-", dir=target.parent))
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.duty-old-{os.getpid()}-",
+                                        dir=target.parent))
             os.rmdir(old)
             os.rename(target, old)
             os.rename(staging, target)
@@ -270,11 +273,53 @@ def _remove_ours(root: Path) -> None:
             os.rmdir(dirpath)
 
 
+def _clean_stale(target: Path) -> None:
+    """Staging trees of runs that were killed (their process is gone) are removed."""
+    pattern = re.compile(rf"^\.{re.escape(target.name)}\.duty-(?:new|old)-(\d+)-")
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return
+    for entry in entries:
+        found = pattern.match(entry.name)
+        if found and entry.is_dir(follow_symlinks=False) and not _alive(int(found[1])):
+            shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process
+        return True
+    return True
+
+
+def _escapes(target: Path, rel: str) -> str | None:
+    """The first part of ``rel`` under ``target`` that is a symbolic link (a file written
+    through it would land outside the output directory), or None."""
+    path = target
+    for part in Path(rel).parts:
+        path = path / part
+        if path.is_symlink():
+            return path.relative_to(target).as_posix()
+        if not path.exists():
+            return None
+    return None
+
+
 def _write_in_place(target: Path, shown: str, pairs: Iterable[tuple[str, str | bytes]],
                     ours: set[str]) -> None:
     """``--force`` into a directory holding other files: write the tool's files one by one,
-    refusing to overwrite any file it did not write."""
+    refusing to overwrite any file it did not write, or to write through a symbolic link.
+    If a write fails, the files this run created are removed again and the marker is left
+    as it was."""
     files = list(pairs)
+    for rel, _ in files:
+        _check_rel(rel)
     clash = sorted(rel for rel, _ in files
                    if os.path.lexists(target / rel) and rel not in ours)
     if clash:
@@ -282,12 +327,38 @@ def _write_in_place(target: Path, shown: str, pairs: Iterable[tuple[str, str | b
             f"输出目录中已有同名文件不是本工具写入的（{'、'.join(clash[:_SHOWN])}），"
             "即使 --force 也不覆盖", foreign=clash, location=Location(shown),
             hint="移走这些文件，或换一个目录。")
-    names = []
-    for rel, content in files:
-        _check_rel(rel)
-        (target / rel).parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target / rel, content)
-        names.append(rel)
+    links = sorted({link for rel, _ in files if (link := _escapes(target, rel))})
+    if links:
+        raise OutputDirError(
+            f"输出目录中有符号链接（{'、'.join(links[:_SHOWN])}），经由它写入会写到输出目录之外，"
+            "即使 --force 也不写入", foreign=links, location=Location(shown),
+            hint="移走这些链接，或换一个目录。")
+    names: list[str] = []
+    created: list[Path] = []
+    try:
+        for rel, content in files:
+            path = target / rel
+            for parent in reversed(path.relative_to(target).parents[:-1]):
+                if not (target / parent).exists():
+                    (target / parent).mkdir()
+                    created.append(target / parent)
+            if not path.exists():
+                created.append(path)
+            write_atomic(path, content)
+            names.append(rel)
+    except BaseException as exc:
+        for path in reversed(created):  # what this run added goes again
+            with contextlib.suppress(OSError):
+                path.rmdir() if path.is_dir() and not path.is_symlink() else path.unlink()
+        if not isinstance(exc, OSError):
+            raise
+        failure = system_failure(exc, shown)
+        replaced = sum(1 for rel in names if target / rel not in created)
+        failure.hint = ("本次新建的文件已删除" + (
+            f"；本工具此前写入的 {replaced} 个文件已换成新内容" if replaced else "") +
+            "；其他文件未被改动。" + ("清理磁盘空间后重试。" if exc.errno == errno.ENOSPC
+                                     else ""))
+        raise failure from None
     for rel in sorted(ours - set(names) - {MARKER}):  # the tool's files no longer produced
         (target / rel).unlink(missing_ok=True)
     write_atomic(target / MARKER, _marker_text(names))

@@ -56,6 +56,7 @@ class CountyParts:
     streets: list[Entry[Street]]
     units: list[Entry[Unit]]
     items: list[Entry[DutyItem]]
+    code: str | None = None  # 行政区划代码: the county's stable identity
 
 
 def load_county(directory: Path) -> CountySource:
@@ -102,7 +103,7 @@ def read_county(directory: Path) -> CountyParts:
     return CountyParts(directory, doc, cf.name, list(cf.policy),
                        entries(cf.departments, doc, "departments"),
                        entries(cf.streets, doc, "streets"), entries(cf.units, doc, "units"),
-                       items)
+                       items, cf.code)
 
 
 def assemble_county(parts: CountyParts) -> CountySource:
@@ -155,6 +156,7 @@ def assemble_county(parts: CountyParts) -> CountySource:
 
     county = County(
         name=parts.name,
+        code=parts.code,
         directory=display_path(parts.directory),
         policy=parts.policy,
         departments=departments,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, NonNegativeFloat, NonNegativeInt, PositiveInt, field_validator
+from pydantic import Field, NonNegativeFloat, PositiveInt, StringConstraints, field_validator
 
-from engine.models.base import Id, Strict, Text
+from engine.models.base import Amount, Count, Id, Population, Strict, Text, WorkloadDays
 from engine.vocab import Category, Phase, Power, ProposalMode, StreetKind, UnitMode
 
 
@@ -34,15 +34,15 @@ class Staffing(Strict):
     them gets the matching checks (``None``: not recorded).
     """
 
-    administrative: NonNegativeInt
-    institutional: NonNegativeInt
-    actual: NonNegativeInt
-    logistics: NonNegativeInt = 0  # 机关后勤事业编制
-    finance_office: NonNegativeInt = 0  # 财政所单列编制
-    assistant: NonNegativeInt | None = None  # 主任助理职数
-    non_establishment: NonNegativeInt | None = None  # 编外人员
-    mixed: NonNegativeInt | None = None  # 混岗: institutional staff in administrative posts
-    enforcement: NonNegativeInt | None = None  # posts of the street's enforcement squad
+    administrative: Count
+    institutional: Count
+    actual: Count
+    logistics: Count = 0  # 机关后勤事业编制
+    finance_office: Count = 0  # 财政所单列编制
+    assistant: Count | None = None  # 主任助理职数
+    non_establishment: Count | None = None  # 编外人员
+    mixed: Count | None = None  # 混岗: institutional staff in administrative posts
+    enforcement: Count | None = None  # posts of the street's enforcement squad
 
     def posts(self) -> int:
         """Every post the street holds."""
@@ -65,7 +65,7 @@ class Body(Strict):
     id: Id
     name: Text | None = None
     functions: list[Id | Nameplate] = Field(default_factory=list)
-    posts: NonNegativeInt | None = None  # the posts the body holds (None: not recorded)
+    posts: Count | None = None  # the posts the body holds (None: not recorded)
 
     def nameplates(self) -> list[Nameplate]:
         """The further functions, each once, without the body's own."""
@@ -86,7 +86,7 @@ class Street(Strict):
     id: Id
     name: Text
     kind: StreetKind
-    population: NonNegativeInt
+    population: Population
     area_km2: NonNegativeFloat
     revenue: NonNegativeFloat | None = None  # fiscal revenue, 10,000 yuan a year
     town_class: PositiveInt | None = None  # where the county classes its towns (甘州: 1–3)
@@ -139,7 +139,7 @@ class ItemFields(Strict):
     legal_basis: str  # empty: the list gave none (`duty check` reports it, BASIS-MISSING)
     public_facing: bool = False
     high_volume: bool = False
-    workload_days: NonNegativeInt = 0
+    workload_days: WorkloadDays = 0
     # the national list layout (DESIGN.md §7); all optional
     domain: Text | None = None  # 履职领域, from the policy's ``domains`` vocabulary
     department_duty: Text | None = None  # 上级部门职责: what the department itself does
@@ -163,7 +163,7 @@ class DutyItem(ItemFields):
 
     id: Id
     department: Id
-    funding: NonNegativeInt = 0
+    funding: Amount = 0
     streets: Literal["all"] | list[Id] = "all"
     recalled: bool = False
 
@@ -173,7 +173,7 @@ class Admission(Strict):
     how the street carries it (``entrust``: in the department's name)."""
 
     proposal: Id
-    funding: NonNegativeInt
+    funding: Amount
     mode: ProposalMode | None = None
     # powers the decision delegated to the street for this item (lawful ones only); a recall
     # or a revision that does not delegate them again takes them back
@@ -192,6 +192,8 @@ class CountyFile(Strict):
 
     schema_version: Literal[1]
     name: Text
+    # 行政区划代码 (six digits): what binds a store to its county; the name may be shared
+    code: Annotated[str, StringConstraints(pattern=r"^\d{6}$")] | None = None
     policy: list[Text] = Field(default_factory=lambda: ["baseline"])
     departments: list[Department] = Field(min_length=1)
     streets: list[Street] = Field(default_factory=list)  # none: a catalogue of kept items
@@ -209,6 +211,7 @@ class County(Strict):
     """A loaded, cross-checked county."""
 
     name: str
+    code: str | None = None
     directory: str
     policy: list[str]
     departments: dict[str, Department]

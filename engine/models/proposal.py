@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, NonNegativeInt, Tag, field_validator, model_validator
+from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
-from engine.models.base import Id, Strict, Text
+from engine.models.base import Amount, Count, Id, Strict, Text, WorkloadDays
 from engine.models.county import ItemFields, unique_phases
 from engine.vocab import (
     Category,
@@ -51,7 +51,7 @@ class ItemRevision(Strict):
     legal_basis: Text | None = None
     public_facing: bool | None = None
     high_volume: bool | None = None
-    workload_days: NonNegativeInt | None = None
+    workload_days: WorkloadDays | None = None
     domain: Text | None = None
     department_duty: Text | None = None
     street_duty: Text | None = None
@@ -77,8 +77,8 @@ def _item_kind(value: Any) -> str:
 class Resources(Strict):
     """What moves with the duty (费随事转、人随事转、权随责走)."""
 
-    funding: NonNegativeInt = 0  # yuan per street per year
-    staff: NonNegativeInt = 0  # people per street
+    funding: Amount = 0  # yuan per street per year
+    staff: Count = 0  # people per street
     powers_delegated: list[Power] = Field(default_factory=list)
 
 

@@ -34,6 +34,18 @@ _NUMBER = re.compile(r"-(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 
 
+# what a workbook's XML cannot hold (openpyxl refuses it): C0 controls but tab, LF and CR
+_XLSX_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xlsx_text(text: str) -> str:
+    """Text a workbook can hold: control characters (ESC, BEL …) written as ``\\x1b``,
+    as on the terminal, instead of making the whole workbook fail."""
+    if _XLSX_ILLEGAL.search(text) is None:
+        return text
+    return _XLSX_ILLEGAL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def risky(text: str) -> bool:
     """Whether a spreadsheet could take ``text`` for a formula."""
     return text.startswith(TRIGGERS) and _NUMBER.fullmatch(text) is None

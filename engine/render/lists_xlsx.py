@@ -28,7 +28,7 @@ from openpyxl.worksheet.page import PageMargins
 
 from engine.errors import TooLargeError
 from engine.models.lists import CountyLists, ListSource
-from engine.render.cellsafe import cut, risky, sheet_title
+from engine.render.cellsafe import cut, risky, sheet_title, xlsx_text
 from engine.render.lists_table import (
     LEDGER_COLUMNS,
     LIST_TITLES,
@@ -80,7 +80,7 @@ def sheet(wb: Workbook, title: str, columns: Sequence[Column], rows: list[list[C
                 cell.number_format = formats[i - 1] or "0"
                 cell.alignment = _NUMBER
                 continue
-            cell = ws.cell(row=r, column=i, value=cut(value))
+            cell = ws.cell(row=r, column=i, value=cut(xlsx_text(value)))
             if risky(value):  # kept as text, as if typed with a leading quote
                 cell.data_type = "s"
                 cell.quotePrefix = True
@@ -160,7 +160,7 @@ def lists_xlsx(lists: CountyLists, names: dict[str, str], with_rules: bool = Fal
 def workbook_bytes(wb: Workbook, title: str | None = None) -> bytes:
     """The workbook's file, the same bytes for the same content (fixed dates)."""
     if title is not None:
-        wb.properties.title = title
+        wb.properties.title = xlsx_text(title)
     wb.properties.created = FIXED
     wb.properties.modified = FIXED
     wb.properties.creator = "duty"

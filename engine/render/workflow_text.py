@@ -118,7 +118,9 @@ def render_store(process: Process, info: StoreInfo) -> str:
     mode = "本地单用户（演练）" if info.mode == "local" else "账号"
     return (f"流程数据库 {info.store}：{info.county}；操作方式：{mode}；"
             f"{'演练库（可固定时钟）' if info.rehearsal else '正式库'}；"
-            f"最新清单第 {info.version} 版\n审计链头：{info.head}\n")
+            f"最新清单第 {info.version} 版\n审计链头：{info.head}\n"
+            f"审计密钥指纹：{info.key}（请记在数据库目录之外；核验时用 "
+            f"DUTY_KEY_FINGERPRINT 指定）\n")
 
 
 def render_account(process: Process, view: AccountView) -> str:
@@ -140,11 +142,12 @@ def render_token(process: Process, issued: IssuedToken) -> str:
 
 
 def render_verify(process: Process, report: Report) -> str:
+    warned = "".join(f"警告［{w.kind}］{w.message}\n" for w in report.warnings)
     if report.intact:
         return (f"审计记录完好：共 {report.entries} 条，签名与数据一致，"
-                f"核对锚点 {report.anchors_checked} 个。\n链头：{report.head}\n")
+                f"核对锚点 {report.anchors_checked} 个。\n链头：{report.head}\n") + warned
     lines = [f"审计记录有问题（共 {report.entries} 条，发现 {len(report.problems)} 处）："]
     for p in report.problems:
         where = f"第 {p.seq} 条" if p.seq is not None else "—"
         lines.append(f"  {where}［{p.kind}］{p.message}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + warned

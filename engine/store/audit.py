@@ -50,6 +50,19 @@ def record_digest(proposal: m.Proposal | None) -> str:
         canonical(row_fields(proposal)).encode("utf-8")).hexdigest()
 
 
+def account_digest(user: Any) -> str:
+    """What an account is, as the record commits to it: its user row (name, password hash,
+    active, staff and superuser flags), its role bindings and its tokens (their digests and
+    revocations). The time of the last log-in is left out: it changes without a command."""
+    bindings = sorted(m.RoleBinding.objects.filter(user=user).values_list("county", "role"))
+    tokens = sorted(m.ApiToken.objects.filter(user=user).values_list("digest", "revoked"))
+    body = {"username": user.username, "password": user.password,
+            "active": bool(user.is_active), "staff": bool(user.is_staff),
+            "superuser": bool(user.is_superuser),
+            "roles": [list(b) for b in bindings], "tokens": [list(t) for t in tokens]}
+    return hashlib.sha256(canonical(body).encode("utf-8")).hexdigest()
+
+
 def entry_mac(key: bytes, fields: dict[str, Any]) -> str:
     body = canonical([fields[name] for name in ENTRY_FIELDS])
     return hmac.new(key, body.encode("utf-8"), hashlib.sha256).hexdigest()
@@ -72,7 +85,8 @@ class Problem(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     seq: int | None
-    # gap | link | mac | rows | record | orphan | clock | rehearsal | head | anchor | meta
+    # gap | link | mac | rows | record | orphan | clock | rehearsal | head | anchor | meta |
+    # account | proposal
     kind: str
     message: str
 
@@ -87,3 +101,6 @@ class Report(BaseModel):
     intact: bool
     problems: list[Problem]
     anchors_checked: int
+    # what weakens the check without contradicting the record: an empty chain, no anchor
+    # file (kinds: empty | no-anchors)
+    warnings: list[Problem] = []

@@ -28,6 +28,11 @@ class StoreTarget:
     url: str | None
     key_file: Path
     checkpoints: Path
+    anchors: Path | None = None  # the second copy of the heads, outside the store's directory
+
+    @property
+    def anchor_files(self) -> list[Path]:
+        return [self.checkpoints, *([self.anchors] if self.anchors else [])]
 
     @property
     def shown(self) -> str:
@@ -80,11 +85,26 @@ def store_target(db: Path | None = None, url: str | None = None) -> StoreTarget:
                              hint="设置环境变量 DUTY_AUDIT_KEY 为密钥文件的路径（该文件不得放在"
                                   "数据库中；初始化时自动创建，权限 0600）。")
         checkpoints = _env_path("DUTY_CHECKPOINTS") or key.with_suffix(".checkpoints")
-        return StoreTarget("postgresql", f"postgresql://{shown}", url, key, checkpoints)
+        return StoreTarget("postgresql", f"postgresql://{shown}", url, key, checkpoints,
+                           _anchors(f"postgresql://{shown}"))
     path = Path(db if db is not None else os.environ.get("DUTY_DB") or "duty.db")
     key = _env_path("DUTY_AUDIT_KEY") or Path(f"{path}.key")
     checkpoints = _env_path("DUTY_CHECKPOINTS") or Path(f"{path}.checkpoints")
-    return StoreTarget("sqlite", str(path), None, key, checkpoints)
+    return StoreTarget("sqlite", str(path), None, key, checkpoints,
+                       _anchors(str(path.resolve())))
+
+
+def _anchors(identity: str) -> Path | None:
+    """The second copy of the checkpoints: ``DUTY_ANCHORS`` (a file; ``off``: none), else a
+    file named after the store in the user's state directory ($XDG_STATE_HOME/duty/anchors,
+    default ~/.local/state/duty/anchors), which whoever can write the store's directory
+    cannot reach."""
+    value = os.environ.get("DUTY_ANCHORS")
+    if value:
+        return None if value == "off" else Path(value)
+    state = os.environ.get("XDG_STATE_HOME") or str(Path("~/.local/state").expanduser())
+    name = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:24]
+    return Path(state) / "duty" / "anchors" / f"{name}.anchors"
 
 
 def ensure_django() -> None:
@@ -108,6 +128,15 @@ def ensure_django() -> None:
 STORE_APPS = ["django.contrib.contenttypes", "django.contrib.auth", "django.contrib.sessions",
               "django.contrib.admin", "axes", "engine.store"]
 
+# Django's validators, the same for the command line and the web
+PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
 
 def base_settings() -> dict[str, Any]:
     """The settings the store needs; the web application's settings extend these."""
@@ -118,6 +147,7 @@ def base_settings() -> dict[str, Any]:
         "DATABASES": {},
         "DATABASE_ROUTERS": ["engine.store.router.StoreRouter"],
         "PASSWORD_HASHERS": ["engine.store.hashers.DutyArgon2PasswordHasher"],
+        "AUTH_PASSWORD_VALIDATORS": PASSWORD_VALIDATORS,
         "USE_TZ": True,
         "TIME_ZONE": "Asia/Shanghai",
         "LANGUAGE_CODE": "zh-hans",

@@ -15,6 +15,7 @@ import os
 import secrets
 import stat
 from pathlib import Path
+from typing import NamedTuple
 
 from engine.errors import StoreError
 
@@ -64,27 +65,66 @@ def load_key(path: Path, store: str) -> bytes:
 
 def fingerprint(key: bytes) -> str:
     """Names the key without revealing it: the store records it to recognise its key."""
-    return hmac.new(key, b"duty audit key", hashlib.sha256).hexdigest()[:16]
+    return hmac.new(key, b"duty audit key", hashlib.sha256).hexdigest()[:FINGERPRINT_CHARS]
 
 
-def append_checkpoint(path: Path, seq: int, mac: str, at: str) -> None:
+class Anchor(NamedTuple):
+    """A head of the chain as kept outside the database: ``SEQ:MAC:KEY`` (the key's
+    fingerprint; None in anchors written before it was part of them)."""
+
+    seq: int
+    mac: str
+    key: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.seq}:{self.mac}" + (f":{self.key}" if self.key else "")
+
+
+def parse_anchor(text: str) -> Anchor | None:
+    """``SEQ:MAC`` or ``SEQ:MAC:KEY``; None when it is neither."""
+    seq, _, rest = text.partition(":")
+    mac, _, key = rest.partition(":")
+    if not seq.isdigit() or len(mac) != 64 or (key and len(key) != FINGERPRINT_CHARS):
+        return None
+    if any(c not in "0123456789abcdef" for c in mac + key):
+        return None
+    return Anchor(int(seq), mac, key or None)
+
+
+FINGERPRINT_CHARS = 16
+
+
+def append_checkpoint(path: Path, anchor: Anchor, at: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a", encoding="ascii") as out:
-        out.write(f"{seq}:{mac} {at}\n")
+        out.write(f"{anchor} {at}\n")
         out.flush()
         os.fsync(out.fileno())
 
 
-def read_checkpoints(path: Path) -> list[tuple[int, str]]:
+def read_checkpoints(path: Path) -> list[Anchor]:
     """The heads recorded, oldest first (a missing file: none)."""
     try:
-        lines = path.read_text(encoding="ascii").splitlines()
+        if not stat.S_ISREG(path.stat().st_mode):
+            return []
+        lines = path.read_text(encoding="ascii", errors="replace").splitlines()
     except FileNotFoundError:
         return []
-    out = []
-    for line in lines:
-        anchor = line.split(" ", 1)[0]
-        seq, _, mac = anchor.partition(":")
-        if seq.isdigit() and len(mac) == 64:
-            out.append((int(seq), mac))
-    return out
+    return [a for a in (parse_anchor(line.split(" ", 1)[0]) for line in lines) if a]
+
+
+def last_checkpoint(path: Path) -> Anchor | None:
+    """The newest head recorded (read from the end of the file: it only grows)."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return None
+        with open(path, "rb") as f:
+            f.seek(max(0, f.seek(0, os.SEEK_END) - 4096))
+            lines = f.read(4096).decode("ascii", errors="replace").splitlines()
+    except OSError:
+        return None
+    for line in reversed(lines):
+        anchor = parse_anchor(line.split(" ", 1)[0])
+        if anchor:
+            return anchor
+    return None

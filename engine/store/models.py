@@ -40,7 +40,7 @@ class AuditEntry(models.Model):
     at = models.CharField(max_length=40)
     account = models.CharField(max_length=150)  # who acted: an account, local:OSUSER, system
     role = models.CharField(max_length=100)
-    action = models.CharField(max_length=40)
+    action = models.CharField(max_length=40, db_index=True)
     proposal = models.CharField(max_length=100, null=True, db_index=True)
     state_before = models.CharField(max_length=40, null=True)
     state_after = models.CharField(max_length=40, null=True)
@@ -213,7 +213,23 @@ class WhoLookup(models.Model):
         db_table = "duty_who_lookup"
 
 
+class AccountSeal(models.Model):
+    """What the record says an account is after a command changed it: the digest of its user
+    row (name, password hash, active), its role bindings and its tokens (digests, revocations),
+    and whether its password must be changed at the next log-in. Written once, like the other
+    covered rows; the newest seal of an account is the one every log-in is checked against."""
+
+    seq = models.BigAutoField(primary_key=True)
+    username = models.CharField(max_length=150, db_index=True)
+    digest = models.CharField(max_length=64)
+    must_change = models.BooleanField(default=False)  # a temporary password
+    audit_seq = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        db_table = "duty_account_seal"
+
+
 # the tables whose rows an audit entry covers, in digest order
 COVERED: tuple[type[models.Model], ...] = (Decision, Opinion, Meeting, ListVersion,
-                                           VersionProposal, CountyState, RoleBinding)
-
+                                           VersionProposal, CountyState, RoleBinding,
+                                           AccountSeal)

@@ -13,22 +13,30 @@ from engine.store.audit import (
     record_digest,
     rows_digest,
 )
-from engine.store.keys import read_checkpoints
+from engine.store.keys import Anchor, fingerprint, read_checkpoints
 from engine.store.orm import m
+from engine.store.seals import sealed_problems
 from engine.store.session import Store, transaction
 
-BOUND = ("county", "process", "mode", "rehearsal")  # meta the first entry commits to
+BOUND = ("county", "county_code", "process", "mode", "rehearsal")  # meta the first entry commits to
 
 
-def verify_store(store: Store, expect: list[tuple[int, str]] | None = None) -> Report:
+def verify_store(store: Store, expect: list[Anchor] | None = None,
+                 key_fingerprint: str | None = None) -> Report:
+    """``expect``: anchors kept elsewhere; ``key_fingerprint``: the fingerprint the key must have
+    (``DUTY_KEY_FINGERPRINT``), as the office recorded it outside the store."""
     assert store.key is not None
     problems: list[Problem] = []
     with transaction(store, write=False):
+        for text in _integrity(store):
+            problems.append(Problem(seq=None, kind="integrity",
+                                    message=f"SQLite 完整性检查：{text[:300]}"))
         entries = list(m.AuditEntry.objects.order_by("seq"))
         rows = covered_rows()
         proposals = {p.id: p for p in m.Proposal.objects.all()}
         head = m.AuditHead.objects.filter(pk=1).first()
         meta = {r.key: r.value for r in m.StoreMeta.objects.all()}
+        accounts = sealed_problems(store.key)
     macs: dict[int, str] = {}
     last_of: dict[str, m.AuditEntry] = {}
     prev, expected, last_at = "", 1, None
@@ -72,6 +80,11 @@ def verify_store(store: Store, expect: list[tuple[int, str]] | None = None) -> R
         elif record_digest(row) != entry.record:
             problems.append(Problem(seq=entry.seq, kind="record",
                                     message=f"申请 {pid} 的数据与其最后一条记录不符（被改动过）"))
+    for pid in sorted(set(last_of) - set(proposals)):
+        problems.append(Problem(seq=last_of[pid].seq, kind="proposal",
+                                message=f"申请 {pid} 在记录中，但数据库里已没有它（被删除）"))
+    for username, why in accounts:
+        problems.append(Problem(seq=None, kind="account", message=f"账号 {username}：{why}"))
     newest = f"{entries[-1].seq}:{entries[-1].mac}" if entries else ""
     if head is None or f"{head.seq}:{head.mac}" != (newest or "0:"):
         problems.append(Problem(seq=head.seq if head else None, kind="head",
@@ -82,8 +95,28 @@ def verify_store(store: Store, expect: list[tuple[int, str]] | None = None) -> R
             if key in first and meta.get(key) != first[key]:
                 problems.append(Problem(seq=1, kind="meta",
                                         message=f"数据库的绑定信息 {key} 被改动"))
-    anchors = [*(expect or []), *read_checkpoints(store.target.checkpoints)]
-    for seq, mac in anchors:
+    warnings = []
+    if not entries:
+        warnings.append(Problem(seq=None, kind="empty", message=(
+            "审计记录是空的：数据库初始化时就写入第一条记录，空的记录说明记录被整体删除，"
+            "或这不是初始化过的数据库；请用保存在别处的锚点（公布的清单上印有）核对")))
+    for path in store.target.anchor_files:
+        if not path.exists():
+            warnings.append(Problem(seq=None, kind="no-anchors", message=(
+                f"检查点文件 {path} 不存在：截去的记录末尾无法由它发现；"
+                "请用保存在别处的锚点核对")))
+    anchors = list(dict.fromkeys([  # each anchor once, though kept in two files
+        *(expect or []),
+        *(a for path in store.target.anchor_files for a in read_checkpoints(path))]))
+    current = fingerprint(store.key)
+    claimed = [(key_fingerprint, "指定的指纹")] if key_fingerprint else []
+    claimed += [(a.key, f"锚点 {a.seq}") for a in anchors if a.key]
+    for fp, source in claimed:
+        if fp != current:
+            problems.append(Problem(seq=None, kind="key", message=(
+                f"密钥指纹不符：{source}为 {fp}，现用密钥的指纹为 {current}"
+                "（密钥被替换，记录可能被整体重签）")))
+    for seq, mac, _ in anchors:
         if macs.get(seq) != mac:
             problems.append(Problem(seq=seq, kind="anchor", message=(
                 f"锚点 {seq}:{mac[:12]}… 在记录中找不到（第 {seq} 条及之后的记录被删除或替换）"
@@ -91,7 +124,22 @@ def verify_store(store: Store, expect: list[tuple[int, str]] | None = None) -> R
     unique = sorted({(p.seq if p.seq is not None else 0, p.kind, p.message): p
                      for p in problems}.items())
     return Report(entries=len(entries), head=newest, intact=not problems,
-                  problems=[p for _, p in unique], anchors_checked=len(anchors))
+                  problems=[p for _, p in unique], anchors_checked=len(anchors),
+                  warnings=warnings)
+
+
+def _integrity(store: Store) -> list[str]:
+    """What SQLite's integrity check finds wrong in the file (nothing for PostgreSQL)."""
+    if store.target.engine != "sqlite":
+        return []
+    from django.db import connections
+
+    from engine.store.session import read_alias
+
+    with connections[read_alias(store)].cursor() as cursor:
+        cursor.execute("PRAGMA integrity_check(20)")
+        found = [str(r[0]) for r in cursor.fetchall()]
+    return [] if found == ["ok"] else found
 
 
 def _parse(at: str) -> datetime | None:

@@ -20,6 +20,7 @@ from engine.loading.proposal import ProposalSource, load_proposal
 from engine.loading.workspace import Workspace
 from engine.loading.yamlio import Document, validate
 from engine.models.proposal import Proposal
+from engine.store.keys import Anchor, parse_anchor
 from engine.vocab import PHASES, POWERS, Instrument, label
 from engine.workflow.names import Opinion
 
@@ -242,7 +243,6 @@ class DecideForm(forms.Form):
         return (body + ref).strip() or None
 
 
-ANCHOR = re.compile(r"^\s*(\d+)\s*[:：]\s*([0-9a-fA-F]{64})\s*$")
 
 
 class AuditForm(forms.Form):
@@ -254,22 +254,24 @@ class AuditForm(forms.Form):
     page = forms.IntegerField(label="页", min_value=1, required=False)
     anchor = forms.CharField(
         label="外部保存的锚点", max_length=200, required=False,
-        help_text="粘贴公布清单时另行保存的审计锚点（序号:签名，如 12:3f…），核对时一并比对",
+        help_text="粘贴公布清单时另行保存的审计锚点（序号:签名:密钥指纹，如 12:3f…:a1…），"
+                  "核对时一并比对",
         widget=forms.TextInput(attrs={"size": 80}))
 
     def __init__(self, *args: Any, actions: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", "全部操作"), *actions]
 
-    def clean_anchor(self) -> tuple[int, str] | None:
-        text = self.cleaned_data.get("anchor") or ""
-        if not text.strip():
+    def clean_anchor(self) -> Anchor | None:
+        text = "".join((self.cleaned_data.get("anchor") or "").split()).replace("：", ":")
+        if not text:
             return None
-        found = ANCHOR.match(text)
-        if found is None:
-            raise forms.ValidationError("锚点格式不对：应为“序号:签名”，签名是 64 位十六进制数字"
+        anchor = parse_anchor(text.lower())
+        if anchor is None:
+            raise forms.ValidationError("锚点格式不对：应为“序号:签名”或“序号:签名:密钥指纹”，"
+                                        "签名是 64 位十六进制数字，指纹是 16 位"
                                         "（见清单文件标题中的审计锚点或审计页的锚点列表）")
-        return int(found.group(1)), found.group(2).lower()
+        return anchor
 
 
 def initial_from(document: dict[str, Any]) -> dict[str, Any]:

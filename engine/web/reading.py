@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 
 from engine.models.lists import CountyLists
-from engine.store.keys import read_checkpoints
+from engine.store.keys import Anchor, read_checkpoints
 from engine.store.orm import m
 from engine.store.session import Store, transaction
 from engine.workflow.versions import version_lists
@@ -17,7 +17,7 @@ from engine.workflow.versions import version_lists
 class VersionRow:
     number: int
     at: str
-    anchor: str  # SEQ:MAC of the audit entry that published it
+    anchor: str  # SEQ:MAC:KEY of the audit entry that published it
     proposals: list[str]
 
 
@@ -32,7 +32,8 @@ def versions(store: Store) -> list[VersionRow]:
         for number, pid in m.VersionProposal.objects.order_by("version", "position")\
                 .values_list("version", "proposal"):
             links.setdefault(number, []).append(pid)
-    return [VersionRow(number, at, f"{seq}:{macs.get(seq, '')}", links.get(number, []))
+    key = store.meta.get("key", "")
+    return [VersionRow(number, at, f"{seq}:{macs.get(seq, '')}:{key}", links.get(number, []))
             for number, at, seq in rows]
 
 
@@ -50,7 +51,7 @@ def published_lists(store: Store, number: int) -> tuple[CountyLists, dict[str, s
     return _KEPT[key]
 
 
-def checkpoints(store: Store, last: int = 10) -> list[tuple[int, str]]:
+def checkpoints(store: Store, last: int = 10) -> list[Anchor]:
     """The newest heads of the checkpoint file kept outside the database."""
     return read_checkpoints(store.target.checkpoints)[-last:]
 

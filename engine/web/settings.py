@@ -37,6 +37,7 @@ DATABASES = {"default": _TARGET.database()}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "engine.web.uploads.DeclaredLength",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -63,14 +64,7 @@ TEMPLATES = [{
 }]
 
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend",
-                           "django.contrib.auth.backends.ModelBackend"]
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
+                           "engine.web.backends.RecordedBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "todo"
 LOGOUT_REDIRECT_URL = "login"
@@ -101,6 +95,7 @@ if os.environ.get("DUTY_TRUST_PROXY") == "1":
 MAX_UPLOAD_BYTES = 256 * 1024  # a proposal file
 DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
+FILE_UPLOAD_HANDLERS = ["engine.web.uploads.BoundedUpload"]  # never spooled to disk
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
 STATIC_URL = "/static/"

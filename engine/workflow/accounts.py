@@ -13,10 +13,18 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 
-from engine.errors import AuthError, ConflictError, ForbiddenError, NotFoundError, UsageError
+from engine.errors import (
+    AuthError,
+    ConflictError,
+    ForbiddenError,
+    NotFoundError,
+    PasswordError,
+    UsageError,
+)
 from engine.models.county import County
 from engine.store.chain import Chain
 from engine.store.orm import m
+from engine.store.seals import account_problem
 from engine.store.session import Store, os_user, transaction
 from engine.workflow.names import RoleKind, SystemAction
 from engine.workflow.roles import Actor, Clock, parse_role
@@ -60,6 +68,7 @@ def authenticate(store: Store, county: County, token: str | None,
             raise AuthError("令牌无效、已撤销或账号已停用",
                             hint="请管理员重新签发令牌（user token）。")
         user = row.user
+        refuse_tampered(store, user)
         held = _roles(store, user)
     if role_text:
         role = parse_role(role_text, county)
@@ -75,6 +84,27 @@ def authenticate(store: Store, county: County, token: str | None,
                              account=user.username, role=None, action="act")
     raise UsageError(f"账号 {user.username} 有多个角色，须说明以哪个角色操作",
                      hint="可选：" + "、".join(held))
+
+
+def refuse_tampered(store: Store, user: object) -> None:
+    """Refuse an account whose rows the keyed record does not vouch for (inside a
+    transaction on the store)."""
+    assert store.key is not None
+    problem = account_problem(store.key, user)
+    if problem:
+        name = str(user.username)  # type: ignore[attr-defined]
+        raise AuthError(f"账号 {name} 不能使用：{problem}", account=name,
+                        hint="请管理员用 duty audit verify 核验数据库，并从备份恢复被改动的账号"
+                             "数据。")
+
+
+def account_usable(store: Store, username: str) -> bool:
+    """Whether the account exists, is active and agrees with the record (the web's check at
+    log-in and at every request)."""
+    with transaction(store, write=False):
+        user = _user_model().objects.filter(username=username).first()
+        return user is not None and bool(user.is_active) and \
+            account_problem(store.key or b"", user) is None
 
 
 def _entry(chain: Chain, actor: Actor | None, clock: Clock, action: SystemAction,
@@ -115,15 +145,46 @@ def add_user(store: Store, county: County, actor: Actor | None, clock: Clock, us
         if user_model.objects.filter(username=username).exists():
             raise ConflictError(f"账号 {username} 已存在", subject="account", stored=username,
                                 given=username)
+        if password is not None:
+            check_password(password, user_model(username=username))
         user = user_model.objects.create_user(username=username, password=password)
         seq = _entry(chain, actor, clock, SystemAction.user_add,
                      {"username": username, "roles": sorted(set(parsed))})
         for role in sorted(set(parsed)):
             m.RoleBinding.objects.create(user=user, county=store.county, role=role,
                                          audit_seq=seq)
+        chain.account(user)
         issued = _issue(chain, actor, clock, user) if with_token or bootstrap else None
     return (AccountView(username=username, active=True, roles=sorted(set(parsed)),
                         tokens=int(issued is not None)), issued)
+
+
+def check_password(password: str, user: object) -> None:
+    """Django's password validators (the store's settings), as on the web."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        reasons = [str(m) for m in exc.messages]
+        raise PasswordError("密码不符合要求：" + "；".join(reasons), reasons=reasons,
+                            hint="密码至少 10 个字符，不能是常见密码、纯数字或与账号名相近。"
+                            ) from None
+
+
+def change_password(store: Store, clock: Clock, username: str, password: str) -> None:
+    """The account sets its own password (recorded in the account's name)."""
+    with transaction(store) as chain:
+        user = _user(username)
+        refuse_tampered(store, user)
+        check_password(password, user)
+        user.set_password(password)  # type: ignore[attr-defined]
+        user.save(update_fields=["password"])  # type: ignore[attr-defined]
+        chain.begin(at=clock.stamp, account=username, role="self",
+                    action=SystemAction.password_set.value, detail={"username": username},
+                    clock="fixed" if clock.fixed else "real")
+        chain.account(user)
 
 
 def list_users(store: Store) -> list[AccountView]:
@@ -142,18 +203,66 @@ def _user(username: str) -> object:
     return user
 
 
+def _keep_an_admin(store: Store, user: object, action: str, actor: Actor | None) -> None:
+    """The county is never left without an active administrator."""
+    others = m.RoleBinding.objects.filter(county=store.county, role=RoleKind.admin.value,
+                                          user__is_active=True).exclude(user=user)
+    if not others.exists() and RoleKind.admin.value in _roles(store, user):
+        raise ForbiddenError(f"{store.county} 只剩账号 {user.username} 一个管理员，不能停用它",  # type: ignore[attr-defined]
+                             account=actor.recorded if actor else None,
+                             role=str(actor.role) if actor else None, action=action,
+                             hint="先为另一个账号添加 admin 角色。")
+
+
 def disable_user(store: Store, actor: Actor | None, clock: Clock, username: str) -> AccountView:
     with transaction(store) as chain:
         _need_admin(store, actor, "user_disable")
         user = _user(username)
+        _keep_an_admin(store, user, "user_disable", actor)
         user.is_active = False  # type: ignore[attr-defined]
         user.save()  # type: ignore[attr-defined]
         revoked = m.ApiToken.objects.filter(user=user, revoked__isnull=True).update(
             revoked=clock.stamp)
         _entry(chain, actor, clock, SystemAction.user_disable,
                {"username": username, "tokens_revoked": revoked})
+        chain.account(user)
         return AccountView(username=username, active=False, roles=_roles(store, user),
                            tokens=0)
+
+
+def enable_user(store: Store, actor: Actor | None, clock: Clock, username: str) -> AccountView:
+    """A disabled account active again (its revoked tokens stay revoked)."""
+    with transaction(store) as chain:
+        _need_admin(store, actor, "user_enable")
+        user = _user(username)
+        user.is_active = True  # type: ignore[attr-defined]
+        user.save(update_fields=["is_active"])  # type: ignore[attr-defined]
+        _entry(chain, actor, clock, SystemAction.user_enable, {"username": username})
+        chain.account(user)
+        return AccountView(username=username, active=True, roles=_roles(store, user),
+                           tokens=0)
+
+
+def reset_password(store: Store, actor: Actor | None, clock: Clock,
+                   username: str) -> IssuedToken:
+    """A temporary password (shown once) that must be changed at the next log-in: the
+    account's newest seal says so."""
+    with transaction(store) as chain:
+        _need_admin(store, actor, "password_reset")
+        user = _user(username)
+        temporary = secrets.token_urlsafe(12)
+        user.set_password(temporary)  # type: ignore[attr-defined]
+        user.save(update_fields=["password"])  # type: ignore[attr-defined]
+        _entry(chain, actor, clock, SystemAction.password_reset, {"username": username})
+        chain.account(user, must_change=True)
+    return IssuedToken(username=username, token=temporary)
+
+
+def must_change_password(store: Store, username: str) -> bool:
+    """Whether the account's password is a temporary one (reset by an administrator)."""
+    with transaction(store, write=False):
+        seal = m.AccountSeal.objects.filter(username=username).order_by("-seq").first()
+        return bool(seal and seal.must_change)
 
 
 def issue_token(store: Store, actor: Actor | None, clock: Clock,
@@ -175,6 +284,7 @@ def _issue(chain: Chain, actor: Actor | None, clock: Clock, user: object) -> Iss
                               created=clock.stamp)
     _entry(chain, actor, clock, SystemAction.token_issue,
            {"username": username, "hint": token[-4:]})
+    chain.account(user)
     return IssuedToken(username=username, token=token)
 
 
@@ -186,5 +296,6 @@ def revoke_tokens(store: Store, actor: Actor | None, clock: Clock, username: str
             revoked=clock.stamp)
         _entry(chain, actor, clock, SystemAction.token_revoke,
                {"username": username, "revoked": count})
+        chain.account(user)
     return count
 

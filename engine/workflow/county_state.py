@@ -33,7 +33,8 @@ class CountyChanges(BaseModel):
 
 def county_revision(ws: Workspace) -> str:
     """A digest of the county data and policy in force (not where the files lie)."""
-    body = ws.county.model_dump_json(exclude={"directory"})
+    body = ws.county.model_dump_json(  # a county without a code digests as it always did
+        exclude={"directory"} if ws.county.code else {"directory", "code"})
     digest = hashlib.sha256(body.encode("utf-8"))
     digest.update(ws.policy.hash.encode("utf-8"))
     return digest.hexdigest()

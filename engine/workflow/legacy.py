@@ -71,9 +71,13 @@ def upgrade(target: StoreTarget, clock: Clock) -> StoreInfo:
     old = _read_old(path, target.shown)
     staging = path.with_name(path.name + ".upgrading")
     staging.unlink(missing_ok=True)
-    temp = StoreTarget("sqlite", str(staging), None, target.key_file, target.checkpoints)
+    temp = StoreTarget("sqlite", str(staging), None, target.key_file, target.checkpoints,
+                       target.anchors)
     if target.key_file.exists():
         create_key(target.key_file, target.shown)  # refuses
+    from engine.workflow.stores import retire_anchors
+
+    retire_anchors(target)
     from engine.store.session import close, open_store, transaction
 
     store = open_store(temp, create=True)

@@ -102,3 +102,6 @@ class SystemAction(str, Enum):
     user_disable = "user_disable"
     token_issue = "token_issue"
     token_revoke = "token_revoke"
+    password_set = "password_set"
+    user_enable = "user_enable"
+    password_reset = "password_reset"

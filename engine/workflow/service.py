@@ -70,6 +70,13 @@ class AdmissionService:
         self.revision = county_revision(ws)
         self._states: dict[int, Workspace] = {}  # county as of each version (immutable)
         bound = store.county
+        code = store.meta.get("county_code")
+        if code is not None and code != ws.county.code:
+            raise ConflictError(f"数据库 {store.target.shown} 属于 “{bound}”（行政区划代码 "
+                                f"{code}），不能用于 “{ws.county.name}”（行政区划代码 "
+                                f"{ws.county.code or '未填写'}）", subject="county_code",
+                                stored=code, given=ws.county.code,
+                                hint="指定该数据库所属的县区目录，或换一个数据库。")
         if bound is not None and bound != ws.county.name:
             raise ConflictError(f"数据库 {store.target.shown} 属于 “{bound}”，"
                                 f"不能用于 “{ws.county.name}”",

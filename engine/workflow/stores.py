@@ -5,7 +5,7 @@ from __future__ import annotations
 from engine.errors import StoreError
 from engine.loading.workspace import Workspace
 from engine.store.config import StoreTarget
-from engine.store.keys import create_key, fingerprint, load_key
+from engine.store.keys import create_key, fingerprint, last_checkpoint, load_key
 from engine.store.orm import m
 from engine.store.session import Store, close, open_store, os_user, transaction
 from engine.workflow.county_state import county_revision
@@ -31,9 +31,12 @@ def init_store(ws: Workspace, target: StoreTarget, *, local: bool, rehearsal: bo
     if target.key_file.exists():
         create_key(target.key_file, target.shown)  # refuses, before anything is created
     store = open_store(target, create=True)
+    retire_anchors(target)
     try:
         store.key = create_key(target.key_file, target.shown)
-        bound = {"county": ws.county.name, "process": load_process().id,
+        bound = {"county": ws.county.name,
+                 **({"county_code": ws.county.code} if ws.county.code else {}),
+                 "process": load_process().id,
                  "mode": "local" if local else "accounts",
                  "rehearsal": "true" if rehearsal else "false"}
         revision = county_revision(ws)
@@ -58,9 +61,20 @@ def init_store(ws: Workspace, target: StoreTarget, *, local: bool, rehearsal: bo
                     missing_ok=True)
         raise
     info = StoreInfo(store=target.shown, county=ws.county.name, mode=bound["mode"],
-                     rehearsal=rehearsal, version=0, head=_head(store))
+                     rehearsal=rehearsal, version=0, head=_head(store),
+                     key=fingerprint(store.key))
     close(store)
     return info
+
+
+def retire_anchors(target: StoreTarget) -> None:
+    """A new store where an old one was: the second copy of the old store's heads (another
+    key) is kept aside under a new name, so that the new store starts its own."""
+    if target.anchors is not None and target.anchors.exists():
+        n = 1
+        while target.anchors.with_name(f"{target.anchors.name}.old-{n}").exists():
+            n += 1
+        target.anchors.rename(target.anchors.with_name(f"{target.anchors.name}.old-{n}"))
 
 
 def _head(store: Store) -> str:
@@ -78,6 +92,15 @@ def open_keyed(target: StoreTarget) -> Store:
             raise StoreError(f"审计密钥 {target.key_file} 不属于该数据库", store=target.shown,
                              reason="wrong-key",
                              hint="用 DUTY_AUDIT_KEY 指定初始化该数据库时创建的密钥文件。")
+        for path in target.anchor_files:
+            last = last_checkpoint(path)
+            if last is not None and last.key and last.key != fingerprint(key):
+                raise StoreError(
+                    f"审计密钥被替换：{path} 记录的密钥指纹为 {last.key}，而现用密钥 "
+                    f"{target.key_file} 的指纹为 {fingerprint(key)}", store=target.shown,
+                    reason="key-swapped",
+                    hint="找回原来的密钥文件；用 duty audit verify 核验数据库（可用 "
+                         "DUTY_KEY_FINGERPRINT 指定应有的指纹）。")
     except BaseException:
         close(store)
         raise
@@ -100,4 +123,4 @@ def store_info(store: Store) -> StoreInfo:
             "number", flat=True).first() or 0
     return StoreInfo(store=store.target.shown, county=store.county or "",
                      mode=store.meta.get("mode", ""), rehearsal=store.rehearsal,
-                     version=int(version), head=_head(store))
+                     version=int(version), head=_head(store), key=store.meta.get("key", ""))

@@ -22,7 +22,8 @@ def version_source(store: Store, number: int | None = None) -> ListSource:
             raise _missing(number)
         entry = m.AuditEntry.objects.filter(seq=row.audit_seq).first()
         return ListSource(version=row.number, published=row.at[:10],
-                          anchor=f"{entry.seq}:{entry.mac}" if entry else None)
+                          anchor=f"{entry.seq}:{entry.mac}:{store.meta.get('key', '')}"
+                          if entry else None)
 
 
 def version_as_of(store: Store, day: date) -> int:

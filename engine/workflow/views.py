@@ -142,6 +142,7 @@ class StoreInfo(View):
     rehearsal: bool
     version: int
     head: str
+    key: str = ""  # the audit key's fingerprint, to be kept outside the store
 
 
 def dump(value: BaseModel | list[BaseModel]) -> Any:

@@ -123,6 +123,7 @@ def _undo_publication(flow: Flow) -> int:
 def test_cut_end_found_against_an_anchor(published: Flow) -> None:
     anchor = verify(published)[1]["head"]
     (published.tmp / "duty.db.checkpoints").unlink()  # the writer also removed the checkpoints
+    published.monkeypatch.setenv("DUTY_ANCHORS", "off")  # and the second copy was lost
     last = _undo_publication(published)
     code, report = verify(published)  # without an anchor the shorter chain holds together
     assert (code, report["problems"]) == (0, [])
@@ -139,13 +140,16 @@ def test_cut_end_found_by_the_checkpoint_file(published: Flow) -> None:
 def test_every_entry_deleted_is_found_against_an_anchor(published: Flow) -> None:
     anchor = verify(published)[1]["head"]
     (published.tmp / "duty.db.checkpoints").unlink()
+    published.monkeypatch.setenv("DUTY_ANCHORS", "off")  # the second copy lost too
     for table in ("duty_audit", "duty_decision", "duty_opinion", "duty_meeting",
                   "duty_version_proposal", "duty_county_state", "duty_version",
-                  "duty_proposal", "duty_role_binding", "duty_api_token"):
+                  "duty_proposal", "duty_role_binding", "duty_api_token",
+                  "duty_account_seal", "auth_user"):
         published.sql(f"DELETE FROM {table}")
     published.sql("UPDATE duty_audit_head SET seq = 0, mac = '' WHERE id = 1")
     code, report = verify(published)
-    assert code == 0 and report["entries"] == 0  # nothing left to contradict itself
+    assert code == 0 and report["entries"] == 0  # nothing left to contradict itself,
+    assert {w["kind"] for w in report["warnings"]} == {"empty", "no-anchors"}  # but said
     code, report = verify(published, "--expect", anchor)
     assert code == 1 and {k for _, k in kinds(report)} == {"anchor"}
 

@@ -81,7 +81,7 @@ def web_site(folder: Path, *, demo: bool = False) -> Iterator[Any]:
                 client = Client()
                 if account is not None:
                     user = get_user_model().objects.get(username=account)
-                    client.force_login(user, "django.contrib.auth.backends.ModelBackend")
+                    client.force_login(user, "engine.web.backends.RecordedBackend")
                 return client
 
             yield login

@@ -214,11 +214,12 @@ def test_audit_page_pages_filters_and_checks_a_pasted_anchor(demo_site: Any) -> 
     only = _audit(office, proposal="P-2026-012")[1]
     linked = re.findall(r'<td><a href="/proposals/([^/]+)/">', only)
     assert linked and set(linked) == {"P-2026-012"}
-    anchor = re.search(r"第 1 版（[^）]*）：<code>(\d+:[0-9a-f]{64})</code>", page).group(1)
+    anchor = re.search(r"第 1 版（[^）]*）：<code>(\d+:[0-9a-f]{64}:[0-9a-f]{16})</code>",
+                       page).group(1)
     status, checked = _audit(office, verify="1", anchor=anchor)
     assert status == 200 and "审计记录完好" in checked and "含粘贴的锚点" in checked
-    seq, mac = anchor.split(":")
-    wrong = f"{seq}:{'0' * 64 if mac != '0' * 64 else '1' * 64}"
+    seq, mac, key = anchor.split(":")
+    wrong = f"{seq}:{'0' * 64 if mac != '0' * 64 else '1' * 64}:{key}"
     status, refused = _audit(office, verify="1", anchor=wrong)
     assert status == 200 and "审计记录有问题" in refused and f"第 {seq} 条" in refused
     status, bad = _audit(office, verify="1", anchor="not an anchor")

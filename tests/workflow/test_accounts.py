@@ -137,3 +137,61 @@ def test_passwords_use_argon2(flow: Flow) -> None:
     assert result.exit_code == 0, result.stderr
     (password,) = flow.sql("SELECT password FROM auth_user WHERE username = 'web'")[0]
     assert password.startswith("argon2$")
+
+
+@pytest.mark.parametrize("password", ["", "x", "12345678901", "password123"])
+def test_weak_passwords_are_refused_on_the_command_line(flow: Flow, password: str) -> None:
+    """Django's validators, the same as the web's: too short, all digits, common."""
+    flow.monkeypatch.setenv("DUTY_TOKEN", flow.tokens["admin"])
+    from typer.testing import CliRunner
+
+    from engine.cli import app
+
+    before = flow.sql("SELECT COUNT(*) FROM duty_audit")
+    result = CliRunner().invoke(app, ["user", "add", "weak", "--role", "county",
+                                      "--password-stdin", "--county", str(MINI), "--db",
+                                      str(flow.db)], input=password + "\n")
+    assert result.exit_code == 1 and "E-PASSWORD" in result.stderr
+    assert flow.sql("SELECT COUNT(*) FROM auth_user WHERE username = 'weak'") == [(0,)]
+    assert flow.sql("SELECT COUNT(*) FROM duty_audit") == before
+
+
+def test_the_last_administrator_cannot_be_disabled(flow: Flow) -> None:
+    flow.monkeypatch.setenv("DUTY_TOKEN", flow.tokens["admin"])
+    before = flow.sql("SELECT COUNT(*) FROM duty_audit")
+    run = run_cli("user", "disable", "admin", "--db", flow.db)
+    assert run.code == 1 and "E-FORBIDDEN" in run.stderr
+    assert flow.sql("SELECT COUNT(*) FROM duty_audit") == before
+    assert run_cli("user", "add", "admin2", "--role", "admin", "--db", flow.db,
+                   "--county", MINI).code == 0
+    assert run_cli("user", "disable", "admin", "--db", flow.db).code == 0
+
+
+def test_enable_and_reset_password_are_audited_and_sealed(flow: Flow) -> None:
+    from engine.store.config import store_target
+    from engine.store.session import close
+    from engine.workflow.accounts import must_change_password
+    from engine.workflow.stores import open_keyed
+
+    token = flow.token("office")
+    flow.monkeypatch.setenv("DUTY_TOKEN", flow.tokens["admin"])
+    assert run_cli("user", "disable", "u-office", "--db", flow.db).code == 0
+    run = run_cli("user", "enable", "u-office", "--db", flow.db, "--format", "json")
+    assert run.code == 0 and json.loads(run.stdout)["active"] is True
+    flow.monkeypatch.setenv("DUTY_TOKEN", token)  # revoked when disabled, still
+    assert run_cli("proposal", "list", "--county", MINI, "--db", flow.db).code == 1
+    flow.monkeypatch.setenv("DUTY_TOKEN", flow.tokens["admin"])
+    run = run_cli("user", "reset-password", "u-office", "--db", flow.db, "--format", "json")
+    assert run.code == 0
+    temporary = json.loads(run.stdout)["token"]
+    assert len(temporary) >= 12
+    store = open_keyed(store_target(flow.db))
+    try:
+        assert must_change_password(store, "u-office")
+        assert not must_change_password(store, "admin")
+    finally:
+        close(store)
+    actions = [r[0] for r in flow.sql("SELECT action FROM duty_audit ORDER BY seq")][-3:]
+    assert actions == ["user_disable", "user_enable", "password_reset"]
+    code = run_cli("audit", "verify", "--db", flow.db).code
+    assert code == 0

@@ -23,7 +23,8 @@ def test_lists_and_evaluate_follow_the_published_version(flow: Flow) -> None:
                   "--with-rules")
     assert run.code == 0 and f"| {pid} |" in run.stdout
     head = flow.sql("SELECT seq, mac FROM duty_audit WHERE action = 'publish'")[-1]
-    anchor = f"审计锚点 {head[0]}:{head[1]}"
+    key = flow.sql("SELECT value FROM duty_meta WHERE key = 'key'")[0][0]
+    anchor = f"审计锚点 {head[0]}:{head[1]}:{key}"  # with the key's fingerprint
     assert run.stderr.startswith(f"依据：数据库 {flow.target_name} 中的测试区清单第 1 版（")
     assert run.stderr.endswith(f"公布）；{anchor}\n")
     block = run.stdout.splitlines()[2]  # the title block, under the title
@@ -35,10 +36,13 @@ def test_lists_and_evaluate_follow_the_published_version(flow: Flow) -> None:
     data = json.loads(run_cli("lists", "build", "--version", "1", "--db", flow.db,
                               "--format", "json").stdout)
     assert data["source"]["version"] == 1
-    assert data["source"]["anchor"] == f"{head[0]}:{head[1]}"
-    # the anchor checks the record
+    assert data["source"]["anchor"] == f"{head[0]}:{head[1]}:{key}"
+    # the anchor checks the record and the key
     assert run_cli("audit", "verify", "--db", flow.db, "--expect",
-                   f"{head[0]}:{head[1]}").code == 0
+                   f"{head[0]}:{head[1]}:{key}").code == 0
+    other = run_cli("audit", "verify", "--db", flow.db, "--expect",
+                    f"{head[0]}:{head[1]}:{'0' * 16}")
+    assert other.code == 1 and "0" * 16 in other.stdout and key in other.stdout
     # the rules now find the item listed, as the workflow does
     again = write_yaml(flow.tmp / "again.yaml", proposal(id="P-T-200", item={"ref": pid}))
     run = run_cli("evaluate", again, "--county", MINI, "--db", flow.db, "--format", "json")

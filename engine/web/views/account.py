@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
 from engine.web.access import SESSION_ROLE, held_roles
+from engine.web.runtime import clock, engine
+from engine.workflow.accounts import change_password
 
 
 class Login(auth_views.LoginView):
@@ -27,9 +30,15 @@ class PasswordChange(auth_views.PasswordChangeView):
     success_url = reverse_lazy("todo")
 
     def form_valid(self, form: object) -> HttpResponse:
-        response = super().form_valid(form)  # type: ignore[arg-type]
+        """The new password through the accounts service, so that the record seals it."""
+        username = self.request.user.get_username()
+        password = form.cleaned_data["new_password1"]  # type: ignore[attr-defined]
+        with engine() as s:
+            change_password(s.store, clock(), username, password)
+        user = get_user_model().objects.get(username=username)
+        update_session_auth_hash(self.request, user)
         messages.success(self.request, "密码已修改。")
-        return response
+        return HttpResponseRedirect(self.get_success_url())
 
 
 @login_required

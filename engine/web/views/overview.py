@@ -79,7 +79,7 @@ def audit(request: HttpRequest) -> HttpResponse:
     query.pop("verify", None)
     return render(request, "web/audit.html", {
         "info": info, "engine_kind": engine_kind, "report": report, "versions": versions,
-        "checkpoints": [f"{seq}:{mac}" for seq, mac in checkpoints], "form": form,
+        "checkpoints": [str(c) for c in checkpoints], "form": form,
         "rows": [{"e": r, "what": _action_label(process, r.action),
                   "before": process.label(r.before) if r.before in process.states else "",
                   "after": process.label(r.after) if r.after in process.states else ""}

@@ -1,0 +1,84 @@
+"""A store written before accounts were sealed (schema 0001) upgrades with its audit chain
+intact: the migration adds the seal table, the first command that writes seals every account,
+and from then on an account edited in the database is refused and named."""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from typing import Any
+
+import pytest
+
+from tests.conftest import run_cli
+from tests.store.test_verify import verify
+from tests.workflow.conftest import Flow
+
+
+@pytest.fixture
+def old_store(tmp_path: Any, monkeypatch: pytest.MonkeyPatch, engine: str) -> Any:
+    """A store as the previous release wrote it: migrated to 0001 only, no seals, rows of
+    accounts not covered; with two accounts, one of them with a revoked token."""
+    from tests.workflow.conftest import _clean_environment, pg_database
+
+    def old_migrate(alias: str) -> None:
+        from django.core.management import call_command
+
+        call_command("migrate", database=alias, verbosity=0, interactive=False)
+        call_command("migrate", "store", "0001", database=alias, verbosity=0,
+                     interactive=False)
+
+    with ExitStack() as stack:
+        url = stack.enter_context(pg_database()) if engine == "postgresql" else None
+        with monkeypatch.context() as old:
+            _old_release(old, old_migrate)
+            _clean_environment(monkeypatch)
+            flow = Flow(tmp_path, monkeypatch, url)
+            _populate(flow)
+        yield flow
+
+
+def _old_release(old: pytest.MonkeyPatch, old_migrate: Any) -> None:
+    import engine.store.chain as chain
+    import engine.store.models as models
+    import engine.store.session as session
+    import engine.store.verify as verify_module
+    import engine.workflow.accounts as accounts
+
+    old.setattr(models, "COVERED", tuple(t for t in models.COVERED
+                                         if t is not models.AccountSeal))
+    old.setattr(chain.Chain, "_seal_accounts", lambda self: None)
+    old.setattr(session, "migrate", old_migrate)
+    old.setattr(session, "_pending_migrations", lambda alias: ([], set()))  # 0001 was current
+    old.setattr(accounts, "account_problem", lambda key, user: None)
+    old.setattr(verify_module, "sealed_problems", lambda key: [])
+
+
+def _populate(flow: Flow) -> None:
+    flow.to_hearing()
+    flow.token("justice")
+    flow.monkeypatch.setenv("DUTY_TOKEN", flow.tokens["admin"])
+    assert run_cli("user", "token", "u-justice", "--revoke", "--db", flow.db).code == 0
+    assert flow.sql("SELECT name FROM django_migrations WHERE app = 'store' "
+                    "ORDER BY name") == [("0001_initial",)]
+
+
+def test_an_old_store_upgrades_with_its_audit_intact(old_store: Flow) -> None:
+    flow = old_store
+    run = run_cli("store", "migrate", "--db", flow.db)  # the one step that migrates
+    assert run.code == 0, run.stderr
+    code, report = verify(flow)  # nothing sealed yet
+    assert (code, report["problems"]) == (0, [])
+    assert flow.sql("SELECT COUNT(*) FROM duty_account_seal") == [(0,)]
+    pid = flow.submit(id="P-T-101")  # the first write seals every account
+    sealed = {r[0] for r in flow.sql("SELECT username FROM duty_account_seal")}
+    assert sealed == {r[0] for r in flow.sql("SELECT username FROM auth_user")}
+    assert flow.state(pid) == "submitted"
+    code, report = verify(flow)
+    assert (code, report["problems"]) == (0, [])
+    flow.sql("UPDATE duty_api_token SET revoked = NULL")
+    flow.monkeypatch.setenv("DUTY_TOKEN", flow.tokens["justice"])
+    run = run_cli("proposal", "list", "--county", flow.run_county, "--db", flow.db)
+    assert run.code == 1 and "E-AUTH" in run.stderr
+    code, report = verify(flow)
+    assert code == 1 and any(p["kind"] == "account" and "u-justice" in p["message"]
+                             for p in report["problems"])
