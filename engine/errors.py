@@ -48,6 +48,10 @@ class ErrorCode(str, Enum):
     AUTH = "E-AUTH"
     CONFLICT = "E-CONFLICT"
     STORE = "E-STORE"
+    PASSWORD = "E-PASSWORD"
+    PORT_BUSY = "E-PORT-BUSY"
+    QUERY = "E-QUERY"
+    NOLISTS = "E-NOLISTS"
     INTERNAL = "E-INTERNAL"
 
     __str__ = str.__str__
@@ -116,7 +120,7 @@ class PolicyError(DataError):
 class PasswordError(DataError):
     """A password the password validators refuse (``reasons``: what each one said)."""
 
-    code = "E-PASSWORD"
+    code = ErrorCode.PASSWORD
 
     def __init__(self, message: str, *, reasons: list[str], hint: str | None = None) -> None:
         super().__init__(message, hint=hint)
@@ -133,7 +137,7 @@ class UsageError(DutyError):
 class PortBusyError(UsageError):
     """The address the web application is to listen on is taken by another program."""
 
-    code = "E-PORT-BUSY"
+    code = ErrorCode.PORT_BUSY
 
     def __init__(self, message: str, *, host: str, port: int, hint: str | None = None) -> None:
         super().__init__(message, hint=hint)
@@ -350,7 +354,7 @@ class StoreError(DutyError):
 class QueryError(UsageError):
     """A complaint text that cannot be looked up: empty, or longer than ``maximum``."""
 
-    code = "E-QUERY"
+    code = ErrorCode.QUERY
 
     def __init__(self, message: str, *, reason: str, length: int, maximum: int,
                  hint: str | None = None) -> None:
@@ -362,7 +366,7 @@ class QueryError(UsageError):
 class NoListsError(DataError):
     """A county (or one of its streets) with no item on any list: nothing to look up."""
 
-    code = "E-NOLISTS"
+    code = ErrorCode.NOLISTS
 
     def __init__(self, message: str, *, county: str, street: str | None,
                  hint: str | None = None) -> None:

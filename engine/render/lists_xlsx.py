@@ -66,7 +66,7 @@ def sheet(wb: Workbook, title: str, columns: Sequence[Column], rows: list[list[C
     ws = wb.create_sheet(title=sheet_title(title, wb.sheetnames))
     top = 1
     if heading is not None:
-        ws.cell(row=1, column=1, value=cut(heading)).font = Font(bold=True)
+        ws.cell(row=1, column=1, value=cut(xlsx_text(heading))).font = Font(bold=True)
         top = 2
     for i, column in enumerate(columns, start=1):
         cell = ws.cell(row=top, column=i, value=column.title)

@@ -163,14 +163,17 @@ def check_password(password: str, user: object) -> None:
     """Django's password validators (the store's settings), as on the web."""
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
+    from django.utils import translation
 
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        reasons = [str(m) for m in exc.messages]
-        raise PasswordError("密码不符合要求：" + "；".join(reasons), reasons=reasons,
-                            hint="密码至少 10 个字符，不能是常见密码、纯数字或与账号名相近。"
-                            ) from None
+    with translation.override("zh-hans"):  # the validators' own words, in Chinese
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            reasons = [str(m) for m in exc.messages]
+        else:
+            return
+    raise PasswordError("密码不符合要求：" + "；".join(reasons), reasons=reasons,
+                        hint="密码至少 10 个字符，不能是常见密码、纯数字或与账号名相近。")
 
 
 def change_password(store: Store, clock: Clock, username: str, password: str) -> None:
