@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# pytest-xdist workers for make test: one per core by default
+TEST_WORKERS ?= auto
 # browser tests use the system's chromium; never download one
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
@@ -24,7 +26,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check engine tests bench
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 	$(BIN)/duty scenario run --fail-under 100
 
 serve: $(STAMP)
