@@ -259,7 +259,7 @@ def change_password(store: Store, clock: Clock, username: str, password: str) ->
         chain.begin(at=clock.stamp, account=username, role="self",
                     action=SystemAction.password_set.value, detail={"username": username},
                     clock="fixed" if clock.fixed else "real")
-        chain.account(user)
+        chain.account(user, must_change=False)  # its own password now
 
 
 def list_users(store: Store) -> list[AccountView]:
