@@ -136,19 +136,18 @@ def _role(kind_text: str, unit: str, county: County, where: Location) -> str:
                             f"“{UNIT}”应留空", location=Location(where.file, where.line, UNIT))
         return kind.value
     what = "部门" if kind is RoleKind.department else "街道"
+    units = county.departments if kind is RoleKind.department else county.streets
+    names = [u.name for u in units.values()]
+    listed = "、".join(names[:20]) + ("等" if len(names) > 20 else "")
     if not unit:
         raise DataError(f"角色 {ROLES[kind.value]} 须写明是哪个{what}",
                         location=Location(where.file, where.line, UNIT),
-                        hint=f"在“{UNIT}”列填写{what}的名称，例如 "
-                             f"{next(iter(_units(county, kind)))}")
-    known = _units(county, kind)
-    ident = known.get(unit)
+                        hint=f"在“{UNIT}”列填写{what}的名称：{listed}")
+    ident = _units(county, kind).get(unit)
     if ident is None:
-        names = [n for n in known if n not in known.values()]
         raise DataError(f"本县区没有{what} “{unit[:60]}”",
                         location=Location(where.file, where.line, UNIT),
-                        hint=did_you_mean(unit, names) or
-                        f"填写 county.yaml 中{what}的名称或编号。")
+                        hint=did_you_mean(unit, names) or f"本县区的{what}：{listed}")
     return f"{kind.value}:{ident}"
 
 
