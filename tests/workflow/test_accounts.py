@@ -111,8 +111,9 @@ def test_user_list_and_stored_secrets(flow: Flow) -> None:
     flow.token("street:S01")
     run = run_cli("user", "list", "--db", flow.db, "--format", "json")
     accounts = {a["username"]: a for a in json.loads(run.stdout)}
-    assert accounts["u-street-S01"] == {"username": "u-street-S01", "active": True,
-                                        "roles": ["street:S01"], "tokens": 1}
+    assert accounts["u-street-S01"] == {"username": "u-street-S01", "name": "",
+                                        "active": True, "roles": ["street:S01"], "tokens": 1,
+                                        "must_change": False}
     # tokens are kept as digests only
     stored = [r[0] for r in flow.sql("SELECT digest FROM duty_api_token")]
     assert len(stored) == len(flow.tokens) and all(len(t) == 64 for t in stored)
