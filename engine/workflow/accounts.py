@@ -9,8 +9,7 @@ account holding ``admin`` manages accounts, except for the very first one, which
 Both doors call these functions: the command line's ``duty user …`` and the web's account
 pages (``engine.web.views.accounts``). A password an administrator sets or resets is
 temporary: the account's newest seal marks it, and the web asks for a new one before anything
-else. The county is never left without an active administrator, and an administrator does not
-disable itself.
+else. The county is never left without an active administrator.
 """
 
 from __future__ import annotations
@@ -311,20 +310,11 @@ def _keep_an_admin(store: Store, user: object, action: str, actor: Actor | None)
                              hint="先为另一个账号添加 admin 角色。")
 
 
-def _not_oneself(user: object, action: str, actor: Actor | None) -> None:
-    """An administrator does not disable the account it acts with."""
-    if actor is not None and not actor.local and actor.account == user.username:  # type: ignore[attr-defined]
-        raise ForbiddenError("不能停用自己正在使用的账号", account=actor.recorded,
-                             role=str(actor.role), action=action,
-                             hint="请由另一个管理员账号停用。")
-
-
 def disable_user(store: Store, actor: Actor | None, clock: Clock, username: str) -> AccountView:
     with transaction(store) as chain:
         _need_admin(store, actor, "user_disable")
         user = _user(username)
         _keep_an_admin(store, user, "user_disable", actor)
-        _not_oneself(user, "user_disable", actor)
         user.is_active = False  # type: ignore[attr-defined]
         user.save()  # type: ignore[attr-defined]
         revoked = m.ApiToken.objects.filter(user=user, revoked__isnull=True).update(
