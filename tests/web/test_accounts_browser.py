@@ -1,6 +1,6 @@
 """In a browser (Debian's chromium, a real `duty serve`): the admin creates accounts from a CSV
 file, a new account is made to change its temporary password at its first log-in, the admin
-resets a password and the account is made to change it again."""
+resets a password and the account is made to change it again (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -49,11 +49,9 @@ def change(page: Any, server: Server, old: str, new: str) -> None:
     assert not page.url.endswith("/password/")
 
 
-def test_accounts_from_a_csv_then_a_reset(browser: Any, sqlite_server: Server,  # noqa: F811
-                                          tmp_path: Path) -> None:
-    shots = tmp_path / "screenshots"
+def walk(browser: Any, server: Server, shots: Path) -> None:  # noqa: F811
     shots.mkdir()
-    admin = Person(browser, sqlite_server, "admin", shots)
+    admin = Person(browser, server, "admin", shots)
     page = admin.page
     page.click("#accounts-link")
     page.click("#import-accounts")
@@ -68,18 +66,29 @@ def test_accounts_from_a_csv_then_a_reset(browser: Any, sqlite_server: Server,  
     assert "新华街道（街道）" in row.inner_text() and "须修改密码" in row.inner_text()
     admin.shot("02-accounts")
 
-    street = log_in(browser, sqlite_server, "xh-sun", issued["xh-sun"])
-    change(street, sqlite_server, issued["xh-sun"], "Xinhua-Sun-2026")
+    street = log_in(browser, server, "xh-sun", issued["xh-sun"])
+    change(street, server, issued["xh-sun"], "Xinhua-Sun-2026")
     street.context.close()
 
-    page.goto(sqlite_server.url + "/accounts/")
+    page.goto(server.url + "/accounts/")
     page.locator("#accounts tr[data-account='xh-sun'] button.reset").click()
     reset = passwords(page)["xh-sun"]
     admin.shot("03-reset")
-    street = log_in(browser, sqlite_server, "xh-sun", reset)
+    street = log_in(browser, server, "xh-sun", reset)
     street.screenshot(path=str(shots / "04-must-change.png"), full_page=True)
-    change(street, sqlite_server, reset, "Xinhua-Sun-2027")
+    change(street, server, reset, "Xinhua-Sun-2027")
     assert "待办" in street.inner_text("header")
     street.screenshot(path=str(shots / "05-changed.png"), full_page=True)
     street.context.close()
     admin.context.close()
+
+
+def test_accounts_from_a_csv_then_a_reset_sqlite(browser: Any, sqlite_server: Server,  # noqa: F811
+                                                 tmp_path: Path) -> None:
+    walk(browser, sqlite_server, tmp_path / "screenshots")
+
+
+def test_accounts_from_a_csv_then_a_reset_postgresql(browser: Any,  # noqa: F811
+                                                     pg_server: Server,
+                                                     tmp_path: Path) -> None:
+    walk(browser, pg_server, tmp_path / "screenshots")
