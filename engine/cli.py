@@ -934,7 +934,8 @@ def store_upgrade(db: DbOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
     _show(upgrade(_target(db), _clock()), fmt, "render_store")
 
 
-user_app = typer.Typer(help="账号与角色：添加、列出、停用、签发令牌（须以 admin 角色操作）。",
+user_app = typer.Typer(help="账号与角色：添加、导入、列出、停用和启用、重置密码、解除锁定、"
+                            "签发令牌（须以 admin 角色操作）。",
                        no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(user_app, name="user")
 
@@ -963,6 +964,8 @@ def user_add(
     token: Annotated[bool, typer.Option("--token", help="同时签发令牌（只显示一次）。")] = False,
     password_stdin: Annotated[bool, typer.Option(
         "--password-stdin", help="从标准输入读取网页登录密码（Argon2 加密保存）。")] = False,
+    name: Annotated[str, typer.Option("--name", help="使用人的姓名。",
+                                      show_default=False)] = "",
     county: CountyOpt = None, db: DbOpt = None, actor: ActorOpt = None,
     fmt: FmtOpt = ReportFormat.text,
 ) -> None:
@@ -974,7 +977,7 @@ def user_add(
     with keyed_store(_target(db)) as store:
         view, issued = add_user(store, county_workspace(county).county,
                                 _admin(store, county, actor), _clock(), username, roles,
-                                password, token)
+                                password, token, name=name)
     _show(view, fmt, "render_account")
     if issued is not None:
         _show(issued, fmt, "render_token")
@@ -1049,7 +1052,64 @@ def user_reset_password(username: UserArg, county: CountyOpt = None, db: DbOpt =
 
     with keyed_store(_target(db)) as store:
         issued = reset_password(store, _admin(store, county, actor), _clock(), username)
-    _show(issued, fmt, "render_token")
+    _show(issued, fmt, "render_temporary")
+
+
+@user_app.command("import")
+@user_errors
+def user_import(
+    file: Annotated[Path, typer.Argument(
+        help="账号文件（CSV，UTF-8 或 GB18030）：表头 账号,姓名,角色,部门/街道（列序不限，"
+             "姓名、部门/街道、备注可省）；每行一个账号，角色写 职能部门、街道、县委编办、"
+             "司法局、县委或县政府 或 账号管理员，部门/街道写名称或编号。",
+        show_default=False)],
+    county: CountyOpt = None, db: DbOpt = None, actor: ActorOpt = None,
+    fmt: FmtOpt = ReportFormat.text,
+) -> None:
+    """从 CSV 文件导入账号：逐行检查，任何一行有错都不导入任何账号（逐行列出错误）；
+    每个新账号得到只显示一次的临时密码，首次登录网页后须修改。"""
+    from engine.api import county_workspace, keyed_store
+    from engine.fileio import read_regular
+    from engine.workflow.account_import import MAX_BYTES, import_accounts
+
+    data = read_regular(file, str(file), MAX_BYTES)
+    with keyed_store(_target(db)) as store:
+        issued = import_accounts(store, county_workspace(county).county,
+                                 _admin(store, county, actor), _clock(), data, file.name)
+    _show(issued, fmt, "render_temporaries")
+
+
+@user_app.command("unlock")
+@user_errors
+def user_unlock(username: UserArg, county: CountyOpt = None, db: DbOpt = None,
+                actor: ActorOpt = None) -> None:
+    """解除账号在所有地址的网页登录锁定（连续输错密码造成的）。"""
+    from engine.api import keyed_store
+    from engine.workflow.accounts import unlock_user
+
+    with keyed_store(_target(db)) as store:
+        count = unlock_user(store, _admin(store, county, actor), _clock(), username)
+    _emit(f"已解除账号 {username} 的登录锁定（清除 {count} 条失败记录）。\n")
+
+
+@user_app.command("grant")
+@user_errors
+def user_grant(
+    username: UserArg,
+    roles: Annotated[list[str], typer.Option(
+        "--role", help="添加的角色，可重复：department:部门编号、street:街道编号、office、"
+                       "justice、county、admin。", show_default=False)],
+    county: CountyOpt = None, db: DbOpt = None, actor: ActorOpt = None,
+    fmt: FmtOpt = ReportFormat.text,
+) -> None:
+    """为已有账号添加角色（角色只增不减；不再使用的账号请停用）。"""
+    from engine.api import county_workspace, keyed_store
+    from engine.workflow.accounts import grant_roles
+
+    with keyed_store(_target(db)) as store:
+        view = grant_roles(store, county_workspace(county).county,
+                           _admin(store, county, actor), _clock(), username, roles)
+    _show(view, fmt, "render_account")
 
 
 audit_app = typer.Typer(help="审计记录：核对密钥签名的哈希链及其所记录的数据。",

@@ -132,6 +132,9 @@ SYSTEM_ACTIONS: dict[str, str] = {
     "create_store": "建立数据库", "migrate_store": "升级数据库", "county_revision": "县区数据更新",
     "user_add": "添加账号", "user_disable": "停用账号", "token_issue": "签发令牌",
     "token_revoke": "吊销令牌",
+    "user_enable": "启用账号", "password_reset": "重置密码", "password_set": "修改密码",
+    "user_unlock": "解除账号的登录锁定", "user_grant": "添加角色", "user_import": "导入账号",
+    "lockout_lift": "解除登录锁定",
 }
 
 # the kinds of role an account acts in

@@ -125,15 +125,29 @@ def render_store(process: Process, info: StoreInfo) -> str:
 
 def render_account(process: Process, view: AccountView) -> str:
     state = "启用" if view.active else "已停用"
-    return f"账号 {view.username}（{state}）：角色 {'、'.join(view.roles) or '无'}\n"
+    who = f"（{view.name}）" if view.name else ""
+    return f"账号 {view.username}{who}（{state}）：角色 {'、'.join(view.roles) or '无'}\n"
 
 
 def render_accounts(process: Process, views: list[AccountView]) -> str:
     if not views:
         return "（没有账号）\n"
-    body = [[v.username, "启用" if v.active else "已停用", "、".join(v.roles) or "—",
-             str(v.tokens)] for v in views]
-    return "\n".join(table(["账号", "状态", "角色", "有效令牌"], body, indent="")) + "\n"
+    body = [[v.username, v.name or "—",
+             ("启用" if v.active else "已停用") + ("，须修改密码" if v.must_change else ""),
+             "、".join(v.roles) or "—", str(v.tokens)] for v in views]
+    return "\n".join(table(["账号", "姓名", "状态", "角色", "有效令牌"], body,
+                           indent="")) + "\n"
+
+
+def render_temporary(process: Process, issued: IssuedToken) -> str:
+    return (f"账号 {issued.username} 的临时密码（只显示这一次；首次登录网页后须修改）：\n"
+            f"{issued.token}\n")
+
+
+def render_temporaries(process: Process, issued: list[IssuedToken]) -> str:
+    body = [[i.username, i.token] for i in issued]
+    return (f"已导入 {len(issued)} 个账号。临时密码只显示这一次，首次登录网页后须修改：\n" +
+            "\n".join(table(["账号", "临时密码"], body, indent="")) + "\n")
 
 
 def render_token(process: Process, issued: IssuedToken) -> str:

@@ -52,14 +52,17 @@ def record_digest(proposal: m.Proposal | None) -> str:
 
 def account_digest(user: Any) -> str:
     """What an account is, as the record commits to it: its user row (name, password hash,
-    active, staff and superuser flags), its role bindings and its tokens (their digests and
-    revocations). The time of the last log-in is left out: it changes without a command."""
+    active, staff and superuser flags, the person's name when given), its role bindings and
+    its tokens (their digests and revocations). The time of the last log-in is left out: it
+    changes without a command."""
     bindings = sorted(m.RoleBinding.objects.filter(user=user).values_list("county", "role"))
     tokens = sorted(m.ApiToken.objects.filter(user=user).values_list("digest", "revoked"))
     body = {"username": user.username, "password": user.password,
             "active": bool(user.is_active), "staff": bool(user.is_staff),
             "superuser": bool(user.is_superuser),
             "roles": [list(b) for b in bindings], "tokens": [list(t) for t in tokens]}
+    if user.first_name:  # the person's name, where one was given (older seals have none)
+        body["name"] = user.first_name
     return hashlib.sha256(canonical(body).encode("utf-8")).hexdigest()
 
 

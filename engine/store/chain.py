@@ -51,7 +51,8 @@ class Chain:
         self.head: m.AuditHead | None = None
         self.locked_at = datetime.min.replace(tzinfo=CHINA)
         self.pending: list[m.AuditEntry] = []
-        self.accounts: dict[int, tuple[Any, bool]] = {}  # user id → (user, must change)
+        # user id → (user, must change; None: as the account's newest seal says)
+        self.accounts: dict[int, tuple[Any, bool | None]] = {}
 
     def lock(self) -> None:
         """Take the chain head (and with it the right to write) before reading anything."""
@@ -90,8 +91,10 @@ class Chain:
             raise RuntimeError("no audit entry begun in this command")
         return self.pending[-1].seq
 
-    def account(self, user: Any, *, must_change: bool = False) -> None:
-        """The command changed this account: its new state is sealed with the last entry."""
+    def account(self, user: Any, *, must_change: bool | None = None) -> None:
+        """The command changed this account: its new state is sealed with the last entry.
+        ``must_change``: whether its password is a temporary one; None keeps what the newest
+        seal says (disabling an account does not forgive a temporary password)."""
         self.accounts[user.pk] = (user, must_change)
 
     def _seal_accounts(self) -> None:
@@ -103,6 +106,10 @@ class Chain:
         seq = self.last_seq
         for _, (user, must_change) in sorted(self.accounts.items()):
             user.refresh_from_db()
+            if must_change is None:
+                newest = m.AccountSeal.objects.filter(username=user.username) \
+                    .order_by("-seq").first()
+                must_change = bool(newest and newest.must_change)
             m.AccountSeal.objects.create(username=user.username, digest=account_digest(user),
                                          must_change=must_change, audit_seq=seq)
 

@@ -18,7 +18,7 @@ from engine.store.orm import m
 
 # the audit actions that change an account (``engine.workflow.names.SystemAction``)
 ACCOUNT_ACTIONS = ("user_add", "user_disable", "user_enable", "user_unlock", "token_issue",
-                   "token_revoke", "password_set", "password_reset")
+                   "token_revoke", "password_set", "password_reset", "user_grant")
 
 
 def account_problem(key: bytes, user: Any) -> str | None:

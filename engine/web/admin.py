@@ -1,4 +1,5 @@
-"""User administration through Django's admin, in Chinese, for accounts holding ``admin``.
+"""User administration through Django's admin, in Chinese, for accounts holding ``admin``
+(the account pages, ``engine.web.views.accounts``, are the everyday ones).
 
 Accounts and role bindings are changed only through the accounts module, so that every change
 is an entry of the audit chain: the admin lists accounts, adds one (with its roles and
@@ -54,7 +55,8 @@ class NewAccount(forms.Form):
 
 
 class AccountAdmin(admin.ModelAdmin):
-    list_display = ("username", "is_active", "roles", "last_login")
+    list_display = ("username", "first_name", "is_active", "roles", "last_login")
+    fields = ("username", "first_name", "is_active", "last_login")  # never the password hash
     search_fields = ("username",)
     actions = ("disable",)
     change_list_template = "admin/duty_accounts.html"

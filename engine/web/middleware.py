@@ -24,3 +24,39 @@ class SecureHeaders:
                 if name in response.cookies:
                     response.cookies[name]["secure"] = True
         return response
+
+
+SESSION_MUST_CHANGE = "duty_must_change"
+
+
+class ForcedPasswordChange:
+    """An account whose password is temporary (set or reset by an administrator) sees the
+    password page before anything else. Asked once per session: a reset changes the password,
+    which ends the account's sessions, and the password page clears the mark."""
+
+    OPEN = ("password", "logout")  # the pages it may still open
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            must = request.session.get(SESSION_MUST_CHANGE)
+            if must is None:
+                from engine.web.runtime import service
+                from engine.workflow.accounts import must_change_password
+
+                must = must_change_password(service().store, user.get_username())
+                request.session[SESSION_MUST_CHANGE] = must
+            if must:
+                from django.shortcuts import redirect
+                from django.urls import Resolver404, resolve
+
+                try:
+                    name = resolve(request.path_info).url_name
+                except Resolver404:
+                    name = None
+                if name not in self.OPEN:
+                    return redirect("password")
+        return self.get_response(request)

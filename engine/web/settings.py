@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "engine.web.middleware.SecureHeaders",
     "axes.middleware.AxesMiddleware",
+    "engine.web.middleware.ForcedPasswordChange",  # a temporary password: changed first
 ]
 ROOT_URLCONF = "engine.web.urls"
 WSGI_APPLICATION = "engine.web.wsgi.application"

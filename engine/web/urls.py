@@ -1,7 +1,16 @@
 from django.urls import path
 
 from engine.web.admin import site
-from engine.web.views import account, lists, lockouts, overview, proposals, street_return, who
+from engine.web.views import (
+    account,
+    accounts,
+    lists,
+    lockouts,
+    overview,
+    proposals,
+    street_return,
+    who,
+)
 
 handler400 = "engine.web.views.errors.bad_request"
 handler403 = "engine.web.views.errors.forbidden"
@@ -29,5 +38,11 @@ urlpatterns = [
     path("staffing/", overview.staffing, name="staffing"),
     path("lockouts/", lockouts.lockout_list, name="lockouts"),
     path("lockouts/<int:lockout>/lift/", lockouts.lift, name="lift_lockout"),
+    path("accounts/", accounts.account_list, name="accounts"),
+    path("accounts/new/", accounts.new_account, name="new_account"),
+    path("accounts/import/", accounts.import_page, name="import_accounts"),
+    path("accounts/user/<str:username>/", accounts.account_page, name="account"),
+    path("accounts/user/<str:username>/<str:action>/", accounts.account_action,
+         name="account_action"),
     path("admin/", site.urls),
 ]

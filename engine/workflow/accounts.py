@@ -5,11 +5,17 @@ an account with a token (``DUTY_TOKEN``): a random secret shown once, of which t
 only the SHA-256 digest; tokens can be revoked. Passwords (for the web) use Argon2. Only an
 account holding ``admin`` manages accounts, except for the very first one, which must hold
 ``admin`` and is created by whoever operates the store (recorded with the system user).
+
+Both doors call these functions: the command line's ``duty user …`` and the web's account
+pages (``engine.web.views.accounts``). A password an administrator sets or resets is
+temporary: the account's newest seal marks it, and the web asks for a new one before anything
+else. The county is never left without an active administrator.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from collections.abc import Sequence
 
@@ -31,6 +37,24 @@ from engine.workflow.roles import Actor, Clock, parse_role
 from engine.workflow.views import AccountView, IssuedToken
 
 TOKEN_PREFIX = "duty_"
+USERNAME = re.compile(r"^[\w.@+-]{1,150}$")  # Django's own rule for user names
+NAME_CHARS = 150
+
+
+def check_username(username: str) -> None:
+    """An account name Django accepts: letters (Chinese too), digits and _ . @ + -."""
+    if not USERNAME.match(username):
+        raise UsageError(f"账号名 “{username[:160]}” 不可用",
+                         hint="账号名只能由字母（可以是汉字）、数字和 _ . @ + - 组成，"
+                              "不超过 150 个字符，不能有空格。")
+
+
+def check_name(name: str) -> str:
+    """The person's name (姓名), trimmed; at most 150 characters, no control characters."""
+    name = name.strip()
+    if len(name) > NAME_CHARS or any(ord(c) < 32 or ord(c) == 127 for c in name):
+        raise UsageError("姓名过长或含有控制字符", hint=f"姓名不超过 {NAME_CHARS} 个字符。")
+    return name
 
 
 def _digest(token: str) -> str:
@@ -131,9 +155,13 @@ def _has_admin(store: Store) -> bool:
 
 def add_user(store: Store, county: County, actor: Actor | None, clock: Clock, username: str,
              roles: Sequence[str], password: str | None = None,
-             with_token: bool = False) -> tuple[AccountView, IssuedToken | None]:
+             with_token: bool = False, *, name: str = "",
+             temporary: bool = False) -> tuple[AccountView, IssuedToken | None]:
     """A new account with its roles (and a token when asked: always for the first
-    administrator, who has no other way to act)."""
+    administrator, who has no other way to act). ``temporary``: the password is one the
+    administrator chose, to be changed at the account's first log-in."""
+    check_username(username)
+    name = check_name(name)
     parsed = [str(parse_role(r, county)) for r in roles]
     if not parsed:
         raise UsageError("账号至少要有一个角色")
@@ -141,22 +169,65 @@ def add_user(store: Store, county: County, actor: Actor | None, clock: Clock, us
         bootstrap = actor is None and not _has_admin(store) and RoleKind.admin.value in parsed
         if not bootstrap:
             _need_admin(store, actor, "user_add")
-        user_model = _user_model()
-        if user_model.objects.filter(username=username).exists():
-            raise ConflictError(f"账号 {username} 已存在", subject="account", stored=username,
-                                given=username)
         if password is not None:
-            check_password(password, user_model(username=username))
-        user = user_model.objects.create_user(username=username, password=password)
-        seq = _entry(chain, actor, clock, SystemAction.user_add,
-                     {"username": username, "roles": sorted(set(parsed))})
-        for role in sorted(set(parsed)):
-            m.RoleBinding.objects.create(user=user, county=store.county, role=role,
-                                         audit_seq=seq)
-        chain.account(user)
+            check_password(password, _user_model()(username=username, first_name=name))
+        user = _create(chain, store, actor, clock, username, name, parsed, password,
+                       temporary and password is not None)
         issued = _issue(chain, actor, clock, user) if with_token or bootstrap else None
-    return (AccountView(username=username, active=True, roles=sorted(set(parsed)),
-                        tokens=int(issued is not None)), issued)
+    return (AccountView(username=username, name=name, active=True, roles=sorted(set(parsed)),
+                        tokens=int(issued is not None),
+                        must_change=temporary and password is not None), issued)
+
+
+def _create(chain: Chain, store: Store, actor: Actor | None, clock: Clock, username: str,
+            name: str, roles: Sequence[str], password: str | None,
+            must_change: bool) -> object:
+    """One new account, its roles and its seal (inside the caller's transaction)."""
+    user_model = _user_model()
+    if user_model.objects.filter(username=username).exists():
+        raise ConflictError(f"账号 {username} 已存在", subject="account", stored=username,
+                            given=username)
+    user = user_model.objects.create_user(username=username, password=password,
+                                          first_name=name)
+    detail: dict[str, object] = {"username": username, "roles": sorted(set(roles))}
+    if name:
+        detail["name"] = name
+    seq = _entry(chain, actor, clock, SystemAction.user_add, detail)
+    for role in sorted(set(roles)):
+        m.RoleBinding.objects.create(user=user, county=store.county, role=role,
+                                     audit_seq=seq)
+    chain.account(user, must_change=must_change)
+    return user
+
+
+def temporary_password() -> str:
+    """A temporary password: 16 random characters, shown once."""
+    return secrets.token_urlsafe(12)
+
+
+def create_accounts(store: Store, county: County, actor: Actor | None, clock: Clock,
+                    accounts: Sequence[tuple[str, str, Sequence[str]]],
+                    imported: bool = True) -> list[IssuedToken]:
+    """New accounts (``(username, name, roles)`` each), all or none, each with a temporary
+    password shown once and to be changed at its first log-in. One ``user_add`` entry per
+    account, after (``imported``: the rows of a file, which
+    ``engine.workflow.account_import`` checked) a ``user_import`` entry that names them."""
+    for username, name, roles in accounts:
+        check_username(username)
+        check_name(name)
+        for role in roles:
+            parse_role(role, county)
+    out: list[IssuedToken] = []
+    with transaction(store) as chain:
+        _need_admin(store, actor, "user_import" if imported else "user_add")
+        if imported:
+            _entry(chain, actor, clock, SystemAction.user_import,
+                   {"accounts": len(accounts), "usernames": [a[0] for a in accounts]})
+        for username, name, roles in accounts:
+            password = temporary_password()
+            _create(chain, store, actor, clock, username, name, list(roles), password, True)
+            out.append(IssuedToken(username=username, token=password))
+    return out
 
 
 def check_password(password: str, user: object) -> None:
@@ -187,15 +258,37 @@ def change_password(store: Store, clock: Clock, username: str, password: str) ->
         chain.begin(at=clock.stamp, account=username, role="self",
                     action=SystemAction.password_set.value, detail={"username": username},
                     clock="fixed" if clock.fixed else "real")
-        chain.account(user)
+        chain.account(user, must_change=False)  # its own password now
 
 
 def list_users(store: Store) -> list[AccountView]:
+    """Every account of the store, by name: its person's name, roles in the store's county,
+    live tokens, and whether its password is a temporary one (never the password's hash)."""
     with transaction(store, write=False):
-        return [AccountView(username=u.username, active=u.is_active, roles=_roles(store, u),
-                            tokens=m.ApiToken.objects.filter(user=u, revoked__isnull=True)
-                            .count())
-                for u in _user_model().objects.order_by("username")]
+        users = list(_user_model().objects.order_by("username"))
+        roles: dict[int, list[str]] = {}
+        for user_id, role in m.RoleBinding.objects.filter(county=store.county) \
+                .values_list("user_id", "role"):
+            roles.setdefault(user_id, []).append(role)
+        tokens: dict[int, int] = {}
+        for user_id in m.ApiToken.objects.filter(revoked__isnull=True) \
+                .values_list("user_id", flat=True):
+            tokens[user_id] = tokens.get(user_id, 0) + 1
+        temporary: dict[str, bool] = {}
+        for username, flag in m.AccountSeal.objects.order_by("seq") \
+                .values_list("username", "must_change"):
+            temporary[username] = flag  # the newest seal wins
+        return [AccountView(username=u.username, name=u.first_name, active=u.is_active,
+                            roles=sorted(roles.get(u.pk, [])), tokens=tokens.get(u.pk, 0),
+                            must_change=temporary.get(u.username, False))
+                for u in users]
+
+
+def account_names(store: Store) -> list[str]:
+    """The names of every account, to tell one exists (the import's check)."""
+    with transaction(store, write=False):
+        return list(_user_model().objects.order_by("username")
+                    .values_list("username", flat=True))
 
 
 def _user(username: str) -> object:
@@ -229,8 +322,8 @@ def disable_user(store: Store, actor: Actor | None, clock: Clock, username: str)
         _entry(chain, actor, clock, SystemAction.user_disable,
                {"username": username, "tokens_revoked": revoked})
         chain.account(user)
-        return AccountView(username=username, active=False, roles=_roles(store, user),
-                           tokens=0)
+        return AccountView(username=username, name=user.first_name, active=False,  # type: ignore[attr-defined]
+                           roles=_roles(store, user), tokens=0)
 
 
 def enable_user(store: Store, actor: Actor | None, clock: Clock, username: str) -> AccountView:
@@ -242,18 +335,19 @@ def enable_user(store: Store, actor: Actor | None, clock: Clock, username: str) 
         user.save(update_fields=["is_active"])  # type: ignore[attr-defined]
         _entry(chain, actor, clock, SystemAction.user_enable, {"username": username})
         chain.account(user)
-        return AccountView(username=username, active=True, roles=_roles(store, user),
-                           tokens=0)
+        return AccountView(username=username, name=user.first_name, active=True,  # type: ignore[attr-defined]
+                           roles=_roles(store, user), tokens=0)
 
 
 def reset_password(store: Store, actor: Actor | None, clock: Clock,
                    username: str) -> IssuedToken:
     """A temporary password (shown once) that must be changed at the next log-in: the
-    account's newest seal says so."""
+    account's newest seal says so. The same function for ``duty user reset-password`` and the
+    web's reset button."""
     with transaction(store) as chain:
         _need_admin(store, actor, "password_reset")
         user = _user(username)
-        temporary = secrets.token_urlsafe(12)
+        temporary = temporary_password()
         user.set_password(temporary)  # type: ignore[attr-defined]
         user.save(update_fields=["password"])  # type: ignore[attr-defined]
         _entry(chain, actor, clock, SystemAction.password_reset, {"username": username})
@@ -302,3 +396,51 @@ def revoke_tokens(store: Store, actor: Actor | None, clock: Clock, username: str
         chain.account(user)
     return count
 
+
+
+def unlock_user(store: Store, actor: Actor | None, clock: Clock, username: str) -> int:
+    """Lift every log-in lock-out of the account, at any address (the log-in throttle's
+    records of its failed attempts): how many records were removed. Refused, with nothing
+    changed, to anyone but an administrator."""
+    from axes.models import AccessAttempt
+
+    with transaction(store) as chain:
+        _need_admin(store, actor, "user_unlock")
+        user = _user(username)
+        attempts = AccessAttempt.objects.filter(username=username)
+        addresses = sorted({a or "" for a in attempts.values_list("ip_address", flat=True)})
+        count = attempts.count()
+        attempts.delete()
+        _entry(chain, actor, clock, SystemAction.user_unlock,
+               {"username": username, "addresses": addresses, "records": count})
+        chain.account(user)
+    return count
+
+
+def grant_roles(store: Store, county: County, actor: Actor | None, clock: Clock,
+                username: str, roles: Sequence[str]) -> AccountView:
+    """More roles for an existing account (a role it holds already is refused). Roles are
+    never taken away (the record keeps the rows that granted them): an account that should
+    no longer act is disabled, and a new one made."""
+    parsed = sorted({str(parse_role(r, county)) for r in roles})
+    if not parsed:
+        raise UsageError("至少选择一个要添加的角色")
+    with transaction(store) as chain:
+        _need_admin(store, actor, "user_grant")
+        user = _user(username)
+        held = _roles(store, user)
+        already = [r for r in parsed if r in held]
+        if already:
+            raise ConflictError(f"账号 {username} 已有角色 {'、'.join(already)}",
+                                subject="role", stored="、".join(already), given=username)
+        seq = _entry(chain, actor, clock, SystemAction.user_grant,
+                     {"username": username, "roles": parsed})
+        for role in parsed:
+            m.RoleBinding.objects.create(user=user, county=store.county, role=role,
+                                         audit_seq=seq)
+        chain.account(user)
+        return AccountView(username=username, name=user.first_name,  # type: ignore[attr-defined]
+                           active=bool(user.is_active),  # type: ignore[attr-defined]
+                           roles=_roles(store, user),
+                           tokens=m.ApiToken.objects.filter(user=user, revoked__isnull=True)
+                           .count())

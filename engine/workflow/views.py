@@ -125,9 +125,11 @@ class OverdueItem(View):
 
 class AccountView(View):
     username: str
+    name: str = ""  # the person's name (姓名), where one was given
     active: bool
     roles: list[str]
     tokens: int  # tokens not revoked
+    must_change: bool = False  # a temporary password, to be changed at the next log-in
 
 
 class IssuedToken(View):

@@ -136,3 +136,47 @@ def test_guessing_ids_finds_nothing(server: Server) -> None:
     assert office.get("/lists/?version=99").status == 404
     assert office.get("/lists/download/?version=0&format=exe").status == 404
     assert "Traceback" not in office.get("/lists/?version=abc").text
+
+
+ACCOUNT_POSTS = {"/accounts/new/": {"username": "intruder", "name": "", "roles": "admin",
+                                    "password": "Intruder-Pass-99"},
+                 "/accounts/user/fire/": {"roles": "admin"},
+                 "/accounts/user/fire/disable/": {}, "/accounts/user/admin/disable/": {},
+                 "/accounts/user/fire/enable/": {}, "/accounts/user/fire/unlock/": {},
+                 "/accounts/user/fire/reset/": {}}
+
+
+def _account_csv() -> object:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("a.csv", "账号,角色\nintruder2,账号管理员\n".encode(), "text/csv")
+
+
+def test_account_pages_are_the_administrators(server: Server) -> None:
+    """Only the admin changes accounts; the 编办 reads the list; every other role finds no
+    page; without a session or a CSRF token nothing happens either."""
+    for user, role in (("fire", None), ("street", "street:S01"), ("justice", None),
+                       ("county", None), ("office", None)):
+        c = client(server, user, role)
+        if user != "office":
+            assert c.get("/accounts/").status == 404, user
+        for path in ("/accounts/new/", "/accounts/import/", "/accounts/user/fire/"):
+            refused_unchanged(server, c, path, statuses=(404,))
+        for path, data in ACCOUNT_POSTS.items():
+            refused_unchanged(server, c, path, data, statuses=(404,))
+        refused_unchanged(server, c, "/accounts/import/", {"file": _account_csv()},
+                          statuses=(404,))
+    assert client(server, "office").get("/accounts/").status == 200
+    anonymous = client(server, None)
+    for path in ("/accounts/", "/accounts/new/", "/accounts/import/"):
+        reply = anonymous.get(path)
+        assert reply.status == 302 and reply.location and "/login/" in reply.location
+    for path, data in ACCOUNT_POSTS.items():
+        refused_unchanged(server, anonymous, path, data, statuses=(302,))
+    admin = client(server, "admin")
+    for path, data in ACCOUNT_POSTS.items():
+        refused_unchanged(server, admin, path, data, statuses=(403,), csrf=False)
+    refused_unchanged(server, admin, "/accounts/import/", {"file": _account_csv()},
+                      statuses=(403,), csrf=False)
+    refused_unchanged(server, admin, "/accounts/user/fire/delete/", {}, statuses=(404,))
+    refused_unchanged(server, admin, "/accounts/user/nobody/disable/", {}, statuses=(404,))

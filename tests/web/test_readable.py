@@ -152,6 +152,8 @@ PAGES = {
     "justice": ["/", "/proposals/"],
     "county": ["/", "/proposals/", "/overview/"],
     "urban": ["/", "/proposals/new/"],
+    "admin": ["/accounts/", "/accounts/new/", "/accounts/import/", "/accounts/user/fire/",
+              "/accounts/user/street/"],
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -110,8 +111,9 @@ def test_user_list_and_stored_secrets(flow: Flow) -> None:
     flow.token("street:S01")
     run = run_cli("user", "list", "--db", flow.db, "--format", "json")
     accounts = {a["username"]: a for a in json.loads(run.stdout)}
-    assert accounts["u-street-S01"] == {"username": "u-street-S01", "active": True,
-                                        "roles": ["street:S01"], "tokens": 1}
+    assert accounts["u-street-S01"] == {"username": "u-street-S01", "name": "",
+                                        "active": True, "roles": ["street:S01"], "tokens": 1,
+                                        "must_change": False}
     # tokens are kept as digests only
     stored = [r[0] for r in flow.sql("SELECT digest FROM duty_api_token")]
     assert len(stored) == len(flow.tokens) and all(len(t) == 64 for t in stored)
@@ -195,3 +197,92 @@ def test_enable_and_reset_password_are_audited_and_sealed(flow: Flow) -> None:
     assert actions == ["user_disable", "user_enable", "password_reset"]
     code = run_cli("audit", "verify", "--db", flow.db).code
     assert code == 0
+
+
+BAD_CSV = ("账号,姓名,角色,部门/街道\n"
+           "dm-zhang,张明,街道,东门街道\n"
+           "dm-zhang,张亮,街道,西关街道\n"      # twice
+           "nh-li,李华,街道,南湖街道\n"         # no such street (南湖镇)
+           "admin,王芳,县委编办,\n"             # exists already
+           "tj-zhao,赵强,职能部门,\n")          # which department?
+GOOD_CSV = ("姓名,账号,角色,部门/街道\n"
+            "张明,dm-zhang,街道,东门街道\n"
+            "李华,nh-li,街道（镇、乡）,南湖镇\n"
+            "赵强,tj-zhao,职能部门,statistics\n"
+            "钱进,bb-qian,编办,\n")
+
+
+def test_import_accounts_from_a_csv_file(flow: Flow) -> None:
+    """`duty user import`: every bad row reported with its line and column and nothing
+    created; the good file creates every account with a temporary password, shown once."""
+    office = flow.token("office")
+    bad = flow.tmp / "bad.csv"
+    bad.write_text(BAD_CSV, encoding="utf-8-sig")
+    before = flow.snapshot()
+    code, _, err = user(flow, "import", str(bad), token=flow.tokens["admin"])
+    assert code == 1
+    assert [(int(line), col) for line, col in re.findall(r"bad\.csv:(\d+) 字段 (\S+)：", err)] \
+        == [(3, "账号"), (4, "部门/街道"), (5, "账号"), (6, "部门/街道")]
+    assert "南湖镇" in err  # the street meant
+    # nobody but the administrator imports, and without a token nobody does
+    code, _, err = user(flow, "import", str(bad), token=office)
+    assert code == 1 and "[E-FORBIDDEN]" in err
+    code, _, err = user(flow, "import", str(flow.tmp / "missing.csv"),
+                        token=flow.tokens["admin"])
+    assert code == 1 and "Traceback" not in err
+    assert flow.snapshot() == before
+    good = flow.tmp / "good.csv"
+    good.write_bytes(GOOD_CSV.encode("gb18030"))
+    code, out, err = user(flow, "import", str(good), "--format", "json",
+                          token=flow.tokens["admin"])
+    assert code == 0, err
+    issued = {i["username"]: i["token"] for i in json.loads(out)}
+    assert sorted(issued) == ["bb-qian", "dm-zhang", "nh-li", "tj-zhao"]
+    run = run_cli("user", "list", "--db", flow.db, "--format", "json")
+    listed = {v["username"]: v for v in json.loads(run.stdout)}
+    assert listed["nh-li"]["roles"] == ["street:S03"] and listed["nh-li"]["name"] == "李华"
+    assert listed["tj-zhao"]["roles"] == ["department:statistics"]
+    assert all(listed[u]["must_change"] for u in issued)
+    assert not listed["admin"]["must_change"]
+    text = run_cli("user", "list", "--db", flow.db).stdout
+    assert "赵强" in text and "须修改密码" in text
+    actions = [r[0] for r in flow.sql("SELECT action FROM duty_audit ORDER BY seq")][-5:]
+    assert actions == ["user_import", "user_add", "user_add", "user_add", "user_add"]
+    assert run_cli("audit", "verify", "--db", flow.db).code == 0
+
+
+def test_a_temporary_password_stays_temporary_until_changed(flow: Flow) -> None:
+    """Reset on the command line: the mark survives disabling, enabling and a new token, and
+    only the account's own new password lifts it (the engine function the web calls)."""
+    from engine.store.config import store_target
+    from engine.store.session import close
+    from engine.workflow.accounts import change_password, must_change_password
+    from engine.workflow.roles import Clock
+    from engine.workflow.stores import open_keyed
+
+    flow.token("justice")
+    admin = flow.tokens["admin"]
+    code, out, _ = user(flow, "reset-password", "u-justice", token=admin)
+    assert code == 0 and "临时密码" in out and "DUTY_TOKEN" not in out
+    for args in (("disable", "u-justice"), ("enable", "u-justice"), ("token", "u-justice"),
+                 ("unlock", "u-justice"), ("grant", "u-justice", "--role", "county")):
+        code, _, err = user(flow, *args, token=admin)
+        assert code == 0, (args, err)
+    store = open_keyed(store_target(flow.db))
+    try:
+        assert must_change_password(store, "u-justice")
+        with pytest.raises(Exception) as weak:
+            change_password(store, Clock.from_environment(), "u-justice", "1234567890")
+        assert getattr(weak.value, "code", None) == "E-PASSWORD"
+        assert must_change_password(store, "u-justice")
+        change_password(store, Clock.from_environment(), "u-justice", "Justice-Own-Pass-3")
+        assert not must_change_password(store, "u-justice")
+    finally:
+        close(store)
+    actions = [r[0] for r in flow.sql("SELECT action FROM duty_audit ORDER BY seq")][-7:]
+    assert actions == ["password_reset", "user_disable", "user_enable", "token_issue",
+                       "user_unlock", "user_grant", "password_set"]
+    assert run_cli("audit", "verify", "--db", flow.db).code == 0
+    # the last administrator is kept on the command line too, and nobody disables itself
+    code, _, err = user(flow, "disable", "admin", token=admin)
+    assert code == 1 and "[E-FORBIDDEN]" in err and "只剩账号 admin" in err

@@ -12,6 +12,7 @@ from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
 from engine.web.access import SESSION_ROLE, held_roles
+from engine.web.middleware import SESSION_MUST_CHANGE
 from engine.web.runtime import clock, engine
 from engine.workflow.accounts import change_password
 
@@ -26,8 +27,15 @@ class Logout(auth_views.LogoutView):
 
 
 class PasswordChange(auth_views.PasswordChangeView):
+    """The account's own password; the page every other page leads to while the password is
+    a temporary one."""
+
     template_name = "web/password.html"
     success_url = reverse_lazy("todo")
+
+    def get_context_data(self, **kwargs: object) -> dict[str, object]:
+        return {**super().get_context_data(**kwargs),
+                "forced": bool(self.request.session.get(SESSION_MUST_CHANGE))}
 
     def form_valid(self, form: object) -> HttpResponse:
         """The new password through the accounts service, so that the record seals it."""
@@ -37,6 +45,7 @@ class PasswordChange(auth_views.PasswordChangeView):
             change_password(s.store, clock(), username, password)
         user = get_user_model().objects.get(username=username)
         update_session_auth_hash(self.request, user)
+        self.request.session[SESSION_MUST_CHANGE] = False
         messages.success(self.request, "密码已修改。")
         return HttpResponseRedirect(self.get_success_url())
 
