@@ -132,6 +132,7 @@ SYSTEM_ACTIONS: dict[str, str] = {
     "create_store": "建立数据库", "migrate_store": "升级数据库", "county_revision": "县区数据更新",
     "user_add": "添加账号", "user_disable": "停用账号", "token_issue": "签发令牌",
     "token_revoke": "吊销令牌",
+    "county_import": "导入县区事项目录",
 }
 
 # the kinds of role an account acts in

@@ -2,6 +2,7 @@ from django.urls import path
 
 from engine.web.admin import site
 from engine.web.views import account, lists, lockouts, overview, proposals, street_return, who
+from engine.web.views.imports import import_confirm, import_page, import_review
 
 handler400 = "engine.web.views.errors.bad_request"
 handler403 = "engine.web.views.errors.forbidden"
@@ -29,5 +30,8 @@ urlpatterns = [
     path("staffing/", overview.staffing, name="staffing"),
     path("lockouts/", lockouts.lockout_list, name="lockouts"),
     path("lockouts/<int:lockout>/lift/", lockouts.lift, name="lift_lockout"),
+    path("import/", import_page, name="import"),
+    path("import/review/", import_review, name="import_review"),
+    path("import/confirm/", import_confirm, name="import_confirm"),
     path("admin/", site.urls),
 ]

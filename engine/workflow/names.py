@@ -105,3 +105,4 @@ class SystemAction(str, Enum):
     password_set = "password_set"
     user_enable = "user_enable"
     password_reset = "password_reset"
+    county_import = "county_import"  # the office imported the county's catalogue (web)
