@@ -28,7 +28,7 @@ from pathlib import Path
 
 from pydantic import Field
 
-from engine.errors import UsageError
+from engine.errors import ConflictError, UsageError
 from engine.importing.catalogue import DOMAIN_PACK, MAP_STUB, Imported, Upload, import_uploads
 from engine.importing.columns import MapFile
 from engine.importing.report import ImportReport
@@ -69,7 +69,7 @@ class ImportPreview(Out):
     changed: list[str]  # items whose fields change
     blocked: str | None  # why it cannot be confirmed (published adjustments no longer apply)
     fingerprint: str  # the county files the import makes: a confirmation must match it
-    revision: str  # the served county's revision the preview was made on
+    revision: str  # the served county's revision and its directory's digest, as previewed
     domains: list[str]  # the fields of work (履职领域) of the county's pack
     map_stub: str | None  # headers not recognised, as a mapping file to fill in
 
@@ -93,6 +93,18 @@ def fingerprint(files: dict[str, str]) -> str:
     digest = hashlib.sha256()
     for name in sorted(files):
         digest.update(name.encode("utf-8") + b"\0" + files[name].encode("utf-8") + b"\0")
+    return digest.hexdigest()
+
+
+def directory_digest(directory: Path) -> str:
+    """The county directory's files as they are on disk (a snapshot and the tool's markers
+    aside): an import confirms only onto the directory its preview was made on."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+        rel = path.relative_to(directory).as_posix()
+        if rel == SNAPSHOT or path.name.startswith(".duty-"):
+            continue
+        digest.update(rel.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -165,7 +177,9 @@ def preview(service: AdmissionService, actor: Actor, uploads: Sequence[Upload],
             if new.policy.parameters.domains else []
     return ImportPreview(report=imported.report, rows=rows, added=added, removed=removed,
                          changed=changed, blocked=blocked, fingerprint=fingerprint(files),
-                         revision=service.revision, domains=domains,
+                         revision=f"{service.revision}:"
+                                  f"{directory_digest(served_directory(service))}",
+                         domains=domains,
                          map_stub=imported.files.get(MAP_STUB))
 
 
@@ -197,7 +211,8 @@ def apply(service: AdmissionService, actor: Actor, clock: Clock, uploads: Sequen
           mapping: MapFile | None, seen: str, revision: str,
           detail: dict[str, object]) -> int:
     """Import ``uploads`` with ``mapping`` into the served county, as previewed (``seen``:
-    the preview's fingerprint; ``revision``: the county revision it was made on); the audit
+    the preview's fingerprint; ``revision``: the county revision and directory it was made
+    on); the audit
     entry's number. Nothing changes when anything is refused."""
     may_change_county(actor)
     directory = served_directory(service)
@@ -207,8 +222,6 @@ def apply(service: AdmissionService, actor: Actor, clock: Clock, uploads: Sequen
     imported = _import(service, uploads, mapping)
     files = county_files(imported)
     if fingerprint(files) != seen:
-        from engine.errors import ConflictError
-
         raise ConflictError("导入结果与预览时不同（工作簿、更正或规则包已变更），本次导入未执行",
                             subject="import", stored=seen, given=fingerprint(files),
                             hint="重新查看导入报告，核对后再确认。")
@@ -221,7 +234,13 @@ def apply(service: AdmissionService, actor: Actor, clock: Clock, uploads: Sequen
         shutil.rmtree(staged, ignore_errors=True)
         raise
 
-    def put() -> Callable[[], None]:
+    expected, _, on_disk = revision.partition(":")
+
+    def put() -> Callable[[], None]:  # under the store's write lock: one import at a time
+        if directory_digest(directory) != on_disk:
+            raise ConflictError("县区目录在预览之后已有变更，本次导入未执行", subject="county",
+                                stored=None, given=None,
+                                hint="重新上传工作簿，核对后再确认导入。")
         os.rename(directory, backup)
         os.rename(staged, directory)
 
@@ -233,7 +252,7 @@ def apply(service: AdmissionService, actor: Actor, clock: Clock, uploads: Sequen
 
     report = imported.report
     try:
-        seq = change_county(service, actor, clock, new, revision, {
+        seq = change_county(service, actor, clock, new, expected, {
             **detail, "items": report.items, "lists": report.lists,
             "created": len(report.created), "proposed_domains": report.proposed_domains,
             "corrections": len(mapping.items) if mapping is not None else 0,

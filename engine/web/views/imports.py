@@ -220,13 +220,15 @@ def import_page(request: HttpRequest) -> HttpResponse:
     uploads = [(Path(f.name).name, f.read()) for f in form.cleaned_data["files"]]
     try:
         with engine() as service:
-            import_preview(service, actor, uploads, None)
+            preview = import_preview(service, actor, uploads, None)
+            revision = service.revision
     except DutyError as exc:
-        form.add_error("files", None)
         context["upload_errors"] = _upload_words(exc)
         context["map_stub"] = getattr(exc, "map_stub", None)
         return render(request, "web/import.html", context, status=status_of(exc))
     _keep(request, uploads)
+    _CACHE.clear()  # the report page shows this preview without reading the workbooks again
+    _CACHE[(request.session[SESSION]["token"], "", revision)] = preview
     return redirect("import_review")
 
 
