@@ -324,3 +324,23 @@ def test_a_county_changed_after_the_preview_is_refused(sqlite_site: Server) -> N
     assert reply.status == 409 and "预览之后已有变更" in reply.text
     assert snapshot(sqlite_site) == before and county_files(sqlite_site) == files
     assert not list(sqlite_site.folder.glob(".county.*"))  # nothing staged is left behind
+
+
+def test_the_workbooks_of_several_streets_upload_together(sqlite_site: Server,
+                                                          tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    books = []
+    for street in ("S01", "S02"):
+        path = tmp_path / f"{street}.xlsx"
+        assert run_cli("lists", "build", "--format", "xlsx", "--street", street, "-o",
+                       path).code == 0
+        books.append(upload(path.name, path.read_bytes()))
+    office = AppClient(sqlite_site).login("office")
+    reply = office.post("/import/", {"files": books})
+    assert reply.status == 302, reply.text[:2000]
+    page = office.get("/import/review/")
+    assert "S01.xlsx" in page.text and "S02.xlsx" in page.text
+    assert "个街道的工作簿中" in page.text  # the merged items, with why
+    twice = office.post("/import/", {"files": [upload("a.csv", b"x"), upload("a.csv", b"y")]})
+    assert twice.status == 400 and "文件名重复" in twice.text
