@@ -265,7 +265,8 @@ def import_review(request: HttpRequest) -> HttpResponse:
                 return redirect(f"{request.path}?page={request.POST.get('page', '1')}"
                                 + (f"#row-{request.POST['item']}" if request.POST.get("item")
                                    else ""))
-            status = 400
+            # htmx swaps only what succeeds: the page with its message comes back as 200 there
+            status = 200 if getattr(request, "htmx", False) else 400
     return _review(request, preview, state, status, error)
 
 
@@ -358,5 +359,6 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
         return _review(request, preview, state, status_of(exc), words(exc))
     _drop(request)
     _CACHE.clear()
-    messages.success(request, f"已导入县区事项目录（审计记录第 {seq} 条）。")
+    messages.success(request, f"已导入县区事项目录（审计记录第 {seq} 条）。已公布的清单版本不变；"
+                              "此后的审核、评估和下一次公布按新的目录进行。")
     return redirect("lists")
