@@ -47,6 +47,7 @@ def test_the_office_imports_a_service_catalogue(browser: Any, served: Server,  #
     first.locator("select[name=category]").select_option("assisting")
     first.locator("form[id^=fix-] button[type=submit]").click()
     page.wait_for_selector(f"#row-{item}.corrected")  # the report, made again, in place
+    office.shot("import-review")
     assert "协助管理" in page.inner_text(f"#row-{item} .f-category")
     page.click("#do-confirm")  # the confirmation dialog is accepted
     page.wait_for_selector("text=已导入县区事项目录")
