@@ -24,6 +24,9 @@ from engine.paths import sample_county
 from engine.store.config import StoreTarget, store_target
 
 if TYPE_CHECKING:
+    from engine.importing.catalogue import Upload
+    from engine.importing.columns import MapFile
+    from engine.importing.county import ImportPreview
     from engine.lists.check import Problem
     from engine.lists.diff import ListsDiff
     from engine.lists.plan import ListPlan
@@ -31,7 +34,7 @@ if TYPE_CHECKING:
     from engine.scenarios.coverage import Coverage
     from engine.scenarios.run import ScenarioResult
     from engine.store.session import Store
-    from engine.workflow.roles import Clock
+    from engine.workflow.roles import Actor, Clock
     from engine.workflow.service import AdmissionService
     from engine.workflow.views import StoreInfo
 
@@ -309,3 +312,22 @@ def versions_diff(target: StoreTarget, old: int, new: int) -> ListsDiff:
     before, before_names = version_lists(target, old)
     after, after_names = version_lists(target, new)
     return diff_lists(before, after, (before_names, after_names))
+
+
+def import_preview(service: AdmissionService, actor: Actor, uploads: Sequence[Upload],
+                   mapping: MapFile | None) -> ImportPreview:
+    """What importing workbooks received whole would make of the county ``service`` serves:
+    the importer's report item by item and what it changes (nothing stored); the office's."""
+    from engine.importing.county import preview
+
+    return preview(service, actor, uploads, mapping)
+
+
+def import_apply(service: AdmissionService, actor: Actor, clock: Clock,
+                 uploads: Sequence[Upload], mapping: MapFile | None, seen: str,
+                 revision: str, detail: dict[str, object]) -> int:
+    """Put the import previewed (``seen``, on the county revision ``revision``) in place of
+    the served county's catalogue, recorded in the audit chain; the entry's number."""
+    from engine.importing.county import apply
+
+    return apply(service, actor, clock, uploads, mapping, seen, revision, detail)

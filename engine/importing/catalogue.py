@@ -15,7 +15,7 @@ import html
 import json
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
@@ -31,7 +31,7 @@ from engine.importing.infer import (
     infer_phases,
     is_power_type,
 )
-from engine.importing.reader import MAX_ROWS, Sheet, read_workbook
+from engine.importing.reader import MAX_ROWS, Sheet, read_workbook, workbook_sheets
 from engine.importing.report import (
     CheckOutcome,
     Cleaned,
@@ -49,6 +49,7 @@ from engine.models.county import CountyFile, Department, DutyItem, Street
 from engine.paths import bundled_policies
 from engine.render.lists_table import NOT_APPLYING_LIST
 from engine.rules.parameters import Parameters
+from engine.vocab import label
 
 HEADER_SCAN = 20  # rows searched for the header row of a sheet
 _ID = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
@@ -62,6 +63,7 @@ ITEM_FILES = {"basic": "basic", "cooperative": "cooperative", "recalled": "recal
               "kept": "catalogue"}
 DOMAIN_PACK = "policy/import-domains.yaml"
 MAP_STUB = "import-map.yaml"
+CORRECTED = "按导入时的更正"
 # a street named in a sheet name or a title row: “解放路街道基本履职事项清单”, “东门镇”
 _STREET = re.compile(r"([\u4e00-\u9fff]{2,10}?(?:街道|镇|乡))(?:办事处|人民政府)?"
                      r"(?=履行|履职|基本|配合|收回|事项|清单|$)")
@@ -124,6 +126,10 @@ def load_map(path: Path | None) -> MapFile | None:
     return None if path is None else validate(MapFile, read_yaml(Path(path)))
 
 
+Upload = tuple[str, bytes]  # a workbook received whole: its file name and its bytes
+MAX_UPLOADS = 100  # workbooks received at once (Django's own limit on files per request)
+
+
 def import_catalogue(path: Path, sheet: str | None = None, map_path: Path | None = None,
                      county_file: Path | None = None,
                      progress: Progress | None = None) -> Imported:
@@ -132,25 +138,60 @@ def import_catalogue(path: Path, sheet: str | None = None, map_path: Path | None
 
     A MemoryError or OverflowError on the way (a workbook past what the limits foresee) is
     E-LIMIT: nothing is built."""
+    def run() -> Imported:
+        mapping = load_map(map_path)
+        shown, books = _read_books(Path(path), sheet)
+        return _import(shown, books, mapping, county_file, progress, Path(path).stem)
+
+    return _bounded(run, display_path(Path(path)))
+
+
+def import_uploads(uploads: Sequence[Upload], mapping: MapFile | None,
+                   county_file: Path | None, shown: str = "上传的工作簿") -> Imported:
+    """The same import from workbooks received whole (a web upload): one workbook, or several
+    (one per street of a county, as a folder is read); each named by its file name alone.
+    ``mapping`` carries what ``--map`` would, with the items a person corrected."""
+    def run() -> Imported:
+        if not uploads:
+            raise DataError("没有收到工作簿", location=Location(shown), code="E-IMPORT",
+                            hint="选择一个或几个 .xlsx 或 .csv 文件上传。")
+        if len(uploads) > MAX_UPLOADS:
+            raise LimitError(f"一次上传的工作簿超过 {MAX_UPLOADS} 个的上限", limit="max_books",
+                             maximum=MAX_UPLOADS, location=Location(shown),
+                             hint="分几次导入，或把各街道的工作簿合并。")
+        books, rows = [], 0
+        for name, raw in sorted(uploads):
+            sheets = workbook_sheets(raw, name, name)
+            rows += sum(len(s.rows) for s in sheets)
+            if rows > MAX_ROWS:
+                raise LimitError(f"上传的工作簿合计超过 {MAX_ROWS:,} 行的上限",
+                                 limit="max_rows", maximum=MAX_ROWS, location=Location(shown),
+                                 hint="分几次导入，或删去多余的行。")
+            books.append((name, sheets))
+        source = books[0][0] if len(books) == 1 else shown
+        return _import(source, books, mapping, county_file, None, Path(books[0][0]).stem)
+
+    return _bounded(run, shown)
+
+
+def _bounded(run: Callable[[], Imported], shown: str) -> Imported:
     try:
-        return _import(Path(path), sheet, map_path, county_file, progress)
+        return run()
     except (MemoryError, OverflowError) as exc:
         raise LimitError(f"导入时超出可用的内存或数值范围（{type(exc).__name__}）",
-                         limit="memory", maximum=0, location=Location(display_path(Path(path))),
+                         limit="memory", maximum=0, location=Location(shown),
                          hint="把工作簿拆成较小的文件分别导入，或删去多余的行、列和合并单元格。"
                          ) from None
 
 
-def _import(path: Path, sheet: str | None, map_path: Path | None, county_file: Path | None,
-            progress: Progress | None) -> Imported:
+def _import(shown: str, books: list[tuple[str, list[Sheet]]], mapping: MapFile | None,
+            county_file: Path | None, progress: Progress | None, stem: str) -> Imported:
     from engine.loading.policy import load_policy
 
-    mapping = load_map(map_path)
     directory = Path(county_file).parent if county_file else None
     base = _base_county(county_file)
     policy = list(base.policy) if base else ["baseline"]
     params = load_policy(policy, directory).parameters
-    shown, books = _read_books(path, sheet)
     builder = _Builder(base, mapping, params)
     total = sum(len(s.rows) for _, sheets in books for s in sheets)
     done = 0
@@ -170,7 +211,7 @@ def _import(path: Path, sheet: str | None, map_path: Path | None, county_file: P
     stub = builder.map_stub()
     if not builder.gathered:
         raise ImportFailed(builder.failure(shown, stub is not None), stub)
-    county = builder.county(base, policy, path.stem)
+    county = builder.county(base, policy, stem)
     files = {"county.yaml": _yaml(county["file"])}
     for kind in ("basic", "cooperative", "recalled", "kept"):
         if county["items"][kind]:
@@ -547,6 +588,7 @@ class _Builder:
     # -- the county ---------------------------------------------------------------------------
 
     def county(self, base: CountyFile | None, policy: list[str], stem: str) -> dict[str, Any]:
+        self.new_domains = set()  # the words the items finally use (after corrections)
         departments: dict[str, Department] = {}  # name → department
         for d in base.departments if base else []:
             departments[normal(d.name)] = d
@@ -662,10 +704,17 @@ class _Builder:
         kinds = set(entry.streets.values())
         kind = "recalled" if kinds == {"recalled"} else row.kind
         funding = _amount(row.get("funding")) or 0
+        fix = self.mapping.items.get(item_id) if self.mapping is not None else None
         if row.get("category"):
             category = _category(row.get("category"))
+            why = f"表中写明（{row.get('category')}）"
         else:
             category, why = infer_category(kind, row.get("street_duty"), funding > 0)
+        if fix is not None and fix.category is not None and fix.category != category:
+            why = f"{CORRECTED}（原为{label(category or '')}：{why}）"
+            category = fix.category
+            note("category", category, why)
+        elif not row.get("category"):
             note("category", category, why)
         known_names = [*(d.name for d in departments.values()), *self.units,
                        *(s.name for s in streets.values())]
@@ -683,6 +732,9 @@ class _Builder:
             if combined:
                 texts.append((what, combined))
         phases, why = infer_phases(texts, kind, row.get("power_type"), name)
+        if fix is not None and fix.phases is not None and fix.phases != phases:
+            why = f"{CORRECTED}（原推断为{'、'.join(label(p) for p in phases)}：{why}）"
+            phases = list(dict.fromkeys(fix.phases))
         note("phases", "、".join(phases), why)
         needs.setdefault(department, set()).update(
             self.phase_powers[p] for p in phases if p in self.phase_powers)
@@ -707,6 +759,13 @@ class _Builder:
         for f in ("domain", "department_duty", "street_duty", "method"):
             if row.get(f):
                 data[f] = row.get(f)
+        if fix is not None and fix.domain is not None and fix.domain != data.get("domain"):
+            meant = self.mapping.values.get("domain", {}).get(fix.domain, fix.domain) \
+                if self.mapping is not None else fix.domain  # a word mapped to the pack's
+            note("domain", meant, f"{CORRECTED}（原为{data.get('domain') or '未填写'}）")
+            data["domain"] = meant
+        if data.get("domain") and self.domains and data["domain"] not in self.domains.values:
+            self.new_domains.add(data["domain"])  # the county's own word: proposed, kept
         if row.get("takeover"):
             data["takeover"] = self._department_id(row.get("takeover"), departments)
         item = _dump(DutyItem.model_validate(data))

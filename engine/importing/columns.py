@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import Field
 
 from engine.models.base import Strict
-from engine.vocab import ListKind
+from engine.vocab import Category, ListKind, Phase
 
 ColumnField = Literal[
     "seq", "item", "name", "domain", "category", "department", "lead", "cooperating",
@@ -89,6 +89,15 @@ def _parenthetical(text: str) -> str:
 _INDEX = {normal(h): f for f, names in COLUMNS.items() for h in names}
 
 
+class ItemFix(Strict):
+    """What a person corrected in one imported item: its category, its phases (the main
+    phase first) or its field of work (履职领域), in place of what was inferred or written."""
+
+    category: Category | None = None
+    phases: list[Phase] | None = Field(default=None, min_length=1, max_length=20)
+    domain: str | None = Field(default=None, min_length=1, max_length=50)
+
+
 class MapFile(Strict):
     """The shape of a mapping file: headers as written → field (``ignore`` drops a column),
     sheet names → list."""
@@ -98,6 +107,9 @@ class MapFile(Strict):
     sheets: dict[str, ListKind] = Field(default_factory=dict)
     # field → value as written → value meant (履职领域 synonyms, list names, categories …)
     values: dict[ColumnField, dict[str, str]] = Field(default_factory=dict)
+    # item id (as imported) → the fields a person corrected (the web's report page writes
+    # these; a mapping file may carry them too)
+    items: dict[str, ItemFix] = Field(default_factory=dict)
 
 
 def match_header(header: str, mapping: MapFile | None) -> str | None:

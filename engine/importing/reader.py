@@ -49,9 +49,18 @@ def read_workbook(path: Path, sheet: str | None = None) -> tuple[str, list[Sheet
     """The displayed path and the sheets of an xlsx or CSV file (only ``sheet`` if named)."""
     shown = display_path(Path(path))
     raw = read_regular(Path(path), shown, MAX_BYTES)
-    suffix = Path(path).suffix.lower()
+    return shown, workbook_sheets(raw, Path(path).name, shown, sheet)
+
+
+def workbook_sheets(raw: bytes, name: str, shown: str, sheet: str | None = None) -> list[Sheet]:
+    """The sheets of a workbook already read (``name``: the file's name, which says whether
+    it is xlsx or CSV; ``shown``: how messages name it), within the same limits."""
+    if len(raw) > MAX_BYTES:
+        raise LimitError(f"文件超过 {MAX_BYTES // (1024 * 1024)} MB 的上限", limit="max_bytes",
+                         maximum=MAX_BYTES, location=Location(shown), hint=RAISE_LIMITS_HINT)
+    suffix = Path(name).suffix.lower()
     if suffix == ".csv":
-        sheets = [Sheet(Path(path).stem, _csv_rows(raw, shown))]
+        sheets = [Sheet(Path(name).stem, _csv_rows(raw, shown))]
     elif suffix in (".xlsx", ".xlsm"):
         sheets = _xlsx_sheets(raw, shown)
     else:
@@ -72,7 +81,7 @@ def read_workbook(path: Path, sheet: str | None = None) -> tuple[str, list[Sheet
     if total > MAX_ROWS:
         raise LimitError(f"工作簿超过 {MAX_ROWS:,} 行的上限", limit="max_rows",
                          maximum=MAX_ROWS, location=Location(shown), hint=RAISE_LIMITS_HINT)
-    return shown, sheets
+    return sheets
 
 
 def _csv_rows(raw: bytes, shown: str) -> list[tuple[int, list[str]]]:

@@ -25,14 +25,45 @@ def county_dir() -> Path | None:
     return Path(value) if value else None
 
 
+def _stamp(svc: AdmissionService) -> tuple[int, int] | None:
+    """Which county.yaml the service was loaded from (inode and change time): an import in
+    any process replaces it, and each process then loads the county again."""
+    try:
+        st = (Path(svc.base.county.directory) / "county.yaml").stat()
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns
+
+
+_loaded: tuple[int, int] | None = None
+
+
 def service() -> AdmissionService:
-    global _service
+    global _service, _loaded
     with _lock:
         if _service is None:
             from engine.api import open_workflow, store_target
 
             _service = open_workflow(county_dir(), store_target())
+            _loaded = _stamp(_service)
+        elif _loaded is None:
+            _loaded = _stamp(_service)
+        elif _stamp(_service) != _loaded:
+            reload()
         return _service
+
+
+def reload() -> None:
+    """The county loaded again from its directory, on the same store (after an import)."""
+    global _service, _loaded
+    with _lock:
+        if _service is None:
+            return
+        from engine.api import county_workspace
+
+        _service = AdmissionService(county_workspace(Path(_service.base.county.directory)),
+                                    _service.store)
+        _loaded = _stamp(_service)
 
 
 @contextmanager

@@ -94,6 +94,7 @@ if os.environ.get("DUTY_TRUST_PROXY") == "1":
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 MAX_UPLOAD_BYTES = 256 * 1024  # a proposal file
+MAX_IMPORT_BYTES = 16 * 1024 * 1024  # the workbooks of one import, in all (the office's page)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
 FILE_UPLOAD_HANDLERS = ["engine.web.uploads.BoundedUpload"]  # never spooled to disk

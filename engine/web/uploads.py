@@ -1,7 +1,9 @@
 """Request bodies bounded before they are read: a body that declares more than a proposal
 form and its file can hold is refused by its Content-Length (413, nothing read), and a file
 that grows past the limit while streaming (no or a false length) stops the upload; uploads are
-kept in memory only, never spooled to a temporary file."""
+kept in memory only, never spooled to a temporary file. The office's import page takes
+workbooks up to ``MAX_IMPORT_BYTES`` in all; a larger declared body there is answered with
+the page's message next to the upload field."""
 
 from __future__ import annotations
 
@@ -12,9 +14,30 @@ from django.conf import settings
 from django.core.files.uploadhandler import MemoryFileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse
 
+IMPORT_PATH = "/import/"  # the office's import page takes workbooks (MAX_IMPORT_BYTES)
 
-def body_limit() -> int:
-    return int(settings.MAX_UPLOAD_BYTES) + int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+
+def body_limit(path: str = "") -> int:
+    upload = settings.MAX_IMPORT_BYTES if path.startswith(IMPORT_PATH) else \
+        settings.MAX_UPLOAD_BYTES
+    return int(upload) + int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+
+
+def too_large(request: HttpRequest, declared: int) -> HttpResponse:
+    """413: on the import page, the page itself with the message next to the upload field;
+    elsewhere, one line of text."""
+    if request.path.startswith(IMPORT_PATH):
+        from django.template.loader import render_to_string
+
+        body = render_to_string("web/import_too_large.html", {
+            "declared": declared, "limit": settings.MAX_IMPORT_BYTES})
+        response = HttpResponse(body, status=413, content_type="text/html; charset=utf-8")
+    else:
+        response = HttpResponse(
+            f"请求过大：上传文件不能超过 {settings.MAX_UPLOAD_BYTES // 1024} KB。",
+            status=413, content_type="text/plain; charset=utf-8")
+    response["Connection"] = "close"
+    return response
 
 
 class DeclaredLength:
@@ -28,12 +51,8 @@ class DeclaredLength:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             declared = 0
-        if declared > body_limit():
-            response = HttpResponse(
-                f"请求过大：上传文件不能超过 {settings.MAX_UPLOAD_BYTES // 1024} KB。",
-                status=413, content_type="text/plain; charset=utf-8")
-            response["Connection"] = "close"
-            return response
+        if declared > body_limit(request.path):
+            return too_large(request, declared)
         return self.get_response(request)
 
 
@@ -48,6 +67,6 @@ class BoundedUpload(MemoryFileUploadHandler):
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         self.received += len(raw_data)
-        if self.received > body_limit():
+        if self.received > body_limit(self.request.path if self.request else ""):
             raise StopUpload(connection_reset=True)
         return super().receive_data_chunk(raw_data, start)

@@ -11,6 +11,7 @@ from engine.web.views import (
     street_return,
     who,
 )
+from engine.web.views.imports import import_confirm, import_page, import_review
 
 handler400 = "engine.web.views.errors.bad_request"
 handler403 = "engine.web.views.errors.forbidden"
@@ -44,5 +45,8 @@ urlpatterns = [
     path("accounts/user/<str:username>/", accounts.account_page, name="account"),
     path("accounts/user/<str:username>/<str:action>/", accounts.account_action,
          name="account_action"),
+    path("import/", import_page, name="import"),
+    path("import/review/", import_review, name="import_review"),
+    path("import/confirm/", import_confirm, name="import_confirm"),
     path("admin/", site.urls),
 ]

@@ -108,3 +108,4 @@ class SystemAction(str, Enum):
     user_unlock = "user_unlock"
     user_grant = "user_grant"
     user_import = "user_import"
+    county_import = "county_import"  # the office imported the county's catalogue (web)

@@ -180,3 +180,30 @@ def test_account_pages_are_the_administrators(server: Server) -> None:
                       statuses=(403,), csrf=False)
     refused_unchanged(server, admin, "/accounts/user/fire/delete/", {}, statuses=(404,))
     refused_unchanged(server, admin, "/accounts/user/nobody/disable/", {}, statuses=(404,))
+
+
+def test_the_import_pages_are_the_offices(server: Server) -> None:
+    anonymous = client(server, None)
+    for path in ("/import/", "/import/review/"):
+        reply = anonymous.get(path)
+        assert reply.status == 302 and reply.location and "/login/" in reply.location, path
+    refused_unchanged(server, anonymous, "/import/confirm/", {"fingerprint": "x"},
+                      statuses=(302,))
+    for user, role in (("admin", None), ("fire", None), ("justice", None), ("county", None),
+                       ("street", "street:S01")):
+        c = client(server, user, role)
+        for path in ("/import/", "/import/review/"):
+            refused_unchanged(server, c, path, statuses=(404,))
+        refused_unchanged(server, c, "/import/", {}, statuses=(404,))
+        refused_unchanged(server, c, "/import/review/", {"item": "x", "category": "specialist"},
+                          statuses=(404,))
+        refused_unchanged(server, c, "/import/confirm/", {"fingerprint": "x", "revision": "y"},
+                          statuses=(404,))
+    office = client(server, "office")
+    assert office.get("/import/").status == 200
+    # nothing uploaded: nothing to correct or confirm
+    refused_unchanged(server, office, "/import/review/", {"item": "x"}, statuses=(404,))
+    refused_unchanged(server, office, "/import/confirm/", {"fingerprint": "x", "revision": "y"},
+                      statuses=(404,))
+    refused_unchanged(server, office, "/import/confirm/", {"fingerprint": "x"}, statuses=(403,),
+                      csrf=False)
