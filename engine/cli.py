@@ -1052,6 +1052,25 @@ def user_reset_password(username: UserArg, county: CountyOpt = None, db: DbOpt =
     _show(issued, fmt, "render_token")
 
 
+@user_app.command("unlock")
+@user_errors
+def user_unlock(username: UserArg, county: CountyOpt = None, db: DbOpt = None,
+                actor: ActorOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
+    """解除账号的网页登录锁定（多次输错密码后在各地址的锁定和失败记录，与网页“登录锁定”页相同，记入审计）。"""
+    from engine.api import keyed_store
+    from engine.workflow.lockouts import lift
+
+    with keyed_store(_target(db)) as store:
+        lifted = lift(store, _admin(store, county, actor), _clock(), username=username)
+    if lifted is None:
+        if fmt is ReportFormat.json:
+            _emit("null\n")
+        else:
+            _emit(f"账号 {username} 没有登录锁定或失败记录，未作更改。\n")
+        return
+    _show(lifted, fmt, "render_unlock")
+
+
 audit_app = typer.Typer(help="审计记录：核对密钥签名的哈希链及其所记录的数据。",
                         no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(audit_app, name="audit")
