@@ -1260,10 +1260,12 @@ def serve(
     host: Annotated[str, typer.Option(
         "--host", help="监听地址；对外服务时请置于 HTTPS 反向代理之后。")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="端口。")] = 8000,
-    workers: Annotated[int, typer.Option("--workers", help="gunicorn 工作进程数。")] = 2,
+    workers: Annotated[int, typer.Option(
+        "--workers", help="工作进程数（gunicorn 管理的 uvicorn 进程，"
+                          "每个进程以事件循环接待众多连接）。")] = 2,
     county: CountyOpt = None, db: DbOpt = None,
 ) -> None:
-    """启动网页应用（gunicorn）：各方在浏览器中办理准入、查看清单，与命令行使用同一数据库和账号。
+    """启动网页应用：各方在浏览器中办理准入、查看清单，与命令行使用同一数据库和账号。
 
     数据库须已用 store init 创建（make serve 会建好示例区的演示库和演示账号）。"""
     from engine.web.serve import serve as run

@@ -17,6 +17,10 @@ def body_limit() -> int:
     return int(settings.MAX_UPLOAD_BYTES) + int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
 
 
+def too_large_text() -> str:
+    return f"请求过大：上传文件不能超过 {settings.MAX_UPLOAD_BYTES // 1024} KB。"
+
+
 class DeclaredLength:
     """Middleware: refuse a body whose declared length is over the limit, unread."""
 
@@ -29,9 +33,8 @@ class DeclaredLength:
         except ValueError:
             declared = 0
         if declared > body_limit():
-            response = HttpResponse(
-                f"请求过大：上传文件不能超过 {settings.MAX_UPLOAD_BYTES // 1024} KB。",
-                status=413, content_type="text/plain; charset=utf-8")
+            response = HttpResponse(too_large_text(), status=413,
+                                    content_type="text/plain; charset=utf-8")
             response["Connection"] = "close"
             return response
         return self.get_response(request)
