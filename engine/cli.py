@@ -1079,19 +1079,6 @@ def user_import(
     _show(issued, fmt, "render_temporaries")
 
 
-@user_app.command("unlock")
-@user_errors
-def user_unlock(username: UserArg, county: CountyOpt = None, db: DbOpt = None,
-                actor: ActorOpt = None) -> None:
-    """解除账号在所有地址的网页登录锁定（连续输错密码造成的）。"""
-    from engine.api import keyed_store
-    from engine.workflow.accounts import unlock_user
-
-    with keyed_store(_target(db)) as store:
-        count = unlock_user(store, _admin(store, county, actor), _clock(), username)
-    _emit(f"已解除账号 {username} 的登录锁定（清除 {count} 条失败记录）。\n")
-
-
 @user_app.command("grant")
 @user_errors
 def user_grant(
@@ -1110,6 +1097,25 @@ def user_grant(
         view = grant_roles(store, county_workspace(county).county,
                            _admin(store, county, actor), _clock(), username, roles)
     _show(view, fmt, "render_account")
+
+
+@user_app.command("unlock")
+@user_errors
+def user_unlock(username: UserArg, county: CountyOpt = None, db: DbOpt = None,
+                actor: ActorOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
+    """解除账号的网页登录锁定（多次输错密码后在各地址的锁定和失败记录，与网页“登录锁定”页相同，记入审计）。"""
+    from engine.api import keyed_store
+    from engine.workflow.lockouts import lift
+
+    with keyed_store(_target(db)) as store:
+        lifted = lift(store, _admin(store, county, actor), _clock(), username=username)
+    if lifted is None:
+        if fmt is ReportFormat.json:
+            _emit("null\n")
+        else:
+            _emit(f"账号 {username} 没有登录锁定或失败记录，未作更改。\n")
+        return
+    _show(lifted, fmt, "render_unlock")
 
 
 audit_app = typer.Typer(help="审计记录：核对密钥签名的哈希链及其所记录的数据。",
@@ -1301,10 +1307,12 @@ def serve(
     host: Annotated[str, typer.Option(
         "--host", help="监听地址；对外服务时请置于 HTTPS 反向代理之后。")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="端口。")] = 8000,
-    workers: Annotated[int, typer.Option("--workers", help="gunicorn 工作进程数。")] = 2,
+    workers: Annotated[int, typer.Option(
+        "--workers", help="工作进程数（gunicorn 管理的 uvicorn 进程，"
+                          "每个进程以事件循环接待众多连接）。")] = 2,
     county: CountyOpt = None, db: DbOpt = None,
 ) -> None:
-    """启动网页应用（gunicorn）：各方在浏览器中办理准入、查看清单，与命令行使用同一数据库和账号。
+    """启动网页应用：各方在浏览器中办理准入、查看清单，与命令行使用同一数据库和账号。
 
     数据库须已用 store init 创建（make serve 会建好示例区的演示库和演示账号）。"""
     from engine.web.serve import serve as run

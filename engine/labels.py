@@ -133,7 +133,7 @@ SYSTEM_ACTIONS: dict[str, str] = {
     "user_add": "添加账号", "user_disable": "停用账号", "token_issue": "签发令牌",
     "token_revoke": "吊销令牌",
     "user_enable": "启用账号", "password_reset": "重置密码", "password_set": "修改密码",
-    "user_unlock": "解除账号的登录锁定", "user_grant": "添加角色", "user_import": "导入账号",
+    "user_grant": "添加角色", "user_import": "导入账号",
     "lockout_lift": "解除登录锁定",
     "county_import": "导入县区事项目录",
 }

@@ -11,6 +11,7 @@ from engine.workflow.views import (
     AccountView,
     HistoryEntry,
     IssuedToken,
+    LockoutsLifted,
     Outcome,
     OverdueItem,
     ProposalSummary,
@@ -153,6 +154,11 @@ def render_temporaries(process: Process, issued: list[IssuedToken]) -> str:
 def render_token(process: Process, issued: IssuedToken) -> str:
     return (f"账号 {issued.username} 的新令牌（只显示这一次，请妥善保存；"
             f"使用时放在环境变量 DUTY_TOKEN 中）：\n{issued.token}\n")
+
+
+def render_unlock(process: Process, lifted: LockoutsLifted) -> str:
+    return (f"已解除账号 {lifted.username} 的登录锁定（地址 {'、'.join(lifted.addresses)}，"
+            f"失败 {lifted.failures} 次）。\n")
 
 
 def render_verify(process: Process, report: Report) -> str:

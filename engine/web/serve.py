@@ -1,5 +1,5 @@
 """``duty serve``: prepare the store for the web (its tables, the signing key) and hand over to
-gunicorn."""
+gunicorn, whose workers are uvicorn's (the ASGI application of ``engine.web.asgi``)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 from engine.errors import PortBusyError, StoreError, UsageError
+
+WORKER_CLASS = "uvicorn_worker.UvicornWorker"
 
 
 def environment(county: Path | None, db: Path | None) -> dict[str, str]:
@@ -80,9 +82,12 @@ def serve(county: Path | None, db: Path | None, host: str, port: int, workers: i
         hosts.add(f"[{host}]" if ":" in host else host)
     env["DUTY_ALLOWED_HOSTS"] = ",".join(sorted(h for h in hosts if h))
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    args = [sys.executable, "-m", "gunicorn", "engine.web.wsgi:application", "--bind", bind,
-            "--workers", str(workers), "--worker-class", "sync", "--timeout", "120",
-            "--graceful-timeout", "10", "--log-level", "warning"]
+    # uvicorn's worker: connections are held by an event loop, so slow or idle clients cost
+    # a socket each, not a worker (docs/web.md, "Serving"); bodies are bounded in
+    # engine/web/asgi.py before they are read
+    args = [sys.executable, "-m", "gunicorn", "engine.web.asgi:application", "--bind", bind,
+            "--workers", str(workers), "--worker-class", WORKER_CLASS, "--timeout", "120",
+            "--graceful-timeout", "10", "--keep-alive", "5", "--log-level", "warning"]
     sys.stdout.write(f"网页应用：http://{bind}/（Ctrl+C 停止）\n")
     sys.stdout.flush()
     os.execve(sys.executable, args, env)

@@ -23,19 +23,22 @@ def body_limit(path: str = "") -> int:
     return int(upload) + int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
 
 
-def too_large(request: HttpRequest, declared: int) -> HttpResponse:
-    """413: on the import page, the page itself with the message next to the upload field;
-    elsewhere, one line of text."""
-    if request.path.startswith(IMPORT_PATH):
+def too_large_page(path: str, declared: int) -> tuple[str, str]:
+    """The body and content type of a 413: on the import page, the page itself with the
+    message next to the upload field; elsewhere, one line of text."""
+    if path.startswith(IMPORT_PATH):
         from django.template.loader import render_to_string
 
-        body = render_to_string("web/import_too_large.html", {
-            "declared": declared, "limit": settings.MAX_IMPORT_BYTES})
-        response = HttpResponse(body, status=413, content_type="text/html; charset=utf-8")
-    else:
-        response = HttpResponse(
-            f"请求过大：上传文件不能超过 {settings.MAX_UPLOAD_BYTES // 1024} KB。",
-            status=413, content_type="text/plain; charset=utf-8")
+        return (render_to_string("web/import_too_large.html", {
+            "declared": declared, "limit": settings.MAX_IMPORT_BYTES}),
+            "text/html; charset=utf-8")
+    return (f"请求过大：上传文件不能超过 {settings.MAX_UPLOAD_BYTES // 1024} KB。",
+            "text/plain; charset=utf-8")
+
+
+def too_large(request: HttpRequest, declared: int) -> HttpResponse:
+    body, content_type = too_large_page(request.path, declared)
+    response = HttpResponse(body, status=413, content_type=content_type)
     response["Connection"] = "close"
     return response
 

@@ -398,25 +398,6 @@ def revoke_tokens(store: Store, actor: Actor | None, clock: Clock, username: str
 
 
 
-def unlock_user(store: Store, actor: Actor | None, clock: Clock, username: str) -> int:
-    """Lift every log-in lock-out of the account, at any address (the log-in throttle's
-    records of its failed attempts): how many records were removed. Refused, with nothing
-    changed, to anyone but an administrator."""
-    from axes.models import AccessAttempt
-
-    with transaction(store) as chain:
-        _need_admin(store, actor, "user_unlock")
-        user = _user(username)
-        attempts = AccessAttempt.objects.filter(username=username)
-        addresses = sorted({a or "" for a in attempts.values_list("ip_address", flat=True)})
-        count = attempts.count()
-        attempts.delete()
-        _entry(chain, actor, clock, SystemAction.user_unlock,
-               {"username": username, "addresses": addresses, "records": count})
-        chain.account(user)
-    return count
-
-
 def grant_roles(store: Store, county: County, actor: Actor | None, clock: Clock,
                 username: str, roles: Sequence[str]) -> AccountView:
     """More roles for an existing account (a role it holds already is refused). Roles are

@@ -105,7 +105,6 @@ class SystemAction(str, Enum):
     password_set = "password_set"
     user_enable = "user_enable"
     password_reset = "password_reset"
-    user_unlock = "user_unlock"
     user_grant = "user_grant"
     user_import = "user_import"
     county_import = "county_import"  # the office imported the county's catalogue (web)

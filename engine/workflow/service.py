@@ -82,6 +82,41 @@ class AdmissionService:
                                 f"不能用于 “{ws.county.name}”",
                                 subject="county", stored=bound, given=ws.county.name,
                                 hint="指定该数据库所属的县区目录，或换一个数据库。")
+        if code is None and bound is not None and \
+                store.meta.get("county_revision") not in (None, self.revision):
+            self._same_streets(ws)
+
+    def _same_streets(self, ws: Workspace) -> None:
+        """A county without a code, changed since the store last recorded it, is a revision of
+        the bound county only if it keeps at least one of its streets (the same id with the
+        same name, as the newest published version names them); a county of the same name
+        that shares none is another county."""
+        from engine.store.router import using
+
+        with using(self.store.alias):
+            row = m.ListVersion.objects.order_by("-number").only("names").first()
+        if row is None:
+            return
+        stored = json.loads(row.names)
+        ours = {(s.id, s.name) for s in ws.county.streets.values()}
+        if ours & set(stored.items()):
+            return
+        others = set(ws.county.departments) | set(ws.county.units)
+        theirs = sorted(f"{n}（{i}）" for i, n in stored.items() if i not in others)
+        if not ours and not theirs:  # a catalogue of kept items, then and now
+            return
+        given = sorted(f"{n}（{i}）" for i, n in ours)
+
+        def few(names: list[str]) -> str:
+            return "、".join(names[:5]) + ("等" if len(names) > 5 else "")
+
+        raise ConflictError(
+            f"数据库 {self.store.target.shown} 属于 “{self.store.county}”（街道 {few(theirs)}），"
+            f"县区目录中的 “{ws.county.name}”（街道 {few(given)}）与它没有一个相同的街道，"
+            "是另一个县区", subject="county_streets", stored=self.store.county,
+            given=ws.county.name,
+            hint="指定该数据库所属的县区目录，或换一个数据库；县区目录可在 county.yaml 中"
+                 "写明六位行政区划代码 code（新建的数据库按代码认定县区）。")
 
     # -- plumbing ----------------------------------------------------------------------------
     def _check_clock(self, clock: Clock) -> None:

@@ -137,6 +137,15 @@ class IssuedToken(View):
     token: str  # shown once, never stored
 
 
+class LockoutsLifted(View):
+    """Log-in lock-outs lifted for one account (``duty user unlock``, the web's lock-outs
+    page): the addresses it was locked out at and the failed attempts recorded there."""
+
+    username: str
+    addresses: list[str]
+    failures: int
+
+
 class StoreInfo(View):
     store: str
     county: str

@@ -273,15 +273,16 @@ class Reply:
 class Client:
     """A browser-like HTTP client: cookies kept, redirects not followed, CSRF token sent."""
 
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, timeout: float = 60) -> None:
         self.base = base
+        self.timeout = timeout
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(self.jar), NoRedirect())
 
     def _open(self, request: urllib.request.Request) -> Reply:
         try:
-            with self.opener.open(request, timeout=60) as resp:
+            with self.opener.open(request, timeout=self.timeout) as resp:
                 return Reply(resp.status, resp.read().decode("utf-8", "replace"),
                              resp.headers.get("Location"))
         except urllib.error.HTTPError as err:

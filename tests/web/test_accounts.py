@@ -197,7 +197,7 @@ def test_disable_enable_unlock_and_more_roles(site: Any) -> None:
     assert "登录已锁定" in page and "/accounts/user/justice/unlock/" in page
     assert admin.post("/accounts/user/justice/unlock/").status_code == 302
     assert not AccessAttempt.objects.filter(username="justice").exists()
-    assert last_actions(1) == ["user_unlock"]
+    assert last_actions(1) == ["lockout_lift"]
     log_in("justice", ACCOUNTS["justice"][1])
     # more roles: by name on the page; a role held already is refused next to the field
     before = state()

@@ -4,6 +4,7 @@ server goes on serving."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import time
 import urllib.parse
@@ -35,6 +36,23 @@ def test_a_declared_gigabyte_is_refused_unread(sqlite_server: Server) -> None:
                  f"Content-Length: {1 << 30}\r\nConnection: close\r\n\r\n", b"--x\r\n")
     assert reply.startswith(b"HTTP/1.1 413"), reply[:200]
     assert time.monotonic() - started < 60  # answered without the gigabyte
+    assert Client(sqlite_server.url).get("/login/").status == 200
+
+
+def test_a_chunked_stream_past_the_limit_is_cut_off(sqlite_server: Server) -> None:
+    """No declared length: the served application counts the body as it streams and answers
+    413 once it passes the limit, long before the 4 MB are sent."""
+    chunk = b"x" * 65536
+    body = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(64)) + b"0\r\n\r\n"
+    host, port = urllib.parse.urlsplit(sqlite_server.url).netloc.split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as s:
+        s.sendall(b"POST /proposals/new/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                  b"Content-Type: multipart/form-data; boundary=x\r\n"
+                  b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            s.sendall(body)  # the server may stop reading: what is asserted is its answer
+        reply = s.recv(65536)
+    assert reply.startswith(b"HTTP/1.1 413"), reply[:200]
     assert Client(sqlite_server.url).get("/login/").status == 200
 
 

@@ -16,11 +16,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from engine.errors import ConflictError, DataError, DataErrors, DutyError, PasswordError
 from engine.labels import role_words
-from engine.web import lockouts
 from engine.web.access import acting, need_kind
 from engine.web.account_forms import AccountForm, GrantForm, ImportForm
 from engine.web.runtime import clock, engine
 from engine.web.views.errors import status_of, words
+from engine.workflow import lockouts
 from engine.workflow.account_import import COLUMNS, import_accounts
 from engine.workflow.accounts import (
     add_user,
@@ -30,7 +30,6 @@ from engine.workflow.accounts import (
     grant_roles,
     list_users,
     reset_password,
-    unlock_user,
 )
 from engine.workflow.names import RoleKind
 from engine.workflow.views import AccountView
@@ -171,7 +170,7 @@ def account_page(request: HttpRequest, username: str) -> HttpResponse:
 
 
 DONE = {"disable": "账号 {} 已停用，其令牌已撤销。", "enable": "账号 {} 已重新启用。",
-        "unlock": "已解除账号 {} 的登录锁定。"}
+        "unlock": "已解除账号 {} 的登录锁定。", "unlocked": "账号 {} 没有登录锁定，未作更改。"}
 
 
 @acting
@@ -179,7 +178,7 @@ DONE = {"disable": "账号 {} 已停用，其令牌已撤销。", "enable": "账
 def account_action(request: HttpRequest, username: str, action: str) -> HttpResponse:
     """Disable, enable, unlock, or reset the password of one account."""
     need_kind(request.actor, RoleKind.admin)  # type: ignore[attr-defined]
-    if action not in (*DONE, "reset"):
+    if action not in ("disable", "enable", "unlock", "reset"):
         raise Http404
     actor = request.actor  # type: ignore[attr-defined]
     with engine() as s:
@@ -189,7 +188,8 @@ def account_action(request: HttpRequest, username: str, action: str) -> HttpResp
             elif action == "enable":
                 enable_user(s.store, actor, clock(), username)
             elif action == "unlock":
-                unlock_user(s.store, actor, clock(), username)
+                if lockouts.lift(s.store, actor, clock(), username=username) is None:
+                    action = "unlocked"
             else:
                 issued = reset_password(s.store, actor, clock(), username)
         except DutyError as exc:

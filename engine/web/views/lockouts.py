@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from engine.errors import DutyError
-from engine.web import lockouts
 from engine.web.access import acting, need_kind
 from engine.web.runtime import clock, engine
 from engine.web.views.errors import status_of, words
+from engine.workflow import lockouts
 from engine.workflow.names import RoleKind
 
 
@@ -30,10 +30,13 @@ def lift(request: HttpRequest, lockout: int) -> HttpResponse:
     need_kind(request.actor, RoleKind.admin)  # type: ignore[attr-defined]
     with engine() as s:
         try:
-            done = lockouts.lift(s.store, request.actor, clock(), lockout)  # type: ignore[attr-defined]
+            done = lockouts.lift(s.store, request.actor, clock(),  # type: ignore[attr-defined]
+                                 lockout=lockout)
         except DutyError as exc:
             rows = lockouts.current(s.store, clock().now)
             return render(request, "web/lockouts.html", {"rows": rows, "error": words(exc)},
                           status=status_of(exc))
-    messages.success(request, f"已解除账号 {done.username} 在地址 {done.address} 的登录锁定。")
+    assert done is not None  # one lock-out, found (else NotFoundError)
+    messages.success(request, f"已解除账号 {done.username} 在地址 {'、'.join(done.addresses)} "
+                              "的登录锁定。")
     return redirect("lockouts")
