@@ -15,7 +15,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
-from engine.errors import DataError, DataErrors, Location
+from engine.errors import AttachmentError, DataError, DataErrors, Location, NoteError
 from engine.loading.proposal import ProposalSource, load_proposal
 from engine.loading.workspace import Workspace
 from engine.loading.yamlio import Document, validate
@@ -23,6 +23,19 @@ from engine.models.proposal import Proposal
 from engine.store.keys import Anchor, parse_anchor
 from engine.vocab import PHASES, POWERS, Instrument, label
 from engine.workflow.names import Opinion
+from engine.workflow.notes import (
+    ACCEPT_ATTR,
+    ACCEPTED,
+    LIMIT_WORDS,
+    MAX_ATTACHMENT_BYTES,
+    MAX_BASIS,
+    MAX_TEXT,
+    AttachmentIn,
+    StepNote,
+    check_note,
+    clean_name,
+    text_required,
+)
 
 FORM_NAME = "网页表单"
 CATEGORIES = ("comprehensive", "specialist", "assisting")
@@ -215,9 +228,100 @@ def _from_fields(data: dict[str, Any]) -> ProposalSource:
     return ProposalSource(validate(Proposal, doc), doc)
 
 
-class LegalForm(forms.Form):
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented way)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT_ATTR}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class NoteForm(forms.Form):
+    """A reviewer's note with a step: the opinion, its basis and attachments, checked by the
+    engine's own rules (``engine.workflow.notes``); errors go next to their field."""
+
+    text = forms.CharField(label="意见", required=False, max_length=MAX_TEXT,
+                           widget=forms.Textarea(attrs={"rows": 4}))
+    basis = forms.CharField(label="依据", required=False, max_length=MAX_BASIS,
+                            help_text="法律法规、文件名称及条款",
+                            widget=forms.Textarea(attrs={"rows": 2}))
+    attachments = MultipleFileField(label="附件", required=False,
+                                    help_text=f"可附 {ACCEPTED} 文件；{LIMIT_WORDS}")
+    needs_text: str | None = None  # why the opinion is required, when it is
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        self.note = StepNote()
+        if self.errors:
+            return data
+        files = data.get("attachments") or []
+        try:
+            self.note = StepNote(text=data.get("text") or "", basis=data.get("basis") or "",
+                                 attachments=[AttachmentIn(name=str(f.name or ""),
+                                                           content=_read_bounded(f))
+                                              for f in files])
+            check_note(self.note, text_required=self.requires_text(data))
+        except NoteError as exc:
+            self.add_error(exc.field, exc.message)
+        except AttachmentError as exc:
+            self.add_error("attachments", exc.message + (f"（{exc.hint}）" if exc.hint else ""))
+        return data
+
+    def requires_text(self, data: dict[str, Any]) -> str | None:
+        return self.needs_text
+
+
+def _read_bounded(upload: Any) -> bytes:
+    """The uploaded file's bytes; a file over the limit is not read (its first bytes stand in,
+    so that the check names its size)."""
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise AttachmentError(
+            f"附件 “{clean_name(str(upload.name or ''))}” 过大（{upload.size:,} 字节），"
+            f"每个附件不超过 {MAX_ATTACHMENT_BYTES // 2**20} MB", name=str(upload.name),
+            reason="size", maximum=MAX_ATTACHMENT_BYTES, hint="压缩图片或拆分文件后再附上。")
+    return bytes(upload.read())
+
+
+class ReviewForm(NoteForm):
+    """The office's review: the rules decide the outcome; the office writes its notes."""
+
+    text = forms.CharField(label="审核意见", required=False, max_length=MAX_TEXT,
+                           widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class LegalForm(NoteForm):
     result = forms.ChoiceField(label="审查结果", choices=[("passed", "通过"),
-                                                          ("failed", "未通过")])
+                                                          ("failed", "未通过")],
+                               widget=forms.RadioSelect)
+    text = forms.CharField(label="合法性审查意见", required=False, max_length=MAX_TEXT,
+                           help_text="未通过时必须写明",
+                           widget=forms.Textarea(attrs={"rows": 4}))
+
+    def requires_text(self, data: dict[str, Any]) -> str | None:
+        return text_required("legal_fail" if data.get("result") == "failed" else "legal_pass")
+
+
+class PublishForm(forms.Form):
+    """The office publishes several admitted proposals as one version."""
+
+    proposals = forms.MultipleChoiceField(
+        label="公布的申请", widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "请至少选择一项已准入的申请。",
+                        "invalid_choice": "申请 %(value)s 不是已准入待公布的申请，不能公布。"})
+
+    def __init__(self, *args: Any, admitted: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["proposals"].choices = admitted
 
 
 class OpinionForm(forms.Form):

@@ -42,6 +42,15 @@ ACCEPT_ATTR = ",".join(end for ends, _, _ in KINDS.values() for end in ends)  # 
 LIMIT_WORDS = f"每项最多 {MAX_ATTACHMENTS} 个附件，每个不超过 {MAX_ATTACHMENT_BYTES // 2**20} MB"
 
 
+LEGAL_FAIL_NEEDS_TEXT = "合法性审查未通过须写明审查意见（不合法之处及理由）"
+
+
+def text_required(action: str) -> str | None:
+    """Why the step ``action`` needs a written opinion, or None when it may go without: a
+    failed legal review ends the proposal and must say why."""
+    return LEGAL_FAIL_NEEDS_TEXT if action == "legal_fail" else None
+
+
 class AttachmentIn(BaseModel):
     """A file as a door received it: its name and its bytes."""
 

@@ -43,7 +43,7 @@ from engine.workflow.content import changes
 from engine.workflow.county_state import county_revision, pack_state, replay, unpack_state
 from engine.workflow.machine import GuardFacts, check_step
 from engine.workflow.names import Action, Opinion, RoleKind, Stage, StateName, SystemAction
-from engine.workflow.notes import CheckedAttachment, StepNote, check_note
+from engine.workflow.notes import CheckedAttachment, StepNote, check_note, text_required
 from engine.workflow.process import Process, load_process
 from engine.workflow.roles import Actor, Clock
 from engine.workflow.views import (
@@ -64,7 +64,6 @@ from engine.workflow.views import (
 MEETING_BODY = "县委或县政府会议"
 DEEMED = "听取意见期限届满未反馈，视为无异议"
 EDITABLE = (StateName.draft.value, StateName.returned.value)
-LEGAL_FAIL_NEEDS_TEXT = "合法性审查未通过须写明审查意见（不合法之处及理由）"
 
 
 class AdmissionService:
@@ -435,11 +434,11 @@ class AdmissionService:
               note: StepNote | None = None) -> Outcome:
         """The justice bureau's legal review: its result, and its opinion with the basis and
         attachments (an opinion is required when the review fails)."""
-        checked = self._checked(note, None if passed else LEGAL_FAIL_NEEDS_TEXT)
+        action = Action.legal_pass if passed else Action.legal_fail
+        checked = self._checked(note, text_required(action.value))
         with self._write(actor, clock) as chain:
             record = self._record(pid, lock=True)
             before = record.state
-            action = Action.legal_pass if passed else Action.legal_fail
             record.legal = "passed" if passed else "failed"
             self._fire(chain, actor, clock, record, action,
                        detail=self._note_detail(checked) or None)
