@@ -415,8 +415,8 @@ class AdmissionService:
                                   to=record.state))
                 return Outcome(proposal=pid, steps=steps,
                                notes=["申请与现行县区数据不符：" + exc.render()])
-            clear = decision.verdict in ADMITTED
-            action = Action.pass_review if clear else Action.return_
+            action = review_step(decision)
+            clear = action is Action.pass_review
             reasons = {"verdict": decision.verdict,
                        "findings": [f.rule for f in decision.findings
                                     if f.effect in ("reject", "return", "defer")]}
@@ -479,7 +479,8 @@ class AdmissionService:
                                      audit_seq=chain.last_seq)
             steps = [Step(action=Action.opinion.value, from_=before, to=record.state)]
             notes = [] if earlier is None else [
-                f"已修改 {street} 的意见：此前为“{label(earlier.opinion)}”"
+                f"已修改{self.base.names.get(street, street)}的意见："
+                f"此前为“{label(earlier.opinion)}”"
                 f"（{when(earlier.at)}），以本次意见为准"]
             if not self._unheard(record):
                 self._fire(chain, actor, clock, record, Action.close_hearing,
@@ -746,6 +747,12 @@ class AdmissionService:
             if kept is not None:
                 return unpack_state(self.base, bytes(kept.state)), version
             return replay(self.base, *self._published(version)), version
+
+
+def review_step(decision: Decision) -> Action:
+    """What the office's review does with this evaluation: passes it on to the legal review
+    when nothing blocks it, returns it to the applicant otherwise."""
+    return Action.pass_review if decision.verdict in ADMITTED else Action.return_
 
 
 def as_at_review(streets: Sequence[str]) -> dict[str, Any]:

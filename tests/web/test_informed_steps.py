@@ -127,6 +127,7 @@ def test_the_office_reviews_informed_and_the_justice_bureau_writes_its_opinion(
     assert "无物业小区消防通道巡查" in page and "《中华人民共和国消防法》第三十二条" in page
     assessment = page[page.index('id="assessment"'):]
     assert 'data-verdict="admitted"' in assessment and "依据：" in assessment
+    assert "编办审核时将：<strong>编办审核通过</strong>" in assessment
     assert "（规则 " in assessment
 
     path = f"/proposals/{pid}/review/"
@@ -217,6 +218,7 @@ def test_a_street_changes_its_opinion_until_the_hearing_closes(app: Server) -> N
     ok(s01, f"/proposals/{pid}/opinion/", {"street": "S01", "opinion": "object",
                                            "note": "人员不足"})
     page = s01.get(f"/proposals/{pid}/").text
+    assert "已修改解放路街道的意见：此前为“同意”" in page
     earlier = page[page.index('id="earlier-opinions"'):]
     assert "同意，" in earlier and "年" in earlier  # the earlier one, with its date
     table = page[page.index('id="opinions"'):page.index("</table>", page.index('id="opinions"'))]

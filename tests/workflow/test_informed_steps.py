@@ -50,8 +50,8 @@ def write(tmp: Path, name: str, content: bytes) -> Path:
 
 
 @pytest.mark.parametrize(("name", "content", "kind"), [
-    ("意见书.pdf", PDF, "pdf"), ("照片.PNG", PNG, "png"), ("现场.jpg", b"\xff\xd8\xff\xe0" + b"0" * 20,
-                                                           "jpeg"),
+    ("意见书.pdf", PDF, "pdf"), ("照片.PNG", PNG, "png"),
+    ("现场.jpg", b"\xff\xd8\xff\xe0" + b"0" * 20, "jpeg"),
     ("说明.docx", office_file("docx"), "docx"), ("测算.xlsx", office_file("xlsx"), "xlsx"),
     ("C:\\Users\\x\\审查.pdf", PDF, "pdf")])
 def test_accepted_attachments(name: str, content: bytes, kind: str) -> None:
@@ -189,7 +189,7 @@ def test_a_street_changes_its_opinion_until_the_hearing_closes(flow: Flow) -> No
     flow.hear(pid, "S01", "agree")
     flow.now("2026-03-03T10:15:00+08:00")
     run = flow.hear(pid, "S01", "object")
-    assert "已修改 S01 的意见：此前为“同意”（2026年3月2日 09:00），以本次意见为准" in run.stdout
+    assert "已修改东门街道的意见：此前为“同意”（2026年3月2日 09:00），以本次意见为准" in run.stdout
     data = flow.show(pid)
     assert data["state"] == "hearing" and data["unheard"] == ["S02"]
     assert data["opinions"]["S01"]["opinion"] == "object"

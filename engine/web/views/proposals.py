@@ -36,7 +36,7 @@ from engine.workflow.notes import content_type
 from engine.workflow.process import Process
 from engine.workflow.queries import Reader
 from engine.workflow.roles import Actor
-from engine.workflow.service import AdmissionService
+from engine.workflow.service import AdmissionService, review_step
 from engine.workflow.views import ProposalSummary, ProposalView
 
 # the process's steps as the web offers them: one page action per group of transitions
@@ -255,6 +255,8 @@ def _page(request: HttpRequest, s: AdmissionService, actor: Actor, pid: str,
     return render(request, "web/proposal.html", {
         "content": content(document, s.base.names), "assessment": assessment,
         "assessment_error": assessment_error, "spoken": spoken,
+        "assessment_next": process.transitions[review_step(assessment).value].label
+        if assessment else None,
         "notes": [(n, process.transitions[n.action].label if n.action in process.transitions
                    else label(n.action)) for n in view.notes],
         "earlier": [(sid, names.get(sid, sid), o) for sid, items in
