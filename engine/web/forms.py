@@ -57,13 +57,25 @@ FIELD_OF = {"id": "id", "title": "title", "department": "department", "streets":
             "resources.funding": "funding", "resources.staff": "staff",
             "resources.powers_delegated": "powers_delegated", "instruments": "instruments",
             "higher_requirement": "higher_document", "urgency": "urgency",
-            "item.domain": "domain"}
+            "item.domain": "domain", "change": "change", "item": "item_ref",
+            "revision": "item_name", "revision.name": "item_name",
+            "revision.category": "category", "revision.phases": "phases",
+            "revision.powers": "powers", "revision.legal_basis": "legal_basis",
+            "revision.workload_days": "workload_days", "revision.domain": "domain"}
+CHANGES = ("admit", "recall", "revise")
 
 
 class ProposalForm(forms.Form):
     upload = forms.FileField(label="或上传申请 YAML 文件", required=False,
                              help_text="与命令行 duty evaluate 所用的申请文件格式相同；"
                                        "上传后以文件内容为准，忽略下面填写的内容。")
+    change = forms.ChoiceField(
+        label="申请类型", required=False, initial="admit", widget=forms.RadioSelect,
+        choices=[("admit", "准入：把事项交由街道承担"),
+                 ("recall", "收回：从街道收回清单中的事项"),
+                 ("revise", "动态调整：调整清单中事项的内容（只填要调整的字段）")],
+        help_text="收回和动态调整须选择清单中已有的事项；动态调整针对事项所在的全部街道，"
+                  "事项名称、依据、领域不填、环节和权力不勾、工作量不填，即不调整")
     id = forms.CharField(label="申请编号", max_length=100, required=False,
                          help_text="例如 P-2026-001，只能由英文字母、数字和 _ . - 组成")
     title = forms.CharField(label="申请标题", max_length=200, required=False)
@@ -88,7 +100,8 @@ class ProposalForm(forms.Form):
     all_streets = forms.BooleanField(label="全部街道", required=False)
     streets = forms.MultipleChoiceField(label="目标街道", required=False,
                                         widget=forms.CheckboxSelectMultiple)
-    mode = forms.ChoiceField(label="方式", choices=_choices(("hand_over", "entrust", "assist")))
+    mode = forms.ChoiceField(label="方式", choices=_choices(("hand_over", "entrust", "assist")),
+                             required=False, help_text="收回申请不填")
     funding = forms.IntegerField(label="每街道每年经费（元）", min_value=0, initial=0)
     staff = forms.IntegerField(label="每街道随事转移人员", min_value=0, initial=0)
     powers_delegated = forms.MultipleChoiceField(label="随事下放的权力", choices=_choices(POWERS),
@@ -123,6 +136,7 @@ class ProposalForm(forms.Form):
         self.fields["streets"].choices = [(s.id, s.name)
                                           for s in county.streets.values()]
         self.source: ProposalSource | None = None
+        self.ws = ws
 
     def clean_upload(self) -> Any:
         upload = self.cleaned_data.get("upload")
@@ -136,9 +150,16 @@ class ProposalForm(forms.Form):
         data = super().clean()
         if self.errors:
             return data
+        upload = data.get("upload")
+        change = data.get("change") or "admit"
+        if not upload and change != "admit" and data.get("item_kind") != "ref":
+            self.add_error("item_ref", f"{label(change)}申请须选择清单中已有的事项")
+            return data
+        if not upload and change != "recall" and not data.get("mode"):
+            self.add_error("mode", "请选择街道承担的方式")
+            return data
         try:
-            upload = data.get("upload")
-            self.source = _from_upload(upload) if upload else _from_fields(data)
+            self.source = _from_upload(upload) if upload else _from_fields(data, self.ws)
         except DataError as exc:
             for err in getattr(exc, "errors", [exc]):
                 field = _field_for(err.location.field) if not upload else "upload"
@@ -146,7 +167,7 @@ class ProposalForm(forms.Form):
         return data
 
     def to_data(self) -> dict[str, Any]:
-        return _proposal_data(self.cleaned_data)
+        return _proposal_data(self.cleaned_data, self.ws)
 
 
 def _words(err: DataError) -> str:
@@ -194,8 +215,29 @@ def _renamed(err: DataError, name: str) -> DataError:
                      code=err.code)
 
 
-def _proposal_data(data: dict[str, Any]) -> dict[str, Any]:
-    if data.get("item_kind") == "ref":
+def _revision(data: dict[str, Any], ws: Workspace | None) -> dict[str, Any]:
+    """What a revision (动态调整) changes: the fields filled in, and those whose value differs
+    from the listed item's (the category, the workload)."""
+    current = ws.county.items.get(data.get("item_ref") or "") if ws is not None else None
+    out: dict[str, Any] = {}
+    for key, field in (("name", "item_name"), ("legal_basis", "legal_basis"),
+                       ("domain", "domain")):
+        if data.get(field):
+            out[key] = data[field]
+    for key in ("phases", "powers"):
+        if data.get(key):
+            out[key] = list(data[key])
+    if data.get("category") and (current is None or data["category"] != current.category):
+        out["category"] = data["category"]
+    days = data.get("workload_days")
+    if days and (current is None or days != current.workload_days):
+        out["workload_days"] = days
+    return out
+
+
+def _proposal_data(data: dict[str, Any], ws: Workspace | None = None) -> dict[str, Any]:
+    change = data.get("change") or "admit"
+    if change != "admit" or data.get("item_kind") == "ref":
         item: dict[str, Any] = {"ref": data.get("item_ref") or ""}
     else:
         item = {"name": data.get("item_name") or "", "category": data.get("category") or "",
@@ -210,20 +252,26 @@ def _proposal_data(data: dict[str, Any]) -> dict[str, Any]:
     higher = None
     if data.get("higher_level"):
         higher = {"level": data["higher_level"], "document": data.get("higher_document") or ""}
-    return {
+    out: dict[str, Any] = {
         "schema_version": 1, "id": data.get("id") or "", "title": data.get("title") or "",
-        "department": data.get("department") or "",
+        "department": data.get("department") or "", "change": change,
         "streets": "all" if data.get("all_streets") else list(data.get("streets") or []),
-        "mode": data.get("mode"), "item": item,
+        "mode": data.get("mode") or None, "item": item,
         "resources": {"funding": data.get("funding") or 0, "staff": data.get("staff") or 0,
                       "powers_delegated": list(data.get("powers_delegated") or [])},
         "instruments": list(data.get("instruments") or []), "higher_requirement": higher,
         "work_plan": bool(data.get("work_plan")), "urgency": data.get("urgency") or "normal",
     }
+    if change == "recall":  # nothing goes to the streets: no mode, no resources
+        del out["mode"], out["resources"]
+    if change == "revise":
+        out["streets"] = "all"
+        out["revision"] = _revision(data, ws)
+    return out
 
 
-def _from_fields(data: dict[str, Any]) -> ProposalSource:
-    payload = _proposal_data(data)
+def _from_fields(data: dict[str, Any], ws: Workspace | None = None) -> ProposalSource:
+    payload = _proposal_data(data, ws)
     doc = Document(Path(FORM_NAME), payload, {}, FORM_NAME)
     return ProposalSource(validate(Proposal, doc), doc)
 
@@ -387,6 +435,7 @@ def initial_from(document: dict[str, Any]) -> dict[str, Any]:
     streets = document.get("streets")
     out: dict[str, Any] = {
         "id": document.get("id"), "title": document.get("title"),
+        "change": document.get("change") or "admit",
         "department": document.get("department"), "mode": document.get("mode"),
         "urgency": document.get("urgency") or "normal",
         "all_streets": streets == "all", "streets": [] if streets == "all" else streets,
@@ -397,7 +446,14 @@ def initial_from(document: dict[str, Any]) -> dict[str, Any]:
         "work_plan": bool(document.get("work_plan")),
     }
     if "ref" in item:
-        return {**out, "item_kind": "ref", "item_ref": item["ref"]}
+        revision = {k: v for k, v in (document.get("revision") or {}).items() if v is not None}
+        return {**out, "item_kind": "ref", "item_ref": item["ref"],
+                "item_name": revision.get("name"), "legal_basis": revision.get("legal_basis"),
+                "domain": revision.get("domain") or "", "phases": revision.get("phases") or [],
+                "powers": revision.get("powers") or [],
+                **({"category": revision["category"]} if "category" in revision else {}),
+                **({"workload_days": revision["workload_days"]}
+                   if "workload_days" in revision else {})}
     return {**out, "item_kind": "new", "item_name": item.get("name"),
             "category": item.get("category"), "phases": item.get("phases") or [],
             "powers": item.get("powers") or [], "legal_basis": item.get("legal_basis"),

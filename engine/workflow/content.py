@@ -56,6 +56,20 @@ def content(document: dict[str, Any], names: dict[str, str]) -> list[ContentRow]
         rows.append(ContentRow(key="item.traits", title="特点", value=words(
             t for t, on in (("直接面向群众", item.get("public_facing")),
                             ("量大面广", item.get("high_volume"))) if on)))
+    revision = {k: v for k, v in (document.get("revision") or {}).items() if v is not None}
+    for key, title in (("name", "事项名称"), ("category", "事项类别"), ("domain", "履职领域"),
+                       ("phases", "街道承担的环节"), ("powers", "需要的权力"),
+                       ("legal_basis", "法律依据"), ("workload_days", "每街道每年工作量"),
+                       ("public_facing", "直接面向群众"), ("high_volume", "量大面广"),
+                       ("department_duty", "部门职责"), ("street_duty", "街道职责"),
+                       ("takeover", "承接部门"), ("method", "履职方式")):
+        if key in revision:
+            value = revision[key]
+            shown = (labelled(value) if isinstance(value, list) else
+                     ("是" if value else "否") if isinstance(value, bool) else
+                     f"{value:,} 人日" if key == "workload_days" else
+                     names.get(value, value) if key == "takeover" else label(str(value)))
+            rows.append(ContentRow(key=f"revision.{key}", title=f"调整后的{title}", value=shown))
     department = item.get("department")
     if department and department != document.get("department"):
         rows.append(ContentRow(key="item.department", title="事项所属部门",

@@ -208,12 +208,12 @@ def new_proposal(request: HttpRequest) -> HttpResponse:
 
 def _resubmitted(s: AdmissionService, actor: Actor, pid: str | None) -> dict[str, Any] | None:
     """The form filled with what the applicant last submitted, to revise and submit again
-    (only the applicant's own admission proposals; any other: not found)."""
+    (only the applicant's own proposals; any other: not found)."""
     if not pid:
         return None
     view = _view(s, actor, pid)
     document = reading.submitted(s.store, pid)
-    if view.applicant != str(actor.role) or document is None or view.change != "admit":
+    if view.applicant != str(actor.role) or document is None:
         raise Http404
     return initial_from(document)
 
