@@ -271,3 +271,20 @@ def test_the_office_publishes_several_proposals_as_one_version(app: Server) -> N
     assert len(versions) == 1
     for pid in (a, b):
         assert 'data-state="published"' in office.get(f"/proposals/{pid}/").text
+
+
+def test_a_step_with_attachments_takes_a_larger_body_and_no_more(app: Server) -> None:
+    from engine.web.uploads import body_limit
+
+    assert body_limit("/proposals/P-1/review/") > 3 * 5 * 2**20 > body_limit("/proposals/new/")
+    assert body_limit("/proposals/P-1/legal/") == body_limit("/proposals/P-1/review/")
+    assert body_limit("/proposals/P-1/withdraw/") == body_limit("/proposals/new/")
+    office = AppClient(app).login("office")
+    office.get("/")
+    before = everything(app)
+    for path, words in (("/proposals/P-NOTE-1/review/", "每项最多 3 个附件"),
+                        ("/proposals/new/", "上传文件不能超过")):
+        reply = office.django.post(path, {}, CONTENT_LENGTH=str(1 << 30))
+        assert reply.status_code == 413, path
+        assert words in reply.content.decode("utf-8")
+    assert everything(app) == before
