@@ -108,7 +108,8 @@ def _exit_code(exc: Any) -> int:
 
     if isinstance(exc, NotFoundError) and exc.kind in ("proposal", "state", "version",
                                                         "account", "street",
-                                                        "department", "item"):
+                                                        "department", "item",
+                                                        "attachment"):
         return 2
     if isinstance(exc, ConflictError) and exc.subject == "county":
         return 2
@@ -878,6 +879,33 @@ def proposal_history(pid: IdArg, county: CountyOpt = None, db: DbOpt = None,
     """申请的办理记录：每一步的操作账号、角色、时间和状态变化。"""
     _run(county, db, actor, fmt, "render_history",
          lambda s, who, clock: _reader(s, who).history(pid), pid, reading=True)
+
+
+@proposal_app.command("attachment")
+@user_errors
+def proposal_attachment(
+    pid: IdArg,
+    number: Annotated[int, typer.Argument(help="附件编号（duty proposal show 列出的“附件 N”）。",
+                                          show_default=False)],
+    output: Annotated[Path, typer.Option("-o", "--output", help="保存到的文件。",
+                                         show_default=False)],
+    force: Annotated[bool, typer.Option("--force", help="文件已存在时覆盖。")] = False,
+    county: CountyOpt = None, db: DbOpt = None, actor: ActorOpt = None,
+) -> None:
+    """保存审核意见或合法性审查意见的附件（内容与记录的摘要核对一致才写出）。"""
+    from engine.api import workflow
+    from engine.errors import UsageError
+    from engine.fileio import write_atomic
+    from engine.workflow.accounts import authenticate
+
+    if output.exists() and not force:
+        raise UsageError(f"文件 {output} 已存在", hint="换一个文件名，或加 --force 覆盖。")
+    with workflow(county, _target(db)) as service:
+        who = authenticate(service.store, service.base.county, os.environ.get("DUTY_TOKEN"),
+                           actor, True)
+        view, content = _reader(service, who).attachment(pid, number)
+    write_atomic(output, content)
+    _emit(f"已保存附件“{view.name}”（{view.size:,} 字节，sha256:{view.sha256}）到 {output}\n")
 
 
 @proposal_app.command("list")

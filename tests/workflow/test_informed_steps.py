@@ -113,6 +113,18 @@ def test_review_and_legal_opinion_with_attachments(flow: Flow) -> None:
     with service(flow) as wf:
         view, content = Reader(wf, actor("street:S01")).attachment(pid, seq)
     assert content == PDF and view.name == "审核意见.pdf"
+    # saved from the command line by whoever may read the proposal
+    out = flow.tmp / "saved.pdf"
+    run = flow.ok("attachment", pid, str(seq), "-o", out, actor="street:S02")
+    assert out.read_bytes() == PDF and "已保存附件“审核意见.pdf”" in run.stdout
+    again = flow.run("attachment", pid, str(seq), "-o", out, actor="street:S02")
+    assert again.code == 2 and "已存在" in again.stderr and "--force" in again.stderr
+    other = flow.run("attachment", pid, str(seq), "-o", flow.tmp / "x.pdf",
+                     actor="department:civil_affairs")
+    assert other.code == 2 and "[E-NOTFOUND]" in other.stderr
+    missing = flow.run("attachment", pid, "999", "-o", flow.tmp / "x.pdf", actor="office")
+    assert missing.code == 2 and "没有编号为 999 的附件" in missing.stderr
+    assert not (flow.tmp / "x.pdf").exists()
     assert run_cli("audit", "verify", "--db", flow.db).code == 0
     # an attachment changed in the database is found by the audit check
     flow.sql("UPDATE duty_attachment SET content = ? WHERE seq = ?", PDF + b"x", seq)
