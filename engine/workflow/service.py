@@ -388,7 +388,8 @@ class AdmissionService:
             return check_note(note or StepNote(), text_required=text_required)
         if note is None or note.empty:
             return None
-        return check_note(note)
+        checked = check_note(note)
+        return checked if any(checked) else None  # only blanks: no note
 
     def review(self, actor: Actor, clock: Clock, pid: str,
                note: StepNote | None = None) -> Outcome:
