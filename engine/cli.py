@@ -108,7 +108,8 @@ def _exit_code(exc: Any) -> int:
 
     if isinstance(exc, NotFoundError) and exc.kind in ("proposal", "state", "version",
                                                         "account", "street",
-                                                        "department", "item"):
+                                                        "department", "item",
+                                                        "attachment"):
         return 2
     if isinstance(exc, ConflictError) and exc.subject == "county":
         return 2
@@ -121,7 +122,7 @@ def _exit_code(exc: Any) -> int:
 def _cli_words(exc: Any) -> str:
     """The error as the command line words it: the engine's message, with the options and
     variables that fix it."""
-    from engine.errors import ConflictError, NoRoleError, StoreError
+    from engine.errors import ConflictError, NoRoleError, NoteError, StoreError
 
     text = exc.render()
     if isinstance(exc, NoRoleError):
@@ -130,6 +131,8 @@ def _cli_words(exc: Any) -> str:
         text += "\n  用 --county 指定该数据库所属的县区目录，或用 --db 换一个数据库。"
     elif isinstance(exc, StoreError) and exc.reason in ("missing", "uninitialised"):
         text += "\n  用 --db 或环境变量 DUTY_DB 指定数据库（PostgreSQL 用 DUTY_DATABASE_URL）。"
+    elif isinstance(exc, NoteError):
+        text += "\n  意见用 --note 写，依据用 --basis 写。"
     return text
 
 
@@ -672,13 +675,35 @@ def proposal_submit(
          lambda s, who, clock: s.submit(who, clock, source, draft))
 
 
+NoteOpt = Annotated[str | None, typer.Option(
+    "--note", help="意见（审核意见或合法性审查意见）。", show_default=False)]
+BasisOpt = Annotated[str | None, typer.Option(
+    "--basis", help="意见的依据（法律法规、文件及条款）。", show_default=False)]
+AttachOpt = Annotated[list[Path] | None, typer.Option(
+    "--attach", help="附件，可写多次：PDF、Word（.docx）、Excel（.xlsx）、PNG 或 JPEG，"
+                     "最多 3 个，每个不超过 5 MB。", show_default=False)]
+
+
+def _step_note(note: str | None, basis: str | None, attach: list[Path] | None) -> Any:
+    """The note given with a step, its files read within the attachment limit (None: no
+    note)."""
+    from engine.workflow.notes import StepNote, read_attachment
+
+    if not (note or basis or attach):
+        return None
+    return StepNote(text=note or "", basis=basis or "",
+                    attachments=[read_attachment(path) for path in attach or []])
+
+
 @proposal_app.command("review")
 @user_errors
 def proposal_review(pid: IdArg, county: CountyOpt = None, db: DbOpt = None,
-                    actor: ActorOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
-    """编办审核：按现行规则评估，无阻断事项则转合法性审查，否则退回补正。"""
+                    actor: ActorOpt = None, note: NoteOpt = None, basis: BasisOpt = None,
+                    attach: AttachOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
+    """编办审核：按现行规则评估，无阻断事项则转合法性审查，否则退回补正；可写审核意见、依据并附文件。"""
+    given = _step_note(note, basis, attach)
     _run(county, db, actor, fmt, "render_outcome",
-         lambda s, who, clock: s.review(who, clock, pid))
+         lambda s, who, clock: s.review(who, clock, pid, given))
 
 
 @proposal_app.command("legal")
@@ -688,15 +713,17 @@ def proposal_legal(
     passed: Annotated[bool | None, typer.Option(
         "--passed/--failed", help="合法性审查通过或未通过（未通过即不予准入）。",
         show_default=False)] = None,
+    note: NoteOpt = None, basis: BasisOpt = None, attach: AttachOpt = None,
     fmt: FmtOpt = ReportFormat.text,
 ) -> None:
-    """司法局记录合法性审查结果；通过后开始听取街道意见。"""
+    """司法局记录合法性审查结果和审查意见（未通过须写 --note）；通过后开始听取街道意见。"""
     from engine.errors import UsageError
 
     if passed is None:
         raise UsageError("须写 --passed 或 --failed")
+    given = _step_note(note, basis, attach)
     _run(county, db, actor, fmt, "render_outcome",
-         lambda s, who, clock: s.legal(who, clock, pid, passed))
+         lambda s, who, clock: s.legal(who, clock, pid, passed, given))
 
 
 class OpinionChoice(str, Enum):
@@ -852,6 +879,33 @@ def proposal_history(pid: IdArg, county: CountyOpt = None, db: DbOpt = None,
     """申请的办理记录：每一步的操作账号、角色、时间和状态变化。"""
     _run(county, db, actor, fmt, "render_history",
          lambda s, who, clock: _reader(s, who).history(pid), pid, reading=True)
+
+
+@proposal_app.command("attachment")
+@user_errors
+def proposal_attachment(
+    pid: IdArg,
+    number: Annotated[int, typer.Argument(help="附件编号（duty proposal show 列出的“附件 N”）。",
+                                          show_default=False)],
+    output: Annotated[Path, typer.Option("-o", "--output", help="保存到的文件。",
+                                         show_default=False)],
+    force: Annotated[bool, typer.Option("--force", help="文件已存在时覆盖。")] = False,
+    county: CountyOpt = None, db: DbOpt = None, actor: ActorOpt = None,
+) -> None:
+    """保存审核意见或合法性审查意见的附件（内容与记录的摘要核对一致才写出）。"""
+    from engine.api import workflow
+    from engine.errors import UsageError
+    from engine.fileio import write_atomic
+    from engine.workflow.accounts import authenticate
+
+    if output.exists() and not force:
+        raise UsageError(f"文件 {output} 已存在", hint="换一个文件名，或加 --force 覆盖。")
+    with workflow(county, _target(db)) as service:
+        who = authenticate(service.store, service.base.county, os.environ.get("DUTY_TOKEN"),
+                           actor, True)
+        view, content = _reader(service, who).attachment(pid, number)
+    write_atomic(output, content)
+    _emit(f"已保存附件“{view.name}”（{view.size:,} 字节，sha256:{view.sha256}）到 {output}\n")
 
 
 @proposal_app.command("list")

@@ -52,6 +52,8 @@ class ErrorCode(str, Enum):
     PORT_BUSY = "E-PORT-BUSY"
     QUERY = "E-QUERY"
     NOLISTS = "E-NOLISTS"
+    ATTACHMENT = "E-ATTACHMENT"
+    NOTE = "E-NOTE"
     INTERNAL = "E-INTERNAL"
 
     __str__ = str.__str__
@@ -372,3 +374,30 @@ class NoListsError(DataError):
                  hint: str | None = None) -> None:
         super().__init__(message, hint=hint)
         self.county, self.street = county, street
+
+
+# -- the notes and attachments of a step (review, legal opinion) -------------------------------
+
+
+class AttachmentError(DataError):
+    """An attachment that cannot be kept: too large, of a type not accepted, too many, empty,
+    or whose content is not what its name says (``reason``: size, type, count, empty)."""
+
+    code = ErrorCode.ATTACHMENT
+
+    def __init__(self, message: str, *, name: str, reason: str, maximum: int | None = None,
+                 hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.name, self.reason, self.maximum = name, reason, maximum
+
+
+class NoteError(DataError):
+    """The text of a step's note missing where the step needs it, or too long (``field``: text
+    or basis; ``reason``: empty or long)."""
+
+    code = ErrorCode.NOTE
+
+    def __init__(self, message: str, *, field: str, reason: str, maximum: int | None = None,
+                 hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.field, self.reason, self.maximum = field, reason, maximum

@@ -64,6 +64,9 @@ def render_show(process: Process, data: ProposalView) -> str:
         for street, o in data.opinions.items():
             note = f"（{o.note}）" if o.note else ""
             lines.append(f"  {street}：{label(o.opinion)}{note}  {o.at}")
+            for e in data.earlier_opinions.get(street, []):
+                lines.append(f"    此前：{label(e.opinion)}"
+                             + (f"（{e.note}）" if e.note else "") + f"  {e.at}")
     for m in data.meetings:
         outcome = verdict_label(data.change, "admitted" if m.outcome == "admit" else "rejected")
         lines.append(f"会议审定：{m.ref}，{outcome}  {m.at}")
@@ -73,6 +76,19 @@ def render_show(process: Process, data: ProposalView) -> str:
             lines.append(f"  {STAGES[d.stage]} {d.at}：{verdict_label(data.change, d.verdict)}"
                          f"（{d.verdict}），规则包 {d.policy.id} 版本 {d.policy.version}"
                          f"（{d.policy.hash[:19]}）")
+    for n in data.notes:
+        step = process.transitions[n.action].label if n.action in process.transitions \
+            else n.action
+        lines.append(f"{step}意见（第 {n.revision} 稿，{n.at}）：{n.text or '—'}")
+        if n.basis:
+            lines.append(f"  依据：{n.basis}")
+        for a in n.attachments:
+            lines.append(f"  附件 {a.seq}：{a.name}（{a.size:,} 字节，sha256:{a.sha256}）")
+    if data.compared_with is not None:
+        lines.append(f"第 {data.revision} 稿与第 {data.compared_with} 稿相比："
+                     + ("" if data.changes else "内容没有修改"))
+        for c in data.changes:
+            lines.append(f"  {c.title}：{c.before} → {c.after}")
     if data.published_in is not None:
         lines.append(f"已公布于清单第 {data.published_in} 版")
     return "\n".join(lines) + "\n"
@@ -86,12 +102,18 @@ def render_history(process: Process, pid: str, entries: list[HistoryEntry]) -> s
         extra = ""
         if e.action == "opinion":
             extra = f"{detail['street']} {label(detail['opinion'])}"
+            if detail.get("previous"):
+                extra += f"（修改意见，此前为{label(detail['previous']['opinion'])}）"
         elif detail.get("meeting"):
             extra = f"会议 {detail['meeting']}"
         elif detail.get("verdict"):
             extra = f"评估 {detail['verdict']}"
         elif detail.get("deemed"):
             extra = "视为无异议：" + "、".join(detail["deemed"])
+        if detail.get("note"):
+            note = detail["note"]
+            extra = "；".join(filter(None, [extra, "意见：" + (note["text"] or "—") + (
+                f"（附件 {len(note['attachments'])} 个）" if note["attachments"] else "")]))
         rows.append([str(e.seq), e.at, e.actor, e.account, t.label if t else e.action,
                      f"{e.from_ or '—'} → {e.to}", extra or "—"])
     head = ["序号", "时间", "角色", "账号", "步骤", "状态", "说明"]

@@ -229,7 +229,61 @@ class AccountSeal(models.Model):
         db_table = "duty_account_seal"
 
 
+class Submission(models.Model):
+    """A proposal as its applicant submitted it, each time (the first submission and every
+    resubmission after a return): what reviewers compare a resubmission with."""
+
+    seq = models.BigAutoField(primary_key=True)
+    proposal = models.CharField(max_length=100, db_index=True)
+    revision = models.IntegerField()
+    document = models.TextField()  # canonical JSON, as in the proposal row
+    at = models.CharField(max_length=40)
+    audit_seq = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        db_table = "duty_submission"
+        verbose_name = "提交的申请稿"
+
+
+class StepNote(models.Model):
+    """What the county office wrote with its review, or the justice bureau with its legal
+    review: the opinion (意见) and its basis (依据), on which draft, by whom."""
+
+    seq = models.BigAutoField(primary_key=True)
+    proposal = models.CharField(max_length=100, db_index=True)
+    action = models.CharField(max_length=40)  # the step: pass_review, return, legal_pass, …
+    revision = models.IntegerField()
+    text = models.TextField()
+    basis = models.TextField()
+    at = models.CharField(max_length=40)
+    actor = models.CharField(max_length=150)
+    audit_seq = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        db_table = "duty_step_note"
+        verbose_name = "审核或审查意见"
+
+
+class Attachment(models.Model):
+    """A file attached to a step's note (PDF, Word, Excel, PNG or JPEG, bounded in size); its
+    content is kept here, and the audit entry that wrote it covers its digest."""
+
+    seq = models.BigAutoField(primary_key=True)
+    proposal = models.CharField(max_length=100, db_index=True)
+    note = models.BigIntegerField(db_index=True)  # StepNote.seq
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10)  # pdf, docx, xlsx, png, jpeg
+    size = models.IntegerField()
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField()
+    audit_seq = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        db_table = "duty_attachment"
+        verbose_name = "附件"
+
+
 # the tables whose rows an audit entry covers, in digest order
 COVERED: tuple[type[models.Model], ...] = (Decision, Opinion, Meeting, ListVersion,
                                            VersionProposal, CountyState, RoleBinding,
-                                           AccountSeal)
+                                           AccountSeal, Submission, StepNote, Attachment)

@@ -54,8 +54,8 @@ def verify_store(store: Store, expect: list[Anchor] | None = None,
                                             "密钥的情况下重算的）"))
         if rows_digest(rows.pop(e.seq, [])) != e.rows:
             problems.append(Problem(seq=e.seq, kind="rows",
-                                    message="该步骤写入的数据（决定、意见、会议、清单版本或"
-                                            "角色）已被改动或删除"))
+                                    message="该步骤写入的数据（决定、意见、会议、清单版本、"
+                                            "角色、审核意见或附件）已被改动或删除"))
         when = _parse(e.at)
         if when is not None and last_at is not None and when < last_at:
             problems.append(Problem(seq=e.seq, kind="clock",

@@ -15,7 +15,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
-from engine.errors import DataError, DataErrors, Location
+from engine.errors import AttachmentError, DataError, DataErrors, Location, NoteError
 from engine.loading.proposal import ProposalSource, load_proposal
 from engine.loading.workspace import Workspace
 from engine.loading.yamlio import Document, validate
@@ -23,6 +23,19 @@ from engine.models.proposal import Proposal
 from engine.store.keys import Anchor, parse_anchor
 from engine.vocab import PHASES, POWERS, Instrument, label
 from engine.workflow.names import Opinion
+from engine.workflow.notes import (
+    ACCEPT_ATTR,
+    ACCEPTED,
+    LIMIT_WORDS,
+    MAX_ATTACHMENT_BYTES,
+    MAX_BASIS,
+    MAX_TEXT,
+    AttachmentIn,
+    StepNote,
+    check_note,
+    clean_name,
+    text_required,
+)
 
 FORM_NAME = "网页表单"
 CATEGORIES = ("comprehensive", "specialist", "assisting")
@@ -44,13 +57,25 @@ FIELD_OF = {"id": "id", "title": "title", "department": "department", "streets":
             "resources.funding": "funding", "resources.staff": "staff",
             "resources.powers_delegated": "powers_delegated", "instruments": "instruments",
             "higher_requirement": "higher_document", "urgency": "urgency",
-            "item.domain": "domain"}
+            "item.domain": "domain", "change": "change", "item": "item_ref",
+            "revision": "item_name", "revision.name": "item_name",
+            "revision.category": "category", "revision.phases": "phases",
+            "revision.powers": "powers", "revision.legal_basis": "legal_basis",
+            "revision.workload_days": "workload_days", "revision.domain": "domain"}
+CHANGES = ("admit", "recall", "revise")
 
 
 class ProposalForm(forms.Form):
     upload = forms.FileField(label="或上传申请 YAML 文件", required=False,
                              help_text="与命令行 duty evaluate 所用的申请文件格式相同；"
                                        "上传后以文件内容为准，忽略下面填写的内容。")
+    change = forms.ChoiceField(
+        label="申请类型", required=False, initial="admit", widget=forms.RadioSelect,
+        choices=[("admit", "准入：把事项交由街道承担"),
+                 ("recall", "收回：从街道收回清单中的事项"),
+                 ("revise", "动态调整：调整清单中事项的内容（只填要调整的字段）")],
+        help_text="收回和动态调整须选择清单中已有的事项；动态调整针对事项所在的全部街道，"
+                  "事项名称、依据、领域不填、环节和权力不勾、工作量不填，即不调整")
     id = forms.CharField(label="申请编号", max_length=100, required=False,
                          help_text="例如 P-2026-001，只能由英文字母、数字和 _ . - 组成")
     title = forms.CharField(label="申请标题", max_length=200, required=False)
@@ -75,7 +100,8 @@ class ProposalForm(forms.Form):
     all_streets = forms.BooleanField(label="全部街道", required=False)
     streets = forms.MultipleChoiceField(label="目标街道", required=False,
                                         widget=forms.CheckboxSelectMultiple)
-    mode = forms.ChoiceField(label="方式", choices=_choices(("hand_over", "entrust", "assist")))
+    mode = forms.ChoiceField(label="方式", choices=_choices(("hand_over", "entrust", "assist")),
+                             required=False, help_text="收回申请不填")
     funding = forms.IntegerField(label="每街道每年经费（元）", min_value=0, initial=0)
     staff = forms.IntegerField(label="每街道随事转移人员", min_value=0, initial=0)
     powers_delegated = forms.MultipleChoiceField(label="随事下放的权力", choices=_choices(POWERS),
@@ -110,6 +136,7 @@ class ProposalForm(forms.Form):
         self.fields["streets"].choices = [(s.id, s.name)
                                           for s in county.streets.values()]
         self.source: ProposalSource | None = None
+        self.ws = ws
 
     def clean_upload(self) -> Any:
         upload = self.cleaned_data.get("upload")
@@ -123,9 +150,16 @@ class ProposalForm(forms.Form):
         data = super().clean()
         if self.errors:
             return data
+        upload = data.get("upload")
+        change = data.get("change") or "admit"
+        if not upload and change != "admit" and data.get("item_kind") != "ref":
+            self.add_error("item_ref", f"{label(change)}申请须选择清单中已有的事项")
+            return data
+        if not upload and change != "recall" and not data.get("mode"):
+            self.add_error("mode", "请选择街道承担的方式")
+            return data
         try:
-            upload = data.get("upload")
-            self.source = _from_upload(upload) if upload else _from_fields(data)
+            self.source = _from_upload(upload) if upload else _from_fields(data, self.ws)
         except DataError as exc:
             for err in getattr(exc, "errors", [exc]):
                 field = _field_for(err.location.field) if not upload else "upload"
@@ -133,7 +167,7 @@ class ProposalForm(forms.Form):
         return data
 
     def to_data(self) -> dict[str, Any]:
-        return _proposal_data(self.cleaned_data)
+        return _proposal_data(self.cleaned_data, self.ws)
 
 
 def _words(err: DataError) -> str:
@@ -181,8 +215,29 @@ def _renamed(err: DataError, name: str) -> DataError:
                      code=err.code)
 
 
-def _proposal_data(data: dict[str, Any]) -> dict[str, Any]:
-    if data.get("item_kind") == "ref":
+def _revision(data: dict[str, Any], ws: Workspace | None) -> dict[str, Any]:
+    """What a revision (动态调整) changes: the fields filled in, and those whose value differs
+    from the listed item's (the category, the workload)."""
+    current = ws.county.items.get(data.get("item_ref") or "") if ws is not None else None
+    out: dict[str, Any] = {}
+    for key, field in (("name", "item_name"), ("legal_basis", "legal_basis"),
+                       ("domain", "domain")):
+        if data.get(field):
+            out[key] = data[field]
+    for key in ("phases", "powers"):
+        if data.get(key):
+            out[key] = list(data[key])
+    if data.get("category") and (current is None or data["category"] != current.category):
+        out["category"] = data["category"]
+    days = data.get("workload_days")
+    if days and (current is None or days != current.workload_days):
+        out["workload_days"] = days
+    return out
+
+
+def _proposal_data(data: dict[str, Any], ws: Workspace | None = None) -> dict[str, Any]:
+    change = data.get("change") or "admit"
+    if change != "admit" or data.get("item_kind") == "ref":
         item: dict[str, Any] = {"ref": data.get("item_ref") or ""}
     else:
         item = {"name": data.get("item_name") or "", "category": data.get("category") or "",
@@ -197,27 +252,124 @@ def _proposal_data(data: dict[str, Any]) -> dict[str, Any]:
     higher = None
     if data.get("higher_level"):
         higher = {"level": data["higher_level"], "document": data.get("higher_document") or ""}
-    return {
+    out: dict[str, Any] = {
         "schema_version": 1, "id": data.get("id") or "", "title": data.get("title") or "",
-        "department": data.get("department") or "",
+        "department": data.get("department") or "", "change": change,
         "streets": "all" if data.get("all_streets") else list(data.get("streets") or []),
-        "mode": data.get("mode"), "item": item,
+        "mode": data.get("mode") or None, "item": item,
         "resources": {"funding": data.get("funding") or 0, "staff": data.get("staff") or 0,
                       "powers_delegated": list(data.get("powers_delegated") or [])},
         "instruments": list(data.get("instruments") or []), "higher_requirement": higher,
         "work_plan": bool(data.get("work_plan")), "urgency": data.get("urgency") or "normal",
     }
+    if change == "recall":  # nothing goes to the streets: no mode, no resources
+        del out["mode"], out["resources"]
+    if change == "revise":
+        out["streets"] = "all"
+        out["revision"] = _revision(data, ws)
+    return out
 
 
-def _from_fields(data: dict[str, Any]) -> ProposalSource:
-    payload = _proposal_data(data)
+def _from_fields(data: dict[str, Any], ws: Workspace | None = None) -> ProposalSource:
+    payload = _proposal_data(data, ws)
     doc = Document(Path(FORM_NAME), payload, {}, FORM_NAME)
     return ProposalSource(validate(Proposal, doc), doc)
 
 
-class LegalForm(forms.Form):
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented way)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT_ATTR}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class NoteForm(forms.Form):
+    """A reviewer's note with a step: the opinion, its basis and attachments, checked by the
+    engine's own rules (``engine.workflow.notes``); errors go next to their field."""
+
+    text = forms.CharField(label="意见", required=False, max_length=MAX_TEXT,
+                           widget=forms.Textarea(attrs={"rows": 4}))
+    basis = forms.CharField(label="依据", required=False, max_length=MAX_BASIS,
+                            help_text="法律法规、文件名称及条款",
+                            widget=forms.Textarea(attrs={"rows": 2}))
+    attachments = MultipleFileField(label="附件", required=False,
+                                    help_text=f"可附 {ACCEPTED} 文件；{LIMIT_WORDS}")
+    needs_text: str | None = None  # why the opinion is required, when it is
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        self.note = StepNote()
+        if self.errors:
+            return data
+        files = data.get("attachments") or []
+        try:
+            self.note = StepNote(text=data.get("text") or "", basis=data.get("basis") or "",
+                                 attachments=[AttachmentIn(name=str(f.name or ""),
+                                                           content=_read_bounded(f))
+                                              for f in files])
+            check_note(self.note, text_required=self.requires_text(data))
+        except NoteError as exc:
+            self.add_error(exc.field, exc.message)
+        except AttachmentError as exc:
+            self.add_error("attachments", exc.message + (f"（{exc.hint}）" if exc.hint else ""))
+        return data
+
+    def requires_text(self, data: dict[str, Any]) -> str | None:
+        return self.needs_text
+
+
+def _read_bounded(upload: Any) -> bytes:
+    """The uploaded file's bytes; a file over the limit is not read (its first bytes stand in,
+    so that the check names its size)."""
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise AttachmentError(
+            f"附件 “{clean_name(str(upload.name or ''))}” 过大（{upload.size:,} 字节），"
+            f"每个附件不超过 {MAX_ATTACHMENT_BYTES // 2**20} MB", name=str(upload.name),
+            reason="size", maximum=MAX_ATTACHMENT_BYTES, hint="压缩图片或拆分文件后再附上。")
+    return bytes(upload.read())
+
+
+class ReviewForm(NoteForm):
+    """The office's review: the rules decide the outcome; the office writes its notes."""
+
+    text = forms.CharField(label="审核意见", required=False, max_length=MAX_TEXT,
+                           widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class LegalForm(NoteForm):
     result = forms.ChoiceField(label="审查结果", choices=[("passed", "通过"),
-                                                          ("failed", "未通过")])
+                                                          ("failed", "未通过")],
+                               widget=forms.RadioSelect)
+    text = forms.CharField(label="合法性审查意见", required=False, max_length=MAX_TEXT,
+                           help_text="未通过时必须写明",
+                           widget=forms.Textarea(attrs={"rows": 4}))
+
+    def requires_text(self, data: dict[str, Any]) -> str | None:
+        return text_required("legal_fail" if data.get("result") == "failed" else "legal_pass")
+
+
+class PublishForm(forms.Form):
+    """The office publishes several admitted proposals as one version."""
+
+    proposals = forms.MultipleChoiceField(
+        label="公布的申请", widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "请至少选择一项已准入的申请。",
+                        "invalid_choice": "申请 %(value)s 不是已准入待公布的申请，不能公布。"})
+
+    def __init__(self, *args: Any, admitted: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["proposals"].choices = admitted
 
 
 class OpinionForm(forms.Form):
@@ -283,6 +435,7 @@ def initial_from(document: dict[str, Any]) -> dict[str, Any]:
     streets = document.get("streets")
     out: dict[str, Any] = {
         "id": document.get("id"), "title": document.get("title"),
+        "change": document.get("change") or "admit",
         "department": document.get("department"), "mode": document.get("mode"),
         "urgency": document.get("urgency") or "normal",
         "all_streets": streets == "all", "streets": [] if streets == "all" else streets,
@@ -293,7 +446,14 @@ def initial_from(document: dict[str, Any]) -> dict[str, Any]:
         "work_plan": bool(document.get("work_plan")),
     }
     if "ref" in item:
-        return {**out, "item_kind": "ref", "item_ref": item["ref"]}
+        revision = {k: v for k, v in (document.get("revision") or {}).items() if v is not None}
+        return {**out, "item_kind": "ref", "item_ref": item["ref"],
+                "item_name": revision.get("name"), "legal_basis": revision.get("legal_basis"),
+                "domain": revision.get("domain") or "", "phases": revision.get("phases") or [],
+                "powers": revision.get("powers") or [],
+                **({"category": revision["category"]} if "category" in revision else {}),
+                **({"workload_days": revision["workload_days"]}
+                   if "workload_days" in revision else {})}
     return {**out, "item_kind": "new", "item_name": item.get("name"),
             "category": item.get("category"), "phases": item.get("phases") or [],
             "powers": item.get("powers") or [], "legal_basis": item.get("legal_basis"),

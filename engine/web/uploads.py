@@ -2,11 +2,13 @@
 form and its file can hold is refused by its Content-Length (413, nothing read), and a file
 that grows past the limit while streaming (no or a false length) stops the upload; uploads are
 kept in memory only, never spooled to a temporary file. The office's import page takes
-workbooks up to ``MAX_IMPORT_BYTES`` in all; a larger declared body there is answered with
-the page's message next to the upload field."""
+workbooks up to ``MAX_IMPORT_BYTES`` in all, and a larger declared body there is answered with
+the page's message next to the upload field; the review and legal-review steps take
+attachments, and their bodies may hold as many as a step accepts (``ATTACHMENT_STEPS``)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -14,13 +16,25 @@ from django.conf import settings
 from django.core.files.uploadhandler import MemoryFileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse
 
+from engine.workflow.notes import LIMIT_WORDS, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
+
 IMPORT_PATH = "/import/"  # the office's import page takes workbooks (MAX_IMPORT_BYTES)
+# the steps whose forms carry attachments (a review's notes, a legal opinion)
+ATTACHMENT_STEPS = re.compile(r"^/proposals/[^/]+/(review|legal)/$")
+
+
+def takes_attachments(path: str) -> bool:
+    return bool(ATTACHMENT_STEPS.match(path or ""))
 
 
 def body_limit(path: str = "") -> int:
-    upload = settings.MAX_IMPORT_BYTES if path.startswith(IMPORT_PATH) else \
-        settings.MAX_UPLOAD_BYTES
-    return int(upload) + int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    if path.startswith(IMPORT_PATH):
+        files = int(settings.MAX_IMPORT_BYTES)
+    elif takes_attachments(path):
+        files = MAX_ATTACHMENTS * MAX_ATTACHMENT_BYTES + int(settings.MAX_UPLOAD_BYTES)
+    else:
+        files = int(settings.MAX_UPLOAD_BYTES)
+    return files + int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
 
 
 def too_large_page(path: str, declared: int) -> tuple[str, str]:
@@ -32,12 +46,14 @@ def too_large_page(path: str, declared: int) -> tuple[str, str]:
         return (render_to_string("web/import_too_large.html", {
             "declared": declared, "limit": settings.MAX_IMPORT_BYTES}),
             "text/html; charset=utf-8")
+    if takes_attachments(path):
+        return f"请求过大：{LIMIT_WORDS}。", "text/plain; charset=utf-8"
     return (f"请求过大：上传文件不能超过 {settings.MAX_UPLOAD_BYTES // 1024} KB。",
             "text/plain; charset=utf-8")
 
 
 def too_large(request: HttpRequest, declared: int) -> HttpResponse:
-    body, content_type = too_large_page(request.path, declared)
+    body, content_type = too_large_page(request.path_info, declared)
     response = HttpResponse(body, status=413, content_type=content_type)
     response["Connection"] = "close"
     return response
@@ -54,7 +70,7 @@ class DeclaredLength:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             declared = 0
-        if declared > body_limit(request.path):
+        if declared > body_limit(request.path_info):
             return too_large(request, declared)
         return self.get_response(request)
 
@@ -70,6 +86,7 @@ class BoundedUpload(MemoryFileUploadHandler):
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         self.received += len(raw_data)
-        if self.received > body_limit(self.request.path if self.request else ""):
+        path = self.request.path_info if self.request is not None else ""
+        if self.received > body_limit(path):
             raise StopUpload(connection_reset=True)
         return super().receive_data_chunk(raw_data, start)

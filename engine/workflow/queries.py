@@ -20,12 +20,19 @@ from __future__ import annotations
 import json
 
 from engine.errors import NotFoundError
+from engine.models.decision import Decision
 from engine.store.orm import m
 from engine.store.session import Store, transaction
 from engine.workflow.names import RoleKind
 from engine.workflow.roles import Actor, Clock, Role
 from engine.workflow.service import AdmissionService
-from engine.workflow.views import HistoryEntry, OverdueItem, ProposalSummary, ProposalView
+from engine.workflow.views import (
+    AttachmentView,
+    HistoryEntry,
+    OverdueItem,
+    ProposalSummary,
+    ProposalView,
+)
 
 READS_ALL = (RoleKind.office, RoleKind.justice, RoleKind.county)
 
@@ -75,6 +82,16 @@ class Reader:
         if not may_read(self.role, view.department, view.applicant, view.streets):
             raise self._not_found(pid)
         return view
+
+    def attachment(self, pid: str, seq: int) -> tuple[AttachmentView, bytes]:
+        """An attachment of a proposal's notes, for whoever may read the proposal."""
+        self.show(pid)
+        return self.service.attachment(pid, seq)
+
+    def assess(self, pid: str) -> Decision:
+        """The evaluation the office will see at review, on the proposal as it stands."""
+        self.show(pid)
+        return self.service.assess(pid)
 
     def history(self, pid: str) -> list[HistoryEntry]:
         self.show(pid)

@@ -14,6 +14,7 @@ no objection (recorded as such).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zlib
 from collections.abc import Callable, Iterator, Sequence
@@ -24,6 +25,7 @@ from typing import Any
 from engine.decide.combine import ADMITTED
 from engine.decide.evaluate import decide, resolve
 from engine.errors import ConflictError, DataError, ForbiddenError, NotFoundError, UsageError
+from engine.labels import label, when
 from engine.lists.apply import apply_decisions, changed_streets
 from engine.lists.build import build_lists
 from engine.loading.proposal import ProposalSource
@@ -37,12 +39,15 @@ from engine.store.chain import Chain
 from engine.store.orm import m
 from engine.store.session import Store, fault_point, transaction
 from engine.workdays import add_working_days, working_days_between
+from engine.workflow.content import changes
 from engine.workflow.county_state import county_revision, pack_state, replay, unpack_state
 from engine.workflow.machine import GuardFacts, check_step
 from engine.workflow.names import Action, Opinion, RoleKind, Stage, StateName, SystemAction
+from engine.workflow.notes import CheckedAttachment, StepNote, check_note, text_required
 from engine.workflow.process import Process, load_process
 from engine.workflow.roles import Actor, Clock
 from engine.workflow.views import (
+    AttachmentView,
     DecisionView,
     HistoryEntry,
     MeetingView,
@@ -53,6 +58,7 @@ from engine.workflow.views import (
     ProposalSummary,
     ProposalView,
     Step,
+    StepNoteView,
 )
 
 MEETING_BODY = "县委或县政府会议"
@@ -347,6 +353,9 @@ class AdmissionService:
                 before = record.state
                 to = self._fire(chain, actor, clock, record, Action.submit, facts,
                                 detail={**detail, "revision": record.revision})
+                m.Submission.objects.create(proposal=record.id, revision=record.revision,
+                                            document=record.document, at=clock.stamp,
+                                            audit_seq=chain.last_seq)
                 steps.append(Step(action=Action.submit.value, from_=before, to=to))
                 if p.requested_by:
                     notes.append(f"街道的申请先听取事项所属部门 {p.department} 的意见，"
@@ -382,7 +391,47 @@ class AdmissionService:
         return Outcome(proposal=pid, steps=[Step(action=Action.department_opinion.value,
                                                  from_=before, to=record.state)])
 
-    def review(self, actor: Actor, clock: Clock, pid: str) -> Outcome:
+    def _note_detail(self, note: tuple[str, str, list[CheckedAttachment]] | None
+                     ) -> dict[str, Any]:
+        """What the audit entry of a step says of its note (the attachments by digest)."""
+        if note is None:
+            return {}
+        text, basis, files = note
+        return {"note": {"text": text, "basis": basis, "attachments": [
+            {"name": f.name, "kind": f.kind, "size": f.size, "sha256": f.sha256}
+            for f in files]}}
+
+    def _save_note(self, chain: Chain, clock: Clock, actor: Actor, record: m.Proposal,
+                   action: Action, note: tuple[str, str, list[CheckedAttachment]] | None
+                   ) -> None:
+        """Keep the note of the step just fired, with its attachments, under its entry."""
+        if note is None:
+            return
+        text, basis, files = note
+        row = m.StepNote.objects.create(
+            proposal=record.id, action=action.value, revision=record.revision, text=text,
+            basis=basis, at=clock.stamp, actor=str(actor.role), audit_seq=chain.last_seq)
+        for f in files:
+            m.Attachment.objects.create(proposal=record.id, note=row.seq, name=f.name,
+                                        kind=f.kind, size=f.size, sha256=f.sha256,
+                                        content=f.content, audit_seq=chain.last_seq)
+
+    @staticmethod
+    def _checked(note: StepNote | None, text_required: str | None = None
+                 ) -> tuple[str, str, list[CheckedAttachment]] | None:
+        if text_required:
+            return check_note(note or StepNote(), text_required=text_required)
+        if note is None or note.empty:
+            return None
+        checked = check_note(note)
+        return checked if any(checked) else None  # only blanks: no note
+
+    def review(self, actor: Actor, clock: Clock, pid: str,
+               note: StepNote | None = None) -> Outcome:
+        """The office starts its review: the rules decide whether it passes to the legal review
+        or goes back to the applicant; ``note`` (the office's opinion, its basis, attachments)
+        is kept with that outcome."""
+        checked = self._checked(note)
         with self._write(actor, clock) as chain:
             record = self._record(pid, lock=True)
             before = record.state
@@ -396,31 +445,40 @@ class AdmissionService:
                 decision, item = self._judge(record, Stage.review, None, self.current(chain))
             except DataError as exc:  # the county changed under it (e.g. its item id taken)
                 self._fire(chain, actor, clock, record, Action.return_,
-                           detail={"error": exc.render()})
+                           detail={"error": exc.render(), **self._note_detail(checked)})
+                self._save_note(chain, clock, actor, record, Action.return_, checked)
                 steps.append(Step(action=Action.return_.value, from_=StateName.office_review,
                                   to=record.state))
                 return Outcome(proposal=pid, steps=steps,
                                notes=["申请与现行县区数据不符：" + exc.render()])
-            clear = decision.verdict in ADMITTED
-            action = Action.pass_review if clear else Action.return_
+            action = review_step(decision)
+            clear = action is Action.pass_review
             reasons = {"verdict": decision.verdict,
                        "findings": [f.rule for f in decision.findings
                                     if f.effect in ("reject", "return", "defer")]}
             facts = GuardFacts(evaluation=lambda: decision, blocking=self._blocking)
-            self._fire(chain, actor, clock, record, action, facts, detail=reasons)
+            self._fire(chain, actor, clock, record, action, facts,
+                       detail={**reasons, **self._note_detail(checked)})
             self._store_decision(chain, clock, record, Stage.review, decision, item)
+            self._save_note(chain, clock, actor, record, action, checked)
             steps.append(Step(action=action.value, from_=StateName.office_review,
                               to=record.state))
         return Outcome(proposal=pid, steps=steps, decision=decision,
                        notes=[] if clear else [self._blocking(decision)])
 
-    def legal(self, actor: Actor, clock: Clock, pid: str, passed: bool) -> Outcome:
+    def legal(self, actor: Actor, clock: Clock, pid: str, passed: bool,
+              note: StepNote | None = None) -> Outcome:
+        """The justice bureau's legal review: its result, and its opinion with the basis and
+        attachments (an opinion is required when the review fails)."""
+        action = Action.legal_pass if passed else Action.legal_fail
+        checked = self._checked(note, text_required(action.value))
         with self._write(actor, clock) as chain:
             record = self._record(pid, lock=True)
             before = record.state
-            action = Action.legal_pass if passed else Action.legal_fail
             record.legal = "passed" if passed else "failed"
-            self._fire(chain, actor, clock, record, action)
+            self._fire(chain, actor, clock, record, action,
+                       detail=self._note_detail(checked) or None)
+            self._save_note(chain, clock, actor, record, action, checked)
         return Outcome(proposal=pid, steps=[Step(action=action.value, from_=before,
                                                  to=record.state)])
 
@@ -445,19 +503,27 @@ class AdmissionService:
                                      account=actor.recorded, role=str(role),
                                      action=Action.opinion.value)
             before = record.state
-            self._fire(chain, actor, clock, record, Action.opinion, facts,
-                       detail={"street": street, "opinion": opinion.value})
+            earlier = m.Opinion.objects.filter(proposal=pid, street=street)\
+                .order_by("-seq").first()
+            detail: dict[str, Any] = {"street": street, "opinion": opinion.value}
+            if earlier is not None:  # a street changes its opinion while the hearing is open
+                detail["previous"] = {"opinion": earlier.opinion, "at": earlier.at}
+            self._fire(chain, actor, clock, record, Action.opinion, facts, detail=detail)
             fault_point("after-opinion-audit")
             m.Opinion.objects.create(proposal=pid, street=street, opinion=opinion.value,
                                      note=note, at=clock.stamp, actor=str(actor.role),
                                      audit_seq=chain.last_seq)
             steps = [Step(action=Action.opinion.value, from_=before, to=record.state)]
+            notes = [] if earlier is None else [
+                f"已修改{self.base.names.get(street, street)}的意见："
+                f"此前为“{label(earlier.opinion)}”"
+                f"（{when(earlier.at)}），以本次意见为准"]
             if not self._unheard(record):
                 self._fire(chain, actor, clock, record, Action.close_hearing,
                            detail={"reason": "all_heard"})
                 steps.append(Step(action=Action.close_hearing.value, from_=StateName.hearing,
                                   to=record.state))
-        return Outcome(proposal=pid, steps=steps)
+        return Outcome(proposal=pid, steps=steps, notes=notes)
 
     def decide(self, actor: Actor, clock: Clock, pid: str, meeting: str | None,
                outcome: str) -> Outcome:
@@ -575,9 +641,16 @@ class AdmissionService:
     def show(self, pid: str) -> ProposalView:
         with transaction(self.store, write=False):
             record = self._record(pid)
-            opinions = {r.street: OpinionView(opinion=r.opinion, note=r.note, at=r.at,
-                                              actor=r.actor)
-                        for r in m.Opinion.objects.filter(proposal=pid).order_by("seq")}
+            opinions: dict[str, OpinionView] = {}
+            earlier: dict[str, list[OpinionView]] = {}
+            for r in m.Opinion.objects.filter(proposal=pid).order_by("seq"):
+                if r.street in opinions:  # superseded: kept, shown as given before
+                    earlier.setdefault(r.street, []).append(opinions[r.street])
+                opinions[r.street] = OpinionView(opinion=r.opinion, note=r.note, at=r.at,
+                                                 actor=r.actor)
+            notes = self._notes(pid)
+            submitted = list(m.Submission.objects.filter(proposal=pid).order_by("-seq")
+                             .values_list("revision", "document")[:2])
             decisions = [DecisionView(stage=r.stage, at=r.at, verdict=r.verdict,
                                       policy=PolicyRef(id=r.policy_id, version=r.policy_version,
                                                        hash=r.policy_hash),
@@ -602,7 +675,46 @@ class AdmissionService:
             reasons=list(document.reasons), reason_note=document.reason_note,
             department_opinion=heard and OpinionView(
                 opinion=heard["opinion"], note=heard["note"], at=heard["at"],
-                actor=heard["actor"]))
+                actor=heard["actor"]),
+            notes=notes, earlier_opinions=earlier,
+            compared_with=submitted[1][0] if len(submitted) == 2 else None,
+            changes=changes(json.loads(submitted[1][1]), json.loads(submitted[0][1]),
+                            self.base.names) if len(submitted) == 2 else [])
+
+    def _notes(self, pid: str) -> list[StepNoteView]:
+        files: dict[int, list[AttachmentView]] = {}
+        for a in m.Attachment.objects.filter(proposal=pid).order_by("seq").values(
+                "seq", "note", "name", "kind", "size", "sha256"):
+            files.setdefault(a.pop("note"), []).append(AttachmentView(**a))
+        return [StepNoteView(action=n.action, revision=n.revision, text=n.text,
+                             basis=n.basis, at=n.at, actor=n.actor,
+                             attachments=files.get(n.seq, []))
+                for n in m.StepNote.objects.filter(proposal=pid).order_by("seq")]
+
+    def attachment(self, pid: str, seq: int) -> tuple[AttachmentView, bytes]:
+        """One attachment of the proposal's notes, and its content (checked against the
+        digest kept with it)."""
+        with transaction(self.store, write=False):
+            self._record(pid)
+            row = m.Attachment.objects.filter(proposal=pid, seq=seq).first()
+            if row is None:
+                raise NotFoundError(f"申请 {pid} 没有编号为 {seq} 的附件", kind="attachment",
+                                    name=str(seq))
+            content = bytes(row.content)
+        if hashlib.sha256(content).hexdigest() != row.sha256:
+            raise ConflictError(f"附件 “{row.name}” 的内容与记录的摘要不符，可能已被改动",
+                                subject="attachment", stored=row.sha256, given=None,
+                                hint="用 duty audit verify 核验审计记录。")
+        return AttachmentView(seq=row.seq, name=row.name, kind=row.kind, size=row.size,
+                              sha256=row.sha256), content
+
+    def assess(self, pid: str) -> Decision:
+        """The evaluation the office will see when it reviews the proposal as it now stands
+        (on the lists in force; the steps not reached yet taken as going well). Nothing is
+        stored."""
+        with transaction(self.store, write=False):
+            record = self._record(pid)
+            return self._judge(record, Stage.review, None, self.current())[0]
 
     def history(self, pid: str) -> list[HistoryEntry]:
         with transaction(self.store, write=False):
@@ -671,6 +783,12 @@ class AdmissionService:
             if kept is not None:
                 return unpack_state(self.base, bytes(kept.state)), version
             return replay(self.base, *self._published(version)), version
+
+
+def review_step(decision: Decision) -> Action:
+    """What the office's review does with this evaluation: passes it on to the legal review
+    when nothing blocks it, returns it to the applicant otherwise."""
+    return Action.pass_review if decision.verdict in ADMITTED else Action.return_
 
 
 def as_at_review(streets: Sequence[str]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from engine.models.decision import Decision
+from engine.workflow.content import FieldChange
 
 
 class View(BaseModel):
@@ -66,6 +67,26 @@ class DecisionView(View):
     decision: dict[str, Any]
 
 
+class AttachmentView(View):
+    seq: int
+    name: str
+    kind: str  # pdf, docx, xlsx, png, jpeg
+    size: int
+    sha256: str
+
+
+class StepNoteView(View):
+    """The office's review notes or the justice bureau's legal opinion, with its step."""
+
+    action: str  # pass_review, return, legal_pass, legal_fail
+    revision: int
+    text: str
+    basis: str
+    at: str
+    actor: str
+    attachments: list[AttachmentView] = Field(default_factory=list)
+
+
 class ProposalView(View):
     id: str
     title: str
@@ -90,6 +111,12 @@ class ProposalView(View):
     reasons: list[str] = Field(default_factory=list)
     reason_note: str | None = None
     department_opinion: OpinionView | None = None
+    # the reviewers' notes, what the last resubmission changed (against which draft), and
+    # the opinions a street gave before the one that counts (oldest first)
+    notes: list[StepNoteView] = Field(default_factory=list)
+    changes: list[FieldChange] = Field(default_factory=list)
+    compared_with: int | None = None
+    earlier_opinions: dict[str, list[OpinionView]] = Field(default_factory=dict)
 
 
 class HistoryEntry(View):

@@ -207,3 +207,33 @@ def test_the_import_pages_are_the_offices(server: Server) -> None:
                       statuses=(404,))
     refused_unchanged(server, office, "/import/confirm/", {"fingerprint": "x"}, statuses=(403,),
                       csrf=False)
+
+
+def test_publishing_several_and_attachments_are_closed_to_others(server: Server) -> None:
+    # the office's page to publish several proposals as one version, and the attachments of
+    # the reviewers' notes: no session → log in; no CSRF token → refused; other roles → not
+    # found; each refusal changes nothing
+    anonymous = client(server, None)
+    for path in ("/proposals/publish/", f"/proposals/{PID}/attachments/1/"):
+        reply = anonymous.get(path)
+        assert reply.status == 302 and reply.location and "/login/" in reply.location, path
+    refused_unchanged(server, anonymous, "/proposals/publish/", {"proposals": PID},
+                      statuses=(302,))
+    refused_unchanged(server, client(server, "office"), "/proposals/publish/",
+                      {"proposals": PID}, statuses=(403,), csrf=False)
+    for user, role in (("fire", None), ("urban", None), ("justice", None), ("county", None),
+                       ("street", "street:S01"), ("s03", None), ("admin", None)):
+        c = client(server, user, role)
+        assert c.get("/proposals/publish/").status == 404, user
+        refused_unchanged(server, c, "/proposals/publish/", {"proposals": PID},
+                          statuses=(404,))
+    # not admitted: the office is told next to the field, and nothing is published
+    office = client(server, "office")
+    before = snapshot(server)
+    reply = office.post("/proposals/publish/", {"proposals": PID})
+    assert reply.status == 400 and f"申请 {PID} 不是已准入待公布的申请" in reply.text
+    assert snapshot(server) == before
+    # a review note's attachment that does not exist, or of a proposal one may not read
+    for user, role in (("office", None), ("urban", None), ("s03", None)):
+        assert client(server, user, role).get(f"/proposals/{PID}/attachments/1/").status \
+            == 404, user

@@ -262,9 +262,18 @@ def test_only_the_applicant_changes_a_draft(flow: Flow) -> None:
 def test_legal_failure_rejects_and_ends_the_process(flow: Flow) -> None:
     pid = flow.submit()
     flow.review(pid)
-    flow.ok("legal", pid, "--failed", actor="justice")
+    # a failed legal review states why: without an opinion it is refused, nothing changes
+    run = refused(flow, "legal", pid, "--failed", actor="justice",
+                  parts=("[E-NOTE]", "合法性审查未通过须写明审查意见", "--note"))
+    refused(flow, "legal", pid, "--failed", "--note", "  ", actor="justice",
+            parts=("[E-NOTE]",))
+    assert "Traceback" not in run.stderr
+    flow.ok("legal", pid, "--failed", "--note", "交由街道的处罚权无法律授权",
+            "--basis", "《中华人民共和国行政处罚法》第二十四条", actor="justice")
     data = flow.show(pid)
     assert (data["state"], data["legal_review"]) == ("rejected", "failed")
+    assert [(n["action"], n["text"], n["basis"]) for n in data["notes"]] == [
+        ("legal_fail", "交由街道的处罚权无法律授权", "《中华人民共和国行政处罚法》第二十四条")]
     refused(flow, "withdraw", pid, actor="department:fire_rescue",
             parts=("不予准入（rejected）", "该申请的流程已经结束"))
     refused(flow, "legal", pid, actor="justice", parts=("须写 --passed 或 --failed",), code=2)

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import SimpleLazyObject
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
 from engine.errors import DutyError
@@ -16,16 +17,26 @@ from engine.labels import STEPS, label
 from engine.models.decision import Decision
 from engine.web import reading
 from engine.web.access import acting
-from engine.web.forms import DecideForm, LegalForm, OpinionForm, ProposalForm, initial_from
+from engine.web.forms import (
+    DecideForm,
+    LegalForm,
+    OpinionForm,
+    ProposalForm,
+    PublishForm,
+    ReviewForm,
+    initial_from,
+)
 from engine.web.runtime import clock, engine
 from engine.web.views.errors import status_of, words
 from engine.web.views.street_return import DepartmentOpinionForm
 from engine.workdays import working_days_between
-from engine.workflow.names import Opinion, RoleKind
+from engine.workflow.content import content
+from engine.workflow.names import Opinion, RoleKind, StateName
+from engine.workflow.notes import content_type
 from engine.workflow.process import Process
 from engine.workflow.queries import Reader
 from engine.workflow.roles import Actor
-from engine.workflow.service import AdmissionService
+from engine.workflow.service import AdmissionService, review_step
 from engine.workflow.views import ProposalSummary, ProposalView
 
 # the process's steps as the web offers them: one page action per group of transitions
@@ -50,8 +61,8 @@ def steps_for(process: Process, actor: Actor, state: str, applicant: str,
             continue
         if t.applicant_only and str(role) != applicant:
             continue
-        if step == "opinion" and role.id not in (unheard if unheard else streets):
-            continue
+        if step == "opinion" and role.id not in streets:
+            continue  # a target street answers, and may change its answer while it is open
         if step == "department_opinion" and not applicant.startswith("street:"):
             continue  # only a street's request is answered by its department
         if step not in out:
@@ -132,7 +143,10 @@ def todo(request: HttpRequest) -> HttpResponse:
     if actor.role.kind is RoleKind.office:
         for row in sorted(flight, key=lambda r: r["p"].id):
             by_state.setdefault(row["state"], []).append(row)
-    return render(request, "web/todo.html", {"mine": mine, "by_state": by_state})
+    publishable = sum(1 for row in flight if row["p"].state == StateName.admitted) \
+        if actor.role.kind is RoleKind.office else 0
+    return render(request, "web/todo.html", {"mine": mine, "by_state": by_state,
+                                             "publishable": publishable})
 
 
 @acting
@@ -192,63 +206,26 @@ def new_proposal(request: HttpRequest) -> HttpResponse:
     return redirect("proposal", pid=outcome.proposal)
 
 
-def _content(document: dict[str, Any], names: dict[str, str]) -> list[tuple[str, str]]:
-    """The whole proposal as its reviewers read it: (field, value) in Chinese."""
-    if not document:
-        return []
-    item = document.get("item") or {}
-    resources = document.get("resources") or {}
-    higher = document.get("higher_requirement") or {}
-    words = "、".join
-
-    def labelled(values: Any) -> str:
-        return words(label(v) for v in values or []) or "无"
-
-    rows = [("方式", label(document.get("mode") or "") or "—")]
-    if "ref" in item:
-        rows.append(("事项", f"清单已有事项 {item['ref']}"))
-    for key, title, value in (
-            ("name", "事项名称", item.get("name")),
-            ("category", "事项类别", label(item.get("category") or "")),
-            ("domain", "履职领域", item.get("domain")),
-            ("phases", "街道承担的环节", labelled(item.get("phases"))),
-            ("powers", "需要的权力", labelled(item.get("powers"))),
-            ("legal_basis", "法律依据", item.get("legal_basis")),
-            ("workload_days", "每街道每年工作量", f"{item.get('workload_days', 0):,} 人日")):
-        if key in item:
-            rows.append((title, value or "—"))
-    if item.get("public_facing") or item.get("high_volume"):
-        rows.append(("特点", words(t for t, on in (("直接面向群众", item.get("public_facing")),
-                                                  ("量大面广", item.get("high_volume"))) if on)))
-    department = item.get("department")
-    if department and department != document.get("department"):
-        rows.append(("事项所属部门", names.get(department, department)))
-    rows += [
-        ("每街道每年经费", f"{resources.get('funding', 0):,} 元"),
-        ("每街道随事转移人员", f"{resources.get('staff', 0):,} 人"),
-        ("随事下放的权力", labelled(resources.get("powers_delegated"))),
-        ("采用的推动方式", labelled(document.get("instruments"))),
-        ("上级明确要求", (f"{'中央' if higher.get('level') == 'central' else '省级'}明确要求："
-                          f"{higher.get('document') or '—'}") if higher else "无"),
-        ("工作方案", "附有" if document.get("work_plan") else "未附"),
-    ]
-    return rows
-
-
 def _resubmitted(s: AdmissionService, actor: Actor, pid: str | None) -> dict[str, Any] | None:
     """The form filled with what the applicant last submitted, to revise and submit again
-    (only the applicant's own admission proposals; any other: not found)."""
+    (only the applicant's own proposals; any other: not found)."""
     if not pid:
         return None
     view = _view(s, actor, pid)
     document = reading.submitted(s.store, pid)
-    if view.applicant != str(actor.role) or document is None or view.change != "admit":
+    if view.applicant != str(actor.role) or document is None:
         raise Http404
     return initial_from(document)
 
 
+# the roles that review a proposal before it is decided, and see the evaluation to come
+REVIEWERS = (RoleKind.office, RoleKind.justice, RoleKind.county)
+
+
 def _page(request: HttpRequest, s: AdmissionService, actor: Actor, pid: str,
-          error: str | None = None, status: int = 200) -> HttpResponse:
+          error: str | None = None, status: int = 200,
+          bound: dict[str, Any] | None = None) -> HttpResponse:
+    """The proposal's page; ``bound``: a step's form as it was sent back, with its errors."""
     view = _view(s, actor, pid)
     history = Reader(s, actor).history(pid)
     process = s.process
@@ -262,15 +239,32 @@ def _page(request: HttpRequest, s: AdmissionService, actor: Actor, pid: str,
                  for d in view.decisions]
     street = actor.role.id if actor.role.kind is RoleKind.street else None
     document = reading.submitted(s.store, pid) or {}
+    assessment, assessment_error = None, None
+    if actor.role.kind in REVIEWERS and view.state == StateName.submitted:
+        try:  # what the review will find, so that the office decides informed
+            assessment = Reader(s, actor).assess(pid)
+        except DutyError as exc:
+            assessment_error = words(exc)
+    spoken = view.opinions.get(street) if street else None
+    opinion_form = OpinionForm(initial={
+        "street": street, **({"opinion": spoken.opinion, "note": spoken.note or ""}
+                             if spoken else {})})
+    forms = {"legal_form": LegalForm(), "review_form": ReviewForm(),
+             "decide_form": DecideForm(), "opinion_form": opinion_form,
+             "department_opinion_form": DepartmentOpinionForm(), **(bound or {})}
     return render(request, "web/proposal.html", {
-        "content": _content(document, s.base.names),
+        "content": content(document, s.base.names), "assessment": assessment,
+        "assessment_error": assessment_error, "spoken": spoken,
+        "assessment_next": process.transitions[review_step(assessment).value].label
+        if assessment else None,
+        "notes": [(n, process.transitions[n.action].label if n.action in process.transitions
+                   else label(n.action)) for n in view.notes],
+        "earlier": [(sid, names.get(sid, sid), o) for sid, items in
+                    view.earlier_opinions.items() for o in items],
         "view": view, "timeline": timeline, "decisions": decisions, "steps": steps,
         "step_labels": STEP_LABELS, "error": error, "names": names,
         "opinions": [(sid, names.get(sid, sid), view.opinions.get(sid)) for sid in view.streets],
-        "legal_form": LegalForm(), "decide_form": DecideForm(),
-        "opinion_form": OpinionForm(initial={"street": street}), "street": street,
-        "department_opinion_form": DepartmentOpinionForm(),
-        "reasons": [label(r) for r in view.reasons],
+        "street": street, "reasons": [label(r) for r in view.reasons], **forms,
     }, status=status)
 
 
@@ -291,12 +285,18 @@ def act(request: HttpRequest, pid: str, step: str) -> HttpResponse:
         now = clock()
         try:
             if step == "review":
-                outcome = s.review(actor, now, pid)
+                review = ReviewForm(request.POST, request.FILES)
+                if not review.is_valid():
+                    return _page(request, s, actor, pid, "审核意见或附件有误，请按提示改正。",
+                                 400, {"review_form": review})
+                outcome = s.review(actor, now, pid, review.note)
             elif step == "legal":
-                form = LegalForm(request.POST)
-                if not form.is_valid():
-                    return _page(request, s, actor, pid, "请选择审查结果。", 400)
-                outcome = s.legal(actor, now, pid, form.cleaned_data["result"] == "passed")
+                legal = LegalForm(request.POST, request.FILES)
+                if not legal.is_valid():
+                    return _page(request, s, actor, pid, "合法性审查意见有误，请按提示改正。",
+                                 400, {"legal_form": legal})
+                outcome = s.legal(actor, now, pid, legal.cleaned_data["result"] == "passed",
+                                  legal.note)
             elif step == "opinion":
                 form = OpinionForm(request.POST)
                 if not form.is_valid():
@@ -331,3 +331,47 @@ def act(request: HttpRequest, pid: str, step: str) -> HttpResponse:
     for note in outcome.notes:
         messages.warning(request, note)
     return redirect("proposal", pid=pid)
+
+
+@acting
+def attachment(request: HttpRequest, pid: str, seq: int) -> HttpResponse:
+    """An attachment of a reviewer's note, for whoever may read the proposal (a download,
+    never shown inline)."""
+    actor: Actor = request.actor  # type: ignore[attr-defined]
+    with engine() as s:
+        _view(s, actor, pid)
+        try:
+            view, data = Reader(s, actor).attachment(pid, seq)
+        except DutyError:
+            raise Http404 from None
+    response = HttpResponse(data, content_type=content_type(view.kind))
+    response["Content-Disposition"] = content_disposition_header(True, view.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@acting
+@require_http_methods(["GET", "POST"])
+def publish_several(request: HttpRequest) -> HttpResponse:
+    """The office publishes several admitted proposals as one version of the lists: all of
+    them, or (a refusal of any) none."""
+    actor: Actor = request.actor  # type: ignore[attr-defined]
+    if actor.role.kind is not RoleKind.office:
+        raise Http404
+    with engine() as s:
+        admitted = Reader(s, actor).proposals(StateName.admitted.value)
+        form = PublishForm(request.POST or None,
+                           admitted=[(p.id, f"{p.id} {p.title}") for p in admitted])
+        context: dict[str, Any] = {"form": form, "admitted": admitted}
+        if request.method == "GET" or not form.is_valid():
+            return render(request, "web/publish.html", context,
+                          status=400 if request.method == "POST" else 200)
+        chosen = [p.id for p in admitted if p.id in form.cleaned_data["proposals"]]
+        try:
+            outcome = s.publish(actor, clock(), chosen)
+        except DutyError as exc:
+            context["error"] = words(exc)
+            return render(request, "web/publish.html", context, status=status_of(exc))
+    messages.success(request, f"已公布清单第 {outcome.version} 版，包含申请 "
+                              + "、".join(chosen) + "。")
+    return redirect("lists")
