@@ -29,6 +29,8 @@ class Assignment(Strict):
     list: ListKind | None = None
     primary: Literal["street", "department"] | None = None
     phases_to_department: Text | None = None  # a list fact naming the phases moved
+    # a recall with a hand-over period: the street carries the item until the period ends
+    handover: bool = False
 
 
 class EffectParam(Strict):
