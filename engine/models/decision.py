@@ -9,6 +9,8 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from engine.vocab import Change, Effect, ListKind, PartyKind, Phase, Power, ProposalMode, Verdict
+
 
 def _absent(value: Any) -> bool:
     return value is None
@@ -17,8 +19,6 @@ def _absent(value: Any) -> bool:
 def optional() -> Any:
     """An optional output field left out of JSON when None (outputs without it unchanged)."""
     return Field(None, exclude_if=_absent)
-
-from engine.vocab import Change, Effect, ListKind, PartyKind, Phase, Power, ProposalMode, Verdict
 
 
 class Out(BaseModel):

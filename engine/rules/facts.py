@@ -14,8 +14,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, get_args
 
-from engine.labels import when
 from engine.graph import CountyGraph
+from engine.labels import when
 from engine.models.county import DutyItem
 from engine.models.proposal import Proposal
 from engine.rules.parameters import Parameters
@@ -79,7 +79,8 @@ PROPOSAL_FIELDS: dict[str, Field] = {
     "high_volume": Field("bool", "是否量大面广"),
     "ends": Field("str", "临时性工作的结束日期（YYYY-MM-DD；非临时性工作为 none）"),
     "effective": Field("str", "申请所定的施行日期（如 2027年1月1日；未写为 none）"),
-    "handover_until": Field("str", "收回所定交接期的最后一天（如 2027年3月31日；未设交接期为 none）"),
+    "handover_until": Field(
+        "str", "收回所定交接期的最后一天（如 2027年3月31日；未设交接期为 none）"),
     "funding_needed": Field("int", "按每人日成本折算的工作量所需经费（元/街道/年）"),
     "funding_shortfall_percent": Field(
         "int", "随事项转移的经费低于所需经费的百分比（不低于 0）"),
