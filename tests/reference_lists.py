@@ -249,7 +249,9 @@ def check_county(ws: Workspace) -> list[Problem]:
                     code="GAP", street=s.street, item=item.id,
                     message=f"事项“{item.name}”在{s.name}没有主责单位（没有分工规则适用）",
                     basis=f"{LIXIA}：每一事项明确第一责任"))
-            granted = set(graph.granted_powers(s.street, item.department))
+            # the county's grants and the powers a decision delegated for the item
+            granted = {*graph.granted_powers(s.street, item.department),
+                       *(p.power for p in row.powers if p.by == "decision")}
             lacking = [p for p in row.street_phases
                        if p in params.phase_powers and params.phase_powers[p] not in granted]
             if lacking:
