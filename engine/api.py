@@ -176,7 +176,7 @@ def run_scenarios(paths: Sequence[Path], pattern: str | None = None,
     if not found:
         raise UsageError("没有找到情景文件" + (f"（-k {pattern} 没有匹配）" if pattern else ""),
                          hint="情景文件是 .yaml 文件；-k 按文件路径（不含扩展名）的片段筛选。")
-    from engine.workflow.roles import Clock
+    from engine.clock import Clock
 
     # steps without their own as_of are read today, by the one clock of both doors
     results = run_all(load_all(found), with_diffs, progress,

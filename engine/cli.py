@@ -157,8 +157,10 @@ def _published_source(county: Path | None, db: Path | None,
     target = store_target(db)
     day = None if as_of is None else _day(as_of, "--as-of")
     # read on the day asked for, else today: only what is in force then counts
+    from engine.clock import Clock
+
     ws, source = published_workspace(county, target, explicit, day,
-                                     reading=day or _clock().now.date())
+                                     reading=day or Clock.from_environment().now.date())
     if source is not None:
         typer.echo(terminal(f"依据：数据库 {target.shown} 中的{ws.county.name}清单第 "
                             f"{source.version} 版（{source.published} 公布）；审计锚点 "
