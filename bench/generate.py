@@ -70,6 +70,8 @@ def random_proposal(rng: random.Random, ws: Workspace, n: int,
     }
     if data["urgency"] == "temporary":
         data["ends"] = "2026-12-31"
+    if change == "recall" and n % 4 == 0:  # a recall with a hand-over (no draw: same sequence)
+        data.update(effective="2027-01-01", handover_until="2027-03-31")
     if change != "admit" and rng.random() < 0.4:  # a street asking for itself
         targets = targets[:1]
         data.update(streets=targets, requested_by=targets[0],

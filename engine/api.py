@@ -179,7 +179,11 @@ def run_scenarios(paths: Sequence[Path], pattern: str | None = None,
     if not found:
         raise UsageError("没有找到情景文件" + (f"（-k {pattern} 没有匹配）" if pattern else ""),
                          hint="情景文件是 .yaml 文件；-k 按文件路径（不含扩展名）的片段筛选。")
-    results = run_all(load_all(found), with_diffs, progress)
+    from engine.clock import Clock
+
+    # steps without their own as_of are read today, by the one clock of both doors
+    results = run_all(load_all(found), with_diffs, progress,
+                      Clock.from_environment().now.date())
     return results, coverage(results) if with_coverage else None
 
 
@@ -238,15 +242,25 @@ def keyed_store(target: StoreTarget) -> Iterator[Store]:
 
 
 def published_workspace(county_dir: Path | None, target: StoreTarget | None,
-                        explicit: bool, as_of: date | None = None
-                        ) -> tuple[Workspace, ListSource | None]:
+                        explicit: bool, as_of: date | None = None,
+                        reading: date | None = None) -> tuple[Workspace, ListSource | None]:
     """The county as the store named by the caller (``explicit``) last published it, with
     the version and its audit anchor as documents print them; the county directory as it is
     (and None) when no store is named. A store is never picked up because a file of the
-    default name happens to lie in the working directory. ``as_of``: the county as the
-    version in force on that day left it (a store is then required)."""
+    default name happens to lie in the working directory. ``as_of``: with a store, the county
+    as the version in force on that day left it. ``reading``: the day the county is read on
+    (``engine.loading.dated``: only items, grants and decisions in force then count)."""
+    from engine.loading.dated import at_date
+
+    ws, source = _published_workspace(county_dir, target, explicit, as_of)
+    return at_date(ws, reading), source
+
+
+def _published_workspace(county_dir: Path | None, target: StoreTarget | None,
+                         explicit: bool, as_of: date | None
+                         ) -> tuple[Workspace, ListSource | None]:
     ws = county_workspace(county_dir)
-    if not (explicit or as_of is not None):
+    if not explicit:
         return ws, None
     target = target or store_target()
     from engine.store.session import close, open_store

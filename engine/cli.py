@@ -136,6 +136,11 @@ def _cli_words(exc: Any) -> str:
     return text
 
 
+def _store_named(db: Path | None) -> bool:
+    """Whether a store is named (--db, DUTY_DB or DUTY_DATABASE_URL)."""
+    return db is not None or bool(os.environ.get("DUTY_DATABASE_URL"))
+
+
 def _published(county: Path | None, db: Path | None) -> Any:
     """The county as the store named by --db / DUTY_DB / DUTY_DATABASE_URL last published it
     (and a note on stderr saying so); without one, the county directory as it is."""
@@ -146,14 +151,19 @@ def _published_source(county: Path | None, db: Path | None,
                       as_of: str | None = None) -> tuple[Any, Any]:
     """``_published`` and the version with its date and audit anchor (a ``ListSource``, for
     documents' title blocks; None when the county directory is used as it is); ``as_of``:
-    the version in force on that day instead of the newest."""
+    the version in force on that day instead of the newest (with a store), and the county
+    read on that day (its items, grants and decisions in force then); without it, today."""
     from engine.api import published_workspace, store_target
     from engine.render.escape import terminal
 
     explicit = db is not None or bool(os.environ.get("DUTY_DATABASE_URL"))
     target = store_target(db)
     day = None if as_of is None else _day(as_of, "--as-of")
-    ws, source = published_workspace(county, target, explicit, day)
+    # read on the day asked for, else today: only what is in force then counts
+    from engine.clock import Clock
+
+    ws, source = published_workspace(county, target, explicit, day,
+                                     reading=day or Clock.from_environment().now.date())
     if source is not None:
         typer.echo(terminal(f"依据：数据库 {target.shown} 中的{ws.county.name}清单第 "
                             f"{source.version} 版（{source.published} 公布）；审计锚点 "
@@ -209,7 +219,8 @@ def evaluate(
     db: DbOpt = None,
     as_of: Annotated[str | None, typer.Option(
         "--as-of", show_default=False,
-        help="按该日（YYYY-MM-DD）施行的清单评估：流程数据库中该日及以前最后公布的版本。")] = None,
+        help="按该日（YYYY-MM-DD）施行的清单评估：指定流程数据库时为该日及以前最后公布的版本；"
+             "事项、赋权和决定写有施行日期的，只计该日施行的。省略时按今天。")] = None,
 ) -> None:
     """评估申请（准入、收回或动态调整）：逐街道、逐环节给出主责单位、经费安排和结论，并列出所依据的规则。
 
@@ -337,7 +348,9 @@ def lists_build(
     db: DbOpt = None,
     as_of: Annotated[str | None, typer.Option(
         "--as-of", show_default=False,
-        help="输出该日（YYYY-MM-DD）施行的清单：流程数据库中该日及以前最后公布的版本。")] = None,
+        help="输出该日（YYYY-MM-DD）施行的清单：指定流程数据库时为该日及以前最后公布的"
+             "版本（按公布时的原样）；否则为县区目录中该日施行的事项、赋权和决定。"
+             "省略时按今天。")] = None,
 ) -> None:
     """生成各街道的基本履职、配合履职、上级部门收回三张清单和各部门清单。
 
@@ -354,18 +367,18 @@ def lists_build(
     if every and (output is None or street or department):
         raise UsageError("--all 须与 -o 目录一起使用，且不能再指定 --street 或 --department",
                          hint="例如 --all -o out/lists")
-    if as_of is not None:
+    if as_of is not None and version is not None:
+        raise UsageError("--as-of 与 --version 只能选一个")
+    if as_of is not None and _store_named(db):
         from engine.api import version_on
 
-        if version is not None:
-            raise UsageError("--as-of 与 --version 只能选一个")
         version = version_on(_target(db), _day(as_of, "--as-of"))
     if version is not None:
         from engine.api import version_anchor
 
         ws, source = None, version_anchor(_target(db), version)
-    else:
-        ws, source = _published_source(county, db)
+    else:  # the county directory (or the store's newest version) as it stands on the day
+        ws, source = _published_source(county, db, as_of)
     if every:
         from engine.collector import settle
         from engine.outdir import write_output_tree

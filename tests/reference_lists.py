@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 from engine.decide.assign import NO_FUNDING, department_side, funding
 from engine.decide.combine import ADMITTED
@@ -127,7 +128,8 @@ def rows_for(ws: Workspace, item: DutyItem, decision: Decision) -> dict[str, Lis
             takeover=(Party(kind="department", id=item.takeover,
                             name=graph.department(item.takeover).name)
                       if item.takeover else primary) if recalled else None,
-            method=item.method if recalled else None, powers=powers)
+            method=item.method if recalled else None, powers=powers,
+            **_dates(item, admission, recall if recalled else None))
     return out
 
 
@@ -249,7 +251,9 @@ def check_county(ws: Workspace) -> list[Problem]:
                     code="GAP", street=s.street, item=item.id,
                     message=f"事项“{item.name}”在{s.name}没有主责单位（没有分工规则适用）",
                     basis=f"{LIXIA}：每一事项明确第一责任"))
-            granted = set(graph.granted_powers(s.street, item.department))
+            # the county's grants and the powers a decision delegated for the item
+            granted = {*graph.granted_powers(s.street, item.department),
+                       *(p.power for p in row.powers if p.by == "decision")}
             lacking = [p for p in row.street_phases
                        if p in params.phase_powers and params.phase_powers[p] not in granted]
             if lacking:
@@ -293,3 +297,19 @@ def _only_for(targets: list[str]) -> str:
     if len(targets) <= 10:
         return "该事项仅适用于" + "、".join(targets)
     return "该事项仅适用于" + "、".join(targets[:10]) + f"等 {len(targets):,} 个乡镇（街道）"
+
+
+def _dates(item: Any, admission: Any, recall: Any) -> dict[str, Any]:
+    """A row's dates, stated independently: a recalled row is in force from the day after its
+    hand-over (else the recall's own day); another row has its admission's days when the
+    admission states any, else the item's. (Reading on a day is ``at_date``'s job, before.)"""
+    from datetime import timedelta
+
+    if recall is not None:
+        end = recall.handover_until
+        day = end + timedelta(days=1) if end else recall.effective
+        return {"effective": day.isoformat() if day else None}
+    source = admission if admission is not None and (admission.effective or admission.until) \
+        else item
+    return {"effective": source.effective.isoformat() if source.effective else None,
+            "until": source.until.isoformat() if source.until else None}

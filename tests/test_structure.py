@@ -15,7 +15,7 @@ ENGINE = Path(__file__).resolve().parent.parent / "engine"
 FLOORS: list[set[str]] = [
     {"labels"},
     {"vocab", "errors", "paths", "workdays", "treewriter", "collector"},
-    {"models", "fileio", "store"},
+    {"models", "fileio", "store", "clock"},
     {"graph", "outdir"},
     {"rules"},
     {"loading"},

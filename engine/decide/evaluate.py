@@ -171,6 +171,19 @@ def _change_errors(source: ProposalSource) -> list[DataError]:
         error("只有动态调整（change: revise）的申请才写 revision", ("revision",))
     if p.change != "admit" and not isinstance(p.item, ItemRef):
         error(f"{what}申请须引用清单中的目录事项", ("item",), "写 item: {ref: 事项编号}。")
+    if p.handover_until is not None and p.change != "recall":
+        error("只有收回（change: recall）的申请才写交接期 handover_until", ("handover_until",),
+              "准入写 effective 和 until；删去 handover_until。")
+    if p.change == "recall" and p.until is not None:
+        error("收回申请不写 until：收回自 effective 起施行，交接期写 handover_until",
+              ("until",), "删去 until。")
+    if p.change == "revise":
+        for name in ("effective", "until"):
+            if getattr(p, name) is not None:
+                error(f"动态调整申请不写 {name}：调整自公布之日起施行", (name,),
+                      f"删去 {name}；须按日期施行的，请另提收回或准入申请。")
+    if p.urgency == "temporary" and p.until is not None:
+        error("临时性工作用 ends 写结束日期，不写 until", ("until",), "删去 until。")
     return errors
 
 
@@ -331,8 +344,9 @@ def assemble(ws: Workspace, proposal: Proposal, item: DutyItem, from_catalogue: 
     money = funding(proposal.resources.funding, proposal.department,
                     "task" if temporary else "year")
     parties = Parties(graph)
+    handover_end = proposal.handover_until.isoformat() if proposal.handover_until else None
     # per group: the findings' fields, the verdict and the assignment plan, worked out once
-    outcomes: dict[int, tuple[list[dict[str, Any]], str, Plan]] = {}
+    outcomes: dict[int, tuple[list[dict[str, Any]], str, Plan, str | None]] = {}
     streets: list[StreetDecision] = []
     for sid, group in zip(targets, member, strict=True):
         outcome = outcomes.get(group)
@@ -345,8 +359,9 @@ def assemble(ws: Workspace, proposal: Proposal, item: DutyItem, from_catalogue: 
                 [finding_fields(r, c, fact) for r, c in hits],
                 combine.street_verdict([*proposal_effects, *(c.effect for _, c in hits)],
                                        policy.combine),
-                plan(fact, assignments))
-        fields, verdict, planned = outcome
+                plan(fact, assignments),
+                handover_end if any(a.handover for a in assignments) else None)
+        fields, verdict, planned, handover = outcome
         findings += [built(Finding, street=sid, **f) for f in fields]
         list_kind, primary, cooperating, phases = apply_plan(parties, item, sid, planned)
         if temporary:  # temporary work ends: it puts no row on the street's lists
@@ -357,7 +372,8 @@ def assemble(ws: Workspace, proposal: Proposal, item: DutyItem, from_catalogue: 
             funding=money if verdict in combine.ADMITTED and list_kind != "recalled"
             else NO_FUNDING,
             powers=[] if list_kind == "recalled" else
-            power_sources(graph, proposal, item.department, sid, facts[group + 1])))
+            power_sources(graph, proposal, item.department, sid, facts[group + 1]),
+            handover_until=handover))
     verdict = combine.overall_verdict(proposal_effects, [s.verdict for s in streets],
                                       policy.combine, proposal.change)
     return Decision(
@@ -372,6 +388,9 @@ def assemble(ws: Workspace, proposal: Proposal, item: DutyItem, from_catalogue: 
             **proposal.revision.changed(), "funding": proposal.resources.funding},
         mode=proposal.mode,
         ends=proposal.ends.isoformat() if proposal.ends else None,
+        effective=proposal.effective.isoformat() if proposal.effective else None,
+        until=proposal.until.isoformat() if proposal.until else None,
+        handover_until=handover_end,
         verdict=verdict,  # type: ignore[arg-type]
         streets=streets,
         findings=findings,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from engine.decide.combine import ADMITTED
@@ -48,9 +49,15 @@ def apply_decisions(ws: Workspace, decisions: Sequence[Decision],
         per_street = admissions.setdefault(item.id, {})
         taken = recalls.setdefault(item.id, {})
         if decision.change == "recall":
+            effective = _day(decision.effective)
             for s in admitted:
-                taken[s.street] = Recall(proposal=decision.proposal)
-                per_street.pop(s.street, None)
+                # held: what the street carries until the recall is complete (its dates and
+                # a hand-over period the policy granted, read by ``engine.loading.dated``)
+                held = per_street.pop(s.street, None)
+                taken[s.street] = Recall(
+                    proposal=decision.proposal, effective=effective,
+                    handover_until=_day(s.handover_until),
+                    held=held if effective or s.handover_until else None)
             continue
         if decision.change == "revise":
             # the revised fields onto the row as it is now: revisions decided side by side
@@ -75,12 +82,17 @@ def apply_decisions(ws: Workspace, decisions: Sequence[Decision],
             taken.pop(s.street, None)
             per_street[s.street] = Admission(
                 proposal=decision.proposal, funding=s.funding.amount, mode=decision.mode,
-                powers=[p.power for p in s.powers if p.by == "decision"])
+                powers=[p.power for p in s.powers if p.by == "decision"],
+                effective=_day(decision.effective), until=_day(decision.until))
     new_county = county.model_copy(update={
         "items": catalogue,
         "admissions": {k: v for k, v in admissions.items() if v},
         "recalls": {k: v for k, v in recalls.items() if v}})
     return Workspace(new_county, ws.policy, ws.graph.for_county(new_county))
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
 
 
 def what_if(ws: Workspace, sources: Sequence[ProposalSource]) -> tuple[list[Decision],

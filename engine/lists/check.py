@@ -68,7 +68,9 @@ def check_county(ws: Workspace, plan: ListPlan | None = None) -> list[Problem]:
                     code="GAP", street=sid, item=item.id,
                     message=f"事项“{item.name}”在{name}没有主责单位（没有分工规则适用）",
                     basis=f"{LIXIA}：每一事项明确第一责任"))
-            granted = set(graph.granted_powers(sid, item.department))
+            # the county's grants, and the powers a decision delegated for this item
+            granted = {*graph.granted_powers(sid, item.department),
+                       *(p.power for p in row.powers if p.by == "decision")}
             lacking = [p for p in row.street_phases
                        if p in params.phase_powers and params.phase_powers[p] not in granted]
             if lacking:

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from itertools import compress, filterfalse
 from operator import add
 from typing import Any
@@ -110,6 +111,9 @@ class RowTemplate:
     mode: str | None = None  # how an admitted proposal moved the duty (hand_over, entrust…)
     takeover: Party | None = None  # the department named to take a recalled item back
     powers: tuple[PowerSource, ...] = ()  # the powers the street exercises, by source
+    effective: str | None = None  # the days the row is in force (YYYY-MM-DD), when dated
+    until: str | None = None
+    handover_until: str | None = None  # a recall's hand-over under way: its last day
 
     def row(self, street: Party, side: Party) -> ListRow:
         """The row as one street's lists show it."""
@@ -130,7 +134,9 @@ class RowTemplate:
             mode=self.mode, domain=item.domain, department_duty=item.department_duty,
             street_duty=item.street_duty,
             takeover=(self.takeover or primary) if self.list == "recalled" else None,
-            method=item.method if self.list == "recalled" else None, powers=list(self.powers))
+            method=item.method if self.list == "recalled" else None, powers=list(self.powers),
+            effective=self.effective, until=self.until, handover_until=self.handover_until,
+            successor=(self.takeover or side) if self.handover_until else None)
 
 
 def _role(party: Party) -> str:
@@ -216,20 +222,24 @@ class ListPlan:
         dept_name = graph.department(item.department).name
         admissions = county.admissions.get(item.id, {})
         recalls = county.recalls.get(item.id, {})
+        handovers = county.handovers.get(item.id, {})
         made: dict[tuple[Any, ...], RowTemplate] = {}
 
-        def template(profile: int, recalled: bool, admission: Any, recall: Any) -> RowTemplate:
+        def template(profile: int, recalled: bool, admission: Any, recall: Any,
+                     handover: Any = None) -> RowTemplate:
             key = (profile, recalled,
                    admission and (admission.proposal, admission.funding, admission.mode,
-                                  tuple(admission.powers)),
-                   recall and (recall.proposal,))
+                                  tuple(admission.powers), admission.effective,
+                                  admission.until),
+                   recall and (recall.proposal, recall.effective, recall.handover_until),
+                   handover and (handover.proposal, handover.until))
             found = made.get(key)
             if found is None:
                 s = decided[reps[profile]]
                 found = made[key] = _template(item, graph, dept_name, s,
                                               (*rules[None], *rules[s.street]),
                                               recalled, admission, recall,
-                                              self.ws.policy.parameters.phase_powers)
+                                              self.ws.policy.parameters.phase_powers, handover)
             return found
 
         for profile, rep in reps.items():
@@ -237,11 +247,12 @@ class ListPlan:
             plan.verdicts[profile] = decided[rep].verdict
             plan.blocking[profile] = [f for f in decision.findings if f.street in (None, rep)
                                       and f.effect in ("reject", "return", "defer")]
-        for sid in {*admissions, *recalls}:
+        for sid in {*admissions, *recalls, *handovers}:
             if sid in position and (applies is None or sid in applies):
                 plan.by_street[sid] = template(ids[position[sid]],
                                                item.recalled or sid in recalls,
-                                               admissions.get(sid), recalls.get(sid))
+                                               admissions.get(sid), recalls.get(sid),
+                                               handovers.get(sid))
         return plan
 
     # -- reading ----------------------------------------------------------------------------
@@ -494,7 +505,7 @@ def publication_order(items: Iterable[DutyItem],
 
 def _template(item: DutyItem, graph: Any, dept_name: str, s: StreetDecision,
               rules: tuple[str, ...], recalled: bool, admission: Any,
-              recall: Any, phase_powers: dict[str, str]) -> RowTemplate:
+              recall: Any, phase_powers: dict[str, str], handover: Any = None) -> RowTemplate:
     """The row template of a street decision, and what an admission or recall changes: a
     power the admission delegated puts the phases needing it on the street."""
     given = tuple(admission.powers) if admission else ()
@@ -519,4 +530,22 @@ def _template(item: DutyItem, graph: Any, dept_name: str, s: StreetDecision,
         mode=None if recalled or admission is None else admission.mode,
         powers=() if recalled else powers,
         takeover=Party(kind="department", id=item.takeover,
-                       name=graph.department(item.takeover).name) if item.takeover else None)
+                       name=graph.department(item.takeover).name) if item.takeover else None,
+        **_dates(item, admission, recall if recalled else None, handover))
+
+
+def _dates(item: DutyItem, admission: Any, recall: Any, handover: Any) -> dict[str, Any]:
+    """The dates a row shows: the days it is in force (a recalled row: from the day the
+    recall is complete; an admitted one: the admission's days, else the item's) and the last
+    day of a hand-over under way."""
+    def iso(day: date | None) -> str | None:
+        return day.isoformat() if day else None
+
+    if recall is not None:
+        start = (recall.handover_until + timedelta(days=1) if recall.handover_until
+                 else recall.effective)
+        return {"effective": iso(start), "until": None, "handover_until": None}
+    dated = admission if admission is not None and (admission.effective or admission.until) \
+        else item
+    return {"effective": iso(dated.effective), "until": iso(dated.until),
+            "handover_until": iso(handover.until) if handover is not None else None}

@@ -121,6 +121,7 @@ class Limits(BaseModel):
 DEFAULT_LIMITS = Limits()
 
 _INT = "tag:yaml.org,2002:int"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _FLOAT = "tag:yaml.org,2002:float"
 
 
@@ -178,7 +179,7 @@ class _Builder:
             self.nodes += 1
             if self.nodes > self.max_nodes:
                 self.count(0, line)
-            value = self.scalar(event, line)  # type: ignore[arg-type]
+            value = self.scalar(event, line, here)  # type: ignore[arg-type]
             if event.anchor:  # type: ignore[attr-defined]
                 self.anchors[event.anchor] = (value, 1)  # type: ignore[attr-defined]
             return value
@@ -191,7 +192,7 @@ class _Builder:
         self.count(1, line)
         anchor = event.anchor  # type: ignore[attr-defined]
         if kind is yaml.ScalarEvent:
-            value = self.scalar(event, line)  # type: ignore[arg-type]
+            value = self.scalar(event, line, here)  # type: ignore[arg-type]
             if anchor:
                 self.anchors[anchor] = (value, 1)
             return value
@@ -257,7 +258,7 @@ class _Builder:
         self.count(size, line)
         return copy.deepcopy(value)
 
-    def scalar(self, event: yaml.ScalarEvent, line: int) -> Any:
+    def scalar(self, event: yaml.ScalarEvent, line: int, here: Path_ | None = None) -> Any:
         text = event.value
         if len(text) > self.max_chars:
             raise self.refuse(f"一个值的长度超过 {self.limits.max_scalar_chars:,} 个字符的上限",
@@ -280,8 +281,13 @@ class _Builder:
         try:
             value = construct(_CONSTRUCTOR, node)
         except (ValueError, OverflowError) as exc:  # a date like 2026-13-45
-            raise DataError(f"值 “{text[:40]}” 无法读取：{exc}",
-                            location=Location(self.display, line), code="E-YAML") from None
+            where = Location(self.display, line, field_path(here) if here else None)
+            if tag == _TIMESTAMP:
+                raise DataError(f"“{text[:40]}” 不是有效的日期", location=where,
+                                code="E-YAML", hint="日期写作 YYYY-MM-DD，如 2027-03-31；"
+                                "月份 1–12，日不超过当月天数。") from None
+            raise DataError(f"值 “{text[:40]}” 无法读取：{exc}", location=where,
+                            code="E-YAML") from None
         if tag == _FLOAT and not math.isfinite(value):
             raise DataError(f"数值 “{text}” 超出范围（无穷大或非数）",
                             location=Location(self.display, line), code="E-RANGE",
@@ -366,6 +372,10 @@ _EXPECTED = {
     "string_too_long": "过长",
     "string_pattern_mismatch": "编号只能由英文字母、数字和 _ . - 组成",
     "too_short": "不能为空",
+    "date_type": "应为日期（YYYY-MM-DD，如 2027-03-31）",
+    "date_parsing": "应为日期（YYYY-MM-DD，如 2027-03-31）",
+    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD，如 2027-03-31）",
+    "date_from_datetime_inexact": "应为日期，不带时刻（YYYY-MM-DD，如 2027-03-31）",
 }
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo
 
 
 class Strict(BaseModel):
@@ -21,3 +22,35 @@ Count = Annotated[int, Field(ge=0, le=1_000_000)]  # posts, people, staff per st
 Population = Annotated[int, Field(ge=0, le=100_000_000)]
 WorkloadDays = Annotated[int, Field(ge=0, le=36_500)]  # person-days a year, per street
 Amount = Annotated[int, Field(ge=0, le=1_000_000_000_000)]  # yuan a year
+
+
+# Dates of force (docs/formats.md, Dates): a day written YYYY-MM-DD (a date YAML reads, or the
+# same text quoted). Every such field is optional and left out of JSON when absent, so files,
+# stored versions and outputs without dates stay byte for byte as they were.
+Day = Annotated[date, Field(strict=False)]
+
+
+def _absent(value: Any) -> bool:
+    return value is None
+
+
+def optional_day() -> Any:
+    """The default of an optional date field: None, and left out of JSON when None."""
+    return Field(None, exclude_if=_absent)
+
+
+def not_before(value: date | None, info: ValidationInfo, other: str) -> date | None:
+    """``value`` unless it falls before the field ``other`` of the same model (a data error
+    on ``value``'s own field)."""
+    start = info.data.get(other)
+    if value is not None and isinstance(start, date) and value < start:
+        raise ValueError(f"{info.field_name}（{value.isoformat()}）早于 {other}"
+                         f"（{start.isoformat()}）：截止日期不能早于开始日期")
+    return value
+
+
+def in_force(effective: date | None, until: date | None, day: date) -> bool:
+    """Whether something in force from ``effective`` to ``until`` (both days included; None:
+    open) is in force on ``day``."""
+    return (effective is None or effective <= day) and (until is None or day <= until)
+

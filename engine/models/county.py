@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import Field, NonNegativeFloat, PositiveInt, StringConstraints, field_validator
+from pydantic import (
+    Field,
+    NonNegativeFloat,
+    PositiveInt,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
-from engine.models.base import Amount, Count, Id, Population, Strict, Text, WorkloadDays
+from engine.models.base import (
+    Amount,
+    Count,
+    Day,
+    Id,
+    Population,
+    Strict,
+    Text,
+    WorkloadDays,
+    not_before,
+    optional_day,
+)
 from engine.vocab import Category, Phase, Power, ProposalMode, StreetKind, UnitMode
 
 
@@ -24,6 +43,14 @@ class GrantedPower(Strict):
     power: Power
     department: Id
     basis: Text
+    # the days the grant is in force (a pilot's term, say); None: open
+    effective: Day | None = optional_day()
+    until: Day | None = optional_day()
+
+    @field_validator("until")
+    @classmethod
+    def _until(cls, value: date | None, info: ValidationInfo) -> date | None:
+        return not_before(value, info, "effective")
 
 
 class Staffing(Strict):
@@ -166,6 +193,14 @@ class DutyItem(ItemFields):
     funding: Amount = 0
     streets: Literal["all"] | list[Id] = "all"
     recalled: bool = False
+    # the days the item is in force; None: open (an item out of force is on no list that day)
+    effective: Day | None = optional_day()
+    until: Day | None = optional_day()
+
+    @field_validator("until")
+    @classmethod
+    def _until(cls, value: date | None, info: ValidationInfo) -> date | None:
+        return not_before(value, info, "effective")
 
 
 class Admission(Strict):
@@ -178,13 +213,32 @@ class Admission(Strict):
     # powers the decision delegated to the street for this item (lawful ones only); a recall
     # or a revision that does not delegate them again takes them back
     powers: list[Power] = Field(default_factory=list)
+    # the days the decision put the item on the street's lists for; None: open
+    effective: Day | None = optional_day()
+    until: Day | None = optional_day()
 
 
 class Recall(Strict):
     """An item taken back from one street (收回): by an admitted recall proposal, or (no
-    proposal) by the catalogue marking the item recalled."""
+    proposal) by the catalogue marking the item recalled.
+
+    ``effective``: the day the recall takes effect (None: at once); before it the street holds
+    the item as before. ``handover_until``: the last day of a hand-over period the policy
+    granted (ASG-HANDOVER): the street still carries the item until then. ``held``: the
+    admission the recall replaced, what the street holds until the recall is complete."""
 
     proposal: Id | None
+    effective: Day | None = optional_day()
+    handover_until: Day | None = optional_day()
+    held: Admission | None = Field(None, exclude_if=lambda v: v is None)
+
+
+class Handover(Strict):
+    """A street in the hand-over period of a recall on the day the county is read: it still
+    carries the item until ``until``, and from the day after, the department does."""
+
+    proposal: Id | None
+    until: Day
 
 
 class CountyFile(Strict):
@@ -222,6 +276,11 @@ class County(Strict):
     admissions: dict[str, dict[str, Admission]] = Field(default_factory=dict)
     # item id → street id → the recall that took the item back from that street
     recalls: dict[str, dict[str, Recall]] = Field(default_factory=dict)
+    # item id → street id → the hand-over under way on ``as_of`` (a county read at a date)
+    handovers: dict[str, dict[str, Handover]] = Field(default_factory=dict,
+                                                      exclude_if=lambda v: not v)
+    # the day the county is read at (``engine.loading.dated``); None: as written, undated
+    as_of: Day | None = optional_day()
 
     def item_streets(self, item: DutyItem) -> list[str]:
         """The streets an item applies to, in county order."""

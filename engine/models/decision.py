@@ -12,6 +12,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from engine.vocab import Change, Effect, ListKind, PartyKind, Phase, Power, ProposalMode, Verdict
 
 
+def _absent(value: Any) -> bool:
+    return value is None
+
+
+def optional() -> Any:
+    """An optional output field left out of JSON when None (outputs without it unchanged)."""
+    return Field(None, exclude_if=_absent)
+
+
 class Out(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -102,6 +111,9 @@ class StreetDecision(Out):
     funding: Funding
     # the powers the street exercises on the item, each with what gave it
     powers: list[PowerSource] = Field(default_factory=list)
+    # a recall with a hand-over period the policy granted this street: the last day the
+    # street still carries the item (YYYY-MM-DD)
+    handover_until: str | None = optional()
 
 
 class PolicyRef(Out):
@@ -129,6 +141,10 @@ class Decision(Out):
     revision: dict[str, Any] | None = None  # change revise: the row fields it rewrites
     mode: ProposalMode | None = None  # how the street carries it (none for a recall)
     ends: str | None = None  # temporary work: the day it ends (it puts no row on any list)
+    # dates of force the proposal states (YYYY-MM-DD): from, to, and a recall's hand-over end
+    effective: str | None = optional()
+    until: str | None = optional()
+    handover_until: str | None = optional()
     verdict: Verdict
     streets: list[StreetDecision]
     findings: list[Finding]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from engine.models.decision import Funding, Out, Party, PowerSource
+from engine.models.decision import Funding, Out, Party, PowerSource, optional
 from engine.vocab import Category, ListKind, Phase, ProposalMode
 
 
@@ -33,6 +33,13 @@ class ListRow(Out):
     method: str | None = None  # 工作方式 of a recalled row, as the catalogue words it
     # the powers the street exercises on the item and what gave each (a grant or a decision)
     powers: list[PowerSource] = Field(default_factory=list)
+    # dates (YYYY-MM-DD; left out when absent): the days the row is in force (the item's or the
+    # admitting decision's), and a recall's hand-over period under way on the day the lists
+    # are read: the street carries the item to ``handover_until``, ``successor`` after it
+    effective: str | None = optional()
+    until: str | None = optional()
+    handover_until: str | None = optional()
+    successor: Party | None = optional()
 
 
 class NotApplying(Out):

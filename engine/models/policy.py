@@ -29,6 +29,9 @@ class Assignment(Strict):
     list: ListKind | None = None
     primary: Literal["street", "department"] | None = None
     phases_to_department: Text | None = None  # a list fact naming the phases moved
+    # a recall with a hand-over period: the street carries the item until the period ends
+    # (left out of the pack's hash when false: packs without it keep their hash)
+    handover: bool = Field(False, exclude_if=lambda v: not v)
 
 
 class EffectParam(Strict):

@@ -9,9 +9,19 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
 
-from engine.models.base import Amount, Count, Id, Strict, Text, WorkloadDays
+from engine.models.base import (
+    Amount,
+    Count,
+    Day,
+    Id,
+    Strict,
+    Text,
+    WorkloadDays,
+    not_before,
+    optional_day,
+)
 from engine.models.county import ItemFields, unique_phases
 from engine.vocab import (
     Category,
@@ -122,6 +132,17 @@ class Proposal(Strict):
     reasons: list[ReturnReason] = Field(default_factory=list)
     reason_note: Text | None = None
     department_opinion: Opinion | None = None
+    # dates of force (docs/formats.md, Dates): an admission is in force from ``effective`` to
+    # ``until``; a recall takes effect on ``effective`` and may leave the street a hand-over
+    # period to ``handover_until`` (both days included); None: at once, open
+    effective: Day | None = optional_day()
+    until: Day | None = optional_day()
+    handover_until: Day | None = optional_day()
+
+    @field_validator("until", "handover_until")
+    @classmethod
+    def _after_effective(cls, value: date | None, info: ValidationInfo) -> date | None:
+        return not_before(value, info, "effective")
 
     @model_validator(mode="after")
     def _temporary_ends(self) -> Proposal:

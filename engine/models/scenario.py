@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import Field, NonNegativeInt
 
-from engine.models.base import Id, Strict, Text
+from engine.models.base import Day, Id, Strict, Text
 from engine.models.policy import Citation
 from engine.vocab import ListKind, PartyKind, Phase, ProposalMode, Verdict
 
@@ -67,6 +67,11 @@ class RowExpect(Strict):
     proposal: Id | None = None
     mode: ProposalMode | None = None  # how an admitted proposal gave it (null: catalogue row)
     task: Text | None = None  # the street's duty as the row states it
+    # the row's dates (null: none): in force from / to, and a recall's hand-over under way
+    effective: Day | None = None
+    until: Day | None = None
+    handover_until: Day | None = None
+    successor: PartyKind | PartyExpect | None = None  # who carries it after the hand-over
 
 
 class StepExpect(Strict):
@@ -79,13 +84,24 @@ class StepExpect(Strict):
     check: list[ProblemCode] | None = None  # the problem codes `duty check` finds; [] = clean
 
 
+class Reading(Strict):
+    """The lists after a step read on another day (dates of force counted)."""
+
+    as_of: Day
+    rows: list[RowExpect] = Field(default_factory=list)
+    check: list[ProblemCode] | None = None
+
+
 class Step(Strict):
     """One proposal, evaluated on the county as the previous applied steps left it."""
 
     proposal: Text | dict[str, Any]  # a path (relative to the scenario file) or inline
     apply: bool = False  # admit it (on the streets that admitted it) before the next step
     note: Text | None = None
+    # the day the step is evaluated and its lists read (default: today, by the clock)
+    as_of: Day | None = None
     expect: StepExpect = Field(default_factory=StepExpect)
+    read: list[Reading] = Field(default_factory=list)  # the lists after it on other days
 
 
 class CountyChanges(Strict):

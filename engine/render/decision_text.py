@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from engine.decide.combine import ADMITTED
-from engine.labels import label, verdict_label
+from engine.labels import label, verdict_label, when
 from engine.models.decision import Decision, Finding, Party
 from engine.render.table import table
 
@@ -23,6 +23,20 @@ def _party(p: Party | None) -> str:
     return "—" if p is None else p.name
 
 
+def _dates(d: Decision) -> list[str]:
+    """The dates a decision states (none for one without dates)."""
+    out = []
+    if d.effective or d.until:
+        start = f"自{when(d.effective)}起" if d.effective else "自决定之日起"
+        out.append(f"施行日期：{start}" + (f"至{when(d.until)}止" if d.until else ""))
+    if d.handover_until:
+        granted = [s.name for s in d.streets if s.handover_until]
+        out.append(f"交接期：至{when(d.handover_until)}，期间"
+                   + ("、".join(granted) if granted else "（规则未准予交接期）")
+                   + ("继续承担" if granted else ""))
+    return out
+
+
 def render_decision(d: Decision) -> str:
     item = d.item
     origin = f"目录事项 {item.id}" if item.from_catalogue else "新增事项"
@@ -34,6 +48,7 @@ def render_decision(d: Decision) -> str:
            + ("（街道以部门名义实施，部门承担法律责任）" if d.mode == "entrust" else "")]
           if d.mode else []),
         *([f"临时性工作：至 {d.ends} 结束，不列入清单"] if d.ends else []),
+        *_dates(d),
         f"结论：{verdict_label(d.change, d.verdict)}（{d.verdict}）",
         "",
         "各街道：",

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
+from engine.labels import when
 from engine.models.lists import DepartmentList, ListRow, ListSource, NotApplying
 from engine.vocab import label
 
@@ -120,13 +121,33 @@ def department_duty(row: ListRow, names: dict[str, str]) -> str:
 
 
 def street_duty(row: ListRow) -> str:
-    """乡镇（街道）职责: the catalogue's words, else the street's part the rules gave."""
-    return row.street_duty or row.task
+    """乡镇（街道）职责: the catalogue's words, else the street's part the rules gave; with
+    the row's dates when it has any (``dates_note``)."""
+    return (row.street_duty or row.task) + dates_note(row)
 
 
 def method(row: ListRow) -> str:
-    """工作方式 of a recalled row: the catalogue's words, else the plain arrangement."""
-    return row.method or "由承接部门直接履行；乡镇（街道）发现相关问题及时报告"
+    """工作方式 of a recalled row: the catalogue's words, else the plain arrangement; with
+    the day the recall was complete when the row has one."""
+    text = row.method or "由承接部门直接履行；乡镇（街道）发现相关问题及时报告"
+    return text + (f"（自{when(row.effective)}起收回）" if row.effective else "")
+
+
+def dates_note(row: ListRow) -> str:
+    """The dates of a basic or cooperating row, as the lists print them: the hand-over of a
+    recall under way (交接期至2027年3月31日，期满由区农业农村局承担) and the days the row is in
+    force; empty for a row without dates."""
+    notes = []
+    if row.handover_until:
+        after = row.successor.name if row.successor else "上级部门"
+        notes.append(f"交接期至{when(row.handover_until)}，期满由{after}承担")
+    if row.effective and row.until:
+        notes.append(f"施行期限{when(row.effective)}至{when(row.until)}")
+    elif row.effective:
+        notes.append(f"自{when(row.effective)}起施行")
+    elif row.until:
+        notes.append(f"施行至{when(row.until)}")
+    return f"（{'；'.join(notes)}）" if notes else ""
 
 
 DRAFT = "草案（据县区目录生成，未经公布）"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, get_args
 
 from engine.graph import CountyGraph
+from engine.labels import when
 from engine.models.county import DutyItem
 from engine.models.proposal import Proposal
 from engine.rules.parameters import Parameters
@@ -77,6 +78,9 @@ PROPOSAL_FIELDS: dict[str, Field] = {
     "public_facing": Field("bool", "是否直接面向群众"),
     "high_volume": Field("bool", "是否量大面广"),
     "ends": Field("str", "临时性工作的结束日期（YYYY-MM-DD；非临时性工作为 none）"),
+    "effective": Field("str", "申请所定的施行日期（如 2027年1月1日；未写为 none）"),
+    "handover_until": Field(
+        "str", "收回所定交接期的最后一天（如 2027年3月31日；未设交接期为 none）"),
     "funding_needed": Field("int", "按每人日成本折算的工作量所需经费（元/街道/年）"),
     "funding_shortfall_percent": Field(
         "int", "随事项转移的经费低于所需经费的百分比（不低于 0）"),
@@ -249,6 +253,9 @@ def proposal_fact(
         "public_facing": item.public_facing,
         "high_volume": item.high_volume,
         "ends": proposal.ends.isoformat() if proposal.ends else "none",
+        "effective": when(proposal.effective.isoformat()) if proposal.effective else "none",
+        "handover_until": when(proposal.handover_until.isoformat())
+        if proposal.handover_until else "none",
         "funding_needed": needed_funds,
         "funding_shortfall_percent": (
             max(0, (needed_funds - proposal.resources.funding) * 100 // needed_funds)

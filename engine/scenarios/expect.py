@@ -132,6 +132,17 @@ def compare_rows(rows: list[RowExpect], lists: CountyLists) -> list[Difference]:
                                   describe_party(got.primary)))
         if want.funding is not None:
             out += _funding(want.street, f"{field}.funding", want.funding, got.funding)
+        for name in ("effective", "until", "handover_until"):
+            if name in given:
+                value = getattr(want, name)
+                expected = value.isoformat() if value is not None else None
+                if expected != getattr(got, name):
+                    out.append(Difference(want.street, f"{field}.{name}", expected,
+                                          getattr(got, name)))
+        if "successor" in given and not party_matches(want.successor, got.successor):
+            out.append(Difference(want.street, f"{field}.successor",
+                                  describe_party_expect(want.successor),
+                                  describe_party(got.successor)))
         for name in ("proposal", "mode", "task"):
             if name in given and getattr(want, name) != getattr(got, name):
                 out.append(Difference(want.street, f"{field}.{name}", getattr(want, name),

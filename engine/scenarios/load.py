@@ -82,6 +82,7 @@ def load_scenario(path: Path, key: str, cache: CountyCache | None = None) -> Sce
         except DataError as exc:  # one error or several
             errors.append(exc)
         errors += _check_references(step.expect, ws, doc.sub(("steps", i, "expect")))
+        errors += _check_readings(step, ws, doc.sub(("steps", i, "read")))
     if errors:
         raise DataErrors(errors)
     return Scenario(key, doc.display, spec, ws, tuple(steps))
@@ -171,3 +172,12 @@ def _check_references(expect: StepExpect, ws: Workspace, doc: Document) -> list[
     for k, row in enumerate(expect.rows):
         known(row.street, streets, "街道", ("rows", k, "street"))
     return errors
+
+
+def _check_readings(step: Step, ws: Workspace, doc: Document) -> list[DataError]:
+    """The streets the rows of a step's readings name must exist."""
+    return [DataError(f"未知的街道 “{row.street}”",
+                      location=doc.location((k, "rows", j, "street")), code="E-REF",
+                      hint=did_you_mean(row.street, list(ws.county.streets)))
+            for k, reading in enumerate(step.read) for j, row in enumerate(reading.rows)
+            if row.street not in ws.county.streets]

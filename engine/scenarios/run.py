@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
+from engine.decide.evaluate import decide, resolve
 from engine.errors import DataError, DataErrors, UsageError
-from engine.lists.apply import what_if
+from engine.lists.apply import apply_decisions
 from engine.lists.build import build_lists
 from engine.lists.check import check_county
 from engine.lists.diff import ListsDiff, diff_lists
+from engine.loading.dated import at_date
 from engine.loading.workspace import Workspace
 from engine.models.decision import Decision
 from engine.models.lists import CountyLists
@@ -82,13 +85,20 @@ def load_all(found: list[tuple[Path, str]]) -> list[Scenario]:
     return scenarios
 
 
-def run_scenario(scenario: Scenario, with_diffs: bool = False) -> ScenarioResult:
+def run_scenario(scenario: Scenario, with_diffs: bool = False,
+                 today: date | None = None) -> ScenarioResult:
+    """Run one scenario. Each step is evaluated, and its lists read, on its ``as_of`` day,
+    else on ``today`` (None: the county as written, dates of force not counted)."""
     ws: Workspace = scenario.workspace
     steps: list[StepResult] = []
     fired: set[str] = set()
     for number, s in enumerate(scenario.steps, start=1):
+        day = s.step.as_of or today
         try:
-            [decision], applied = what_if(ws, [s.source])
+            dated = at_date(ws, day)
+            item, from_catalogue, targets = resolve(dated, s.source)
+            decision = decide(dated, s.source.proposal, item, from_catalogue, targets)
+            applied = apply_decisions(ws, [decision], [item])
         except DataError as exc:  # one error or several
             raise UnreadableScenarios([exc]) from None
         after = applied if s.step.apply else ws
@@ -96,13 +106,20 @@ def run_scenario(scenario: Scenario, with_diffs: bool = False) -> ScenarioResult
         differences = compare_decision(expect, decision)
         lists_after: CountyLists | None = None
         if expect.rows or (with_diffs and s.step.apply):
-            lists_after = build_lists(after)
+            lists_after = build_lists(at_date(after, day))
             differences += compare_rows(expect.rows, lists_after)
         if expect.check is not None:
-            differences += compare_check(expect.check, check_county(after))
+            differences += compare_check(expect.check, check_county(at_date(after, day)))
+        for k, reading in enumerate(s.step.read):
+            on = at_date(after, reading.as_of)
+            found = compare_rows(reading.rows, build_lists(on)) if reading.rows else []
+            if reading.check is not None:
+                found += compare_check(reading.check, check_county(on))
+            differences += [replace(d, field=f"read[{k}]（{reading.as_of.isoformat()}）."
+                                    f"{d.field}") for d in found]
         diff = None
         if with_diffs and s.step.apply and lists_after is not None:
-            diff = diff_lists(build_lists(ws), lists_after)
+            diff = diff_lists(build_lists(at_date(ws, day)), lists_after)
         steps.append(StepResult(number, decision, s.step.apply, differences, diff))
         fired |= {f.rule for f in decision.findings}
         ws = after
@@ -111,11 +128,13 @@ def run_scenario(scenario: Scenario, with_diffs: bool = False) -> ScenarioResult
 
 
 def run_all(scenarios: list[Scenario], with_diffs: bool = False,
-            progress: Callable[[int, int], None] | None = None) -> list[ScenarioResult]:
-    """Run every scenario in order; ``progress`` hears (done, total) after each."""
+            progress: Callable[[int, int], None] | None = None,
+            today: date | None = None) -> list[ScenarioResult]:
+    """Run every scenario in order; ``progress`` hears (done, total) after each; steps
+    without their own ``as_of`` are read on ``today``."""
     results = []
     for scenario in scenarios:
-        results.append(run_scenario(scenario, with_diffs))
+        results.append(run_scenario(scenario, with_diffs, today))
         if progress is not None:
             progress(len(results), len(scenarios))
     return results

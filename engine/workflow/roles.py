@@ -6,16 +6,16 @@ Roles: ``department:ID``, ``street:ID``, ``office`` (编办), ``justice`` (司�
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
 
+from engine.clock import CHINA, Clock
 from engine.errors import NoRoleError, UsageError, did_you_mean
 from engine.labels import ROLES
 from engine.models.county import County
 from engine.workflow.names import RoleKind
 
-CHINA = timezone(timedelta(hours=8))
+__all__ = ["CHINA", "Actor", "Clock", "Role", "parse_role"]
+
 ROLE_LABELS = {kind: ROLES[kind.value] for kind in RoleKind}
 _WITH_ID = (RoleKind.department, RoleKind.street)
 
@@ -46,37 +46,6 @@ class Actor:
     @property
     def recorded(self) -> str:
         return f"local:{self.account}" if self.local else self.account
-
-
-@dataclass(frozen=True)
-class Clock:
-    """The time of a call; ``fixed`` when a rehearsal store's ``DUTY_NOW`` set it."""
-
-    now: datetime
-    fixed: bool = False
-
-    @classmethod
-    def real(cls) -> Clock:
-        return cls(datetime.now(CHINA).replace(microsecond=0))
-
-    @classmethod
-    def from_environment(cls) -> Clock:
-        """The clock of a call through either door: now, or the time ``DUTY_NOW`` fixes (a
-        rehearsal store's; the service refuses it elsewhere). A value that is no date and
-        time is the same usage error in every door."""
-        fixed = os.environ.get("DUTY_NOW")
-        if not fixed:
-            return cls.real()
-        try:
-            value = datetime.fromisoformat(fixed)
-        except ValueError:
-            raise UsageError(f"DUTY_NOW 不是有效的日期时间：“{fixed}”",
-                             hint="例如 DUTY_NOW=2026-09-28T09:00:00+08:00") from None
-        return cls(value if value.tzinfo else value.replace(tzinfo=CHINA), fixed=True)
-
-    @property
-    def stamp(self) -> str:
-        return self.now.isoformat()
 
 
 def parse_role(text: str | None, county: County) -> Role:

@@ -28,6 +28,7 @@ from engine.errors import ConflictError, DataError, ForbiddenError, NotFoundErro
 from engine.labels import label, when
 from engine.lists.apply import apply_decisions, changed_streets
 from engine.lists.build import build_lists
+from engine.loading.dated import at_date
 from engine.loading.proposal import ProposalSource
 from engine.loading.workspace import Workspace
 from engine.loading.yamlio import Document
@@ -623,7 +624,9 @@ class AdmissionService:
         seq = chain.last_seq
         m.ListVersion.objects.create(
             number=number, at=clock.stamp, audit_seq=seq, county_revision=self.revision,
-            lists=zlib.compress(build_lists(ws).model_dump_json().encode()),
+            # the lists as they stand on the day of publication (dates of force counted)
+            lists=zlib.compress(build_lists(at_date(ws, clock.now.date()))
+                                .model_dump_json().encode()),
             names=canonical(ws.names))
         if number:
             m.CountyState.objects.create(version=number, county_revision=self.revision,

@@ -89,13 +89,13 @@ def test_coverage_and_fail_under(tmp_path: Path) -> None:
     _write(tmp_path)
     run = run_cli("scenario", "run", tmp_path / "sc", "--coverage")
     assert run.code == 0
-    assert "规则覆盖：1/37 条规则至少在一个情景中触发（2.7%）" in run.stdout
+    assert "规则覆盖：1/38 条规则至少在一个情景中触发（2.6%）" in run.stdout
     assert re.search(r"^  ASG-SPEC +1 个情景  专业管理事项由部门承担第一责任$", run.stdout, re.M)
     assert "从未触发：ASG-COMP、ASG-ASSIST、" in run.stdout
     low = run_cli("scenario", "run", tmp_path / "sc", "--fail-under", "100")
-    assert low.code == 1 and "规则覆盖率 2.7% 低于 --fail-under 100" in low.stderr
+    assert low.code == 1 and "规则覆盖率 2.6% 低于 --fail-under 100" in low.stderr
     assert low.stdout.endswith("1 passed, 0 failed\n")
-    assert run_cli("scenario", "run", tmp_path / "sc", "--fail-under", "2.7").code == 0
+    assert run_cli("scenario", "run", tmp_path / "sc", "--fail-under", "2.6").code == 0
     assert run_cli("scenario", "run", tmp_path / "sc", "--fail-under", "150").code == 2
 
 

@@ -54,7 +54,8 @@ def test_built_parts_equal_validated_ones() -> None:
                          "phases": [PhaseDuty(phase="patrol", party=street)],
                          "funding": funds,
                          "powers": [PowerSource(power="inspection", by="decision",
-                                                basis="P-1", mode="entrust")]},
+                                                basis="P-1", mode="entrust")],
+                         "handover_until": "2027-03-31"},
         PowerSource: {"power": "penalty", "by": "grant", "basis": "省政府决定", "mode": None},
     }
     for cls, fields in values.items():
