@@ -144,7 +144,8 @@ def test_every_entry_deleted_is_found_against_an_anchor(published: Flow) -> None
     for table in ("duty_audit", "duty_decision", "duty_opinion", "duty_meeting",
                   "duty_version_proposal", "duty_county_state", "duty_version",
                   "duty_proposal", "duty_role_binding", "duty_api_token",
-                  "duty_account_seal", "auth_user"):
+                  "duty_account_seal", "duty_submission", "duty_step_note",
+                  "duty_attachment", "auth_user"):
         published.sql(f"DELETE FROM {table}")
     published.sql("UPDATE duty_audit_head SET seq = 0, mac = '' WHERE id = 1")
     code, report = verify(published)
