@@ -52,13 +52,13 @@ class _Absent:
 
 
 def _old_release(old: pytest.MonkeyPatch, old_migrate: Any) -> None:
+    import importlib
+
     import engine.store.chain as chain
     import engine.store.models as models
     import engine.store.session as session
     import engine.store.verify as verify_module
     import engine.workflow.accounts as accounts
-
-    import importlib
 
     first = importlib.import_module("engine.store.migrations.0001_initial").Migration
     tables = {op.name for op in first.operations if hasattr(op, "fields")}  # CreateModel
