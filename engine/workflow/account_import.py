@@ -28,11 +28,11 @@ from engine.models.base import Strict
 from engine.models.county import County
 from engine.store.session import Store
 from engine.workflow.accounts import (
-    _need_admin,
     account_names,
     check_name,
     check_username,
     create_accounts,
+    need_admin,
 )
 from engine.workflow.names import RoleKind
 from engine.workflow.roles import Actor, Clock
@@ -230,7 +230,7 @@ def import_accounts(store: Store, county: County, actor: Actor | None, clock: Cl
     (shown once, to be changed at the first log-in). The same function for ``duty user
     import`` and the web's import page. Anyone but an administrator is refused before the
     file is read."""
-    _need_admin(store, actor, "user_import")
+    need_admin(store, actor, "user_import")
     rows = parse_accounts(data, display, county, account_names(store))
     return create_accounts(store, county, actor, clock,
                            [(r.username, r.name, [r.role]) for r in rows])

@@ -131,7 +131,7 @@ def account_usable(store: Store, username: str) -> bool:
             account_problem(store.key or b"", user) is None
 
 
-def _entry(chain: Chain, actor: Actor | None, clock: Clock, action: SystemAction,
+def entry(chain: Chain, actor: Actor | None, clock: Clock, action: SystemAction,
            detail: dict[str, object]) -> int:
     account = actor.recorded if actor else f"system:{os_user()}"
     return chain.begin(at=clock.stamp, account=account, role=str(actor.role) if actor else
@@ -139,7 +139,7 @@ def _entry(chain: Chain, actor: Actor | None, clock: Clock, action: SystemAction
                        clock="fixed" if clock.fixed else "real")
 
 
-def _need_admin(store: Store, actor: Actor | None, action: str) -> None:
+def need_admin(store: Store, actor: Actor | None, action: str) -> None:
     if store.local:
         raise UsageError("本地单用户数据库没有账号", hint="账号只用于多人共用的数据库。")
     if actor is None or actor.role.kind is not RoleKind.admin:
@@ -168,7 +168,7 @@ def add_user(store: Store, county: County, actor: Actor | None, clock: Clock, us
     with transaction(store) as chain:
         bootstrap = actor is None and not _has_admin(store) and RoleKind.admin.value in parsed
         if not bootstrap:
-            _need_admin(store, actor, "user_add")
+            need_admin(store, actor, "user_add")
         if password is not None:
             check_password(password, _user_model()(username=username, first_name=name))
         user = _create(chain, store, actor, clock, username, name, parsed, password,
@@ -192,7 +192,7 @@ def _create(chain: Chain, store: Store, actor: Actor | None, clock: Clock, usern
     detail: dict[str, object] = {"username": username, "roles": sorted(set(roles))}
     if name:
         detail["name"] = name
-    seq = _entry(chain, actor, clock, SystemAction.user_add, detail)
+    seq = entry(chain, actor, clock, SystemAction.user_add, detail)
     for role in sorted(set(roles)):
         m.RoleBinding.objects.create(user=user, county=store.county, role=role,
                                      audit_seq=seq)
@@ -219,9 +219,9 @@ def create_accounts(store: Store, county: County, actor: Actor | None, clock: Cl
             parse_role(role, county)
     out: list[IssuedToken] = []
     with transaction(store) as chain:
-        _need_admin(store, actor, "user_import" if imported else "user_add")
+        need_admin(store, actor, "user_import" if imported else "user_add")
         if imported:
-            _entry(chain, actor, clock, SystemAction.user_import,
+            entry(chain, actor, clock, SystemAction.user_import,
                    {"accounts": len(accounts), "usernames": [a[0] for a in accounts]})
         for username, name, roles in accounts:
             password = temporary_password()
@@ -312,14 +312,14 @@ def _keep_an_admin(store: Store, user: object, action: str, actor: Actor | None)
 
 def disable_user(store: Store, actor: Actor | None, clock: Clock, username: str) -> AccountView:
     with transaction(store) as chain:
-        _need_admin(store, actor, "user_disable")
+        need_admin(store, actor, "user_disable")
         user = _user(username)
         _keep_an_admin(store, user, "user_disable", actor)
         user.is_active = False  # type: ignore[attr-defined]
         user.save()  # type: ignore[attr-defined]
         revoked = m.ApiToken.objects.filter(user=user, revoked__isnull=True).update(
             revoked=clock.stamp)
-        _entry(chain, actor, clock, SystemAction.user_disable,
+        entry(chain, actor, clock, SystemAction.user_disable,
                {"username": username, "tokens_revoked": revoked})
         chain.account(user)
         return AccountView(username=username, name=user.first_name, active=False,  # type: ignore[attr-defined]
@@ -329,11 +329,11 @@ def disable_user(store: Store, actor: Actor | None, clock: Clock, username: str)
 def enable_user(store: Store, actor: Actor | None, clock: Clock, username: str) -> AccountView:
     """A disabled account active again (its revoked tokens stay revoked)."""
     with transaction(store) as chain:
-        _need_admin(store, actor, "user_enable")
+        need_admin(store, actor, "user_enable")
         user = _user(username)
         user.is_active = True  # type: ignore[attr-defined]
         user.save(update_fields=["is_active"])  # type: ignore[attr-defined]
-        _entry(chain, actor, clock, SystemAction.user_enable, {"username": username})
+        entry(chain, actor, clock, SystemAction.user_enable, {"username": username})
         chain.account(user)
         return AccountView(username=username, name=user.first_name, active=True,  # type: ignore[attr-defined]
                            roles=_roles(store, user), tokens=0)
@@ -345,12 +345,12 @@ def reset_password(store: Store, actor: Actor | None, clock: Clock,
     account's newest seal says so. The same function for ``duty user reset-password`` and the
     web's reset button."""
     with transaction(store) as chain:
-        _need_admin(store, actor, "password_reset")
+        need_admin(store, actor, "password_reset")
         user = _user(username)
         temporary = temporary_password()
         user.set_password(temporary)  # type: ignore[attr-defined]
         user.save(update_fields=["password"])  # type: ignore[attr-defined]
-        _entry(chain, actor, clock, SystemAction.password_reset, {"username": username})
+        entry(chain, actor, clock, SystemAction.password_reset, {"username": username})
         chain.account(user, must_change=True)
     return IssuedToken(username=username, token=temporary)
 
@@ -366,7 +366,7 @@ def issue_token(store: Store, actor: Actor | None, clock: Clock,
                 username: str) -> IssuedToken:
     """A new token for the account (shown once); the store keeps its digest."""
     with transaction(store) as chain:
-        _need_admin(store, actor, "token_issue")
+        need_admin(store, actor, "token_issue")
         user = _user(username)
         if not user.is_active:  # type: ignore[attr-defined]
             raise ConflictError(f"账号 {username} 已停用", subject="account", stored="disabled",
@@ -379,7 +379,7 @@ def _issue(chain: Chain, actor: Actor | None, clock: Clock, user: object) -> Iss
     username = str(user.username)  # type: ignore[attr-defined]
     m.ApiToken.objects.create(user=user, digest=_digest(token), hint=token[-4:],
                               created=clock.stamp)
-    _entry(chain, actor, clock, SystemAction.token_issue,
+    entry(chain, actor, clock, SystemAction.token_issue,
            {"username": username, "hint": token[-4:]})
     chain.account(user)
     return IssuedToken(username=username, token=token)
@@ -387,11 +387,11 @@ def _issue(chain: Chain, actor: Actor | None, clock: Clock, user: object) -> Iss
 
 def revoke_tokens(store: Store, actor: Actor | None, clock: Clock, username: str) -> int:
     with transaction(store) as chain:
-        _need_admin(store, actor, "token_revoke")
+        need_admin(store, actor, "token_revoke")
         user = _user(username)
         count = m.ApiToken.objects.filter(user=user, revoked__isnull=True).update(
             revoked=clock.stamp)
-        _entry(chain, actor, clock, SystemAction.token_revoke,
+        entry(chain, actor, clock, SystemAction.token_revoke,
                {"username": username, "revoked": count})
         chain.account(user)
     return count
@@ -407,14 +407,14 @@ def grant_roles(store: Store, county: County, actor: Actor | None, clock: Clock,
     if not parsed:
         raise UsageError("至少选择一个要添加的角色")
     with transaction(store) as chain:
-        _need_admin(store, actor, "user_grant")
+        need_admin(store, actor, "user_grant")
         user = _user(username)
         held = _roles(store, user)
         already = [r for r in parsed if r in held]
         if already:
             raise ConflictError(f"账号 {username} 已有角色 {'、'.join(already)}",
                                 subject="role", stored="、".join(already), given=username)
-        seq = _entry(chain, actor, clock, SystemAction.user_grant,
+        seq = entry(chain, actor, clock, SystemAction.user_grant,
                      {"username": username, "roles": parsed})
         for role in parsed:
             m.RoleBinding.objects.create(user=user, county=store.county, role=role,

@@ -8,13 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from engine.errors import ForbiddenError, NotFoundError, UsageError
+from engine.errors import NotFoundError
 from engine.store.session import Store, transaction
-from engine.workflow.names import RoleKind
+from engine.workflow.accounts import entry, need_admin
+from engine.workflow.names import SystemAction
 from engine.workflow.roles import CHINA, Actor, Clock
 from engine.workflow.views import LockoutsLifted
 
-ACTION = "lockout_lift"  # the audit entry's action (not an account change: no seal)
+ACTION = SystemAction.lockout_lift.value
 
 
 @dataclass(frozen=True)
@@ -56,12 +57,7 @@ def lift(store: Store, actor: Actor | None, clock: Clock, *, lockout: int | None
     admin."""
     if (lockout is None) == (username is None):
         raise ValueError("lift: one of lockout and username")
-    if store.local:
-        raise UsageError("本地单用户数据库没有账号", hint="账号只用于多人共用的数据库。")
-    if actor is None or actor.role.kind is not RoleKind.admin:
-        raise ForbiddenError("只有账号管理员可以解除登录锁定",
-                             account=actor.recorded if actor else None,
-                             role=str(actor.role) if actor else None, action=ACTION)
+    need_admin(store, actor, ACTION)
     with transaction(store) as chain:
         rows = _attempts().objects.select_for_update()
         if lockout is not None:
@@ -82,9 +78,7 @@ def lift(store: Store, actor: Actor | None, clock: Clock, *, lockout: int | None
         lifted = LockoutsLifted(username=found[0].username or "",
                                 addresses=sorted({r.ip_address or "" for r in found}),
                                 failures=sum(r.failures_since_start for r in found))
-        chain.begin(at=clock.stamp, account=actor.recorded, role=str(actor.role),
-                    action=ACTION, detail=lifted.model_dump(mode="json"),
-                    clock="fixed" if clock.fixed else "real")
+        entry(chain, actor, clock, SystemAction.lockout_lift, lifted.model_dump(mode="json"))
         for row in found:
             row.delete()
     return lifted

@@ -203,6 +203,24 @@ def web_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             deactivate()
 
 
+@pytest.fixture(scope="module")
+def web_app_pg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The web application on a new PostgreSQL store, in this process."""
+    from tests.workflow.conftest import pg_database
+
+    with pg_database() as url:
+        folder = tmp_path_factory.mktemp("web-app-pg")
+        server = Server("", {"DUTY_DATABASE_URL": url,
+                             "DUTY_AUDIT_KEY": str(folder / "audit.key"),
+                             "DUTY_CHECKPOINTS": str(folder / "audit.checkpoints")}, folder)
+        try:
+            _seed(server.env, server)
+            yield server
+        finally:
+            if _active and _active[0] is server:
+                deactivate()
+
+
 @dataclass
 class AppReply:
     status: int
@@ -331,7 +349,8 @@ def snapshot(server: Server) -> dict[str, Any]:
             out: dict[str, Any] = {}
             for model in (m.StoreMeta, m.AuditHead, m.AuditEntry, m.Proposal, m.Decision,
                           m.Opinion, m.Meeting, m.ListVersion, m.VersionProposal,
-                          m.CountyState, m.RoleBinding, m.ApiToken):
+                          m.CountyState, m.RoleBinding, m.ApiToken, m.Submission,
+                          m.StepNote, m.Attachment):
                 out[model._meta.db_table] = sorted(
                     repr(sorted(row_fields(r).items())) for r in model.objects.all())
             out["users"] = sorted((u.username, u.is_active, u.password)

@@ -8,65 +8,20 @@ proposal that is not admitted are refused next to their field and change nothing
 from __future__ import annotations
 
 import hashlib
-import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.services import pg_url, require_postgresql
-from tests.web.conftest import AppClient, Server, _active, _seed, deactivate, snapshot
+from tests.web.conftest import AppClient, Server, snapshot
 from tests.web.test_permissions import FORM
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
-@pytest.fixture(scope="module")
-def web_app_pg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """The web application on a new PostgreSQL store, in this process."""
-    import psycopg
-
-    admin_url = require_postgresql()
-    name = f"duty_webip_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    folder = tmp_path_factory.mktemp("web-app-pg")
-    server = Server("", {"DUTY_DATABASE_URL": pg_url(name),
-                         "DUTY_AUDIT_KEY": str(folder / "audit.key"),
-                         "DUTY_CHECKPOINTS": str(folder / "audit.checkpoints")}, folder)
-    try:
-        _seed(server.env, server)
-        yield server
-    finally:
-        if _active and _active[0] is server:
-            deactivate()
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 @pytest.fixture(scope="module", params=["web_app", "web_app_pg"])
 def app(request: pytest.FixtureRequest) -> Server:
     return request.getfixturevalue(request.param)  # type: ignore[no-any-return]
-
-
-def everything(server: Server) -> dict[str, Any]:
-    """The store's rows (``snapshot``) with the submissions, notes and attachments."""
-    from engine.store.audit import row_fields
-    from engine.store.orm import m
-    from engine.store.session import close, transaction
-    from engine.workflow.stores import open_keyed
-
-    out = snapshot(server)
-    store = open_keyed(server.target())
-    try:
-        with transaction(store, write=False):
-            for model in (m.Submission, m.StepNote, m.Attachment):
-                out[model._meta.db_table] = sorted(
-                    repr(sorted(row_fields(r).items())) for r in model.objects.all())
-    finally:
-        close(store)
-    return out
 
 
 def query(server: Server, read: Any) -> Any:
@@ -89,13 +44,13 @@ def ok(c: AppClient, path: str, data: dict[str, Any]) -> None:
 
 def refused(server: Server, c: AppClient, path: str, data: dict[str, Any], status: int,
             *parts: str) -> str:
-    before = everything(server)
+    before = snapshot(server)
     reply = c.post(path, data)
     assert reply.status == status, (path, reply.status, reply.text[:3000])
     assert "Traceback" not in reply.text
     for part in parts:
         assert part in reply.text, (part, reply.text[:5000])
-    assert everything(server) == before
+    assert snapshot(server) == before
     return reply.text
 
 
@@ -281,10 +236,10 @@ def test_a_step_with_attachments_takes_a_larger_body_and_no_more(app: Server) ->
     assert body_limit("/proposals/P-1/withdraw/") == body_limit("/proposals/new/")
     office = AppClient(app).login("office")
     office.get("/")
-    before = everything(app)
+    before = snapshot(app)
     for path, words in (("/proposals/P-NOTE-1/review/", "每项最多 3 个附件"),
                         ("/proposals/new/", "上传文件不能超过")):
         reply = office.django.post(path, {}, CONTENT_LENGTH=str(1 << 30))
         assert reply.status_code == 413, path
         assert words in reply.content.decode("utf-8")
-    assert everything(app) == before
+    assert snapshot(app) == before

@@ -11,11 +11,9 @@ from typing import Any
 
 import pytest
 
-from tests.web.conftest import AppClient, Server
-from tests.web.test_informed_steps import everything, field, ok, query, web_app_pg
+from tests.web.conftest import AppClient, Server, snapshot
+from tests.web.test_informed_steps import field, ok, query
 from tests.web.test_permissions import FORM
-
-__all__ = ["web_app_pg"]  # the PostgreSQL fixture, used through ``app``
 
 BASE = {"urgency": "normal", "funding": "0", "staff": "0", "department": "fire_rescue"}
 
@@ -79,7 +77,7 @@ def test_a_recall_and_a_revision_through_the_form(app: Server) -> None:
 
 def test_a_recall_of_a_new_item_is_refused_next_to_the_field(app: Server) -> None:
     fire = AppClient(app).login("fire")
-    before = everything(app)
+    before = snapshot(app)
     reply = fire.post("/proposals/new/", {**FORM, "change": "recall", "id": "P-KIND-4",
                                           "do": "submit"})
     assert reply.status == 400
@@ -87,4 +85,4 @@ def test_a_recall_of_a_new_item_is_refused_next_to_the_field(app: Server) -> Non
     reply = fire.post("/proposals/new/", {**FORM, "mode": "", "id": "P-KIND-5",
                                           "do": "submit"})
     assert reply.status == 400 and "请选择街道承担的方式" in field(reply.text, "mode")
-    assert everything(app) == before
+    assert snapshot(app) == before
