@@ -8,6 +8,9 @@ STAMP  := $(VENV)/.installed
 TEST_WORKERS ?= auto
 # browser tests use the system's chromium; never download one
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+# the tests start many `duty` processes: let them keep compiled bytecode like an installed
+# package has it, rather than compile the engine again in each one
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: demo test bench bench-web lint setup clean serve
 

@@ -8,8 +8,9 @@ account holding ``admin`` manages accounts, except for the very first one, which
 
 Both doors call these functions: the command line's ``duty user …`` and the web's account
 pages (``engine.web.views.accounts``). A password an administrator sets or resets is
-temporary: the account's newest seal marks it, and the web asks for a new one before anything
-else. The county is never left without an active administrator.
+temporary: the account's newest seal marks it, the web asks for a new one before anything
+else, and after ``TEMPORARY_HOURS`` it no longer opens the account. The county is never left
+without an active administrator.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import hashlib
 import re
 import secrets
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from engine.errors import (
     AuthError,
@@ -33,12 +35,14 @@ from engine.store.orm import m
 from engine.store.seals import account_problem
 from engine.store.session import Store, os_user, transaction
 from engine.workflow.names import RoleKind, SystemAction
-from engine.workflow.roles import Actor, Clock, parse_role
+from engine.workflow.roles import CHINA, Actor, Clock, parse_role
 from engine.workflow.views import AccountView, IssuedToken
 
 TOKEN_PREFIX = "duty_"
 USERNAME = re.compile(r"^[\w.@+-]{1,150}$")  # Django's own rule for user names
 NAME_CHARS = 150
+# how long a temporary password (set or reset by an administrator) opens the account
+TEMPORARY_HOURS = 72
 
 
 def check_username(username: str) -> None:
@@ -355,11 +359,28 @@ def reset_password(store: Store, actor: Actor | None, clock: Clock,
     return IssuedToken(username=username, token=temporary)
 
 
-def must_change_password(store: Store, username: str) -> bool:
-    """Whether the account's password is a temporary one (reset by an administrator)."""
+def temporary_since(store: Store, username: str) -> datetime | None:
+    """When the account's password was set by an administrator, if it is still that temporary
+    one (None: the account's own password)."""
     with transaction(store, write=False):
         seal = m.AccountSeal.objects.filter(username=username).order_by("-seq").first()
-        return bool(seal and seal.must_change)
+        if not (seal and seal.must_change):
+            return None
+        at = m.AuditEntry.objects.filter(seq=seal.audit_seq).values_list("at", flat=True) \
+            .first()
+        return datetime.fromisoformat(at) if at else datetime.min.replace(tzinfo=CHINA)
+
+
+def must_change_password(store: Store, username: str) -> bool:
+    """Whether the account's password is a temporary one (reset by an administrator)."""
+    return temporary_since(store, username) is not None
+
+
+def temporary_expired(store: Store, username: str, now: datetime) -> bool:
+    """Whether the account's password is a temporary one older than ``TEMPORARY_HOURS``: it
+    no longer opens the account, and an administrator resets it again."""
+    since = temporary_since(store, username)
+    return since is not None and now - since > timedelta(hours=TEMPORARY_HOURS)
 
 
 def issue_token(store: Store, actor: Actor | None, clock: Clock,

@@ -71,20 +71,22 @@ class Server:
                     os.environ[k] = v
 
 
-def _seed(env: dict[str, str], server: Server) -> None:
+def _seed(server: Server, accounts: dict[str, tuple[list[str], str]] = ACCOUNTS) -> None:
     from engine.web.demo import seed
     from engine.workflow.roles import Clock
 
-    seed(None, server.target(), [(n, r, p) for n, (r, p) in ACCOUNTS.items()], Clock.real())
+    seed(None, server.target(), [(n, r, p) for n, (r, p) in accounts.items()], Clock.real())
 
 
-def start(folder: Path, extra: dict[str, str]) -> Server:
+def start(folder: Path, extra: dict[str, str],
+          accounts: dict[str, tuple[list[str], str]] = ACCOUNTS) -> Server:
+    """``duty serve`` on a new store of the sample county holding ``accounts``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DUTY_")}
     env.update(extra)
     env["PYTHONPATH"] = str(ROOT)
     port = free_port()
     server = Server(f"http://127.0.0.1:{port}", env, folder)
-    _seed(env, server)
+    _seed(server, accounts)
     log = (folder / "server.log").open("wb")
     server.process = subprocess.Popen(
         [sys.executable, "-m", "engine.cli", "serve", "--host", "127.0.0.1", "--port",
@@ -123,6 +125,12 @@ def sqlite_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    yield from pg_served(tmp_path_factory)
+
+
+def pg_served(tmp_path_factory: pytest.TempPathFactory,
+              accounts: dict[str, tuple[list[str], str]] = ACCOUNTS) -> Iterator[Server]:
+    """``duty serve`` on a new PostgreSQL database, dropped afterwards."""
     admin_url = require_postgresql()
     import psycopg
 
@@ -133,7 +141,7 @@ def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     server = None
     try:
         server = start(folder, {"DUTY_DATABASE_URL": pg_url(name),
-                                "DUTY_AUDIT_KEY": str(folder / "audit.key")})
+                                "DUTY_AUDIT_KEY": str(folder / "audit.key")}, accounts)
         yield server
     finally:
         if server is not None:
@@ -147,6 +155,33 @@ def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's chromium, headless (the test fails under CI when it is missing)."""
+    from tests.services import require_chromium
+
+    chromium = require_chromium()
+    os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+    from playwright.sync_api import sync_playwright
+
+    from tests.web.browser import launch
+
+    # Playwright's sync API keeps an event loop in this thread; the store is set up and read
+    # here (not in the server) with plain blocking calls
+    saved = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "1"
+    try:
+        with sync_playwright() as p:
+            browser = launch(p, chromium)
+            yield browser
+            browser.close()
+    finally:
+        if saved is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = saved
+
+
 # --- the web application in this process, through Django's test client ------------------------
 
 _active: list[Server] = []  # the store the in-process application serves now
@@ -155,7 +190,7 @@ _active: list[Server] = []  # the store the in-process application serves now
 def in_process(folder: Path) -> Server:
     """A new store of the sample county with the test accounts, served in this process."""
     server = Server("", {"DUTY_DB": str(folder / "duty.db")}, folder)
-    _seed(server.env, server)
+    _seed(server)
     return server
 
 
@@ -214,7 +249,7 @@ def web_app_pg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
                              "DUTY_AUDIT_KEY": str(folder / "audit.key"),
                              "DUTY_CHECKPOINTS": str(folder / "audit.checkpoints")}, folder)
         try:
-            _seed(server.env, server)
+            _seed(server)
             yield server
         finally:
             if _active and _active[0] is server:

@@ -176,6 +176,51 @@ def test_a_reset_password_must_be_changed_before_anything_else(site: Any) -> Non
     assert verified()
 
 
+def test_a_temporary_password_used_twice_or_too_late_is_refused(site: Any,
+                                                                   monkeypatch: Any) -> None:
+    """A temporary password opens the account once, to set its own; after
+    ``TEMPORARY_HOURS`` it opens nothing, with its own reason on the log-in page, and a new
+    reset gives the account a way back. The refusals change nothing."""
+    from datetime import timedelta
+
+    from django.test import Client
+
+    from engine.web.views import account
+    from engine.workflow.accounts import TEMPORARY_HOURS
+    from engine.workflow.roles import Clock
+
+    admin = site("admin")
+    temporary = temporary_passwords(
+        admin.post("/accounts/user/justice/reset/").content.decode())["justice"]
+    first = log_in("justice", temporary)
+    new = "Justice-Own-Pass-8"
+    assert first.post("/password/", {"old_password": temporary, "new_password1": new,
+                                     "new_password2": new}).status_code == 302
+    before = state()
+    again = Client().post("/login/", {"username": "justice", "password": temporary})
+    assert again.status_code == 200 and 'id="login-error"' in again.content.decode()
+    assert "账号或密码不正确" in again.content.decode()
+    assert state() == before
+
+    temporary = temporary_passwords(
+        admin.post("/accounts/user/justice/reset/").content.decode())["justice"]
+    later = Clock.real().now + timedelta(hours=TEMPORARY_HOURS, minutes=1)
+    monkeypatch.setattr(account, "clock", lambda: Clock(later))
+    before = state()
+    browser = Client()
+    late = browser.post("/login/", {"username": "justice", "password": temporary})
+    assert late.status_code == 200
+    assert "临时密码已超过 72 小时的有效期" in late.content.decode()
+    assert "_auth_user_id" not in browser.session
+    assert state() == before
+    monkeypatch.undo()  # within the time, the same password still opens the account
+    second = log_in("justice", temporary)
+    assert second.get("/")["Location"] == "/password/"
+    assert second.post("/password/", {"old_password": temporary, "new_password1": new + "9",
+                                      "new_password2": new + "9"}).status_code == 302
+    assert verified()
+
+
 def test_disable_enable_unlock_and_more_roles(site: Any) -> None:
     from axes.models import AccessAttempt
     from django.test import Client

@@ -14,9 +14,9 @@ import pytest
 
 from engine.paths import sample_county
 from tests.conftest import ROOT
+from tests.web.browser import Person
 from tests.web.conftest import Server, start, stop
 from tests.web.test_import_page import audit
-from tests.web.test_walkthrough import Person, browser  # noqa: F401  (the browser fixture)
 
 pytestmark = pytest.mark.browser  # the browser fixture requires chromium (fails under CI)
 
@@ -32,7 +32,7 @@ def served(tmp_path: Path) -> Iterator[Server]:
     stop(server)
 
 
-def test_the_office_imports_a_service_catalogue(browser: Any, served: Server,  # noqa: F811
+def test_the_office_imports_a_service_catalogue(browser: Any, served: Server,
                                                 tmp_path: Path) -> None:
     office = Person(browser, served, "office", tmp_path / "shots")
     page = office.page

@@ -9,15 +9,15 @@ from typing import Any
 
 import pytest
 
+from tests.web.browser import Person
 from tests.web.conftest import Server
-from tests.web.test_walkthrough import Person, browser  # noqa: F401  (the browser fixture)
 
 pytestmark = pytest.mark.browser  # the browser fixture requires chromium (fails under CI)
 
 PID = "JH-S01-XF-003"
 
 
-def walk(browser: Any, server: Server, shots: Path) -> None:  # noqa: F811
+def walk(browser: Any, server: Server, shots: Path) -> None:
     shots.mkdir(parents=True, exist_ok=True)
     people = {name: Person(browser, server, name, shots)
               for name in ("street", "fire", "office", "justice", "county")}
@@ -79,11 +79,11 @@ def walk(browser: Any, server: Server, shots: Path) -> None:  # noqa: F811
         person.context.close()
 
 
-def test_street_return_sqlite(browser: Any, sqlite_server: Server,  # noqa: F811
+def test_street_return_sqlite(browser: Any, sqlite_server: Server,
                               tmp_path: Path) -> None:
     walk(browser, sqlite_server, tmp_path / "screenshots")
 
 
-def test_street_return_postgresql(browser: Any, pg_server: Server,  # noqa: F811
+def test_street_return_postgresql(browser: Any, pg_server: Server,
                                   tmp_path: Path) -> None:
     walk(browser, pg_server, tmp_path / "screenshots")

@@ -188,12 +188,16 @@ class Flow:
         with the key and checkpoint files."""
         if not self.url:
             return snapshot(self.db)
+        import psycopg
+
         out = snapshot(self.db)  # the key and checkpoint files
-        tables = [r[0] for r in self.sql(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")]
-        for table in tables:
-            rows = sorted(repr(r) for r in self.sql(f'SELECT * FROM "{table}"'))
-            out[f"table:{table}"] = "\n".join(rows).encode("utf-8")
+        with psycopg.connect(self.url, autocommit=True) as pg:
+            tables = [r[0] for r in pg.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                "ORDER BY tablename").fetchall()]
+            for table in tables:
+                rows = sorted(repr(tuple(r)) for r in pg.execute(f'SELECT * FROM "{table}"'))
+                out[f"table:{table}"] = "\n".join(rows).encode("utf-8")
         return out
 
 

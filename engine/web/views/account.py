@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -13,13 +17,32 @@ from django.views.decorators.http import require_http_methods
 
 from engine.web.access import SESSION_ROLE, held_roles
 from engine.web.middleware import SESSION_MUST_CHANGE
-from engine.web.runtime import clock, engine
-from engine.workflow.accounts import change_password
+from engine.web.runtime import clock, engine, service
+from engine.workflow.accounts import TEMPORARY_HOURS, change_password, temporary_expired
+
+
+class LoginForm(AuthenticationForm):
+    """Django's log-in form, in the office's words; a temporary password past its time is
+    refused with its own reason (the account's administrator resets it again)."""
+
+    error_messages: ClassVar[dict[str, str]] = {
+        "invalid_login": "账号或密码不正确。多次失败后该账号在本地址将被暂时锁定。",
+        "inactive": "该账号已停用，请联系账号管理员。",
+        "temporary_expired": f"临时密码已超过 {TEMPORARY_HOURS} 小时的有效期，不能再登录。"
+                             "请联系账号管理员重新重置密码。",
+    }
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        if temporary_expired(service().store, user.get_username(), clock().now):
+            raise ValidationError(self.error_messages["temporary_expired"],
+                                  code="temporary_expired")
 
 
 class Login(auth_views.LoginView):
     template_name = "web/login.html"
     redirect_authenticated_user = True
+    authentication_form = LoginForm
 
 
 class Logout(auth_views.LogoutView):
