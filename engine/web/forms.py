@@ -61,7 +61,13 @@ FIELD_OF = {"id": "id", "title": "title", "department": "department", "streets":
             "revision": "item_name", "revision.name": "item_name",
             "revision.category": "category", "revision.phases": "phases",
             "revision.powers": "powers", "revision.legal_basis": "legal_basis",
-            "revision.workload_days": "workload_days", "revision.domain": "domain"}
+            "revision.workload_days": "workload_days", "revision.domain": "domain",
+            "revision.public_facing": "revise_public_facing",
+            "revision.high_volume": "revise_high_volume",
+            "revision.department_duty": "department_duty", "revision.street_duty": "street_duty",
+            "revision.method": "method", "revision.takeover": "takeover"}
+# a trait a revision sets, leaves or clears (a checkbox cannot say "leave it")
+KEEP_YES_NO = [("", "不调整"), ("yes", "是"), ("no", "否")]
 CHANGES = ("admit", "recall", "revise")
 
 
@@ -97,6 +103,21 @@ class ProposalForm(forms.Form):
     high_volume = forms.BooleanField(label="量大面广", required=False)
     workload_days = forms.IntegerField(label="每街道每年工作量（人日）", min_value=0,
                                        required=False, initial=0)
+    revise_public_facing = forms.ChoiceField(
+        label="调整“直接面向群众”", choices=KEEP_YES_NO, required=False,
+        help_text="仅动态调整时使用")
+    revise_high_volume = forms.ChoiceField(label="调整“量大面广”", choices=KEEP_YES_NO,
+                                           required=False, help_text="仅动态调整时使用")
+    department_duty = forms.CharField(
+        label="调整后的部门职责", max_length=500, required=False, widget=forms.Textarea(
+            attrs={"rows": 2}), help_text="仅动态调整时使用；不填即不调整清单中的写法")
+    street_duty = forms.CharField(label="调整后的街道职责", max_length=500, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}),
+                                  help_text="仅动态调整时使用；不填即不调整")
+    method = forms.CharField(label="调整后的履职方式", max_length=300, required=False,
+                             help_text="仅动态调整时使用；不填即不调整")
+    takeover = forms.ChoiceField(label="调整后的承接部门", required=False,
+                                 help_text="仅动态调整时使用：事项收回后由哪个部门承接")
     all_streets = forms.BooleanField(label="全部街道", required=False)
     streets = forms.MultipleChoiceField(label="目标街道", required=False,
                                         widget=forms.CheckboxSelectMultiple)
@@ -122,6 +143,8 @@ class ProposalForm(forms.Form):
         county = ws.county
         departments = [department] if department else list(county.departments)
         self.fields["department"].choices = [(d, ws.names.get(d, d)) for d in departments]
+        self.fields["takeover"].choices = [("", "不调整")] + [
+            (d, ws.names.get(d, d)) for d in county.departments]
         if department:
             self.fields["department"].initial = department
         self.fields["item_ref"].choices = [("", "——")] + [
@@ -221,9 +244,14 @@ def _revision(data: dict[str, Any], ws: Workspace | None) -> dict[str, Any]:
     current = ws.county.items.get(data.get("item_ref") or "") if ws is not None else None
     out: dict[str, Any] = {}
     for key, field in (("name", "item_name"), ("legal_basis", "legal_basis"),
-                       ("domain", "domain")):
+                       ("domain", "domain"), ("department_duty", "department_duty"),
+                       ("street_duty", "street_duty"), ("method", "method"),
+                       ("takeover", "takeover")):
         if data.get(field):
             out[key] = data[field]
+    for key in ("public_facing", "high_volume"):
+        if data.get(f"revise_{key}"):
+            out[key] = data[f"revise_{key}"] == "yes"
     for key in ("phases", "powers"):
         if data.get(key):
             out[key] = list(data[key])
@@ -451,6 +479,10 @@ def initial_from(document: dict[str, Any]) -> dict[str, Any]:
                 "item_name": revision.get("name"), "legal_basis": revision.get("legal_basis"),
                 "domain": revision.get("domain") or "", "phases": revision.get("phases") or [],
                 "powers": revision.get("powers") or [],
+                **{f: revision.get(f) or "" for f in ("department_duty", "street_duty",
+                                                       "method", "takeover")},
+                **{f"revise_{f}": ("yes" if revision[f] else "no") if f in revision else ""
+                   for f in ("public_facing", "high_volume")},
                 **({"category": revision["category"]} if "category" in revision else {}),
                 **({"workload_days": revision["workload_days"]}
                    if "workload_days" in revision else {})}

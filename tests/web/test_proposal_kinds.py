@@ -86,3 +86,32 @@ def test_a_recall_of_a_new_item_is_refused_next_to_the_field(app: Server) -> Non
                                           "do": "submit"})
     assert reply.status == 400 and "请选择街道承担的方式" in field(reply.text, "mode")
     assert snapshot(app) == before
+
+
+def test_a_revision_sets_traits_duties_method_and_takeover(app: Server) -> None:
+    """Every field of a listed item can be revised through the form; a trait left at 不调整 is
+    not part of the revision, one set to 否 is."""
+    fire = AppClient(app).login("fire")
+    ok(fire, "/proposals/new/", {**BASE, "change": "revise", "id": "P-KIND-6",
+                                 "title": "“九小场所”消防监督检查写法调整",
+                                 "item_kind": "ref", "item_ref": "XF-003", "mode": "hand_over",
+                                 "revise_public_facing": "no", "revise_high_volume": "",
+                                 "department_duty": "组织开展“九小场所”消防监督检查",
+                                 "street_duty": "发现隐患及时报告区消防救援大队",
+                                 "method": "日常巡查", "takeover": "fire_rescue",
+                                 "do": "submit"})
+    revision = {k: v for k, v in stored(app, "P-KIND-6")["revision"].items() if v is not None}
+    assert revision == {"public_facing": False,
+                        "department_duty": "组织开展“九小场所”消防监督检查",
+                        "street_duty": "发现隐患及时报告区消防救援大队",
+                        "method": "日常巡查", "takeover": "fire_rescue"}
+    page = AppClient(app).login("office").get("/proposals/P-KIND-6/").text
+    content = page[page.index('id="content"'):]
+    assert "调整后的直接面向群众</dt><dd>否" in content
+    assert "调整后的承接部门</dt><dd>区消防救援大队" in content
+    assert "调整后的街道职责</dt><dd>发现隐患及时报告区消防救援大队" in content
+    again = fire.get("/proposals/new/?from=P-KIND-6").text
+    assert re.search(r'<option value="no" selected>否</option>', again)
+    assert re.search(r'name="takeover"[^>]*>.*?<option value="fire_rescue" selected',
+                     again, re.S)
+    assert "日常巡查" in again
