@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 from functools import cache
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -56,6 +57,66 @@ def require_postgresql() -> str:
     if _strict() or os.environ.get("DUTY_TEST_DATABASE_URL"):
         pytest.fail(message + "; .ci/run starts one", pytrace=False)
     pytest.skip(message)
+
+
+def _schema_digest() -> str:
+    """What a store's schema depends on: the migrations of the store and of Django's apps."""
+    import hashlib
+
+    import axes
+    import django
+
+    from tests.conftest import ROOT
+
+    digest = hashlib.sha256(f"{django.__version__} {axes.__version__}".encode())
+    for path in sorted((ROOT / "engine" / "store" / "migrations").glob("*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@cache
+def pg_template() -> str:
+    """A database holding the current schema and nothing else, made once per schema (by
+    whichever test process comes first; the others wait for it) and kept on the server: new
+    stores are copied from it instead of running every migration again."""
+    import psycopg
+
+    from engine.store.config import StoreTarget
+    from engine.store.session import _register, migrate
+
+    name = f"duty_template_{_schema_digest()}"
+    with psycopg.connect(require_postgresql(), autocommit=True) as admin:
+        admin.execute("SELECT pg_advisory_lock(hashtext('duty test template'))")
+        try:
+            if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                                 (name,)).fetchone():
+                building = name + "_building"
+                admin.execute(f'DROP DATABASE IF EXISTS "{building}" WITH (FORCE)')
+                admin.execute(f'CREATE DATABASE "{building}"')
+                url = pg_url(building)
+                target = StoreTarget("postgresql", url, url, Path(os.devnull),
+                                     Path(os.devnull))
+                alias = _register(target)
+                migrate(alias)
+                from django.db import connections
+
+                connections[alias].close()
+                del connections.databases[alias]
+                # whole or not at all: the template takes its name once it is complete
+                admin.execute(f'ALTER DATABASE "{building}" RENAME TO "{name}"')
+        finally:
+            admin.execute("SELECT pg_advisory_unlock(hashtext('duty test template'))")
+    return name
+
+
+def pg_create(name: str, *, migrated: bool = True) -> None:
+    """A new database ``name`` on the test server: a copy of the template with the current
+    schema (``migrated``), or empty."""
+    import psycopg
+
+    template = f' TEMPLATE "{pg_template()}"' if migrated else ""
+    with psycopg.connect(require_postgresql(), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"{template}')
 
 
 @cache

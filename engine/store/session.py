@@ -195,6 +195,16 @@ def _tables(alias: str) -> set[str]:
     return set(connections[alias].introspection.table_names())
 
 
+def _holds_data(alias: str) -> bool:
+    """Whether the store's own tables hold anything: its meta rows or an audit entry."""
+    from django.db import connections
+
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM duty_meta) OR "
+                       "EXISTS (SELECT 1 FROM duty_audit)")
+        return bool(cursor.fetchone()[0])
+
+
 def migrate(alias: str) -> None:
     from django.core.management import call_command
 
@@ -222,7 +232,9 @@ def open_store(target: StoreTarget, *, create: bool = False, migrating: bool = F
     try:
         tables = _tables(alias)
         if create:
-            if "duty_meta" in tables:
+            # a schema without data (made by an initialisation that stopped after its
+            # migrations, or by the database's administrator) is taken as new
+            if "duty_meta" in tables and _holds_data(alias):
                 raise StoreError("该数据库已有 duty 的数据", store=target.shown, reason="exists")
             migrate(alias)
             return store

@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 from engine.errors import StoreError
-from tests.conftest import ROOT, run_cli
+from tests.conftest import MINI, ROOT, run_cli
 from tests.workflow.conftest import Flow
 
 MANAGE = [sys.executable, "-m", "engine.store.manage"]
@@ -63,3 +63,21 @@ def test_the_schema_tool_does_not_migrate() -> None:
     run = subprocess.run([*MANAGE, "migrate"], cwd=ROOT, capture_output=True, text=True,
                          check=False)
     assert run.returncode == 2 and "duty store migrate" in run.stderr
+
+
+def test_init_takes_a_schema_without_data_and_refuses_a_store(flow: Flow) -> None:
+    """On PostgreSQL, `store init` takes a database that holds the schema and no data (an
+    initialisation that stopped after its migrations; the tests' stores are copies of such a
+    database), and refuses one that holds a store, naming the reason."""
+    if flow.engine != "postgresql":
+        return  # a SQLite store is a file: an existing one is refused before it is opened
+    assert flow.sql("SELECT COUNT(*) FROM duty_meta")[0][0] > 0  # initialised in the copy
+    flow.monkeypatch.setenv("DUTY_AUDIT_KEY", str(flow.tmp / "another.key"))
+    flow.monkeypatch.setenv("DUTY_CHECKPOINTS", str(flow.tmp / "another.checkpoints"))
+    before = flow.snapshot()
+    again = run_cli("store", "init", "--county", MINI, "--db", flow.db, "--rehearsal",
+                    "--format", "json")
+    assert again.code != 0
+    assert again.stderr.startswith("错误 [E-STORE]") and "该数据库已有 duty 的数据" in again.stderr
+    assert flow.snapshot() == before
+    assert not (flow.tmp / "another.key").exists()  # nothing half-made

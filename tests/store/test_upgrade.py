@@ -28,7 +28,7 @@ def old_store(tmp_path: Any, monkeypatch: pytest.MonkeyPatch, engine: str) -> An
                      interactive=False)
 
     with ExitStack() as stack:
-        url = stack.enter_context(pg_database()) if engine == "postgresql" else None
+        url = stack.enter_context(pg_database(migrated=False)) if engine == "postgresql" else None
         with monkeypatch.context() as old:
             _old_release(old, old_migrate)
             _clean_environment(monkeypatch)

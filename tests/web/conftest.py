@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT
-from tests.services import pg_url, require_postgresql
+from tests.services import pg_create, pg_url, require_postgresql
 
 # account → (roles, password); the first holds admin
 ACCOUNTS: dict[str, tuple[list[str], str]] = {
@@ -135,8 +135,7 @@ def pg_served(tmp_path_factory: pytest.TempPathFactory,
     import psycopg
 
     name = f"duty_web_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+    pg_create(name)
     folder = tmp_path_factory.mktemp("web-pg")
     server = None
     try:

@@ -191,30 +191,30 @@ def test_a_temporary_password_used_twice_or_too_late_is_refused(site: Any,
 
     admin = site("admin")
     temporary = temporary_passwords(
-        admin.post("/accounts/user/justice/reset/").content.decode())["justice"]
-    first = log_in("justice", temporary)
-    new = "Justice-Own-Pass-8"
+        admin.post("/accounts/user/street/reset/").content.decode())["street"]
+    first = log_in("street", temporary)
+    new = "Street-Own-Pass-8"
     assert first.post("/password/", {"old_password": temporary, "new_password1": new,
                                      "new_password2": new}).status_code == 302
     before = state()
-    again = Client().post("/login/", {"username": "justice", "password": temporary})
+    again = Client().post("/login/", {"username": "street", "password": temporary})
     assert again.status_code == 200 and 'id="login-error"' in again.content.decode()
     assert "账号或密码不正确" in again.content.decode()
     assert state() == before
 
     temporary = temporary_passwords(
-        admin.post("/accounts/user/justice/reset/").content.decode())["justice"]
+        admin.post("/accounts/user/street/reset/").content.decode())["street"]
     later = Clock.real().now + timedelta(hours=TEMPORARY_HOURS, minutes=1)
     monkeypatch.setattr(account, "clock", lambda: Clock(later))
     before = state()
     browser = Client()
-    late = browser.post("/login/", {"username": "justice", "password": temporary})
+    late = browser.post("/login/", {"username": "street", "password": temporary})
     assert late.status_code == 200
     assert "临时密码已超过 72 小时的有效期" in late.content.decode()
     assert "_auth_user_id" not in browser.session
     assert state() == before
     monkeypatch.undo()  # within the time, the same password still opens the account
-    second = log_in("justice", temporary)
+    second = log_in("street", temporary)
     assert second.get("/")["Location"] == "/password/"
     assert second.post("/password/", {"old_password": temporary, "new_password1": new + "9",
                                       "new_password2": new + "9"}).status_code == 302

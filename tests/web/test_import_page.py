@@ -19,7 +19,7 @@ from openpyxl import Workbook
 
 from engine.paths import sample_county
 from tests.conftest import ROOT
-from tests.services import pg_url, require_postgresql
+from tests.services import pg_create, pg_url, require_postgresql
 from tests.web.conftest import ACCOUNTS, AppClient, Server, activate, deactivate, snapshot
 
 REAL = ROOT / "tests" / "data" / "real_rows"
@@ -60,8 +60,7 @@ def site(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
     import psycopg
 
     name = f"duty_import_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+    pg_create(name)
     try:
         yield _serve(tmp_path, {"DUTY_DATABASE_URL": pg_url(name),
                                 "DUTY_AUDIT_KEY": str(tmp_path / "audit.key")})

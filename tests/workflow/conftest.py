@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import MINI, Run, proposal, run_cli, write_yaml
-from tests.services import pg_url, require_postgresql
+from tests.services import pg_create, pg_url, require_postgresql
 
 NOW = "2026-03-02T09:00:00+08:00"  # a Monday: hearing due 2026-03-16, review due 2026-03-23
 STREETS = ["S01", "S02", "S03", "S04"]
@@ -250,16 +250,16 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @contextmanager
-def pg_database() -> Iterator[str]:
-    """A new PostgreSQL database for one test, dropped afterwards."""
+def pg_database(*, migrated: bool = True) -> Iterator[str]:
+    """A new PostgreSQL database for one test, dropped afterwards: with the current schema and
+    no data (``migrated``; a store is initialised in it as in an empty one), or empty."""
     import uuid
 
     import psycopg
 
     admin_url = require_postgresql()
     name = f"duty_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+    pg_create(name, migrated=migrated)
     try:
         yield pg_url(name)
     finally:
