@@ -195,13 +195,33 @@ def _tables(alias: str) -> set[str]:
     return set(connections[alias].introspection.table_names())
 
 
+def _schema_only(path: Path) -> bool:
+    """Whether an existing SQLite file holds duty's schema and no data. Read only: anything
+    else, a file that is no database included, is left exactly as it is."""
+    import sqlite3
+
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            return "duty_meta" in tables and not conn.execute(
+                f"SELECT {_ANY_DATA}").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+
+
+_ANY_DATA = "EXISTS (SELECT 1 FROM duty_meta) OR EXISTS (SELECT 1 FROM duty_audit)"
+
+
 def _holds_data(alias: str) -> bool:
     """Whether the store's own tables hold anything: its meta rows or an audit entry."""
     from django.db import connections
 
     with connections[alias].cursor() as cursor:
-        cursor.execute("SELECT EXISTS (SELECT 1 FROM duty_meta) OR "
-                       "EXISTS (SELECT 1 FROM duty_audit)")
+        cursor.execute(f"SELECT {_ANY_DATA}")
         return bool(cursor.fetchone()[0])
 
 
@@ -212,7 +232,9 @@ def migrate(alias: str) -> None:
 
 
 def open_store(target: StoreTarget, *, create: bool = False, migrating: bool = False) -> Store:
-    """Open a store (``create``: a new one, which must not exist yet; its schema is made).
+    """Open a store (``create``: a new one, which must not exist yet; its schema is made. A
+    database holding duty's schema and no data, as an initialisation that stopped after its
+    migrations leaves it, counts as not existing).
 
     A store whose schema is behind this program's is refused, unless ``migrating`` (the
     explicit migration step alone): no other command changes a shared store's schema."""
@@ -221,7 +243,7 @@ def open_store(target: StoreTarget, *, create: bool = False, migrating: bool = F
         if path.is_dir():
             raise StoreError(f"数据库应为文件，而 {path} 是目录", store=target.shown,
                              reason="is-directory")
-        if create and path.exists():
+        if create and path.exists() and not _schema_only(path):
             raise StoreError(f"数据库已存在：{path}", store=target.shown, reason="exists",
                              hint="换一个文件名，或直接使用该数据库。")
         if not create and not path.exists():
@@ -232,8 +254,6 @@ def open_store(target: StoreTarget, *, create: bool = False, migrating: bool = F
     try:
         tables = _tables(alias)
         if create:
-            # a schema without data (made by an initialisation that stopped after its
-            # migrations, or by the database's administrator) is taken as new
             if "duty_meta" in tables and _holds_data(alias):
                 raise StoreError("该数据库已有 duty 的数据", store=target.shown, reason="exists")
             migrate(alias)

@@ -4,6 +4,7 @@ the CLI, a fixed clock, and byte snapshots of the database files."""
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import MINI, Run, proposal, run_cli, write_yaml
-from tests.services import pg_create, pg_url, require_postgresql
+from tests.services import pg_create, pg_url, require_postgresql, sqlite_template
 
 NOW = "2026-03-02T09:00:00+08:00"  # a Monday: hearing due 2026-03-16, review due 2026-03-23
 STREETS = ["S01", "S02", "S03", "S04"]
@@ -43,6 +44,8 @@ class Flow:
             monkeypatch.setenv("DUTY_AUDIT_KEY", str(tmp_path / "duty.db.key"))
             monkeypatch.setenv("DUTY_CHECKPOINTS", str(tmp_path / "duty.db.checkpoints"))
         self.now(NOW)
+        if not url:  # the schema copied in: `store init` takes it as a new store
+            shutil.copyfile(sqlite_template(), self.db)
         run = run_cli("store", "init", "--county", MINI, "--db", self.db, "--rehearsal",
                       *(["--local"] if local else []))
         assert run.code == 0, run.stderr
