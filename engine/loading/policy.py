@@ -19,8 +19,9 @@ from typing import Any, get_args
 from pydantic import ValidationError
 
 from engine.errors import DataError, DataErrors, Location, PolicyError, did_you_mean
+from engine.fileio import read_regular
 from engine.loading.limits import county_limits
-from engine.loading.yamlio import Document, explain, read_yaml, validate
+from engine.loading.yamlio import Document, Limits, display_path, explain, parse_yaml, validate
 from engine.models.policy import BLOCKING, Case, Combine, EffectParam, PackFile, Rule
 from engine.paths import bundled_policies
 from engine.rules import conditions
@@ -64,6 +65,27 @@ def resolve_pack(name: str, county_dir: Path | None) -> Path:
     return path
 
 
+# Packs read before, by file, content and limits: a long-running process (the web
+# application, a test run) reads the same packs again and again. A changed file is read anew.
+# A pack is a frozen model and its document is only read (for the lines of errors).
+_PACKS: dict[tuple[str, bytes, Limits], tuple[PackFile, Document]] = {}
+_PACKS_KEPT = 16
+
+
+def _read_pack(path: Path, limits: Limits) -> tuple[PackFile, Document]:
+    display = display_path(path)
+    raw = read_regular(path, display, limits.max_bytes)
+    key = (str(path), hashlib.sha256(raw).digest(), limits)
+    if key not in _PACKS:
+        doc = parse_yaml(path, raw, display, limits)
+        if not isinstance(doc.data, dict):
+            raise PolicyError("规则包应为映射（键: 值）", location=doc.location(()))
+        if len(_PACKS) >= _PACKS_KEPT:
+            _PACKS.clear()
+        _PACKS[key] = (validate(PackFile, doc), doc)
+    return _PACKS[key]
+
+
 def load_policy(names: list[str], county_dir: Path | None = None,
                 where: Location | None = None,
                 extra: Sequence[tuple[PackFile, Document]] = ()) -> Policy:
@@ -82,10 +104,7 @@ def load_policy(names: list[str], county_dir: Path | None = None,
         except PolicyError as exc:
             exc.location = where or exc.location
             raise
-        doc = read_yaml(path, limits)
-        if not isinstance(doc.data, dict):
-            raise PolicyError("规则包应为映射（键: 值）", location=doc.location(()))
-        packs.append((validate(PackFile, doc), doc))
+        packs.append(_read_pack(path, limits))
     packs += extra
 
     rules: dict[str, tuple[Rule, Document, int]] = {}

@@ -317,7 +317,12 @@ def read_yaml(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
     never more than ``limits.max_bytes`` of it.
     """
     display = display_path(path)
-    raw = read_regular(path, display, limits.max_bytes)
+    return parse_yaml(path, read_regular(path, display, limits.max_bytes), display, limits)
+
+
+def parse_yaml(path: Path, raw: bytes, display: str,
+               limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Parse the bytes ``raw`` of the file ``path`` (named ``display``) within ``limits``."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

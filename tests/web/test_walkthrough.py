@@ -240,24 +240,19 @@ def published_as_one_version(server: Server, office: Person) -> None:
         assert office.state() == "published"
         assert "清单第 1 版" in page.inner_text("dl.facts")
 
-    # the new row on exactly the target streets
-    page.goto(f"{server.url}/lists/?version=1")
-    streets = page.locator("form[method=get] select[name=street] option").evaluate_all(
-        "options => options.map(o => o.value)")
-    assert len(streets) == 15
-    carrying = []
-    for sid in streets:
-        page.goto(f"{server.url}/lists/?version=1&street={sid}")
-        if page.locator(f"#list-tables tr[data-item='{PID}']").count():
-            carrying.append(sid)
-    assert carrying == TARGETS
-    page.goto(f"{server.url}/lists/?version=1&street=S01")
-    assert "清单版本：第 1 版" in page.inner_text("#list-tables .title-block")
-    office.shot("10-published-list-S01")
+    # the version's changes: the new row and the recalled item on exactly the target streets
     page.goto(f"{server.url}/lists/diff/?from=0&to=1")
-    diff = page.inner_text("#diff")
-    assert PID in diff and "XF-003" in diff
-    office.shot("11-version-diff")
+    rows = page.locator("#diff tbody tr").all_inner_texts()
+    streets = ["人民路街道", "解放路街道"]  # S02, S01
+    assert sorted(r.split("\t")[0] for r in rows if PID in r) == streets
+    assert sorted(r.split("\t")[0] for r in rows if "XF-003" in r) == streets
+    assert len(rows) == 4
+    office.shot("10-version-diff")
+    for sid, carries in (("S01", True), ("S03", False)):
+        page.goto(f"{server.url}/lists/?version=1&street={sid}")
+        assert page.locator(f"#list-tables tr[data-item='{PID}']").count() == int(carries)
+    assert "清单版本：第 1 版" in page.inner_text("#list-tables .title-block")
+    office.shot("11-published-list-S03")
     page.goto(f"{server.url}/audit/?verify=1")
     assert "审计记录完好" in page.inner_text("#verdict")
 
