@@ -58,6 +58,21 @@ MINI = TESTS / "fixtures" / "mini"
 GOLDEN = TESTS / "golden"
 
 
+# Tests that take a minute of their own (browsers, real servers, fifty processes): started
+# first, so that the run does not end waiting for one of them on a single worker
+LONG_FIRST = ("tests/web/test_walkthrough.py", "tests/web/test_street_return_browser.py",
+              "tests/workflow/test_concurrency.py", "tests/test_docs.py",
+              "tests/web/test_import_browser.py", "tests/web/test_slow_clients.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::")[0]
+        return LONG_FIRST.index(path) if path in LONG_FIRST else len(LONG_FIRST)
+
+    items.sort(key=rank)  # stable: the rest keep their order
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true",
                      help="rewrite golden files from the current output (review the diff!)")
