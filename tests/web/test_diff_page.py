@@ -3,6 +3,7 @@ after, as `duty lists diff` does (rendered without a server: the page's own temp
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -22,7 +23,8 @@ def _page(context: dict[str, object]) -> str:
     engine = Engine(loaders=[
         ("django.template.loaders.locmem.Loader",
          {"web/base.html": "{% block content %}{% endblock %}"}),
-        ("django.template.loaders.filesystem.Loader", [str(TEMPLATES)])])
+        ("django.template.loaders.filesystem.Loader", [str(TEMPLATES)])],
+        libraries={"duty": "engine.web.templatetags.duty"})
     return engine.get_template("web/diff.html").render(Context(context))
 
 
@@ -48,3 +50,6 @@ def test_diff_page_shows_old_and_new_values(tmp_path: Path) -> None:
             "<ins>区民政局每年拨付30,000元</ins>") in html
     assert "<del>基本履职事项清单</del> → <ins>配合履职事项清单</ins>" in html
     assert "<del>东门街道</del> → <ins>区城市管理局</ins>" in html
+    totals = re.search(r"经费 ([\d,]+) → ([\d,]+) 元/年", html)
+    assert totals and all(re.fullmatch(r"\d{1,3}(,\d{3})*", t) for t in totals.groups())
+    assert int(totals[2].replace(",", "")) > 999  # written with thousands separators
