@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 from engine.web.runtime import service
@@ -18,7 +19,8 @@ class RecordedBackend(ModelBackend):
             service().store, user.get_username())
 
     def get_user(self, user_id: Any) -> Any:
-        user = super().get_user(user_id)
-        if user is None or not account_usable(service().store, user.get_username()):
-            return None
-        return user
+        """The session's account, checked once against the record (Django's own
+        ``get_user`` would ask ``user_can_authenticate`` again)."""
+        users = get_user_model()._default_manager
+        user = users.filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
