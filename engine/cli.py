@@ -122,7 +122,16 @@ def _exit_code(exc: Any) -> int:
 def _cli_words(exc: Any) -> str:
     """The error as the command line words it: the engine's message, with the options and
     variables that fix it."""
-    from engine.errors import ConflictError, NoRoleError, NoteError, StoreError
+    from engine.errors import (
+        ConflictError,
+        DataError,
+        NoRoleError,
+        NoteError,
+        OutputDirError,
+        StoreError,
+        TooLargeError,
+    )
+    from engine.loading.county import COUNTY_MISSING
 
     text = exc.render()
     if isinstance(exc, NoRoleError):
@@ -133,6 +142,13 @@ def _cli_words(exc: Any) -> str:
         text += "\n  用 --db 或环境变量 DUTY_DB 指定数据库（PostgreSQL 用 DUTY_DATABASE_URL）。"
     elif isinstance(exc, NoteError):
         text += "\n  意见用 --note 写，依据用 --basis 写。"
+    elif isinstance(exc, DataError) and exc.code == "E-NOTFOUND" and \
+            exc.message == COUNTY_MISSING:
+        text += "\n  用 --county 指定县区目录；省略时使用内置示例区。"
+    elif isinstance(exc, OutputDirError) and exc.forcible:
+        text += "\n  确需写入时加 --force（只写本工具的文件，不删除、不覆盖其他文件）。"
+    elif isinstance(exc, TooLargeError):
+        text += "\n  例如 duty lists build --all --format xlsx -o 目录，或用 --format csv。"
     return text
 
 

@@ -208,9 +208,10 @@ class OutputDirError(DataError):
     code = ErrorCode.OUTDIR
 
     def __init__(self, message: str, *, foreign: list[str], location: Location,
-                 hint: str | None = None) -> None:
+                 hint: str | None = None, forcible: bool = False) -> None:
         super().__init__(message, location=location, hint=hint)
         self.foreign = foreign  # entries the tool did not write (relative paths)
+        self.forcible = forcible  # a forced write would go ahead (writing only its own files)
 
 
 class SystemFailure(DutyError):

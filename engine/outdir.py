@@ -69,9 +69,8 @@ def write_output_tree(directory: Path, files: Files, force: bool = False) -> Non
             listed = "、".join(foreign[:_SHOWN]) + ("……" if len(foreign) > _SHOWN else "")
             raise OutputDirError(
                 f"输出目录中有不是本工具写入的内容（{listed}），为免删除他人文件，拒绝写入",
-                foreign=foreign, location=Location(shown),
-                hint="换一个新的或空的目录；确需写入时加 --force（只写本工具的文件，"
-                     "不删除、不覆盖其他文件）。")
+                foreign=foreign, location=Location(shown), forcible=True,
+                hint="换一个新的或空的目录。")
         if foreign:
             _write_in_place(target, shown, pairs, ours)
         else:
@@ -88,15 +87,15 @@ def _target(directory: Path, shown: str) -> Path:
             os.stat(directory)
         except OSError:
             raise DataError("输出路径是一个失效或循环的符号链接", location=Location(shown),
-                            code="E-OUTPUT", hint="修正该链接，或用 -o 指定另一个目录。") from None
+                            code="E-OUTPUT", hint="修正该链接，或指定另一个目录。") from None
     real = Path(os.path.realpath(directory))
     cwd = Path(os.path.realpath(Path.cwd()))
     if real == cwd or real in cwd.parents:
-        raise UsageError("--all 的输出目录不能是当前目录或它的上级目录",
-                         hint="用 -o 指定一个子目录，例如 -o out/lists。")
+        raise UsageError("输出目录不能是当前目录或它的上级目录",
+                         hint="指定其下的一个子目录，例如 out/lists。")
     if os.path.lexists(real) and not real.is_dir():
         raise DataError("输出路径已存在且不是目录", location=Location(shown), code="E-OUTPUT",
-                        hint="--all 须用 -o 指定一个目录。")
+                        hint="须指定一个目录（不存在时自动创建）。")
     try:
         real.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -325,13 +324,13 @@ def _write_in_place(target: Path, shown: str, pairs: Iterable[tuple[str, str | b
     if clash:
         raise OutputDirError(
             f"输出目录中已有同名文件不是本工具写入的（{'、'.join(clash[:_SHOWN])}），"
-            "即使 --force 也不覆盖", foreign=clash, location=Location(shown),
+            "即使强制写入也不覆盖", foreign=clash, location=Location(shown),
             hint="移走这些文件，或换一个目录。")
     links = sorted({link for rel, _ in files if (link := _escapes(target, rel))})
     if links:
         raise OutputDirError(
             f"输出目录中有符号链接（{'、'.join(links[:_SHOWN])}），经由它写入会写到输出目录之外，"
-            "即使 --force 也不写入", foreign=links, location=Location(shown),
+            "即使强制写入也不写入", foreign=links, location=Location(shown),
             hint="移走这些链接，或换一个目录。")
     names: list[str] = []
     created: list[Path] = []

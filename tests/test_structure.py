@@ -1,10 +1,12 @@
 """The house has floors: each engine package imports only packages on lower floors (none on
 its own floor, none above), and no module imports itself round a circle. Imports made only for
-type checking (under ``if TYPE_CHECKING:``) are names, not arrows, and do not count."""
+type checking (under ``if TYPE_CHECKING:``) are names, not arrows, and do not count. The
+engine's errors speak no door's language."""
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -98,3 +100,33 @@ def test_no_import_circle() -> None:
     graph.remove_node("engine")  # the package's own __init__ names nothing
     cycles = list(nx.simple_cycles(graph))
     assert cycles == [], cycles[:5]
+
+
+# the doors' own modules, which word their options themselves
+DOORS = {"engine/cli.py", "engine/cli_words.py", "engine/web/serve.py", "engine/web/demo.py",
+         "engine/store/manage.py"}
+FLAG = re.compile(r"(?<![\w-])--[a-z][a-z-]+")
+
+
+def _strings(node: ast.AST) -> list[str]:
+    return [n.value for n in ast.walk(node) if isinstance(n, ast.Constant)
+            and isinstance(n.value, str)]
+
+
+def test_engine_errors_name_no_command_line_option() -> None:
+    """An engine error's message and hint name no command-line option: each door adds its own
+    words (the command line in ``engine/cli.py``'s ``_cli_words``)."""
+    found = []
+    for path in sorted(ENGINE.rglob("*.py")):
+        rel = path.relative_to(ENGINE.parent).as_posix()
+        if rel in DOORS:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+            parts = [*(node.args if name.endswith("Error") else []),
+                     *(k.value for k in node.keywords if k.arg in ("hint", "message"))]
+            found += [f"{rel}:{node.lineno}: {s}" for part in parts for s in _strings(part)
+                      if FLAG.search(s)]
+    assert found == []

@@ -655,8 +655,8 @@ class _Builder:
         if not self.street_names and not out and \
                 any(e.first.kind != "kept" for e in self.gathered.values()):
             raise DataError("无法确定街道：工作簿没有“街道”列", code="E-IMPORT",
-                            hint="在表中加入“街道”（或“乡镇（街道）”）列，或用 --county-file "
-                                 "指定县区文件，事项即适用于其全部街道。")
+                            hint="在表中加入“街道”（或“乡镇（街道）”）列，或提供县区文件"
+                                 "（county.yaml），事项即适用于其全部街道。")
         for key, name in self.street_names.items():
             known = self.base_street_ids.get(key) or self.base_streets.get(name)
             if known is not None:

@@ -59,6 +59,9 @@ class CountyParts:
     code: str | None = None  # 行政区划代码: the county's stable identity
 
 
+COUNTY_MISSING = "县区目录不存在"  # each door adds how its users name a county directory
+
+
 def load_county(directory: Path) -> CountySource:
     return assemble_county(read_county(directory))
 
@@ -69,9 +72,9 @@ def read_county(directory: Path) -> CountyParts:
     shown = display_path(directory)
     if not directory.exists():
         near = nearest_hint(directory)
-        raise DataError("县区目录不存在", location=Location(shown), code="E-NOTFOUND",
+        raise DataError(COUNTY_MISSING, location=Location(shown), code="E-NOTFOUND",
                         hint=(near + "。" if near else "")
-                        + "用 --county 指定包含 county.yaml 的目录；省略时使用内置示例区。")
+                        + "县区目录是包含 county.yaml 的目录。")
     if not directory.is_dir():
         raise DataError("应为县区目录（包含 county.yaml）", location=Location(shown),
                         code="E-NOTFOUND")

@@ -114,8 +114,7 @@ def check_sheet_rows(rows: dict[str, int]) -> None:
         raise TooLargeError(
             f"全县的{title}共 {most:,} 行，超过 Excel 工作表的上限"
             f"（{EXCEL_ROWS - 1:,} 行数据）", rows=most, limit=EXCEL_ROWS - 1,
-            hint="按街道分别写出：duty lists build --all --format xlsx -o 目录"
-                 "（每个街道一个工作簿），或用 --format csv。")
+            hint="按街道分别写出（每个街道一个工作簿），或写成 CSV。")
 
 
 def lists_xlsx(lists: CountyLists, names: dict[str, str], with_rules: bool = False,
