@@ -195,13 +195,21 @@ def _tables(alias: str) -> set[str]:
     return set(connections[alias].introspection.table_names())
 
 
+# a store's own tables hold something: its meta rows or an audit entry
+_ANY_DATA = "EXISTS (SELECT 1 FROM duty_meta) OR EXISTS (SELECT 1 FROM duty_audit)"
+
+
 def _schema_only(path: Path) -> bool:
-    """Whether an existing SQLite file holds duty's schema and no data. Read only: anything
-    else, a file that is no database included, is left exactly as it is."""
+    """Whether an existing SQLite file holds duty's schema and no data. The file is read as it
+    lies, without locks or companion files; anything else (a file that is no database, or
+    one with a write-ahead log beside it, which may hold data the file does not) is left
+    exactly as it is."""
     import sqlite3
 
+    if os.path.lexists(f"{path}-wal"):
+        return False
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
         try:
             tables = {r[0] for r in conn.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -211,9 +219,6 @@ def _schema_only(path: Path) -> bool:
             conn.close()
     except sqlite3.Error:
         return False
-
-
-_ANY_DATA = "EXISTS (SELECT 1 FROM duty_meta) OR EXISTS (SELECT 1 FROM duty_audit)"
 
 
 def _holds_data(alias: str) -> bool:

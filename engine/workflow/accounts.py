@@ -136,7 +136,7 @@ def account_usable(store: Store, username: str) -> bool:
 
 
 def entry(chain: Chain, actor: Actor | None, clock: Clock, action: SystemAction,
-           detail: dict[str, object]) -> int:
+          detail: dict[str, object]) -> int:
     account = actor.recorded if actor else f"system:{os_user()}"
     return chain.begin(at=clock.stamp, account=account, role=str(actor.role) if actor else
                        "system", action=action.value, detail=detail,
@@ -226,7 +226,7 @@ def create_accounts(store: Store, county: County, actor: Actor | None, clock: Cl
         need_admin(store, actor, "user_import" if imported else "user_add")
         if imported:
             entry(chain, actor, clock, SystemAction.user_import,
-                   {"accounts": len(accounts), "usernames": [a[0] for a in accounts]})
+                  {"accounts": len(accounts), "usernames": [a[0] for a in accounts]})
         for username, name, roles in accounts:
             password = temporary_password()
             _create(chain, store, actor, clock, username, name, list(roles), password, True)
@@ -324,7 +324,7 @@ def disable_user(store: Store, actor: Actor | None, clock: Clock, username: str)
         revoked = m.ApiToken.objects.filter(user=user, revoked__isnull=True).update(
             revoked=clock.stamp)
         entry(chain, actor, clock, SystemAction.user_disable,
-               {"username": username, "tokens_revoked": revoked})
+              {"username": username, "tokens_revoked": revoked})
         chain.account(user)
         return AccountView(username=username, name=user.first_name, active=False,  # type: ignore[attr-defined]
                            roles=_roles(store, user), tokens=0)
@@ -401,7 +401,7 @@ def _issue(chain: Chain, actor: Actor | None, clock: Clock, user: object) -> Iss
     m.ApiToken.objects.create(user=user, digest=_digest(token), hint=token[-4:],
                               created=clock.stamp)
     entry(chain, actor, clock, SystemAction.token_issue,
-           {"username": username, "hint": token[-4:]})
+          {"username": username, "hint": token[-4:]})
     chain.account(user)
     return IssuedToken(username=username, token=token)
 
@@ -413,7 +413,7 @@ def revoke_tokens(store: Store, actor: Actor | None, clock: Clock, username: str
         count = m.ApiToken.objects.filter(user=user, revoked__isnull=True).update(
             revoked=clock.stamp)
         entry(chain, actor, clock, SystemAction.token_revoke,
-               {"username": username, "revoked": count})
+              {"username": username, "revoked": count})
         chain.account(user)
     return count
 
@@ -436,7 +436,7 @@ def grant_roles(store: Store, county: County, actor: Actor | None, clock: Clock,
             raise ConflictError(f"账号 {username} 已有角色 {'、'.join(already)}",
                                 subject="role", stored="、".join(already), given=username)
         seq = entry(chain, actor, clock, SystemAction.user_grant,
-                     {"username": username, "roles": parsed})
+                    {"username": username, "roles": parsed})
         for role in parsed:
             m.RoleBinding.objects.create(user=user, county=store.county, role=role,
                                          audit_seq=seq)

@@ -5,11 +5,13 @@ the models and their migrations agree."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 
 from engine.errors import StoreError
 from tests.conftest import MINI, ROOT, run_cli
+from tests.services import sqlite_template
 from tests.workflow.conftest import Flow
 
 MANAGE = [sys.executable, "-m", "engine.store.manage"]
@@ -66,18 +68,33 @@ def test_the_schema_tool_does_not_migrate() -> None:
 
 
 def test_init_takes_a_schema_without_data_and_refuses_a_store(flow: Flow) -> None:
-    """On PostgreSQL, `store init` takes a database that holds the schema and no data (an
-    initialisation that stopped after its migrations; the tests' stores are copies of such a
-    database), and refuses one that holds a store, naming the reason."""
-    if flow.engine != "postgresql":
-        return  # a SQLite store is a file: an existing one is refused before it is opened
+    """`store init` takes a database that holds the schema and no data (an initialisation
+    that stopped after its migrations; the tests' stores are copies of such a database), and
+    refuses one that holds a store, naming the reason and changing nothing; on SQLite, any
+    other existing file (empty, not a database) is refused and left as it was."""
     assert flow.sql("SELECT COUNT(*) FROM duty_meta")[0][0] > 0  # initialised in the copy
     flow.monkeypatch.setenv("DUTY_AUDIT_KEY", str(flow.tmp / "another.key"))
     flow.monkeypatch.setenv("DUTY_CHECKPOINTS", str(flow.tmp / "another.checkpoints"))
     before = flow.snapshot()
     again = run_cli("store", "init", "--county", MINI, "--db", flow.db, "--rehearsal",
                     "--format", "json")
-    assert again.code != 0
-    assert again.stderr.startswith("错误 [E-STORE]") and "该数据库已有 duty 的数据" in again.stderr
+    assert again.code != 0 and again.stderr.startswith("错误 [E-STORE]")
+    assert ("该数据库已有 duty 的数据" if flow.engine == "postgresql" else "数据库已存在") \
+        in again.stderr
     assert flow.snapshot() == before
     assert not (flow.tmp / "another.key").exists()  # nothing half-made
+    if flow.engine == "sqlite":
+        for name, content in (("empty.db", b""), ("notes.db", b"not a database\n")):
+            other = flow.tmp / name
+            other.write_bytes(content)
+            run = run_cli("store", "init", "--county", MINI, "--db", other, "--rehearsal")
+            assert (run.code, other.read_bytes()) == (2, content), run.stderr
+            assert "数据库已存在" in run.stderr
+        # the schema alone, but a write-ahead log beside it may hold data: refused as well
+        logged = flow.tmp / "logged.db"
+        shutil.copyfile(sqlite_template(), logged)
+        (flow.tmp / "logged.db-wal").write_bytes(b"\0" * 32)
+        run = run_cli("store", "init", "--county", MINI, "--db", logged, "--rehearsal")
+        assert run.code == 2 and "数据库已存在" in run.stderr
+        assert (logged.read_bytes(), (flow.tmp / "logged.db-wal").read_bytes()) == (
+            sqlite_template().read_bytes(), b"\0" * 32)

@@ -19,12 +19,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from engine.clock import CHINA
 from tests.conftest import MINI, ROOT, run_cli
 from tests.store.test_verify import verify
 from tests.workflow.conftest import NOW, STREETS, Flow
@@ -215,7 +216,7 @@ def test_fifty_concurrent_commands(flow: Flow, children: Children) -> None:
     state the process allows, and ``audit verify`` then finds no problem and no warning (no
     clock going backwards, no gap, nothing lost), on SQLite and on PostgreSQL."""
     # the proposals are brought to their steps a minute ago; the children act now
-    flow.now((datetime.now(timezone(timedelta(hours=8))) - timedelta(minutes=1))
+    flow.now((datetime.now(CHINA) - timedelta(minutes=1))
              .isoformat(timespec="seconds"))
     hearing = [flow.to_hearing(id=f"P-H-{i:02d}") for i in range(10)]
     to_review = [flow.submit(id=f"P-R-{i}") for i in range(4)]
