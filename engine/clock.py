@@ -38,7 +38,9 @@ class Clock:
         except ValueError:
             raise UsageError(f"DUTY_NOW 不是有效的日期时间：“{fixed}”",
                              hint="例如 DUTY_NOW=2026-09-28T09:00:00+08:00") from None
-        return cls(value if value.tzinfo else value.replace(tzinfo=CHINA), fixed=True)
+        # kept in China time, as every stored time is read back
+        return cls((value if value.tzinfo else value.replace(tzinfo=CHINA)).astimezone(CHINA),
+                   fixed=True)
 
     @property
     def stamp(self) -> str:

@@ -16,11 +16,13 @@ import hmac
 import json
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from engine.store.orm import m
+from engine.store.times import time_text
 
 ENTRY_FIELDS = ("seq", "at", "account", "role", "action", "proposal", "state_before",
                 "state_after", "detail", "clock", "rows", "record", "prev")
@@ -30,14 +32,26 @@ def canonical(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, (bytes, memoryview)):
+def _plain(field: Any, value: Any) -> Any:
+    """A column's value as the digests serialise it: the same text for the same value on
+    SQLite and PostgreSQL, and the text the columns held before they were typed."""
+    if value is None:
+        return None
+    kind = field.get_internal_type()
+    if kind == "BinaryField":
         return "sha256:" + hashlib.sha256(bytes(value)).hexdigest()
+    if kind == "DateTimeField":
+        return time_text(value)
+    if kind == "DateField":
+        return (date.fromisoformat(value) if isinstance(value, str) else value).isoformat()
+    if kind == "JSONField":
+        return canonical(value)
     return value
 
 
 def row_fields(row: Any) -> dict[str, Any]:
-    return {f.attname: _plain(getattr(row, f.attname)) for f in row._meta.concrete_fields}
+    """A row by column name (a foreign key by the key it holds)."""
+    return {f.column: _plain(f, getattr(row, f.attname)) for f in row._meta.concrete_fields}
 
 
 def rows_digest(rows: Iterable[tuple[str, dict[str, Any]]]) -> str:
@@ -56,7 +70,8 @@ def account_digest(user: Any) -> str:
     its tokens (their digests and revocations). The time of the last log-in is left out: it
     changes without a command."""
     bindings = sorted(m.RoleBinding.objects.filter(user=user).values_list("county", "role"))
-    tokens = sorted(m.ApiToken.objects.filter(user=user).values_list("digest", "revoked"))
+    tokens = sorted((d, None if r is None else time_text(r)) for d, r in
+                    m.ApiToken.objects.filter(user=user).values_list("digest", "revoked"))
     body = {"username": user.username, "password": user.password,
             "active": bool(user.is_active), "staff": bool(user.is_staff),
             "superuser": bool(user.is_superuser),
@@ -66,7 +81,8 @@ def account_digest(user: Any) -> str:
     return hashlib.sha256(canonical(body).encode("utf-8")).hexdigest()
 
 
-def entry_mac(key: bytes, fields: dict[str, Any]) -> str:
+def entry_mac(key: bytes, entry: m.AuditEntry) -> str:
+    fields = row_fields(entry)
     body = canonical([fields[name] for name in ENTRY_FIELDS])
     return hmac.new(key, body.encode("utf-8"), hashlib.sha256).hexdigest()
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 from engine.errors import StoreError
 from engine.store.audit import (
     account_digest,
-    canonical,
     covered_rows,
     entry_mac,
     record_digest,
@@ -17,8 +16,7 @@ from engine.store.audit import (
 )
 from engine.store.keys import Anchor, append_checkpoint, fingerprint
 from engine.store.orm import m
-
-CHINA = timezone(timedelta(hours=8))
+from engine.store.times import CHINA, time_text
 
 
 def check_whole(store: Any) -> None:
@@ -79,8 +77,8 @@ class Chain:
         if clock == "real" and datetime.fromisoformat(at) < self.locked_at:
             at = self.locked_at.isoformat()
         self.pending.append(m.AuditEntry(
-            seq=seq, at=at, account=account, role=role, action=action, proposal=proposal,
-            state_before=before, state_after=after, detail=canonical(detail or {}),
+            seq=seq, at=time_text(at), account=account, role=role, action=action,
+            proposal=proposal, state_before=before, state_after=after, detail=detail or {},
             clock=clock, rows="", record="", prev="", mac=""))
         return seq
 
@@ -132,8 +130,7 @@ class Chain:
             entry.rows = rows_digest(rows.get(entry.seq, []))
             entry.record = record_digest(proposals.get(entry.proposal or ""))
             entry.prev = prev
-            entry.mac = entry_mac(key, {f.attname: getattr(entry, f.attname)
-                                        for f in entry._meta.concrete_fields})
+            entry.mac = entry_mac(key, entry)
             prev = entry.mac
         m.AuditEntry.objects.bulk_create(self.pending)
         last = self.pending[-1]
@@ -147,4 +144,4 @@ class Chain:
             last = self.pending[-1]
             anchor = Anchor(last.seq, last.mac, fingerprint(self.store.key))
             for path in self.store.target.anchor_files:
-                append_checkpoint(path, anchor, last.at)
+                append_checkpoint(path, anchor, time_text(last.at))

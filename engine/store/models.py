@@ -4,7 +4,11 @@ Rows that record what happened (decisions, opinions, meetings, list versions and
 states they rest on, role bindings) are written once and never changed; each names the audit
 entry that wrote it (``audit_seq``), and that entry's keyed digest covers them. The proposal
 row changes as the proposal moves on; the newest audit entry of the proposal commits to its
-current content. JSON is kept as canonical text so that digests are the same on every database.
+current content. Times are kept as date-times (China time when read), deadlines as dates and
+documents as JSON; the digests serialise every typed value one canonical way
+(``engine.store.audit.row_fields``), so they are the same on SQLite and PostgreSQL. A
+decision and its item are the exception: they are the engine's JSON documents, kept byte for
+byte as the audit committed to them and read back with their pydantic models.
 """
 
 from __future__ import annotations
@@ -12,15 +16,27 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from engine.labels import LABELS, LEGAL, MEETING, STAGES, URGENCY
+
+CLOCKS = {"real": "系统时钟", "fixed": "演练时钟（DUTY_NOW）", "legacy": "旧版数据库"}
+CHANGES = {k: LABELS[k] for k in ("admit", "recall", "revise")}
+VERDICTS = {k: LABELS[k] for k in ("admitted", "admitted_with_conditions", "deferred",
+                                   "returned", "rejected", "not_applicable")}
+OPINIONS = {k: LABELS[k] for k in ("agree", "agree_with_conditions", "object")}
+
 
 class StoreMeta(models.Model):
     """What the store is bound to: county, process, mode (accounts or local), rehearsal."""
 
-    key = models.CharField(max_length=64, primary_key=True)
-    value = models.TextField()
+    key = models.CharField("项", max_length=64, primary_key=True)
+    value = models.TextField("值")
 
     class Meta:
         db_table = "duty_meta"
+        verbose_name = verbose_name_plural = "数据库绑定信息"
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.value}"
 
 
 class AuditHead(models.Model):
@@ -28,121 +44,163 @@ class AuditHead(models.Model):
     serialised and the chain cannot fork."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    seq = models.BigIntegerField(default=0)
-    mac = models.CharField(max_length=64, default="")
+    seq = models.BigIntegerField("最新序号", default=0)
+    mac = models.CharField("最新签名", max_length=64, default="")
 
     class Meta:
         db_table = "duty_audit_head"
+        verbose_name = verbose_name_plural = "审计链头"
+
+    def __str__(self) -> str:
+        return f"{self.seq}:{self.mac[:12]}"
 
 
 class AuditEntry(models.Model):
-    seq = models.BigIntegerField(primary_key=True)
-    at = models.CharField(max_length=40)
-    account = models.CharField(max_length=150)  # who acted: an account, local:OSUSER, system
-    role = models.CharField(max_length=100)
-    action = models.CharField(max_length=40, db_index=True)
-    proposal = models.CharField(max_length=100, null=True, db_index=True)
-    state_before = models.CharField(max_length=40, null=True)
-    state_after = models.CharField(max_length=40, null=True)
-    detail = models.TextField()  # canonical JSON
-    clock = models.CharField(max_length=10)  # real | fixed (a rehearsal's DUTY_NOW)
-    rows = models.CharField(max_length=64)  # digest of the rows this entry wrote
-    record = models.CharField(max_length=64)  # digest of the proposal row after the step
-    prev = models.CharField(max_length=64)
-    mac = models.CharField(max_length=64)
+    seq = models.BigIntegerField("序号", primary_key=True)
+    at = models.DateTimeField("时间")
+    account = models.CharField("账号", max_length=150)  # an account, local:OSUSER, system
+    role = models.CharField("角色", max_length=100)
+    action = models.CharField("操作", max_length=40, db_index=True)
+    # the proposal's id as the step named it: an entry may name a proposal that a refused
+    # step never stored, so this is no foreign key
+    proposal = models.CharField("申请", max_length=100, null=True, db_index=True)
+    state_before = models.CharField("原状态", max_length=40, null=True)
+    state_after = models.CharField("新状态", max_length=40, null=True)
+    detail = models.JSONField("详情")
+    clock = models.CharField("时钟", max_length=10, choices=CLOCKS)
+    rows = models.CharField("写入数据摘要", max_length=64)  # digest of the rows it wrote
+    record = models.CharField("申请记录摘要", max_length=64)  # the proposal row after the step
+    prev = models.CharField("前一条签名", max_length=64)
+    mac = models.CharField("签名", max_length=64)
 
     class Meta:
         db_table = "duty_audit"
+        verbose_name = verbose_name_plural = "审计记录"
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action}"
 
 
 class Proposal(models.Model):
-    id = models.CharField(max_length=100, primary_key=True)
-    department = models.CharField(max_length=100)
-    title = models.TextField()
-    state = models.CharField(max_length=40, db_index=True)
-    revision = models.IntegerField()
-    document = models.TextField()  # the proposal as submitted (canonical JSON)
-    streets = models.TextField()  # target street ids (JSON list)
-    urgency = models.CharField(max_length=20)
-    legal = models.CharField(max_length=20, default="pending")
-    state_since = models.CharField(max_length=40)
-    due = models.CharField(max_length=10, null=True)  # deadline of the current state
-    due_estimated = models.BooleanField(default=False)
-    created = models.CharField(max_length=40)
-    change = models.CharField(max_length=20, default="admit")
-    applicant = models.CharField(max_length=120)  # department:ID or street:ID
+    id = models.CharField("编号", max_length=100, primary_key=True)
+    department = models.CharField("部门", max_length=100)
+    title = models.TextField("标题")
+    # the process file names the states (engine.workflow.names checks it when it loads)
+    state = models.CharField("状态", max_length=40, db_index=True)
+    revision = models.IntegerField("修订次数")
+    document = models.JSONField("申请内容")  # the proposal as submitted
+    streets = models.JSONField("目标街道")  # target street ids
+    urgency = models.CharField("紧急程度", max_length=20, choices=URGENCY)
+    legal = models.CharField("合法性审查", max_length=20, default="pending", choices=LEGAL)
+    state_since = models.DateTimeField("进入当前状态")
+    due = models.DateField("当前环节期限", null=True)
+    due_estimated = models.BooleanField("期限为估算", default=False)
+    created = models.DateTimeField("创建时间")
+    change = models.CharField("申请类型", max_length=20, default="admit", choices=CHANGES)
+    applicant = models.CharField("申请方", max_length=120)  # department:ID or street:ID
 
     class Meta:
         db_table = "duty_proposal"
+        verbose_name = verbose_name_plural = "准入申请"
+
+    def __str__(self) -> str:
+        return f"{self.id} {self.title}"
 
 
 class Decision(models.Model):
     seq = models.BigAutoField(primary_key=True)
-    proposal = models.CharField(max_length=100, db_index=True)
-    stage = models.CharField(max_length=20)
-    at = models.CharField(max_length=40)
-    verdict = models.CharField(max_length=40)
-    policy_id = models.CharField(max_length=100)
-    policy_version = models.CharField(max_length=40)
-    policy_hash = models.CharField(max_length=100)
-    county_revision = models.CharField(max_length=64)  # the county data it was made on
-    decision = models.TextField()
-    item = models.TextField()
-    audit_seq = models.BigIntegerField(db_index=True)
+    proposal = models.ForeignKey(Proposal, models.PROTECT, db_column="proposal",
+                                 related_name="decisions", verbose_name="申请")
+    stage = models.CharField("评估时点", max_length=20, choices=STAGES)
+    at = models.DateTimeField("时间")
+    verdict = models.CharField("结论", max_length=40, choices=VERDICTS)
+    policy_id = models.CharField("政策包", max_length=100)
+    policy_version = models.CharField("政策包版本", max_length=40)
+    policy_hash = models.CharField("政策包摘要", max_length=100)
+    county_revision = models.CharField("县区数据版本", max_length=64)  # the data it rests on
+    # the engine's JSON documents, byte for byte as the audit committed to them
+    decision = models.TextField("评估结论（JSON）")
+    item = models.TextField("事项（JSON）")
+    audit_seq = models.BigIntegerField("审计记录", db_index=True)
 
     class Meta:
         db_table = "duty_decision"
+        verbose_name = verbose_name_plural = "评估结论"
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} {self.stage} {self.verdict}"
 
 
 class Opinion(models.Model):
     seq = models.BigAutoField(primary_key=True)
-    proposal = models.CharField(max_length=100, db_index=True)
-    street = models.CharField(max_length=100)
-    opinion = models.CharField(max_length=30)
-    note = models.TextField(null=True)
-    at = models.CharField(max_length=40)
-    actor = models.CharField(max_length=150)
-    audit_seq = models.BigIntegerField(db_index=True)
+    proposal = models.ForeignKey(Proposal, models.PROTECT, db_column="proposal",
+                                 related_name="opinions", verbose_name="申请")
+    street = models.CharField("街道", max_length=100)
+    opinion = models.CharField("意见", max_length=30, choices=OPINIONS)
+    note = models.TextField("说明", null=True)
+    at = models.DateTimeField("时间")
+    actor = models.CharField("反馈人", max_length=150)
+    audit_seq = models.BigIntegerField("审计记录", db_index=True)
 
     class Meta:
         db_table = "duty_opinion"
+        verbose_name = verbose_name_plural = "街道意见"
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} {self.street} {self.opinion}"
 
 
 class Meeting(models.Model):
     seq = models.BigAutoField(primary_key=True)
-    proposal = models.CharField(max_length=100, db_index=True)
-    ref = models.TextField(null=True)
-    outcome = models.CharField(max_length=20)
-    at = models.CharField(max_length=40)
-    actor = models.CharField(max_length=150)
-    audit_seq = models.BigIntegerField(db_index=True)
+    proposal = models.ForeignKey(Proposal, models.PROTECT, db_column="proposal",
+                                 related_name="meetings", verbose_name="申请")
+    ref = models.TextField("会议", null=True)
+    outcome = models.CharField("审定结果", max_length=20, choices=MEETING)
+    at = models.DateTimeField("时间")
+    actor = models.CharField("记录人", max_length=150)
+    audit_seq = models.BigIntegerField("审计记录", db_index=True)
 
     class Meta:
         db_table = "duty_meeting"
+        verbose_name = verbose_name_plural = "会议审定"
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} {self.outcome}"
 
 
 class ListVersion(models.Model):
-    number = models.IntegerField(primary_key=True)
-    at = models.CharField(max_length=40)
-    lists = models.BinaryField()  # the published lists (zlib-compressed JSON)
-    names = models.TextField()  # Chinese names by id, for rendering (JSON)
-    county_revision = models.CharField(max_length=64)
-    audit_seq = models.BigIntegerField(db_index=True)
+    number = models.IntegerField("版本号", primary_key=True)
+    at = models.DateTimeField("公布时间")
+    # the published lists, zlib-compressed JSON: a county's lists run to megabytes
+    lists = models.BinaryField("清单")
+    names = models.JSONField("名称")  # Chinese names by id, for rendering
+    county_revision = models.CharField("县区数据版本", max_length=64)
+    audit_seq = models.BigIntegerField("审计记录", db_index=True)
 
     class Meta:
         db_table = "duty_version"
+        verbose_name = verbose_name_plural = "清单版本"
+
+    def __str__(self) -> str:
+        return f"第 {self.number} 版"
 
 
 class VersionProposal(models.Model):
-    version = models.IntegerField()
-    position = models.IntegerField()
-    proposal = models.CharField(max_length=100, db_index=True)
-    audit_seq = models.BigIntegerField(db_index=True)
+    version = models.ForeignKey(ListVersion, models.PROTECT, db_column="version",
+                                related_name="proposals", verbose_name="清单版本")
+    position = models.IntegerField("顺序")
+    proposal = models.ForeignKey(Proposal, models.PROTECT, db_column="proposal",
+                                 related_name="publications", verbose_name="申请")
+    audit_seq = models.BigIntegerField("审计记录", db_index=True)
 
     class Meta:
         db_table = "duty_version_proposal"
+        verbose_name = verbose_name_plural = "版本包含的申请"
         constraints = [models.UniqueConstraint(fields=["version", "proposal"],
                                                name="one_proposal_per_version")]
+
+    def __str__(self) -> str:
+        return f"第 {self.version_id} 版：{self.proposal_id}"
 
 
 class CountyState(models.Model):
@@ -150,15 +208,20 @@ class CountyState(models.Model):
     county data it was computed on: commands start from it instead of replaying history."""
 
     seq = models.BigAutoField(primary_key=True)
-    version = models.IntegerField()
-    county_revision = models.CharField(max_length=64)
-    state = models.BinaryField()  # zlib-compressed JSON
-    audit_seq = models.BigIntegerField(db_index=True)
+    version = models.ForeignKey(ListVersion, models.PROTECT, db_column="version",
+                                related_name="county_states", verbose_name="清单版本")
+    county_revision = models.CharField("县区数据版本", max_length=64)
+    state = models.BinaryField("县区状态")  # zlib-compressed JSON
+    audit_seq = models.BigIntegerField("审计记录", db_index=True)
 
     class Meta:
         db_table = "duty_county_state"
+        verbose_name = verbose_name_plural = "县区状态"
         constraints = [models.UniqueConstraint(fields=["version", "county_revision"],
                                                name="one_state_per_version_and_county")]
+
+    def __str__(self) -> str:
+        return f"第 {self.version_id} 版（{self.county_revision[:12]}）"
 
 
 class RoleBinding(models.Model):
@@ -167,15 +230,19 @@ class RoleBinding(models.Model):
 
     seq = models.BigAutoField(primary_key=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                             related_name="duty_roles")
-    county = models.CharField(max_length=200)
-    role = models.CharField(max_length=120)
-    audit_seq = models.BigIntegerField(db_index=True)
+                             related_name="duty_roles", verbose_name="账号")
+    county = models.CharField("县区", max_length=200)
+    role = models.CharField("角色", max_length=120)
+    audit_seq = models.BigIntegerField("审计记录", db_index=True)
 
     class Meta:
         db_table = "duty_role_binding"
+        verbose_name = verbose_name_plural = "角色"
         constraints = [models.UniqueConstraint(fields=["user", "county", "role"],
                                                name="one_binding_per_role")]
+
+    def __str__(self) -> str:
+        return f"{self.role}（{self.county}）"
 
 
 class ApiToken(models.Model):
@@ -183,14 +250,18 @@ class ApiToken(models.Model):
 
     seq = models.BigAutoField(primary_key=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                             related_name="duty_tokens")
-    digest = models.CharField(max_length=64, unique=True)
-    hint = models.CharField(max_length=8)  # the last characters, to tell tokens apart
-    created = models.CharField(max_length=40)
-    revoked = models.CharField(max_length=40, null=True)
+                             related_name="duty_tokens", verbose_name="账号")
+    digest = models.CharField("摘要", max_length=64, unique=True)
+    hint = models.CharField("末位", max_length=8)  # the last characters, to tell tokens apart
+    created = models.DateTimeField("签发时间")
+    revoked = models.DateTimeField("吊销时间", null=True)
 
     class Meta:
         db_table = "duty_api_token"
+        verbose_name = verbose_name_plural = "命令行令牌"
+
+    def __str__(self) -> str:
+        return f"…{self.hint}"
 
 
 class WhoLookup(models.Model):
@@ -200,17 +271,21 @@ class WhoLookup(models.Model):
     leads back to it."""
 
     seq = models.BigAutoField(primary_key=True)
-    at = models.CharField(max_length=40)
-    account = models.CharField(max_length=150)
-    role = models.CharField(max_length=100)
-    ticket = models.CharField(max_length=40)
-    street = models.CharField(max_length=100, db_index=True)
-    version = models.IntegerField()
-    item = models.CharField(max_length=100, null=True, db_index=True)
-    department = models.CharField(max_length=100, null=True, db_index=True)
+    at = models.DateTimeField("时间")
+    account = models.CharField("账号", max_length=150)
+    role = models.CharField("角色", max_length=100)
+    ticket = models.CharField("工单编号", max_length=40)
+    street = models.CharField("街道", max_length=100, db_index=True)
+    version = models.IntegerField("清单版本")
+    item = models.CharField("首选事项", max_length=100, null=True, db_index=True)
+    department = models.CharField("首选部门", max_length=100, null=True, db_index=True)
 
     class Meta:
         db_table = "duty_who_lookup"
+        verbose_name = verbose_name_plural = "诉求归属查询"
+
+    def __str__(self) -> str:
+        return f"{self.ticket or '（无工单）'} {self.street}"
 
 
 class AccountSeal(models.Model):
@@ -220,13 +295,17 @@ class AccountSeal(models.Model):
     covered rows; the newest seal of an account is the one every log-in is checked against."""
 
     seq = models.BigAutoField(primary_key=True)
-    username = models.CharField(max_length=150, db_index=True)
-    digest = models.CharField(max_length=64)
-    must_change = models.BooleanField(default=False)  # a temporary password
-    audit_seq = models.BigIntegerField(db_index=True)
+    username = models.CharField("账号", max_length=150, db_index=True)
+    digest = models.CharField("摘要", max_length=64)
+    must_change = models.BooleanField("须修改密码", default=False)  # a temporary password
+    audit_seq = models.BigIntegerField("审计记录", db_index=True)
 
     class Meta:
         db_table = "duty_account_seal"
+        verbose_name = verbose_name_plural = "账号封签"
+
+    def __str__(self) -> str:
+        return f"{self.username} #{self.audit_seq}"
 
 
 class Submission(models.Model):
@@ -234,15 +313,19 @@ class Submission(models.Model):
     resubmission after a return): what reviewers compare a resubmission with."""
 
     seq = models.BigAutoField(primary_key=True)
-    proposal = models.CharField(max_length=100, db_index=True)
-    revision = models.IntegerField()
-    document = models.TextField()  # canonical JSON, as in the proposal row
-    at = models.CharField(max_length=40)
-    audit_seq = models.BigIntegerField(db_index=True)
+    proposal = models.ForeignKey(Proposal, models.PROTECT, db_column="proposal",
+                                 related_name="submissions", verbose_name="申请")
+    revision = models.IntegerField("修订次数")
+    document = models.JSONField("申请内容")  # as in the proposal row
+    at = models.DateTimeField("提交时间")
+    audit_seq = models.BigIntegerField("审计记录", db_index=True)
 
     class Meta:
         db_table = "duty_submission"
-        verbose_name = "提交的申请稿"
+        verbose_name = verbose_name_plural = "提交的申请稿"
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} 第 {self.revision} 稿"
 
 
 class StepNote(models.Model):
@@ -250,18 +333,22 @@ class StepNote(models.Model):
     review: the opinion (意见) and its basis (依据), on which draft, by whom."""
 
     seq = models.BigAutoField(primary_key=True)
-    proposal = models.CharField(max_length=100, db_index=True)
-    action = models.CharField(max_length=40)  # the step: pass_review, return, legal_pass, …
-    revision = models.IntegerField()
-    text = models.TextField()
-    basis = models.TextField()
-    at = models.CharField(max_length=40)
-    actor = models.CharField(max_length=150)
-    audit_seq = models.BigIntegerField(db_index=True)
+    proposal = models.ForeignKey(Proposal, models.PROTECT, db_column="proposal",
+                                 related_name="notes", verbose_name="申请")
+    action = models.CharField("环节", max_length=40)  # pass_review, return, legal_pass, …
+    revision = models.IntegerField("修订次数")
+    text = models.TextField("意见")
+    basis = models.TextField("依据")
+    at = models.DateTimeField("时间")
+    actor = models.CharField("填写人", max_length=150)
+    audit_seq = models.BigIntegerField("审计记录", db_index=True)
 
     class Meta:
         db_table = "duty_step_note"
-        verbose_name = "审核或审查意见"
+        verbose_name = verbose_name_plural = "审核或审查意见"
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} {self.action}"
 
 
 class Attachment(models.Model):
@@ -269,18 +356,23 @@ class Attachment(models.Model):
     content is kept here, and the audit entry that wrote it covers its digest."""
 
     seq = models.BigAutoField(primary_key=True)
-    proposal = models.CharField(max_length=100, db_index=True)
-    note = models.BigIntegerField(db_index=True)  # StepNote.seq
-    name = models.CharField(max_length=200)
-    kind = models.CharField(max_length=10)  # pdf, docx, xlsx, png, jpeg
-    size = models.IntegerField()
-    sha256 = models.CharField(max_length=64)
-    content = models.BinaryField()
-    audit_seq = models.BigIntegerField(db_index=True)
+    proposal = models.ForeignKey(Proposal, models.PROTECT, db_column="proposal",
+                                 related_name="attachments", verbose_name="申请")
+    note = models.ForeignKey(StepNote, models.PROTECT, db_column="note",
+                             related_name="attachments", verbose_name="意见")
+    name = models.CharField("文件名", max_length=200)
+    kind = models.CharField("类型", max_length=10)  # engine.workflow.notes.KINDS
+    size = models.IntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    content = models.BinaryField("内容")
+    audit_seq = models.BigIntegerField("审计记录", db_index=True)
 
     class Meta:
         db_table = "duty_attachment"
-        verbose_name = "附件"
+        verbose_name = verbose_name_plural = "附件"
+
+    def __str__(self) -> str:
+        return self.name
 
 
 # the tables whose rows an audit entry covers, in digest order

@@ -10,7 +10,6 @@ key therefore makes the account unusable until the record and the rows agree aga
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from engine.store.audit import account_digest, covered_rows, entry_mac, rows_digest
@@ -34,9 +33,8 @@ def account_problem(key: bytes, user: Any) -> str | None:
     entry = m.AuditEntry.objects.filter(seq=seal.audit_seq).first()
     if entry is None:
         return f"账号的审计记录（第 {seal.audit_seq} 条）不存在"
-    fields = {f.attname: getattr(entry, f.attname) for f in entry._meta.concrete_fields}
     rows = covered_rows([entry.seq]).get(entry.seq, [])
-    if entry_mac(key, fields) != entry.mac or rows_digest(rows) != entry.rows:
+    if entry_mac(key, entry) != entry.mac or rows_digest(rows) != entry.rows:
         return f"账号的审计记录（第 {entry.seq} 条）与密钥签名不符"
     for later in m.AuditEntry.objects.filter(seq__gt=entry.seq, action__in=ACCOUNT_ACTIONS):
         if _names(later.detail) == user.username:
@@ -60,9 +58,5 @@ def sealed_problems(key: bytes) -> list[tuple[str, str]]:
     return out
 
 
-def _names(detail: str) -> str | None:
-    try:
-        value = json.loads(detail)
-    except ValueError:
-        return None
-    return value.get("username") if isinstance(value, dict) else None
+def _names(detail: Any) -> str | None:
+    return detail.get("username") if isinstance(detail, dict) else None

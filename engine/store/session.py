@@ -281,7 +281,11 @@ def open_store(target: StoreTarget, *, create: bool = False, migrating: bool = F
                                   "备份，并确认各处的 duty 均已升级）。")
         if plan:
             store.migrated = [f"{mig.app_label}.{mig.name}" for mig, _ in plan]
-            migrate(alias)
+            try:
+                migrate(alias)
+            except StoreError as exc:  # a migration's refusal names no store: this one
+                raise StoreError(exc.message, store=target.shown, reason=exc.reason,
+                                 hint=exc.hint) from None
         store.meta = _read_meta(store)
     except StoreError:
         close(store)

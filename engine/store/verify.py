@@ -3,8 +3,6 @@ the store's binding and the anchors kept outside the database."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from engine.store.audit import (
     Problem,
     Report,
@@ -17,6 +15,7 @@ from engine.store.keys import Anchor, fingerprint, read_checkpoints
 from engine.store.orm import m
 from engine.store.seals import sealed_problems
 from engine.store.session import Store, transaction
+from engine.store.times import time_text
 
 BOUND = ("county", "county_code", "process", "mode", "rehearsal")  # meta the first entry commits to
 
@@ -47,8 +46,7 @@ def verify_store(store: Store, expect: list[Anchor] | None = None,
             expected = e.seq
         if e.prev != prev:
             problems.append(Problem(seq=e.seq, kind="link", message="与前一条记录不衔接"))
-        fields = {f.attname: getattr(e, f.attname) for f in e._meta.concrete_fields}
-        if entry_mac(store.key, fields) != e.mac:
+        if entry_mac(store.key, e) != e.mac:
             problems.append(Problem(seq=e.seq, kind="mac",
                                     message="内容与密钥签名不符（记录被改动，或链条是在没有"
                                             "密钥的情况下重算的）"))
@@ -56,11 +54,10 @@ def verify_store(store: Store, expect: list[Anchor] | None = None,
             problems.append(Problem(seq=e.seq, kind="rows",
                                     message="该步骤写入的数据（决定、意见、会议、清单版本、"
                                             "角色、审核意见或附件）已被改动或删除"))
-        when = _parse(e.at)
-        if when is not None and last_at is not None and when < last_at:
+        if last_at is not None and e.at < last_at:
             problems.append(Problem(seq=e.seq, kind="clock",
-                                    message=f"时间 {e.at} 早于前一条记录"))
-        last_at = when or last_at
+                                    message=f"时间 {time_text(e.at)} 早于前一条记录"))
+        last_at = e.at
         if e.clock == "fixed" and not store.rehearsal:
             problems.append(Problem(seq=e.seq, kind="rehearsal",
                                     message="使用了固定时钟（DUTY_NOW），而该数据库不是演练库"))
@@ -142,17 +139,8 @@ def _integrity(store: Store) -> list[str]:
     return [] if found == ["ok"] else found
 
 
-def _parse(at: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(at)
-    except ValueError:
-        return None
-
-
 def _first_detail(entry: m.AuditEntry) -> dict[str, str]:
-    import json
-
-    detail = json.loads(entry.detail)
+    detail = entry.detail if isinstance(entry.detail, dict) else {}
     bound = detail.get("bound", {})
     return {k: str(v) for k, v in bound.items()} if isinstance(bound, dict) else {}
 

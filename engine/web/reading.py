@@ -3,13 +3,13 @@ published versions, their lists and the audit anchors."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from engine.models.lists import CountyLists
 from engine.store.keys import Anchor, read_checkpoints
 from engine.store.orm import m
 from engine.store.session import Store, transaction
+from engine.store.times import time_text
 from engine.workflow.versions import version_lists
 
 
@@ -33,8 +33,8 @@ def versions(store: Store) -> list[VersionRow]:
                 .values_list("version", "proposal"):
             links.setdefault(number, []).append(pid)
     key = store.meta.get("key", "")
-    return [VersionRow(number, at, f"{seq}:{macs.get(seq, '')}:{key}", links.get(number, []))
-            for number, at, seq in rows]
+    return [VersionRow(number, time_text(at), f"{seq}:{macs.get(seq, '')}:{key}",
+                       links.get(number, [])) for number, at, seq in rows]
 
 
 _KEPT: dict[tuple[str, int], tuple[CountyLists, dict[str, str]]] = {}
@@ -86,7 +86,7 @@ def audit_entries(store: Store, *, action: str = "", proposal: str = "", account
         total = query.count()
         pages = max(1, -(-total // AUDIT_PAGE))
         page = min(max(page, 1), pages)
-        rows = [AuditRow(*r) for r in query.values_list(
+        rows = [AuditRow(seq, time_text(at), *rest) for seq, at, *rest in query.values_list(
             "seq", "at", "account", "role", "action", "proposal", "state_before",
             "state_after")[(page - 1) * AUDIT_PAGE:page * AUDIT_PAGE]]
     return rows, total, page, pages
@@ -109,4 +109,4 @@ def submitted(store: Store, pid: str) -> dict[str, object] | None:
     """The proposal as its applicant last submitted it (the stored document), or None."""
     with transaction(store, write=False):
         document = m.Proposal.objects.filter(id=pid).values_list("document", flat=True).first()
-    return json.loads(document) if document else None
+    return document or None

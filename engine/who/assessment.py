@@ -14,7 +14,6 @@ looked up per item.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from datetime import date
 from typing import Any, Literal
@@ -22,6 +21,7 @@ from typing import Any, Literal
 from engine.errors import ForbiddenError, NotFoundError, UsageError
 from engine.models.decision import Out
 from engine.models.lists import ListSource
+from engine.store.times import time_text
 from engine.vocab import ListKind
 from engine.who.log import lookups
 from engine.workflow.names import RoleKind
@@ -121,11 +121,13 @@ def assess(service: Any, actor: Actor | None, kind: Literal["street", "departmen
         counts = {"owned": len(items)}
     adjustments = []
     with transaction(service.store, write=False):
-        meetings = {r.proposal: r.at[:10] for r in m.Meeting.objects.filter(outcome="admit")}
+        meetings = {r.proposal_id: time_text(r.at)[:10]
+                    for r in m.Meeting.objects.filter(outcome="admit")}
         for p in m.Proposal.objects.order_by("created", "id"):
-            concerned = (ident in json.loads(p.streets) or p.applicant == f"street:{ident}"
+            concerned = (ident in p.streets or p.applicant == f"street:{ident}"
                          if kind == "street" else p.department == ident)
-            asked = p.created[:10] if first <= p.created[:10] <= last else None
+            created = time_text(p.created)[:10]
+            asked = created if first <= created <= last else None
             granted = meetings.get(p.id)
             granted = granted if granted and first <= granted <= last else None
             if concerned and (asked or granted):

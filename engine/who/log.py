@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from engine.errors import QueryError
 from engine.store.session import Store
+from engine.store.times import CHINA, time_text
 from engine.who.models import WhoAnswer
 
 TICKET = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
@@ -57,5 +59,7 @@ def lookups(store: Store, start: str, end: str) -> list[Lookup]:
     from engine.store.session import read_alias
 
     with using(read_alias(store)):
-        rows = m.WhoLookup.objects.filter(at__gte=start, at__lt=end + "~").order_by("seq")
-        return [Lookup(r.at, r.ticket, r.street, r.item, r.department) for r in rows]
+        since = datetime.combine(date.fromisoformat(start), time.min, CHINA)
+        until = datetime.combine(date.fromisoformat(end) + timedelta(days=1), time.min, CHINA)
+        rows = m.WhoLookup.objects.filter(at__gte=since, at__lt=until).order_by("seq")
+        return [Lookup(time_text(r.at), r.ticket, r.street, r.item, r.department) for r in rows]

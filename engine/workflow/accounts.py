@@ -322,7 +322,7 @@ def disable_user(store: Store, actor: Actor | None, clock: Clock, username: str)
         user.is_active = False  # type: ignore[attr-defined]
         user.save()  # type: ignore[attr-defined]
         revoked = m.ApiToken.objects.filter(user=user, revoked__isnull=True).update(
-            revoked=clock.stamp)
+            revoked=clock.now)
         entry(chain, actor, clock, SystemAction.user_disable,
               {"username": username, "tokens_revoked": revoked})
         chain.account(user)
@@ -368,7 +368,7 @@ def temporary_since(store: Store, username: str) -> datetime | None:
             return None
         at = m.AuditEntry.objects.filter(seq=seal.audit_seq).values_list("at", flat=True) \
             .first()
-        return datetime.fromisoformat(at) if at else datetime.min.replace(tzinfo=CHINA)
+        return at or datetime.min.replace(tzinfo=CHINA)
 
 
 def must_change_password(store: Store, username: str) -> bool:
@@ -399,7 +399,7 @@ def _issue(chain: Chain, actor: Actor | None, clock: Clock, user: object) -> Iss
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     username = str(user.username)  # type: ignore[attr-defined]
     m.ApiToken.objects.create(user=user, digest=_digest(token), hint=token[-4:],
-                              created=clock.stamp)
+                              created=clock.now)
     entry(chain, actor, clock, SystemAction.token_issue,
           {"username": username, "hint": token[-4:]})
     chain.account(user)
@@ -411,7 +411,7 @@ def revoke_tokens(store: Store, actor: Actor | None, clock: Clock, username: str
         need_admin(store, actor, "token_revoke")
         user = _user(username)
         count = m.ApiToken.objects.filter(user=user, revoked__isnull=True).update(
-            revoked=clock.stamp)
+            revoked=clock.now)
         entry(chain, actor, clock, SystemAction.token_revoke,
               {"username": username, "revoked": count})
         chain.account(user)

@@ -92,7 +92,7 @@ def change_county(service: AdmissionService, actor: Actor, clock: Clock, new: Wo
             version = service._version()
             if version and not m.CountyState.objects.filter(
                     version=version, county_revision=revision).exists():
-                m.CountyState.objects.create(version=version, county_revision=revision,
+                m.CountyState.objects.create(version_id=version, county_revision=revision,
                                              state=pack_state(state), audit_seq=seq)
             undo = put()
     except BaseException:

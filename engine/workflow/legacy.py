@@ -115,7 +115,8 @@ def _copy(chain: Any, old: dict[str, Any], key: bytes, clock: Clock) -> None:
     for p in old["proposals"]:
         proposals[p["id"]] = m.Proposal.objects.create(
             id=p["id"], department=p["department"], title=p["title"], state=p["state"],
-            revision=p["revision"], document=p["document"], streets=p["streets"],
+            revision=p["revision"], document=json.loads(p["document"]),
+            streets=json.loads(p["streets"]),
             urgency=p["urgency"], legal=p["legal"], state_since=p["state_since"], due=p["due"],
             due_estimated=bool(p["due_estimated"]), created=p["created"],
             change=p.get("change", "admit"),
@@ -126,11 +127,10 @@ def _copy(chain: Any, old: dict[str, Any], key: bytes, clock: Clock) -> None:
         entry = m.AuditEntry(seq=row["seq"], at=row["at"], account="legacy", role=row["actor"],
                              action=row["action"], proposal=pid,
                              state_before=row["state_before"], state_after=row["state_after"],
-                             detail=row["detail"], clock="legacy", rows=_EMPTY,
+                             detail=json.loads(row["detail"]), clock="legacy", rows=_EMPTY,
                              record=record_digest(proposals.get(pid)) if pid else "",
                              prev=prev, mac="")
-        entry.mac = entry_mac(key, {f.attname: getattr(entry, f.attname)
-                                    for f in entry._meta.concrete_fields})
+        entry.mac = entry_mac(key, entry)
         prev = entry.mac
         entries.append(entry)
     m.AuditEntry.objects.bulk_create(entries)
@@ -144,24 +144,25 @@ def _copy(chain: Any, old: dict[str, Any], key: bytes, clock: Clock) -> None:
                               "entries": len(entries)},
                       clock="fixed" if clock.fixed else "real")
     for d in old["decisions"]:
-        m.Decision.objects.create(proposal=d["proposal"], stage=d["stage"], at=d["at"],
+        m.Decision.objects.create(proposal_id=d["proposal"], stage=d["stage"], at=d["at"],
                                   verdict=d["verdict"], policy_id=d["policy_id"],
                                   policy_version=d["policy_version"],
                                   policy_hash=d["policy_hash"], county_revision="",
                                   decision=d["decision"], item=d["item"], audit_seq=seq)
     for o in old["opinions"]:
-        m.Opinion.objects.create(proposal=o["proposal"], street=o["street"],
+        m.Opinion.objects.create(proposal_id=o["proposal"], street=o["street"],
                                  opinion=o["opinion"], note=o["note"], at=o["at"],
                                  actor=o["actor"], audit_seq=seq)
     for g in old["meetings"]:
-        m.Meeting.objects.create(proposal=g["proposal"], ref=g["ref"], outcome=g["outcome"],
+        m.Meeting.objects.create(proposal_id=g["proposal"], ref=g["ref"], outcome=g["outcome"],
                                  at=g["at"], actor=g["actor"], audit_seq=seq)
     for v in old["versions"]:
         m.ListVersion.objects.create(number=v["number"], at=v["at"], lists=bytes(v["lists"]),
-                                     names=v["names"], county_revision="", audit_seq=seq)
+                                     names=json.loads(v["names"]), county_revision="",
+                                     audit_seq=seq)
     for position, link in enumerate(old["version_proposals"]):
-        m.VersionProposal.objects.create(version=link["version"], position=position,
-                                         proposal=link["proposal"], audit_seq=seq)
+        m.VersionProposal.objects.create(version_id=link["version"], position=position,
+                                         proposal_id=link["proposal"], audit_seq=seq)
 
 
 _EMPTY = hashlib.sha256(b"[]").hexdigest()  # the digest of no rows

@@ -17,8 +17,6 @@ Who reads which proposal (``may_read``):
 
 from __future__ import annotations
 
-import json
-
 from engine.errors import NotFoundError
 from engine.models.decision import Decision
 from engine.store.orm import m
@@ -40,7 +38,7 @@ READS_ALL = (RoleKind.office, RoleKind.justice, RoleKind.county)
 def proposal_targets(store: Store) -> dict[str, list[str]]:
     """Every proposal's target streets, by proposal id (for deciding who may read it)."""
     with transaction(store, write=False):
-        return {pid: json.loads(streets)
+        return {pid: streets
                 for pid, streets in m.Proposal.objects.values_list("id", "streets")}
 
 

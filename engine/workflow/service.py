@@ -19,7 +19,6 @@ import json
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
 from typing import Any
 
 from engine.decide.combine import ADMITTED
@@ -35,10 +34,10 @@ from engine.loading.yamlio import Document
 from engine.models.county import DutyItem
 from engine.models.decision import Decision
 from engine.models.proposal import Meeting, Proposal
-from engine.store.audit import canonical
 from engine.store.chain import Chain
 from engine.store.orm import m
 from engine.store.session import Store, fault_point, transaction
+from engine.store.times import time_text
 from engine.workdays import add_working_days, working_days_between
 from engine.workflow.content import changes
 from engine.workflow.county_state import county_revision, pack_state, replay, unpack_state
@@ -104,7 +103,7 @@ class AdmissionService:
             row = m.ListVersion.objects.order_by("-number").only("names").first()
         if row is None:
             return
-        stored = json.loads(row.names)
+        stored = row.names
         ours = {(s.id, s.name) for s in ws.county.streets.values()}
         if ours & set(stored.items()):
             return
@@ -164,8 +163,8 @@ class AdmissionService:
             if state.deadline:
                 deadline = add_working_days(clock.now.date(),
                                             getattr(self.base.policy.parameters, state.deadline))
-                due, estimated = deadline.due.isoformat(), deadline.estimated
-            record.state, record.state_since = t.to, clock.stamp
+                due, estimated = deadline.due, deadline.estimated
+            record.state, record.state_since = t.to, clock.now
             record.due, record.due_estimated = due, estimated
             record.save()
         self._entry(chain, actor, clock, t.action, proposal=pid, before=before, after=t.to,
@@ -182,10 +181,10 @@ class AdmissionService:
         links = m.VersionProposal.objects.order_by("version", "position")
         for link in links if upto is None else links.filter(version__lte=upto):
             row = m.Decision.objects.filter(
-                proposal=link.proposal, stage__in=[Stage.decision.value,
-                                                   Stage.publication.value]
+                proposal=link.proposal_id, stage__in=[Stage.decision.value,
+                                                      Stage.publication.value]
             ).order_by("-seq").first()
-            assert row is not None, link.proposal  # publication needs a decision
+            assert row is not None, link.proposal_id  # publication needs a decision
             decisions.append(Decision.model_validate_json(row.decision))
             items.append(DutyItem.model_validate_json(row.item))
         return decisions, items
@@ -207,7 +206,7 @@ class AdmissionService:
             ws = replay(self.base, *self._published())
             if chain is None or not chain.pending:
                 return ws  # not kept: a reader, or nothing to record it under
-            m.CountyState.objects.create(version=version, county_revision=self.revision,
+            m.CountyState.objects.create(version_id=version, county_revision=self.revision,
                                          state=pack_state(ws), audit_seq=chain.last_seq)
         self._states = {version: ws}
         return ws
@@ -224,7 +223,7 @@ class AdmissionService:
         version = self._version()  # keep the state for the county as it now is
         if version and not m.CountyState.objects.filter(
                 version=version, county_revision=self.revision).exists():
-            m.CountyState.objects.create(version=version, county_revision=self.revision,
+            m.CountyState.objects.create(version_id=version, county_revision=self.revision,
                                          state=pack_state(self.current()),
                                          audit_seq=chain.last_seq)
 
@@ -240,8 +239,8 @@ class AdmissionService:
     # -- evaluation in the process -----------------------------------------------------------
     def _judge(self, record: m.Proposal, stage: Stage, meeting: str | None,
                ws: Workspace) -> tuple[Decision, DutyItem]:
-        proposal = Proposal.model_validate_json(record.document)
-        streets = json.loads(record.streets)
+        proposal = submitted(record)
+        streets = record.streets
         heard = self._department_opinion(record)  # reached before review: as recorded
         proposal = proposal.model_copy(update={
             "department_opinion": heard["opinion"] if heard else None})
@@ -253,7 +252,7 @@ class AdmissionService:
             update = {"legal_review": record.legal, "hearing": opinions or None,
                       "meeting": Meeting(body=MEETING_BODY, ref=meeting, decided=True)
                       if meeting else None}
-        doc = Document(self.store.target.sqlite_path, json.loads(record.document), {},
+        doc = Document(self.store.target.sqlite_path, record.document, {},
                        f"数据库中的申请 {record.id}")
         # the targets as the lists stand now: opinions count for the streets still targeted
         item, from_catalogue, targets = resolve(
@@ -268,7 +267,7 @@ class AdmissionService:
                         decision: Decision, item: DutyItem) -> None:
         policy = decision.policy
         m.Decision.objects.create(
-            proposal=record.id, stage=stage.value, at=clock.stamp, verdict=decision.verdict,
+            proposal=record, stage=stage.value, at=clock.now, verdict=decision.verdict,
             policy_id=policy.id, policy_version=policy.version, policy_hash=policy.hash,
             county_revision=self.revision, decision=decision.model_dump_json(),
             item=item.model_dump_json(), audit_seq=chain.last_seq)
@@ -322,7 +321,7 @@ class AdmissionService:
             if actor.role.kind is RoleKind.street and p.requested_by is None:
                 p = p.model_copy(update={"requested_by": actor.role.id})  # its own request
             p = p.model_copy(update={"department_opinion": None})  # the record counts
-            document = canonical(p.model_dump(mode="json"))
+            document = p.model_dump(mode="json")
             facts = GuardFacts(proposal_problem=lambda: self._may_propose(actor, p, targets))
             detail = {"file": source.doc.display}
             if record is None:
@@ -330,8 +329,8 @@ class AdmissionService:
                                 detail={**detail, "revision": 1})
                 record = m.Proposal.objects.create(
                     id=p.id, department=p.department, title=p.title, state=to, revision=1,
-                    document=document, streets=canonical(list(targets)), urgency=p.urgency,
-                    state_since=clock.stamp, created=clock.stamp, change=p.change,
+                    document=document, streets=list(targets), urgency=p.urgency,
+                    state_since=clock.now, created=clock.now, change=p.change,
                     applicant=str(actor.role))
                 steps.append(Step(action=Action.draft.value, from_=None, to=to))
             elif record.department != p.department:
@@ -342,7 +341,7 @@ class AdmissionService:
                 if record.state in EDITABLE:
                     record.revision += 1
                     record.document, record.title = document, p.title
-                    record.streets, record.urgency = canonical(list(targets)), p.urgency
+                    record.streets, record.urgency = list(targets), p.urgency
                     record.change, record.legal = p.change, "pending"
                     record.save()
                 if draft:  # checked like a submission: the applicant, and what it may propose
@@ -354,8 +353,8 @@ class AdmissionService:
                 before = record.state
                 to = self._fire(chain, actor, clock, record, Action.submit, facts,
                                 detail={**detail, "revision": record.revision})
-                m.Submission.objects.create(proposal=record.id, revision=record.revision,
-                                            document=record.document, at=clock.stamp,
+                m.Submission.objects.create(proposal=record, revision=record.revision,
+                                            document=record.document, at=clock.now,
                                             audit_seq=chain.last_seq)
                 steps.append(Step(action=Action.submit.value, from_=before, to=to))
                 if p.requested_by:
@@ -370,12 +369,12 @@ class AdmissionService:
             proposal=record.id, action=Action.department_opinion.value).order_by("-seq").first()
         if entry is None:
             return None
-        detail = json.loads(entry.detail)
-        return {**detail, "at": entry.at, "actor": entry.role} \
+        detail = entry.detail
+        return {**detail, "at": time_text(entry.at), "actor": entry.role} \
             if detail.get("revision") == record.revision else None
 
     def _requested_by(self, record: m.Proposal) -> str | None:
-        return Proposal.model_validate_json(record.document).requested_by
+        return submitted(record).requested_by
 
     def department_opinion(self, actor: Actor, clock: Clock, pid: str, opinion: Opinion,
                            note: str | None) -> Outcome:
@@ -410,10 +409,10 @@ class AdmissionService:
             return
         text, basis, files = note
         row = m.StepNote.objects.create(
-            proposal=record.id, action=action.value, revision=record.revision, text=text,
-            basis=basis, at=clock.stamp, actor=str(actor.role), audit_seq=chain.last_seq)
+            proposal=record, action=action.value, revision=record.revision, text=text,
+            basis=basis, at=clock.now, actor=str(actor.role), audit_seq=chain.last_seq)
         for f in files:
-            m.Attachment.objects.create(proposal=record.id, note=row.seq, name=f.name,
+            m.Attachment.objects.create(proposal=record, note=row, name=f.name,
                                         kind=f.kind, size=f.size, sha256=f.sha256,
                                         content=f.content, audit_seq=chain.last_seq)
 
@@ -486,14 +485,14 @@ class AdmissionService:
     def _unheard(self, record: m.Proposal) -> list[str]:
         heard = set(m.Opinion.objects.filter(proposal=record.id)
                     .values_list("street", flat=True))
-        return [s for s in json.loads(record.streets) if s not in heard]
+        return [s for s in record.streets if s not in heard]
 
     def hear(self, actor: Actor, clock: Clock, pid: str, street: str, opinion: Opinion,
              note: str | None) -> Outcome:
         with self._write(actor, clock) as chain:
             record = self._record(pid, lock=True)
             role = actor.role
-            facts = GuardFacts(streets=json.loads(record.streets), street=street)
+            facts = GuardFacts(streets=record.streets, street=street)
             # the state and the role first (the machine), then: a street speaks for itself
             if role.kind is RoleKind.street and role.id != street:
                 check_step(self.process, Action.opinion, record.state, actor, None,
@@ -508,17 +507,17 @@ class AdmissionService:
                 .order_by("-seq").first()
             detail: dict[str, Any] = {"street": street, "opinion": opinion.value}
             if earlier is not None:  # a street changes its opinion while the hearing is open
-                detail["previous"] = {"opinion": earlier.opinion, "at": earlier.at}
+                detail["previous"] = {"opinion": earlier.opinion, "at": time_text(earlier.at)}
             self._fire(chain, actor, clock, record, Action.opinion, facts, detail=detail)
             fault_point("after-opinion-audit")
-            m.Opinion.objects.create(proposal=pid, street=street, opinion=opinion.value,
-                                     note=note, at=clock.stamp, actor=str(actor.role),
+            m.Opinion.objects.create(proposal=record, street=street, opinion=opinion.value,
+                                     note=note, at=clock.now, actor=str(actor.role),
                                      audit_seq=chain.last_seq)
             steps = [Step(action=Action.opinion.value, from_=before, to=record.state)]
             notes = [] if earlier is None else [
                 f"已修改{self.base.names.get(street, street)}的意见："
                 f"此前为“{label(earlier.opinion)}”"
-                f"（{when(earlier.at)}），以本次意见为准"]
+                f"（{when(time_text(earlier.at))}），以本次意见为准"]
             if not self._unheard(record):
                 self._fire(chain, actor, clock, record, Action.close_hearing,
                            detail={"reason": "all_heard"})
@@ -534,14 +533,15 @@ class AdmissionService:
             record = self._record(pid, lock=True)
             if record.state == StateName.hearing:
                 unheard = self._unheard(record)
-                late = record.due is not None and clock.now.date() > date.fromisoformat(
-                    record.due)
+                due = record.due
+                late = due is not None and clock.now.date() > due
                 self._fire(chain, actor, clock, record, Action.close_hearing,
-                           GuardFacts(unheard=unheard, late=late, due=record.due),
+                           GuardFacts(unheard=unheard, late=late,
+                                      due=due.isoformat() if due else None),
                            detail={"reason": "deadline_passed", "deemed": unheard})
                 for s in unheard:
-                    m.Opinion.objects.create(proposal=pid, street=s, opinion="agree",
-                                             note=DEEMED, at=clock.stamp,
+                    m.Opinion.objects.create(proposal=record, street=s, opinion="agree",
+                                             note=DEEMED, at=clock.now,
                                              actor=str(actor.role), audit_seq=chain.last_seq)
                 steps.append(Step(action=Action.close_hearing.value, from_=StateName.hearing,
                                   to=record.state))
@@ -566,8 +566,8 @@ class AdmissionService:
                 out_decision = judged[0][0]
                 self._store_decision(chain, clock, record, Stage.decision, *judged[0])
             if action is not Action.provisional:
-                m.Meeting.objects.create(proposal=pid, ref=meeting, outcome=outcome,
-                                         at=clock.stamp, actor=str(actor.role),
+                m.Meeting.objects.create(proposal=record, ref=meeting, outcome=outcome,
+                                         at=clock.now, actor=str(actor.role),
                                          audit_seq=chain.last_seq)
             steps.append(Step(action=action.value, from_=before, to=record.state))
         return Outcome(proposal=pid, steps=steps, decision=out_decision)
@@ -593,8 +593,8 @@ class AdmissionService:
             number = self._version() + 1
             self._save_version(chain, clock, number, after)
             for position, record in enumerate(records):
-                m.VersionProposal.objects.create(version=number, position=position,
-                                                 proposal=record.id, audit_seq=chain.last_seq)
+                m.VersionProposal.objects.create(version_id=number, position=position,
+                                                 proposal=record, audit_seq=chain.last_seq)
         return Outcome(proposal=", ".join(pids), steps=steps, version=number)
 
     def _still_admitted(self, record: m.Proposal, ws: Workspace,
@@ -623,13 +623,13 @@ class AdmissionService:
     def _save_version(self, chain: Chain, clock: Clock, number: int, ws: Workspace) -> None:
         seq = chain.last_seq
         m.ListVersion.objects.create(
-            number=number, at=clock.stamp, audit_seq=seq, county_revision=self.revision,
+            number=number, at=clock.now, audit_seq=seq, county_revision=self.revision,
             # the lists as they stand on the day of publication (dates of force counted)
             lists=zlib.compress(build_lists(at_date(ws, clock.now.date()))
                                 .model_dump_json().encode()),
-            names=canonical(ws.names))
+            names=ws.names)
         if number:
-            m.CountyState.objects.create(version=number, county_revision=self.revision,
+            m.CountyState.objects.create(version_id=number, county_revision=self.revision,
                                          state=pack_state(ws), audit_seq=seq)
 
     def withdraw(self, actor: Actor, clock: Clock, pid: str) -> Outcome:
@@ -652,7 +652,7 @@ class AdmissionService:
                 opinions[r.street] = OpinionView(opinion=r.opinion, note=r.note, at=r.at,
                                                  actor=r.actor)
             notes = self._notes(pid)
-            submitted = list(m.Submission.objects.filter(proposal=pid).order_by("-seq")
+            drafts = list(m.Submission.objects.filter(proposal=pid).order_by("-seq")
                              .values_list("revision", "document")[:2])
             decisions = [DecisionView(stage=r.stage, at=r.at, verdict=r.verdict,
                                       policy=PolicyRef(id=r.policy_id, version=r.policy_version,
@@ -665,14 +665,14 @@ class AdmissionService:
             version = m.VersionProposal.objects.filter(proposal=pid).values_list(
                 "version", flat=True).first()
             unheard = self._unheard(record) if record.state == StateName.hearing else []
-            document = Proposal.model_validate_json(record.document)
+            document = submitted(record)
             heard = self._department_opinion(record)
         return ProposalView(
             id=pid, title=record.title, change=record.change, applicant=record.applicant,
             department=record.department, state=record.state,
             state_label=self.process.label(record.state), revision=record.revision,
             urgency=record.urgency, legal_review=record.legal,
-            streets=json.loads(record.streets), unheard=unheard, due=record.due,
+            streets=record.streets, unheard=unheard, due=record.due,
             due_estimated=record.due_estimated, opinions=opinions, meetings=meetings,
             decisions=decisions, published_in=version, requested_by=document.requested_by,
             reasons=list(document.reasons), reason_note=document.reason_note,
@@ -680,9 +680,9 @@ class AdmissionService:
                 opinion=heard["opinion"], note=heard["note"], at=heard["at"],
                 actor=heard["actor"]),
             notes=notes, earlier_opinions=earlier,
-            compared_with=submitted[1][0] if len(submitted) == 2 else None,
-            changes=changes(json.loads(submitted[1][1]), json.loads(submitted[0][1]),
-                            self.base.names) if len(submitted) == 2 else [])
+            compared_with=drafts[1][0] if len(drafts) == 2 else None,
+            changes=changes(drafts[1][1], drafts[0][1], self.base.names)
+            if len(drafts) == 2 else [])
 
     def _notes(self, pid: str) -> list[StepNoteView]:
         files: dict[int, list[AttachmentView]] = {}
@@ -724,7 +724,7 @@ class AdmissionService:
             self._record(pid)
             return [HistoryEntry(seq=e.seq, at=e.at, actor=e.role, account=e.account,
                                  action=e.action, from_=e.state_before, to=e.state_after,
-                                 detail=json.loads(e.detail))
+                                 detail=e.detail)
                     for e in m.AuditEntry.objects.filter(proposal=pid).order_by("seq")]
 
     def list(self, state: str | None) -> list[ProposalSummary]:
@@ -743,7 +743,7 @@ class AdmissionService:
         today = clock.now.date()
         out = []
         with transaction(self.store, write=False):
-            for record in m.Proposal.objects.filter(due__isnull=False, due__lt=today.isoformat())\
+            for record in m.Proposal.objects.filter(due__isnull=False, due__lt=today)\
                     .order_by("due", "id"):
                 state = self.process.states[record.state]
                 if record.state == StateName.hearing:
@@ -756,7 +756,7 @@ class AdmissionService:
                 out.append(OverdueItem(
                     id=record.id, title=record.title, state=record.state, due=record.due,
                     estimated=record.due_estimated,
-                    days_late=working_days_between(date.fromisoformat(record.due), today),
+                    days_late=working_days_between(record.due, today),
                     waiting_for=actors))
         return out
 
@@ -786,6 +786,12 @@ class AdmissionService:
             if kept is not None:
                 return unpack_state(self.base, bytes(kept.state)), version
             return replay(self.base, *self._published(version)), version
+
+
+def submitted(record: m.Proposal) -> Proposal:
+    """The proposal a record holds, as it was submitted (read as from its JSON, as the doors
+    read a proposal file)."""
+    return Proposal.model_validate_json(json.dumps(record.document))
 
 
 def review_step(decision: Decision) -> Action:

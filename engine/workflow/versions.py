@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import zlib
 from datetime import date
 
@@ -10,6 +9,7 @@ from engine.errors import NotFoundError
 from engine.models.lists import CountyLists, ListSource
 from engine.store.orm import m
 from engine.store.session import Store, transaction
+from engine.store.times import time_text
 
 
 def version_source(store: Store, number: int | None = None) -> ListSource:
@@ -21,7 +21,7 @@ def version_source(store: Store, number: int | None = None) -> ListSource:
         if row is None:
             raise _missing(number)
         entry = m.AuditEntry.objects.filter(seq=row.audit_seq).first()
-        return ListSource(version=row.number, published=row.at[:10],
+        return ListSource(version=row.number, published=time_text(row.at)[:10],
                           anchor=f"{entry.seq}:{entry.mac}:{store.meta.get('key', '')}"
                           if entry else None)
 
@@ -32,9 +32,10 @@ def version_as_of(store: Store, day: date) -> int:
     store was created, counts from the day the store was created."""
     with transaction(store, write=False):
         rows = list(m.ListVersion.objects.order_by("number").values_list("number", "at"))
-    held = [number for number, at in rows if at[:10] <= day.isoformat()]
+    days = [(number, time_text(at)[:10]) for number, at in rows]
+    held = [number for number, published in days if published <= day.isoformat()]
     if not held:
-        first = rows[0][1][:10] if rows else None
+        first = days[0][1] if days else None
         raise NotFoundError(f"{day.isoformat()} 时尚无公布的清单", kind="version",
                             name=day.isoformat(), known=[],
                             hint=f"最早的清单公布于 {first}" if first else "数据库中没有清单")
@@ -47,7 +48,7 @@ def version_lists(store: Store, number: int) -> tuple[CountyLists, dict[str, str
         if row is None:
             raise _missing(number)
         lists = CountyLists.model_validate_json(zlib.decompress(bytes(row.lists)))
-        return lists, json.loads(row.names)
+        return lists, row.names
 
 
 def _missing(number: int | None) -> NotFoundError:

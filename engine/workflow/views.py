@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date, datetime
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from engine.models.decision import Decision
+from engine.store.times import time_text
 from engine.workflow.content import FieldChange
+
+
+def _stamp(value: Any) -> Any:
+    return time_text(value) if isinstance(value, datetime) else value
+
+
+def _day(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+# a time as the record states it (ISO 8601, China time), and a day (YYYY-MM-DD), from the
+# store's typed columns
+Stamp = Annotated[str, BeforeValidator(_stamp)]
+Day = Annotated[str, BeforeValidator(_day)]
 
 
 class View(BaseModel):
@@ -41,14 +57,14 @@ class Outcome(View):
 class OpinionView(View):
     opinion: str
     note: str | None
-    at: str
+    at: Stamp
     actor: str
 
 
 class MeetingView(View):
     ref: str | None
     outcome: str
-    at: str
+    at: Stamp
     actor: str
 
 
@@ -60,7 +76,7 @@ class PolicyRef(View):
 
 class DecisionView(View):
     stage: str
-    at: str
+    at: Stamp
     verdict: str
     policy: PolicyRef
     county_revision: str
@@ -82,7 +98,7 @@ class StepNoteView(View):
     revision: int
     text: str
     basis: str
-    at: str
+    at: Stamp
     actor: str
     attachments: list[AttachmentView] = Field(default_factory=list)
 
@@ -100,7 +116,7 @@ class ProposalView(View):
     legal_review: str
     streets: list[str]
     unheard: list[str]
-    due: str | None
+    due: Day | None
     due_estimated: bool
     opinions: dict[str, OpinionView]
     meetings: list[MeetingView]
@@ -121,7 +137,7 @@ class ProposalView(View):
 
 class HistoryEntry(View):
     seq: int
-    at: str
+    at: Stamp
     actor: str  # the role acted in
     account: str  # the account (local:USER in a local store, system:USER for the system)
     action: str
@@ -137,14 +153,14 @@ class ProposalSummary(View):
     applicant: str
     department: str
     state: str
-    due: str | None
+    due: Day | None
 
 
 class OverdueItem(View):
     id: str
     title: str
     state: str
-    due: str
+    due: Day
     estimated: bool
     days_late: int
     waiting_for: list[str]

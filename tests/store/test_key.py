@@ -27,9 +27,7 @@ def _resign_with_new_key(flow: Flow) -> str:
     import hmac
 
     prev = ""
-    fields = ", ".join(ENTRY_FIELDS)
-    for row in flow.sql(f"SELECT {fields} FROM duty_audit ORDER BY seq"):
-        values = dict(zip(ENTRY_FIELDS, row, strict=True))
+    for values in flow.entries():
         values["prev"] = prev
         mac = hmac.new(key, canonical([values[f] for f in ENTRY_FIELDS]).encode(),
                        hashlib.sha256).hexdigest()

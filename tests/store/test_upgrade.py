@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import run_cli
+from tests.store.test_typed_upgrade import as_written_before_typed
 from tests.store.test_verify import verify
 from tests.workflow.conftest import Flow
 
@@ -34,6 +35,7 @@ def old_store(tmp_path: Any, monkeypatch: pytest.MonkeyPatch, engine: str) -> An
             _clean_environment(monkeypatch)
             flow = Flow(tmp_path, monkeypatch, url)
             _populate(flow)
+        as_written_before_typed(flow)
         yield flow
 
 

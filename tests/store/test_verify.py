@@ -87,10 +87,8 @@ def test_a_chain_recomputed_without_the_key_is_found(published: Flow) -> None:
     from engine.store.audit import ENTRY_FIELDS, canonical
 
     published.sql("UPDATE duty_audit SET role = 'office' WHERE seq = 3")
-    fields = ", ".join(ENTRY_FIELDS)
     prev = ""
-    for row in published.sql(f"SELECT {fields} FROM duty_audit ORDER BY seq"):
-        values = dict(zip(ENTRY_FIELDS, row, strict=True))
+    for values in published.entries():
         values["prev"] = prev
         mac = hmac.new(b"not the key", canonical([values[f] for f in ENTRY_FIELDS]).encode(),
                        hashlib.sha256).hexdigest()
@@ -163,10 +161,10 @@ def test_a_clock_going_backwards_is_flagged(flow: Flow) -> None:
     code, report = verify(flow)
     (seq, kind), = kinds(report)
     assert code == 1 and kind == "clock"
-    assert flow.sql("SELECT at FROM duty_audit WHERE seq = ?", seq)[0][0].startswith(
-        "2026-03-02")
-    assert flow.sql("SELECT at FROM duty_audit WHERE seq = ?", seq - 1)[0][0].startswith(
-        "2026-03-10")
+    assert flow.time(flow.sql("SELECT at FROM duty_audit WHERE seq = ?", seq)[0][0]) \
+        .startswith("2026-03-02")
+    assert flow.time(flow.sql("SELECT at FROM duty_audit WHERE seq = ?", seq - 1)[0][0]) \
+        .startswith("2026-03-10")
 
 
 def test_a_bad_anchor_is_a_usage_error(flow: Flow) -> None:

@@ -6,7 +6,6 @@ changed in the store or in the county directory."""
 from __future__ import annotations
 
 import io
-import json
 import shutil
 import uuid
 import zipfile
@@ -104,7 +103,7 @@ def audit(server: Server, action: str) -> list[dict[str, Any]]:
     store = open_keyed(server.target())
     try:
         with transaction(store, write=False):
-            return [{"account": e.account, "role": e.role, "detail": json.loads(e.detail)}
+            return [{"account": e.account, "role": e.role, "detail": e.detail}
                     for e in m.AuditEntry.objects.filter(action=action).order_by("seq")]
     finally:
         close(store)

@@ -5,7 +5,6 @@ is filled again with what was submitted."""
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -26,8 +25,7 @@ def app(request: pytest.FixtureRequest) -> Server:
 def stored(server: Server, pid: str) -> dict[str, Any]:
     from engine.store.orm import m
 
-    document = query(server, lambda: m.Proposal.objects.get(id=pid).document)
-    return json.loads(document)  # type: ignore[no-any-return]
+    return query(server, lambda: m.Proposal.objects.get(id=pid).document)  # type: ignore[no-any-return]
 
 
 def test_an_admission_keeps_its_field_of_work(app: Server) -> None:

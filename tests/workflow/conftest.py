@@ -8,7 +8,7 @@ import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -171,11 +171,14 @@ class Flow:
 
     def sql(self, query: str, *args: Any) -> list[tuple[Any, ...]]:
         """Run SQL on the store directly (``?`` placeholders), as someone with access to the
-        database but not to the audit key could."""
+        database but not to the audit key could (SQLite's foreign keys are off unless a
+        connection turns them on; PostgreSQL's are set aside, as its owner can)."""
         if self.url:
             import psycopg
 
             with psycopg.connect(self.url, autocommit=True) as pg:
+                # whoever owns the database is not stopped by its foreign keys
+                pg.execute("SET session_replication_role = replica")
                 cur = pg.execute(query.replace("?", "%s"), args)  # type: ignore[arg-type]
                 return [tuple(r) for r in cur.fetchall()] if cur.description else []
         conn = sqlite3.connect(self.db)
@@ -185,6 +188,33 @@ class Flow:
             return rows
         finally:
             conn.close()
+
+    @staticmethod
+    def json(raw: Any) -> Any:
+        """A JSON column as read by ``sql``: text on SQLite, decoded on PostgreSQL."""
+        return json.loads(raw) if isinstance(raw, (str, bytes)) else raw
+
+    @staticmethod
+    def time(raw: Any) -> str:
+        """A date-time column as read by ``sql`` (SQLite: Django's UTC text; PostgreSQL: an
+        aware datetime) as the record states it: ISO 8601 in China time."""
+        from engine.store.times import time_text
+
+        when = raw if isinstance(raw, datetime) else datetime.fromisoformat(str(raw))
+        return time_text(when if when.tzinfo else when.replace(tzinfo=timezone.utc))
+
+    def entries(self) -> list[dict[str, Any]]:
+        """The audit entries' MAC'd fields, by ``sql``, serialised as the record commits to
+        them (as someone holding a key would compute MACs)."""
+        from engine.store.audit import ENTRY_FIELDS, canonical
+
+        out = []
+        for row in self.sql(f"SELECT {', '.join(ENTRY_FIELDS)} FROM duty_audit ORDER BY seq"):
+            values = dict(zip(ENTRY_FIELDS, row, strict=True))
+            values["at"], values["detail"] = (self.time(values["at"]),
+                                              canonical(self.json(values["detail"])))
+            out.append(values)
+        return out
 
     def snapshot(self) -> dict[str, bytes]:
         """The store as bytes: the SQLite files, or every table of the PostgreSQL database;

@@ -339,7 +339,7 @@ def test_unlock_lifts_an_accounts_lockouts_audited(flow: Flow) -> None:
     (account, action, detail), = flow.sql("SELECT account, action, detail FROM duty_audit "
                                           "ORDER BY seq DESC LIMIT 1")
     assert (account, action) == ("admin", "lockout_lift")
-    assert json.loads(detail)["username"] == "u-office"
+    assert flow.json(detail)["username"] == "u-office"
     # nothing left to lift: said so, nothing written
     code, out, _ = user(flow, "unlock", "u-office", token=flow.tokens["admin"])
     assert code == 0 and "没有登录锁定" in out

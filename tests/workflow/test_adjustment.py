@@ -350,7 +350,7 @@ def test_a_recall_of_all_streets_is_heard_by_the_streets_listing_it_at_submissio
     data = flow.show("P-R-1")
     assert data["streets"] == ["S01", "S02", "S03"]
     stored = flow.sql("SELECT document FROM duty_proposal WHERE id = 'P-R-1'")[0][0]
-    assert json.loads(stored)["streets"] == ["S01", "S02", "S03"]
+    assert flow.json(stored)["streets"] == ["S01", "S02", "S03"]
 
 
 # --- publication checks the decision against the lists as they stand -----------------------

@@ -265,7 +265,7 @@ def test_fifty_concurrent_commands(flow: Flow, children: Children) -> None:
         entries = flow.sql("SELECT role, action, detail FROM duty_audit WHERE proposal = ? AND "
                            "action IN ('opinion', 'close_hearing') ORDER BY seq", pid)
         assert [a for _, a, _ in entries] == ["opinion"] * 4 + ["close_hearing"]
-        assert sorted(json.loads(d)["street"] for _, _, d in entries[:4]) == STREETS
+        assert sorted(flow.json(d)["street"] for _, _, d in entries[:4]) == STREETS
         assert entries[4][0] == entries[3][0]
     for pid in to_review:
         assert flow.state(pid) == "legal_review"

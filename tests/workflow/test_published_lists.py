@@ -84,7 +84,7 @@ def test_a_county_changed_after_publication_is_a_revision(flow: Flow) -> None:
     pid2 = flow.submit(id="P-T-300", item__name="另一项巡查")
     revisions = flow.sql("SELECT seq, detail FROM duty_audit WHERE action = 'county_revision'")
     assert len(revisions) == 1
-    detail = json.loads(revisions[0][1])
+    detail = flow.json(revisions[0][1])
     flow.review(pid2)
     (stored,) = flow.sql("SELECT county_revision FROM duty_decision WHERE proposal = ?", pid2)
     assert stored[0] == detail["revision"] != detail["previous"]

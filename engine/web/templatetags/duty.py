@@ -3,6 +3,8 @@ words only the pages use); ``{{ value|amount }}``: a number as the documents pri
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django import template
 
 from engine.labels import (
@@ -17,6 +19,7 @@ from engine.labels import (
     verdict_label,
     when,
 )
+from engine.store.times import time_text
 
 register = template.Library()
 
@@ -71,7 +74,9 @@ def name_in(ident: object, names: dict[str, str] | None) -> str:
 
 @register.filter(name="when")
 def when_filter(value: object) -> str:
-    """A date or time as 2026年12月7日 09:41."""
+    """A date or time as 2026年12月7日 09:41 (a stored time in China's time zone)."""
+    if isinstance(value, datetime):
+        value = time_text(value)
     return when(None if value is None else str(value))
 
 
