@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from engine.importing.catalogue import Upload
     from engine.importing.columns import MapFile
     from engine.importing.county import ImportPreview
-    from engine.lists.check import Problem
+    from engine.lists.check import ListProblem
     from engine.lists.diff import ListsDiff
     from engine.lists.plan import ListPlan
     from engine.models.lists import CountyLists, ListSource
@@ -78,7 +78,7 @@ def lists_diff(proposals: Sequence[Path], county_dir: Path | None = None,
 
 
 def check(county_dir: Path | None = None,
-          ws: Workspace | None = None) -> tuple[str, list[Problem]]:
+          ws: Workspace | None = None) -> tuple[str, list[ListProblem]]:
     """The county's name and what is wrong with its lists (empty when clean)."""
     from engine.lists.check import check_county
 

@@ -40,7 +40,7 @@ from engine.importing.report import (
     Inferred,
     Skipped,
 )
-from engine.lists.problem import Problem
+from engine.lists.problem import ListProblem
 from engine.loading.limits import county_limits
 from engine.loading.policy import resolve_pack
 from engine.loading.yamlio import display_path, read_yaml, validate
@@ -298,7 +298,7 @@ def _check(files: dict[str, str]) -> CheckOutcome:
         except DataError as exc:  # the report says why the county does not load
             errors = exc.errors if isinstance(exc, DataErrors) else [exc]
             return CheckOutcome(loads=False, clean=False, problems=[
-                Problem(code=e.code, street=None, item=None, message=e.render(), basis="")
+                ListProblem(code=e.code, street=None, item=None, message=e.render(), basis="")
                 for e in errors])
         problems = check_county(ws)
     return CheckOutcome(loads=True, clean=not problems, problems=problems)
