@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from engine.models.decision import Decision
-from engine.workflow.content import FieldChange
+from engine.workflow.content import ContentChange
 
 
 class View(BaseModel):
@@ -114,7 +114,7 @@ class ProposalView(View):
     # the reviewers' notes, what the last resubmission changed (against which draft), and
     # the opinions a street gave before the one that counts (oldest first)
     notes: list[StepNoteView] = Field(default_factory=list)
-    changes: list[FieldChange] = Field(default_factory=list)
+    changes: list[ContentChange] = Field(default_factory=list)
     compared_with: int | None = None
     earlier_opinions: dict[str, list[OpinionView]] = Field(default_factory=dict)
 
