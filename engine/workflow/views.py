@@ -14,7 +14,9 @@ class View(BaseModel):
     model_config = ConfigDict(frozen=True, populate_by_name=True)
 
 
-class Step(View):
+class StepTaken(View):
+    """A step of the process a command fired: its action and the states before and after."""
+
     action: str
     from_: str | None = Field(alias="from", serialization_alias="from")
     to: str
@@ -24,7 +26,7 @@ class Outcome(View):
     """What a command did: the proposal, the steps fired, notes for the user."""
 
     proposal: str
-    steps: list[Step] = Field(default_factory=list)
+    steps: list[StepTaken] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     decision: Decision | None = None
     version: int | None = None
@@ -52,7 +54,9 @@ class MeetingView(View):
     actor: str
 
 
-class PolicyRef(View):
+class PolicyRefView(View):
+    """The policy a stored decision was made under: its id, version and hash."""
+
     id: str
     version: str
     hash: str
@@ -62,7 +66,7 @@ class DecisionView(View):
     stage: str
     at: str
     verdict: str
-    policy: PolicyRef
+    policy: PolicyRefView
     county_revision: str
     decision: dict[str, Any]
 
