@@ -192,7 +192,7 @@ def _import(shown: str, books: list[tuple[str, list[Sheet]]], mapping: MapFile |
     base = _base_county(county_file)
     policy = list(base.policy) if base else ["baseline"]
     params = load_policy(policy, directory).parameters
-    builder = _Builder(base, mapping, params)
+    builder = _CatalogueBuilder(base, mapping, params)
     total = sum(len(s.rows) for _, sheets in books for s in sheets)
     done = 0
     for book, sheets in books:
@@ -310,7 +310,10 @@ def _department_sheet(sheet: Sheet, at: int) -> bool:
     return "涉及街道数" in {normal(h) for h in sheet.rows[at][1]}
 
 
-class _Builder:
+class _CatalogueBuilder:
+    """The county's catalogue gathered from the workbooks' sheets, row by row, with what was
+    inferred, skipped, created and cleaned on the way."""
+
     def __init__(self, base: CountyFile | None, mapping: MapFile | None,
                  params: Parameters) -> None:
         self.mapping = mapping
