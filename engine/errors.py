@@ -150,6 +150,20 @@ class NoRoleError(UsageError):
     """A command that acts was given no role to act in."""
 
 
+class ChoiceError(UsageError):
+    """A value given for a field (``field``: street, department) that is neither the id nor
+    the Chinese name of one of its entries (``reason`` unknown), or is the name of several
+    (``reason`` ambiguous; ``matches``: their ids). ``value``: as given. ``sample_county``:
+    the entries are the bundled sample county's, read because no county was named."""
+
+    def __init__(self, message: str, *, field: str, value: str, reason: str,
+                 matches: Iterable[str] = (), sample_county: bool = False,
+                 hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.field, self.value, self.reason = field, value, reason
+        self.matches, self.sample_county = list(matches), sample_county
+
+
 class TooLargeError(UsageError):
     """The output asked for exceeds what its format can hold (an Excel sheet's rows)."""
 
