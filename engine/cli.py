@@ -129,7 +129,7 @@ def _cli_words(exc: Any) -> str:
     from engine.errors import (
         ChoiceError,
         ConflictError,
-        DataError,
+        CountyMissingError,
         DutyError,
         NoRoleError,
         NoteError,
@@ -137,7 +137,6 @@ def _cli_words(exc: Any) -> str:
         StoreError,
         TooLargeError,
     )
-    from engine.loading.county import COUNTY_MISSING
 
     text = exc.render()
     if isinstance(exc, ChoiceError):  # the value's option before the message
@@ -155,8 +154,7 @@ def _cli_words(exc: Any) -> str:
         text += "\n  用 --db 或环境变量 DUTY_DB 指定数据库（PostgreSQL 用 DUTY_DATABASE_URL）。"
     elif isinstance(exc, NoteError):
         text += "\n  意见用 --note 写，依据用 --basis 写。"
-    elif isinstance(exc, DataError) and exc.code == "E-NOTFOUND" and \
-            exc.message == COUNTY_MISSING:
+    elif isinstance(exc, CountyMissingError):
         text += "\n  用 --county 指定县区目录；省略时使用内置示例区。"
     elif isinstance(exc, OutputDirError) and exc.forcible:
         text += "\n  确需写入时加 --force（只写本工具的文件，不删除、不覆盖其他文件）。"

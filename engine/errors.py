@@ -228,6 +228,17 @@ class OutputDirError(DataError):
         self.forcible = forcible  # a forced write would go ahead (writing only its own files)
 
 
+class CountyMissingError(DataError):
+    """A county directory that does not exist (``directory``: as shown to the user). Each door
+    adds how its users name a county."""
+
+    code = ErrorCode.NOTFOUND
+
+    def __init__(self, message: str, *, directory: str, hint: str | None = None) -> None:
+        super().__init__(message, location=Location(directory), hint=hint)
+        self.directory = directory
+
+
 class SystemFailure(DutyError):
     """The operating system refused a read or write: disk full, read-only, no permission."""
 
