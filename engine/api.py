@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from engine.collector import paused
 from engine.decide.evaluate import evaluate
-from engine.errors import ConflictError, UsageError, did_you_mean
+from engine.errors import ChoiceError, ConflictError, UsageError, did_you_mean
 from engine.graph import CountyGraph
 from engine.lists.apply import what_if, with_admitted
 from engine.loading.proposal import ProposalSource, load_proposals
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from engine.importing.catalogue import Upload
     from engine.importing.columns import MapFile
     from engine.importing.county import ImportPreview
-    from engine.lists.check import Problem
+    from engine.lists.check import ListProblem
     from engine.lists.diff import ListsDiff
     from engine.lists.plan import ListPlan
     from engine.models.lists import CountyLists, ListSource
@@ -78,7 +78,7 @@ def lists_diff(proposals: Sequence[Path], county_dir: Path | None = None,
 
 
 def check(county_dir: Path | None = None,
-          ws: Workspace | None = None) -> tuple[str, list[Problem]]:
+          ws: Workspace | None = None) -> tuple[str, list[ListProblem]]:
     """The county's name and what is wrong with its lists (empty when clean)."""
     from engine.lists.check import check_county
 
@@ -101,9 +101,9 @@ def county_lists(county_dir: Path | None = None, street: str | None = None,
         lists, names = version_lists(target or store_target(), version)
     streets = {s.street: s.name for s in lists.streets}
     departments = {d.department: d.name for d in lists.departments}
-    default_county = county_dir is None and version is None
-    street = known_id(street, streets, "街道", "--street", default_county)
-    department = known_id(department, departments, "部门", "--department", default_county)
+    sample_county = county_dir is None and version is None
+    street = known_id(street, streets, "街道", "street", sample_county)
+    department = known_id(department, departments, "部门", "department", sample_county)
     if street is not None:
         lists = lists.model_copy(update={
             "streets": [s for s in lists.streets if s.street == street], "departments": []})
@@ -136,29 +136,32 @@ def compile_county(county_dir: Path | None = None) -> tuple[str, int, int]:
     return display_path(path), len(ws.county.streets), len(ws.county.items)
 
 
-def by_name(value: str | None, known: dict[str, str], what: str, option: str) -> str | None:
-    """An id given on the command line as itself or as the Chinese name of exactly one entry
-    of ``known`` (id → name); anything else is returned as given, for the caller to judge."""
+def by_name(value: str | None, known: dict[str, str], what: str, field: str) -> str | None:
+    """An id given for ``field`` as itself or as the Chinese name of exactly one entry of
+    ``known`` (id → name); anything else is returned as given, for the caller to judge. A name
+    several entries share is an error (``ChoiceError``, reason ambiguous) that each door words
+    with its own name of the field."""
     if value is None or value in known:
         return value
     named = [i for i, name in known.items() if name == value.strip()]
     if len(named) > 1:
-        raise UsageError(f"{option}：名称 “{value}” 对应多个{what}（{'、'.join(named)}）",
-                         hint="名称不唯一时请写编号。")
+        raise ChoiceError(f"名称 “{value}” 对应多个{what}（{'、'.join(named)}）",
+                          field=field, value=value, reason="ambiguous", matches=named,
+                          hint="名称不唯一时请写编号。")
     return named[0] if named else value
 
 
-def known_id(value: str | None, known: dict[str, str], what: str, option: str,
-             default_county: bool = False) -> str | None:
-    """``value`` as an id of ``known`` (given as the id or the unique Chinese name); one usage
-    error, with its hint, for anything else — the same in every command that takes it."""
-    ident = by_name(value, known, what, option)
+def known_id(value: str | None, known: dict[str, str], what: str, field: str,
+             sample_county: bool = False) -> str | None:
+    """``value`` as an id of ``known`` (given as the id or the unique Chinese name); one error
+    (``ChoiceError``), with its hint, for anything else — the same in every command that takes
+    it. ``sample_county``: ``known`` is the bundled sample county's, no county being named."""
+    ident = by_name(value, known, what, field)
     if ident is None or ident in known:
         return ident
-    hint = did_you_mean(ident, [*known, *known.values()])
-    if default_county:
-        hint = (hint or "") + "未用 --county 指定县区目录，当前使用的是内置示例区。"
-    raise UsageError(f"{option}：未知的{what} “{ident}”", hint=hint)
+    raise ChoiceError(f"未知的{what} “{ident}”", field=field, value=ident, reason="unknown",
+                      sample_county=sample_county,
+                      hint=did_you_mean(ident, [*known, *known.values()]))
 
 
 def run_scenarios(paths: Sequence[Path], pattern: str | None = None,

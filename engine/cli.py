@@ -119,22 +119,34 @@ def _exit_code(exc: Any) -> int:
     return int(exc.exit_code)
 
 
+# the option that gives each field a ChoiceError names
+_FIELD_OPTIONS = {"street": "--street", "department": "--department"}
+
+
 def _cli_words(exc: Any) -> str:
     """The error as the command line words it: the engine's message, with the options and
     variables that fix it."""
     from engine.errors import (
+        ChoiceError,
         ConflictError,
-        DataError,
+        CountyMissingError,
+        DutyError,
         NoRoleError,
         NoteError,
         OutputDirError,
         StoreError,
         TooLargeError,
     )
-    from engine.loading.county import COUNTY_MISSING
 
     text = exc.render()
-    if isinstance(exc, NoRoleError):
+    if isinstance(exc, ChoiceError):  # the value's option before the message
+        hint = exc.hint
+        if exc.sample_county:
+            hint = (hint or "") + "未用 --county 指定县区目录，当前使用的是内置示例区。"
+        option = _FIELD_OPTIONS.get(exc.field, f"--{exc.field}")
+        text = DutyError(f"{option}：{exc.message}", location=exc.location, hint=hint,
+                         code=exc.code).render()
+    elif isinstance(exc, NoRoleError):
         text += "\n  用 --as 或环境变量 DUTY_ACTOR 指定角色。"
     elif isinstance(exc, ConflictError) and exc.subject == "county":
         text += "\n  用 --county 指定该数据库所属的县区目录，或用 --db 换一个数据库。"
@@ -142,8 +154,7 @@ def _cli_words(exc: Any) -> str:
         text += "\n  用 --db 或环境变量 DUTY_DB 指定数据库（PostgreSQL 用 DUTY_DATABASE_URL）。"
     elif isinstance(exc, NoteError):
         text += "\n  意见用 --note 写，依据用 --basis 写。"
-    elif isinstance(exc, DataError) and exc.code == "E-NOTFOUND" and \
-            exc.message == COUNTY_MISSING:
+    elif isinstance(exc, CountyMissingError):
         text += "\n  用 --county 指定县区目录；省略时使用内置示例区。"
     elif isinstance(exc, OutputDirError) and exc.forcible:
         text += "\n  确需写入时加 --force（只写本工具的文件，不删除、不覆盖其他文件）。"
@@ -530,7 +541,7 @@ def report_staffing(
 
     ws = county_workspace(county)
     names = {s.id: s.name for s in ws.county.streets.values()}
-    report = staffing_report(ws, known_id(street, names, "街道", "--street", county is None))
+    report = staffing_report(ws, known_id(street, names, "街道", "street", county is None))
     if fmt is StaffingFormat.json:
         from engine.render.json_out import dumps
 
@@ -781,7 +792,7 @@ def proposal_hear(
 
     def hear(s: Any, who: Any, clock: Any) -> Any:
         names = {st.id: st.name for st in s.base.county.streets.values()}
-        sid = by_name(street, names, "街道", "--street")
+        sid = by_name(street, names, "街道", "street")
         return s.hear(who, clock, pid, sid, Opinion(opinion.value), note)
 
     _run(county, db, actor, fmt, "render_outcome", hear)
@@ -838,7 +849,7 @@ def proposal_return(
     def submit(s: Any, who: Any, clock: Any) -> Any:
         ws = s.published()[0]
         names = {st.id: st.name for st in ws.county.streets.values()}
-        sid = by_name(street, names, "街道", "--street")
+        sid = by_name(street, names, "街道", "street")
         source = street_return(ws, sid, item, [r.value for r in reasons or []], note, pid)
         return s.submit(who, clock, source)
 

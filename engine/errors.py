@@ -150,6 +150,20 @@ class NoRoleError(UsageError):
     """A command that acts was given no role to act in."""
 
 
+class ChoiceError(UsageError):
+    """A value given for a field (``field``: street, department) that is neither the id nor
+    the Chinese name of one of its entries (``reason`` unknown), or is the name of several
+    (``reason`` ambiguous; ``matches``: their ids). ``value``: as given. ``sample_county``:
+    the entries are the bundled sample county's, read because no county was named."""
+
+    def __init__(self, message: str, *, field: str, value: str, reason: str,
+                 matches: Iterable[str] = (), sample_county: bool = False,
+                 hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.field, self.value, self.reason = field, value, reason
+        self.matches, self.sample_county = list(matches), sample_county
+
+
 class TooLargeError(UsageError):
     """The output asked for exceeds what its format can hold (an Excel sheet's rows)."""
 
@@ -212,6 +226,17 @@ class OutputDirError(DataError):
         super().__init__(message, location=location, hint=hint)
         self.foreign = foreign  # entries the tool did not write (relative paths)
         self.forcible = forcible  # a forced write would go ahead (writing only its own files)
+
+
+class CountyMissingError(DataError):
+    """A county directory that does not exist (``directory``: as shown to the user). Each door
+    adds how its users name a county."""
+
+    code = ErrorCode.NOTFOUND
+
+    def __init__(self, message: str, *, directory: str, hint: str | None = None) -> None:
+        super().__init__(message, location=Location(directory), hint=hint)
+        self.directory = directory
 
 
 class SystemFailure(DutyError):

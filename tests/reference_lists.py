@@ -14,7 +14,7 @@ from typing import Any
 from engine.decide.assign import NO_FUNDING, department_side, funding
 from engine.decide.combine import ADMITTED
 from engine.decide.evaluate import decide
-from engine.lists.check import LIXIA, POWER_LAW, TAIYUAN, Problem
+from engine.lists.check import LIXIA, POWER_LAW, TAIYUAN, ListProblem
 from engine.lists.staffing_check import institution_problems, staffing_problems
 from engine.loading.workspace import Workspace, powers_not_held
 from engine.models.county import DutyItem
@@ -215,22 +215,22 @@ def department_lists(ws: Workspace, streets: list[StreetLists]) -> list[Departme
     return out
 
 
-def check_county(ws: Workspace) -> list[Problem]:
+def check_county(ws: Workspace) -> list[ListProblem]:
     """`duty check` as it was before grouping: every street from its own decision."""
     county, graph, params = ws.county, ws.graph, ws.policy.parameters
-    problems: list[Problem] = [
-        Problem(code="POWER-NOT-HELD", street=None, item=item_id,
-                message=f"事项“{county.items[item_id].name}”需要{label(power)}权，"
-                        f"但所属部门{ws.names[county.items[item_id].department]}并不持有；"
-                        "部门不能把自身没有的职权交给街道",
-                basis=POWER_LAW.get(power) or county.items[item_id].legal_basis
-                or "事项的设定依据（清单未写）")
+    problems: list[ListProblem] = [
+        ListProblem(code="POWER-NOT-HELD", street=None, item=item_id,
+                    message=f"事项“{county.items[item_id].name}”需要{label(power)}权，"
+                            f"但所属部门{ws.names[county.items[item_id].department]}并不持有；"
+                            "部门不能把自身没有的职权交给街道",
+                    basis=POWER_LAW.get(power) or county.items[item_id].legal_basis
+                    or "事项的设定依据（清单未写）")
         for item_id, power in powers_not_held(county, ws.policy)
         if county.listed_on(county.items[item_id])]
     problems += [
-        Problem(code="BASIS-MISSING", street=None, item=item.id,
-                message=f"事项“{item.name}”没有写依据（法律、法规、规章或政策文件）",
-                basis="乡镇（街道）履行职责事项清单管理通行做法：清单逐项列明依据")
+        ListProblem(code="BASIS-MISSING", street=None, item=item.id,
+                    message=f"事项“{item.name}”没有写依据（法律、法规、规章或政策文件）",
+                    basis="乡镇（街道）履行职责事项清单管理通行做法：清单逐项列明依据")
         for item in county.items.values() if not item.legal_basis.strip()]
     names: dict[str, list[str]] = defaultdict(list)
     for item in county.items.values():
@@ -238,7 +238,7 @@ def check_county(ws: Workspace) -> list[Problem]:
         decision = place(ws, item)
         rows = rows_for(ws, item, decision)
         if item.category == "assisting" and item.funding == 0 and county.listed_on(item):
-            problems.append(Problem(
+            problems.append(ListProblem(
                 code="ASSIST-UNFUNDED", street=None, item=item.id,
                 message=f"协助管理事项“{item.name}”没有安排部门向街道支付的工作经费",
                 basis=f"{LIXIA}：协助管理事项权随责走、费随事转"))
@@ -247,7 +247,7 @@ def check_county(ws: Workspace) -> list[Problem]:
             if row.list == "recalled":
                 continue
             if row.primary is None:
-                problems.append(Problem(
+                problems.append(ListProblem(
                     code="GAP", street=s.street, item=item.id,
                     message=f"事项“{item.name}”在{s.name}没有主责单位（没有分工规则适用）",
                     basis=f"{LIXIA}：每一事项明确第一责任"))
@@ -258,12 +258,12 @@ def check_county(ws: Workspace) -> list[Problem]:
                        if p in params.phase_powers and params.phase_powers[p] not in granted]
             if lacking:
                 phases = "、".join(label(p) for p in lacking)
-                problems.append(Problem(
+                problems.append(ListProblem(
                     code="POWER-MISMATCH", street=s.street, item=item.id,
                     message=f"{s.name}承担“{item.name}”的{phases}环节，但未获相应职权（权责不一致）",
                     basis=f"{TAIYUAN}：权责一致"))
             if row.list == "basic" and row.department_phases:
-                problems.append(Problem(
+                problems.append(ListProblem(
                     code="COMPREHENSIVE-POWER", street=s.street, item=item.id,
                     message=f"综合管理事项“{item.name}”需要{s.name}未获的职权"
                             f"（{'、'.join(label(p) for p in row.department_phases)}环节），"
@@ -273,7 +273,7 @@ def check_county(ws: Workspace) -> list[Problem]:
                 blocking = [f for f in decision.findings
                             if f.street in (None, s.street)
                             and f.effect in ("reject", "return", "defer")]
-                problems.append(Problem(
+                problems.append(ListProblem(
                     code="UNADMITTED", street=s.street, item=item.id,
                     message=f"事项“{item.name}”在{s.name}的清单中，但按现行规则不能准入："
                             + "；".join(f"{f.rule} {f.title}" for f in blocking),
@@ -284,7 +284,7 @@ def check_county(ws: Workspace) -> list[Problem]:
             depts = {county.items[i].department for i in ids}
             code = "OVERLAP" if len(depts) > 1 else "DUPLICATE-NAME"
             what = "多个部门各自牵头（推诿扯皮隐患）" if len(depts) > 1 else "同名事项重复"
-            problems.append(Problem(
+            problems.append(ListProblem(
                 code=code, street=None, item=ids[0],
                 message=f"事项名称“{name}”出现 {len(ids)} 次（{'、'.join(ids)}）：{what}",
                 basis=f"{LIXIA}：职责清晰、一个事项一个主责单位"))

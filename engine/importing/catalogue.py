@@ -40,7 +40,7 @@ from engine.importing.report import (
     Inferred,
     Skipped,
 )
-from engine.lists.problem import Problem
+from engine.lists.problem import ListProblem
 from engine.loading.limits import county_limits
 from engine.loading.policy import resolve_pack
 from engine.loading.yamlio import display_path, read_yaml, validate
@@ -192,7 +192,7 @@ def _import(shown: str, books: list[tuple[str, list[Sheet]]], mapping: MapFile |
     base = _base_county(county_file)
     policy = list(base.policy) if base else ["baseline"]
     params = load_policy(policy, directory).parameters
-    builder = _Builder(base, mapping, params)
+    builder = _CatalogueBuilder(base, mapping, params)
     total = sum(len(s.rows) for _, sheets in books for s in sheets)
     done = 0
     for book, sheets in books:
@@ -298,7 +298,7 @@ def _check(files: dict[str, str]) -> CheckOutcome:
         except DataError as exc:  # the report says why the county does not load
             errors = exc.errors if isinstance(exc, DataErrors) else [exc]
             return CheckOutcome(loads=False, clean=False, problems=[
-                Problem(code=e.code, street=None, item=None, message=e.render(), basis="")
+                ListProblem(code=e.code, street=None, item=None, message=e.render(), basis="")
                 for e in errors])
         problems = check_county(ws)
     return CheckOutcome(loads=True, clean=not problems, problems=problems)
@@ -310,7 +310,10 @@ def _department_sheet(sheet: Sheet, at: int) -> bool:
     return "涉及街道数" in {normal(h) for h in sheet.rows[at][1]}
 
 
-class _Builder:
+class _CatalogueBuilder:
+    """The county's catalogue gathered from the workbooks' sheets, row by row, with what was
+    inferred, skipped, created and cleaned on the way."""
+
     def __init__(self, base: CountyFile | None, mapping: MapFile | None,
                  params: Parameters) -> None:
         self.mapping = mapping

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.lists.problem import Problem
+from engine.lists.problem import ListProblem
 from engine.models.decision import Out
 from engine.render.escape import md_inline
 
@@ -47,7 +47,7 @@ class Created(Out):
 class CheckOutcome(Out):
     loads: bool
     clean: bool
-    problems: list[Problem]
+    problems: list[ListProblem]
 
 
 class ImportReport(Out):

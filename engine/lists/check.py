@@ -13,7 +13,7 @@ from collections import defaultdict
 from engine.decide.combine import ADMITTED
 from engine.lists.laws import law_problems
 from engine.lists.plan import ListPlan
-from engine.lists.problem import Problem
+from engine.lists.problem import ListProblem
 from engine.lists.staffing_check import institution_problems, staffing_problems
 from engine.loading.workspace import Workspace, powers_not_held
 from engine.vocab import label
@@ -28,33 +28,33 @@ POWER_LAW = {
 }
 
 
-__all__ = ["Problem", "check_county"]
+__all__ = ["ListProblem", "check_county"]
 
 
-def check_county(ws: Workspace, plan: ListPlan | None = None) -> list[Problem]:
+def check_county(ws: Workspace, plan: ListPlan | None = None) -> list[ListProblem]:
     county, graph, params = ws.county, ws.graph, ws.policy.parameters
     plan = plan or ListPlan(ws)
     # about handing powers to streets: an item its department keeps (on no list) is not
-    problems: list[Problem] = [
-        Problem(code="POWER-NOT-HELD", street=None, item=item_id,
-                message=f"事项“{county.items[item_id].name}”需要{label(power)}权，"
-                        f"但所属部门{ws.names[county.items[item_id].department]}并不持有；"
-                        "部门不能把自身没有的职权交给街道",
-                basis=POWER_LAW.get(power) or county.items[item_id].legal_basis
-                or "事项的设定依据（清单未写）")
+    problems: list[ListProblem] = [
+        ListProblem(code="POWER-NOT-HELD", street=None, item=item_id,
+                    message=f"事项“{county.items[item_id].name}”需要{label(power)}权，"
+                            f"但所属部门{ws.names[county.items[item_id].department]}并不持有；"
+                            "部门不能把自身没有的职权交给街道",
+                    basis=POWER_LAW.get(power) or county.items[item_id].legal_basis
+                    or "事项的设定依据（清单未写）")
         for item_id, power in powers_not_held(county, ws.policy)
         if county.listed_on(county.items[item_id])]
     problems += [
-        Problem(code="BASIS-MISSING", street=None, item=item.id,
-                message=f"事项“{item.name}”没有写依据（法律、法规、规章或政策文件）",
-                basis="乡镇（街道）履行职责事项清单管理通行做法：清单逐项列明依据")
+        ListProblem(code="BASIS-MISSING", street=None, item=item.id,
+                    message=f"事项“{item.name}”没有写依据（法律、法规、规章或政策文件）",
+                    basis="乡镇（街道）履行职责事项清单管理通行做法：清单逐项列明依据")
         for item in county.items.values() if not item.legal_basis.strip()]
     names: dict[str, list[str]] = defaultdict(list)
     for ip in plan.items:
         item = ip.item
         names[item.name].append(item.id)
         if item.category == "assisting" and item.funding == 0 and county.listed_on(item):
-            problems.append(Problem(
+            problems.append(ListProblem(
                 code="ASSIST-UNFUNDED", street=None, item=item.id,
                 message=f"协助管理事项“{item.name}”没有安排部门向街道支付的工作经费",
                 basis=f"{LIXIA}：协助管理事项权随责走、费随事转"))
@@ -64,7 +64,7 @@ def check_county(ws: Workspace, plan: ListPlan | None = None) -> list[Problem]:
                 continue
             name = county.streets[sid].name
             if row.primary is None:
-                problems.append(Problem(
+                problems.append(ListProblem(
                     code="GAP", street=sid, item=item.id,
                     message=f"事项“{item.name}”在{name}没有主责单位（没有分工规则适用）",
                     basis=f"{LIXIA}：每一事项明确第一责任"))
@@ -75,12 +75,12 @@ def check_county(ws: Workspace, plan: ListPlan | None = None) -> list[Problem]:
                        if p in params.phase_powers and params.phase_powers[p] not in granted]
             if lacking:
                 phases = "、".join(label(p) for p in lacking)
-                problems.append(Problem(
+                problems.append(ListProblem(
                     code="POWER-MISMATCH", street=sid, item=item.id,
                     message=f"{name}承担“{item.name}”的{phases}环节，但未获相应职权（权责不一致）",
                     basis=f"{TAIYUAN}：权责一致"))
             if row.list == "basic" and row.department_phases:
-                problems.append(Problem(
+                problems.append(ListProblem(
                     code="COMPREHENSIVE-POWER", street=sid, item=item.id,
                     message=f"综合管理事项“{item.name}”需要{name}未获的职权"
                             f"（{'、'.join(label(p) for p in row.department_phases)}环节），"
@@ -90,7 +90,7 @@ def check_county(ws: Workspace, plan: ListPlan | None = None) -> list[Problem]:
             verdict = ip.verdicts[profile]
             if verdict not in ADMITTED and verdict != "not_applicable":
                 blocking = ip.blocking[profile]
-                problems.append(Problem(
+                problems.append(ListProblem(
                     code="UNADMITTED", street=sid, item=item.id,
                     message=f"事项“{item.name}”在{name}的清单中，但按现行规则不能准入："
                             + "；".join(f"{f.rule} {f.title}" for f in blocking),
@@ -101,7 +101,7 @@ def check_county(ws: Workspace, plan: ListPlan | None = None) -> list[Problem]:
             depts = {county.items[i].department for i in ids}
             code = "OVERLAP" if len(depts) > 1 else "DUPLICATE-NAME"
             what = "多个部门各自牵头（推诿扯皮隐患）" if len(depts) > 1 else "同名事项重复"
-            problems.append(Problem(
+            problems.append(ListProblem(
                 code=code, street=None, item=ids[0],
                 message=f"事项名称“{name}”出现 {len(ids)} 次（{'、'.join(ids)}）：{what}",
                 basis=f"{LIXIA}：职责清晰、一个事项一个主责单位"))

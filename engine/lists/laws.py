@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from engine.lists.problem import Problem
+from engine.lists.problem import ListProblem
 from engine.loading.workspace import Workspace
 from engine.loading.yamlio import read_yaml, validate
 from engine.models.base import Strict, Text
@@ -65,7 +65,7 @@ def load_laws(county_dir: Path | None) -> dict[str, Law]:
     return table
 
 
-def law_problems(ws: Workspace, today: date | None = None) -> list[Problem]:
+def law_problems(ws: Workspace, today: date | None = None) -> list[ListProblem]:
     """Items whose legal basis cites a law repealed on or before ``today`` (default: today)."""
     day = today or date.today()
     laws = load_laws(Path(ws.county.directory) if ws.county.directory else None)
@@ -76,7 +76,7 @@ def law_problems(ws: Workspace, today: date | None = None) -> list[Problem]:
         for name, law in gone:
             if name in item.legal_basis:
                 successor = f"，已由{law.replaced_by}替代" if law.replaced_by else ""
-                out.append(Problem(
+                out.append(ListProblem(
                     code="LAW-REPEALED", street=None, item=item.id,
                     message=f"事项“{item.name}”的依据引用{name}，该法自 "
                             f"{law.repealed.isoformat()} 起已不再施行{successor}",  # type: ignore[union-attr]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from engine.models.decision import Out
 
 
-class Problem(Out):
+class ListProblem(Out):
     code: str
     street: str | None
     item: str | None

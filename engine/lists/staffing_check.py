@@ -3,7 +3,7 @@ and staffing parameters say a street may have, against what the county records."
 
 from __future__ import annotations
 
-from engine.lists.problem import Problem
+from engine.lists.problem import ListProblem
 from engine.loading.workspace import Workspace
 from engine.models.county import Street
 from engine.rules.facts import missing_functions
@@ -17,16 +17,16 @@ JIANGYIN = "《江阴市机构编制工作简报》2011年第2期二：按人口
 TAIYUAN = "《以机构编制的“三倾斜一下沉”助力夯实基层政权基础》（太原市）三（二）“成熟一批、下放一批”"
 
 
-def institution_problems(ws: Workspace) -> list[Problem]:
+def institution_problems(ws: Workspace) -> list[ListProblem]:
     """Required bodies missing, more bodies than the limit, functions listed items need."""
     params = ws.policy.parameters
     rules = params.institutions
-    out: list[Problem] = []
+    out: list[ListProblem] = []
     for street in ws.county.streets.values():
         functions = street.functions()
         missing = [f for f in rules.required if f not in functions]
         if missing:
-            out.append(Problem(
+            out.append(ListProblem(
                 code="INSTITUTION-MISSING", street=street.id, item=None,
                 message=f"{street.name}没有必设机构："
                         + "、".join(ws.names.get(f) or label(f) for f in missing)
@@ -35,7 +35,7 @@ def institution_problems(ws: Workspace) -> list[Problem]:
         bodies = street.bodies()
         most = limit(rules.max_bodies, street, params)
         if isinstance(most, float | int) and len(bodies) > most:
-            out.append(Problem(
+            out.append(ListProblem(
                 code="INSTITUTION-LIMIT", street=street.id, item=None,
                 message=f"{street.name}设有 {len(bodies)} 个机构，超过限额 {most:g} 个"
                         + _where(rules.max_bodies, street),
@@ -79,7 +79,7 @@ def _within(have: float, allowed: float | Range) -> str | None:
     return None
 
 
-def _office_posts(ws: Workspace, street: Street) -> list[Problem]:
+def _office_posts(ws: Workspace, street: Street) -> list[ListProblem]:
     """Posts a body holds outside the range the pack sets for its office (甘州 一之3)."""
     rules, params = ws.policy.parameters.institutions, ws.policy.parameters
     out = []
@@ -90,7 +90,7 @@ def _office_posts(ws: Workspace, street: Street) -> list[Problem]:
         allowed = limit(spec, street, params)
         broken = None if allowed is None else _within(body.posts, allowed)
         if broken:
-            out.append(Problem(
+            out.append(ListProblem(
                 code="OFFICE-POSTS", street=street.id, item=None,
                 message=f"{street.name}{body.name or label(body.id)}编制 {body.posts} 名，"
                         f"{broken}{_where(spec, street)}",
@@ -98,7 +98,7 @@ def _office_posts(ws: Workspace, street: Street) -> list[Problem]:
     return out
 
 
-def _functions_needed(ws: Workspace, street: Street) -> list[Problem]:
+def _functions_needed(ws: Workspace, street: Street) -> list[ListProblem]:
     """A function no body of the street carries, needed by an item on its lists."""
     county, graph, params = ws.county, ws.graph, ws.policy.parameters
     functions = set(street.functions())
@@ -111,26 +111,26 @@ def _functions_needed(ws: Workspace, street: Street) -> list[Problem]:
                    if p not in params.phase_powers or params.phase_powers[p] in granted]
         for f in missing_functions(item, carried, functions, params):
             needing.setdefault(f, []).append(item.id)
-    return [Problem(code="FUNCTION-MISSING", street=street.id, item=items[0],
-                    message=f"{street.name}的清单事项（{'、'.join(items)}）需要"
-                            f"“{label(f)}”职能，但没有机构承担",
-                    basis=TAIYUAN)
+    return [ListProblem(code="FUNCTION-MISSING", street=street.id, item=items[0],
+                        message=f"{street.name}的清单事项（{'、'.join(items)}）需要"
+                                f"“{label(f)}”职能，但没有机构承担",
+                        basis=TAIYUAN)
             for f, items in needing.items()]
 
 
-def staffing_problems(ws: Workspace) -> list[Problem]:
+def staffing_problems(ws: Workspace) -> list[ListProblem]:
     """Posts and people against the pack's staffing model and the county's targets."""
     return _model_problems(ws) + _target_problems(ws)
 
 
-def _model_problems(ws: Workspace) -> list[Problem]:
+def _model_problems(ws: Workspace) -> list[ListProblem]:
     """Posts and people against the pack's staffing model (none without a model)."""
     params = ws.policy.parameters
     model = params.staffing
     if model is None:
         return []
     basis = GANZHOU if model.basis == "class" else JIANGYIN
-    out: list[Problem] = []
+    out: list[ListProblem] = []
     total_admin = total_inst = 0
     for street in ws.county.streets.values():
         st = street.staffing
@@ -138,7 +138,7 @@ def _model_problems(ws: Workspace) -> list[Problem]:
         total_inst += st.institutional
 
         def problem(code: str, message: str, src: str = basis, sid: str = street.id) -> None:
-            out.append(Problem(code=code, street=sid, item=None, message=message, basis=src))
+            out.append(ListProblem(code=code, street=sid, item=None, message=message, basis=src))
 
         allowed = quota(street, model)
         if allowed is None:
@@ -187,7 +187,7 @@ def _model_problems(ws: Workspace) -> list[Problem]:
             ("行政编制", total_admin, ceiling.administrative),
             ("事业编制", total_inst, ceiling.institutional)) if have > cap]
         if over:
-            out.append(Problem(
+            out.append(ListProblem(
                 code="STAFF-CEILING", street=None, item=None,
                 message=f"{ws.county.name}各街道" + "，".join(
                     f"{what}合计 {have} 名超过县级总量 {cap} 名" for what, have, cap in over),
@@ -195,7 +195,7 @@ def _model_problems(ws: Workspace) -> list[Problem]:
     return out
 
 
-def _target_problems(ws: Workspace) -> list[Problem]:
+def _target_problems(ws: Workspace) -> list[ListProblem]:
     """The county's targets (太原): 事业编制 per street, and the share of enforcement posts
     sunk to the streets."""
     targets = ws.policy.parameters.targets
@@ -207,14 +207,14 @@ def _target_problems(ws: Workspace) -> list[Problem]:
         for street in ws.county.streets.values():
             broken = _within(street.staffing.institutional, per_street)
             if broken:
-                out.append(Problem(
+                out.append(ListProblem(
                     code="TARGET-INSTITUTIONAL", street=street.id, item=None,
                     message=f"{street.name}事业编制 {street.staffing.institutional} 名，"
                             f"{broken}（县级目标）", basis=per_street.citation.render()))
     return out + _enforcement_share(ws, targets)
 
 
-def _enforcement_share(ws: Workspace, targets: Targets) -> list[Problem]:
+def _enforcement_share(ws: Workspace, targets: Targets) -> list[ListProblem]:
     """The streets' enforcement posts against the county's target share (太原 四（三）)."""
     target = targets.enforcement_share
     if not target:
@@ -223,14 +223,14 @@ def _enforcement_share(ws: Workspace, targets: Targets) -> list[Problem]:
                 if s.staffing.enforcement is not None]
     basis = target.citation.render()
     if len(recorded) < len(ws.county.streets):
-        return [Problem(code="TARGET-ENFORCEMENT-SHARE", street=None, item=None,
-                        message=f"{ws.county.name}有 {len(ws.county.streets) - len(recorded)} "
-                                "个街道未记录执法队伍编制（staffing.enforcement），"
-                                "无法核对执法力量下沉目标", basis=basis)]
+        return [ListProblem(code="TARGET-ENFORCEMENT-SHARE", street=None, item=None,
+                            message=f"{ws.county.name}有 {len(ws.county.streets) - len(recorded)} "
+                                    "个街道未记录执法队伍编制（staffing.enforcement），"
+                                    "无法核对执法力量下沉目标", basis=basis)]
     share = sum(recorded) / target.county_posts
     if share >= target.min:
         return []
-    return [Problem(code="TARGET-ENFORCEMENT-SHARE", street=None, item=None,
-                    message=f"{ws.county.name}各街道执法队伍编制合计 {sum(recorded)} 名，"
-                            f"占县级相关领域执法编制 {target.county_posts} 名的 {share:.0%}，"
-                            f"低于 {target.min:.0%} 的目标", basis=basis)]
+    return [ListProblem(code="TARGET-ENFORCEMENT-SHARE", street=None, item=None,
+                        message=f"{ws.county.name}各街道执法队伍编制合计 {sum(recorded)} 名，"
+                                f"占县级相关领域执法编制 {target.county_posts} 名的 {share:.0%}，"
+                                f"低于 {target.min:.0%} 的目标", basis=basis)]

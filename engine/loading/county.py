@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from engine.errors import DataError, DataErrors, Location, did_you_mean
+from engine.errors import CountyMissingError, DataError, DataErrors, Location, did_you_mean
 from engine.fileio import nearest_hint, yaml_files
 from engine.loading.limits import county_limits
 from engine.loading.yamlio import Document, display_path, read_yaml, validate
@@ -59,9 +59,6 @@ class CountyParts:
     code: str | None = None  # 行政区划代码: the county's stable identity
 
 
-COUNTY_MISSING = "县区目录不存在"  # each door adds how its users name a county directory
-
-
 def load_county(directory: Path) -> CountySource:
     return assemble_county(read_county(directory))
 
@@ -72,9 +69,9 @@ def read_county(directory: Path) -> CountyParts:
     shown = display_path(directory)
     if not directory.exists():
         near = nearest_hint(directory)
-        raise DataError(COUNTY_MISSING, location=Location(shown), code="E-NOTFOUND",
-                        hint=(near + "。" if near else "")
-                        + "县区目录是包含 county.yaml 的目录。")
+        raise CountyMissingError("县区目录不存在", directory=shown,
+                                 hint=(near + "。" if near else "")
+                                 + "县区目录是包含 county.yaml 的目录。")
     if not directory.is_dir():
         raise DataError("应为县区目录（包含 county.yaml）", location=Location(shown),
                         code="E-NOTFOUND")

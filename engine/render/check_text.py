@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from engine.lists.check import Problem
+from engine.lists.check import ListProblem
 
 
-def render_check(county: str, problems: list[Problem]) -> str:
+def render_check(county: str, problems: list[ListProblem]) -> str:
     if not problems:
         return f"检查 {county}：未发现问题。\n"
     counts = Counter(p.code for p in problems)

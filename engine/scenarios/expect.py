@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from engine.lists.check import Problem
+from engine.lists.check import ListProblem
 from engine.models.decision import Decision, Funding, Party, StreetDecision
 from engine.models.lists import CountyLists, ListRow
 from engine.models.scenario import (
@@ -150,7 +150,7 @@ def compare_rows(rows: list[RowExpect], lists: CountyLists) -> list[Difference]:
     return out
 
 
-def compare_check(codes: list[str], problems: list[Problem]) -> list[Difference]:
+def compare_check(codes: list[str], problems: list[ListProblem]) -> list[Difference]:
     actual = sorted({p.code for p in problems})
     return [] if sorted(set(codes)) == actual else [
         Difference(None, "check", sorted(set(codes)), actual)]

@@ -18,7 +18,9 @@ class ContentRow(BaseModel):
     value: str  # its value in Chinese
 
 
-class FieldChange(BaseModel):
+class ContentChange(BaseModel):
+    """A field of a proposal that a resubmission changed: its Chinese name, before and after."""
+
     model_config = ConfigDict(frozen=True)
 
     key: str
@@ -104,7 +106,7 @@ def _compared(document: dict[str, Any], names: dict[str, str]) -> dict[str, Cont
 
 
 def changes(before: dict[str, Any], after: dict[str, Any],
-            names: dict[str, str]) -> list[FieldChange]:
+            names: dict[str, str]) -> list[ContentChange]:
     """The fields whose value differs between two submissions, in the order of the form
     (a field present in one only shows as 无 in the other)."""
     old, new = _compared(before, names), _compared(after, names)
@@ -115,6 +117,6 @@ def changes(before: dict[str, Any], after: dict[str, Any],
         if (a.value if a else None) != (b.value if b else None):
             row = b or a
             assert row is not None
-            out.append(FieldChange(key=key, title=row.title, before=a.value if a else "无",
-                                   after=b.value if b else "无"))
+            out.append(ContentChange(key=key, title=row.title, before=a.value if a else "无",
+                                     after=b.value if b else "无"))
     return out

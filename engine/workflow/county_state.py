@@ -21,7 +21,7 @@ from engine.models.county import Admission, DutyItem, Recall
 from engine.models.decision import Decision
 
 
-class CountyChanges(BaseModel):
+class PublishedChanges(BaseModel):
     """What publications change in a county: its catalogue, admissions and recalls."""
 
     model_config = ConfigDict(frozen=True)
@@ -42,13 +42,13 @@ def county_revision(ws: Workspace) -> str:
 
 def pack_state(ws: Workspace) -> bytes:
     county = ws.county
-    changes = CountyChanges(items=county.items, admissions=county.admissions,
-                            recalls=county.recalls)
+    changes = PublishedChanges(items=county.items, admissions=county.admissions,
+                               recalls=county.recalls)
     return zlib.compress(changes.model_dump_json().encode("utf-8"))
 
 
 def unpack_state(base: Workspace, blob: bytes) -> Workspace:
-    changes = CountyChanges.model_validate_json(zlib.decompress(blob))
+    changes = PublishedChanges.model_validate_json(zlib.decompress(blob))
     county = base.county.model_copy(update={"items": changes.items,
                                             "admissions": changes.admissions,
                                             "recalls": changes.recalls})

@@ -78,7 +78,7 @@ class RoleKind(str, Enum):
     admin = "admin"
 
 
-class Outcome(str, Enum):
+class MeetingOutcome(str, Enum):
     """What the county meeting decides."""
 
     admit = "admit"

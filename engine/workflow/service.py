@@ -54,11 +54,11 @@ from engine.workflow.views import (
     OpinionView,
     Outcome,
     OverdueItem,
-    PolicyRef,
+    PolicyRefView,
     ProposalSummary,
     ProposalView,
-    Step,
     StepNoteView,
+    StepTaken,
 )
 
 MEETING_BODY = "县委或县政府会议"
@@ -311,7 +311,7 @@ class AdmissionService:
         if p.hearing or p.meeting or p.legal_review != "pending":
             notes.append("申请文件中的 legal_review、hearing、meeting 字段在流程中不起作用："
                          "以司法局的审查结果、街道反馈的意见和会议决定记录为准。")
-        steps: list[Step] = []
+        steps: list[StepTaken] = []
         with self._write(actor, clock) as chain:
             ignored = p.model_copy(update={"hearing": None})  # the records count, not the file
             _, _, targets = resolve(self.current(chain), ProposalSource(ignored, source.doc))
@@ -332,7 +332,7 @@ class AdmissionService:
                     document=document, streets=list(targets), urgency=p.urgency,
                     state_since=clock.now, created=clock.now, change=p.change,
                     applicant=str(actor.role))
-                steps.append(Step(action=Action.draft.value, from_=None, to=to))
+                steps.append(StepTaken(action=Action.draft.value, from_=None, to=to))
             elif record.department != p.department:
                 raise ConflictError(f"申请 {p.id} 由 {record.department} 提出，"
                                     f"不能改由 {p.department}", subject="department",
@@ -348,7 +348,7 @@ class AdmissionService:
                     before = record.state
                     to = self._fire(chain, actor, clock, record, Action.save_draft, facts,
                                     detail={**detail, "revision": record.revision})
-                    steps.append(Step(action=Action.save_draft.value, from_=before, to=to))
+                    steps.append(StepTaken(action=Action.save_draft.value, from_=before, to=to))
             if not draft:
                 before = record.state
                 to = self._fire(chain, actor, clock, record, Action.submit, facts,
@@ -356,7 +356,7 @@ class AdmissionService:
                 m.Submission.objects.create(proposal=record, revision=record.revision,
                                             document=record.document, at=clock.now,
                                             audit_seq=chain.last_seq)
-                steps.append(Step(action=Action.submit.value, from_=before, to=to))
+                steps.append(StepTaken(action=Action.submit.value, from_=before, to=to))
                 if p.requested_by:
                     notes.append(f"街道的申请先听取事项所属部门 {p.department} 的意见，"
                                  "再由编办审核。")
@@ -388,8 +388,8 @@ class AdmissionService:
             self._fire(chain, actor, clock, record, Action.department_opinion, facts,
                        detail={"opinion": opinion.value, "note": note,
                                "revision": record.revision})
-        return Outcome(proposal=pid, steps=[Step(action=Action.department_opinion.value,
-                                                 from_=before, to=record.state)])
+        return Outcome(proposal=pid, steps=[StepTaken(action=Action.department_opinion.value,
+                                                      from_=before, to=record.state)])
 
     def _note_detail(self, note: tuple[str, str, list[CheckedAttachment]] | None
                      ) -> dict[str, Any]:
@@ -440,15 +440,15 @@ class AdmissionService:
                 requested_by=requested_by, department=record.department,
                 department_heard=requested_by is None
                 or self._department_opinion(record) is not None))
-            steps = [Step(action=Action.start_review.value, from_=before, to=record.state)]
+            steps = [StepTaken(action=Action.start_review.value, from_=before, to=record.state)]
             try:
                 decision, item = self._judge(record, Stage.review, None, self.current(chain))
             except DataError as exc:  # the county changed under it (e.g. its item id taken)
                 self._fire(chain, actor, clock, record, Action.return_,
                            detail={"error": exc.render(), **self._note_detail(checked)})
                 self._save_note(chain, clock, actor, record, Action.return_, checked)
-                steps.append(Step(action=Action.return_.value, from_=StateName.office_review,
-                                  to=record.state))
+                steps.append(StepTaken(action=Action.return_.value, from_=StateName.office_review,
+                                       to=record.state))
                 return Outcome(proposal=pid, steps=steps,
                                notes=["申请与现行县区数据不符：" + exc.render()])
             action = review_step(decision)
@@ -461,8 +461,8 @@ class AdmissionService:
                        detail={**reasons, **self._note_detail(checked)})
             self._store_decision(chain, clock, record, Stage.review, decision, item)
             self._save_note(chain, clock, actor, record, action, checked)
-            steps.append(Step(action=action.value, from_=StateName.office_review,
-                              to=record.state))
+            steps.append(StepTaken(action=action.value, from_=StateName.office_review,
+                                   to=record.state))
         return Outcome(proposal=pid, steps=steps, decision=decision,
                        notes=[] if clear else [self._blocking(decision)])
 
@@ -479,8 +479,8 @@ class AdmissionService:
             self._fire(chain, actor, clock, record, action,
                        detail=self._note_detail(checked) or None)
             self._save_note(chain, clock, actor, record, action, checked)
-        return Outcome(proposal=pid, steps=[Step(action=action.value, from_=before,
-                                                 to=record.state)])
+        return Outcome(proposal=pid, steps=[StepTaken(action=action.value, from_=before,
+                                                      to=record.state)])
 
     def _unheard(self, record: m.Proposal) -> list[str]:
         heard = set(m.Opinion.objects.filter(proposal=record.id)
@@ -513,7 +513,7 @@ class AdmissionService:
             m.Opinion.objects.create(proposal=record, street=street, opinion=opinion.value,
                                      note=note, at=clock.now, actor=str(actor.role),
                                      audit_seq=chain.last_seq)
-            steps = [Step(action=Action.opinion.value, from_=before, to=record.state)]
+            steps = [StepTaken(action=Action.opinion.value, from_=before, to=record.state)]
             notes = [] if earlier is None else [
                 f"已修改{self.base.names.get(street, street)}的意见："
                 f"此前为“{label(earlier.opinion)}”"
@@ -521,13 +521,13 @@ class AdmissionService:
             if not self._unheard(record):
                 self._fire(chain, actor, clock, record, Action.close_hearing,
                            detail={"reason": "all_heard"})
-                steps.append(Step(action=Action.close_hearing.value, from_=StateName.hearing,
-                                  to=record.state))
+                steps.append(StepTaken(action=Action.close_hearing.value, from_=StateName.hearing,
+                                       to=record.state))
         return Outcome(proposal=pid, steps=steps, notes=notes)
 
     def decide(self, actor: Actor, clock: Clock, pid: str, meeting: str | None,
                outcome: str) -> Outcome:
-        steps: list[Step] = []
+        steps: list[StepTaken] = []
         out_decision: Decision | None = None
         with self._write(actor, clock) as chain:
             record = self._record(pid, lock=True)
@@ -543,8 +543,8 @@ class AdmissionService:
                     m.Opinion.objects.create(proposal=record, street=s, opinion="agree",
                                              note=DEEMED, at=clock.now,
                                              actor=str(actor.role), audit_seq=chain.last_seq)
-                steps.append(Step(action=Action.close_hearing.value, from_=StateName.hearing,
-                                  to=record.state))
+                steps.append(StepTaken(action=Action.close_hearing.value, from_=StateName.hearing,
+                                       to=record.state))
             before = record.state
             action = Action(outcome)
             judged: list[tuple[Decision, DutyItem]] = []
@@ -569,13 +569,13 @@ class AdmissionService:
                 m.Meeting.objects.create(proposal=record, ref=meeting, outcome=outcome,
                                          at=clock.now, actor=str(actor.role),
                                          audit_seq=chain.last_seq)
-            steps.append(Step(action=action.value, from_=before, to=record.state))
+            steps.append(StepTaken(action=action.value, from_=before, to=record.state))
         return Outcome(proposal=pid, steps=steps, decision=out_decision)
 
     def publish(self, actor: Actor, clock: Clock, pids: Sequence[str]) -> Outcome:
         if len(set(pids)) != len(pids):
             raise UsageError("同一申请列出了两次")
-        steps: list[Step] = []
+        steps: list[StepTaken] = []
         with self._write(actor, clock) as chain:
             records = [self._record(pid, lock=True) for pid in pids]
             batch = _Batch(self.current(chain))
@@ -588,7 +588,7 @@ class AdmissionService:
                 decision, item = judged[0]
                 self._store_decision(chain, clock, record, Stage.publication, decision, item)
                 batch.add(decision, item)
-                steps.append(Step(action=Action.publish.value, from_=before, to=record.state))
+                steps.append(StepTaken(action=Action.publish.value, from_=before, to=record.state))
             after = batch.applied()
             number = self._version() + 1
             self._save_version(chain, clock, number, after)
@@ -637,8 +637,8 @@ class AdmissionService:
             record = self._record(pid, lock=True)
             before = record.state
             self._fire(chain, actor, clock, record, Action.withdraw)
-        return Outcome(proposal=pid, steps=[Step(action=Action.withdraw.value, from_=before,
-                                                 to=record.state)])
+        return Outcome(proposal=pid, steps=[StepTaken(action=Action.withdraw.value, from_=before,
+                                                      to=record.state)])
 
     # -- reading -----------------------------------------------------------------------------
     def show(self, pid: str) -> ProposalView:
@@ -655,8 +655,8 @@ class AdmissionService:
             drafts = list(m.Submission.objects.filter(proposal=pid).order_by("-seq")
                              .values_list("revision", "document")[:2])
             decisions = [DecisionView(stage=r.stage, at=r.at, verdict=r.verdict,
-                                      policy=PolicyRef(id=r.policy_id, version=r.policy_version,
-                                                       hash=r.policy_hash),
+                                      policy=PolicyRefView(id=r.policy_id, version=r.policy_version,
+                                                           hash=r.policy_hash),
                                       county_revision=r.county_revision,
                                       decision=json.loads(r.decision))
                          for r in m.Decision.objects.filter(proposal=pid).order_by("seq")]

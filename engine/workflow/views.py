@@ -9,7 +9,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from engine.models.decision import Decision
 from engine.store.times import time_text
-from engine.workflow.content import FieldChange
+from engine.workflow.content import ContentChange
 
 
 def _stamp(value: Any) -> Any:
@@ -30,7 +30,9 @@ class View(BaseModel):
     model_config = ConfigDict(frozen=True, populate_by_name=True)
 
 
-class Step(View):
+class StepTaken(View):
+    """A step of the process a command fired: its action and the states before and after."""
+
     action: str
     from_: str | None = Field(alias="from", serialization_alias="from")
     to: str
@@ -40,7 +42,7 @@ class Outcome(View):
     """What a command did: the proposal, the steps fired, notes for the user."""
 
     proposal: str
-    steps: list[Step] = Field(default_factory=list)
+    steps: list[StepTaken] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     decision: Decision | None = None
     version: int | None = None
@@ -68,7 +70,9 @@ class MeetingView(View):
     actor: str
 
 
-class PolicyRef(View):
+class PolicyRefView(View):
+    """The policy a stored decision was made under: its id, version and hash."""
+
     id: str
     version: str
     hash: str
@@ -78,7 +82,7 @@ class DecisionView(View):
     stage: str
     at: Stamp
     verdict: str
-    policy: PolicyRef
+    policy: PolicyRefView
     county_revision: str
     decision: dict[str, Any]
 
@@ -130,7 +134,7 @@ class ProposalView(View):
     # the reviewers' notes, what the last resubmission changed (against which draft), and
     # the opinions a street gave before the one that counts (oldest first)
     notes: list[StepNoteView] = Field(default_factory=list)
-    changes: list[FieldChange] = Field(default_factory=list)
+    changes: list[ContentChange] = Field(default_factory=list)
     compared_with: int | None = None
     earlier_opinions: dict[str, list[OpinionView]] = Field(default_factory=dict)
 

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from engine.api import by_name, known_id
 from engine.cli_words import message_words
+from engine.errors import ChoiceError
 from tests.conftest import MINI, run_cli
 
 USAGE = [
@@ -88,3 +90,17 @@ def test_an_unknown_or_ambiguous_name(tmp_path: Path) -> None:
     name = data["streets"][0]["name"]
     run = run_cli("lists", "build", "--county", county, "--street", name)
     assert run.code == 2 and f"名称 “{name}” 对应多个街道（S01、S02）" in run.stderr
+
+
+def test_the_engine_names_the_field_and_the_command_line_its_option() -> None:
+    known = {"S01": "解放路街道", "S02": "解放路街道", "S03": "柳林镇"}
+    with pytest.raises(ChoiceError) as unknown:
+        known_id("柳林", known, "街道", "street", sample_county=True)
+    error = unknown.value
+    assert (error.field, error.value, error.reason, error.sample_county) == (
+        "street", "柳林", "unknown", True)
+    assert error.render() == "错误 [E-USAGE] 未知的街道 “柳林”\n  提示：您是否想写 “柳林镇”？"
+    with pytest.raises(ChoiceError) as ambiguous:
+        by_name("解放路街道", known, "街道", "street")
+    assert (ambiguous.value.reason, ambiguous.value.matches) == ("ambiguous", ["S01", "S02"])
+    assert "--" not in ambiguous.value.render()

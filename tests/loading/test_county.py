@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from engine.errors import DataErrors
+from engine.errors import CountyMissingError, DataErrors
 from engine.loading.county import load_county
 from engine.loading.workspace import load_workspace
 from tests.conftest import MINI, run_cli
@@ -182,3 +182,13 @@ def test_every_sample_item_has_a_field_of_work() -> None:
     assert ws.policy.parameters.domains is not None
     assert all(i.domain in ws.policy.parameters.domains.values
                for i in ws.county.items.values())
+
+
+def test_a_missing_county_directory_is_a_typed_error(tmp_path: Path) -> None:
+    """The doors recognise it by its class, not its words, and add how their users name one."""
+    with pytest.raises(CountyMissingError) as missing:
+        load_county(tmp_path / "nowhere")
+    error = missing.value
+    assert error.code == "E-NOTFOUND" and error.exit_code == 1
+    assert error.directory.endswith("nowhere") and error.location.file == error.directory
+    assert "--" not in error.render()

@@ -6,7 +6,7 @@ from typing import Any
 
 from engine.api import county_lists
 from engine.decide.evaluate import evaluate
-from engine.lists.check import Problem
+from engine.lists.check import ListProblem
 from engine.loading.proposal import ProposalSource
 from engine.loading.workspace import load_workspace
 from engine.loading.yamlio import Document
@@ -89,7 +89,7 @@ def test_rows_and_check() -> None:
     wrong = RowExpect(street="S01", item=row.item, list=None)
     [d] = compare_rows([wrong], lists)
     assert (d.field, d.expected, d.actual) == (f"rows[0]({row.item}).list", None, "basic")
-    problem = Problem(code="GAP", street="S01", item="X", message="m", basis="b")
+    problem = ListProblem(code="GAP", street="S01", item="X", message="m", basis="b")
     assert compare_check([], []) == []
     [d] = compare_check([], [problem])
     assert (d.field, d.expected, d.actual) == ("check", [], ["GAP"])
