@@ -132,9 +132,6 @@ def test_engine_errors_name_no_command_line_option() -> None:
     assert found == []
 
 
-# the Django models of these names are renamed in the store's rework (engine/store/models.py);
-# until it is merged, their second definitions are expected
-_RENAMED_ELSEWHERE = {"Decision", "Meeting", "Opinion", "Proposal", "StepNote"}
 # inner classes a framework looks up by name: each Django model's options are its class Meta
 _FRAMEWORK_INNER = {"Meta"}
 
@@ -155,5 +152,5 @@ def test_each_class_name_is_defined_once() -> None:
             if isinstance(node, ast.ClassDef) and id(node) not in inner:
                 where.setdefault(node.name, []).append(f"{rel}:{node.lineno}")
     twice = sorted(f"{name}: {', '.join(places)}" for name, places in where.items()
-                   if len(places) > 1 and name not in _RENAMED_ELSEWHERE)
+                   if len(places) > 1)
     assert twice == [], "\n".join(twice)

@@ -59,7 +59,7 @@ def rows_digest(rows: Iterable[tuple[str, dict[str, Any]]]) -> str:
     return hashlib.sha256(canonical(body).encode("utf-8")).hexdigest()
 
 
-def record_digest(proposal: m.Proposal | None) -> str:
+def record_digest(proposal: m.ProposalRecord | None) -> str:
     return "" if proposal is None else hashlib.sha256(
         canonical(row_fields(proposal)).encode("utf-8")).hexdigest()
 

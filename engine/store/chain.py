@@ -123,7 +123,7 @@ class Chain:
         assert self.head is not None
         self._seal_accounts()
         rows = covered_rows(e.seq for e in self.pending)
-        proposals = {p.id: p for p in m.Proposal.objects.filter(
+        proposals = {p.id: p for p in m.ProposalRecord.objects.filter(
             id__in={e.proposal for e in self.pending if e.proposal})}
         prev = self.head.mac
         for entry in self.pending:

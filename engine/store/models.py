@@ -81,7 +81,7 @@ class AuditEntry(models.Model):
         return f"#{self.seq} {self.action}"
 
 
-class Proposal(models.Model):
+class ProposalRecord(models.Model):
     id = models.CharField("编号", max_length=100, primary_key=True)
     department = models.CharField("部门", max_length=100)
     title = models.TextField("标题")
@@ -107,9 +107,9 @@ class Proposal(models.Model):
         return f"{self.id} {self.title}"
 
 
-class Decision(models.Model):
+class DecisionRecord(models.Model):
     seq = models.BigAutoField(primary_key=True)
-    proposal = models.ForeignKey(Proposal, models.PROTECT, db_column="proposal",
+    proposal = models.ForeignKey(ProposalRecord, models.PROTECT, db_column="proposal",
                                  related_name="decisions", verbose_name="申请")
     stage = models.CharField("评估时点", max_length=20, choices=STAGES)
     at = models.DateTimeField("时间")
@@ -131,9 +131,9 @@ class Decision(models.Model):
         return f"{self.proposal_id} {self.stage} {self.verdict}"
 
 
-class Opinion(models.Model):
+class OpinionRecord(models.Model):
     seq = models.BigAutoField(primary_key=True)
-    proposal = models.ForeignKey(Proposal, models.PROTECT, db_column="proposal",
+    proposal = models.ForeignKey(ProposalRecord, models.PROTECT, db_column="proposal",
                                  related_name="opinions", verbose_name="申请")
     street = models.CharField("街道", max_length=100)
     opinion = models.CharField("意见", max_length=30, choices=OPINIONS)
@@ -150,9 +150,9 @@ class Opinion(models.Model):
         return f"{self.proposal_id} {self.street} {self.opinion}"
 
 
-class Meeting(models.Model):
+class MeetingRecord(models.Model):
     seq = models.BigAutoField(primary_key=True)
-    proposal = models.ForeignKey(Proposal, models.PROTECT, db_column="proposal",
+    proposal = models.ForeignKey(ProposalRecord, models.PROTECT, db_column="proposal",
                                  related_name="meetings", verbose_name="申请")
     ref = models.TextField("会议", null=True)
     outcome = models.CharField("审定结果", max_length=20, choices=MEETING)
@@ -189,7 +189,7 @@ class VersionProposal(models.Model):
     version = models.ForeignKey(ListVersion, models.PROTECT, db_column="version",
                                 related_name="proposals", verbose_name="清单版本")
     position = models.IntegerField("顺序")
-    proposal = models.ForeignKey(Proposal, models.PROTECT, db_column="proposal",
+    proposal = models.ForeignKey(ProposalRecord, models.PROTECT, db_column="proposal",
                                  related_name="publications", verbose_name="申请")
     audit_seq = models.BigIntegerField("审计记录", db_index=True)
 
@@ -313,7 +313,7 @@ class Submission(models.Model):
     resubmission after a return): what reviewers compare a resubmission with."""
 
     seq = models.BigAutoField(primary_key=True)
-    proposal = models.ForeignKey(Proposal, models.PROTECT, db_column="proposal",
+    proposal = models.ForeignKey(ProposalRecord, models.PROTECT, db_column="proposal",
                                  related_name="submissions", verbose_name="申请")
     revision = models.IntegerField("修订次数")
     document = models.JSONField("申请内容")  # as in the proposal row
@@ -328,12 +328,12 @@ class Submission(models.Model):
         return f"{self.proposal_id} 第 {self.revision} 稿"
 
 
-class StepNote(models.Model):
+class StepNoteRecord(models.Model):
     """What the county office wrote with its review, or the justice bureau with its legal
     review: the opinion (意见) and its basis (依据), on which draft, by whom."""
 
     seq = models.BigAutoField(primary_key=True)
-    proposal = models.ForeignKey(Proposal, models.PROTECT, db_column="proposal",
+    proposal = models.ForeignKey(ProposalRecord, models.PROTECT, db_column="proposal",
                                  related_name="notes", verbose_name="申请")
     action = models.CharField("环节", max_length=40)  # pass_review, return, legal_pass, …
     revision = models.IntegerField("修订次数")
@@ -356,9 +356,9 @@ class Attachment(models.Model):
     content is kept here, and the audit entry that wrote it covers its digest."""
 
     seq = models.BigAutoField(primary_key=True)
-    proposal = models.ForeignKey(Proposal, models.PROTECT, db_column="proposal",
+    proposal = models.ForeignKey(ProposalRecord, models.PROTECT, db_column="proposal",
                                  related_name="attachments", verbose_name="申请")
-    note = models.ForeignKey(StepNote, models.PROTECT, db_column="note",
+    note = models.ForeignKey(StepNoteRecord, models.PROTECT, db_column="note",
                              related_name="attachments", verbose_name="意见")
     name = models.CharField("文件名", max_length=200)
     kind = models.CharField("类型", max_length=10)  # engine.workflow.notes.KINDS
@@ -376,6 +376,6 @@ class Attachment(models.Model):
 
 
 # the tables whose rows an audit entry covers, in digest order
-COVERED: tuple[type[models.Model], ...] = (Decision, Opinion, Meeting, ListVersion,
-                                           VersionProposal, CountyState, RoleBinding,
-                                           AccountSeal, Submission, StepNote, Attachment)
+COVERED: tuple[type[models.Model], ...] = (
+    DecisionRecord, OpinionRecord, MeetingRecord, ListVersion, VersionProposal, CountyState,
+    RoleBinding, AccountSeal, Submission, StepNoteRecord, Attachment)

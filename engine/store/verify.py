@@ -32,7 +32,7 @@ def verify_store(store: Store, expect: list[Anchor] | None = None,
                                     message=f"SQLite 完整性检查：{text[:300]}"))
         entries = list(m.AuditEntry.objects.order_by("seq"))
         rows = covered_rows()
-        proposals = {p.id: p for p in m.Proposal.objects.all()}
+        proposals = {p.id: p for p in m.ProposalRecord.objects.all()}
         head = m.AuditHead.objects.filter(pk=1).first()
         meta = {r.key: r.value for r in m.StoreMeta.objects.all()}
         accounts = sealed_problems(store.key)

@@ -102,11 +102,12 @@ def heard(store: Store, street: str) -> set[str]:
     """The proposals on which ``street`` has given its opinion (one query for a whole page,
     where asking the service proposal by proposal took most of the 待办 page's time)."""
     with transaction(store, write=False):
-        return set(m.Opinion.objects.filter(street=street).values_list("proposal", flat=True))
+        return set(m.OpinionRecord.objects.filter(street=street).values_list("proposal", flat=True))
 
 
 def submitted(store: Store, pid: str) -> dict[str, object] | None:
     """The proposal as its applicant last submitted it (the stored document), or None."""
     with transaction(store, write=False):
-        document = m.Proposal.objects.filter(id=pid).values_list("document", flat=True).first()
+        document = m.ProposalRecord.objects.filter(id=pid).values_list("document", flat=True) \
+            .first()
     return document or None

@@ -122,8 +122,8 @@ def assess(service: Any, actor: Actor | None, kind: Literal["street", "departmen
     adjustments = []
     with transaction(service.store, write=False):
         meetings = {r.proposal_id: time_text(r.at)[:10]
-                    for r in m.Meeting.objects.filter(outcome="admit")}
-        for p in m.Proposal.objects.order_by("created", "id"):
+                    for r in m.MeetingRecord.objects.filter(outcome="admit")}
+        for p in m.ProposalRecord.objects.order_by("created", "id"):
             concerned = (ident in p.streets or p.applicant == f"street:{ident}"
                          if kind == "street" else p.department == ident)
             created = time_text(p.created)[:10]

@@ -113,7 +113,7 @@ def _copy(chain: Any, old: dict[str, Any], key: bytes, clock: Clock) -> None:
         m.StoreMeta.objects.create(key=name, value=value)
     proposals = {}
     for p in old["proposals"]:
-        proposals[p["id"]] = m.Proposal.objects.create(
+        proposals[p["id"]] = m.ProposalRecord.objects.create(
             id=p["id"], department=p["department"], title=p["title"], state=p["state"],
             revision=p["revision"], document=json.loads(p["document"]),
             streets=json.loads(p["streets"]),
@@ -144,18 +144,19 @@ def _copy(chain: Any, old: dict[str, Any], key: bytes, clock: Clock) -> None:
                               "entries": len(entries)},
                       clock="fixed" if clock.fixed else "real")
     for d in old["decisions"]:
-        m.Decision.objects.create(proposal_id=d["proposal"], stage=d["stage"], at=d["at"],
-                                  verdict=d["verdict"], policy_id=d["policy_id"],
-                                  policy_version=d["policy_version"],
-                                  policy_hash=d["policy_hash"], county_revision="",
-                                  decision=d["decision"], item=d["item"], audit_seq=seq)
+        m.DecisionRecord.objects.create(proposal_id=d["proposal"], stage=d["stage"], at=d["at"],
+                                        verdict=d["verdict"], policy_id=d["policy_id"],
+                                        policy_version=d["policy_version"],
+                                        policy_hash=d["policy_hash"], county_revision="",
+                                        decision=d["decision"], item=d["item"], audit_seq=seq)
     for o in old["opinions"]:
-        m.Opinion.objects.create(proposal_id=o["proposal"], street=o["street"],
-                                 opinion=o["opinion"], note=o["note"], at=o["at"],
-                                 actor=o["actor"], audit_seq=seq)
+        m.OpinionRecord.objects.create(proposal_id=o["proposal"], street=o["street"],
+                                       opinion=o["opinion"], note=o["note"], at=o["at"],
+                                       actor=o["actor"], audit_seq=seq)
     for g in old["meetings"]:
-        m.Meeting.objects.create(proposal_id=g["proposal"], ref=g["ref"], outcome=g["outcome"],
-                                 at=g["at"], actor=g["actor"], audit_seq=seq)
+        m.MeetingRecord.objects.create(proposal_id=g["proposal"], ref=g["ref"],
+                                       outcome=g["outcome"], at=g["at"], actor=g["actor"],
+                                       audit_seq=seq)
     for v in old["versions"]:
         m.ListVersion.objects.create(number=v["number"], at=v["at"], lists=bytes(v["lists"]),
                                      names=json.loads(v["names"]), county_revision="",

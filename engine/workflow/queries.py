@@ -39,7 +39,7 @@ def proposal_targets(store: Store) -> dict[str, list[str]]:
     """Every proposal's target streets, by proposal id (for deciding who may read it)."""
     with transaction(store, write=False):
         return {pid: streets
-                for pid, streets in m.Proposal.objects.values_list("id", "streets")}
+                for pid, streets in m.ProposalRecord.objects.values_list("id", "streets")}
 
 
 def may_read(role: Role | None, department: str, applicant: str, streets: list[str]) -> bool:

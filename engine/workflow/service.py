@@ -139,16 +139,16 @@ class AdmissionService:
                            proposal=proposal, before=before, after=after, detail=detail,
                            clock="fixed" if clock.fixed else "real")
 
-    def _record(self, pid: str, lock: bool = False) -> m.Proposal:
-        query = m.Proposal.objects.select_for_update() if lock else m.Proposal.objects
+    def _record(self, pid: str, lock: bool = False) -> m.ProposalRecord:
+        query = m.ProposalRecord.objects.select_for_update() if lock else m.ProposalRecord.objects
         row = query.filter(id=pid).first()
         if row is None:
-            known = list(m.Proposal.objects.order_by("id").values_list("id", flat=True))
+            known = list(m.ProposalRecord.objects.order_by("id").values_list("id", flat=True))
             raise NotFoundError(f"没有编号为 “{pid}” 的申请", kind="proposal", name=pid,
                                 known=known)
         return row
 
-    def _fire(self, chain: Chain, actor: Actor, clock: Clock, record: m.Proposal | None,
+    def _fire(self, chain: Chain, actor: Actor, clock: Clock, record: m.ProposalRecord | None,
               action: Action, facts: GuardFacts | None = None,
               detail: dict[str, Any] | Callable[[], dict[str, Any]] | None = None,
               pid: str | None = None) -> str:
@@ -180,7 +180,7 @@ class AdmissionService:
         decisions, items = [], []
         links = m.VersionProposal.objects.order_by("version", "position")
         for link in links if upto is None else links.filter(version__lte=upto):
-            row = m.Decision.objects.filter(
+            row = m.DecisionRecord.objects.filter(
                 proposal=link.proposal_id, stage__in=[Stage.decision.value,
                                                       Stage.publication.value]
             ).order_by("-seq").first()
@@ -237,7 +237,7 @@ class AdmissionService:
             yield chain
 
     # -- evaluation in the process -----------------------------------------------------------
-    def _judge(self, record: m.Proposal, stage: Stage, meeting: str | None,
+    def _judge(self, record: m.ProposalRecord, stage: Stage, meeting: str | None,
                ws: Workspace) -> tuple[Decision, DutyItem]:
         proposal = submitted(record)
         streets = record.streets
@@ -247,7 +247,7 @@ class AdmissionService:
         if stage is Stage.review:
             update: dict[str, Any] = as_at_review(streets)
         else:
-            opinions = dict(m.Opinion.objects.filter(proposal=record.id).order_by("seq")
+            opinions = dict(m.OpinionRecord.objects.filter(proposal=record.id).order_by("seq")
                             .values_list("street", "opinion"))
             update = {"legal_review": record.legal, "hearing": opinions or None,
                       "meeting": Meeting(body=MEETING_BODY, ref=meeting, decided=True)
@@ -263,10 +263,10 @@ class AdmissionService:
         proposal = proposal.model_copy(update=update)
         return decide(ws, proposal, item, from_catalogue, targets), item
 
-    def _store_decision(self, chain: Chain, clock: Clock, record: m.Proposal, stage: Stage,
+    def _store_decision(self, chain: Chain, clock: Clock, record: m.ProposalRecord, stage: Stage,
                         decision: Decision, item: DutyItem) -> None:
         policy = decision.policy
-        m.Decision.objects.create(
+        m.DecisionRecord.objects.create(
             proposal=record, stage=stage.value, at=clock.now, verdict=decision.verdict,
             policy_id=policy.id, policy_version=policy.version, policy_hash=policy.hash,
             county_revision=self.revision, decision=decision.model_dump_json(),
@@ -315,7 +315,7 @@ class AdmissionService:
         with self._write(actor, clock) as chain:
             ignored = p.model_copy(update={"hearing": None})  # the records count, not the file
             _, _, targets = resolve(self.current(chain), ProposalSource(ignored, source.doc))
-            record = m.Proposal.objects.select_for_update().filter(id=p.id).first()
+            record = m.ProposalRecord.objects.select_for_update().filter(id=p.id).first()
             if p.change == "recall":  # the streets that list the item now: those are heard
                 p = p.model_copy(update={"streets": targets})
             if actor.role.kind is RoleKind.street and p.requested_by is None:
@@ -327,7 +327,7 @@ class AdmissionService:
             if record is None:
                 to = self._fire(chain, actor, clock, None, Action.draft, facts, pid=p.id,
                                 detail={**detail, "revision": 1})
-                record = m.Proposal.objects.create(
+                record = m.ProposalRecord.objects.create(
                     id=p.id, department=p.department, title=p.title, state=to, revision=1,
                     document=document, streets=list(targets), urgency=p.urgency,
                     state_since=clock.now, created=clock.now, change=p.change,
@@ -362,7 +362,7 @@ class AdmissionService:
                                  "再由编办审核。")
         return Outcome(proposal=p.id, steps=steps, notes=notes)
 
-    def _department_opinion(self, record: m.Proposal) -> dict[str, Any] | None:
+    def _department_opinion(self, record: m.ProposalRecord) -> dict[str, Any] | None:
         """The opinion the department concerned gave on a street's request, in its audit
         entry (the newest, if it was given on the proposal's current draft)."""
         entry = m.AuditEntry.objects.filter(
@@ -373,7 +373,7 @@ class AdmissionService:
         return {**detail, "at": time_text(entry.at), "actor": entry.role} \
             if detail.get("revision") == record.revision else None
 
-    def _requested_by(self, record: m.Proposal) -> str | None:
+    def _requested_by(self, record: m.ProposalRecord) -> str | None:
         return submitted(record).requested_by
 
     def department_opinion(self, actor: Actor, clock: Clock, pid: str, opinion: Opinion,
@@ -401,14 +401,14 @@ class AdmissionService:
             {"name": f.name, "kind": f.kind, "size": f.size, "sha256": f.sha256}
             for f in files]}}
 
-    def _save_note(self, chain: Chain, clock: Clock, actor: Actor, record: m.Proposal,
+    def _save_note(self, chain: Chain, clock: Clock, actor: Actor, record: m.ProposalRecord,
                    action: Action, note: tuple[str, str, list[CheckedAttachment]] | None
                    ) -> None:
         """Keep the note of the step just fired, with its attachments, under its entry."""
         if note is None:
             return
         text, basis, files = note
-        row = m.StepNote.objects.create(
+        row = m.StepNoteRecord.objects.create(
             proposal=record, action=action.value, revision=record.revision, text=text,
             basis=basis, at=clock.now, actor=str(actor.role), audit_seq=chain.last_seq)
         for f in files:
@@ -482,8 +482,8 @@ class AdmissionService:
         return Outcome(proposal=pid, steps=[StepTaken(action=action.value, from_=before,
                                                       to=record.state)])
 
-    def _unheard(self, record: m.Proposal) -> list[str]:
-        heard = set(m.Opinion.objects.filter(proposal=record.id)
+    def _unheard(self, record: m.ProposalRecord) -> list[str]:
+        heard = set(m.OpinionRecord.objects.filter(proposal=record.id)
                     .values_list("street", flat=True))
         return [s for s in record.streets if s not in heard]
 
@@ -503,16 +503,16 @@ class AdmissionService:
                                      account=actor.recorded, role=str(role),
                                      action=Action.opinion.value)
             before = record.state
-            earlier = m.Opinion.objects.filter(proposal=pid, street=street)\
+            earlier = m.OpinionRecord.objects.filter(proposal=pid, street=street)\
                 .order_by("-seq").first()
             detail: dict[str, Any] = {"street": street, "opinion": opinion.value}
             if earlier is not None:  # a street changes its opinion while the hearing is open
                 detail["previous"] = {"opinion": earlier.opinion, "at": time_text(earlier.at)}
             self._fire(chain, actor, clock, record, Action.opinion, facts, detail=detail)
             fault_point("after-opinion-audit")
-            m.Opinion.objects.create(proposal=record, street=street, opinion=opinion.value,
-                                     note=note, at=clock.now, actor=str(actor.role),
-                                     audit_seq=chain.last_seq)
+            m.OpinionRecord.objects.create(proposal=record, street=street, opinion=opinion.value,
+                                           note=note, at=clock.now, actor=str(actor.role),
+                                           audit_seq=chain.last_seq)
             steps = [StepTaken(action=Action.opinion.value, from_=before, to=record.state)]
             notes = [] if earlier is None else [
                 f"已修改{self.base.names.get(street, street)}的意见："
@@ -540,9 +540,9 @@ class AdmissionService:
                                       due=due.isoformat() if due else None),
                            detail={"reason": "deadline_passed", "deemed": unheard})
                 for s in unheard:
-                    m.Opinion.objects.create(proposal=record, street=s, opinion="agree",
-                                             note=DEEMED, at=clock.now,
-                                             actor=str(actor.role), audit_seq=chain.last_seq)
+                    m.OpinionRecord.objects.create(proposal=record, street=s, opinion="agree",
+                                                   note=DEEMED, at=clock.now,
+                                                   actor=str(actor.role), audit_seq=chain.last_seq)
                 steps.append(StepTaken(action=Action.close_hearing.value, from_=StateName.hearing,
                                        to=record.state))
             before = record.state
@@ -566,9 +566,9 @@ class AdmissionService:
                 out_decision = judged[0][0]
                 self._store_decision(chain, clock, record, Stage.decision, *judged[0])
             if action is not Action.provisional:
-                m.Meeting.objects.create(proposal=record, ref=meeting, outcome=outcome,
-                                         at=clock.now, actor=str(actor.role),
-                                         audit_seq=chain.last_seq)
+                m.MeetingRecord.objects.create(proposal=record, ref=meeting, outcome=outcome,
+                                               at=clock.now, actor=str(actor.role),
+                                               audit_seq=chain.last_seq)
             steps.append(StepTaken(action=action.value, from_=before, to=record.state))
         return Outcome(proposal=pid, steps=steps, decision=out_decision)
 
@@ -597,12 +597,12 @@ class AdmissionService:
                                                  proposal=record, audit_seq=chain.last_seq)
         return Outcome(proposal=", ".join(pids), steps=steps, version=number)
 
-    def _still_admitted(self, record: m.Proposal, ws: Workspace,
+    def _still_admitted(self, record: m.ProposalRecord, ws: Workspace,
                         judged: list[tuple[Decision, DutyItem]]) -> str | None:
         """The rules once more, on the lists as this publication finds them (other proposals
         may have changed the item since the meeting); ``judged`` receives the decision as
         published: the streets the meeting admitted that the rules still admit."""
-        meeting = m.Meeting.objects.filter(proposal=record.id, outcome="admit")\
+        meeting = m.MeetingRecord.objects.filter(proposal=record.id, outcome="admit")\
             .order_by("-seq").first()
         try:
             decision, item = self._judge(record, Stage.publication,
@@ -611,7 +611,7 @@ class AdmissionService:
             return "按现行清单，申请已不成立：" + exc.render()
         if decision.verdict not in ADMITTED:
             return "审定后清单已有变化，" + self._blocking(decision)
-        row = m.Decision.objects.filter(proposal=record.id, stage=Stage.decision.value)\
+        row = m.DecisionRecord.objects.filter(proposal=record.id, stage=Stage.decision.value)\
             .order_by("-seq").first()
         assert row is not None
         agreed = set(changed_streets(Decision.model_validate_json(row.decision)))
@@ -646,7 +646,7 @@ class AdmissionService:
             record = self._record(pid)
             opinions: dict[str, OpinionView] = {}
             earlier: dict[str, list[OpinionView]] = {}
-            for r in m.Opinion.objects.filter(proposal=pid).order_by("seq"):
+            for r in m.OpinionRecord.objects.filter(proposal=pid).order_by("seq"):
                 if r.street in opinions:  # superseded: kept, shown as given before
                     earlier.setdefault(r.street, []).append(opinions[r.street])
                 opinions[r.street] = OpinionView(opinion=r.opinion, note=r.note, at=r.at,
@@ -659,9 +659,9 @@ class AdmissionService:
                                                            hash=r.policy_hash),
                                       county_revision=r.county_revision,
                                       decision=json.loads(r.decision))
-                         for r in m.Decision.objects.filter(proposal=pid).order_by("seq")]
+                         for r in m.DecisionRecord.objects.filter(proposal=pid).order_by("seq")]
             meetings = [MeetingView(ref=r.ref, outcome=r.outcome, at=r.at, actor=r.actor)
-                        for r in m.Meeting.objects.filter(proposal=pid).order_by("seq")]
+                        for r in m.MeetingRecord.objects.filter(proposal=pid).order_by("seq")]
             version = m.VersionProposal.objects.filter(proposal=pid).values_list(
                 "version", flat=True).first()
             unheard = self._unheard(record) if record.state == StateName.hearing else []
@@ -692,7 +692,7 @@ class AdmissionService:
         return [StepNoteView(action=n.action, revision=n.revision, text=n.text,
                              basis=n.basis, at=n.at, actor=n.actor,
                              attachments=files.get(n.seq, []))
-                for n in m.StepNote.objects.filter(proposal=pid).order_by("seq")]
+                for n in m.StepNoteRecord.objects.filter(proposal=pid).order_by("seq")]
 
     def attachment(self, pid: str, seq: int) -> tuple[AttachmentView, bytes]:
         """One attachment of the proposal's notes, and its content (checked against the
@@ -732,7 +732,7 @@ class AdmissionService:
             raise NotFoundError(f"未知的状态 “{state}”", kind="state", name=state,
                                 known=list(self.process.states))
         with transaction(self.store, write=False):
-            rows = m.Proposal.objects.order_by("id")
+            rows = m.ProposalRecord.objects.order_by("id")
             if state is not None:
                 rows = rows.filter(state=state)
             return [ProposalSummary(id=r.id, title=r.title, change=r.change,
@@ -743,7 +743,7 @@ class AdmissionService:
         today = clock.now.date()
         out = []
         with transaction(self.store, write=False):
-            for record in m.Proposal.objects.filter(due__isnull=False, due__lt=today)\
+            for record in m.ProposalRecord.objects.filter(due__isnull=False, due__lt=today)\
                     .order_by("due", "id"):
                 state = self.process.states[record.state]
                 if record.state == StateName.hearing:
@@ -788,7 +788,7 @@ class AdmissionService:
             return replay(self.base, *self._published(version)), version
 
 
-def submitted(record: m.Proposal) -> Proposal:
+def submitted(record: m.ProposalRecord) -> Proposal:
     """The proposal a record holds, as it was submitted (read as from its JSON, as the doors
     read a proposal file)."""
     return Proposal.model_validate_json(json.dumps(record.document))

@@ -53,7 +53,7 @@ def test_a_model_change_without_its_migration_is_caught() -> None:
     changed = ("import engine.store.orm\n"
                "from django.db import models\n"
                "from engine.store import models as m\n"
-               "m.Proposal.add_to_class('extra', models.IntegerField(default=0))\n"
+               "m.ProposalRecord.add_to_class('extra', models.IntegerField(default=0))\n"
                "from engine.store.manage import main\n"
                "main(['makemigrations', '--check', '--dry-run', 'store'])\n")
     run = subprocess.run([sys.executable, "-c", changed], cwd=ROOT, capture_output=True,

@@ -63,12 +63,13 @@ def _old_release(old: pytest.MonkeyPatch, old_migrate: Any) -> None:
     import engine.workflow.accounts as accounts
 
     first = importlib.import_module("engine.store.migrations.0001_initial").Migration
-    tables = {op.name for op in first.operations if hasattr(op, "fields")}  # CreateModel
+    tables = {op.options["db_table"] for op in first.operations
+              if hasattr(op, "fields")}  # CreateModel
     for later in models.COVERED:  # tables of later releases: the old one wrote and read none
-        if later.__name__ not in tables and later is not models.AccountSeal:
+        if later._meta.db_table not in tables and later is not models.AccountSeal:
             old.setattr(later, "objects", _Absent(later.objects))
     old.setattr(models, "COVERED", tuple(t for t in models.COVERED
-                                         if t.__name__ in tables))
+                                         if t._meta.db_table in tables))
     old.setattr(chain.Chain, "_seal_accounts", lambda self: None)
     old.setattr(session, "migrate", old_migrate)
     old.setattr(session, "_pending_migrations", lambda alias: ([], set()))  # 0001 was current

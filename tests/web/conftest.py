@@ -381,10 +381,10 @@ def snapshot(server: Server) -> dict[str, Any]:
     try:
         with transaction(store, write=False):
             out: dict[str, Any] = {}
-            for model in (m.StoreMeta, m.AuditHead, m.AuditEntry, m.Proposal, m.Decision,
-                          m.Opinion, m.Meeting, m.ListVersion, m.VersionProposal,
-                          m.CountyState, m.RoleBinding, m.ApiToken, m.Submission,
-                          m.StepNote, m.Attachment):
+            for model in (m.StoreMeta, m.AuditHead, m.AuditEntry, m.ProposalRecord,
+                          m.DecisionRecord, m.OpinionRecord, m.MeetingRecord, m.ListVersion,
+                          m.VersionProposal, m.CountyState, m.RoleBinding, m.ApiToken,
+                          m.Submission, m.StepNoteRecord, m.Attachment):
                 out[model._meta.db_table] = sorted(
                     repr(sorted(row_fields(r).items())) for r in model.objects.all())
             out["users"] = sorted((u.username, u.is_active, u.password)

@@ -25,7 +25,7 @@ def app(request: pytest.FixtureRequest) -> Server:
 def stored(server: Server, pid: str) -> dict[str, Any]:
     from engine.store.orm import m
 
-    return query(server, lambda: m.Proposal.objects.get(id=pid).document)  # type: ignore[no-any-return]
+    return query(server, lambda: m.ProposalRecord.objects.get(id=pid).document)  # type: ignore[no-any-return]
 
 
 def test_an_admission_keeps_its_field_of_work(app: Server) -> None:

@@ -1,0 +1,20 @@
+"""The models of a proposal's record are named apart from the engine's own models of the same
+things (a proposal, a decision, an opinion, a meeting, a step's note): only names change; the
+tables keep their names."""
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("store", "0005_typed_records"),
+    ]
+
+    operations = [
+        migrations.RenameModel("Proposal", "ProposalRecord"),
+        migrations.RenameModel("Decision", "DecisionRecord"),
+        migrations.RenameModel("Opinion", "OpinionRecord"),
+        migrations.RenameModel("Meeting", "MeetingRecord"),
+        migrations.RenameModel("StepNote", "StepNoteRecord"),
+    ]
