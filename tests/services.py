@@ -69,8 +69,8 @@ def _schema_digest() -> str:
     from tests.conftest import ROOT
 
     digest = hashlib.sha256(f"{django.__version__} {axes.__version__}".encode())
-    for path in sorted((ROOT / "engine" / "store" / "migrations").glob("*.py")):
-        digest.update(path.name.encode() + path.read_bytes())
+    for path in sorted((ROOT / "engine" / "store").glob("**/migrations/*.py")):
+        digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
     return digest.hexdigest()[:16]
 
 

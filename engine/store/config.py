@@ -126,7 +126,8 @@ def ensure_django() -> None:
 
 
 STORE_APPS = ["django.contrib.contenttypes", "django.contrib.auth", "django.contrib.sessions",
-              "django.contrib.admin", "axes", "engine.store"]
+              "django.contrib.admin", "axes", "engine.store", "engine.store.admission",
+              "engine.store.publication", "engine.store.accounts"]
 
 # Django's validators, the same for the command line and the web
 PASSWORD_VALIDATORS = [

@@ -5,6 +5,6 @@ from engine.store.config import ensure_django
 
 ensure_django()
 
-from engine.store import models as m  # noqa: E402
+from engine.store import records as m  # noqa: E402
 
 __all__ = ["m"]

@@ -52,10 +52,10 @@ def test_models_and_migrations_agree() -> None:
 def test_a_model_change_without_its_migration_is_caught() -> None:
     changed = ("import engine.store.orm\n"
                "from django.db import models\n"
-               "from engine.store import models as m\n"
+               "from engine.store import records as m\n"
                "m.ProposalRecord.add_to_class('extra', models.IntegerField(default=0))\n"
                "from engine.store.manage import main\n"
-               "main(['makemigrations', '--check', '--dry-run', 'store'])\n")
+               "main(['makemigrations', '--check', '--dry-run'])\n")
     run = subprocess.run([sys.executable, "-c", changed], cwd=ROOT, capture_output=True,
                          text=True, check=False)
     assert run.returncode == 1 and "extra" in run.stdout, run.stdout + run.stderr

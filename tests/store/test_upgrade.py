@@ -57,7 +57,7 @@ def _old_release(old: pytest.MonkeyPatch, old_migrate: Any) -> None:
     import importlib
 
     import engine.store.chain as chain
-    import engine.store.models as models
+    import engine.store.records as models
     import engine.store.session as session
     import engine.store.verify as verify_module
     import engine.workflow.accounts as accounts

@@ -1,0 +1,90 @@
+"""The published lists: each version, the proposals it published, the county's state after it
+(so that commands start from it instead of replaying history), and the lookups made in
+them for 12345 tickets.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from engine.store.admission.models import ProposalRecord
+
+
+class ListVersion(models.Model):
+    number = models.IntegerField("版本号", primary_key=True)
+    at = models.DateTimeField("公布时间")
+    # the published lists, zlib-compressed JSON: a county's lists run to megabytes
+    lists = models.BinaryField("清单")
+    names = models.JSONField("名称")  # Chinese names by id, for rendering
+    county_revision = models.CharField("县区数据版本", max_length=64)
+    audit_seq = models.BigIntegerField("审计记录", db_index=True)
+
+    class Meta:
+        db_table = "duty_version"
+        verbose_name = verbose_name_plural = "清单版本"
+
+    def __str__(self) -> str:
+        return f"第 {self.number} 版"
+
+
+class VersionProposal(models.Model):
+    version = models.ForeignKey(ListVersion, models.PROTECT, db_column="version",
+                                related_name="proposals", verbose_name="清单版本")
+    position = models.IntegerField("顺序")
+    proposal = models.ForeignKey(ProposalRecord, models.PROTECT, db_column="proposal",
+                                 related_name="publications", verbose_name="申请")
+    audit_seq = models.BigIntegerField("审计记录", db_index=True)
+
+    class Meta:
+        db_table = "duty_version_proposal"
+        verbose_name = verbose_name_plural = "版本包含的申请"
+        constraints = [models.UniqueConstraint(fields=["version", "proposal"],
+                                               name="one_proposal_per_version")]
+
+    def __str__(self) -> str:
+        return f"第 {self.version_id} 版：{self.proposal_id}"
+
+
+class CountyState(models.Model):
+    """The county's catalogue, admissions and recalls after a published version, for the
+    county data it was computed on: commands start from it instead of replaying history."""
+
+    seq = models.BigAutoField(primary_key=True)
+    version = models.ForeignKey(ListVersion, models.PROTECT, db_column="version",
+                                related_name="county_states", verbose_name="清单版本")
+    county_revision = models.CharField("县区数据版本", max_length=64)
+    state = models.BinaryField("县区状态")  # zlib-compressed JSON
+    audit_seq = models.BigIntegerField("审计记录", db_index=True)
+
+    class Meta:
+        db_table = "duty_county_state"
+        verbose_name = verbose_name_plural = "县区状态"
+        constraints = [models.UniqueConstraint(fields=["version", "county_revision"],
+                                               name="one_state_per_version_and_county")]
+
+    def __str__(self) -> str:
+        return f"第 {self.version_id} 版（{self.county_revision[:12]}）"
+
+
+class WhoLookup(models.Model):
+    """A `duty who` lookup made from the web for a 12345 ticket: when, by which account and
+    role, for which street, in which published version, and the item answered first (none when
+    nothing matched). The complaint's text is not kept (it may name people); the ticket number
+    leads back to it."""
+
+    seq = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField("时间")
+    account = models.CharField("账号", max_length=150)
+    role = models.CharField("角色", max_length=100)
+    ticket = models.CharField("工单编号", max_length=40)
+    street = models.CharField("街道", max_length=100, db_index=True)
+    version = models.IntegerField("清单版本")
+    item = models.CharField("首选事项", max_length=100, null=True, db_index=True)
+    department = models.CharField("首选部门", max_length=100, null=True, db_index=True)
+
+    class Meta:
+        db_table = "duty_who_lookup"
+        verbose_name = verbose_name_plural = "诉求归属查询"
+
+    def __str__(self) -> str:
+        return f"{self.ticket or '（无工单）'} {self.street}"
