@@ -82,6 +82,21 @@ def _package(module: str) -> str:
     return module.split(".")[1] if module != "engine" else "engine"
 
 
+# the modules outside the store that read or write its tables: the admission workflow's one
+# door (its steps and reads call it), accounts (Django's users, their roles and tokens) and
+# the upgrade of a 0.1 database
+ORM_DOORS = {"engine.workflow.repository", "engine.workflow.accounts", "engine.workflow.legacy"}
+STORE_MODELS = ("engine.store.orm", "engine.store.records", "engine.store.models",
+                "engine.store.admission", "engine.store.publication", "engine.store.accounts")
+
+
+def test_only_the_repository_and_accounts_touch_the_store_models() -> None:
+    found = sorted(name for name, path in _modules().items()
+                   if not name.startswith("engine.store") and name not in ORM_DOORS
+                   and any(i.startswith(STORE_MODELS) for i in _imports(path)))
+    assert found == []
+
+
 def test_every_package_has_a_floor() -> None:
     packages = {_package(m) for m in _modules()} - {"engine"}
     assert packages == set(FLOOR), packages ^ set(FLOOR)

@@ -15,8 +15,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from engine.labels import role_words
-from engine.store.orm import m
 from engine.web.runtime import service
+from engine.workflow.accounts import roles_held
 from engine.workflow.names import RoleKind
 from engine.workflow.roles import Actor, parse_role
 
@@ -30,9 +30,7 @@ def held_roles(user: Any) -> list[str]:
         return []
     held = getattr(user, "_duty_roles", None)
     if held is None:
-        held = user._duty_roles = sorted(
-            m.RoleBinding.objects.filter(user=user, county=service().store.county)
-            .values_list("role", flat=True))
+        held = user._duty_roles = roles_held(service().store, user)
     return list(held)
 
 

@@ -90,6 +90,7 @@ def play(county_dir: Path | None, target: StoreTarget, clock: Clock) -> list[str
     from engine.loading.proposal import load_proposal
     from engine.store.session import close
     from engine.workflow.names import Opinion, RoleKind, StateName
+    from engine.workflow.queries import Reader
     from engine.workflow.roles import Actor, Role
     from engine.workflow.stores import open_service
 
@@ -117,7 +118,7 @@ def play(county_dir: Path | None, target: StoreTarget, clock: Clock) -> list[str
             if goal in (StateName.returned, StateName.legal_review):
                 continue
             s.legal(justice, clock, pid, True)
-            streets = s.show(pid).streets
+            streets = Reader(s, None).show(pid).streets
             heard = streets[:1] if goal == StateName.hearing else streets
             for street in heard:
                 s.hear(actor(RoleKind.street, street), clock, pid, street, Opinion.agree, None)

@@ -88,8 +88,8 @@ def _allowed(actor: Actor | None, kind: str, ident: str) -> None:
 
 def assess(service: Any, actor: Actor | None, kind: Literal["street", "department"],
            ident: str, start: str, end: str) -> Assessment:
-    from engine.store.orm import m
     from engine.store.session import transaction
+    from engine.workflow import repository as repo
     from engine.workflow.versions import version_lists, version_source
 
     first, last = period(start, end)
@@ -121,9 +121,8 @@ def assess(service: Any, actor: Actor | None, kind: Literal["street", "departmen
         counts = {"owned": len(items)}
     adjustments = []
     with transaction(service.store, write=False):
-        meetings = {r.proposal_id: time_text(r.at)[:10]
-                    for r in m.MeetingRecord.objects.filter(outcome="admit")}
-        for p in m.ProposalRecord.objects.order_by("created", "id"):
+        meetings = {pid: time_text(at)[:10] for pid, at in repo.admitted_meetings().items()}
+        for p in sorted(repo.proposals(), key=lambda p: (p.created, p.id)):
             concerned = (ident in p.streets or p.applicant == f"street:{ident}"
                          if kind == "street" else p.department == ident)
             created = time_text(p.created)[:10]

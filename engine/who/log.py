@@ -32,12 +32,12 @@ def record_lookup(store: Store, *, at: str, account: str, role: str, ticket: str
                   answer: WhoAnswer, version: int) -> None:
     from django.db import transaction
 
-    from engine.store.orm import m
     from engine.store.router import using
+    from engine.workflow import repository as repo
 
     best = answer.matches[0] if answer.matches else None
     with using(store.alias), transaction.atomic(using=store.alias):
-        m.WhoLookup.objects.create(
+        repo.add_lookup(
             at=at, account=account, role=role, ticket=ticket, street=answer.street,
             version=version, item=best.item if best else None,
             department=best.department if best else None)
@@ -54,12 +54,12 @@ class Lookup:
 
 def lookups(store: Store, start: str, end: str) -> list[Lookup]:
     """The lookups whose day (YYYY-MM-DD, China time as recorded) is within [start, end]."""
-    from engine.store.orm import m
     from engine.store.router import using
     from engine.store.session import read_alias
+    from engine.workflow import repository as repo
 
     with using(read_alias(store)):
         since = datetime.combine(date.fromisoformat(start), time.min, CHINA)
         until = datetime.combine(date.fromisoformat(end) + timedelta(days=1), time.min, CHINA)
-        rows = m.WhoLookup.objects.filter(at__gte=since, at__lt=until).order_by("seq")
+        rows = repo.lookups(since, until)
         return [Lookup(time_text(r.at), r.ticket, r.street, r.item, r.department) for r in rows]

@@ -71,7 +71,9 @@ def _user_model() -> type:
     return get_user_model()
 
 
-def _roles(store: Store, user: object) -> list[str]:
+def roles_held(store: Store, user: object) -> list[str]:
+    """The roles the account holds in the store's county (inside a transaction, or on the
+    web's database)."""
     return sorted(m.RoleBinding.objects.filter(user=user, county=store.county)
                   .values_list("role", flat=True))
 
@@ -97,7 +99,7 @@ def authenticate(store: Store, county: County, token: str | None,
                             hint="请管理员重新签发令牌（user token）。")
         user = row.user
         refuse_tampered(store, user)
-        held = _roles(store, user)
+        held = roles_held(store, user)
     if role_text:
         role = parse_role(role_text, county)
         if str(role) not in held:
@@ -307,7 +309,7 @@ def _keep_an_admin(store: Store, user: object, action: str, actor: Actor | None)
     """The county is never left without an active administrator."""
     others = m.RoleBinding.objects.filter(county=store.county, role=RoleKind.admin.value,
                                           user__is_active=True).exclude(user=user)
-    if not others.exists() and RoleKind.admin.value in _roles(store, user):
+    if not others.exists() and RoleKind.admin.value in roles_held(store, user):
         raise ForbiddenError(f"{store.county} 只剩账号 {user.username} 一个管理员，不能停用它",  # type: ignore[attr-defined]
                              account=actor.recorded if actor else None,
                              role=str(actor.role) if actor else None, action=action,
@@ -327,7 +329,7 @@ def disable_user(store: Store, actor: Actor | None, clock: Clock, username: str)
               {"username": username, "tokens_revoked": revoked})
         chain.account(user)
         return AccountView(username=username, name=user.first_name, active=False,  # type: ignore[attr-defined]
-                           roles=_roles(store, user), tokens=0)
+                           roles=roles_held(store, user), tokens=0)
 
 
 def enable_user(store: Store, actor: Actor | None, clock: Clock, username: str) -> AccountView:
@@ -340,7 +342,7 @@ def enable_user(store: Store, actor: Actor | None, clock: Clock, username: str) 
         entry(chain, actor, clock, SystemAction.user_enable, {"username": username})
         chain.account(user)
         return AccountView(username=username, name=user.first_name, active=True,  # type: ignore[attr-defined]
-                           roles=_roles(store, user), tokens=0)
+                           roles=roles_held(store, user), tokens=0)
 
 
 def reset_password(store: Store, actor: Actor | None, clock: Clock,
@@ -430,7 +432,7 @@ def grant_roles(store: Store, county: County, actor: Actor | None, clock: Clock,
     with transaction(store) as chain:
         need_admin(store, actor, "user_grant")
         user = _user(username)
-        held = _roles(store, user)
+        held = roles_held(store, user)
         already = [r for r in parsed if r in held]
         if already:
             raise ConflictError(f"账号 {username} 已有角色 {'、'.join(already)}",
@@ -443,6 +445,6 @@ def grant_roles(store: Store, county: County, actor: Actor | None, clock: Clock,
         chain.account(user)
         return AccountView(username=username, name=user.first_name,  # type: ignore[attr-defined]
                            active=bool(user.is_active),  # type: ignore[attr-defined]
-                           roles=_roles(store, user),
+                           roles=roles_held(store, user),
                            tokens=m.ApiToken.objects.filter(user=user, revoked__isnull=True)
                            .count())

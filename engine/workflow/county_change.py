@@ -17,7 +17,7 @@ from typing import Any
 
 from engine.errors import ConflictError, DataError, DataErrors, ForbiddenError
 from engine.loading.workspace import Workspace
-from engine.store.orm import m
+from engine.workflow import repository as repo
 from engine.workflow.county_state import county_revision, pack_state, replay
 from engine.workflow.names import RoleKind, SystemAction
 from engine.workflow.roles import Actor, Clock
@@ -53,7 +53,7 @@ def fits_store(service: AdmissionService, new: Workspace) -> None:
 def published(service: AdmissionService, new: Workspace) -> Workspace:
     """The new county with the published decisions applied in order (the county as the web
     would then serve it); a DataError naming what no longer applies."""
-    decisions, items = service._published()
+    decisions, items = repo.published()
     try:
         return replay(new, decisions, items)
     except (DataError, KeyError) as exc:
@@ -87,13 +87,10 @@ def change_county(service: AdmissionService, actor: Actor, clock: Clock, new: Wo
             seq = service._entry(chain, actor, clock, SystemAction.county_import.value,
                                  detail={**detail, "revision": revision,
                                          "previous": service.revision})
-            m.StoreMeta.objects.update_or_create(key="county_revision",
-                                                 defaults={"value": revision})
-            version = service._version()
-            if version and not m.CountyState.objects.filter(
-                    version=version, county_revision=revision).exists():
-                m.CountyState.objects.create(version_id=version, county_revision=revision,
-                                             state=pack_state(state), audit_seq=seq)
+            repo.record_county_revision(revision)
+            version = repo.newest_version()
+            if version and not repo.has_county_state(version, revision):
+                repo.keep_county_state(version, revision, pack_state(state), seq)
             undo = put()
     except BaseException:
         if undo is not None:

@@ -1,4 +1,5 @@
-"""Every read of the admission workflow, for both doors, with who may read what written once.
+"""Every read of the admission workflow, for both doors, with who may read what written once:
+proposals (``Reader``), and the published versions, their lists and the audit entries.
 
 Each query takes the acting account (an ``Actor``; None only in a single-user local store
 read without a declared role, whose one user is every party). A proposal the actor may not
@@ -17,19 +18,35 @@ Who reads which proposal (``may_read``):
 
 from __future__ import annotations
 
-from engine.errors import NotFoundError
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from engine.errors import ConflictError, NotFoundError
 from engine.models.decision import Decision
-from engine.store.orm import m
+from engine.models.lists import CountyLists
+from engine.store.keys import Anchor, read_checkpoints
 from engine.store.session import Store, transaction
-from engine.workflow.names import RoleKind
+from engine.store.times import time_text
+from engine.workdays import working_days_between
+from engine.workflow import repository as repo
+from engine.workflow.content import changes
+from engine.workflow.names import RoleKind, StateName
 from engine.workflow.roles import Actor, Clock, Role
 from engine.workflow.service import AdmissionService
+from engine.workflow.versions import version_lists
 from engine.workflow.views import (
     AttachmentView,
+    DecisionView,
     HistoryEntry,
+    MeetingView,
+    OpinionView,
     OverdueItem,
+    PolicyRefView,
     ProposalSummary,
     ProposalView,
+    StepNoteView,
 )
 
 READS_ALL = (RoleKind.office, RoleKind.justice, RoleKind.county)
@@ -38,8 +55,7 @@ READS_ALL = (RoleKind.office, RoleKind.justice, RoleKind.county)
 def proposal_targets(store: Store) -> dict[str, list[str]]:
     """Every proposal's target streets, by proposal id (for deciding who may read it)."""
     with transaction(store, write=False):
-        return {pid: streets
-                for pid, streets in m.ProposalRecord.objects.values_list("id", "streets")}
+        return repo.targets()
 
 
 def may_read(role: Role | None, department: str, applicant: str, streets: list[str]) -> bool:
@@ -71,45 +87,228 @@ class Reader:
         return self._visible(state)
 
     def show(self, pid: str) -> ProposalView:
-        try:
-            view = self.service.show(pid)
-        except NotFoundError as err:
-            if err.kind == "proposal":
-                raise self._not_found(pid) from None
-            raise
-        if not may_read(self.role, view.department, view.applicant, view.streets):
-            raise self._not_found(pid)
-        return view
+        """A proposal with everything its steps recorded."""
+        with transaction(self.service.store, write=False):
+            record = self._record(pid)
+            opinions: dict[str, OpinionView] = {}
+            earlier: dict[str, list[OpinionView]] = {}
+            for r in repo.opinions(pid):
+                if r.street in opinions:  # superseded: kept, shown as given before
+                    earlier.setdefault(r.street, []).append(opinions[r.street])
+                opinions[r.street] = OpinionView(opinion=r.opinion, note=r.note, at=r.at,
+                                                 actor=r.actor)
+            notes = self._notes(pid)
+            drafts = repo.drafts(pid)
+            decisions = [DecisionView(stage=r.stage, at=r.at, verdict=r.verdict,
+                                      policy=PolicyRefView(id=r.policy_id,
+                                                           version=r.policy_version,
+                                                           hash=r.policy_hash),
+                                      county_revision=r.county_revision,
+                                      decision=json.loads(r.decision))
+                         for r in repo.decisions(pid)]
+            meetings = [MeetingView(ref=r.ref, outcome=r.outcome, at=r.at, actor=r.actor)
+                        for r in repo.meetings(pid)]
+            version = repo.published_in(pid)
+            unheard = repo.unheard(record) if record.state == StateName.hearing else []
+            document = repo.document(record)
+            heard = repo.department_opinion(record)
+        return ProposalView(
+            id=pid, title=record.title, change=record.change, applicant=record.applicant,
+            department=record.department, state=record.state,
+            state_label=self.service.process.label(record.state), revision=record.revision,
+            urgency=record.urgency, legal_review=record.legal,
+            streets=record.streets, unheard=unheard, due=record.due,
+            due_estimated=record.due_estimated, opinions=opinions, meetings=meetings,
+            decisions=decisions, published_in=version, requested_by=document.requested_by,
+            reasons=list(document.reasons), reason_note=document.reason_note,
+            department_opinion=heard and OpinionView(
+                opinion=heard["opinion"], note=heard["note"], at=heard["at"],
+                actor=heard["actor"]),
+            notes=notes, earlier_opinions=earlier,
+            compared_with=drafts[1][0] if len(drafts) == 2 else None,
+            changes=changes(drafts[1][1], drafts[0][1], self.service.base.names)
+            if len(drafts) == 2 else [])
 
     def attachment(self, pid: str, seq: int) -> tuple[AttachmentView, bytes]:
-        """An attachment of a proposal's notes, for whoever may read the proposal."""
-        self.show(pid)
-        return self.service.attachment(pid, seq)
+        """An attachment of a proposal's notes, for whoever may read the proposal, and its
+        content (checked against the digest kept with it)."""
+        with transaction(self.service.store, write=False):
+            self._record(pid)
+            row = repo.attachment(pid, seq)
+            if row is None:
+                raise NotFoundError(f"申请 {pid} 没有编号为 {seq} 的附件", kind="attachment",
+                                    name=str(seq))
+            content = bytes(row.content)
+        if hashlib.sha256(content).hexdigest() != row.sha256:
+            raise ConflictError(f"附件 “{row.name}” 的内容与记录的摘要不符，可能已被改动",
+                                subject="attachment", stored=row.sha256, given=None,
+                                hint="用 duty audit verify 核验审计记录。")
+        return AttachmentView(seq=row.seq, name=row.name, kind=row.kind, size=row.size,
+                              sha256=row.sha256), content
 
     def assess(self, pid: str) -> Decision:
         """The evaluation the office will see at review, on the proposal as it stands."""
-        self.show(pid)
+        with transaction(self.service.store, write=False):
+            self._record(pid)
         return self.service.assess(pid)
 
     def history(self, pid: str) -> list[HistoryEntry]:
-        self.show(pid)
-        return self.service.history(pid)
+        """The proposal's audit entries, in order."""
+        with transaction(self.service.store, write=False):
+            self._record(pid)
+            return [HistoryEntry(seq=e.seq, at=e.at, actor=e.role, account=e.account,
+                                 action=e.action, from_=e.state_before, to=e.state_after,
+                                 detail=e.detail) for e in repo.history(pid)]
 
     def overdue(self, clock: Clock) -> list[OverdueItem]:
-        readable = {p.id for p in self._visible(None)}
-        return [item for item in self.service.overdue(clock) if item.id in readable]
+        """The proposals the actor may read whose current step is late, and who is late."""
+        today = clock.now.date()
+        process = self.service.process
+        out = []
+        with transaction(self.service.store, write=False):
+            targets = repo.targets()
+            for record in repo.overdue(today):
+                if not may_read(self.role, record.department, record.applicant,
+                                targets.get(record.id, [])):
+                    continue
+                state = process.states[record.state]
+                if record.state == StateName.hearing:
+                    actors = [f"street:{s}" for s in repo.unheard(record)]
+                elif state.waiting_for == "applicant":
+                    actors = [record.applicant]
+                else:
+                    actors = [state.waiting_for or "office"]
+                out.append(OverdueItem(
+                    id=record.id, title=record.title, state=record.state, due=record.due,
+                    estimated=record.due_estimated,
+                    days_late=working_days_between(record.due, today), waiting_for=actors))
+        return out
 
     # -- helpers -----------------------------------------------------------------------------
+    def _record(self, pid: str) -> Any:
+        """The proposal's row, if the actor may read it (inside a transaction); otherwise "not
+        found", as a proposal that does not exist."""
+        record = repo.find(pid)
+        if record is None or not may_read(self.role, record.department, record.applicant,
+                                          record.streets):
+            raise self._not_found(pid)
+        return record
+
+    def _notes(self, pid: str) -> list[StepNoteView]:
+        files: dict[int, list[AttachmentView]] = {}
+        for a in repo.attachments(pid):
+            files.setdefault(a.pop("note"), []).append(AttachmentView(**a))
+        return [StepNoteView(action=n.action, revision=n.revision, text=n.text,
+                             basis=n.basis, at=n.at, actor=n.actor,
+                             attachments=files.get(n.seq, []))
+                for n in repo.notes(pid)]
+
     def _visible(self, state: str | None,
                  targets: dict[str, list[str]] | None = None) -> list[ProposalSummary]:
-        rows = self.service.list(state)
-        if self.role is None or self.role.kind in READS_ALL:
-            return rows
-        if targets is None:
-            targets = proposal_targets(self.service.store)
+        process = self.service.process
+        if state is not None and state not in process.states:
+            raise NotFoundError(f"未知的状态 “{state}”", kind="state", name=state,
+                                known=list(process.states))
+        with transaction(self.service.store, write=False):
+            rows = [ProposalSummary(id=r.id, title=r.title, change=r.change,
+                                    applicant=r.applicant, department=r.department,
+                                    state=r.state, due=r.due) for r in repo.proposals(state)]
+            if self.role is None or self.role.kind in READS_ALL:
+                return rows
+            if targets is None:
+                targets = repo.targets()
         return [p for p in rows
                 if may_read(self.role, p.department, p.applicant, targets.get(p.id, []))]
 
     def _not_found(self, pid: str) -> NotFoundError:
         return NotFoundError(f"没有编号为 “{pid}” 的申请", kind="proposal", name=pid,
                              known=[p.id for p in self._visible(None)])
+
+
+# -- the published versions and the audit, for the pages ---------------------------------
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    number: int
+    at: str
+    anchor: str  # SEQ:MAC:KEY of the audit entry that published it
+    proposals: list[str]
+
+
+def versions(store: Store) -> list[VersionRow]:
+    """The published list versions, newest first, with the audit anchor each carries."""
+    with transaction(store, write=False):
+        rows = repo.versions()
+    key = store.meta.get("key", "")
+    return [VersionRow(number, time_text(at), f"{seq}:{mac}:{key}", pids)
+            for number, at, seq, mac, pids in rows]
+
+
+_KEPT: dict[tuple[str, int], tuple[CountyLists, dict[str, str]]] = {}
+
+
+def published_lists(store: Store, number: int) -> tuple[CountyLists, dict[str, str]]:
+    """A published version's lists and names; the last few are kept in memory, since a
+    published version never changes (the audit chain covers it)."""
+    key = (store.alias, number)
+    if key not in _KEPT:
+        if len(_KEPT) >= 8:
+            _KEPT.pop(next(iter(_KEPT)))
+        _KEPT[key] = version_lists(store, number)
+    return _KEPT[key]
+
+
+def checkpoints(store: Store, last: int = 10) -> list[Anchor]:
+    """The newest heads of the checkpoint file kept outside the database."""
+    return read_checkpoints(store.target.checkpoints)[-last:]
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    seq: int
+    at: str
+    account: str
+    role: str
+    action: str
+    proposal: str | None
+    before: str | None
+    after: str | None
+
+
+AUDIT_PAGE = 50  # entries per page
+
+
+def audit_entries(store: Store, *, action: str = "", proposal: str = "", account: str = "",
+                  page: int = 1) -> tuple[list[AuditRow], int, int, int]:
+    """One page of the audit entries, newest first, narrowed by action, proposal and account
+    (exact); the rows, the number of matching entries, the page shown and the pages."""
+    with transaction(store, write=False):
+        query = repo.entries(action=action, proposal=proposal, account=account)
+        total = query.count()
+        pages = max(1, -(-total // AUDIT_PAGE))
+        page = min(max(page, 1), pages)
+        rows = [AuditRow(seq, time_text(at), *rest) for seq, at, *rest in query.values_list(
+            "seq", "at", "account", "role", "action", "proposal", "state_before",
+            "state_after")[(page - 1) * AUDIT_PAGE:page * AUDIT_PAGE]]
+    return rows, total, page, pages
+
+
+def audit_actions(store: Store) -> list[str]:
+    """The actions the audit holds, for the filter."""
+    with transaction(store, write=False):
+        return repo.entry_actions()
+
+
+def heard(store: Store, street: str) -> set[str]:
+    """The proposals on which ``street`` has given its opinion (one query for a whole page,
+    where asking the service proposal by proposal took most of the 待办 page's time)."""
+    with transaction(store, write=False):
+        return repo.heard_by(street)
+
+
+def submitted(store: Store, pid: str) -> dict[str, object] | None:
+    """The proposal as its applicant last submitted it (the stored document), or None."""
+    with transaction(store, write=False):
+        record = repo.find(pid)
+    return record.document if record else None

@@ -14,8 +14,6 @@ no objection (recorded as such).
 
 from __future__ import annotations
 
-import hashlib
-import json
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -23,7 +21,7 @@ from typing import Any
 
 from engine.decide.combine import ADMITTED
 from engine.decide.evaluate import decide, resolve
-from engine.errors import ConflictError, DataError, ForbiddenError, NotFoundError, UsageError
+from engine.errors import ConflictError, DataError, ForbiddenError, UsageError
 from engine.labels import label, when
 from engine.lists.apply import apply_decisions, changed_streets
 from engine.lists.build import build_lists
@@ -35,29 +33,19 @@ from engine.models.county import DutyItem
 from engine.models.decision import Decision
 from engine.models.proposal import Meeting, Proposal
 from engine.store.chain import Chain
-from engine.store.orm import m
 from engine.store.session import Store, fault_point, transaction
 from engine.store.times import time_text
-from engine.workdays import add_working_days, working_days_between
-from engine.workflow.content import changes
+from engine.workdays import add_working_days
+from engine.workflow import repository as repo
 from engine.workflow.county_state import county_revision, pack_state, replay, unpack_state
 from engine.workflow.machine import GuardFacts, check_step
 from engine.workflow.names import Action, Opinion, RoleKind, Stage, StateName, SystemAction
 from engine.workflow.notes import CheckedAttachment, StepNote, check_note, text_required
 from engine.workflow.process import Process, load_process
+from engine.workflow.repository import ProposalRecord
 from engine.workflow.roles import Actor, Clock
 from engine.workflow.views import (
-    AttachmentView,
-    DecisionView,
-    HistoryEntry,
-    MeetingView,
-    OpinionView,
     Outcome,
-    OverdueItem,
-    PolicyRefView,
-    ProposalSummary,
-    ProposalView,
-    StepNoteView,
     StepTaken,
 )
 
@@ -100,10 +88,9 @@ class AdmissionService:
         from engine.store.router import using
 
         with using(self.store.alias):
-            row = m.ListVersion.objects.order_by("-number").only("names").first()
-        if row is None:
+            stored = repo.newest_names()
+        if stored is None:
             return
-        stored = row.names
         ours = {(s.id, s.name) for s in ws.county.streets.values()}
         if ours & set(stored.items()):
             return
@@ -139,16 +126,7 @@ class AdmissionService:
                            proposal=proposal, before=before, after=after, detail=detail,
                            clock="fixed" if clock.fixed else "real")
 
-    def _record(self, pid: str, lock: bool = False) -> m.ProposalRecord:
-        query = m.ProposalRecord.objects.select_for_update() if lock else m.ProposalRecord.objects
-        row = query.filter(id=pid).first()
-        if row is None:
-            known = list(m.ProposalRecord.objects.order_by("id").values_list("id", flat=True))
-            raise NotFoundError(f"没有编号为 “{pid}” 的申请", kind="proposal", name=pid,
-                                known=known)
-        return row
-
-    def _fire(self, chain: Chain, actor: Actor, clock: Clock, record: m.ProposalRecord | None,
+    def _fire(self, chain: Chain, actor: Actor, clock: Clock, record: ProposalRecord | None,
               action: Action, facts: GuardFacts | None = None,
               detail: dict[str, Any] | Callable[[], dict[str, Any]] | None = None,
               pid: str | None = None) -> str:
@@ -172,60 +150,38 @@ class AdmissionService:
         return t.to
 
     # -- the county as published ---------------------------------------------------------------
-    def _version(self) -> int:
-        row = m.ListVersion.objects.order_by("-number").values_list("number", flat=True).first()
-        return int(row or 0)
-
-    def _published(self, upto: int | None = None) -> tuple[list[Decision], list[DutyItem]]:
-        decisions, items = [], []
-        links = m.VersionProposal.objects.order_by("version", "position")
-        for link in links if upto is None else links.filter(version__lte=upto):
-            row = m.DecisionRecord.objects.filter(
-                proposal=link.proposal_id, stage__in=[Stage.decision.value,
-                                                      Stage.publication.value]
-            ).order_by("-seq").first()
-            assert row is not None, link.proposal_id  # publication needs a decision
-            decisions.append(Decision.model_validate_json(row.decision))
-            items.append(DutyItem.model_validate_json(row.item))
-        return decisions, items
-
     def current(self, chain: Chain | None = None) -> Workspace:
         """The county as the published versions left it. The state kept for the newest version
         is used when it was computed on the county data in force; otherwise history is
         replayed once (and, in a write command, kept under a county revision entry)."""
-        version = self._version()
+        version = repo.newest_version()
         if version == 0:
             return self.base
         if version in self._states:
             return self._states[version]
-        kept = m.CountyState.objects.filter(version=version,
-                                            county_revision=self.revision).first()
+        kept = repo.county_state(version, self.revision)
         if kept is not None:
-            ws = unpack_state(self.base, bytes(kept.state))
+            ws = unpack_state(self.base, kept)
         else:
-            ws = replay(self.base, *self._published())
+            ws = replay(self.base, *repo.published())
             if chain is None or not chain.pending:
                 return ws  # not kept: a reader, or nothing to record it under
-            m.CountyState.objects.create(version_id=version, county_revision=self.revision,
-                                         state=pack_state(ws), audit_seq=chain.last_seq)
+            repo.keep_county_state(version, self.revision, pack_state(ws), chain.last_seq)
         self._states = {version: ws}
         return ws
 
     def _note_county(self, chain: Chain, clock: Clock) -> None:
         """Record a change of the county data since the last command (county revision)."""
-        stored = m.StoreMeta.objects.filter(key="county_revision").first()
-        if stored is not None and stored.value == self.revision:
+        stored = repo.county_revision()
+        if stored == self.revision:
             return
         self._entry(chain, None, clock, SystemAction.county_revision.value, detail={
-            "revision": self.revision, "previous": stored.value if stored else None})
-        m.StoreMeta.objects.update_or_create(key="county_revision",
-                                             defaults={"value": self.revision})
-        version = self._version()  # keep the state for the county as it now is
-        if version and not m.CountyState.objects.filter(
-                version=version, county_revision=self.revision).exists():
-            m.CountyState.objects.create(version_id=version, county_revision=self.revision,
-                                         state=pack_state(self.current()),
-                                         audit_seq=chain.last_seq)
+            "revision": self.revision, "previous": stored})
+        repo.record_county_revision(self.revision)
+        version = repo.newest_version()  # keep the state for the county as it now is
+        if version and not repo.has_county_state(version, self.revision):
+            repo.keep_county_state(version, self.revision, pack_state(self.current()),
+                                   chain.last_seq)
 
     @contextmanager
     def _write(self, actor: Actor | None, clock: Clock) -> Iterator[Chain]:
@@ -237,18 +193,17 @@ class AdmissionService:
             yield chain
 
     # -- evaluation in the process -----------------------------------------------------------
-    def _judge(self, record: m.ProposalRecord, stage: Stage, meeting: str | None,
+    def _judge(self, record: ProposalRecord, stage: Stage, meeting: str | None,
                ws: Workspace) -> tuple[Decision, DutyItem]:
-        proposal = submitted(record)
+        proposal = repo.document(record)
         streets = record.streets
-        heard = self._department_opinion(record)  # reached before review: as recorded
+        heard = repo.department_opinion(record)  # reached before review: as recorded
         proposal = proposal.model_copy(update={
             "department_opinion": heard["opinion"] if heard else None})
         if stage is Stage.review:
             update: dict[str, Any] = as_at_review(streets)
         else:
-            opinions = dict(m.OpinionRecord.objects.filter(proposal=record.id).order_by("seq")
-                            .values_list("street", "opinion"))
+            opinions = {r.street: r.opinion for r in repo.opinions(record.id)}
             update = {"legal_review": record.legal, "hearing": opinions or None,
                       "meeting": Meeting(body=MEETING_BODY, ref=meeting, decided=True)
                       if meeting else None}
@@ -263,14 +218,10 @@ class AdmissionService:
         proposal = proposal.model_copy(update=update)
         return decide(ws, proposal, item, from_catalogue, targets), item
 
-    def _store_decision(self, chain: Chain, clock: Clock, record: m.ProposalRecord, stage: Stage,
+    def _store_decision(self, chain: Chain, clock: Clock, record: ProposalRecord, stage: Stage,
                         decision: Decision, item: DutyItem) -> None:
-        policy = decision.policy
-        m.DecisionRecord.objects.create(
-            proposal=record, stage=stage.value, at=clock.now, verdict=decision.verdict,
-            policy_id=policy.id, policy_version=policy.version, policy_hash=policy.hash,
-            county_revision=self.revision, decision=decision.model_dump_json(),
-            item=item.model_dump_json(), audit_seq=chain.last_seq)
+        repo.add_decision(record, stage, clock.now, decision, item, self.revision,
+                          chain.last_seq)
 
     def _blocking(self, decision: Decision) -> str:
         blocking = set(self.base.policy.combine.precedence) - {"condition"}
@@ -315,7 +266,7 @@ class AdmissionService:
         with self._write(actor, clock) as chain:
             ignored = p.model_copy(update={"hearing": None})  # the records count, not the file
             _, _, targets = resolve(self.current(chain), ProposalSource(ignored, source.doc))
-            record = m.ProposalRecord.objects.select_for_update().filter(id=p.id).first()
+            record = repo.find(p.id, lock=True)
             if p.change == "recall":  # the streets that list the item now: those are heard
                 p = p.model_copy(update={"streets": targets})
             if actor.role.kind is RoleKind.street and p.requested_by is None:
@@ -327,7 +278,7 @@ class AdmissionService:
             if record is None:
                 to = self._fire(chain, actor, clock, None, Action.draft, facts, pid=p.id,
                                 detail={**detail, "revision": 1})
-                record = m.ProposalRecord.objects.create(
+                record = repo.new_proposal(
                     id=p.id, department=p.department, title=p.title, state=to, revision=1,
                     document=document, streets=list(targets), urgency=p.urgency,
                     state_since=clock.now, created=clock.now, change=p.change,
@@ -353,35 +304,22 @@ class AdmissionService:
                 before = record.state
                 to = self._fire(chain, actor, clock, record, Action.submit, facts,
                                 detail={**detail, "revision": record.revision})
-                m.Submission.objects.create(proposal=record, revision=record.revision,
-                                            document=record.document, at=clock.now,
-                                            audit_seq=chain.last_seq)
+                repo.add_submission(record, clock.now, chain.last_seq)
                 steps.append(StepTaken(action=Action.submit.value, from_=before, to=to))
                 if p.requested_by:
                     notes.append(f"街道的申请先听取事项所属部门 {p.department} 的意见，"
                                  "再由编办审核。")
         return Outcome(proposal=p.id, steps=steps, notes=notes)
 
-    def _department_opinion(self, record: m.ProposalRecord) -> dict[str, Any] | None:
-        """The opinion the department concerned gave on a street's request, in its audit
-        entry (the newest, if it was given on the proposal's current draft)."""
-        entry = m.AuditEntry.objects.filter(
-            proposal=record.id, action=Action.department_opinion.value).order_by("-seq").first()
-        if entry is None:
-            return None
-        detail = entry.detail
-        return {**detail, "at": time_text(entry.at), "actor": entry.role} \
-            if detail.get("revision") == record.revision else None
-
-    def _requested_by(self, record: m.ProposalRecord) -> str | None:
-        return submitted(record).requested_by
+    def _requested_by(self, record: ProposalRecord) -> str | None:
+        return repo.document(record).requested_by
 
     def department_opinion(self, actor: Actor, clock: Clock, pid: str, opinion: Opinion,
                            note: str | None) -> Outcome:
         """The department concerned answers a street's request before the office reviews it
         (the admission procedure in reverse)."""
         with self._write(actor, clock) as chain:
-            record = self._record(pid, lock=True)
+            record = repo.proposal(pid, lock=True)
             before = record.state
             facts = GuardFacts(requested_by=self._requested_by(record),
                                department=record.department, acting_department=actor.role.id)
@@ -401,20 +339,15 @@ class AdmissionService:
             {"name": f.name, "kind": f.kind, "size": f.size, "sha256": f.sha256}
             for f in files]}}
 
-    def _save_note(self, chain: Chain, clock: Clock, actor: Actor, record: m.ProposalRecord,
+    def _save_note(self, chain: Chain, clock: Clock, actor: Actor, record: ProposalRecord,
                    action: Action, note: tuple[str, str, list[CheckedAttachment]] | None
                    ) -> None:
         """Keep the note of the step just fired, with its attachments, under its entry."""
         if note is None:
             return
         text, basis, files = note
-        row = m.StepNoteRecord.objects.create(
-            proposal=record, action=action.value, revision=record.revision, text=text,
-            basis=basis, at=clock.now, actor=str(actor.role), audit_seq=chain.last_seq)
-        for f in files:
-            m.Attachment.objects.create(proposal=record, note=row, name=f.name,
-                                        kind=f.kind, size=f.size, sha256=f.sha256,
-                                        content=f.content, audit_seq=chain.last_seq)
+        repo.add_note(record, action, text, basis, clock.now, str(actor.role), chain.last_seq,
+                      files)
 
     @staticmethod
     def _checked(note: StepNote | None, text_required: str | None = None
@@ -433,13 +366,13 @@ class AdmissionService:
         is kept with that outcome."""
         checked = self._checked(note)
         with self._write(actor, clock) as chain:
-            record = self._record(pid, lock=True)
+            record = repo.proposal(pid, lock=True)
             before = record.state
             requested_by = self._requested_by(record)
             self._fire(chain, actor, clock, record, Action.start_review, GuardFacts(
                 requested_by=requested_by, department=record.department,
                 department_heard=requested_by is None
-                or self._department_opinion(record) is not None))
+                or repo.department_opinion(record) is not None))
             steps = [StepTaken(action=Action.start_review.value, from_=before, to=record.state)]
             try:
                 decision, item = self._judge(record, Stage.review, None, self.current(chain))
@@ -473,7 +406,7 @@ class AdmissionService:
         action = Action.legal_pass if passed else Action.legal_fail
         checked = self._checked(note, text_required(action.value))
         with self._write(actor, clock) as chain:
-            record = self._record(pid, lock=True)
+            record = repo.proposal(pid, lock=True)
             before = record.state
             record.legal = "passed" if passed else "failed"
             self._fire(chain, actor, clock, record, action,
@@ -482,15 +415,10 @@ class AdmissionService:
         return Outcome(proposal=pid, steps=[StepTaken(action=action.value, from_=before,
                                                       to=record.state)])
 
-    def _unheard(self, record: m.ProposalRecord) -> list[str]:
-        heard = set(m.OpinionRecord.objects.filter(proposal=record.id)
-                    .values_list("street", flat=True))
-        return [s for s in record.streets if s not in heard]
-
     def hear(self, actor: Actor, clock: Clock, pid: str, street: str, opinion: Opinion,
              note: str | None) -> Outcome:
         with self._write(actor, clock) as chain:
-            record = self._record(pid, lock=True)
+            record = repo.proposal(pid, lock=True)
             role = actor.role
             facts = GuardFacts(streets=record.streets, street=street)
             # the state and the role first (the machine), then: a street speaks for itself
@@ -503,22 +431,20 @@ class AdmissionService:
                                      account=actor.recorded, role=str(role),
                                      action=Action.opinion.value)
             before = record.state
-            earlier = m.OpinionRecord.objects.filter(proposal=pid, street=street)\
-                .order_by("-seq").first()
+            earlier = repo.latest_opinion(pid, street)
             detail: dict[str, Any] = {"street": street, "opinion": opinion.value}
             if earlier is not None:  # a street changes its opinion while the hearing is open
                 detail["previous"] = {"opinion": earlier.opinion, "at": time_text(earlier.at)}
             self._fire(chain, actor, clock, record, Action.opinion, facts, detail=detail)
             fault_point("after-opinion-audit")
-            m.OpinionRecord.objects.create(proposal=record, street=street, opinion=opinion.value,
-                                           note=note, at=clock.now, actor=str(actor.role),
-                                           audit_seq=chain.last_seq)
+            repo.add_opinion(record, street, opinion.value, note, clock.now, str(actor.role),
+                             chain.last_seq)
             steps = [StepTaken(action=Action.opinion.value, from_=before, to=record.state)]
             notes = [] if earlier is None else [
                 f"已修改{self.base.names.get(street, street)}的意见："
                 f"此前为“{label(earlier.opinion)}”"
                 f"（{when(time_text(earlier.at))}），以本次意见为准"]
-            if not self._unheard(record):
+            if not repo.unheard(record):
                 self._fire(chain, actor, clock, record, Action.close_hearing,
                            detail={"reason": "all_heard"})
                 steps.append(StepTaken(action=Action.close_hearing.value, from_=StateName.hearing,
@@ -530,9 +456,9 @@ class AdmissionService:
         steps: list[StepTaken] = []
         out_decision: Decision | None = None
         with self._write(actor, clock) as chain:
-            record = self._record(pid, lock=True)
+            record = repo.proposal(pid, lock=True)
             if record.state == StateName.hearing:
-                unheard = self._unheard(record)
+                unheard = repo.unheard(record)
                 due = record.due
                 late = due is not None and clock.now.date() > due
                 self._fire(chain, actor, clock, record, Action.close_hearing,
@@ -540,9 +466,8 @@ class AdmissionService:
                                       due=due.isoformat() if due else None),
                            detail={"reason": "deadline_passed", "deemed": unheard})
                 for s in unheard:
-                    m.OpinionRecord.objects.create(proposal=record, street=s, opinion="agree",
-                                                   note=DEEMED, at=clock.now,
-                                                   actor=str(actor.role), audit_seq=chain.last_seq)
+                    repo.add_opinion(record, s, Opinion.agree.value, DEEMED, clock.now,
+                                     str(actor.role), chain.last_seq)
                 steps.append(StepTaken(action=Action.close_hearing.value, from_=StateName.hearing,
                                        to=record.state))
             before = record.state
@@ -566,9 +491,8 @@ class AdmissionService:
                 out_decision = judged[0][0]
                 self._store_decision(chain, clock, record, Stage.decision, *judged[0])
             if action is not Action.provisional:
-                m.MeetingRecord.objects.create(proposal=record, ref=meeting, outcome=outcome,
-                                               at=clock.now, actor=str(actor.role),
-                                               audit_seq=chain.last_seq)
+                repo.add_meeting(record, meeting, outcome, clock.now, str(actor.role),
+                                 chain.last_seq)
             steps.append(StepTaken(action=action.value, from_=before, to=record.state))
         return Outcome(proposal=pid, steps=steps, decision=out_decision)
 
@@ -577,7 +501,7 @@ class AdmissionService:
             raise UsageError("同一申请列出了两次")
         steps: list[StepTaken] = []
         with self._write(actor, clock) as chain:
-            records = [self._record(pid, lock=True) for pid in pids]
+            records = [repo.proposal(pid, lock=True) for pid in pids]
             batch = _Batch(self.current(chain))
             for record in records:
                 before = record.state
@@ -590,20 +514,17 @@ class AdmissionService:
                 batch.add(decision, item)
                 steps.append(StepTaken(action=Action.publish.value, from_=before, to=record.state))
             after = batch.applied()
-            number = self._version() + 1
+            number = repo.newest_version() + 1
             self._save_version(chain, clock, number, after)
-            for position, record in enumerate(records):
-                m.VersionProposal.objects.create(version_id=number, position=position,
-                                                 proposal=record, audit_seq=chain.last_seq)
+            repo.add_to_version(number, records, chain.last_seq)
         return Outcome(proposal=", ".join(pids), steps=steps, version=number)
 
-    def _still_admitted(self, record: m.ProposalRecord, ws: Workspace,
+    def _still_admitted(self, record: ProposalRecord, ws: Workspace,
                         judged: list[tuple[Decision, DutyItem]]) -> str | None:
         """The rules once more, on the lists as this publication finds them (other proposals
         may have changed the item since the meeting); ``judged`` receives the decision as
         published: the streets the meeting admitted that the rules still admit."""
-        meeting = m.MeetingRecord.objects.filter(proposal=record.id, outcome="admit")\
-            .order_by("-seq").first()
+        meeting = repo.admitting_meeting(record.id)
         try:
             decision, item = self._judge(record, Stage.publication,
                                          meeting.ref if meeting else None, ws)
@@ -611,10 +532,9 @@ class AdmissionService:
             return "按现行清单，申请已不成立：" + exc.render()
         if decision.verdict not in ADMITTED:
             return "审定后清单已有变化，" + self._blocking(decision)
-        row = m.DecisionRecord.objects.filter(proposal=record.id, stage=Stage.decision.value)\
-            .order_by("-seq").first()
-        assert row is not None
-        agreed = set(changed_streets(Decision.model_validate_json(row.decision)))
+        decided = repo.latest_decision(record.id, (Stage.decision,))
+        assert decided is not None
+        agreed = set(changed_streets(decided[0]))
         judged.append((decision.model_copy(update={"streets": [
             s for s in decision.streets if s.street in agreed or s.verdict not in ADMITTED]}),
             item))
@@ -622,143 +542,28 @@ class AdmissionService:
 
     def _save_version(self, chain: Chain, clock: Clock, number: int, ws: Workspace) -> None:
         seq = chain.last_seq
-        m.ListVersion.objects.create(
-            number=number, at=clock.now, audit_seq=seq, county_revision=self.revision,
-            # the lists as they stand on the day of publication (dates of force counted)
-            lists=zlib.compress(build_lists(at_date(ws, clock.now.date()))
-                                .model_dump_json().encode()),
-            names=ws.names)
+        # the lists as they stand on the day of publication (dates of force counted)
+        lists = build_lists(at_date(ws, clock.now.date())).model_dump_json().encode()
+        repo.add_version(number, clock.now, zlib.compress(lists), ws.names, self.revision, seq)
         if number:
-            m.CountyState.objects.create(version_id=number, county_revision=self.revision,
-                                         state=pack_state(ws), audit_seq=seq)
+            repo.keep_county_state(number, self.revision, pack_state(ws), seq)
 
     def withdraw(self, actor: Actor, clock: Clock, pid: str) -> Outcome:
         with self._write(actor, clock) as chain:
-            record = self._record(pid, lock=True)
+            record = repo.proposal(pid, lock=True)
             before = record.state
             self._fire(chain, actor, clock, record, Action.withdraw)
         return Outcome(proposal=pid, steps=[StepTaken(action=Action.withdraw.value, from_=before,
                                                       to=record.state)])
 
-    # -- reading -----------------------------------------------------------------------------
-    def show(self, pid: str) -> ProposalView:
-        with transaction(self.store, write=False):
-            record = self._record(pid)
-            opinions: dict[str, OpinionView] = {}
-            earlier: dict[str, list[OpinionView]] = {}
-            for r in m.OpinionRecord.objects.filter(proposal=pid).order_by("seq"):
-                if r.street in opinions:  # superseded: kept, shown as given before
-                    earlier.setdefault(r.street, []).append(opinions[r.street])
-                opinions[r.street] = OpinionView(opinion=r.opinion, note=r.note, at=r.at,
-                                                 actor=r.actor)
-            notes = self._notes(pid)
-            drafts = list(m.Submission.objects.filter(proposal=pid).order_by("-seq")
-                             .values_list("revision", "document")[:2])
-            decisions = [DecisionView(stage=r.stage, at=r.at, verdict=r.verdict,
-                                      policy=PolicyRefView(id=r.policy_id, version=r.policy_version,
-                                                           hash=r.policy_hash),
-                                      county_revision=r.county_revision,
-                                      decision=json.loads(r.decision))
-                         for r in m.DecisionRecord.objects.filter(proposal=pid).order_by("seq")]
-            meetings = [MeetingView(ref=r.ref, outcome=r.outcome, at=r.at, actor=r.actor)
-                        for r in m.MeetingRecord.objects.filter(proposal=pid).order_by("seq")]
-            version = m.VersionProposal.objects.filter(proposal=pid).values_list(
-                "version", flat=True).first()
-            unheard = self._unheard(record) if record.state == StateName.hearing else []
-            document = submitted(record)
-            heard = self._department_opinion(record)
-        return ProposalView(
-            id=pid, title=record.title, change=record.change, applicant=record.applicant,
-            department=record.department, state=record.state,
-            state_label=self.process.label(record.state), revision=record.revision,
-            urgency=record.urgency, legal_review=record.legal,
-            streets=record.streets, unheard=unheard, due=record.due,
-            due_estimated=record.due_estimated, opinions=opinions, meetings=meetings,
-            decisions=decisions, published_in=version, requested_by=document.requested_by,
-            reasons=list(document.reasons), reason_note=document.reason_note,
-            department_opinion=heard and OpinionView(
-                opinion=heard["opinion"], note=heard["note"], at=heard["at"],
-                actor=heard["actor"]),
-            notes=notes, earlier_opinions=earlier,
-            compared_with=drafts[1][0] if len(drafts) == 2 else None,
-            changes=changes(drafts[1][1], drafts[0][1], self.base.names)
-            if len(drafts) == 2 else [])
-
-    def _notes(self, pid: str) -> list[StepNoteView]:
-        files: dict[int, list[AttachmentView]] = {}
-        for a in m.Attachment.objects.filter(proposal=pid).order_by("seq").values(
-                "seq", "note", "name", "kind", "size", "sha256"):
-            files.setdefault(a.pop("note"), []).append(AttachmentView(**a))
-        return [StepNoteView(action=n.action, revision=n.revision, text=n.text,
-                             basis=n.basis, at=n.at, actor=n.actor,
-                             attachments=files.get(n.seq, []))
-                for n in m.StepNoteRecord.objects.filter(proposal=pid).order_by("seq")]
-
-    def attachment(self, pid: str, seq: int) -> tuple[AttachmentView, bytes]:
-        """One attachment of the proposal's notes, and its content (checked against the
-        digest kept with it)."""
-        with transaction(self.store, write=False):
-            self._record(pid)
-            row = m.Attachment.objects.filter(proposal=pid, seq=seq).first()
-            if row is None:
-                raise NotFoundError(f"申请 {pid} 没有编号为 {seq} 的附件", kind="attachment",
-                                    name=str(seq))
-            content = bytes(row.content)
-        if hashlib.sha256(content).hexdigest() != row.sha256:
-            raise ConflictError(f"附件 “{row.name}” 的内容与记录的摘要不符，可能已被改动",
-                                subject="attachment", stored=row.sha256, given=None,
-                                hint="用 duty audit verify 核验审计记录。")
-        return AttachmentView(seq=row.seq, name=row.name, kind=row.kind, size=row.size,
-                              sha256=row.sha256), content
-
+    # -- evaluation without a step ----------------------------------------------------------
     def assess(self, pid: str) -> Decision:
         """The evaluation the office will see when it reviews the proposal as it now stands
         (on the lists in force; the steps not reached yet taken as going well). Nothing is
         stored."""
         with transaction(self.store, write=False):
-            record = self._record(pid)
+            record = repo.proposal(pid)
             return self._judge(record, Stage.review, None, self.current())[0]
-
-    def history(self, pid: str) -> list[HistoryEntry]:
-        with transaction(self.store, write=False):
-            self._record(pid)
-            return [HistoryEntry(seq=e.seq, at=e.at, actor=e.role, account=e.account,
-                                 action=e.action, from_=e.state_before, to=e.state_after,
-                                 detail=e.detail)
-                    for e in m.AuditEntry.objects.filter(proposal=pid).order_by("seq")]
-
-    def list(self, state: str | None) -> list[ProposalSummary]:
-        if state is not None and state not in self.process.states:
-            raise NotFoundError(f"未知的状态 “{state}”", kind="state", name=state,
-                                known=list(self.process.states))
-        with transaction(self.store, write=False):
-            rows = m.ProposalRecord.objects.order_by("id")
-            if state is not None:
-                rows = rows.filter(state=state)
-            return [ProposalSummary(id=r.id, title=r.title, change=r.change,
-                                    applicant=r.applicant, department=r.department,
-                                    state=r.state, due=r.due) for r in rows]
-
-    def overdue(self, clock: Clock) -> list[OverdueItem]:
-        today = clock.now.date()
-        out = []
-        with transaction(self.store, write=False):
-            for record in m.ProposalRecord.objects.filter(due__isnull=False, due__lt=today)\
-                    .order_by("due", "id"):
-                state = self.process.states[record.state]
-                if record.state == StateName.hearing:
-                    actors = [f"street:{s}" for s in self._unheard(record)]
-                elif state.waiting_for == "applicant":
-                    actors = [record.applicant]
-                else:
-                    actors = [state.waiting_for or "office"]
-                assert record.due is not None
-                out.append(OverdueItem(
-                    id=record.id, title=record.title, state=record.state, due=record.due,
-                    estimated=record.due_estimated,
-                    days_late=working_days_between(record.due, today),
-                    waiting_for=actors))
-        return out
 
     def preview(self, source: ProposalSource) -> tuple[Decision, int]:
         """The evaluation the office will see when it starts the review of this proposal (on
@@ -774,24 +579,17 @@ class AdmissionService:
         """The county as of the newest published version (for commands that read the
         lists), or as of ``version``, and that version's number."""
         with transaction(self.store, write=False):
-            number = self._version()
+            number = repo.newest_version()
             if version is None or version == number:
                 return self.current(), number
             if not 0 <= version < number:
                 raise UsageError(f"没有第 {version} 版清单", hint=f"已公布到第 {number} 版")
             if version == 0:
                 return self.base, 0
-            kept = m.CountyState.objects.filter(version=version,
-                                                county_revision=self.revision).first()
+            kept = repo.county_state(version, self.revision)
             if kept is not None:
-                return unpack_state(self.base, bytes(kept.state)), version
-            return replay(self.base, *self._published(version)), version
-
-
-def submitted(record: m.ProposalRecord) -> Proposal:
-    """The proposal a record holds, as it was submitted (read as from its JSON, as the doors
-    read a proposal file)."""
-    return Proposal.model_validate_json(json.dumps(record.document))
+                return unpack_state(self.base, kept), version
+            return replay(self.base, *repo.published(version)), version
 
 
 def review_step(decision: Decision) -> Action:

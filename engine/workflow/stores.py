@@ -6,8 +6,8 @@ from engine.errors import StoreError
 from engine.loading.workspace import Workspace
 from engine.store.config import StoreTarget
 from engine.store.keys import create_key, fingerprint, last_checkpoint, load_key
-from engine.store.orm import m
 from engine.store.session import Store, close, open_store, os_user, transaction
+from engine.workflow import repository as repo
 from engine.workflow.county_state import county_revision
 from engine.workflow.names import SystemAction
 from engine.workflow.process import load_process
@@ -41,9 +41,7 @@ def init_store(ws: Workspace, target: StoreTarget, *, local: bool, rehearsal: bo
                  "rehearsal": "true" if rehearsal else "false"}
         revision = county_revision(ws)
         with transaction(store) as chain:
-            for key, value in {**bound, "key": fingerprint(store.key),
-                               "county_revision": revision}.items():
-                m.StoreMeta.objects.create(key=key, value=value)
+            repo.bind({**bound, "key": fingerprint(store.key), "county_revision": revision})
             store.meta = dict(bound)
             service = AdmissionService(ws, store)
             chain.begin(at=clock.stamp, account=f"system:{os_user()}", role="system",
@@ -79,8 +77,8 @@ def retire_anchors(target: StoreTarget) -> None:
 
 def _head(store: Store) -> str:
     with transaction(store, write=False):
-        head = m.AuditHead.objects.filter(pk=1).first()
-        return f"{head.seq}:{head.mac}" if head else ""
+        head = repo.head()
+        return f"{head[0]}:{head[1]}" if head else ""
 
 
 def open_keyed(target: StoreTarget) -> Store:
@@ -119,8 +117,7 @@ def open_service(ws: Workspace, target: StoreTarget) -> AdmissionService:
 
 def store_info(store: Store) -> StoreInfo:
     with transaction(store, write=False):
-        version = m.ListVersion.objects.order_by("-number").values_list(
-            "number", flat=True).first() or 0
+        version = repo.newest_version()
     return StoreInfo(store=store.target.shown, county=store.county or "",
                      mode=store.meta.get("mode", ""), rehearsal=store.rehearsal,
                      version=int(version), head=_head(store), key=store.meta.get("key", ""))

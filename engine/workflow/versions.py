@@ -7,20 +7,19 @@ from datetime import date
 
 from engine.errors import NotFoundError
 from engine.models.lists import CountyLists, ListSource
-from engine.store.orm import m
 from engine.store.session import Store, transaction
 from engine.store.times import time_text
+from engine.workflow import repository as repo
 
 
 def version_source(store: Store, number: int | None = None) -> ListSource:
     """Which published version lists are (the newest when ``number`` is None), when it was
     published and the audit anchor of its publication, for documents' title blocks."""
     with transaction(store, write=False):
-        rows = m.ListVersion.objects.order_by("-number")
-        row = rows.first() if number is None else rows.filter(number=number).first()
+        row = repo.version(number)
         if row is None:
             raise _missing(number)
-        entry = m.AuditEntry.objects.filter(seq=row.audit_seq).first()
+        entry = repo.entry(row.audit_seq)
         return ListSource(version=row.number, published=time_text(row.at)[:10],
                           anchor=f"{entry.seq}:{entry.mac}:{store.meta.get('key', '')}"
                           if entry else None)
@@ -31,7 +30,7 @@ def version_as_of(store: Store, day: date) -> int:
     of its publication as recorded, the county's local time). Version 0, the lists when the
     store was created, counts from the day the store was created."""
     with transaction(store, write=False):
-        rows = list(m.ListVersion.objects.order_by("number").values_list("number", "at"))
+        rows = repo.version_times()
     days = [(number, time_text(at)[:10]) for number, at in rows]
     held = [number for number, published in days if published <= day.isoformat()]
     if not held:
@@ -44,7 +43,7 @@ def version_as_of(store: Store, day: date) -> int:
 
 def version_lists(store: Store, number: int) -> tuple[CountyLists, dict[str, str]]:
     with transaction(store, write=False):
-        row = m.ListVersion.objects.filter(number=number).first()
+        row = repo.version(number)
         if row is None:
             raise _missing(number)
         lists = CountyLists.model_validate_json(zlib.decompress(bytes(row.lists)))
@@ -53,7 +52,6 @@ def version_lists(store: Store, number: int) -> tuple[CountyLists, dict[str, str
 
 def _missing(number: int | None) -> NotFoundError:
     """No such version (inside a transaction): the versions there are, as the hint."""
-    numbers = [str(n) for n in m.ListVersion.objects.order_by("number")
-               .values_list("number", flat=True)]
+    numbers = [str(n) for n in repo.version_numbers()]
     return NotFoundError(f"没有第 {number} 版清单", kind="version", name=str(number),
                          known=numbers, hint="已公布的版本：" + ("、".join(numbers) or "无"))

@@ -309,16 +309,16 @@ def _post_data(initial: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_a_return_opens_the_form_filled_with_what_was_submitted(demo_site: Any) -> None:
-    from engine.web import reading
     from engine.web.forms import initial_from
     from engine.web.runtime import service
+    from engine.workflow import queries
 
     pid = "P-2026-004"  # returned to the ecology bureau in the demonstration
     ecology = demo_site("ecology")
     page = ecology.get(f"/proposals/{pid}/").content.decode()
     assert f'href="/proposals/new/?from={pid}"' in page
     form = ecology.get(f"/proposals/new/?from={pid}").content.decode()
-    document = reading.submitted(service().store, pid)
+    document = queries.submitted(service().store, pid)
     assert 'id="prefilled"' in form and f'value="{pid}"' in form
     assert f'value="{document["title"]}"' in form
     for sid in document["streets"]:
@@ -333,9 +333,11 @@ def test_a_return_opens_the_form_filled_with_what_was_submitted(demo_site: Any) 
     data.update({"funding": "20000", "domain": "生态环境", "do": "submit"})
     reply = ecology.post("/proposals/new/", data)
     assert reply.status_code == 302, re.findall(r"error[^>]*>([^<]+)<", reply.content.decode())
-    again = service().show(pid)
+    from engine.workflow.queries import Reader
+
+    again = Reader(service(), None).show(pid)
     assert (again.state, again.revision) == ("submitted", 2)
-    stored = reading.submitted(service().store, pid)
+    stored = queries.submitted(service().store, pid)
     assert stored["resources"]["funding"] == 20000 and stored["item"]["domain"] == "生态环境"
     # the rest as submitted before (the file's own legal review, opinions and meeting are not
     # the form's: the process keeps its records of those)
@@ -348,11 +350,11 @@ def test_a_return_opens_the_form_filled_with_what_was_submitted(demo_site: Any) 
 
 def test_reviewers_see_the_whole_item(demo_site: Any) -> None:
     from engine.labels import label as zh
-    from engine.web import reading
     from engine.web.runtime import service
+    from engine.workflow import queries
 
     pid = "P-2026-003"  # awaiting the legal review in the demonstration
-    document = reading.submitted(service().store, pid)
+    document = queries.submitted(service().store, pid)
     for who in ("justice", "office", "county"):
         page = demo_site(who).get(f"/proposals/{pid}/").content.decode()
         content = page.split('id="content"', 1)[1].split("</dl>", 1)[0]

@@ -21,6 +21,7 @@ from engine.workflow.notes import (
     StepNote,
     check_attachment,
 )
+from engine.workflow.queries import Reader
 from tests.conftest import run_cli
 from tests.workflow.conftest import CLOCK, Flow, actor, service
 from tests.workflow.test_service import refused
@@ -133,7 +134,7 @@ def test_review_and_legal_opinion_with_attachments(flow: Flow) -> None:
     entry = next(e["seq"] for e in flow.history(pid) if e["action"] == "pass_review")
     assert f"第 {entry} 条［rows］" in verify.stdout
     with service(flow) as wf, pytest.raises(Exception) as info:
-        wf.attachment(pid, seq)
+        Reader(wf, None).attachment(pid, seq)
     assert getattr(info.value, "subject", None) == "attachment"
 
 
@@ -220,7 +221,7 @@ def test_a_street_changes_its_opinion_until_the_hearing_closes(flow: Flow) -> No
                    "“街道反馈意见”（opinion）"))
     # the latest opinion is the one that counts at the meeting: S01 objects
     with service(flow) as wf:
-        assert wf.show(pid).opinions["S01"].opinion == "object"
+        assert Reader(wf, None).show(pid).opinions["S01"].opinion == "object"
         with pytest.raises(RefusedError):
             wf.hear(actor("street:S01"), CLOCK, pid, "S01", Opinion.agree, None)
 

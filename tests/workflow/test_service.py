@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from engine.errors import ForbiddenError, RefusedError
+from engine.workflow.queries import Reader
 from engine.workflow.service import DEEMED
 from tests.conftest import Run
 from tests.workflow.conftest import CLOCK, Flow, actor, service
@@ -486,5 +487,5 @@ def test_service_outcomes(flow: Flow) -> None:
         with pytest.raises(RefusedError) as refused:
             wf.review(actor("office"), CLOCK, "P-T-100")
         assert (refused.value.action, refused.value.state) == ("start_review", "legal_review")
-        assert wf.show("P-T-100").state == "legal_review"
-        assert [r.id for r in wf.list("legal_review")] == ["P-T-100"]
+        assert Reader(wf, None).show("P-T-100").state == "legal_review"
+        assert [r.id for r in Reader(wf, None).proposals("legal_review")] == ["P-T-100"]

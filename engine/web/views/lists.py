@@ -43,9 +43,9 @@ from engine.render.lists_table import (
     title_text,
 )
 from engine.vocab import label
-from engine.web import reading
 from engine.web.access import acting
 from engine.web.runtime import engine
+from engine.workflow import queries
 from engine.workflow.names import RoleKind
 from engine.workflow.roles import Actor
 from engine.workflow.versions import version_as_of
@@ -88,15 +88,15 @@ def _day(text: str) -> date:
 
 
 def _load(request: HttpRequest, key: str = "version") -> tuple[CountyLists, dict[str, str],
-                                                               int, list[reading.VersionRow]]:
+                                                               int, list[queries.VersionRow]]:
     with engine() as s:
-        versions = reading.versions(s.store)
+        versions = queries.versions(s.store)
         number = _number(request.GET.get(key), versions[0].number if versions else 0)
         try:
             day = request.GET.get("as_of") if key == "version" else None
             if day:  # the version in force that day: the newest published on or before it
                 number = version_as_of(s.store, _day(day))
-            lists, names = reading.published_lists(s.store, number)
+            lists, names = queries.published_lists(s.store, number)
         except DutyError:
             raise Http404 from None
     return scope(request.actor, lists), names, number, versions  # type: ignore[attr-defined]
@@ -124,7 +124,7 @@ def _matches(row: ListRow, q: str, category: str, department: str) -> bool:
     return not q or q in row.name or q in row.item or q in row.legal_basis
 
 
-def _source(number: int, versions: list[reading.VersionRow]) -> ListSource:
+def _source(number: int, versions: list[queries.VersionRow]) -> ListSource:
     """The title block's source: the version shown, its date and audit anchor."""
     shown = next((v for v in versions if v.number == number), None)
     return ListSource(version=number, published=shown.at[:10] if shown else None,
@@ -282,7 +282,7 @@ def diff(request: HttpRequest) -> HttpResponse:
     with engine() as s:
         try:
             old_number = _number(request.GET.get("from"), max(new_number - 1, 0))
-            old_lists, old_names = reading.published_lists(s.store, old_number)
+            old_lists, old_names = queries.published_lists(s.store, old_number)
             old = scope(request.actor, old_lists)  # type: ignore[attr-defined]
         except DutyError:
             raise Http404 from None

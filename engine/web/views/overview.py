@@ -12,11 +12,11 @@ from engine.render import staffing_out
 from engine.render.staffing_svg import render_chart
 from engine.staffing.report import StaffingReport, staffing_report
 from engine.store.verify import verify_store
-from engine.web import reading
 from engine.web.access import acting, need_kind
 from engine.web.charts import bars
 from engine.web.forms import AuditForm
 from engine.web.runtime import engine
+from engine.workflow import queries
 from engine.workflow.names import RoleKind
 from engine.workflow.process import Process
 from engine.workflow.roles import Actor
@@ -29,9 +29,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     need_kind(request.actor, RoleKind.office, RoleKind.justice,  # type: ignore[attr-defined]
               RoleKind.county)
     with engine() as s:
-        versions = reading.versions(s.store)
+        versions = queries.versions(s.store)
         number = versions[0].number if versions else 0
-        lists, names = reading.published_lists(s.store, number)
+        lists, names = queries.published_lists(s.store, number)
         staff = {sid: st.staffing.actual for sid, st in s.base.county.streets.items()}
     per_staff, counts, funds = [], [], []
     departments = [d for d in lists.departments if d.funding_total]
@@ -59,11 +59,11 @@ def audit(request: HttpRequest) -> HttpResponse:
     need_kind(request.actor, RoleKind.office)  # type: ignore[attr-defined]
     with engine() as s:
         process = s.process
-        actions = [(a, _action_label(process, a)) for a in reading.audit_actions(s.store)]
+        actions = [(a, _action_label(process, a)) for a in queries.audit_actions(s.store)]
         form = AuditForm(request.GET or None, actions=actions)
         valid = form.is_valid() if request.GET else True
         data = form.cleaned_data if request.GET and valid else {}
-        rows, total, page, pages = reading.audit_entries(
+        rows, total, page, pages = queries.audit_entries(
             s.store, action=data.get("action") or "", proposal=data.get("proposal") or "",
             account=data.get("account") or "", page=data.get("page") or 1)
         report = None
@@ -72,8 +72,8 @@ def audit(request: HttpRequest) -> HttpResponse:
             report = verify_store(s.store, [anchor] if anchor else None)
         info = store_info(s.store)
         engine_kind = "PostgreSQL" if s.store.target.engine == "postgresql" else "SQLite"
-        versions = reading.versions(s.store)
-        checkpoints = reading.checkpoints(s.store)
+        versions = queries.versions(s.store)
+        checkpoints = queries.checkpoints(s.store)
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("verify", None)

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from engine.errors import DutyError
 from engine.labels import STEPS, label
 from engine.models.decision import Decision
-from engine.web import reading
 from engine.web.access import acting
 from engine.web.forms import (
     DecideForm,
@@ -30,6 +29,7 @@ from engine.web.runtime import clock, engine
 from engine.web.views.errors import status_of, words
 from engine.web.views.street_return import DepartmentOpinionForm
 from engine.workdays import working_days_between
+from engine.workflow import queries
 from engine.workflow.content import content
 from engine.workflow.names import Opinion, RoleKind, StateName
 from engine.workflow.notes import content_type
@@ -98,7 +98,7 @@ def in_flight(s: AdmissionService, actor: Actor) -> list[dict[str, Any]]:
     process = s.process
     rows = []
     street = actor.role.id if actor.role.kind is RoleKind.street else None
-    spoken = reading.heard(s.store, street) if street else set()
+    spoken = queries.heard(s.store, street) if street else set()
     for p, streets in _visible(s, actor):
         if process.states[p.state].final:
             continue
@@ -212,7 +212,7 @@ def _resubmitted(s: AdmissionService, actor: Actor, pid: str | None) -> dict[str
     if not pid:
         return None
     view = _view(s, actor, pid)
-    document = reading.submitted(s.store, pid)
+    document = queries.submitted(s.store, pid)
     if view.applicant != str(actor.role) or document is None:
         raise Http404
     return initial_from(document)
@@ -238,7 +238,7 @@ def _page(request: HttpRequest, s: AdmissionService, actor: Actor, pid: str,
     decisions = [{"d": d, "decision": Decision.model_validate(d.decision)}
                  for d in view.decisions]
     street = actor.role.id if actor.role.kind is RoleKind.street else None
-    document = reading.submitted(s.store, pid) or {}
+    document = queries.submitted(s.store, pid) or {}
     assessment, assessment_error = None, None
     if actor.role.kind in REVIEWERS and view.state == StateName.submitted:
         try:  # what the review will find, so that the office decides informed
