@@ -25,7 +25,7 @@ from engine.models.decision import (
     built,
 )
 from engine.models.policy import Assignment, Case, Rule
-from engine.models.proposal import ItemRef, Proposal, Resources
+from engine.models.proposal import ItemRef, Meeting, Proposal, Resources
 from engine.rules import adapter
 from engine.rules.facts import STREET_FIELDS, proposal_fact, street_fact
 from engine.vocab import LABELS, label
@@ -234,12 +234,41 @@ def _message(case: Case, fact: Mapping[str, Any], policy: Policy,
 
 def evaluate(ws: Workspace, sources: Sequence[ProposalSource]) -> list[Decision]:
     """Evaluate proposals against one county; one decision per proposal, in input order."""
-    return [evaluate_one(ws, s) for s in sources]
+    return [judge(ws, s)[0] for s in sources]
 
 
-def evaluate_one(ws: Workspace, source: ProposalSource) -> Decision:
+def went_well(streets: Sequence[str], meeting: Meeting) -> dict[str, Any]:
+    """The procedure taken as going well: the legal review passes, every street agrees and
+    the meeting decides. What an evaluation assumes for the steps a proposal has not reached
+    yet (at the office's review), and for an item the catalogue already places on a street's
+    lists (nothing of it is still to be decided)."""
+    return {"legal_review": "passed", "hearing": dict.fromkeys(streets, "agree"),
+            "meeting": meeting}
+
+
+def judge(ws: Workspace, source: ProposalSource, *,
+          procedure: Mapping[str, Any] | None = None,
+          pending: Meeting | None = None) -> tuple[Decision, DutyItem]:
+    """The one evaluation path: the proposal's item and streets resolved on ``ws``, then the
+    rules. Its decision and its item.
+
+    ``procedure``: the procedure's facts as recorded elsewhere (legal review, hearing,
+    meeting), in place of the file's; the streets' opinions count for the streets the lists
+    still target. ``pending``: the procedure is taken as going well (``went_well``) for the
+    streets the lists target, with this meeting still to come."""
+    proposal = source.proposal
+    if procedure is not None or pending is not None:  # the file's hearing does not count
+        source = ProposalSource(proposal.model_copy(update={"hearing": None}), source.doc)
     item, from_catalogue, targets = resolve(ws, source)
-    return decide(ws, source.proposal, item, from_catalogue, targets)
+    if pending is not None:
+        proposal = proposal.model_copy(update=went_well(targets, pending))
+    elif procedure is not None:
+        update = dict(procedure)
+        if update.get("hearing"):
+            update["hearing"] = {s: o for s, o in update["hearing"].items()
+                                 if s in targets} or None
+        proposal = proposal.model_copy(update=update)
+    return decide(ws, proposal, item, from_catalogue, targets), item
 
 
 def build_facts(ws: Workspace, proposal: Proposal, item: DutyItem, from_catalogue: bool,

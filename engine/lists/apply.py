@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from engine.decide.combine import ADMITTED
-from engine.decide.evaluate import decide, resolve
+from engine.decide.evaluate import judge
 from engine.fileio import yaml_files
 from engine.loading.proposal import ProposalSource, load_proposals
 from engine.loading.workspace import Workspace
@@ -100,8 +100,7 @@ def what_if(ws: Workspace, sources: Sequence[ProposalSource]) -> tuple[list[Deci
     """Evaluate proposals in order, each on the county as the previous admissions left it."""
     decisions: list[Decision] = []
     for source in sources:
-        item, from_catalogue, targets = resolve(ws, source)
-        decision = decide(ws, source.proposal, item, from_catalogue, targets)
+        decision, item = judge(ws, source)
         decisions.append(decision)
         ws = apply_decisions(ws, [decision], [item])
     return decisions, ws

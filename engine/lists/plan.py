@@ -27,7 +27,7 @@ from operator import add
 from typing import Any
 
 from engine.decide.assign import NO_FUNDING, department_side, funding
-from engine.decide.evaluate import decide
+from engine.decide.evaluate import decide, went_well
 from engine.loading.workspace import Workspace
 from engine.models.county import DutyItem
 from engine.models.decision import Finding, Funding, Party, PowerSource, StreetDecision
@@ -39,7 +39,7 @@ from engine.models.lists import (
     NotApplying,
     StreetLists,
 )
-from engine.models.proposal import Proposal
+from engine.models.proposal import Meeting, Proposal
 from engine.rules.profile import StreetProfiles, fields_read, street_inputs
 from engine.vocab import label
 
@@ -59,13 +59,12 @@ def placement(item: DutyItem, targets: list[str]) -> Proposal:
     test the mode, stay silent) and has a complete procedure. What can still block it are the
     substantive rules: powers, institutions, and funds for assisting items.
     """
+    procedure = went_well(targets, Meeting(body="履行职责事项清单", ref=item.id, decided=True))
     return Proposal.model_validate({
         "schema_version": 1, "id": item.id, "title": item.name, "department": item.department,
         "streets": targets, "mode": None, "item": {"ref": item.id},
         "resources": {"funding": item.funding, "staff": 0, "powers_delegated": []},
-        "work_plan": True, "legal_review": "passed",
-        "hearing": dict.fromkeys(targets, "agree"),
-        "meeting": {"body": "履行职责事项清单", "ref": item.id, "decided": True},
+        "work_plan": True, **procedure, "meeting": procedure["meeting"].model_dump(),
     })
 
 

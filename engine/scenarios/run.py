@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from engine.decide.evaluate import decide, resolve
+from engine.decide.evaluate import judge
 from engine.errors import DataError, DataErrors, UsageError
 from engine.lists.apply import apply_decisions
 from engine.lists.build import build_lists
@@ -96,8 +96,7 @@ def run_scenario(scenario: Scenario, with_diffs: bool = False,
         day = s.step.as_of or today
         try:
             dated = at_date(ws, day)
-            item, from_catalogue, targets = resolve(dated, s.source)
-            decision = decide(dated, s.source.proposal, item, from_catalogue, targets)
+            decision, item = judge(dated, s.source)
             applied = apply_decisions(ws, [decision], [item])
         except DataError as exc:  # one error or several
             raise UnreadableScenarios([exc]) from None

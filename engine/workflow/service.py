@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from engine.decide.combine import ADMITTED
-from engine.decide.evaluate import decide, resolve
+from engine.decide.evaluate import judge, resolve, went_well
 from engine.errors import ConflictError, DataError, ForbiddenError, UsageError
 from engine.labels import label, when
 from engine.lists.apply import apply_decisions, changed_streets
@@ -50,6 +50,8 @@ from engine.workflow.views import (
 )
 
 MEETING_BODY = "县委或县政府会议"
+# the meeting still to come, as the office's review takes it (``went_well``)
+PENDING = Meeting(body=MEETING_BODY, ref="（待审定）", decided=True)
 DEEMED = "听取意见期限届满未反馈，视为无异议"
 EDITABLE = (StateName.draft.value, StateName.returned.value)
 
@@ -201,22 +203,16 @@ class AdmissionService:
         proposal = proposal.model_copy(update={
             "department_opinion": heard["opinion"] if heard else None})
         if stage is Stage.review:
-            update: dict[str, Any] = as_at_review(streets)
+            procedure: dict[str, Any] = went_well(streets, PENDING)
         else:
             opinions = {r.street: r.opinion for r in repo.opinions(record.id)}
-            update = {"legal_review": record.legal, "hearing": opinions or None,
-                      "meeting": Meeting(body=MEETING_BODY, ref=meeting, decided=True)
-                      if meeting else None}
+            procedure = {"legal_review": record.legal, "hearing": opinions or None,
+                         "meeting": Meeting(body=MEETING_BODY, ref=meeting, decided=True)
+                         if meeting else None}
         doc = Document(self.store.target.sqlite_path, record.document, {},
                        f"数据库中的申请 {record.id}")
         # the targets as the lists stand now: opinions count for the streets still targeted
-        item, from_catalogue, targets = resolve(
-            ws, ProposalSource(proposal.model_copy(update={"hearing": None}), doc))
-        if update["hearing"]:
-            update["hearing"] = {s: o for s, o in update["hearing"].items()
-                                 if s in targets} or None
-        proposal = proposal.model_copy(update=update)
-        return decide(ws, proposal, item, from_catalogue, targets), item
+        return judge(ws, ProposalSource(proposal, doc), procedure=procedure)
 
     def _store_decision(self, chain: Chain, clock: Clock, record: ProposalRecord, stage: Stage,
                         decision: Decision, item: DutyItem) -> None:
@@ -570,10 +566,7 @@ class AdmissionService:
         the newest published lists, the steps not reached yet taken as going well), and the
         version it was made on. Nothing is stored."""
         ws, number = self.published()
-        unheard = source.proposal.model_copy(update={"hearing": None})
-        item, from_catalogue, targets = resolve(ws, ProposalSource(unheard, source.doc))
-        proposal = source.proposal.model_copy(update=as_at_review(targets))
-        return decide(ws, proposal, item, from_catalogue, targets), number
+        return judge(ws, source, pending=PENDING)[0], number
 
     def published(self, version: int | None = None) -> tuple[Workspace, int]:
         """The county as of the newest published version (for commands that read the
@@ -596,13 +589,6 @@ def review_step(decision: Decision) -> Action:
     """What the office's review does with this evaluation: passes it on to the legal review
     when nothing blocks it, returns it to the applicant otherwise."""
     return Action.pass_review if decision.verdict in ADMITTED else Action.return_
-
-
-def as_at_review(streets: Sequence[str]) -> dict[str, Any]:
-    """What the review takes for the steps not reached yet: they go well (the legal review
-    passes, every street agrees, the meeting decides)."""
-    return {"legal_review": "passed", "hearing": dict.fromkeys(streets, "agree"),
-            "meeting": Meeting(body=MEETING_BODY, ref="（待审定）", decided=True)}
 
 
 class _Batch:
