@@ -14,7 +14,12 @@ from typing import TYPE_CHECKING
 
 from engine.collector import paused
 from engine.decide.evaluate import evaluate
-from engine.errors import ChoiceError, ConflictError, UsageError, did_you_mean
+from engine.errors import (
+    ChoiceError,
+    ConflictError,
+    NoScenariosError,
+    did_you_mean,
+)
 from engine.graph import CountyGraph
 from engine.lists.apply import what_if, with_admitted
 from engine.loading.proposal import ProposalSource, load_proposals
@@ -175,13 +180,13 @@ def run_scenarios(paths: Sequence[Path], pattern: str | None = None,
 
     if not paths:
         if not Path("scenarios").is_dir():
-            raise UsageError("当前目录下没有 scenarios/ 目录",
-                             hint="给出情景文件或目录，例如 duty scenario run my-scenarios/")
+            raise NoScenariosError("当前目录下没有 scenarios/ 目录", pattern=None,
+                                   hint="给出情景文件或目录。")
         paths = [Path("scenarios")]
     found = select(discover(paths), pattern)
     if not found:
-        raise UsageError("没有找到情景文件" + (f"（-k {pattern} 没有匹配）" if pattern else ""),
-                         hint="情景文件是 .yaml 文件；-k 按文件路径（不含扩展名）的片段筛选。")
+        raise NoScenariosError("没有找到情景文件", pattern=pattern,
+                               hint="情景文件是 .yaml 文件。")
     from engine.clock import Clock
 
     # steps without their own as_of are read today, by the one clock of both doors

@@ -132,6 +132,7 @@ def _cli_words(exc: Any) -> str:
         CountyMissingError,
         DutyError,
         NoRoleError,
+        NoScenariosError,
         NoteError,
         OutputDirError,
         StoreError,
@@ -146,6 +147,13 @@ def _cli_words(exc: Any) -> str:
         option = _FIELD_OPTIONS.get(exc.field, f"--{exc.field}")
         text = DutyError(f"{option}：{exc.message}", location=exc.location, hint=hint,
                          code=exc.code).render()
+    elif isinstance(exc, NoScenariosError):  # the command's own words: -k, an example
+        if exc.pattern is None:
+            message, hint = exc.message, "给出情景文件或目录，例如 duty scenario run my-scenarios/"
+        else:
+            message = exc.message + (f"（-k {exc.pattern} 没有匹配）" if exc.pattern else "")
+            hint = (exc.hint or "").rstrip("。") + "；-k 按文件路径（不含扩展名）的片段筛选。"
+        text = DutyError(message, location=exc.location, hint=hint, code=exc.code).render()
     elif isinstance(exc, NoRoleError):
         text += "\n  用 --as 或环境变量 DUTY_ACTOR 指定角色。"
     elif isinstance(exc, ConflictError) and exc.subject == "county":

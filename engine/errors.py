@@ -136,6 +136,15 @@ class UsageError(DutyError):
     exit_code = 2
 
 
+class NoScenariosError(UsageError):
+    """No scenario file to run: no ``scenarios/`` folder where none was named, or none whose
+    key contains ``pattern``."""
+
+    def __init__(self, message: str, *, pattern: str | None, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.pattern = pattern
+
+
 class PortBusyError(UsageError):
     """The address the web application is to listen on is taken by another program."""
 

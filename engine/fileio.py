@@ -193,7 +193,7 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     path = Path(path)
     if path.is_dir():
         raise DataError("输出路径是一个目录", location=Location(str(path)), code="E-OUTPUT",
-                        hint="用 -o 指定文件名。")
+                        hint="输出应写到一个文件：给出文件名，而不是目录。")
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise DataError("输出目录不存在", location=Location(str(directory)), code="E-OUTPUT")
