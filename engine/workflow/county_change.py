@@ -76,7 +76,7 @@ def change_county(service: AdmissionService, actor: Actor, clock: Clock, new: Wo
     may_change_county(actor)
     undo: Undo | None = None
     try:
-        with service._write(actor, clock) as chain:
+        with service.write(actor, clock) as chain:
             if service.revision != expected:
                 raise ConflictError("县区数据在预览之后已有变更，本次导入未执行",
                                     subject="county_revision", stored=service.revision,
@@ -84,7 +84,7 @@ def change_county(service: AdmissionService, actor: Actor, clock: Clock, new: Wo
             fits_store(service, new)
             state = published(service, new)
             revision = county_revision(new)
-            seq = service._entry(chain, actor, clock, SystemAction.county_import.value,
+            seq = service.entry(chain, actor, clock, SystemAction.county_import.value,
                                  detail={**detail, "revision": revision,
                                          "previous": service.revision})
             repo.record_county_revision(revision)

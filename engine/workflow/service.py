@@ -120,9 +120,10 @@ class AdmissionService:
                              hint="正式数据库按系统时间记录；"
                                   "演练请另建演练库（store init 时声明）。")
 
-    def _entry(self, chain: Chain, actor: Actor | None, clock: Clock, action: str, *,
+    def entry(self, chain: Chain, actor: Actor | None, clock: Clock, action: str, *,
                proposal: str | None = None, before: str | None = None,
                after: str | None = None, detail: dict[str, Any] | None = None) -> int:
+        """Begin an audit entry of this command for ``actor`` (None: the system)."""
         return chain.begin(at=clock.stamp, account=actor.recorded if actor else "system",
                            role=str(actor.role) if actor else "system", action=action,
                            proposal=proposal, before=before, after=after, detail=detail,
@@ -147,7 +148,7 @@ class AdmissionService:
             record.state, record.state_since = t.to, clock.now
             record.due, record.due_estimated = due, estimated
             record.save()
-        self._entry(chain, actor, clock, t.action, proposal=pid, before=before, after=t.to,
+        self.entry(chain, actor, clock, t.action, proposal=pid, before=before, after=t.to,
                     detail=detail() if callable(detail) else detail)
         return t.to
 
@@ -177,7 +178,7 @@ class AdmissionService:
         stored = repo.county_revision()
         if stored == self.revision:
             return
-        self._entry(chain, None, clock, SystemAction.county_revision.value, detail={
+        self.entry(chain, None, clock, SystemAction.county_revision.value, detail={
             "revision": self.revision, "previous": stored})
         repo.record_county_revision(self.revision)
         version = repo.newest_version()  # keep the state for the county as it now is
@@ -186,7 +187,7 @@ class AdmissionService:
                                    chain.last_seq)
 
     @contextmanager
-    def _write(self, actor: Actor | None, clock: Clock) -> Iterator[Chain]:
+    def write(self, actor: Actor | None, clock: Clock) -> Iterator[Chain]:
         """A write transaction; a change of the county data is recorded first."""
         if actor is not None:
             self._check_clock(clock)
@@ -259,7 +260,7 @@ class AdmissionService:
             notes.append("申请文件中的 legal_review、hearing、meeting 字段在流程中不起作用："
                          "以司法局的审查结果、街道反馈的意见和会议决定记录为准。")
         steps: list[StepTaken] = []
-        with self._write(actor, clock) as chain:
+        with self.write(actor, clock) as chain:
             ignored = p.model_copy(update={"hearing": None})  # the records count, not the file
             _, _, targets = resolve(self.current(chain), ProposalSource(ignored, source.doc))
             record = repo.find(p.id, lock=True)
@@ -314,7 +315,7 @@ class AdmissionService:
                            note: str | None) -> Outcome:
         """The department concerned answers a street's request before the office reviews it
         (the admission procedure in reverse)."""
-        with self._write(actor, clock) as chain:
+        with self.write(actor, clock) as chain:
             record = repo.proposal(pid, lock=True)
             before = record.state
             facts = GuardFacts(requested_by=self._requested_by(record),
@@ -361,7 +362,7 @@ class AdmissionService:
         or goes back to the applicant; ``note`` (the office's opinion, its basis, attachments)
         is kept with that outcome."""
         checked = self._checked(note)
-        with self._write(actor, clock) as chain:
+        with self.write(actor, clock) as chain:
             record = repo.proposal(pid, lock=True)
             before = record.state
             requested_by = self._requested_by(record)
@@ -401,7 +402,7 @@ class AdmissionService:
         attachments (an opinion is required when the review fails)."""
         action = Action.legal_pass if passed else Action.legal_fail
         checked = self._checked(note, text_required(action.value))
-        with self._write(actor, clock) as chain:
+        with self.write(actor, clock) as chain:
             record = repo.proposal(pid, lock=True)
             before = record.state
             record.legal = "passed" if passed else "failed"
@@ -413,7 +414,7 @@ class AdmissionService:
 
     def hear(self, actor: Actor, clock: Clock, pid: str, street: str, opinion: Opinion,
              note: str | None) -> Outcome:
-        with self._write(actor, clock) as chain:
+        with self.write(actor, clock) as chain:
             record = repo.proposal(pid, lock=True)
             role = actor.role
             facts = GuardFacts(streets=record.streets, street=street)
@@ -451,7 +452,7 @@ class AdmissionService:
                outcome: str) -> Outcome:
         steps: list[StepTaken] = []
         out_decision: Decision | None = None
-        with self._write(actor, clock) as chain:
+        with self.write(actor, clock) as chain:
             record = repo.proposal(pid, lock=True)
             if record.state == StateName.hearing:
                 unheard = repo.unheard(record)
@@ -496,7 +497,7 @@ class AdmissionService:
         if len(set(pids)) != len(pids):
             raise UsageError("同一申请列出了两次")
         steps: list[StepTaken] = []
-        with self._write(actor, clock) as chain:
+        with self.write(actor, clock) as chain:
             records = [repo.proposal(pid, lock=True) for pid in pids]
             batch = _Batch(self.current(chain))
             for record in records:
@@ -511,7 +512,7 @@ class AdmissionService:
                 steps.append(StepTaken(action=Action.publish.value, from_=before, to=record.state))
             after = batch.applied()
             number = repo.newest_version() + 1
-            self._save_version(chain, clock, number, after)
+            self.save_version(chain, clock, number, after)
             repo.add_to_version(number, records, chain.last_seq)
         return Outcome(proposal=", ".join(pids), steps=steps, version=number)
 
@@ -536,7 +537,9 @@ class AdmissionService:
             item))
         return None
 
-    def _save_version(self, chain: Chain, clock: Clock, number: int, ws: Workspace) -> None:
+    def save_version(self, chain: Chain, clock: Clock, number: int, ws: Workspace) -> None:
+        """Keep the lists of ``ws`` as published version ``number``, and the county's state
+        after it, under the entry just begun."""
         seq = chain.last_seq
         # the lists as they stand on the day of publication (dates of force counted)
         lists = build_lists(at_date(ws, clock.now.date())).model_dump_json().encode()
@@ -545,7 +548,7 @@ class AdmissionService:
             repo.keep_county_state(number, self.revision, pack_state(ws), seq)
 
     def withdraw(self, actor: Actor, clock: Clock, pid: str) -> Outcome:
-        with self._write(actor, clock) as chain:
+        with self.write(actor, clock) as chain:
             record = repo.proposal(pid, lock=True)
             before = record.state
             self._fire(chain, actor, clock, record, Action.withdraw)

@@ -48,7 +48,7 @@ def init_store(ws: Workspace, target: StoreTarget, *, local: bool, rehearsal: bo
                         action=SystemAction.create_store.value,
                         detail={"bound": bound, "version": 0, "revision": revision},
                         clock="fixed" if clock.fixed else "real")
-            service._save_version(chain, clock, 0, ws)
+            service.save_version(chain, clock, 0, ws)
     except BaseException:
         close(store)
         if target.engine == "sqlite":
