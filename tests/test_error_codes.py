@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,11 +14,12 @@ from engine.errors import DataError, DutyError, ErrorCode
 ENGINE = Path(__file__).resolve().parent.parent / "engine"
 
 
-def test_a_member_is_its_string() -> None:
+def test_a_member_is_its_string(golden: Any) -> None:
     err = DataError("x", code="E-REF")
     assert err.code is ErrorCode.REF and err.code == "E-REF"
     assert f"{err.code}" == str(err.code) == "E-REF"
-    assert err.render() == "错误 [E-REF] x"
+    assert "[E-REF]" in err.render()
+    golden("errors/error_codes/data-error-with-a-code.txt", err.render() + "\n")
 
 
 def test_an_unknown_code_is_refused() -> None:

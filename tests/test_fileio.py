@@ -10,6 +10,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -55,12 +56,13 @@ def read_only(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(where)], check=False)
 
 
-def test_disk_full_while_writing_a_tree(small_disk: Path) -> None:
+def test_disk_full_while_writing_a_tree(small_disk: Path, golden: Any) -> None:
     out = small_disk / "lists"
     run = run_cli("lists", "build", "--all", "--format", "html", "-o", out)
     assert run.code == 1, run.stderr
-    assert run.stderr.startswith(f"错误 [E-DISKFULL] {out}：磁盘已满，无法写入（")
-    assert "提示：" in run.stderr and "Traceback" not in run.stderr
+    assert run.stderr.count("[E-DISKFULL]") == 1 and f"{out}：" in run.stderr
+    assert os.strerror(errno.ENOSPC) in run.stderr and "Traceback" not in run.stderr
+    golden("errors/fileio/disk-full-while-writing-a-tree.txt", run.stderr)  # with its hint
     assert os.listdir(small_disk) == []  # no half-written tree, no staging left
 
 
@@ -83,11 +85,13 @@ def test_disk_full_while_writing_one_file(small_disk: Path) -> None:
     assert sorted(os.listdir(small_disk)) == ["filler"]
 
 
-def test_read_only_location(read_only: Path) -> None:
-    for args in (("-o", read_only / "l.md"), ("--all", "-o", read_only / "lists")):
+def test_read_only_location(read_only: Path, golden: Any) -> None:
+    for args, case in ((("-o", read_only / "l.md"), "file"),
+                       (("--all", "-o", read_only / "lists"), "tree")):
         run = run_cli("lists", "build", "--county", MINI, *args)
         assert run.code == 1, run.stderr
-        assert "[E-READONLY]" in run.stderr and "只读" in run.stderr
+        assert "[E-READONLY]" in run.stderr and str(args[-1]) in run.stderr
+        golden(f"errors/fileio/read-only-location-{case}.txt", run.stderr)
         assert "Traceback" not in run.stderr
 
 
@@ -137,8 +141,8 @@ def test_permission_denied_on_read_and_write(tmp_path: Path,
     assert os.listdir(tmp_path) == ["p.yaml"]  # the temporary file is gone
 
 
-def test_any_os_error_in_a_command_is_worded(tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_any_os_error_in_a_command_is_worded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             golden: Any) -> None:
     from engine import api
 
     def full(*args: object, **kwargs: object) -> None:
@@ -147,5 +151,6 @@ def test_any_os_error_in_a_command_is_worded(tmp_path: Path,
     monkeypatch.setattr(api, "check", full)
     run = run_cli("check", "--county", MINI)
     assert run.code == 1
-    assert run.stderr.startswith("错误 [E-DISKFULL] /var/tmp/x：磁盘已满")
+    assert run.stderr.count("[E-DISKFULL]") == 1 and "/var/tmp/x：" in run.stderr
+    golden("errors/fileio/any-os-error-in-a-command.txt", run.stderr)
     assert "E-INTERNAL" not in run.stderr

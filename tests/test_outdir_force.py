@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,8 +32,8 @@ def test_force_never_follows_a_symlinked_subdirectory(tmp_path: Path) -> None:
 
 
 def test_a_failed_forced_write_leaves_the_tree_as_it_was(tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch
-                                                         ) -> None:
+                                                         monkeypatch: pytest.MonkeyPatch,
+                                                         golden: Any) -> None:
     import engine.outdir as outdir
 
     out = tmp_path / "out"
@@ -52,7 +53,8 @@ def test_a_failed_forced_write_leaves_the_tree_as_it_was(tmp_path: Path,
     with pytest.raises(DutyError) as caught:
         write_output_tree(out, files, force=True)
     assert caught.value.code == "E-DISKFULL"
-    assert "本次新建的文件已删除" in (caught.value.hint or "")
+    assert caught.value.hint
+    golden("errors/outdir_force/failed-forced-write.txt", caught.value.render() + "\n")
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == [
         MARKER, "S01", "S01/b.md", "a.md", "notes.txt"]
     assert (out / MARKER).read_bytes() == marker

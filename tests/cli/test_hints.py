@@ -4,6 +4,7 @@ default county is in use, the nearest existing path; one code and exit status pe
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -39,9 +40,12 @@ def test_an_unknown_street_is_one_usage_error_everywhere(command: tuple[str, ...
     assert "--county" in run.stderr  # the default county is in use: say how to name another
 
 
-def test_an_unknown_street_in_a_named_county_does_not_mention_the_default() -> None:
+def test_an_unknown_street_in_a_named_county_does_not_mention_the_default(golden: Any) -> None:
     run = run_cli("lists", "build", "--county", ROOT / "duties" / "sample", "--street", "S1")
-    assert run.code == 2 and "“S01”" in run.stderr and "内置示例区" not in run.stderr
+    assert run.code == 2 and "[E-USAGE]" in run.stderr and "“S01”" in run.stderr
+    assert "--county" not in run.stderr  # no word of the default county
+    golden("errors/cli_hints/unknown-street-in-a-named-county.txt",
+           run.stderr.replace(str(ROOT), "<root>"))
 
 
 def test_a_missing_file_names_the_nearest_existing_path() -> None:

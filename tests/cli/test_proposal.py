@@ -24,6 +24,11 @@ def f(flow: Flow) -> Flow:
     return flow
 
 
+def _shown(f: Flow, text: str) -> str:
+    """Error text as golden files hold it: the store named alike on every back end."""
+    return text.replace(f.target_name, "<store>")
+
+
 def _file(f: Flow, **changes: object) -> Path:
     data = proposal(**{"streets": ["S01", "S03"], "legal_review": "pending", "hearing": None,
                        "meeting": None, **changes})
@@ -178,7 +183,7 @@ def test_show_text_output(f: Flow) -> None:
         f"  审核时 {AT}：准入（admitted），规则包 baseline 版本 3（sha256:<hash>）\n")
 
 
-def test_list_and_json_outcome(f: Flow) -> None:
+def test_list_and_json_outcome(f: Flow, golden: Any) -> None:
     f.submit()
     f.submit(id="P-T-101")
     f.review("P-T-101")
@@ -191,7 +196,9 @@ def test_list_and_json_outcome(f: Flow) -> None:
     rows = json.loads(f.ok("list", "--state", "legal_review", "--format", "json").stdout)
     assert [r["id"] for r in rows] == ["P-T-101"]
     run = f.run("list", "--state", "heard")
-    assert run.code == 2 and "未知的状态 “heard”" in run.stderr
+    assert run.code == 2 and "[E-NOTFOUND]" in run.stderr and "“heard”" in run.stderr
+    assert "“hearing”" in run.stderr
+    golden("errors/cli_proposal/unknown-state.txt", _shown(f, run.stderr))
     run = f.ok("legal", "P-T-101", "--passed", "--format", "json", actor="justice")
     assert json.loads(run.stdout) == {
         "proposal": "P-T-101", "steps": [{"action": "legal_pass", "from": "legal_review",
@@ -199,7 +206,7 @@ def test_list_and_json_outcome(f: Flow) -> None:
         "state": "hearing", "notes": [], "verdict": None, "version": None}
 
 
-def test_publishing_two_proposals_makes_one_version(f: Flow) -> None:
+def test_publishing_two_proposals_makes_one_version(f: Flow, golden: Any) -> None:
     a = f.to_admitted()
     b = f.to_admitted(id="P-T-101", streets=["S02"], item__name="无物业小区消防设施巡查")
     run = f.publish(a, b)
@@ -210,18 +217,21 @@ def test_publishing_two_proposals_makes_one_version(f: Flow) -> None:
         ("S01", a), ("S02", a), ("S02", b), ("S03", a), ("S04", a)]
     assert f.show(a)["published_in"] == f.show(b)["published_in"] == 1
     run = run_cli("lists", "build", "--version", "2", "--db", f.db)
-    assert run.code == 2 and "没有第 2 版清单" in run.stderr and "0、1" in run.stderr
+    assert run.code == 2 and "[E-NOTFOUND]" in run.stderr and "2" in run.stderr
+    assert "0、1" in run.stderr
+    golden("errors/cli_proposal/no-list-version-2.txt", _shown(f, run.stderr))
 
 
 # --- choosing the store, the actor and the county ---------------------------------------------
 
 
-def test_missing_actor_is_a_usage_error(local_flow: Flow) -> None:
+def test_missing_actor_is_a_usage_error(local_flow: Flow, golden: Any) -> None:
     """In a single-user store the role is declared; none declared is a usage error."""
     f = local_flow
     run = f.run("submit", _file(f))
     assert run.code == 2 and run.stdout == ""
-    assert "以什么角色操作" in run.stderr and "DUTY_ACTOR" in run.stderr
+    assert "[E-USAGE]" in run.stderr and "DUTY_ACTOR" in run.stderr
+    golden("errors/cli_proposal/missing-actor.txt", run.stderr)
     f.submit()
     before = f.snapshot()
     for args in (("review", "P-T-100"), ("withdraw", "P-T-100"),
@@ -234,16 +244,19 @@ def test_missing_actor_is_a_usage_error(local_flow: Flow) -> None:
     assert f.state("P-T-100") == "submitted"
 
 
-def test_unknown_actor(f: Flow) -> None:
+def test_unknown_actor(f: Flow, golden: Any) -> None:
     f.submit()
-    for actor, message in (("mayor", "未知的角色 “mayor”"), ("street:S09", "未知的街道"),
-                           ("department", "角色 department 须带编号"),
-                           ("office:x", "角色 office 不带编号")):
+    for actor, value, case in (("mayor", "“mayor”", "unknown-role"),
+                               ("street:S09", "S09", "unknown-street"),
+                               ("department", "department", "role-needs-id"),
+                               ("office:x", "office", "role-takes-no-id")):
         run = f.run("review", "P-T-100", actor=actor)
-        assert run.code == 2 and message in run.stderr, (actor, run.stderr)
+        assert run.code == 2 and "[E-USAGE]" in run.stderr, (actor, run.stderr)
+        assert value in run.stderr, (actor, run.stderr)
+        golden(f"errors/cli_proposal/actor-{case}.txt", _shown(f, run.stderr))
 
 
-def test_store_of_another_county_is_refused(f: Flow) -> None:
+def test_store_of_another_county_is_refused(f: Flow, golden: Any) -> None:
     f.submit()
     before = f.snapshot()
     for args in (("show", "P-T-100"), ("review", "P-T-100", "--as", "office"), ("list",),
@@ -251,7 +264,9 @@ def test_store_of_another_county_is_refused(f: Flow) -> None:
                   "--as", "department:urban_management")):
         run = run_cli("proposal", *args, "--db", f.db)  # --county omitted: the sample county
         assert run.code == 2, (args, run.stdout, run.stderr)
-        assert "属于 “测试区”" in run.stderr and "--county" in run.stderr
+        assert "[E-CONFLICT]" in run.stderr and "“测试区”" in run.stderr
+        assert "--county" in run.stderr
+        golden("errors/cli_proposal/store-of-another-county.txt", _shown(f, run.stderr))
         assert f.snapshot() == before
     assert f.state("P-T-100") == "submitted"
 
@@ -286,24 +301,29 @@ def test_environment_instead_of_options(local_flow: Flow,
     assert run_cli("audit", "verify").code == 0  # DUTY_DB
 
 
-def test_commands_do_not_create_a_store(local_flow: Flow) -> None:
+def test_commands_do_not_create_a_store(local_flow: Flow, golden: Any) -> None:
     f = local_flow
     f.db = f.tmp / "none.db"
     for args in (("show", "P-T-100"), ("list",), ("overdue",), ("history", "P-T-100"),
                  ("review", "P-T-100", "--as", "office")):
         run = f.run(*args)
-        assert run.code == 2 and "数据库不存在" in run.stderr and "store init" in run.stderr
+        assert run.code == 2 and "[E-STORE]" in run.stderr and "none.db" in run.stderr
+        assert "store init" in run.stderr
+        golden("errors/cli_proposal/store-missing.txt", run.stderr)
     run = run_cli("audit", "verify", "--db", f.db)
-    assert run.code == 2 and "数据库不存在" in run.stderr
+    assert run.code == 2 and "[E-STORE]" in run.stderr and "none.db" in run.stderr
+    golden("errors/cli_proposal/store-missing.txt", run.stderr)
     assert sorted(p.name for p in f.tmp.iterdir()) == ["duty.db", "duty.db.checkpoints",
                                                          "duty.db.key"]
 
 
-def test_unknown_proposal_suggests_a_close_id(f: Flow) -> None:
+def test_unknown_proposal_suggests_a_close_id(f: Flow, golden: Any) -> None:
     f.submit()
     run = f.run("review", "P-T-10", actor="office")
     assert run.code == 2
-    assert "没有编号为 “P-T-10” 的申请" in run.stderr and "P-T-100" in run.stderr
+    assert "[E-NOTFOUND]" in run.stderr and "“P-T-10”" in run.stderr
+    assert "“P-T-100”" in run.stderr
+    golden("errors/cli_proposal/unknown-proposal.txt", _shown(f, run.stderr))
 
 
 def test_a_recall_reads_as_recall_through_the_workflow(f: Flow) -> None:

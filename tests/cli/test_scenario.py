@@ -75,17 +75,18 @@ def test_json_output(tmp_path: Path) -> None:
     assert "coverage" not in data
 
 
-def test_k_selects_by_key(tmp_path: Path) -> None:
+def test_k_selects_by_key(tmp_path: Path, golden: Any) -> None:
     _write(tmp_path, "fire")
     _write(tmp_path, "other", name="别的")
     run = run_cli("scenario", "run", tmp_path / "sc", "-k", "OTH")
     assert run.stdout.splitlines()[0] == "通过  other：别的"
     assert run.stdout.endswith("1 passed, 0 failed\n")
     run = run_cli("scenario", "run", tmp_path / "sc", "-k", "nothing")
-    assert run.code == 2 and "-k nothing 没有匹配" in run.stderr
+    assert run.code == 2 and "[E-USAGE]" in run.stderr and "nothing" in run.stderr
+    golden("errors/cli_scenario/k-matches-nothing.txt", run.stderr)
 
 
-def test_coverage_and_fail_under(tmp_path: Path) -> None:
+def test_coverage_and_fail_under(tmp_path: Path, golden: Any) -> None:
     _write(tmp_path)
     run = run_cli("scenario", "run", tmp_path / "sc", "--coverage")
     assert run.code == 0
@@ -93,7 +94,8 @@ def test_coverage_and_fail_under(tmp_path: Path) -> None:
     assert re.search(r"^  ASG-SPEC +1 个情景  专业管理事项由部门承担第一责任$", run.stdout, re.M)
     assert "从未触发：ASG-COMP、ASG-ASSIST、" in run.stdout
     low = run_cli("scenario", "run", tmp_path / "sc", "--fail-under", "100")
-    assert low.code == 1 and "规则覆盖率 2.6% 低于 --fail-under 100" in low.stderr
+    assert low.code == 1 and "2.6%" in low.stderr and "--fail-under 100" in low.stderr
+    golden("errors/cli_scenario/coverage-under-fail-under.txt", low.stderr)
     assert low.stdout.endswith("1 passed, 0 failed\n")
     assert run_cli("scenario", "run", tmp_path / "sc", "--fail-under", "2.6").code == 0
     assert run_cli("scenario", "run", tmp_path / "sc", "--fail-under", "150").code == 2
@@ -147,7 +149,7 @@ def test_bad_references_are_located(tmp_path: Path) -> None:
     assert f"{unknown_rule} “ASG-SPECC”" not in err
 
 
-def test_reference_errors_after_valid_changes(tmp_path: Path) -> None:
+def test_reference_errors_after_valid_changes(tmp_path: Path, golden: Any) -> None:
     data = scenario()
     expect = data["steps"][0]["expect"]
     expect["fired"] = ["ASG-SPECC"]
@@ -162,43 +164,49 @@ def test_reference_errors_after_valid_changes(tmp_path: Path) -> None:
     data["county"] = str(MINI)
     write_yaml(tmp_path / "sc" / "bad.yaml", data)
     run = run_cli("scenario", "run", tmp_path / "sc")
-    assert run.code == 2
-    assert ("字段 steps[0].expect.fired[0]：未知的规则（现行规则包中没有，或已停用） “ASG-SPECC”"
-            in run.stderr)
-    assert "您是否想写 “ASG-SPEC”？" in run.stderr
-    assert "字段 steps[0].expect.streets.S09：未知的街道 “S09”" in run.stderr
+    assert run.code == 2 and run.stderr.count("[E-REF]") == 2
+    assert "字段 steps[0].expect.fired[0]" in run.stderr and "“ASG-SPECC”" in run.stderr
+    assert "“ASG-SPEC”" in run.stderr
+    assert "字段 steps[0].expect.streets.S09" in run.stderr and "“S09”" in run.stderr
+    golden("errors/cli_scenario/unknown-rule-and-street.txt", run.stderr)
 
 
-def test_missing_county(tmp_path: Path) -> None:
+def test_missing_county(tmp_path: Path, golden: Any) -> None:
     write_yaml(tmp_path / "sc" / "bad.yaml", scenario(county="no-such-county"))
     run = run_cli("scenario", "run", tmp_path / "sc")
     assert run.code == 2
-    assert "bad.yaml:7 字段 county：找不到县区目录" in run.stderr
-    assert "提示：写 sample（内置示例区），或相对于情景文件的县区目录。" in run.stderr
+    assert "[E-NOTFOUND]" in run.stderr and "bad.yaml:7 字段 county" in run.stderr
+    assert "no-such-county" in run.stderr
+    golden("errors/cli_scenario/missing-county.txt", run.stderr)
 
 
-def test_missing_proposal_file(tmp_path: Path) -> None:
+def test_missing_proposal_file(tmp_path: Path, golden: Any) -> None:
     data = scenario()
     data["steps"][0]["proposal"] = "missing.yaml"
     write_yaml(tmp_path / "sc" / "bad.yaml", data)
     run = run_cli("scenario", "run", tmp_path / "sc")
     assert run.code == 2
-    assert "sc/missing.yaml：文件不存在" in run.stderr
+    assert "[E-NOTFOUND]" in run.stderr and "sc/missing.yaml" in run.stderr
+    golden("errors/cli_scenario/missing-proposal-file.txt", run.stderr)
 
 
-def test_unknown_item_in_a_step_is_unreadable(tmp_path: Path) -> None:
+def test_unknown_item_in_a_step_is_unreadable(tmp_path: Path, golden: Any) -> None:
     data = scenario()
     data["steps"][0]["proposal"]["item"] = {"ref": "CG-999"}
     write_yaml(tmp_path / "sc" / "bad.yaml", data)
     run = run_cli("scenario", "run", tmp_path / "sc")
     assert run.code == 2
-    assert "bad.yaml:17 字段 steps[0].proposal.item.ref：未知的目录事项 “CG-999”" in run.stderr
+    assert "[E-REF]" in run.stderr and "bad.yaml:17 字段 steps[0].proposal.item.ref" in run.stderr
+    assert "“CG-999”" in run.stderr
+    golden("errors/cli_scenario/unknown-item-in-step.txt", run.stderr)
 
 
-def test_no_scenarios_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_scenarios_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                             golden: Any) -> None:
     monkeypatch.chdir(tmp_path)
     run = run_cli("scenario", "run")
-    assert run.code == 2 and "当前目录下没有 scenarios/ 目录" in run.stderr
+    assert run.code == 2 and "[E-USAGE]" in run.stderr and "scenarios/" in run.stderr
+    golden("errors/cli_scenario/no-scenarios-folder.txt", run.stderr)
     assert run_cli("scenario", "run", "nowhere").code == 2
 
 

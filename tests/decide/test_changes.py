@@ -220,8 +220,8 @@ def test_emergency_recall_and_street_objection_are_conditional(tmp_path: Path) -
 
 
 @pytest.mark.parametrize("change", ["recall", "revise"])
-def test_an_item_listed_nowhere_cannot_be_recalled_or_revised(tmp_path: Path,
-                                                              change: str) -> None:
+def test_an_item_listed_nowhere_cannot_be_recalled_or_revised(tmp_path: Path, change: str,
+                                                              golden: Any) -> None:
     def recalled(data: dict[str, Any]) -> None:
         _item(data, "SJ-001")["recalled"] = True
 
@@ -234,11 +234,12 @@ def test_an_item_listed_nowhere_cannot_be_recalled_or_revised(tmp_path: Path,
     (error,) = caught.value.errors
     assert error.code == "E-REF" and error.location.field == "item.ref"
     assert "SJ-001" in error.message
-    assert ("收回" if change == "recall" else "动态调整") in error.message
+    golden(f"errors/decide_changes/{change}-of-an-item-listed-nowhere.txt", error.render() + "\n")
     run = run_cli("evaluate", path, "--county", county)
     assert run.code == 1 and run.stdout == ""
-    assert run.stderr.startswith(f"错误 [E-REF] {path}:") and "字段 item.ref：" in run.stderr
+    assert "[E-REF]" in run.stderr and f"{path}:{error.location.line} 字段 item.ref" in run.stderr
     assert "Traceback" not in run.stderr
+    golden(f"errors/decide_changes/{change}-of-an-item-listed-nowhere.txt", run.stderr)
 
 
 # ---------------------------------------------------------------- revise (动态调整)
@@ -394,13 +395,14 @@ def test_a_recall_without_funds_may_keep_an_empty_resources_block(tmp_path: Path
 
 
 def test_an_opinion_from_a_street_not_listing_the_recalled_item_is_an_error(
-        tmp_path: Path) -> None:
+        tmp_path: Path, golden: Any) -> None:
     # streets: all means the streets listing SJ-001 (S01, S02): S03 is no target
     path = write_yaml(tmp_path / "p.yaml", recall(hearing={**SJ_HEARD, "S03": "agree"}))
     run = run_cli("evaluate", path, "--county", MINI)
     assert run.code == 1 and run.stdout == ""
-    assert run.stderr == (f"错误 [E-REF] {path}:{_line_of(path, 'hearing') + 3} 字段 hearing.S03："
-                          "街道 S03 不是本申请的目标街道，不应出现在意见中\n")
+    assert run.stderr.count("[E-REF]") == 1 and run.stderr.count("\n") == 1
+    assert f"{path}:{_line_of(path, 'hearing') + 3} 字段 hearing.S03" in run.stderr
+    golden("errors/decide_changes/opinion-from-a-street-not-listing-the-item.txt", run.stderr)
 
 
 def test_a_recall_is_worded_as_recall(tmp_path: Path) -> None:
@@ -425,13 +427,16 @@ def test_a_revision_counts_the_revised_item_once_against_capacity(
 
 # ---------------------------------------------------------------- layout fields in proposals
 
-def test_layout_fields_of_an_inline_item_and_a_revision_are_checked(tmp_path: Path) -> None:
+def test_layout_fields_of_an_inline_item_and_a_revision_are_checked(tmp_path: Path,
+                                                                    golden: Any) -> None:
     run = run_cli("evaluate", write_yaml(tmp_path / "p.yaml", doc(
         item__domain="平安法制", item__takeover="fire_rescu")), "--county", MINI)
     assert run.code == 1
-    assert "字段 item.domain：履职领域 “平安法制” 不在规则包的领域目录中" in run.stderr
-    assert "您是否想写 “平安法治”？" in run.stderr
-    assert "字段 item.takeover：未知的部门 “fire_rescu”" in run.stderr
+    assert "[E-VOCAB]" in run.stderr and "字段 item.domain" in run.stderr
+    assert "“平安法制”" in run.stderr and "“平安法治”" in run.stderr
+    assert "[E-REF]" in run.stderr and "字段 item.takeover" in run.stderr
+    assert "“fire_rescu”" in run.stderr
+    golden("errors/decide_changes/layout-fields-of-an-inline-item.txt", run.stderr)
     with pytest.raises(DataErrors) as info:
         _decide(tmp_path, revise("MZ-001", "civil_affairs", {"domain": "民生"},
                                  hearing=MZ_HEARD))

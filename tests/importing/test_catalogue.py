@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import Workbook
@@ -198,10 +199,11 @@ def test_matching_to_a_county_file(tmp_path: Path) -> None:
     assert len(county.streets) == 4  # the county file's streets, all kept
 
 
-def test_an_unreadable_workbook_writes_nothing(tmp_path: Path) -> None:
+def test_an_unreadable_workbook_writes_nothing(tmp_path: Path, golden: Any) -> None:
     (tmp_path / "坏.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
     run = run_cli("import", "catalogue", tmp_path / "坏.xlsx", "-o", tmp_path / "out")
-    assert run.code == 1 and "[E-DATA]" in run.stderr and "不是有效的 xlsx" in run.stderr
+    assert run.code == 1 and "[E-DATA]" in run.stderr and "坏.xlsx" in run.stderr
+    golden("errors/importing_catalogue/unreadable-workbook.txt", run.stderr)
     assert not (tmp_path / "out").exists()
     (tmp_path / "x.txt").write_text("a", encoding="utf-8")
     run = run_cli("import", "catalogue", tmp_path / "x.txt", "-o", tmp_path / "out")
@@ -219,10 +221,12 @@ def test_a_workbook_with_no_list_writes_nothing(tmp_path: Path) -> None:
     assert run.code == 1 and not (tmp_path / "out").exists()
 
 
-def test_unknown_sheet(tmp_path: Path) -> None:
+def test_unknown_sheet(tmp_path: Path, golden: Any) -> None:
     book = per_list_workbook(tmp_path / "a.xlsx")
     run = run_cli("import", "catalogue", book, "--sheet", "配合履职事项", "-o", tmp_path / "o")
-    assert run.code == 1 and "您是否想写 “配合履职事项清单”？" in run.stderr
+    assert run.code == 1 and "[E-NOTFOUND]" in run.stderr
+    assert "“配合履职事项”" in run.stderr and "“配合履职事项清单”" in run.stderr
+    golden("errors/importing_catalogue/unknown-sheet.txt", run.stderr)
 
 
 def test_import_through_the_cli(tmp_path: Path, golden) -> None:  # type: ignore[no-untyped-def]
@@ -232,7 +236,8 @@ def test_import_through_the_cli(tmp_path: Path, golden) -> None:  # type: ignore
     assert run.code == 0, run.stderr
     assert run.stdout == ("已导入 8 项事项（基本履职 4、配合履职 3、上级部门收回 1），"
                           "推断字段 27 处，新建部门和街道 8 个。\n")
-    assert "有 2 行未导入" in run.stderr
+    assert " 2 " in run.stderr and str(out / "import-report.md") in run.stderr
+    golden("errors/importing_catalogue/rows-not-imported.txt", run.stderr)
     assert sorted(p.name for p in out.iterdir()) == [
         MARKER, "county.yaml", "import-report.json", "import-report.md", "items", "policy"]
     golden("importing/report.md", (out / "import-report.md").read_text(encoding="utf-8"))

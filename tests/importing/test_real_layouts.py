@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import Workbook
@@ -142,7 +143,8 @@ def test_power_type_comes_first() -> None:
     assert phases == ["service"] and "报告" not in why  # kept: never falls back to 报告
 
 
-def test_a_sheet_level_problem_is_one_error_with_a_map_stub(tmp_path: Path) -> None:
+def test_a_sheet_level_problem_is_one_error_with_a_map_stub(tmp_path: Path,
+                                                             golden: Any) -> None:
     """Known headers but no item-name column: one error naming the unrecognised headers,
     not one per row; the CLI writes a mapping stub and no county."""
     wb = Workbook()
@@ -154,7 +156,10 @@ def test_a_sheet_level_problem_is_one_error_with_a_map_stub(tmp_path: Path) -> N
     with pytest.raises(ImportFailed) as info:
         import_catalogue(tmp_path / "目录.xlsx")
     assert len(info.value.errors) == 1 and info.value.code == "E-IMPORT"
-    assert "办事项目、类型说明" in (info.value.errors[0].hint or "")
+    hint = info.value.errors[0].hint or ""
+    assert "办事项目" in hint and "类型说明" in hint
+    assert hint.index("办事项目") < hint.index("类型说明")  # in the order of the sheet
+    golden("errors/importing_real_layouts/no-item-name-column.txt", info.value.render() + "\n")
     assert info.value.map_stub is not None and '"办事项目": ignore' in info.value.map_stub
     out = tmp_path / "out"
     run = run_cli("import", "catalogue", tmp_path / "目录.xlsx", "-o", out)

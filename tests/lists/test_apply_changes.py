@@ -465,23 +465,27 @@ def test_an_inline_item_matching_a_catalogue_item_is_that_item(tmp_path: Path) -
 
 
 def test_an_inline_item_named_like_a_catalogue_item_but_different_is_refused(
-        tmp_path: Path) -> None:
+        tmp_path: Path, golden: Any) -> None:
     changed = {**MZ_INLINE, "workload_days": 10}
     path = write_yaml(tmp_path / "p.yaml", proposal(
         id="P-A-9", department="civil_affairs", mode="assist", streets=["S04"],
         item=changed, hearing={"S04": "agree"}))
     run = run_cli("evaluate", path, "--county", MINI)
     assert run.code == 1 and run.stdout == ""
-    assert run.stderr.startswith(f"错误 [E-DUP] {path}:")
-    assert "字段 item.name：新增事项与目录事项 MZ-001 同名（同一部门），但内容不同" in run.stderr
+    assert run.stderr.count("[E-DUP]") == 1 and f"{path}:" in run.stderr
+    assert "字段 item.name" in run.stderr and "MZ-001" in run.stderr
     assert "item: {ref: MZ-001}" in run.stderr and "change: revise" in run.stderr
+    golden("errors/lists_apply_changes/inline-item-like-a-catalogue-item-but-different.txt",
+           run.stderr)
 
 
 def test_an_inline_item_named_like_a_catalogue_item_under_another_id_is_refused(
-        tmp_path: Path) -> None:
+        tmp_path: Path, golden: Any) -> None:
     path = write_yaml(tmp_path / "p.yaml", proposal(
         id="P-A-9", department="civil_affairs", mode="assist", streets=["S04"],
         item={**MZ_INLINE, "id": "MZ-099"}, hearing={"S04": "agree"}))
     run = run_cli("evaluate", path, "--county", MINI)
     assert run.code == 1
-    assert "字段 item.name：新增事项与目录事项 MZ-001 同名（同一部门）\n" in run.stderr
+    assert "[E-DUP]" in run.stderr and "字段 item.name" in run.stderr and "MZ-001" in run.stderr
+    golden("errors/lists_apply_changes/inline-item-like-a-catalogue-item-under-another-id.txt",
+           run.stderr)

@@ -82,13 +82,15 @@ def test_output_file_is_written_whole(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["s01.md"]
 
 
-def test_bad_selection_and_output(tmp_path: Path) -> None:
+def test_bad_selection_and_output(tmp_path: Path, golden: Any) -> None:
     run = run_cli("lists", "build", "--county", MINI, "--street", "S9")
-    assert run.code == 2 and "未知的街道 “S9”" in run.stderr
+    assert run.code == 2 and "[E-USAGE]" in run.stderr and "“S9”" in run.stderr
+    golden("errors/lists_build/unknown-street.txt", run.stderr)
     run = run_cli("lists", "build", "--county", MINI, "--street", "S01", "--department", "x")
     assert run.code == 2
     run = run_cli("lists", "build", "--county", MINI, "-o", tmp_path / "no" / "x.md")
-    assert run.code == 1 and "输出目录不存在" in run.stderr
+    assert run.code == 1 and "[E-OUTPUT]" in run.stderr and str(tmp_path / "no") in run.stderr
+    golden("errors/lists_build/output-folder-missing.txt", run.stderr)
 
 
 @pytest.mark.parametrize("fmt", ["md", "html", "csv", "xlsx", "json"])

@@ -82,10 +82,11 @@ def test_check_text_golden(tmp_path: Path, golden: Any) -> None:
     golden("check/comprehensive-penalty.txt", run.stdout)
 
 
-def test_check_usage_and_data_errors(tmp_path: Path) -> None:
+def test_check_usage_and_data_errors(tmp_path: Path, golden: Any) -> None:
     assert run_cli("check", "--format", "xml").code == 2
     run = run_cli("check", "--county", tmp_path / "none")
-    assert run.code == 1 and "县区目录不存在" in run.stderr
+    assert run.code == 1 and "[E-NOTFOUND]" in run.stderr and "none" in run.stderr
+    golden("errors/lists_check/county-missing.txt", run.stderr)
 
 
 def test_an_unfunded_assisting_item_taken_back_from_every_street_is_no_problem(

@@ -47,12 +47,14 @@ def test_extending_a_catalogue_item_adds_only_the_new_streets(tmp_path: Path) ->
     assert [(c["street"], c["change"]) for c in changes] == [("S03", "added")]
 
 
-def test_second_step_sees_the_first(tmp_path: Path) -> None:
+def test_second_step_sees_the_first(tmp_path: Path, golden: Any) -> None:
     first = write_yaml(tmp_path / "a.yaml", proposal(streets=["S01"], hearing={"S01": "agree"}))
     second = write_yaml(tmp_path / "b.yaml", proposal(id="P-T-101", item__id="P-T-100",
                                                        streets=["S01"], hearing={"S01": "agree"}))
     run = run_cli("lists", "diff", "--county", MINI, first, second)
-    assert run.code == 1 and "与目录事项重复" in run.stderr  # P-T-100 is listed after step 1
+    # P-T-100 is listed after step 1
+    assert run.code == 1 and "[E-DUP]" in run.stderr and "P-T-100" in run.stderr
+    golden("errors/lists_diff/second-step-repeats-an-item-of-the-first.txt", run.stderr)
 
 
 def test_revision_between_two_directories(tmp_path: Path, golden: Any) -> None:

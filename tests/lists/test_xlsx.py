@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -62,9 +63,11 @@ def test_same_bytes_twice(tmp_path: Path) -> None:
     assert a.read_bytes() == b.read_bytes()
 
 
-def test_xlsx_needs_an_output_file() -> None:
+def test_xlsx_needs_an_output_file(golden: Any) -> None:
     run = run_cli("lists", "build", "--county", MINI, "--format", "xlsx")
-    assert run.code == 2 and "须用 -o" in run.stderr and run.stdout == ""
+    assert run.code == 2 and "[E-USAGE]" in run.stderr and "-o" in run.stderr
+    assert run.stdout == ""
+    golden("errors/lists_xlsx/xlsx-needs-an-output-file.txt", run.stderr)
 
 
 def test_a_county_workbook_beyond_excels_rows_is_refused(tmp_path: Path,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -47,43 +48,56 @@ def test_sample_county_meets_the_brief() -> None:
         "market_regulation", "public_security", "justice", "natural_resources"}
 
 
-def _errors(directory: Path) -> str:
+def _errors(directory: Path) -> DataErrors:
     with pytest.raises(DataErrors) as info:
         load_workspace(directory)
-    return info.value.render()
+    return info.value
 
 
-def test_unknown_department_of_a_unit(tmp_path: Path) -> None:
+def _golden(golden: Any, case: str, text: str) -> None:
+    golden(f"errors/loading_county/{case}.txt", text.rstrip("\n") + "\n")
+
+
+def test_unknown_department_of_a_unit(tmp_path: Path, golden: Any) -> None:
     def edit(d: dict) -> None:  # type: ignore[type-arg]
         d["units"][0]["department"] = "market_regulaton"
-    text = _errors(_county(tmp_path, edit))
-    assert "字段 units[0].department：未知的部门 “market_regulaton”" in text
-    assert "您是否想写 “market_regulation”？" in text
+    errors = _errors(_county(tmp_path, edit))
+    assert [(e.code, e.location.field) for e in errors.errors] == [
+        ("E-REF", "units[0].department")]
+    assert "“market_regulaton”" in errors.message
+    assert errors.hint is not None and "“market_regulation”" in errors.hint
+    _golden(golden, "unknown-department-of-a-unit", errors.render())
 
 
-def test_unknown_street_of_an_item(tmp_path: Path) -> None:
+def test_unknown_street_of_an_item(tmp_path: Path, golden: Any) -> None:
     def edit(d: dict) -> None:  # type: ignore[type-arg]
         d["items"][1]["streets"] = ["S01", "S05"]
-    assert "未知的街道 “S05”" in _errors(_county(tmp_path, edit))
+    errors = _errors(_county(tmp_path, edit))
+    assert [e.code for e in errors.errors] == ["E-REF"] and "“S05”" in errors.message
+    _golden(golden, "unknown-street-of-an-item", errors.render())
 
 
-def test_duplicate_ids(tmp_path: Path) -> None:
+def test_duplicate_ids(tmp_path: Path, golden: Any) -> None:
     def edit(d: dict) -> None:  # type: ignore[type-arg]
         d["streets"][1]["id"] = "S01"
         d["items"][1]["id"] = "CG-001"
-    text = _errors(_county(tmp_path, edit))
-    assert "编号 “S01” 在 streets 中重复" in text
-    assert "事项编号 “CG-001” 重复" in text
+    errors = _errors(_county(tmp_path, edit))
+    dups = [e for e in errors.errors if e.code == "E-DUP"]
+    assert [(e.location.field, "“S01”" in e.message, "“CG-001”" in e.message) for e in dups] == [
+        ("streets[1].id", True, False), ("items[1]", False, True)]
+    _golden(golden, "duplicate-ids", errors.render())
 
 
-def test_two_units_of_one_department_in_a_street(tmp_path: Path) -> None:
+def test_two_units_of_one_department_in_a_street(tmp_path: Path, golden: Any) -> None:
     def edit(d: dict) -> None:  # type: ignore[type-arg]
         d["units"].append({"id": "mr-2", "name": "第二所", "department": "market_regulation",
                            "mode": "dispatched", "streets": ["S02"]})
-    assert "有两个派驻机构" in _errors(_county(tmp_path, edit))
+    errors = _errors(_county(tmp_path, edit))
+    assert len(errors.errors) == 1 and "mr-2" in errors.message
+    _golden(golden, "two-units-of-one-department-in-a-street", errors.render())
 
 
-def test_item_needing_a_power_its_department_lacks(tmp_path: Path) -> None:
+def test_item_needing_a_power_its_department_lacks(tmp_path: Path, golden: Any) -> None:
     """A messy catalogue loads (`duty check` reports it); ``strict`` refuses it."""
     def edit(d: dict) -> None:  # type: ignore[type-arg]
         d["items"][2]["phases"] = ["service", "penalty"]
@@ -94,7 +108,8 @@ def test_item_needing_a_power_its_department_lacks(tmp_path: Path) -> None:
     assert [(e.code, e.location.file is not None) for e in info.value.errors] == [
         ("E-POWER", True)]
     text = info.value.render()
-    assert "事项 MZ-001 需要处罚权（penalty）" in text and "county.yaml:" in text
+    assert "MZ-001" in text and "penalty" in text and "county.yaml:" in text
+    _golden(golden, "item-needing-a-power-its-department-lacks", text)
     run = run_cli("check", "--county", county, "--format", "json")
     assert run.code == 1
     found = [(p["code"], p["item"]) for p in json.loads(run.stdout)["problems"]]
@@ -113,7 +128,7 @@ def test_items_in_separate_files(tmp_path: Path) -> None:
     assert "X-1" in load_county(target).county.items
 
 
-def test_items_file_errors_name_that_file(tmp_path: Path) -> None:
+def test_items_file_errors_name_that_file(tmp_path: Path, golden: Any) -> None:
     target = _county(tmp_path)
     (target / "items").mkdir()
     (target / "items" / "bad.yaml").write_text(
@@ -122,7 +137,8 @@ def test_items_file_errors_name_that_file(tmp_path: Path) -> None:
         encoding="utf-8")
     run = run_cli("graph", "--county", target)
     assert run.code == 1
-    assert "bad.yaml:6 字段 items[0].phases[0]" in run.stderr
+    assert "bad.yaml:6 字段 items[0].phases[0]" in run.stderr and "“statistic”" in run.stderr
+    _golden(golden, "items-file-errors-name-that-file", run.stderr)
 
 
 def test_layout_fields_load_and_are_optional(tmp_path: Path) -> None:
@@ -138,7 +154,7 @@ def test_layout_fields_load_and_are_optional(tmp_path: Path) -> None:
     assert second.domain is None and second.street_duty is None
 
 
-def test_a_field_of_work_outside_the_vocabulary(tmp_path: Path) -> None:
+def test_a_field_of_work_outside_the_vocabulary(tmp_path: Path, golden: Any) -> None:
     def edit(d: dict) -> None:  # type: ignore[type-arg]
         d["items"][0]["domain"] = "城乡建没"
         d["items"][1]["domain"] = "文化体育"
@@ -149,11 +165,12 @@ def test_a_field_of_work_outside_the_vocabulary(tmp_path: Path) -> None:
     assert [(e.code, e.value, e.location.field) for e in errors] == [  # type: ignore[attr-defined]
         ("E-VOCAB", "城乡建没", "items[0].domain"), ("E-VOCAB", "文化体育", "items[1].domain")]
     assert "城乡建设" in errors[0].allowed  # type: ignore[attr-defined]
-    assert errors[0].hint is not None and "您是否想写 “城乡建设”？" in errors[0].hint
+    assert errors[0].hint is not None and "“城乡建设”" in errors[0].hint
     run = run_cli("check", "--county", county)
     assert run.code == 1 and run.stdout == ""
-    assert "字段 items[0].domain：履职领域 “城乡建没” 不在规则包的领域目录中" in run.stderr
-    assert "parameters.domains" in run.stderr
+    assert "[E-VOCAB]" in run.stderr and "字段 items[0].domain" in run.stderr
+    assert "“城乡建没”" in run.stderr and "parameters.domains" in run.stderr
+    _golden(golden, "a-field-of-work-outside-the-vocabulary", run.stderr)
 
 
 def test_a_county_pack_sets_its_own_fields_of_work(tmp_path: Path) -> None:
@@ -170,11 +187,13 @@ def test_a_county_pack_sets_its_own_fields_of_work(tmp_path: Path) -> None:
     assert load_workspace(county).policy.parameters.domains.values == ["文化体育", "城乡建设"]
 
 
-def test_takeover_names_a_known_department(tmp_path: Path) -> None:
+def test_takeover_names_a_known_department(tmp_path: Path, golden: Any) -> None:
     def edit(d: dict) -> None:  # type: ignore[type-arg]
         d["items"][0]["takeover"] = "urban_managment"
-    text = _errors(_county(tmp_path, edit))
-    assert "字段 items[0].takeover：未知的部门 “urban_managment”" in text
+    errors = _errors(_county(tmp_path, edit))
+    assert [(e.code, e.location.field) for e in errors.errors] == [("E-REF", "items[0].takeover")]
+    assert "“urban_managment”" in errors.message
+    _golden(golden, "takeover-names-an-unknown-department", errors.render())
 
 
 def test_every_sample_item_has_a_field_of_work() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -114,16 +115,23 @@ def _proposal(tmp_path: Path, extra: str, change: str = "recall") -> Path:
     return path
 
 
-@pytest.mark.parametrize(("extra", "change", "field", "code"), [
+BAD_DATES = [
     ("effective: 2027-01-01\nhandover_until: 2026-12-31\n", "recall", "handover_until",
-     "E-SCHEMA"),
-    ("handover_until: 2027-13-01\n", "recall", "handover_until", "E-YAML"),
-    ("effective: 2027-01-01\nuntil: 2027-12-31\n", "recall", "until", "E-SCHEMA"),
-    ("handover_until: 2027-03-31\n", "admit", "handover_until", "E-SCHEMA"),
-    ("effective: 2027-01-01\nuntil: 2026-01-01\n", "admit", "until", "E-SCHEMA"),
-])
+     "E-SCHEMA", "handover-before-effective"),
+    ("handover_until: 2027-13-01\n", "recall", "handover_until", "E-YAML", "not-a-date"),
+    ("effective: 2027-01-01\nuntil: 2027-12-31\n", "recall", "until", "E-SCHEMA",
+     "until-in-a-recall"),
+    ("handover_until: 2027-03-31\n", "admit", "handover_until", "E-SCHEMA",
+     "handover-in-an-admission"),
+    ("effective: 2027-01-01\nuntil: 2026-01-01\n", "admit", "until", "E-SCHEMA",
+     "until-before-effective"),
+]
+
+
+@pytest.mark.parametrize(("extra", "change", "field", "code", "case"), BAD_DATES,
+                         ids=[case[-1] for case in BAD_DATES])
 def test_bad_dates_in_a_proposal(tmp_path: Path, extra: str, change: str, field: str,
-                                 code: str) -> None:
+                                 code: str, case: str, golden: Any) -> None:
     path = _proposal(tmp_path, extra, change)
     run = run_cli("evaluate", "--county", MINI, path)
     assert run.code == 1 and run.stdout == ""
@@ -131,9 +139,10 @@ def test_bad_dates_in_a_proposal(tmp_path: Path, extra: str, change: str, field:
                 if text.startswith(f"{field}:"))
     assert f"[{code}] " in run.stderr
     assert f"p.yaml:{line} 字段 {field}：" in run.stderr
+    golden(f"errors/loading_dates/{case}.txt", run.stderr)
 
 
-def test_a_bad_date_in_a_scenario_is_a_usage_error(tmp_path: Path) -> None:
+def test_a_bad_date_in_a_scenario_is_a_usage_error(tmp_path: Path, golden: Any) -> None:
     scenario = tmp_path / "s.yaml"
     scenario.write_text(
         "schema_version: 1\nname: 测试\ndescription: 测试\n"
@@ -143,3 +152,5 @@ def test_a_bad_date_in_a_scenario_is_a_usage_error(tmp_path: Path) -> None:
     run = run_cli("scenario", "run", scenario)
     assert run.code == 2
     assert "s.yaml:7 字段 steps[0].as_of" in run.stderr and "[E-YAML]" in run.stderr
+    golden("errors/loading_dates/scenario-as-of-not-a-date.txt",
+           run.stderr.replace(str(DATED), "<dated>"))

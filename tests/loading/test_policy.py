@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -32,10 +33,12 @@ def test_baseline_holds_every_design_rule_with_a_citation() -> None:
     assert policy.hash.startswith("sha256:") and len(policy.hash) == 71
 
 
-def test_unknown_bundled_pack() -> None:
-    with pytest.raises(PolicyError, match="没有名为 “baselin” 的内置规则包") as info:
+def test_unknown_bundled_pack(golden: Any) -> None:
+    with pytest.raises(PolicyError) as info:
         load_policy(["baselin"])
+    assert info.value.code == "E-NOTFOUND" and "“baselin”" in info.value.message
     assert "baseline" in (info.value.hint or "")
+    golden("errors/loading_policy/unknown-bundled-pack.txt", info.value.render() + "\n")
 
 
 def _county_with_pack(tmp_path: Path, pack: dict) -> Path:  # type: ignore[type-arg]
@@ -76,48 +79,60 @@ def test_county_pack_overrides_a_rule_and_a_parameter(tmp_path: Path) -> None:
     assert decision.policy.id == "baseline+local" and decision.policy.version == "3+2"
 
 
-@pytest.mark.parametrize(("rule", "expected"), [
-    ({"when": {"fact": "workload", "gt": 1}}, "没有事实字段 “workload”"),
-    ({"when": {"fact": "unit", "eq": "x"}, "scope": "proposal"}, "没有事实字段 “unit”"),
-    ({"when": {"fact": "mode", "eq": "handover"}}, "您是否想写 “hand_over”"),
-    ({"effect": "assign"}, "effect 为 assign 时须写 assign"),
-    ({"message": "{streetname}"}, "占位符 “{streetname}”"),
-    ({"effect": "block"}, "取值 “block” 无效"),
-    ({"message": "abc { def"}, "花括号不成对"),
-    ({"message": "{}"}, "应为字段名"),
-    ({"message": "{funding:,}"}, "不能带格式说明"),
-    ({"when": {"fact": ["listed"], "eq": True}}, "fact 的值应为事实字段名"),
+BAD_RULES = [
+    ({"when": {"fact": "workload", "gt": 1}}, "unknown-fact", ["“workload”"]),
+    ({"when": {"fact": "unit", "eq": "x"}, "scope": "proposal"}, "fact-of-another-scope",
+     ["“unit”"]),
+    ({"when": {"fact": "mode", "eq": "handover"}}, "value-suggested", ["“hand_over”"]),
+    ({"effect": "assign"}, "assign-without-assign", ["assign"]),
+    ({"message": "{streetname}"}, "unknown-placeholder", ["“{streetname}”"]),
+    ({"effect": "block"}, "unknown-effect", ["“block”"]),
+    ({"message": "abc { def"}, "unmatched-brace", ["rules[0].message"]),
+    ({"message": "{}"}, "empty-placeholder", ["rules[0].message", "“{}”"]),
+    ({"message": "{funding:,}"}, "placeholder-with-a-format",
+     ["rules[0].message", "“{funding}”"]),
+    ({"when": {"fact": ["listed"], "eq": True}}, "fact-not-a-name", ["rules[0].when"]),
     ({"effect": "assign", "assign": {"phases_to_department": "instruments"}},
-     "应为环节列表事实字段"),
-    ({"id": "ADM-PLANN", "enabled": False}, "停用的规则 “ADM-PLANN” 在此前的规则包中不存在"),
-])
-def test_bad_rules_are_located(tmp_path: Path, rule: dict, expected: str) -> None:  # type: ignore[type-arg]
+     "assign-not-a-phase-list", ["phases_to_department", "instruments"]),
+    ({"id": "ADM-PLANN", "enabled": False}, "disabling-an-unknown-rule", ["“ADM-PLANN”"]),
+]
+
+
+@pytest.mark.parametrize(("rule", "case", "values"), BAD_RULES,
+                         ids=[case for _, case, _ in BAD_RULES])
+def test_bad_rules_are_located(tmp_path: Path, rule: dict, case: str,  # type: ignore[type-arg]
+                               values: list[str], golden: Any) -> None:
     base = {"id": "LOCAL-1", "title": "t", "scope": "street",
             "citation": {"document": "d", "clause": "c"},
             "when": {"fact": "listed", "eq": True}, "effect": "note", "message": "m"}
     county = _county_with_pack(tmp_path, {**LOCAL, "rules": [{**base, **rule}]})
     run = run_cli("evaluate", "--county", county, write_yaml(tmp_path / "p.yaml", proposal()))
     assert run.code == 1 and run.stdout == ""
-    assert "local.yaml:" in run.stderr and expected in run.stderr, run.stderr
+    assert "local.yaml:" in run.stderr, run.stderr
+    for value in values:
+        assert value in run.stderr, (value, run.stderr)
+    golden(f"errors/loading_policy/bad-rule-{case}.txt", run.stderr)
 
 
-def test_combine_must_place_every_blocking_effect(tmp_path: Path) -> None:
+def test_combine_must_place_every_blocking_effect(tmp_path: Path, golden: Any) -> None:
     county = _county_with_pack(tmp_path, {**LOCAL, "combine": {
         "strategy": "precedence", "precedence": ["condition"], "proposal_decisive": ["reject"],
         "description": "只看附条件"}})
     run = run_cli("evaluate", "--county", county, write_yaml(tmp_path / "p.yaml", proposal()))
     assert run.code == 1
-    assert "combine.precedence 没有排列它们" in run.stderr
-    assert "proposal_decisive 中的 reject 不在 precedence 中" in run.stderr
+    assert "combine.precedence" in run.stderr and "reject" in run.stderr
+    assert "proposal_decisive" in run.stderr
+    golden("errors/loading_policy/combine-misses-blocking-effects.txt", run.stderr)
 
 
-def test_same_rule_twice_in_a_pack(tmp_path: Path) -> None:
+def test_same_rule_twice_in_a_pack(tmp_path: Path, golden: Any) -> None:
     rule = {"id": "LOCAL-1", "title": "t", "scope": "street",
             "citation": {"document": "d", "clause": "c"},
             "when": {"fact": "listed", "eq": True}, "effect": "note", "message": "m"}
     county = _county_with_pack(tmp_path, {**LOCAL, "rules": [rule, rule]})
     run = run_cli("evaluate", "--county", county, write_yaml(tmp_path / "p.yaml", proposal()))
-    assert run.code == 1 and "在同一规则包中重复" in run.stderr
+    assert run.code == 1 and "LOCAL-1" in run.stderr and "local.yaml:" in run.stderr
+    golden("errors/loading_policy/same-rule-twice-in-a-pack.txt", run.stderr)
 
 
 def test_unused_unknown_parameter_is_an_error(tmp_path: Path) -> None:

@@ -181,16 +181,18 @@ def test_a_reference_file_with_errors(counties: list[Path], tmp_path: Path,
     golden("province/bad-reference.txt", run.stderr)
     bad.write_text("- 不是映射\n", encoding="utf-8")
     run = run_cli("province", "check", *_args(counties), "--reference", bad)
-    assert run.code == 1 and "应是一个映射" in run.stderr
+    assert run.code == 1 and "[E-DATA]" in run.stderr and f"{bad}:1" in run.stderr
+    golden("errors/province/reference-not-a-mapping.txt", run.stderr)
 
 
-def test_usage_errors(counties: list[Path], tmp_path: Path) -> None:
+def test_usage_errors(counties: list[Path], tmp_path: Path, golden: Any) -> None:
     run = run_cli("province", "load")
     assert run.code == 2 and "E-USAGE" in run.stderr
     file = tmp_path / "p.yaml"
     file.write_text("schema_version: 1\nname: 某省\ncounties: [east]\n", encoding="utf-8")
     run = run_cli("province", "load", "--province", file, *_args(counties[:1]))
-    assert run.code == 2 and "只能用其一" in run.stderr
+    assert run.code == 2 and "[E-USAGE]" in run.stderr and "--province" in run.stderr
+    golden("errors/province/province-and-counties-both.txt", run.stderr)
     twin = tmp_path / "again" / "east"
     twin.mkdir(parents=True)
     run = run_cli("province", "load", *_args([counties[0], twin]))

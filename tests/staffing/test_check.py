@@ -98,20 +98,24 @@ def test_merged_body_satisfies_a_required_function(tmp_path: Path) -> None:
     assert run.code == 0, run.stdout
 
 
-@pytest.mark.parametrize(("edit", "field"), [
+@pytest.mark.parametrize(("edit", "field", "case"), [
     (lambda p: p["parameters"]["staffing"].update(basis="formula"),
-     "parameters.staffing.basis"),
+     "parameters.staffing.basis", "unknown-basis"),
     (lambda p: p["parameters"]["staffing"].update(assistant_share=1.5),
-     "parameters.staffing.assistant_share"),
-    (lambda p: p["parameters"]["staffing"].pop("grades"), "parameters.staffing"),
-])
+     "parameters.staffing.assistant_share", "share-above-one"),
+    (lambda p: p["parameters"]["staffing"].pop("grades"), "parameters.staffing",
+     "grades-missing"),
+], ids=["unknown-basis", "share-above-one", "grades-missing"])
 def test_bad_staffing_parameters_name_file_line_and_field(tmp_path: Path, edit: Edit,
-                                                          field: str) -> None:
+                                                          field: str, case: str,
+                                                          golden: Any) -> None:
     county = altered(tmp_path, FACTORS, pack=edit)
     run = run_cli("check", "--county", county)
     assert run.code == 1 and run.stdout == ""
     assert "staffing.yaml:" in run.stderr and f"字段 {field}" in run.stderr
     assert "Traceback" not in run.stderr
+    golden(f"errors/staffing_check/bad-staffing-parameters-{case}.txt",
+           run.stderr.replace(str(ROOT), "<root>"))
 
 
 def test_bad_size_tiers_refused(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -47,7 +48,7 @@ def test_old_institution_lists_stay_valid_and_merged_bodies_carry_their_nameplat
     assert Body(id="a", functions=["a"]).carries() == ["a"]
 
 
-def test_temporary_work_needs_an_end_date(tmp_path: Path) -> None:
+def test_temporary_work_needs_an_end_date(tmp_path: Path, golden: Any) -> None:
     missing = write_yaml(tmp_path / "t.yaml", proposal(urgency="temporary"))
     run = run_cli("evaluate", "--county", MINI, missing)
     assert run.code == 1 and "[E-SCHEMA]" in run.stderr and "ends" in run.stderr
@@ -55,10 +56,12 @@ def test_temporary_work_needs_an_end_date(tmp_path: Path) -> None:
     assert run_cli("evaluate", "--county", MINI, stray).code == 1
     bad = write_yaml(tmp_path / "b.yaml", proposal(urgency="temporary", ends="明年"))
     run = run_cli("evaluate", "--county", MINI, bad)
-    assert run.code == 1 and "字段 ends" in run.stderr and "Traceback" not in run.stderr
+    assert run.code == 1 and "字段 ends" in run.stderr and "“明年”" in run.stderr
+    assert "Traceback" not in run.stderr
+    golden("errors/staffing_profile/end-date-not-a-date.txt", run.stderr)
 
 
-def test_a_body_written_twice_is_refused_with_its_line(tmp_path: Path) -> None:
+def test_a_body_written_twice_is_refused_with_its_line(tmp_path: Path, golden: Any) -> None:
     target = tmp_path / "county"
     shutil.copytree(MINI, target)
     data = yaml.safe_load((target / "county.yaml").read_text(encoding="utf-8"))
@@ -67,4 +70,5 @@ def test_a_body_written_twice_is_refused_with_its_line(tmp_path: Path) -> None:
     run = run_cli("check", "--county", target)
     assert run.code == 1 and "[E-SCHEMA]" in run.stderr
     assert "county.yaml:" in run.stderr and "streets[0].institutions" in run.stderr
-    assert "机构编号重复：service_center" in run.stderr
+    assert "service_center" in run.stderr
+    golden("errors/staffing_profile/body-written-twice.txt", run.stderr)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,28 +18,32 @@ def clean(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_duty_now_refused_outside_rehearsal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                            clean: None) -> None:
+                                            clean: None, golden: Any) -> None:
     db = tmp_path / "duty.db"
     monkeypatch.setenv("DUTY_NOW", "2026-03-02T09:00:00+08:00")
     run = run_cli("store", "init", "--county", MINI, "--db", db)
-    assert run.code == 1 and "DUTY_NOW 只在演练库中有效" in run.stderr
+    assert run.code == 1 and "[E-STORE]" in run.stderr and "DUTY_NOW" in run.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+    golden("errors/store_clock/duty-now-at-init.txt", run.stderr)
     monkeypatch.delenv("DUTY_NOW")
     assert run_cli("store", "init", "--county", MINI, "--db", db, "--local").code == 0
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     monkeypatch.setenv("DUTY_NOW", "2026-03-02T09:00:00+08:00")
     run = run_cli("proposal", "submit", "duties/proposals/01-ebike-charging-coordination.yaml",
                   "--county", MINI, "--db", db, "--as", "department:urban_management")
-    assert run.code == 2 and "DUTY_NOW 只在演练库中有效" in run.stderr
+    assert run.code == 2 and "[E-USAGE]" in run.stderr and "DUTY_NOW" in run.stderr
+    golden("errors/store_clock/duty-now-outside-rehearsal.txt", run.stderr)
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
 
 def test_bad_duty_now_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                       clean: None) -> None:
+                                       clean: None, golden: Any) -> None:
     monkeypatch.setenv("DUTY_NOW", "yesterday")
     run = run_cli("store", "init", "--county", MINI, "--db", tmp_path / "duty.db",
                   "--rehearsal")
-    assert run.code == 2 and "DUTY_NOW 不是有效的日期时间：“yesterday”" in run.stderr
+    assert run.code == 2 and "[E-USAGE]" in run.stderr
+    assert "DUTY_NOW" in run.stderr and "“yesterday”" in run.stderr
+    golden("errors/store_clock/bad-duty-now.txt", run.stderr)
     assert list(tmp_path.iterdir()) == []
 
 

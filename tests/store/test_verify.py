@@ -167,16 +167,18 @@ def test_a_clock_going_backwards_is_flagged(flow: Flow) -> None:
         .startswith("2026-03-10")
 
 
-def test_a_bad_anchor_is_a_usage_error(flow: Flow) -> None:
+def test_a_bad_anchor_is_a_usage_error(flow: Flow, golden: Any) -> None:
     run = run_cli("audit", "verify", "--db", flow.db, "--expect", "12:abc")
-    assert run.code == 2 and "锚点格式不对" in run.stderr
+    assert run.code == 2 and "[E-USAGE]" in run.stderr and "12:abc" in run.stderr
+    golden("errors/store_verify/bad-anchor.txt", run.stderr.replace(flow.target_name, "<store>"))
 
 
-def test_a_wrong_key_is_refused(flow: Flow, tmp_path: Any) -> None:
+def test_a_wrong_key_is_refused(flow: Flow, tmp_path: Any, golden: Any) -> None:
     from engine.store.keys import create_key
 
     other = tmp_path / "other.key"
     create_key(other, "x")
     flow.monkeypatch.setenv("DUTY_AUDIT_KEY", str(other))
     run = run_cli("audit", "verify", "--db", flow.db)
-    assert run.code == 1 and "[E-STORE]" in run.stderr and "不属于该数据库" in run.stderr
+    assert run.code == 1 and "[E-STORE]" in run.stderr and str(other) in run.stderr
+    golden("errors/store_verify/wrong-key.txt", run.stderr.replace(flow.target_name, "<store>"))

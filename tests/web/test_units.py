@@ -4,10 +4,12 @@ the signing key file, the steps a role is offered."""
 from __future__ import annotations
 
 import os
+import re
 import stat
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from tests.conftest import ROOT, run_cli
 
@@ -24,7 +26,7 @@ def test_charts_are_deterministic_and_escaped() -> None:
     assert "http" not in one.replace('xmlns="http://www.w3.org/2000/svg"', "")
 
 
-def test_serve_refuses_bad_options_and_a_missing_store(tmp_path: Path) -> None:
+def test_serve_refuses_bad_options_and_a_missing_store(tmp_path: Path, golden: Any) -> None:
     run = run_cli("serve", "--workers", "0")
     assert run.code == 2 and "--workers" in run.stderr
     env = {k: v for k, v in os.environ.items() if not k.startswith("DUTY_")}
@@ -32,12 +34,13 @@ def test_serve_refuses_bad_options_and_a_missing_store(tmp_path: Path) -> None:
                            str(tmp_path / "none.db")], capture_output=True, text=True,
                           cwd=ROOT, env=env, check=False, timeout=60)
     assert done.returncode == 2, done.stderr
-    assert "[E-STORE]" in done.stderr and "数据库不存在" in done.stderr
+    assert "[E-STORE]" in done.stderr and str(tmp_path / "none.db") in done.stderr
+    golden("errors/web_units/serve-without-a-store.txt", done.stderr)
     assert "Traceback" not in done.stderr
     assert list(tmp_path.iterdir()) == []  # nothing made beside it
 
 
-def test_serve_on_a_busy_port_says_so_and_serves_nothing(tmp_path: Path) -> None:
+def test_serve_on_a_busy_port_says_so_and_serves_nothing(tmp_path: Path, golden: Any) -> None:
     import socket
 
     from engine.store.config import store_target
@@ -55,7 +58,9 @@ def test_serve_on_a_busy_port_says_so_and_serves_nothing(tmp_path: Path) -> None
                                "--port", str(port)], capture_output=True, text=True,
                               cwd=ROOT, env=env, check=False, timeout=60)
     assert done.returncode == 2, done.stderr
-    assert "[E-PORT-BUSY]" in done.stderr and f"端口 {port} 已被占用" in done.stderr
+    assert "[E-PORT-BUSY]" in done.stderr and f" {port} " in done.stderr
+    golden("errors/web_units/serve-on-a-busy-port.txt",  # the port suggested is free now
+           re.sub(r"--port \d+", "--port <free>", done.stderr.replace(f" {port} ", " <port> ")))
     assert "--port" in done.stderr and "Traceback" not in done.stderr
     assert "http://" not in done.stdout + done.stderr
 

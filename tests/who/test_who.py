@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -74,11 +75,12 @@ def test_empty_and_huge_queries_refused() -> None:
         "too-long", MAX_QUERY + 1, MAX_QUERY)
 
 
-def test_unknown_street_suggests_the_nearest(who: Who) -> None:
+def test_unknown_street_suggests_the_nearest(who: Who, golden: Any) -> None:
     with pytest.raises(NotFoundError) as err:
         who.answer("噪音", "解放街道")
     assert err.value.kind == "street" and err.value.name == "解放街道"
-    assert "解放路街道" in (err.value.hint or "")
+    assert err.value.code == "E-NOTFOUND" and "解放路街道" in (err.value.hint or "")
+    golden("errors/who/unknown-street.txt", err.value.render() + "\n")
 
 
 def test_cli_text_and_json() -> None:
@@ -119,14 +121,15 @@ def test_county_without_lists(tmp_path: Path) -> None:
     assert run.code == 1 and "[E-NOLISTS]" in run.stderr and run.stdout == ""
 
 
-def test_vocabulary_naming_an_unknown_item(tmp_path: Path) -> None:
+def test_vocabulary_naming_an_unknown_item(tmp_path: Path, golden: Any) -> None:
     county = tmp_path / "county"
     shutil.copytree(sample_county(), county)
     (county / "synonyms.yaml").write_text(
         "schema_version: 1\nitems:\n  XF-0011: [楼道堆物]\n", encoding="utf-8")
     run = run_cli("who", "噪音", "--street", "S01", "--county", county)
     assert run.code == 1 and "[E-REF]" in run.stderr and "synonyms.yaml:3" in run.stderr
-    assert "您是否想写 “XF-001”" in run.stderr
+    assert "“XF-0011”" in run.stderr and "“XF-001”" in run.stderr
+    golden("errors/who/vocabulary-naming-an-unknown-item.txt", run.stderr)
 
 
 def test_vocabulary_words_reach_the_ranking(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,7 +38,7 @@ def test_the_first_account_must_be_an_administrator(tmp_path: Path,
     assert run.code == 1 and "[E-FORBIDDEN]" in run.stderr
 
 
-def test_accounts_act_only_in_their_roles(flow: Flow) -> None:
+def test_accounts_act_only_in_their_roles(flow: Flow, golden: Any) -> None:
     admin = flow.tokens["admin"]
     office = flow.token("office")
     pid = flow.submit()
@@ -47,7 +48,9 @@ def test_accounts_act_only_in_their_roles(flow: Flow) -> None:
     for args in (("review", pid, "--as", "justice"), ("legal", pid, "--passed", "--as",
                                                       "justice")):
         run = run_cli("proposal", *args, "--county", MINI, "--db", flow.db)
-        assert run.code == 1 and "[E-FORBIDDEN]" in run.stderr and "没有角色 justice" in run.stderr
+        assert run.code == 1 and "[E-FORBIDDEN]" in run.stderr and "justice" in run.stderr
+        golden("errors/workflow_accounts/role-not-held.txt",
+               run.stderr.replace(flow.target_name, "<store>"))
     # the administrator is no reviewer
     flow.monkeypatch.setenv("DUTY_TOKEN", admin)
     run = run_cli("proposal", "review", pid, "--county", MINI, "--db", flow.db)
@@ -120,11 +123,13 @@ def test_user_list_and_stored_secrets(flow: Flow) -> None:
     assert not set(flow.tokens.values()) & set(stored)
 
 
-def test_local_mode_is_refused_on_postgresql(flow: Flow) -> None:
+def test_local_mode_is_refused_on_postgresql(flow: Flow, golden: Any) -> None:
     if not flow.url:
         pytest.skip("a PostgreSQL store")
     run = run_cli("store", "init", "--county", MINI, "--local")
-    assert run.code == 1 and "不能使用本地单用户模式" in run.stderr
+    assert run.code == 1 and "[E-STORE]" in run.stderr and flow.target_name in run.stderr
+    golden("errors/workflow_accounts/local-mode-on-postgresql.txt",
+           run.stderr.replace(flow.target_name, "<store>"))
 
 
 def test_passwords_use_argon2(flow: Flow) -> None:

@@ -255,7 +255,7 @@ def test_a_recall_is_heard_like_an_admission(flow: Flow) -> None:
 # --- stores written before recall and revision ---------------------------------------------------
 
 
-def test_a_schema_2_store_is_upgraded_without_loss(flow: Flow) -> None:
+def test_a_schema_2_store_is_upgraded_without_loss(flow: Flow, golden: Any) -> None:
     """A store written by duty 0.1 (tests/fixtures/legacy/schema2.db: one proposal published,
     one in hearing) is refused until upgraded, then kept whole and signed."""
     if flow.url:
@@ -265,7 +265,8 @@ def test_a_schema_2_store_is_upgraded_without_loss(flow: Flow) -> None:
         leftover.unlink()
     shutil.copy(LEGACY, flow.db)
     run = flow.run("show", "P-L-1")
-    assert run.code == 1 and "旧版" in run.stderr and "store upgrade" in run.stderr
+    assert run.code == 1 and "[E-STORE]" in run.stderr and "store upgrade" in run.stderr
+    golden("errors/workflow_adjustment/schema-2-store-before-upgrade.txt", run.stderr)
     run = run_cli("store", "upgrade", "--db", flow.db)
     assert run.code == 0, run.stderr
     flow.local = True  # as the old store was: roles are declared
@@ -292,7 +293,8 @@ def test_a_schema_2_store_is_upgraded_without_loss(flow: Flow) -> None:
     flow.sql("UPDATE duty_opinion SET opinion = 'agree' WHERE note = '需增加人手'")
     assert run_cli("audit", "verify", "--db", flow.db).code == 1
     run = run_cli("store", "upgrade", "--db", flow.db)  # once is enough
-    assert run.code == 1 and "无须迁移" in run.stderr
+    assert run.code == 1 and "[E-STORE]" in run.stderr
+    golden("errors/workflow_adjustment/store-upgraded-twice.txt", run.stderr)
 
 
 # --- changes decided side by side, published later ---------------------------------------------

@@ -4,6 +4,8 @@ store published, byte for byte."""
 from __future__ import annotations
 
 import json
+import re
+from typing import Any
 
 from tests.conftest import run_cli
 from tests.workflow.conftest import Flow
@@ -48,7 +50,7 @@ def test_as_of_before_the_store_and_bad_dates(flow: Flow) -> None:
     assert run.code == 2
 
 
-def test_evaluate_as_of_judges_on_the_lists_in_force_that_day(flow: Flow) -> None:
+def test_evaluate_as_of_judges_on_the_lists_in_force_that_day(flow: Flow, golden: Any) -> None:
     flow.now("2026-03-20")
     through(flow, recall(flow, streets=["S02"]), "department:civil_affairs")  # version 1
     back = flow.file(id="P-A-9", title="困难群众救助申请受理交由西关街道",
@@ -61,7 +63,11 @@ def test_evaluate_as_of_judges_on_the_lists_in_force_that_day(flow: Flow) -> Non
         run = run_cli("evaluate", back, "--county", flow.run_county, "--db", flow.db,
                       "--format", "json", "--as-of", day)
         assert run.code == 0, run.stderr
-        assert f"第 {1 if day >= '2026-03-20' else 0} 版" in run.stderr
+        version = 1 if day >= "2026-03-20" else 0
+        assert f" {flow.target_name} " in run.stderr and f" {version} " in run.stderr
+        anchored = re.sub(r"\b\d+:[0-9a-f]{16,}:[0-9a-f]{16,}\b", "<anchor>", run.stderr)
+        golden(f"errors/workflow_as_of/lists-in-force-version-{version}.txt",
+               anchored.replace(flow.target_name, "<store>"))
         return str(json.loads(run.stdout)["streets"][0]["verdict"])
 
     assert verdict("2026-03-10") == "not_applicable"  # still listed on S02 then

@@ -339,7 +339,8 @@ def test_kill_after_the_opinion_audit_entry(flow: Flow, children: Children) -> N
     _audit_consistent(flow)
 
 
-def test_kill_before_commit_of_a_publication(flow: Flow, children: Children) -> None:
+def test_kill_before_commit_of_a_publication(flow: Flow, children: Children,
+                                             golden: Any) -> None:
     pid = flow.to_admitted()
     before = _state_of_store(flow)
     proc = children.paused("before-commit", "publish", pid, "--as", "office")
@@ -347,7 +348,9 @@ def test_kill_before_commit_of_a_publication(flow: Flow, children: Children) -> 
     assert _state_of_store(flow) == before
     assert flow.state(pid) == "admitted"
     run = run_cli("lists", "build", "--version", "1", "--db", flow.db)
-    assert run.code == 2 and "没有第 1 版清单" in run.stderr
+    assert run.code == 2 and "[E-NOTFOUND]" in run.stderr and "1" in run.stderr
+    golden("errors/workflow_concurrency/no-list-version-1.txt",
+           run.stderr.replace(flow.target_name, "<store>"))
     _audit_consistent(flow)
     run = flow.publish(pid)
     assert "已公布清单第 1 版" in run.stdout

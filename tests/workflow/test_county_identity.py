@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -66,7 +67,7 @@ def _codeless(tmp: Path, name: str, streets: dict[str, str]) -> Path:
     return county
 
 
-def test_a_county_without_a_code_is_known_by_its_streets(flow: Flow) -> None:
+def test_a_county_without_a_code_is_known_by_its_streets(flow: Flow, golden: Any) -> None:
     """No code: a revision that keeps one of the county's streets (same id, same name) is
     accepted; a county of the same name that shares none is refused, both named, by readers
     and writers alike, and nothing is written."""
@@ -81,6 +82,8 @@ def test_a_county_without_a_code_is_known_by_its_streets(flow: Flow) -> None:
         if county == other:
             assert run.code == 1 and "[E-CONFLICT]" in run.stderr, run.stderr
             assert "东门街道（S01）" in run.stderr and "城关镇（T01）" in run.stderr
+            golden("errors/workflow_county_identity/store-of-another-county.txt",
+                   run.stderr.replace(flow.target_name, "<store>"))
             run = run_cli("lists", "build", "--county", other, "--db", flow.db,
                           "--street", "T01")
             assert run.code == 1 and "[E-CONFLICT]" in run.stderr, run.stderr

@@ -10,6 +10,7 @@ import hashlib
 import io
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -80,7 +81,7 @@ def test_refused_attachments(name: str, content: bytes, reason: str, words: str)
 # --- through the command line and the service -------------------------------------------------
 
 
-def test_review_and_legal_opinion_with_attachments(flow: Flow) -> None:
+def test_review_and_legal_opinion_with_attachments(flow: Flow, golden: Any) -> None:
     pid = flow.submit()
     pdf = write(flow.tmp, "审核意见.pdf", PDF)
     flow.ok("review", pid, "--note", "事项清楚，经费随事转移", "--basis",
@@ -119,12 +120,16 @@ def test_review_and_legal_opinion_with_attachments(flow: Flow) -> None:
     run = flow.ok("attachment", pid, str(seq), "-o", out, actor="street:S02")
     assert out.read_bytes() == PDF and "已保存附件“审核意见.pdf”" in run.stdout
     again = flow.run("attachment", pid, str(seq), "-o", out, actor="street:S02")
-    assert again.code == 2 and "已存在" in again.stderr and "--force" in again.stderr
+    assert again.code == 2 and "[E-USAGE]" in again.stderr and "--force" in again.stderr
+    assert str(out) in again.stderr
+    golden("errors/workflow_informed_steps/attachment-output-exists.txt", again.stderr)
     other = flow.run("attachment", pid, str(seq), "-o", flow.tmp / "x.pdf",
                      actor="department:civil_affairs")
     assert other.code == 2 and "[E-NOTFOUND]" in other.stderr
     missing = flow.run("attachment", pid, "999", "-o", flow.tmp / "x.pdf", actor="office")
-    assert missing.code == 2 and "没有编号为 999 的附件" in missing.stderr
+    assert missing.code == 2 and "[E-NOTFOUND]" in missing.stderr and "999" in missing.stderr
+    golden("errors/workflow_informed_steps/attachment-unknown.txt",
+           missing.stderr.replace(pid, "<proposal>"))
     assert not (flow.tmp / "x.pdf").exists()
     assert run_cli("audit", "verify", "--db", flow.db).code == 0
     # an attachment changed in the database is found by the audit check
