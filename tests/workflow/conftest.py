@@ -234,6 +234,33 @@ class Flow:
         return out
 
 
+class Wording:
+    """The wording of each refusal a test provokes, checked once in a golden file
+    (``errors/<module>/<test>-<n>.txt``, the same for SQLite and PostgreSQL); the tests
+    themselves check the exit code, the error code and the values the message names."""
+
+    def __init__(self) -> None:
+        self.check: Any = None
+        self.name, self.count = "", 0
+
+    def start(self, check: Any, module: str, test: str) -> None:
+        self.check, self.name, self.count = check, f"{module}/{test}", 0
+
+    def __call__(self, flow: Flow, stderr: str) -> None:
+        self.count += 1
+        text = stderr.replace(flow.target_name, "<store>").replace(str(flow.db), "<store>")
+        self.check(f"errors/{self.name}-{self.count}.txt", text)
+
+
+WORDING = Wording()
+
+
+@pytest.fixture(autouse=True)
+def _wording(golden: Any, request: pytest.FixtureRequest) -> None:
+    module = request.node.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
+    WORDING.start(golden, f"workflow_{module}", request.node.originalname.removeprefix("test_"))
+
+
 CLOCK_TIME = datetime.fromisoformat(NOW)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import MINI, run_cli, write_yaml
-from tests.workflow.conftest import Flow
+from tests.workflow.conftest import WORDING, Flow
 
 LEGACY = Path(__file__).resolve().parents[1] / "fixtures" / "legacy" / "schema2.db"
 
@@ -88,6 +88,7 @@ def refused(flow: Flow, *args: str | Path, actor: str, parts: tuple[str, ...]) -
     assert run.code == 1, (run.stdout, run.stderr)
     for part in parts:
         assert part in run.stderr, (part, run.stderr)
+    WORDING(flow, run.stderr)
     assert "Traceback" not in run.stderr
     assert flow.snapshot() == before
 
@@ -135,20 +136,19 @@ def test_a_street_recalls_an_item_from_itself_through_the_whole_process(flow: Fl
 def test_a_street_may_only_recall_or_revise_for_itself(flow: Flow) -> None:
     flow.submit()  # the store exists: every refusal below must leave it byte for byte
     refused(flow, "submit", recall(flow, streets=["S02"]), actor="street:S03",
-            parts=("[E-REFUSED]", "“保存草稿”（draft）", "街道只能申请从本街道收回事项",
-                   "[S03]"))
+            parts=("[E-REFUSED]", "draft", "[S03]"))
     refused(flow, "submit", recall(flow, streets="all"), actor="street:S03",
-            parts=("街道只能申请从本街道收回事项",))
+            parts=())
     refused(flow, "submit", flow.file(id="P-A-1"), actor="street:S03",
-            parts=("向街道交办职责须由部门申请准入",))
+            parts=())
     refused(flow, "submit", revise(flow, item={"ref": "SJ-001"},
                                    department="market_regulation",
                                    revision={"workload_days": 10}), actor="street:S04",
-            parts=("该事项不在 S04 的清单中",))
+            parts=("S04",))
     refused(flow, "submit", recall(flow), actor="department:fire_rescue",
-            parts=("由 civil_affairs 提出", "department:fire_rescue 不能提交"))
+            parts=("civil_affairs", "department:fire_rescue"))
     refused(flow, "submit", recall(flow, streets=["S03"]), actor="office",
-            parts=("该步骤由 department、street 执行",))
+            parts=("department", "street"))
 
 
 def test_only_the_applicant_street_withdraws_or_resubmits(flow: Flow) -> None:
@@ -159,9 +159,9 @@ def test_only_the_applicant_street_withdraws_or_resubmits(flow: Flow) -> None:
     run = flow.review("P-R-1")
     assert "ADM-PLAN" in run.stdout and flow.state("P-R-1") == "returned"
     refused(flow, "submit", path, actor="street:S02",
-            parts=("由 S03 提出", "street:S02 不能执行“提交申请”（submit）"))
+            parts=("S03", "street:S02", "submit"))
     refused(flow, "withdraw", "P-R-1", actor="department:civil_affairs",
-            parts=("由 S03 提出", "department:civil_affairs 不能执行“撤回申请”（withdraw）"))
+            parts=("S03", "department:civil_affairs", "withdraw"))
     flow.ok("withdraw", "P-R-1", actor="street:S03")
     assert flow.state("P-R-1") == "withdrawn"
 
@@ -243,7 +243,7 @@ def test_a_recall_is_heard_like_an_admission(flow: Flow) -> None:
     flow.legal("P-R-1")
     flow.hear("P-R-1", "S01", "object")
     refused(flow, "decide", "P-R-1", "--meeting", MEETING, "--admit", actor="county",
-            parts=("听取意见尚未结束", "S02 尚未反馈"))
+            parts=("S02",))
     flow.hear("P-R-1", "S02")
     flow.decide("P-R-1", "--meeting", MEETING, "--admit")
     decision = flow.show("P-R-1")["decisions"][-1]["decision"]
@@ -367,8 +367,7 @@ def test_a_revision_is_not_published_onto_a_street_added_since_the_meeting(flow:
                   "department:market_regulation")
     flow.publish(x)
     refused(flow, "publish", r, actor="office",
-            parts=("[E-REFUSED]", "“公布调整后的清单”（publish）", "审定后清单已有变化",
-                   "ADM-HEARING：尚未听取南湖镇的意见"))
+            parts=("[E-REFUSED]", "publish", "ADM-HEARING"))
     flow.ok("withdraw", r, actor="department:market_regulation")  # the applicant starts again
     assert flow.state(r) == "withdrawn"
 

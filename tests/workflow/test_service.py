@@ -13,7 +13,7 @@ from engine.errors import ForbiddenError, RefusedError
 from engine.workflow.queries import Reader
 from engine.workflow.service import DEEMED
 from tests.conftest import Run
-from tests.workflow.conftest import CLOCK, Flow, actor, service
+from tests.workflow.conftest import CLOCK, WORDING, Flow, actor, service
 
 MEETING = "区委常委会2026年第12次"
 
@@ -25,8 +25,9 @@ HEARING_DUE_FROM_0926 = "2025-10-16"
 
 def refused(f: Flow, *args: str, actor: str | None, parts: tuple[str, ...],
             code: int = 1) -> Run:
-    """Run a command that must be refused: exit ``code``, the message holds ``parts``, no
-    output, and the database files are byte for byte what they were."""
+    """Run a command that must be refused: exit ``code``, the message holds ``parts`` (its
+    error code and the values it names; its wording is in a golden file), no output, and
+    the database files are byte for byte what they were."""
     f.env(actor)  # the account exists before the snapshot
     before = f.snapshot()
     if not f.url:
@@ -38,6 +39,7 @@ def refused(f: Flow, *args: str, actor: str | None, parts: tuple[str, ...],
     assert "Traceback" not in run.stderr
     for part in parts:
         assert part in run.stderr, (part, run.stderr)
+    WORDING(f, run.stderr)
     assert f.snapshot() == before
     return run
 
@@ -48,8 +50,7 @@ def refused(f: Flow, *args: str, actor: str | None, parts: tuple[str, ...],
 def test_wrong_role(flow: Flow) -> None:
     pid = flow.submit()
     refused(flow, "review", pid, actor="justice",
-            parts=("[E-FORBIDDEN]", "justice", "“编办开始审核”（start_review）", pid,
-                   "当前状态为已提交待审核（submitted）", "该步骤由 office 执行"))
+            parts=("[E-FORBIDDEN]", "justice", "start_review", pid, "submitted", "office"))
     refused(flow, "legal", pid, "--passed", actor="office",
             parts=("[E-REFUSED]", "legal_pass"))  # wrong state is reported first
     assert flow.state(pid) == "submitted"
@@ -58,8 +59,8 @@ def test_wrong_role(flow: Flow) -> None:
 def test_wrong_department(flow: Flow) -> None:
     pid = flow.submit()
     refused(flow, "withdraw", pid, actor="department:civil_affairs",
-            parts=("[E-FORBIDDEN]", "由 fire_rescue 提出", "department:civil_affairs",
-                   "当前状态为已提交待审核（submitted）", "“撤回申请”（withdraw）"))
+            parts=("[E-FORBIDDEN]", "fire_rescue", "department:civil_affairs", "submitted",
+                   "withdraw"))
     assert flow.state(pid) == "submitted"
     flow.ok("withdraw", pid, actor="department:fire_rescue")
     assert flow.state(pid) == "withdrawn"
@@ -68,39 +69,34 @@ def test_wrong_department(flow: Flow) -> None:
 def test_street_cannot_answer_for_another_street(flow: Flow) -> None:
     pid = flow.to_hearing()
     refused(flow, "hear", pid, "--street", "S02", "--opinion", "object", actor="street:S01",
-            parts=("[E-FORBIDDEN]", "当前状态为听取街道意见中（hearing）",
-                   "“街道反馈意见”（opinion）", "street:S01", "不能代 S02 反馈"))
+            parts=("[E-FORBIDDEN]", "hearing", "opinion", "street:S01", "S02"))
     refused(flow, "hear", pid, "--street", "S01", "--opinion", "agree", actor="office",
-            parts=("[E-FORBIDDEN]", "“街道反馈意见”（opinion）", "该步骤由 street 执行"))
+            parts=("[E-FORBIDDEN]", "opinion", "street"))
     assert flow.show(pid)["opinions"] == {}
 
 
 def test_street_that_is_not_a_target(flow: Flow) -> None:
     pid = flow.to_hearing(streets=["S01", "S02"])
     refused(flow, "hear", pid, "--street", "S03", "--opinion", "agree", actor="street:S03",
-            parts=("当前状态为听取街道意见中（hearing）", "“街道反馈意见”（opinion）",
-                   "S03 不是该申请的目标街道"))
+            parts=("hearing", "opinion", "S03"))
     assert flow.show(pid)["unheard"] == ["S01", "S02"]
 
 
 def test_legal_before_review(flow: Flow) -> None:
     pid = flow.submit()
     refused(flow, "legal", pid, "--passed", actor="justice",
-            parts=("当前状态为已提交待审核（submitted）", "“合法性审查通过”（legal_pass）",
-                   "当前可执行：department_opinion（department）、start_review（office）、"
-                   "withdraw（department/street）"))
+            parts=("submitted", "legal_pass", "department_opinion", "department", "start_review",
+                   "office", "withdraw", "street"))
 
 
 def test_publish_before_admission(flow: Flow) -> None:
     pid = flow.to_hearing()
     refused(flow, "publish", pid, actor="office",
-            parts=("当前状态为听取街道意见中（hearing）", "“公布调整后的清单”（publish）",
-                   "opinion（street）", "close_hearing（street/county）"))
+            parts=("hearing", "publish", "opinion（street）", "close_hearing（street/county）"))
     for street in ("S01", "S02", "S03", "S04"):
         flow.hear(pid, street)
     refused(flow, "publish", pid, actor="office",
-            parts=("当前状态为待县委或县政府会议审定（deliberation）", "publish",
-                   "admit（county）"))
+            parts=("deliberation", "publish", "admit（county）"))
     assert flow.sql("SELECT COUNT(*) FROM duty_version") == [(1,)]
 
 
@@ -108,9 +104,9 @@ def test_publishing_several_is_all_or_nothing(flow: Flow) -> None:
     a = flow.to_admitted()
     b = flow.to_deliberation(id="P-T-101", item__name="无物业小区消防设施巡查")
     refused(flow, "publish", a, b, actor="office",
-            parts=(f"申请 {b} 当前状态为待县委或县政府会议审定（deliberation）", "publish"))
+            parts=(b, "deliberation", "publish"))
     assert flow.state(a) == "admitted"
-    refused(flow, "publish", a, a, actor="office", parts=("同一申请列出了两次",), code=2)
+    refused(flow, "publish", a, a, actor="office", parts=(), code=2)
     flow.publish(a)
     assert flow.state(a) == "published"
 
@@ -120,20 +116,18 @@ def test_decide_while_the_hearing_is_open(flow: Flow) -> None:
     flow.hear(pid, "S02")
     for how in (("--meeting", MEETING, "--admit"), ("--meeting", MEETING, "--reject")):
         refused(flow, "decide", pid, *how, actor="county",
-                parts=("当前状态为听取街道意见中（hearing）", "“意见听取结束”（close_hearing）",
-                       "S01、S03、S04 尚未反馈", "期限为 2026-03-16"))
+                parts=("hearing", "close_hearing", "S01", "S03", "S04"))
     assert flow.state(pid) == "hearing"
 
 
 def test_decide_needs_a_meeting(flow: Flow) -> None:
     pid = flow.to_deliberation()
     refused(flow, "decide", pid, "--admit", actor="county",
-            parts=("待县委或县政府会议审定（deliberation）", "“会议审定准入”（admit）",
-                   "须有县委或县政府会议的审定记录"))
+            parts=("deliberation", "admit"))
     refused(flow, "decide", pid, "--meeting", MEETING, "--admit", actor="office",
-            parts=("角色 office", "admit", "该步骤由 county 执行"))
+            parts=("office", "admit", "county"))
     refused(flow, "decide", pid, "--meeting", MEETING, actor="county",
-            parts=("须且只能写 --admit、--reject、--provisional 之一",), code=2)
+            parts=(), code=2)
 
 
 def _blocked_at_decision(flow: Flow) -> str:
@@ -150,8 +144,7 @@ def test_admission_blocked_by_a_finding_at_decision(flow: Flow) -> None:
     pid = _blocked_at_decision(flow)
     decisions = flow.sql("SELECT COUNT(*) FROM duty_decision")
     refused(flow, "decide", pid, "--meeting", MEETING, "--admit", actor="county",
-            parts=("当前状态为待县委或县政府会议审定（deliberation）",
-                   "“会议审定准入”（admit）", "规则评估结论为 not_applicable",
+            parts=("deliberation", "admit", "not_applicable",
                    "ADM-LISTED"))  # the finding behind the verdict
     assert flow.sql("SELECT COUNT(*) FROM duty_decision") == decisions  # evaluation rolled back
     flow.decide(pid, "--meeting", MEETING, "--reject")
@@ -205,10 +198,10 @@ def test_review_returns_a_banned_instrument_and_the_fix_is_resubmitted(flow: Flo
     # returned: the office cannot pass it, justice cannot review it, another department
     # cannot resubmit it
     refused(flow, "legal", pid, "--passed", actor="justice",
-            parts=("已退回待补正（returned）", "submit（department/street）"))
+            parts=("returned", "submit（department/street）"))
     other = flow.file(id=pid, department="civil_affairs")
     refused(flow, "submit", str(other), actor="department:civil_affairs",
-            parts=(f"申请 {pid} 由 fire_rescue 提出",))
+            parts=(pid, "fire_rescue"))
     # the corrected file, same id, same department: submitted again as revision 2
     run = flow.ok("submit", flow.file(), actor="department:fire_rescue")
     assert run.stdout == (
@@ -221,7 +214,7 @@ def test_review_returns_a_banned_instrument_and_the_fix_is_resubmitted(flow: Flo
     assert flow.state(pid) == "legal_review"
     # once submitted, the same file cannot be submitted again
     refused(flow, "submit", str(flow.file()), actor="department:fire_rescue",
-            parts=("合法性审查中（legal_review）", "“提交申请”（submit）"))
+            parts=("legal_review", "submit"))
 
 
 def test_a_file_with_procedural_facts_gets_a_note(flow: Flow) -> None:
@@ -237,12 +230,12 @@ def test_draft_then_submit(flow: Flow) -> None:
     assert run.stdout == "申请 P-T-100：\n  保存草稿（draft）：（新申请） → 草稿（draft）\n"
     assert flow.state("P-T-100") == "draft"
     refused(flow, "review", "P-T-100", actor="office",
-            parts=("草稿（draft）", "submit（department/street）"))
+            parts=("draft", "submit（department/street）"))
     flow.ok("submit", path, actor="department:fire_rescue")
     assert flow.state("P-T-100") == "submitted"
     # once submitted, it cannot be saved as a draft again (nothing changes)
     refused(flow, "submit", path, "--draft", actor="department:fire_rescue",
-            parts=("已提交待审核（submitted）", "不能执行“修改申请（存为草稿）”（save_draft）"))
+            parts=("submitted", "save_draft"))
 
 
 def test_only_the_applicant_changes_a_draft(flow: Flow) -> None:
@@ -251,7 +244,7 @@ def test_only_the_applicant_changes_a_draft(flow: Flow) -> None:
     other = flow.file(title="改写的标题")
     for who in ("department:civil_affairs", "street:S01", "office"):
         refused(flow, "submit", other, "--draft", actor=who,
-                parts=("[E-FORBIDDEN]", "草稿（draft）", "（save_draft）"))
+                parts=("[E-FORBIDDEN]", "draft", "（save_draft）"))
     run = flow.ok("submit", other, "--draft", actor="department:fire_rescue")
     assert run.stdout == ("申请 P-T-100：\n  修改申请（存为草稿）（save_draft）：草稿（draft） → "
                           "草稿（draft）\n")
@@ -265,7 +258,7 @@ def test_legal_failure_rejects_and_ends_the_process(flow: Flow) -> None:
     flow.review(pid)
     # a failed legal review states why: without an opinion it is refused, nothing changes
     run = refused(flow, "legal", pid, "--failed", actor="justice",
-                  parts=("[E-NOTE]", "合法性审查未通过须写明审查意见", "--note"))
+                  parts=("[E-NOTE]", "--note"))
     refused(flow, "legal", pid, "--failed", "--note", "  ", actor="justice",
             parts=("[E-NOTE]",))
     assert "Traceback" not in run.stderr
@@ -276,8 +269,8 @@ def test_legal_failure_rejects_and_ends_the_process(flow: Flow) -> None:
     assert [(n["action"], n["text"], n["basis"]) for n in data["notes"]] == [
         ("legal_fail", "交由街道的处罚权无法律授权", "《中华人民共和国行政处罚法》第二十四条")]
     refused(flow, "withdraw", pid, actor="department:fire_rescue",
-            parts=("不予准入（rejected）", "该申请的流程已经结束"))
-    refused(flow, "legal", pid, actor="justice", parts=("须写 --passed 或 --failed",), code=2)
+            parts=("rejected",))
+    refused(flow, "legal", pid, actor="justice", parts=(), code=2)
 
 
 def test_withdrawn_proposal_accepts_nothing(flow: Flow) -> None:
@@ -286,9 +279,9 @@ def test_withdrawn_proposal_accepts_nothing(flow: Flow) -> None:
     flow.ok("withdraw", pid, actor="department:fire_rescue")
     assert flow.state(pid) == "withdrawn"
     refused(flow, "hear", pid, "--street", "S02", "--opinion", "agree", actor="street:S02",
-            parts=("已撤回（withdrawn）", "该申请的流程已经结束"))
+            parts=("withdrawn",))
     refused(flow, "submit", str(flow.file()), actor="department:fire_rescue",
-            parts=("已撤回（withdrawn）",))
+            parts=("withdrawn",))
 
 
 # --- deadlines in working days ---------------------------------------------------------------
@@ -366,7 +359,7 @@ def test_decide_after_the_deadline_deems_the_silent_streets_agreeing(flow: Flow)
     pid = _late_hearing(flow)
     flow.now(HEARING_DUE_FROM_0926)
     refused(flow, "decide", pid, "--meeting", MEETING, "--admit", actor="county",
-            parts=("S01、S03、S04 尚未反馈", f"期限为 {HEARING_DUE_FROM_0926}"))
+            parts=("S01", "S03", "S04", HEARING_DUE_FROM_0926))
     flow.now("2025-10-17")
     run = flow.decide(pid, "--meeting", MEETING, "--admit")
     assert run.stdout == (
@@ -416,7 +409,7 @@ def test_emergency_provisional_then_admitted_at_a_meeting(flow: Flow) -> None:
     assert last["stage"] == "decision" and last["verdict"] == "admitted_with_conditions"
     assert "ADM-EMERGENCY" in [f["rule"] for f in last["decision"]["findings"]]
     assert flow.history(pid)[-1]["detail"] == {"verdict": "admitted_with_conditions"}
-    refused(flow, "publish", pid, actor="office", parts=("临时准入（待补办审定）（provisional）",))
+    refused(flow, "publish", pid, actor="office", parts=("provisional",))
 
     flow.now("2025-10-20")  # the meeting is late: provisional shows as overdue
     rows = json.loads(flow.ok("overdue", "--format", "json").stdout)
@@ -437,7 +430,7 @@ def test_provisional_can_be_rejected_or_withdrawn(flow: Flow) -> None:
     a = flow.to_deliberation(urgency="emergency", item__name="登革热应急灭蚊")
     flow.decide(a, "--provisional")
     refused(flow, "decide", a, "--provisional", actor="county",
-            parts=("临时准入（待补办审定）（provisional）", "provisional"))
+            parts=("provisional",))
     flow.decide(a, "--meeting", MEETING, "--reject")
     assert flow.state(a) == "rejected"
     b = flow.to_deliberation(id="P-T-101", urgency="emergency", item__name="汛期应急巡堤")
@@ -449,20 +442,18 @@ def test_provisional_can_be_rejected_or_withdrawn(flow: Flow) -> None:
 def test_a_normal_proposal_cannot_go_provisional(flow: Flow) -> None:
     pid = flow.to_deliberation()
     refused(flow, "decide", pid, "--provisional", actor="county",
-            parts=("待县委或县政府会议审定（deliberation）",
-                   "“突发事件临时准入”（provisional）",
-                   "只有突发事件（urgency: emergency）才能临时准入"))
+            parts=("deliberation", "provisional", "urgency", "emergency"))
     temporary = flow.to_deliberation(id="P-T-101", urgency="temporary", ends="2026-10-31",
                                      item__name="消防设施巡查")
     refused(flow, "decide", temporary, "--provisional", actor="county",
-            parts=("只有突发事件（urgency: emergency）才能临时准入",))
+            parts=("urgency", "emergency"))
     assert flow.state(pid) == flow.state(temporary) == "deliberation"
 
 
 def test_emergency_still_needs_the_hearing(flow: Flow) -> None:
     pid = flow.to_hearing(urgency="emergency", item__name="登革热应急灭蚊")
     refused(flow, "decide", pid, "--provisional", actor="county",
-            parts=("听取街道意见中（hearing）", "尚未反馈"))
+            parts=("hearing",))
 
 
 # --- the service directly ---------------------------------------------------------------------
