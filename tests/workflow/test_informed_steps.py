@@ -63,19 +63,20 @@ def test_accepted_attachments(name: str, content: bytes, kind: str) -> None:
     assert "\\" not in checked.name and "/" not in checked.name
 
 
-@pytest.mark.parametrize(("name", "content", "reason", "words"), [
-    ("run.exe", b"MZ" + b"0" * 50, "type", "类型不能接收"),
-    ("假的.pdf", PNG, "type", "内容不是PDF文件（实为PNG 图片）"),
-    ("表格.xlsx", office_file("docx"), "type", "内容不是Excel（.xlsx）文件"),
-    ("坏的.docx", b"PK\x03\x04broken", "type", "内容不是Word（.docx）文件"),
-    ("空.pdf", b"", "empty", "空文件"),
-    ("大.pdf", PDF + b"0" * MAX_ATTACHMENT_BYTES, "size", "过大"),
+@pytest.mark.parametrize(("case", "name", "content", "reason"), [
+    ("exe", "run.exe", b"MZ" + b"0" * 50, "type"),
+    ("png-as-pdf", "假的.pdf", PNG, "type"),
+    ("docx-as-xlsx", "表格.xlsx", office_file("docx"), "type"),
+    ("broken-docx", "坏的.docx", b"PK\x03\x04broken", "type"),
+    ("empty", "空.pdf", b"", "empty"),
+    ("too-large", "大.pdf", PDF + b"0" * MAX_ATTACHMENT_BYTES, "size"),
 ])
-def test_refused_attachments(name: str, content: bytes, reason: str, words: str) -> None:
+def test_refused_attachments(case: str, name: str, content: bytes, reason: str,
+                             golden: Any) -> None:
     with pytest.raises(AttachmentError) as info:
         check_attachment(name, content)
     assert info.value.reason == reason and info.value.code == "E-ATTACHMENT"
-    assert words in info.value.message
+    golden(f"errors/workflow_informed_steps/attachment-{case}.txt", info.value.render())
 
 
 # --- through the command line and the service -------------------------------------------------
