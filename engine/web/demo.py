@@ -158,6 +158,17 @@ def main(argv: Sequence[str] | None = None) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             for name, roles, password in accounts:
                 out.write(f"{name}\t{password}\t{' '.join(roles)}\n")
+    else:  # the demo's own database, made by an earlier duty: brought up to this one
+        from engine.api import migrate_store
+
+        try:
+            applied = migrate_store(target)
+        except DutyError as exc:
+            sys.stderr.write(exc.render() + f"\n  演示数据库可以删除（{DEMO_DIR}），"
+                             "下次启动时重建。\n")
+            raise SystemExit(exc.exit_code) from None
+        if applied:
+            print(f"演示数据库已迁移到当前结构（{len(applied)} 项）。")
     print(f"演示数据库：{db}（示例区，账号与密码见 {logins}）")
     print("演示账号（账号  密码  角色）：")
     for line in logins.read_text(encoding="utf-8").splitlines():

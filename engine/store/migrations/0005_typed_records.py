@@ -61,8 +61,9 @@ def check_values(apps, schema_editor):
     if bad:
         raise StoreError(f"数据库中有 {len(bad)} 个值不能按规范形式转换（" + "；".join(bad[:3])
                          + "），转换后审计记录将无法核验，已停止迁移", store="", reason="unconvertible",
-                         hint="这是由旧版 duty 从 0.1 版数据库升级而来的演练库：请用本版本的 "
-                              "duty store upgrade 从原来的 0.1 版数据库重新升级。数据库未改动。")
+                         hint="数据库未改动。由旧版 duty 从 0.1 版数据库升级而来的演练库会这样："
+                              "请用本版本的 duty store upgrade 从原来的 0.1 版数据库重新升级；"
+                              "其他数据库请先用升级前的 duty audit verify 核验是否被直接改动过。")
 
 
 def store_times(apps, schema_editor):
