@@ -105,3 +105,24 @@ def test_init_takes_a_schema_without_data_and_refuses_a_store(flow: Flow, golden
                run.stderr.replace("logged.db", "<name>"))
         assert (logged.read_bytes(), (flow.tmp / "logged.db-wal").read_bytes()) == (
             sqlite_template().read_bytes(), b"\0" * 32)
+
+
+def test_every_model_has_chinese_names_and_a_str() -> None:
+    """The admin shows every table and field in Chinese and every row by what it is."""
+    import re
+
+    from django.apps import apps
+
+    import engine.store.orm  # noqa: F401  (Django set up, the store's apps loaded)
+
+    chinese = re.compile(r"[\u4e00-\u9fff]")
+    ours = [m for m in apps.get_models()
+            if m.__module__.startswith("engine.store")]
+    assert len(ours) == 17
+    for model in ours:
+        assert chinese.search(str(model._meta.verbose_name)), model
+        assert "__str__" in vars(model), model
+        for field in model._meta.concrete_fields:
+            if field.name not in ("seq", "id"):
+                assert chinese.search(str(field.verbose_name)) or field.name == "sha256", \
+                    (model, field.name)
