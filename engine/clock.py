@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from engine.errors import UsageError
-
-CHINA = timezone(timedelta(hours=8))
+from engine.times import CHINA
 
 
 @dataclass(frozen=True)

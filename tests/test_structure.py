@@ -16,7 +16,7 @@ ENGINE = Path(__file__).resolve().parent.parent / "engine"
 # lowest first; a package may import those on lower floors only
 FLOORS: list[set[str]] = [
     {"labels"},
-    {"vocab", "errors", "paths", "workdays", "treewriter", "collector"},
+    {"vocab", "errors", "paths", "workdays", "treewriter", "collector", "times"},
     {"models", "fileio", "store", "clock"},
     {"graph", "outdir"},
     {"rules"},

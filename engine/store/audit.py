@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from engine.store.orm import m
-from engine.store.times import time_text
+from engine.times import time_text
 
 ENTRY_FIELDS = ("seq", "at", "account", "role", "action", "proposal", "state_before",
                 "state_after", "detail", "clock", "rows", "record", "prev")

@@ -16,7 +16,7 @@ from engine.store.audit import (
 )
 from engine.store.keys import Anchor, append_checkpoint, fingerprint
 from engine.store.orm import m
-from engine.store.times import CHINA, time_text
+from engine.times import CHINA, time_text
 
 
 def check_whole(store: Any) -> None:

@@ -15,7 +15,7 @@ from engine.store.keys import Anchor, fingerprint, read_checkpoints
 from engine.store.orm import m
 from engine.store.seals import sealed_problems
 from engine.store.session import Store, transaction
-from engine.store.times import time_text
+from engine.times import time_text
 
 BOUND = ("county", "county_code", "process", "mode", "rehearsal")  # meta the first entry commits to
 

@@ -21,7 +21,7 @@ from typing import Any, Literal
 from engine.errors import ForbiddenError, NotFoundError, UsageError
 from engine.models.decision import Out
 from engine.models.lists import ListSource
-from engine.store.times import time_text
+from engine.times import time_text
 from engine.vocab import ListKind
 from engine.who.log import lookups
 from engine.workflow.names import RoleKind

@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from engine.errors import QueryError
 from engine.store.session import Store
-from engine.store.times import CHINA, time_text
+from engine.times import CHINA, time_text
 from engine.who.models import WhoAnswer
 
 TICKET = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")

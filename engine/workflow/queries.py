@@ -28,7 +28,7 @@ from engine.models.decision import Decision
 from engine.models.lists import CountyLists
 from engine.store.keys import Anchor, read_checkpoints
 from engine.store.session import Store, transaction
-from engine.store.times import time_text
+from engine.times import time_text
 from engine.workdays import working_days_between
 from engine.workflow import repository as repo
 from engine.workflow.content import changes
@@ -52,12 +52,6 @@ from engine.workflow.views import (
 READS_ALL = (RoleKind.office, RoleKind.justice, RoleKind.county)
 
 
-def proposal_targets(store: Store) -> dict[str, list[str]]:
-    """Every proposal's target streets, by proposal id (for deciding who may read it)."""
-    with transaction(store, write=False):
-        return repo.targets()
-
-
 def may_read(role: Role | None, department: str, applicant: str, streets: list[str]) -> bool:
     """Whether ``role`` may read a proposal of ``department``, applied for by ``applicant``,
     addressed to ``streets`` (None: the one user of a local store)."""
@@ -79,12 +73,13 @@ class Reader:
 
     def targets(self) -> dict[str, list[str]]:
         """The target streets of every proposal the actor may read, by id."""
-        every = proposal_targets(self.service.store)
-        return {s.id: every.get(s.id, []) for s in self._visible(None, every)}
+        return {r.id: r.streets for r in self._readable(None)}
 
     def proposals(self, state: str | None = None) -> list[ProposalSummary]:
         """The proposals the actor may read (in one state, if given), by id."""
-        return self._visible(state)
+        return [ProposalSummary(id=r.id, title=r.title, change=r.change, applicant=r.applicant,
+                                department=r.department, state=r.state, due=r.due)
+                for r in self._readable(state)]
 
     def show(self, pid: str) -> ProposalView:
         """A proposal with everything its steps recorded."""
@@ -166,10 +161,8 @@ class Reader:
         process = self.service.process
         out = []
         with transaction(self.service.store, write=False):
-            targets = repo.targets()
             for record in repo.overdue(today):
-                if not may_read(self.role, record.department, record.applicant,
-                                targets.get(record.id, [])):
+                if not self._may_read(record):
                     continue
                 state = process.states[record.state]
                 if record.state == StateName.hearing:
@@ -189,10 +182,12 @@ class Reader:
         """The proposal's row, if the actor may read it (inside a transaction); otherwise "not
         found", as a proposal that does not exist."""
         record = repo.find(pid)
-        if record is None or not may_read(self.role, record.department, record.applicant,
-                                          record.streets):
+        if record is None or not self._may_read(record):
             raise self._not_found(pid)
         return record
+
+    def _may_read(self, record: Any) -> bool:
+        return may_read(self.role, record.department, record.applicant, record.streets)
 
     def _notes(self, pid: str) -> list[StepNoteView]:
         files: dict[int, list[AttachmentView]] = {}
@@ -203,26 +198,17 @@ class Reader:
                              attachments=files.get(n.seq, []))
                 for n in repo.notes(pid)]
 
-    def _visible(self, state: str | None,
-                 targets: dict[str, list[str]] | None = None) -> list[ProposalSummary]:
+    def _readable(self, state: str | None) -> list[Any]:
+        """The rows of the proposals the actor may read (in one state, if given), by id."""
         process = self.service.process
         if state is not None and state not in process.states:
             raise NotFoundError(f"未知的状态 “{state}”", kind="state", name=state,
                                 known=list(process.states))
         with transaction(self.service.store, write=False):
-            rows = [ProposalSummary(id=r.id, title=r.title, change=r.change,
-                                    applicant=r.applicant, department=r.department,
-                                    state=r.state, due=r.due) for r in repo.proposals(state)]
-            if self.role is None or self.role.kind in READS_ALL:
-                return rows
-            if targets is None:
-                targets = repo.targets()
-        return [p for p in rows
-                if may_read(self.role, p.department, p.applicant, targets.get(p.id, []))]
+            return [r for r in repo.proposals(state) if self._may_read(r)]
 
     def _not_found(self, pid: str) -> NotFoundError:
-        return NotFoundError(f"没有编号为 “{pid}” 的申请", kind="proposal", name=pid,
-                             known=[p.id for p in self._visible(None)])
+        return repo.missing(pid, [r.id for r in self._readable(None)])
 
 
 # -- the published versions and the audit, for the pages ---------------------------------
@@ -284,14 +270,10 @@ def audit_entries(store: Store, *, action: str = "", proposal: str = "", account
     """One page of the audit entries, newest first, narrowed by action, proposal and account
     (exact); the rows, the number of matching entries, the page shown and the pages."""
     with transaction(store, write=False):
-        query = repo.entries(action=action, proposal=proposal, account=account)
-        total = query.count()
-        pages = max(1, -(-total // AUDIT_PAGE))
-        page = min(max(page, 1), pages)
-        rows = [AuditRow(seq, time_text(at), *rest) for seq, at, *rest in query.values_list(
-            "seq", "at", "account", "role", "action", "proposal", "state_before",
-            "state_after")[(page - 1) * AUDIT_PAGE:page * AUDIT_PAGE]]
-    return rows, total, page, pages
+        found, total, page = repo.entries(action=action, proposal=proposal, account=account,
+                                          page=page, size=AUDIT_PAGE)
+    rows = [AuditRow(seq, time_text(at), *rest) for seq, at, *rest in found]
+    return rows, total, page, max(1, -(-total // AUDIT_PAGE))
 
 
 def audit_actions(store: Store) -> list[str]:

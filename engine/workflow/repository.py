@@ -20,7 +20,7 @@ from engine.models.county import DutyItem
 from engine.models.decision import Decision
 from engine.models.proposal import Proposal
 from engine.store.orm import m
-from engine.store.times import time_text
+from engine.times import time_text
 from engine.workflow.names import Action, Stage
 from engine.workflow.notes import CheckedAttachment
 
@@ -39,13 +39,14 @@ def proposal(pid: str, *, lock: bool = False) -> ProposalRecord:
     """The proposal's row; a missing one is "not found", with the ids there are."""
     row = find(pid, lock=lock)
     if row is None:
-        raise NotFoundError(f"没有编号为 “{pid}” 的申请", kind="proposal", name=pid,
-                            known=proposal_ids())
+        raise missing(pid, list(ProposalRecord.objects.order_by("id")
+                                .values_list("id", flat=True)))
     return row
 
 
-def proposal_ids() -> list[str]:
-    return list(ProposalRecord.objects.order_by("id").values_list("id", flat=True))
+def missing(pid: str, known: list[str]) -> NotFoundError:
+    """No proposal ``pid``; ``known``: the ids to suggest instead."""
+    return NotFoundError(f"没有编号为 “{pid}” 的申请", kind="proposal", name=pid, known=known)
 
 
 def new_proposal(**fields: Any) -> ProposalRecord:
@@ -62,11 +63,6 @@ def overdue(today: date) -> list[ProposalRecord]:
     """The proposals whose current step's deadline is before ``today``, oldest first."""
     return list(ProposalRecord.objects.filter(due__isnull=False, due__lt=today)
                 .order_by("due", "id"))
-
-
-def targets() -> dict[str, list[str]]:
-    """Every proposal's target streets, by id."""
-    return dict(ProposalRecord.objects.values_list("id", "streets"))
 
 
 def document(record: ProposalRecord) -> Proposal:
@@ -318,9 +314,11 @@ def head() -> tuple[int, str] | None:
     return None if row is None else (row.seq, row.mac)
 
 
-def entries(*, action: str = "", proposal: str = "", account: str = "") -> Any:
-    """The audit entries, newest first, narrowed by action, proposal and account (exact): a
-    query to count and to page through."""
+def entries(*, action: str = "", proposal: str = "", account: str = "", page: int,
+            size: int) -> tuple[list[tuple[Any, ...]], int, int]:
+    """One page of the audit entries, newest first, narrowed by action, proposal and account
+    (exact): (seq, at, account, role, action, proposal, before, after) each; the number of
+    matching entries; the page shown (``page`` kept within the pages there are)."""
     query = m.AuditEntry.objects.order_by("-seq")
     if action:
         query = query.filter(action=action)
@@ -328,7 +326,11 @@ def entries(*, action: str = "", proposal: str = "", account: str = "") -> Any:
         query = query.filter(proposal=proposal)
     if account:
         query = query.filter(account=account)
-    return query
+    total = query.count()
+    page = min(max(page, 1), max(1, -(-total // size)))
+    rows = list(query.values_list("seq", "at", "account", "role", "action", "proposal",
+                                  "state_before", "state_after")[(page - 1) * size:page * size])
+    return rows, total, page
 
 
 def entry_actions() -> list[str]:

@@ -34,7 +34,7 @@ from engine.models.decision import Decision
 from engine.models.proposal import Meeting, Proposal
 from engine.store.chain import Chain
 from engine.store.session import Store, fault_point, transaction
-from engine.store.times import time_text
+from engine.times import time_text
 from engine.workdays import add_working_days
 from engine.workflow import repository as repo
 from engine.workflow.county_state import county_revision, pack_state, replay, unpack_state

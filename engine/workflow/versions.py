@@ -8,7 +8,7 @@ from datetime import date
 from engine.errors import NotFoundError
 from engine.models.lists import CountyLists, ListSource
 from engine.store.session import Store, transaction
-from engine.store.times import time_text
+from engine.times import time_text
 from engine.workflow import repository as repo
 
 

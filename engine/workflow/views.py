@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from engine.models.decision import Decision
-from engine.store.times import time_text
+from engine.times import time_text
 from engine.workflow.content import ContentChange
 
 

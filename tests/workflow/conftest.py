@@ -198,7 +198,7 @@ class Flow:
     def time(raw: Any) -> str:
         """A date-time column as read by ``sql`` (SQLite: Django's UTC text; PostgreSQL: an
         aware datetime) as the record states it: ISO 8601 in China time."""
-        from engine.store.times import time_text
+        from engine.times import time_text
 
         when = raw if isinstance(raw, datetime) else datetime.fromisoformat(str(raw))
         return time_text(when if when.tzinfo else when.replace(tzinfo=timezone.utc))

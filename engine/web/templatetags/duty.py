@@ -19,7 +19,7 @@ from engine.labels import (
     verdict_label,
     when,
 )
-from engine.store.times import time_text
+from engine.times import time_text
 
 register = template.Library()
 

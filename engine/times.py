@@ -1,5 +1,5 @@
-"""Times as the record states them, without loading Django: the text every door shows and
-every digest covers for a stored date-time."""
+"""China's time zone, and times as the record states them (without loading Django): the text
+every door shows and every digest covers for a stored date-time."""
 
 from __future__ import annotations
 
