@@ -119,10 +119,6 @@ def _exit_code(exc: Any) -> int:
     return int(exc.exit_code)
 
 
-# the option that gives each field a ChoiceError names
-_FIELD_OPTIONS = {"street": "--street", "department": "--department"}
-
-
 def _cli_words(exc: Any) -> str:
     """The error as the command line words it: the engine's message, with the options and
     variables that fix it."""
@@ -144,8 +140,7 @@ def _cli_words(exc: Any) -> str:
         hint = exc.hint
         if exc.sample_county:
             hint = (hint or "") + "未用 --county 指定县区目录，当前使用的是内置示例区。"
-        option = _FIELD_OPTIONS.get(exc.field, f"--{exc.field}")
-        text = DutyError(f"{option}：{exc.message}", location=exc.location, hint=hint,
+        text = DutyError(f"--{exc.field}：{exc.message}", location=exc.location, hint=hint,
                          code=exc.code).render()
     elif isinstance(exc, NoScenariosError):  # the command's own words: -k, an example
         if exc.pattern is None:
