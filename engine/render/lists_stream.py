@@ -57,10 +57,16 @@ def _plain(text: str) -> bool:
 
 
 class _CsvStreets:
-    """CSV street files from row stencils: each template's line rendered once, with slots for
-    the row number and the street's and department side's ids and names."""
+    """CSV street files from row stencils. Each template's line is rendered once with
+    stand-ins and split at its row number: the part before it names only the street (its id
+    and name: the same for every row of a list in a street), the part after it only the side
+    of the item's department (its unit there, or the department: the same for every street
+    that side serves). A street's file joins, row by row, the part before filled with the
+    street, the row number and the part after filled with the side, each filled once and
+    kept while it is wanted."""
 
     KEYS = ("i", "n", "un", "s", "ui")  # positional fields 0–4 of a stencil line
+    KEPT_SIDES = 4096  # sides whose filled parts are kept at once (memory stays bounded)
 
     def __init__(self, plan: ListPlan, names: dict[str, str], with_rules: bool) -> None:
         self.plan, self.names, self.with_rules = plan, names, with_rules
@@ -69,9 +75,13 @@ class _CsvStreets:
         self.side = Party.model_construct(kind="unit", id=_token("ui"), name=_token("un"))
         self.depts = sorted({ip.item.department for ip in plan.items})
         self.sides = _Sides(plan, self.depts)
+        self.numbers = [str(i) for i in range(1, len(plan.published) + 1)]
+        self.befores: list[str] = []  # the parts before the row number (format strings)
+        self.lines: list[tuple[int, str]] = []  # (its part before, its part after)
+        self.filled: dict[tuple[str, str, str], dict[int, str]] = {}  # side → line → after
         kinds = {k: i for i, k in enumerate(LISTS)}
 
-        def entry(t: RowTemplate) -> tuple[int, str | None]:
+        def entry(t: RowTemplate) -> tuple[int, int | None]:
             return kinds[t.list], self._line(t)
 
         # per item in publication order: where it applies (and its line where it does
@@ -86,37 +96,66 @@ class _CsvStreets:
                        self.depts.index(ip.item.department))
                       for ip in plan.published]
 
-    def _line(self, t: RowTemplate | NotApplying) -> str | None:
+    def _line(self, t: RowTemplate | NotApplying) -> int | None:
+        """The row's line (index into ``lines``), or None when it cannot be filled from the
+        street and the side apart: a cell cut at Excel's limit (its length depends on the
+        names), or a cell naming the street after the row number."""
         row = t if isinstance(t, NotApplying) else t.row(self.street, self.side)
         values = flat_cells(_token("s"), _token("n"), 0, row, self.names, self.with_rules)
         values[3] = _token("i")  # the row number (序号)
         buf = io.StringIO()
         csv_writer(buf).writerow(values)
         if CUT_MARKER in buf.getvalue():
-            return None  # a cell cut at Excel's limit: its length depends on the names
-        return _slots(buf.getvalue(), {k: str(i) for i, k in enumerate(self.KEYS)})
+            return None
+        before, _, after = buf.getvalue().partition(_token("i"))
+        parts = _slots(before, {"s": "0", "n": "1"}), _slots(after, {"ui": "0", "un": "1"})
+        if parts[0] is None or parts[1] is None:
+            return None
+        if parts[0] not in self.befores:
+            self.befores.append(parts[0])
+        self.lines.append((self.befores.index(parts[0]), parts[1]))
+        return len(self.lines) - 1
+
+    def _after(self, side: tuple[str, str, str]) -> dict[int, str]:
+        """The parts after the row number already filled with ``side``, by line."""
+        found = self.filled.get(side)
+        if found is None:
+            if len(self.filled) >= self.KEPT_SIDES:
+                self.filled.clear()
+            found = self.filled[side] = {}
+        return found
 
     def file(self, sid: str, index: int) -> str | None:
         """The street's CSV file, or None when a name cannot be put in plainly."""
-        plan = self.plan
-        name = plan.county.streets[sid].name
+        name = self.plan.county.streets[sid].name
         sides = self.sides.of(sid)
         if sides is None or not (_plain(sid) and _plain(name)):
             return None
-        placed: tuple[list[tuple[str | None, tuple[str, str, str]]], ...] = tuple(
-            [] for _ in (*LISTS, "absent"))
-        for applies, absent, own, ids, by_profile, dept in self.items:
+        lines, afters = self.lines, [self._after(side) for side in sides]
+        placed: tuple[tuple[list[int], list[str]], ...] = tuple(  # befores, afters
+            ([], []) for _ in (*LISTS, "absent"))
+        absent = placed[-1]
+        for applies, away, own, ids, by_profile, dept in self.items:
             if applies is not None and sid not in applies:
-                placed[-1].append((absent, sides[dept]))
-                continue
-            kind, line = (own.get(sid) if own else None) or by_profile[ids[index]]
-            placed[kind].append((line, sides[dept]))
+                kind, line = -1, away
+                target = absent
+            else:
+                kind, line = (own.get(sid) if own else None) or by_profile[ids[index]]
+                target = placed[kind]
+            if line is None:
+                return None
+            got = afters[dept].get(line)
+            if got is None:
+                side = sides[dept]
+                got = afters[dept][line] = lines[line][1].format(side[1], side[2])
+            target[0].append(lines[line][0])
+            target[1].append(got)
         out = [self.head]
-        for rows in placed:
-            for i, (line, side) in enumerate(rows, 1):
-                if line is None:
-                    return None
-                out.append(line.format(i, name, side[2], sid, side[1]))
+        starts = [before.format(sid, name) for before in self.befores]
+        for used, after in placed:
+            numbers = self.numbers[:len(used)]
+            out.extend(chain.from_iterable(zip(map(starts.__getitem__, used), numbers, after,
+                                               strict=True)))
         return BOM + "".join(out)
 
 
