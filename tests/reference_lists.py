@@ -313,3 +313,12 @@ def _dates(item: Any, admission: Any, recall: Any) -> dict[str, Any]:
         else item
     return {"effective": source.effective.isoformat() if source.effective else None,
             "until": source.until.isoformat() if source.until else None}
+
+
+def encoded(files: Any) -> dict[str, bytes]:
+    """A tree of list files (a mapping, or pairs as ``lists_tree`` yields them) with every
+    file as the bytes written to disk: the streamed files made by the second process come
+    as bytes already."""
+    pairs = files.items() if isinstance(files, dict) else files
+    return {path: content.encode("utf-8") if isinstance(content, str) else content
+            for path, content in pairs}

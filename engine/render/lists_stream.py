@@ -4,23 +4,29 @@ The files are those of ``render_tree``, in the same bytes, but nothing holds the
 made when the writer asks for it. A class of streets whose lists differ only by names
 (``ListPlan.street_classes``) is rendered once with stand-ins for the street's id and name and
 for each department's side in it (its unit there, or the department); each street's file is
-that text with its own names put in. A CSV file of a street alone in its class is put
-together from its rows, each row's line rendered once per template with stand-ins. Names that
-some format would escape or quote (commas, quotes, ``|``, ``<``, ``&``, line breaks …) are
-never put in that way: such a street is rendered from its own lists.
+that text with its own names put in. A CSV file of a street alone in its class (or in a small
+one) is put together from its rows: each row's line rendered once per template with stand-ins,
+filled once per street and once per department side. Names that some format would escape or
+quote (commas, quotes, ``|``, ``<``, ``&``, line breaks …) are never put in that way: such a
+street is rendered from its own lists.
+
+Both processors work: a forked second process makes the departments' files and the later
+half of the streets' and sends them back as bytes, while this one makes the first half.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
-import pickle
+import queue
 import re
 import signal
-from collections.abc import Callable, Iterator, Sequence
+import struct
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain
 from operator import itemgetter
-from typing import Generic, TypeVar
 
 from engine.lists.plan import LISTS, ListPlan, RowTemplate
 from engine.models.decision import Party
@@ -235,27 +241,16 @@ def lists_tree(plan: ListPlan, names: dict[str, str], fmt: str,
                with_rules: bool = False) -> Iterator[tuple[str, str | bytes]]:
     """``streets/ID.fmt`` for every street, ``departments/ID.fmt`` for every department and
     the index, one file at a time (as ``render_tree`` with the same ``source`` and
-    ``with_rules``). The departments' files are made by a second process meanwhile."""
+    ``with_rules``). A second process makes the departments' files and the later share of
+    the streets' (``SECOND_SHARE``) meanwhile, on the other processor."""
     county = plan.county
     base = CountyLists.model_construct(county=county.name, policy=plan.ws.policy.hash,
                                        streets=[], departments=[])
+    rows = _CsvStreets(plan, names, with_rules) if fmt == "csv" else None
+    classes = list(plan.street_classes())
 
-    def alone(sid: str) -> str | bytes:
-        return render_lists(base.model_copy(update={"streets": [plan.street_lists(sid)]}),
-                            names, fmt, source, with_rules)
-
-    def department_files() -> list[tuple[str, str | bytes]]:
-        return [(f"departments/{d.department}.{fmt}",
-                 render_lists(base.model_copy(update={"departments": [d]}), names, fmt,
-                              source, with_rules)) for d in plan.departments()]
-
-    departments = Beside(department_files)
-    try:
-        rows = _CsvStreets(plan, names, with_rules) if fmt == "csv" else None
-        counts: dict[str, tuple[int, int, int]] = {}
-        for members in plan.street_classes():
-            # the same for every street of a class; only the HTML index shows them
-            sizes = _sizes(plan, members[0]) if fmt == "html" else (0, 0, 0)
+    def street_files(share: list[list[str]]) -> Iterator[tuple[str, str | bytes]]:
+        for members in share:
             fill: Callable[[str], str | None] = lambda sid: None  # noqa: E731
             if fmt not in BINARY and len(members) >= (STENCIL_CSV if rows else 2):
                 fill = _Stencil(plan, base, names, fmt, members[0], source, with_rules).fill
@@ -263,16 +258,45 @@ def lists_tree(plan: ListPlan, names: dict[str, str], fmt: str,
                 fill = lambda sid: rows.file(sid, plan.index(sid))  # noqa: E731
             for sid in members:
                 content = fill(sid)
-                yield f"streets/{sid}.{fmt}", alone(sid) if content is None else content
-                counts[f"streets/{sid}.{fmt}"] = sizes
-        entries = [("街道", s.name, f"streets/{s.id}.{fmt}") for s in county.streets.values()]
-        made = departments.result()
-        for (path, content), d in zip(made, county.departments.values(), strict=True):
-            yield path, content
-            entries.append(("部门", d.name, path))
-        yield index_file(county.name, entries, fmt, counts)
+                if content is None:
+                    content = render_lists(base.model_copy(update={
+                        "streets": [plan.street_lists(sid)]}), names, fmt, source, with_rules)
+                yield f"streets/{sid}.{fmt}", content
+
+    def second() -> Iterator[tuple[str, str | bytes]]:
+        for d in plan.departments():
+            yield f"departments/{d.department}.{fmt}", render_lists(
+                base.model_copy(update={"departments": [d]}), names, fmt, source, with_rules)
+        yield from street_files(theirs)
+
+    mine, theirs = _split(classes, SECOND_SHARE)
+    others = Alongside(second)
+    try:
+        for pair in street_files(mine):
+            yield pair
+            yield from others.ready()
+        yield from others.rest()
     finally:
-        departments.close()
+        others.close()
+    counts: dict[str, tuple[int, int, int]] = {}
+    for members in classes:  # the same for every street of a class; only HTML shows them
+        sizes = _sizes(plan, members[0]) if fmt == "html" else (0, 0, 0)
+        counts.update((f"streets/{sid}.{fmt}", sizes) for sid in members)
+    entries = [("街道", s.name, f"streets/{s.id}.{fmt}") for s in county.streets.values()]
+    entries += [("部门", d.name, f"departments/{d.id}.{fmt}")
+                for d in county.departments.values()]
+    yield index_file(county.name, entries, fmt, counts)
+
+
+def _split(classes: list[list[str]], share: float) -> tuple[list[list[str]], list[list[str]]]:
+    """The classes in two runs, the second holding about ``share`` of the streets (whole
+    classes: each is set up once, in one process)."""
+    total, taken = sum(len(c) for c in classes), 0
+    for cut in range(len(classes), 0, -1):
+        if taken + len(classes[cut - 1]) > total * share:
+            return classes[:cut], classes[cut:]
+        taken += len(classes[cut - 1])
+    return [], classes
 
 
 def _sizes(plan: ListPlan, sid: str) -> tuple[int, int, int]:
@@ -282,45 +306,89 @@ def _sizes(plan: ListPlan, sid: str) -> tuple[int, int, int]:
     return found.count("basic"), found.count("cooperative"), found.count("recalled")
 
 
-T = TypeVar("T")
+_FRAME = struct.Struct("<IQ")  # a file sent back: its path's length, its content's length
+SECOND_SHARE = 0.5  # of the streets' files, made by the second process
+_AHEAD = 64  # files received from the second process and not yet handed on
 
 
-class Beside(Generic[T]):
-    """``make`` started in a forked process, so that it runs on another processor while this
-    one goes on; ``result`` waits for it. Where there is no ``fork``, or the process fails
-    (it reports nothing back), ``make`` runs here when the result is asked for, so any error
-    is raised by this process as usual. ``close`` stops the process if the result is not
-    wanted after all."""
+class Alongside:
+    """The files ``make`` yields, made in a forked process while this one makes others; the
+    files come back through a pipe (read by a thread into a bounded queue, so that the
+    process never waits on this one for long) and are handed on by ``ready`` (those already
+    here) and ``rest`` (all the others, waiting for them).
 
-    def __init__(self, make: Callable[[], T]) -> None:
-        self.make, self.pid, self.read = make, 0, -1
+    Where there is no ``fork``, or the process fails (its files stop before the end), the
+    files not received are made here by ``rest``, so any error is raised by this process as
+    usual. ``close`` stops the process if its files are not wanted after all."""
+
+    def __init__(self, make: Callable[[], Iterable[tuple[str, str | bytes]]]) -> None:
+        self.make, self.pid = make, 0
+        self.got: set[str] = set()
+        self.queue: queue.Queue[tuple[str, bytes] | None] = queue.Queue(_AHEAD)
+        self.ended = False
         if not hasattr(os, "fork"):
             return
-        self.read, write = os.pipe()
+        read, write = os.pipe()
         self.pid = os.fork()
-        if self.pid == 0:  # the child: make the result, hand it over, leave at once
+        if self.pid == 0:  # the child: make the files, send them, leave at once
             code = 1
             try:
-                os.close(self.read)
-                with os.fdopen(write, "wb") as out:
-                    out.write(pickle.dumps(make(), protocol=pickle.HIGHEST_PROTOCOL))
+                os.close(read)
+                with os.fdopen(write, "wb", buffering=1 << 20) as out:
+                    for path, content in make():
+                        name = path.encode("utf-8")
+                        data = content.encode("utf-8") if isinstance(content, str) else content
+                        out.write(_FRAME.pack(len(name), len(data)) + name)
+                        out.write(data)
                 code = 0
             finally:
                 os._exit(code)
         os.close(write)
+        self.reader = threading.Thread(target=self._receive, args=(read,), daemon=True)
+        self.reader.start()
 
-    def result(self) -> T:
-        if not self.pid:
-            return self.make()
-        with os.fdopen(self.read, "rb") as got:
-            data = got.read()
-        _, status = os.waitpid(self.pid, 0)
-        self.pid = 0
-        return pickle.loads(data) if status == 0 else self.make()
+    def _receive(self, read: int) -> None:
+        with os.fdopen(read, "rb") as got:
+            while len(head := got.read(_FRAME.size)) == _FRAME.size:
+                size, length = _FRAME.unpack(head)
+                name, data = got.read(size), got.read(length)
+                if len(name) < size or len(data) < length:
+                    break
+                self.queue.put((name.decode("utf-8"), data))
+        self.queue.put(None)
+
+    def _take(self, wait: bool) -> Iterator[tuple[str, bytes]]:
+        while not self.ended and self.pid:
+            try:
+                item = self.queue.get(block=wait)
+            except queue.Empty:
+                return
+            if item is None:
+                self.ended = True
+                return
+            self.got.add(item[0])
+            yield item
+
+    def ready(self) -> Iterator[tuple[str, bytes]]:
+        """The files received so far."""
+        yield from self._take(wait=False)
+
+    def rest(self) -> Iterator[tuple[str, str | bytes]]:
+        """Every file not handed on yet: received, or made here if the process failed."""
+        yield from self._take(wait=True)
+        failed = True
+        if self.pid:
+            _, status = os.waitpid(self.pid, 0)
+            self.pid, failed = 0, status != 0
+        if failed:
+            yield from ((path, content) for path, content in self.make()
+                        if path not in self.got)
 
     def close(self) -> None:
         if self.pid:  # not wanted after all
             os.kill(self.pid, signal.SIGKILL)
-            os.close(self.read)
             os.waitpid(self.pid, 0)
             self.pid = 0
+            while self.reader.is_alive():  # let the reader see the end and leave
+                with contextlib.suppress(queue.Empty):
+                    self.queue.get(timeout=0.1)

@@ -176,6 +176,7 @@ def test_all_holds_few_workbooks_at_once(tmp_path: Path, monkeypatch: pytest.Mon
 
     from bench.national import write_county
     from engine import outdir
+    from engine.render import lists_stream
 
     county = tmp_path / "county"
     write_county(county, 120, 30)
@@ -193,6 +194,7 @@ def test_all_holds_few_workbooks_at_once(tmp_path: Path, monkeypatch: pytest.Mon
 
     monkeypatch.setattr(Workbook, "__init__", init)
     monkeypatch.setattr(outdir._Writer, "write", write)
+    monkeypatch.setattr(lists_stream, "SECOND_SHARE", 0)  # every street's workbook made here
     run = run_cli("lists", "build", "--county", county, "--all", "--format", "xlsx",
                   "-o", tmp_path / "out")
     assert run.code == 0, run.stderr

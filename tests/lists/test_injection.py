@@ -20,6 +20,7 @@ from engine.render import lists_stream
 from engine.render.lists_files import render_lists, render_tree
 from engine.render.lists_stream import lists_tree
 from tests.conftest import MINI
+from tests.reference_lists import encoded
 
 STREET = "=1+1街道"  # nothing in it a format would quote or escape
 
@@ -59,9 +60,9 @@ def test_csv_files_one_at_a_time_are_the_same_bytes(ws: Workspace, stencil: int,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """A street named like a formula is never put into a stencil unquoted."""
     monkeypatch.setattr(lists_stream, "STENCIL_CSV", stencil)
-    tree = dict(lists_tree(ListPlan(ws), ws.names, "csv"))
-    assert tree == render_tree(build_lists(ws), ws.names, "csv")
-    rows = list(csv.reader(io.StringIO(str(tree["streets/S01.csv"]).lstrip("\ufeff"))))
+    tree = encoded(lists_tree(ListPlan(ws), ws.names, "csv"))
+    assert tree == encoded(render_tree(build_lists(ws), ws.names, "csv"))
+    rows = list(csv.reader(io.StringIO(tree["streets/S01.csv"].decode().lstrip("\ufeff"))))
     assert {tuple(r[:2]) for r in rows[1:]} == {("S01", "'" + STREET)}
 
 
