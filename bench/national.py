@@ -1,13 +1,16 @@
 """National scale: every street's lists of a synthetic county, written to disk.
 
 For each size a county directory is written by ``bench.county_gen`` (standard library only:
-nothing of the engine makes the county it is timed on), compiled with ``duty county compile``
-(timed on its own), then ``duty lists build --all --format FMT`` runs in a fresh process,
-``RUNS`` times: load from the snapshot, the admitted proposals applied, every list decided and
-written. Its wall time, CPU time and peak RSS are those of that process alone, each with the
-machine's load average when it started. Beside the CSV figure, in the same run, the floor: a
-plain ``csv`` writer writing the same rows to the same files (``bench.csv_floor``), and the
-ratio of the two wall times, which carries from one machine to another.
+nothing of the engine makes the county it is timed on), in one of two shapes: ``shared``,
+where streets fall into classes whose lists differ only by names, and ``varied``, where almost
+every street's lists differ from every other's (the writers' worst case); compiled with ``duty
+county compile`` (timed on its own), then ``duty lists build --all --format FMT`` runs in a
+fresh process, ``RUNS`` times: load from the snapshot, the admitted proposals applied, every
+list decided and written. Its wall time, CPU time and peak RSS are those of that process
+alone, each with the machine's load average when it started. Beside the CSV figure, in the
+same run, the floor: a plain ``csv`` writer writing the same rows to the same files
+(``bench.csv_floor``), and the ratio of the two wall times, which carries from one machine to
+another.
 """
 
 from __future__ import annotations
@@ -73,17 +76,20 @@ def _floor(tree: Path, out: Path) -> dict[str, Any]:
     return json.loads(run.stdout)
 
 
+SHAPES = {"shared": "街道按清单成类", "varied": "几乎每个街道的清单各不相同"}
+
+
 def national_run(streets: int, items: int = ITEMS, formats: tuple[str, ...] = ("csv",),
-                 runs: int = RUNS) -> dict[str, Any]:
+                 runs: int = RUNS, shape: str = "shared") -> dict[str, Any]:
     duty = [sys.executable, "-m", "engine.cli"]
     work = Path(tempfile.mkdtemp(prefix="duty-national-"))
     try:
         county = work / "county"
-        write_county(county, streets, items)
+        write_county(county, streets, items, varied=shape == "varied")
         compiled = {"load": load(), **_measure([*duty, "county", "compile", "--county",
                                                   str(county)])}
         out: dict[str, Any] = {
-            "streets": streets, "items": items,
+            "streets": streets, "items": items, "shape": shape,
             "admitted_proposals": len(list((county / "admitted").iterdir())),
             "yaml_mb": (county / "county.yaml").stat().st_size / 2**20, "compile": compiled}
         for fmt in formats:
@@ -120,6 +126,7 @@ def report(run: dict[str, Any]) -> list[str]:
     """The run's lines as ``make bench`` prints them."""
     c = run["compile"]
     lines = [f"全国规模清单（合成县 {run['streets']:,} 个街道 × {run['items']} 个事项，"
+             f"{SHAPES[run['shape']]}，"
              f"{run['admitted_proposals']} 个已准入申请，county.yaml {run['yaml_mb']:.1f} MB）："
              f"county compile 墙钟 {c['wall']:.1f} 秒，峰值内存 {c['rss_mb']:.0f} MB"
              f"（负载 {c['load']}）"]
@@ -133,6 +140,8 @@ def report(run: dict[str, Any]) -> list[str]:
                 f"最长 {w['min']:.1f}/{w['median']:.1f}/{w['max']:.1f} 秒，CPU "
                 f"{cpu['min']:.1f}/{cpu['median']:.1f}/{cpu['max']:.1f} 秒，峰值内存 "
                 f"{rss['max']:.0f} MB（{len(f['runs'])} 次，开始时负载 {loads}）")
+        if fmt != "csv" and "csv" in run:
+            line += f"；与 CSV 之比（中位数）{w['median'] / run['csv']['wall']['median']:.2f}"
         lines.append(line)
         if "floor" in f:
             fw, r = f["floor_wall"], f["ratio"]
@@ -144,6 +153,23 @@ def report(run: dict[str, Any]) -> list[str]:
     return lines
 
 
+def growth(runs: list[dict[str, Any]]) -> list[str]:
+    """Per shape, how the CSV wall time grew from the smallest county to the largest, beside
+    how the streets grew (linear: the two ratios are equal)."""
+    lines = []
+    for shape in SHAPES:
+        sized = sorted((r for r in runs if r["shape"] == shape and "csv" in r),
+                       key=lambda r: r["streets"])
+        if len(sized) < 2:
+            continue
+        small, large = sized[0], sized[-1]
+        times = large["csv"]["wall"]["median"] / small["csv"]["wall"]["median"]
+        lines.append(f"  增长（{SHAPES[shape]}，CSV 墙钟中位数）：街道 {small['streets']:,} → "
+                     f"{large['streets']:,}（×{large['streets'] / small['streets']:.0f}），"
+                     f"时间 ×{times:.1f}")
+    return lines
+
+
 if __name__ == "__main__":
     import argparse
 
@@ -152,7 +178,9 @@ if __name__ == "__main__":
     parser.add_argument("--items", type=int, default=ITEMS)
     parser.add_argument("--formats", default="csv")
     parser.add_argument("--runs", type=int, default=RUNS)
+    parser.add_argument("--shape", choices=list(SHAPES), default="shared")
     args = parser.parse_args()
     for n in args.streets.split(","):
-        result = national_run(int(n), args.items, tuple(args.formats.split(",")), args.runs)
+        result = national_run(int(n), args.items, tuple(args.formats.split(",")), args.runs,
+                              args.shape)
         print("\n".join(report(result)), flush=True)

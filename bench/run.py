@@ -9,9 +9,12 @@ Engine: street-level evaluations per second through the whole path (facts, rules
 decision) for 10,000 generated proposal–street pairs on the bundled sample county.
 
 National lists: a synthetic national county at 1,000, 4,000 and 38,000 streets × 340 items,
-every street's lists built to CSV on disk by ``duty lists build --all`` in its own process
-(``bench.national``): wall time, CPU time and peak RSS, load included, three runs, each beside
-a plain ``csv`` writer writing the same rows to the same files (``bench.csv_floor``).
+in two shapes (streets in classes with the same lists, and almost every street's lists its
+own), every street's lists built to CSV on disk by ``duty lists build --all`` in its own
+process (``bench.national``): wall time, CPU time and peak RSS, load included, three runs, each
+beside a plain ``csv`` writer writing the same rows to the same files (``bench.csv_floor``);
+Markdown and HTML for the largest county and workbooks for the smallest, each beside CSV; the
+growth from the smallest county to the largest.
 
 Wide: 20 generated proposals on a synthetic national county of 4,000 streets (street
 evaluations per CPU-second), where streets of one profile share a rule-engine pass and what
@@ -42,7 +45,7 @@ import time
 from typing import Any
 
 from bench.generate import Generated, random_proposal
-from bench.national import ITEMS, RUNS, SIZES, load, national_run, spread
+from bench.national import ITEMS, RUNS, SHAPES, SIZES, growth, load, national_run, spread
 from bench.national import report as national_report
 from bench.startup import report as startup_report
 from bench.startup import startup
@@ -150,6 +153,16 @@ def raw_rate(count: int, firings: float, seed: int) -> float:
     return count / (time.process_time() - start)
 
 
+def _formats(shape: str, streets: int, sizes: list[int]) -> tuple[str, ...]:
+    """The formats timed for one county: CSV for every one; Markdown and HTML beside it for
+    the largest county of the shared shape, workbooks for its smallest (a workbook per
+    street is by far the slowest format)."""
+    if shape != "shared":
+        return ("csv",)
+    return ("csv", *(("md", "html") if streets == max(sizes) else ()),
+            *(("xlsx",) if streets == min(sizes) else ()))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=PAIRS, help="proposal–street pairs")
@@ -184,7 +197,9 @@ def main(argv: list[str] | None = None) -> int:
             "wide_firings": wide["firings_per_street_fact"]})
     peak_eval_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     start_up = startup()
-    national = [national_run(int(n), args.list_items) for n in args.national.split(",") if n]
+    sizes = [int(n) for n in args.national.split(",") if n]
+    national = [national_run(n, args.list_items, _formats(shape, n, sizes), shape=shape)
+                for shape in SHAPES for n in sizes]
     marks = [int(x) for x in args.history.split(",") if x.strip()]
     engines = ["sqlite", *(["postgresql"] if pg_available() else [])]
     flows = []
@@ -237,6 +252,8 @@ def main(argv: list[str] | None = None) -> int:
     for run in national:
         for line in national_report(run):
             print(line)
+    for line in growth(national):
+        print(line)
     for flow in flows:
         print(f"准入流程（{flow['engine']}，同一数据库，负载 {flow['load']}）：公布 "
               f"{flow['published']:,} 个申请"

@@ -29,3 +29,11 @@ def test_written_county_is_the_synthetic_county(tmp_path: Path) -> None:
     assert loaded.items == built.items
     assert loaded.departments == built.departments
     assert list((tmp_path / "county" / "admitted").iterdir())
+
+
+def test_the_varied_shape_leaves_almost_no_two_streets_in_one_class(tmp_path: Path) -> None:
+    from engine.lists.plan import ListPlan
+
+    write_county(tmp_path / "county", 200, 200, varied=True)
+    classes = list(ListPlan(load_workspace(tmp_path / "county")).street_classes())
+    assert sum(len(c) == 1 for c in classes) >= 190
