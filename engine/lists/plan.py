@@ -284,11 +284,12 @@ class ListPlan:
         return found
 
     def street_lists(self, sid: str, index: int | None = None, street: Party | None = None,
-                     side: Any = None) -> StreetLists:
+                     side: Any = None, made: dict[int, ListRow] | None = None) -> StreetLists:
         """One street's three lists and the catalogue items not applying to it.
 
         ``street`` and ``side`` (a function of the department) replace the street's own
-        parties when given (the writers render a class of streets once with stand-ins)."""
+        parties when given (the writers render a class of streets once with stand-ins);
+        ``made`` keeps the rows made with them, by template, for the next street."""
         st = self.county.streets[sid]
         if index is None:
             index = self._index[sid]
@@ -301,8 +302,13 @@ class ListPlan:
             if t is None:
                 absent.append(NotApplying(item=plan.item.id, name=plan.item.name,
                                           reason=plan.reason))
-            else:
+            elif made is None:
                 rows[t.list].append(t.row(street, side(plan.item.department)))
+            else:
+                row = made.get(id(t))
+                if row is None:
+                    row = made[id(t)] = t.row(street, side(plan.item.department))
+                rows[t.list].append(row)
         return StreetLists(
             street=street.id, name=street.name, kind=st.kind, basic=rows["basic"],
             cooperative=rows["cooperative"], recalled=rows["recalled"], not_applying=absent)

@@ -30,7 +30,7 @@ from operator import itemgetter
 
 from engine.lists.plan import LISTS, ListPlan, RowTemplate
 from engine.models.decision import Party
-from engine.models.lists import CountyLists, ListSource, NotApplying
+from engine.models.lists import CountyLists, ListRow, ListSource, NotApplying, StreetLists
 from engine.render.cellsafe import CUT_MARKER, TRIGGERS, csv_writer
 from engine.render.lists_csv import BOM, head
 from engine.render.lists_files import BINARY, index_file, render_lists
@@ -191,25 +191,39 @@ class _Sides:
         return out
 
 
+class _StandIns:
+    """What every stencil of a tree shares: the stand-in parties (the street, and per
+    department its side), the sides found so far, and each row already made with them (by
+    template: a row made with stand-ins is the same row in every street that has it)."""
+
+    def __init__(self, plan: ListPlan) -> None:
+        self.plan = plan
+        self.depts = sorted({p.item.department for p in plan.items})
+        self.sides = _Sides(plan, self.depts)
+        self.slots = {d: Party.model_construct(kind=_token(f"d{i}k"), id=_token(f"d{i}i"),
+                                               name=_token(f"d{i}n"))
+                      for i, d in enumerate(self.depts)}
+        self.street = Party.model_construct(kind="street", id=_token("s"), name=_token("n"))
+        self.keys = {k: i for i, k in enumerate(
+            ["s", "n", *(f"d{i}{e}" for i in range(len(self.depts)) for e in "kin")])}
+        self.rows: dict[int, ListRow] = {}
+
+    def lists(self, sid: str) -> StreetLists:
+        """The street's lists with stand-ins for its names."""
+        return self.plan.street_lists(sid, street=self.street, side=self.slots.__getitem__,
+                                      made=self.rows)
+
+
 class _Stencil:
     """A class of streets rendered once, with slots for the street's id and name and, per
     department, its side's kind, id and name; split once into the text between the slots."""
 
-    def __init__(self, plan: ListPlan, base: CountyLists, names: dict[str, str], fmt: str,
-                 sid: str, source: ListSource | None, with_rules: bool) -> None:
-        self.plan = plan
-        depts = sorted({p.item.department for p in plan.items})
-        self.sides = _Sides(plan, depts)
-        slots = {d: Party.model_construct(kind=_token(f"d{i}k"), id=_token(f"d{i}i"),
-                                          name=_token(f"d{i}n"))
-                 for i, d in enumerate(depts)}
-        street = Party.model_construct(kind="street", id=_token("s"), name=_token("n"))
-        lists = plan.street_lists(sid, street=street, side=slots.__getitem__)
-        text = render_lists(base.model_copy(update={"streets": [lists]}), names, fmt, source,
-                            with_rules)
+    def __init__(self, stand_ins: _StandIns, base: CountyLists, names: dict[str, str],
+                 fmt: str, sid: str, source: ListSource | None, with_rules: bool) -> None:
+        self.plan, self.sides, keys = stand_ins.plan, stand_ins.sides, stand_ins.keys
+        text = render_lists(base.model_copy(update={"streets": [stand_ins.lists(sid)]}), names,
+                            fmt, source, with_rules)
         assert isinstance(text, str)
-        keys = {k: i for i, k in enumerate(
-            ["s", "n", *(f"d{i}{e}" for i in range(len(depts)) for e in "kin")])}
         parts = _SLOT.split(text)
         self.literals: list[str] | None = parts[0::2]
         used = parts[1::2]
@@ -247,13 +261,15 @@ def lists_tree(plan: ListPlan, names: dict[str, str], fmt: str,
     base = CountyLists.model_construct(county=county.name, policy=plan.ws.policy.hash,
                                        streets=[], departments=[])
     rows = _CsvStreets(plan, names, with_rules) if fmt == "csv" else None
+    stand_ins = _StandIns(plan)
     classes = list(plan.street_classes())
 
     def street_files(share: list[list[str]]) -> Iterator[tuple[str, str | bytes]]:
         for members in share:
             fill: Callable[[str], str | None] = lambda sid: None  # noqa: E731
-            if fmt not in BINARY and len(members) >= (STENCIL_CSV if rows else 2):
-                fill = _Stencil(plan, base, names, fmt, members[0], source, with_rules).fill
+            if fmt not in BINARY and (rows is None or len(members) >= STENCIL_CSV):
+                fill = _Stencil(stand_ins, base, names, fmt, members[0], source,
+                                with_rules).fill
             elif rows is not None:
                 fill = lambda sid: rows.file(sid, plan.index(sid))  # noqa: E731
             for sid in members:
