@@ -31,7 +31,8 @@ import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from operator import attrgetter
+from typing import Any, NamedTuple
 
 from durable import engine as durable
 
@@ -40,6 +41,8 @@ from engine.rules.conditions import compile_condition, count_field, facts_used
 
 _SESSION = "duty"
 _ABSENT = "never_asserted"  # a field no fact carries
+_ORDER = attrgetter("fact", "rule", "case")  # matches by fact, rule and case
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _CAP = 10_000  # matches one action call takes (a batch's more are split over calls)
 
 
@@ -63,8 +66,7 @@ def host() -> _QuietHost:
     return _host
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     """Rule ``rule`` (its case ``case``) matched the fact at ``fact`` in the evaluated batch."""
 
     rule: int
@@ -180,7 +182,7 @@ class CompiledRuleset:
                 failed = self._retract(h, list(owners))
             if failed:
                 raise EngineError(f"规则引擎撤回事实失败：{failed[0]!r}")
-        matches.sort(key=_order)
+        matches.sort(key=_ORDER)
         return matches
 
     def _assert(self, wires: list[dict[str, Any]]) -> None:
@@ -188,7 +190,7 @@ class CompiledRuleset:
         message per rule (up to ``_CAP`` matches each), without its Python dispatch: that
         would build a closure per message, decode the session state and encode it back."""
         engine, handle = durable.durable_rules_engine, self._handle
-        result = engine.assert_facts(handle, json.dumps(wires, ensure_ascii=False))
+        result = engine.assert_facts(handle, _encode(wires))
         if result[0] in (1, 2):  # not handled, already observed: never, given ids and "handled"
             raise EngineError(f"规则引擎拒绝了一批事实（代码 {result[0]}）")
         state = 0 if result[0] == 3 else result[1]
@@ -232,7 +234,7 @@ def _never(c: Any) -> None:
 
 
 _RULE_KEY = re.compile(r'"(r\d+_\d+)":\[')
-_FRAME_ID = re.compile(r'\{"m":\{"id": "(f\d+)"')
+_FRAME_ID = re.compile(r'\{"m":\{"id":"(f\d+)"')
 _FRAME = '{"m":{'
 
 
@@ -269,10 +271,6 @@ def _renamed(expr: Any, names: dict[str, str]) -> Any:
     return {(k if k.startswith("$") else names[k]):
             (_renamed(v, names) if k.startswith("$") or isinstance(v, dict) else v)
             for k, v in expr.items()}
-
-
-def _order(m: Match) -> tuple[int, int, int]:
-    return (m.fact, m.rule, m.case)
 
 
 def _register(name: str, definition: dict[str, Any], attempts: int = 5) -> str:

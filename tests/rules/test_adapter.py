@@ -167,7 +167,7 @@ def test_message_ids_are_read_as_decoding_would(monkeypatch: pytest.MonkeyPatch)
 
     def decoded(message: str) -> list[tuple[str, list[str]]]:
         seen.append(message)
-        return real(message.replace('{"m":{"id"', '{"m":{ "id"'))
+        return real(message.replace('{"m":{"id"', '{"m":{ "id"'))  # valid JSON still
 
     # frames no longer begin as expected: the messages are decoded in full instead
     monkeypatch.setattr(adapter, "_matched", decoded)
