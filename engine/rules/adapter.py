@@ -4,23 +4,23 @@ It compiles a policy into one durable_rules ruleset and evaluates batches of fac
 returning which rule case matched which fact. It handles the engine's sharp edges:
 
 - one long-lived ``Host`` per process, with its background dispatch threads disabled (they
-  race the caller and lose results in batch runs); actions run synchronously in the caller;
+  race the caller and lose results in batch runs); all work happens in the caller;
 - rulesets are registered once under a versioned name that includes the policy hash, since a
   name cannot be registered twice;
 - every fact carries a unique ``id`` (fact identity is otherwise a 32-bit hash) and is
   retracted after the evaluation, in one fixed session, so no session state accumulates;
 - a batch's facts are asserted in one ``assert_facts`` call and retracted in one
   ``retract_facts`` call. A batch containing one fact no rule matches raises
-  ``MessageNotHandledException`` and drops the actions of the others, so every ruleset has a
+  ``MessageNotHandledException`` and drops the matches of the others, so every ruleset has a
   rule whose first pattern every asserted fact matches (which makes it handled) and whose
   second pattern no fact matches (so it never fires);
-- a fact carries only the fields the rules of its kind read;
-- every rule takes up to ``_CAP`` matches per action call (durable_rules' ``cap``), so a
-  batch costs one Python action per rule that matched, not one per match: durable_rules'
-  per-action dispatch (a closure, its state and message decoded from JSON and the state
-  encoded back) is what a firing costs;
-- exceptions inside actions are swallowed by durable_rules into the session state, so actions
-  here catch them themselves and the adapter re-raises them as ``EngineError``.
+- a fact carries only the fields the rules of its kind read, under short names;
+- every rule takes up to ``_CAP`` matches per action (durable_rules' ``cap``), and the adapter
+  takes the actions from durable_rules' engine module itself: its Python dispatch would build
+  a closure per action, decode the session state and encode it back, and decode every
+  matched fact, where only the facts' ids are needed (``_matched``);
+- durable_rules would swallow an exception raised while a match is recorded, so the adapter
+  keeps it, finishes the batch and re-raises it as ``EngineError``.
 """
 
 from __future__ import annotations
@@ -242,10 +242,11 @@ def _matched(message: str) -> list[tuple[str, list[str]]]:
     """The rules in an action message and the ids of the facts each matched.
 
     A message is ``{"RULE": [{"m": FACT}, ...]}`` with each fact the text it was asserted as,
-    which begins with its id (``_wire``). Rather than decode every fact, the ids are read from
-    the text: only a rule's key is a key followed by a list, and ``{"m":{`` cannot occur inside
-    a JSON string, so every occurrence begins a frame. Should a frame not begin with the id
-    as expected, the message is decoded in full instead.
+    which begins with its id (``evaluate`` puts it first). Rather than decode every fact, the
+    ids are read from the text: rule names (``r<rule>_<case>``) are the only keys of that form
+    (a fact's keys are ``id``, ``sid``, ``kind`` and the short field names), and ``{"m":{``
+    cannot occur inside a JSON string, so every occurrence begins a frame. Should a frame not
+    begin with its id as expected, the message is decoded in full instead.
     """
     keys = list(_RULE_KEY.finditer(message))
     out = []
