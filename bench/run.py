@@ -6,7 +6,10 @@ with its raw figure in the same round, and shown as minimum, median and maximum,
 machine's load average at the start of each round; every other figure carries its load too.
 
 Engine: street-level evaluations per second through the whole path (facts, rules, combined
-decision) for 10,000 generated proposal–street pairs on the bundled sample county.
+decision) for 10,000 generated proposal–street pairs on the bundled sample county, two ways:
+like for like, one rule-engine pass per street (every street fact asserted, nothing shared
+between streets), and grouped, as ``decide`` runs (streets of one profile share a pass, and
+streets whose facts agree on every field the rules read share their matches).
 
 National lists: a synthetic national county at 1,000, 4,000 and 38,000 streets × 340 items,
 in two shapes (streets in classes with the same lists, and almost every street's lists its
@@ -17,17 +20,20 @@ Markdown and HTML for the largest county and workbooks for the smallest, each be
 growth from the smallest county to the largest.
 
 Wide: 20 generated proposals on a synthetic national county of 4,000 streets (street
-evaluations per CPU-second), where streets of one profile share a rule-engine pass and what
-follows from it; in the same run, for comparison, the straightforward path with one pass per
-street, and raw durable_rules with the firings of these street facts.
+evaluations per CPU-second), grouped as ``decide`` runs and, like for like, one pass per street
+with every street fact asserted; in the same run raw durable_rules with the firings of these
+street facts.
 
 Start-up: ``duty --help`` and ``duty evaluate`` of one sample proposal in fresh processes,
 minimum, median and maximum of repeated runs, beside ``python -c pass`` (``bench.startup``).
 
-Raw: durable_rules assert + retract of single facts on a 20-rule ruleset, measured in the same
-run, with facts built to fire as many rules on average as the engine's street facts do (an
-action firing is the dominant cost in durable_rules, so equal firings make the figures
-comparable), and once with facts that fire nothing.
+Raw: durable_rules on a 20-rule ruleset, measured in the same run, with facts built to fire as
+many rules on average as the engine's street facts do (an action firing is the dominant cost
+in durable_rules, so equal firings make the figures comparable): assert + retract of single
+facts one by one (each firing a Python action), once more with facts that fire nothing, and
+batched the way the adapter uses it (the facts of each proposal in one ``assert_facts``, every
+rule taking all its matches in one action, the matches taken from durable_rules' engine
+module, one ``retract_facts``), in batches of the engine's proposal sizes.
 
 This module imports durable_rules directly to measure the library itself; engine code reaches
 it only through ``engine.rules.adapter``.
@@ -37,6 +43,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import json
 import random
 import resource
@@ -74,7 +81,8 @@ def engine_rate(pairs: int, seed: int) -> dict[str, Any]:
         decide(ws, prop, item, cat, targets)
     elapsed = time.process_time() - start
     return {"pairs": total, "proposals": len(batch), "seconds": elapsed,
-            "per_second": total / elapsed,
+            "per_second": total / elapsed, "per_street_per_second": total / _per_street(ws, batch),
+            "sizes": [len(b[3]) + 1 for b in batch],
             "firings_per_street_fact": _firings(ws, batch[:200])}
 
 
@@ -84,22 +92,23 @@ def _firings(ws: Workspace, batch: list[Generated]) -> float:
     firings = facts = 0
     for prop, item, cat, targets in batch:
         fs = build_facts(ws, prop, item, cat, targets)
-        firings += sum(1 for m in compiled.evaluate(fs) if m.fact > 0)
+        firings += sum(1 for m in compiled.evaluate(fs, share=False) if m.fact > 0)
         facts += len(fs) - 1
     return firings / facts
 
 
 def _per_street(ws: Workspace, batch: list[Generated]) -> float:
-    """CPU seconds of the straightforward path: one rule-engine pass per target street (no
-    grouping), each street's findings and parties made from its own fact. Otherwise as
-    ``decide`` works: the collector paused while a decision is built (left running, its
-    scans of the loaded county would be charged to the engine: 0.8 against 1.5 here)."""
+    """CPU seconds of the like-for-like path: one rule-engine pass per target street, every
+    street fact asserted (no grouping by profile, no sharing of identical facts), each
+    street's findings and parties made from its own fact. Otherwise as ``decide`` works: the
+    collector paused while a decision is built (left running, its scans of the loaded county
+    would be charged to the engine)."""
     compiled = ruleset(ws.policy)
     start = time.process_time()
     for prop, item, cat, targets in batch:
         with paused():
             facts = build_facts(ws, prop, item, cat, targets)
-            assemble(ws, prop, item, cat, targets, facts, compiled.evaluate(facts))
+            assemble(ws, prop, item, cat, targets, facts, compiled.evaluate(facts, share=False))
     return time.process_time() - start
 
 
@@ -119,10 +128,14 @@ def wide_rate(streets: int, proposals: int, seed: int) -> dict[str, Any]:
     grouped = time.process_time() - start
     return {"streets": streets, "proposals": proposals, "pairs": pairs,
             "per_second": pairs / grouped, "per_street_per_second": pairs / _per_street(ws, batch),
+            "sizes": [len(b[3]) + 1 for b in batch],
             "firings_per_street_fact": _firings(ws, batch[:3])}
 
 
-def raw_rate(count: int, firings: float, seed: int) -> float:
+def raw_rate(count: int, firings: float, seed: int, sizes: list[int] | None = None) -> float:
+    """Raw durable_rules: ``count`` street facts asserted and retracted per CPU-second, one by
+    one (each firing runs a Python action), or with ``sizes`` in batches of those sizes the
+    way the adapter works (see the module's description)."""
     from durable import engine as durable
 
     class QuietHost(durable.Host):
@@ -131,12 +144,17 @@ def raw_rate(count: int, firings: float, seed: int) -> float:
 
     host = QuietHost()
     fired: list[str] = []
-    name = f"bench_raw_{seed}_{firings:.3f}".replace(".", "_")
-    rules = {
-        f"r{i}": {"all": [{"m": {"$and": [{"kind": "street"}, {f"g{i}": 1}]}}],
+    batched = sizes is not None
+    name = f"bench_raw_{seed}_{firings:.3f}_{int(batched)}".replace(".", "_")
+    cap = {"cap": 10_000} if batched else {}
+    rules: dict[str, Any] = {
+        f"r{i}": {"all": [{"m": {"$and": [{"kind": "street"}, {f"g{i}": 1}]}}], **cap,
                   "run": lambda c: fired.append(c.m.id)}
         for i in range(RAW_RULES)
     }
+    if batched:  # every fact handled, so that a batch with a fact no rule matches is kept
+        rules["handled"] = {"all": [{"m": {"$ex": {"kind": 1}}}, {"n": {"$ex": {"never": 1}}}],
+                            "run": lambda c: None}
     host.register_rulesets({name: rules})
     rng = random.Random(seed)
     facts = []
@@ -145,11 +163,31 @@ def raw_rate(count: int, firings: float, seed: int) -> float:
         on = set(rng.sample(range(RAW_RULES), min(k, RAW_RULES)))
         facts.append({"id": f"r{n}", "sid": "bench", "kind": "street",
                       **{f"g{i}": int(i in on) for i in range(RAW_RULES)}})
+    if not batched:
+        start = time.process_time()
+        for fact in facts:
+            with contextlib.suppress(durable.MessageNotHandledException):
+                host.assert_fact(name, fact)
+            host.retract_fact(name, fact)
+        return count / (time.process_time() - start)
+    engine = durable.durable_rules_engine
+    handle = host.get_ruleset(name)._handle
+    batches, at = [], 0
+    for size in itertools.cycle(sizes or [1]):
+        if at >= count:
+            break
+        batches.append(facts[at:at + size])
+        at += size
     start = time.process_time()
-    for fact in facts:
-        with contextlib.suppress(durable.MessageNotHandledException):
-            host.assert_fact(name, fact)
-        host.retract_fact(name, fact)
+    for part in batches:
+        state = engine.assert_facts(handle, json.dumps(part, ensure_ascii=False))[1]
+        started = engine.start_action_for_state(handle, state)
+        message = started[1] if started else None
+        while message:
+            for frames in json.loads(message).values():
+                fired.extend(frame["m"]["id"] for frame in frames)
+            message = engine.complete_and_start_action(handle, state)
+        host.retract_facts(name, [{"id": f["id"], "sid": "bench"} for f in part])
     return count / (time.process_time() - start)
 
 
@@ -178,20 +216,30 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     rounds = []
-    for _ in range(RUNS):  # each engine figure beside its raw figure, measured in one round
+    for _ in range(RUNS):  # each engine figure beside its raw figures, measured in one round
         loadavg = load()
         eng = engine_rate(args.pairs, args.seed)
         raw_same = raw_rate(args.pairs, eng["firings_per_street_fact"], args.seed)
+        raw_batched = raw_rate(args.pairs, eng["firings_per_street_fact"], args.seed,
+                               eng["sizes"])
         raw_none = raw_rate(args.pairs, 0.0, args.seed)
         wide = wide_rate(WIDE_STREETS, 20, args.seed)
         raw_wide = raw_rate(args.pairs, wide["firings_per_street_fact"], args.seed)
+        raw_wide_batched = raw_rate(args.pairs, wide["firings_per_street_fact"], args.seed,
+                                    wide["sizes"])
+        per_street, wide_per_street = eng["per_street_per_second"], wide["per_street_per_second"]
         rounds.append({
-            "load": loadavg, "engine": eng["per_second"], "raw_same": raw_same,
-            "raw_none": raw_none, "ratio_same": eng["per_second"] / raw_same,
-            "ratio_none": eng["per_second"] / raw_none, "wide": wide["per_second"],
-            "wide_per_street": wide["per_street_per_second"], "raw_wide": raw_wide,
+            "load": loadavg, "engine": eng["per_second"], "engine_per_street": per_street,
+            "raw_same": raw_same, "raw_batched": raw_batched, "raw_none": raw_none,
+            "ratio_per_street": per_street / raw_same,
+            "ratio_per_street_batched": per_street / raw_batched,
+            "ratio_same": eng["per_second"] / raw_same,
+            "ratio_none": per_street / raw_none, "wide": wide["per_second"],
+            "wide_per_street": wide_per_street, "raw_wide": raw_wide,
+            "raw_wide_batched": raw_wide_batched,
             "wide_ratio": wide["per_second"] / raw_wide,
-            "wide_per_street_ratio": wide["per_street_per_second"] / raw_wide,
+            "wide_per_street_ratio": wide_per_street / raw_wide,
+            "wide_per_street_ratio_batched": wide_per_street / raw_wide_batched,
             "pairs": eng["pairs"], "proposals": eng["proposals"],
             "firings": eng["firings_per_street_fact"], "wide_pairs": wide["pairs"],
             "wide_firings": wide["firings_per_street_fact"]})
@@ -210,8 +258,10 @@ def main(argv: list[str] | None = None) -> int:
     figures = {
         "rounds": rounds,
         **{key: spread([r[key] for r in rounds]) for key in (
-            "engine", "raw_same", "raw_none", "ratio_same", "ratio_none", "wide",
-            "wide_per_street", "raw_wide", "wide_ratio", "wide_per_street_ratio")},
+            "engine", "engine_per_street", "raw_same", "raw_batched", "raw_none",
+            "ratio_per_street", "ratio_per_street_batched", "ratio_same", "ratio_none", "wide",
+            "wide_per_street", "raw_wide", "raw_wide_batched", "wide_ratio",
+            "wide_per_street_ratio", "wide_per_street_ratio_batched")},
         "engine_pairs": first["pairs"], "engine_proposals": first["proposals"],
         "firings_per_street_fact": round(first["firings"], 2),
         "wide_pairs": first["wide_pairs"],
@@ -231,22 +281,27 @@ def main(argv: list[str] | None = None) -> int:
 
     loads = "、".join(str(r["load"]) for r in rounds)
     print(f"评估吞吐量（make bench；{RUNS} 轮，最短/中位/最长，各轮开始时负载 {loads}）")
-    print(f"  完整引擎（示例县）：{mmm('engine')} 街道评估/CPU 秒"
-          f"（{first['pairs']:,} 个申请—街道组合，{first['proposals']} 个申请，"
-          f"平均每个街道事实触发 {figures['firings_per_street_fact']} 条规则）")
-    print(f"  原始 durable_rules（20 条规则，触发数相同）：{mmm('raw_same')}"
-          f" 次断言+撤回/CPU 秒；同轮之比 {mmm('ratio_same', 3)}")
-    print(f"  原始 durable_rules（20 条规则，不触发）：{mmm('raw_none')}"
-          f" 次断言+撤回/CPU 秒；同轮之比 {mmm('ratio_none', 3)}")
+    print(f"  示例县（{first['pairs']:,} 个申请—街道组合，{first['proposals']} 个申请，"
+          f"平均每个街道事实触发 {figures['firings_per_street_fact']} 条规则）：")
+    print(f"    原始 durable_rules（20 条规则，触发数相同）逐个断言+撤回：{mmm('raw_same')}"
+          f" 个事实/CPU 秒；按申请成批（与适配器同样用法）：{mmm('raw_batched')}；"
+          f"不触发、逐个：{mmm('raw_none')}")
+    print(f"    完整引擎，每个街道一次规则引擎遍历（同等比较）：{mmm('engine_per_street')}"
+          f" 街道评估/CPU 秒；与原始逐个之比 {mmm('ratio_per_street', 3)}，"
+          f"与原始成批之比 {mmm('ratio_per_street_batched', 3)}，"
+          f"与不触发之比 {mmm('ratio_none', 3)}")
+    print(f"    完整引擎，按街道画像分组（decide 的做法）：{mmm('engine')} 街道评估/CPU 秒；"
+          f"与原始逐个之比 {mmm('ratio_same', 3)}")
     print(f"  评估阶段峰值内存：{figures['peak_rss_mb_evaluation']} MB")
     print(f"  覆盖多街道的申请（合成县 {WIDE_STREETS:,} 个街道，20 个申请，"
           f"{first['wide_pairs']:,} 个申请—街道组合，平均每个街道事实触发 "
-          f"{figures['wide_firings_per_street_fact']} 条规则；原始 durable_rules 触发数相同 "
-          f"{mmm('raw_wide')} 次/CPU 秒）：")
+          f"{figures['wide_firings_per_street_fact']} 条规则；原始 durable_rules 触发数相同，"
+          f"逐个 {mmm('raw_wide')}、成批 {mmm('raw_wide_batched')} 个事实/CPU 秒）：")
     print(f"    每个街道一次规则引擎遍历（同等比较）：{mmm('wide_per_street')} 街道评估/CPU 秒，"
-          f"之比 {mmm('wide_per_street_ratio', 3)}")
+          f"与原始逐个之比 {mmm('wide_per_street_ratio', 3)}，"
+          f"与原始成批之比 {mmm('wide_per_street_ratio_batched', 3)}")
     print(f"    按街道画像分组（同一画像的街道共用一次遍历）：{mmm('wide')} 街道评估/CPU 秒，"
-          f"之比 {mmm('wide_ratio', 3)}")
+          f"与原始逐个之比 {mmm('wide_ratio', 3)}")
     for line in startup_report(start_up):
         print(line)
     for run in national:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from operator import attrgetter
 from typing import Any
 
 from engine.collector import paused
@@ -223,6 +224,9 @@ class _Display(dict):  # type: ignore[type-arg]
         return self.show(super().__getitem__(key), spec is not None and spec.values is not None)
 
 
+_BY_FACT = attrgetter("fact", "rule", "case")
+
+
 def _hashable(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
@@ -350,19 +354,23 @@ def assemble(ws: Workspace, proposal: Proposal, item: DutyItem, from_catalogue: 
     if member is None:
         member = range(len(targets))
     per_fact: dict[int, list[tuple[Rule, Case]]] = defaultdict(list)
-    for m in sorted(matches, key=lambda m: (m.fact, m.rule, m.case)):
+    for m in sorted(matches, key=_BY_FACT):
         per_fact[m.fact].append((policy.rules[m.rule], policy.cases[m.rule][m.case]))
 
-    messages: dict[tuple[int, tuple[Any, ...]], str] = {}
+    variants: dict[tuple[int, tuple[Any, ...]], dict[str, Any]] = {}
+    placeholders = policy.placeholders
 
     def finding_fields(rule: Rule, case: Case, fact: Mapping[str, Any]) -> dict[str, Any]:
-        # a message depends only on its placeholders' values: format each variant once
-        key = (id(case), tuple(_hashable(fact.get(n)) for n in policy.placeholders[id(case)]))
-        message = messages.get(key)
-        if message is None:
-            message = messages[key] = _message(case, fact, policy, names)
-        return {"rule": rule.id, "title": rule.title, "effect": case.effect,
-                "message": message, "basis": rule.citation.render()}
+        # a finding's fields depend only on its case and its message's placeholders' values:
+        # work each variant out once per proposal (the dict is shared, never changed)
+        key = (id(case), tuple(_hashable(fact.get(n)) for n in placeholders[id(case)]))
+        fields = variants.get(key)
+        if fields is None:
+            fields = variants[key] = {
+                "rule": rule.id, "title": rule.title, "effect": case.effect,
+                "message": _message(case, fact, policy, names),
+                "basis": rule.citation.render()}
+        return fields
 
     proposal_hits = per_fact.get(0, [])
     findings = [Finding(street=None, **finding_fields(r, c, facts[0]))

@@ -1,7 +1,9 @@
-"""The durable_rules adapter: matches, retraction, re-registration and failures."""
+"""The durable_rules adapter: matches (a batch as one fact at a time), retraction,
+re-registration and failures."""
 
 from __future__ import annotations
 
+import random
 import threading
 
 import pytest
@@ -100,3 +102,95 @@ def test_other_registration_errors_are_engine_errors(monkeypatch: pytest.MonkeyP
     rules = [adapter.RuleSpec("proposal", ({"fact": "urgency", "eq": "emergency"},))]
     with pytest.raises(EngineError, match="something else"):
         adapter.CompiledRuleset("broken_test#0", rules, {})
+
+
+# -- a batch gives, fact for fact, the matches of one fact at a time ------------------------
+
+WIDE = [adapter.RuleSpec("street", ({"fact": "n", "gt": 2}, {"fact": "tags", "contains": "a"})),
+        adapter.RuleSpec("street", ({"all": [{"fact": "n", "lte": 3},
+                                             {"fact": "tags", "not_contains_any": ["b", "c"]}]},)),
+        adapter.RuleSpec("street", ({"fact": "tags", "empty": True},
+                                    {"fact": "mode", "in": ["x", "y"]})),
+        adapter.RuleSpec("proposal", ({"fact": "mode", "ne": "x"},)),
+        adapter.RuleSpec("proposal", ({"not": {"fact": "n", "gt": 1}},))]
+
+
+def random_facts(rng: random.Random, count: int) -> list[dict[str, object]]:
+    return [{"kind": rng.choice(["street", "street", "proposal", "other"]),
+             "n": rng.randint(0, 5), "mode": rng.choice(["x", "y", "z"]),
+             "tags": rng.sample(["a", "b", "c", "d"], rng.randint(0, 3)),
+             "unread": rng.random()} for _ in range(count)]
+
+
+def one_at_a_time(rs: adapter.CompiledRuleset,
+                  facts: list[dict[str, object]]) -> list[tuple[int, int, int]]:
+    return sorted((m.rule, m.case, i) for i, fact in enumerate(facts)
+                  for m in rs.evaluate([fact]))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_batch_matches_are_those_of_one_fact_at_a_time(seed: int) -> None:
+    rs = adapter.compiled("adapter-test-wide", "adapter-test", WIDE, {})
+    rng = random.Random(seed)
+    facts = random_facts(rng, rng.randint(1, 60))
+    alone = one_at_a_time(rs, facts)
+    for share in (True, False):
+        got = rs.evaluate(facts, share=share)
+        assert [(m.fact, m.rule, m.case) for m in got] == sorted(
+            (f, r, c) for r, c, f in alone)  # ordered by fact, rule and case
+    assert all(facts[f]["kind"] in ("street", "proposal") for _, _, f in alone)
+
+
+def test_a_batch_with_facts_no_rule_matches_keeps_the_others_matches() -> None:
+    # durable_rules refuses a whole batch when one fact matches no rule, dropping the
+    # others' matches: the adapter's "handled" rule prevents that
+    rs = adapter.compiled("adapter-test-1", "adapter-test", SPEC, {})
+    got = rs.evaluate(facts(0, 1, 3, 1) + facts(0, kind="proposal") + facts(5))
+    assert sorted((m.rule, m.case, m.fact) for m in got) == [
+        (0, 0, 2), (0, 0, 5), (1, 0, 2), (1, 0, 5), (1, 1, 0)]
+
+
+def test_more_matches_than_one_action_takes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(adapter, "_CAP", 3)
+    rs = adapter.CompiledRuleset("cap_test#0", SPEC, {})
+    got = rs.evaluate(facts(*range(10)), share=False)
+    assert [(m.fact, m.rule, m.case) for m in got] == [
+        (0, 1, 1), (2, 0, 0), *((f, r, 0) for f in range(3, 10) for r in (0, 1))]
+
+
+def test_message_ids_are_read_as_decoding_would(monkeypatch: pytest.MonkeyPatch) -> None:
+    rs = adapter.compiled("adapter-test-wide", "adapter-test", WIDE, {})
+    facts_ = random_facts(random.Random(7), 40)
+    fast = rs.evaluate(facts_)
+    seen: list[str] = []
+    real = adapter._matched
+
+    def decoded(message: str) -> list[tuple[str, list[str]]]:
+        seen.append(message)
+        return real(message.replace('{"m":{"id"', '{"m":{ "id"'))  # valid JSON still
+
+    # frames no longer begin as expected: the messages are decoded in full instead
+    monkeypatch.setattr(adapter, "_matched", decoded)
+    assert rs.evaluate(facts_) == fast and seen
+
+
+def test_nothing_is_left_in_the_session() -> None:
+    rs = adapter.compiled("adapter-test-wide", "adapter-test", WIDE, {})
+    rs.evaluate(random_facts(random.Random(3), 50))
+    assert adapter.host().get_facts(rs.name, "duty") == []
+
+
+def test_real_policy_batch_matches_one_fact_at_a_time() -> None:
+    from bench.generate import random_proposal
+    from engine.decide.evaluate import build_facts, ruleset
+    from engine.loading.workspace import load_workspace
+
+    ws = load_workspace()
+    rs = ruleset(ws.policy)
+    rng = random.Random(20261207)
+    for n in range(60):
+        prop, item, from_catalogue, targets = random_proposal(rng, ws, n)
+        facts_ = build_facts(ws, prop, item, from_catalogue, targets)
+        alone = sorted((i, r, c) for r, c, i in one_at_a_time(rs, facts_))
+        for share in (True, False):
+            assert [(m.fact, m.rule, m.case) for m in rs.evaluate(facts_, share=share)] == alone
