@@ -63,3 +63,20 @@ def test_without_fork_made_here(monkeypatch: pytest.MonkeyPatch) -> None:
     made = Alongside(lambda: _files(3))
     assert list(made.ready()) == []
     assert [c for _, c in made.rest()] == [f"{os.getpid()}:xxxxxxxxxx"] * 3
+
+
+def test_a_process_killed_halfway_leaves_its_other_files_to_this_one() -> None:
+    import signal
+
+    parent = os.getpid()
+
+    def make() -> Iterator[tuple[str, str | bytes]]:
+        for i in range(50):
+            if i == 20 and os.getpid() != parent:
+                os.kill(os.getpid(), signal.SIGKILL)
+            yield f"streets/{i}.csv", f"{i}"
+
+    got = list(Alongside(make).rest())
+    assert sorted(p for p, _ in got) == sorted(f"streets/{i}.csv" for i in range(50))
+    assert {bytes(c) if isinstance(c, bytes) else c.encode() for _, c in got} == \
+        {str(i).encode() for i in range(50)}
