@@ -39,3 +39,37 @@ def _loaded(*args: str) -> set[str]:
 def test_a_command_loads_only_what_it_uses(args: list[str], needed: set[str]) -> None:
     loaded = _loaded(*args)
     assert {h for h in HEAVY if any(m == h or m.startswith(h + ".") for m in loaded)} == needed
+
+
+MAIN_PROBE = """
+import gc, json, os, sys
+collections = []
+gc.callbacks.append(lambda phase, info: phase == "start" and collections.append(info["generation"]))
+sys.argv = ["duty", *sys.argv[1:]]
+from engine.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+print(json.dumps({"collections": collections, "plugins": os.environ.get("PYDANTIC_DISABLE_PLUGINS"),
+                  "collecting": gc.isenabled()}))
+"""
+
+
+def test_start_up_leaves_the_collector_and_pydantics_plugins_out() -> None:
+    """`duty` as installed (``main``) keeps the cyclic collector paused while it starts and
+    loads (it ran some ninety times before, over objects that live to the end), and asks
+    pydantic not to look for plugins among the installed distributions."""
+    run = subprocess.run([sys.executable, "-c", MAIN_PROBE, "evaluate",
+                          "duties/proposals/01-ebike-charging-coordination.yaml"],
+                         capture_output=True, text=True, cwd=ROOT, check=True)
+    seen = json.loads(run.stdout.splitlines()[-1])
+    assert len(seen["collections"]) <= 5
+    assert seen["plugins"] == "__all__"
+    assert seen["collecting"]  # on again once the command ran
+
+
+def test_help_leaves_the_collector_as_it_found_it() -> None:
+    run = subprocess.run([sys.executable, "-c", MAIN_PROBE, "--help"],
+                         capture_output=True, text=True, cwd=ROOT, check=True)
+    assert json.loads(run.stdout.splitlines()[-1])["collecting"]
