@@ -73,3 +73,8 @@ def test_help_leaves_the_collector_as_it_found_it() -> None:
     run = subprocess.run([sys.executable, "-c", MAIN_PROBE, "--help"],
                          capture_output=True, text=True, cwd=ROOT, check=True)
     assert json.loads(run.stdout.splitlines()[-1])["collecting"]
+
+
+def test_evaluate_reads_the_sample_county_from_its_snapshot() -> None:
+    loaded = _loaded("evaluate", "duties/proposals/01-ebike-charging-coordination.yaml")
+    assert "engine.loading.snapshot" in loaded
