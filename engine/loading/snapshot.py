@@ -9,8 +9,6 @@ is now; any edit makes it stale and the YAML is read again. Policy packs are alw
 their YAML files.
 """
 
-from __future__ import annotations
-
 import hashlib
 from pathlib import Path
 
