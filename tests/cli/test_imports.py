@@ -78,3 +78,27 @@ def test_help_leaves_the_collector_as_it_found_it() -> None:
 def test_evaluate_reads_the_sample_county_from_its_snapshot() -> None:
     loaded = _loaded("evaluate", "duties/proposals/01-ebike-charging-coordination.yaml")
     assert "engine.loading.snapshot" in loaded
+
+
+EVALUATE_MODELS = ("engine.models.base", "engine.models.county", "engine.models.policy",
+                   "engine.models.proposal", "engine.models.decision", "engine.rules.parameters",
+                   "engine.loading.limits", "engine.loading.snapshot")
+
+
+@pytest.mark.parametrize("name", EVALUATE_MODELS)
+def test_the_models_evaluate_builds_are_built_without_extra_parsing(name: str) -> None:
+    """pydantic builds these models at every start of `duty evaluate`: their annotations are
+    evaluated by Python when the module runs (postponed, pydantic would parse each string
+    again), and no list field defaults to the built-in ``list`` (``base.new_list``)."""
+    import importlib
+    import inspect
+
+    from pydantic import BaseModel
+
+    module = importlib.import_module(name)
+    assert "from __future__ import annotations" not in inspect.getsource(module)
+    models = [m for m in vars(module).values() if isinstance(m, type)
+              and issubclass(m, BaseModel) and m.__module__ == name]
+    for model in models:
+        for field, info in model.model_fields.items():
+            assert info.default_factory is not list, f"{model.__name__}.{field}"
