@@ -1,13 +1,12 @@
 """The county: departments, streets, stationed units and the duty catalogue."""
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import (
     Field,
     NonNegativeFloat,
     PositiveInt,
-    StringConstraints,
     ValidationInfo,
     field_validator,
 )
@@ -238,26 +237,6 @@ class Handover(Strict):
 
     proposal: Id | None
     until: Day
-
-
-class CountyFile(Strict):
-    """The shape of ``county.yaml``."""
-
-    schema_version: Literal[1]
-    name: Text
-    # 行政区划代码 (six digits): what binds a store to its county; the name may be shared
-    code: Annotated[str, StringConstraints(pattern=r"^\d{6}$")] | None = None
-    policy: list[Text] = Field(default_factory=lambda: ["baseline"])
-    departments: list[Department] = Field(min_length=1)
-    streets: list[Street] = Field(default_factory=new_list)  # none: a catalogue of kept items
-    units: list[Unit] = Field(default_factory=new_list)
-    items: list[DutyItem] = Field(default_factory=new_list)
-
-
-class ItemsFile(Strict):
-    """The shape of ``items/*.yaml``."""
-
-    items: list[DutyItem]
 
 
 class County(Strict):

@@ -76,8 +76,10 @@ def test_help_leaves_the_collector_as_it_found_it() -> None:
 
 
 def test_evaluate_reads_the_sample_county_from_its_snapshot() -> None:
+    """...so the models of the county's YAML files are not built."""
     loaded = _loaded("evaluate", "duties/proposals/01-ebike-charging-coordination.yaml")
     assert "engine.loading.snapshot" in loaded
+    assert "engine.models.county_files" not in loaded
 
 
 EVALUATE_MODELS = ("engine.models.base", "engine.models.county", "engine.models.policy",
