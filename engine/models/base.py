@@ -53,7 +53,6 @@ def in_force(effective: date | None, until: date | None, day: date) -> bool:
     return (effective is None or effective <= day) and (until is None or day <= until)
 
 
-
 def new_list() -> list[Any]:
     """A new empty list: the default factory of list fields, for ``list`` itself. pydantic
     reads a default factory's signature when it builds a model, and for a built-in such as
