@@ -6,21 +6,31 @@ that ``duty --help`` stays fast. Annotations are evaluated when this module is i
 builds the command line, and string annotations would be parsed and evaluated again there.
 """
 
-import contextlib
-import functools
 import gc
-import os
-import sys
-from collections.abc import Callable, Iterable, Iterator
-from datetime import date
-from enum import Enum
-from pathlib import Path
-from typing import Annotated, Any, TypeVar
 
-import typer
+# Start-up makes objects that live as long as the process (modules, classes, the command
+# line's parameters). The cyclic collector is paused while this module loads and, under
+# ``main``, until a command begins (``user_errors``); what was made by then is left out of
+# its scans for good (``gc.freeze``) instead of being scanned every few hundred allocations
+# meanwhile, or all at once as one young generation when the collector is back on. Imported
+# otherwise (tests), the collector is back on once the module is loaded.
+_collecting = gc.isenabled()
+gc.disable()
 
-from engine import __version__
-from engine.cli_words import install as _chinese_words
+import contextlib  # noqa: E402
+import functools  # noqa: E402
+import os  # noqa: E402
+import sys  # noqa: E402
+from collections.abc import Callable, Iterable, Iterator  # noqa: E402
+from datetime import date  # noqa: E402
+from enum import Enum  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Annotated, Any, TypeVar  # noqa: E402
+
+import typer  # noqa: E402
+
+from engine import __version__  # noqa: E402
+from engine.cli_words import install as _chinese_words  # noqa: E402
 
 _chinese_words()  # the library's usage errors and help headings, in Chinese
 
@@ -72,11 +82,25 @@ def _emit(text: str) -> None:
     sys.stdout.write(terminal(text))
 
 
+_starting = False  # ``main`` paused the collector for start-up; the command turns it back on
+
+
+def _command_begins() -> None:
+    """Start-up is over: the collector runs again for the command's own work, over what
+    the command makes (see the top of this module)."""
+    global _starting
+    if _starting:
+        _starting = False
+        gc.freeze()
+        gc.enable()
+
+
 def user_errors(func: F) -> F:
     """Report engine errors as a message and an exit code, never a traceback."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _command_begins()
         from engine.errors import DutyError
         from engine.render.escape import terminal
 
@@ -255,9 +279,13 @@ def evaluate(
     """评估申请（准入、收回或动态调整）：逐街道、逐环节给出主责单位、经费安排和结论，并列出所依据的规则。
 
     指定流程数据库（--db、DUTY_DB 或 DUTY_DATABASE_URL）时，按其最新公布的清单评估。"""
-    from engine.api import evaluate_files
+    from engine.collector import paused, settle
 
-    decisions = evaluate_files(proposals, ws=_published_source(county, db, as_of)[0])
+    with paused():  # model classes, the county, the decisions: a tree, nothing to collect
+        from engine.api import evaluate_files
+
+        decisions = evaluate_files(proposals, ws=_published_source(county, db, as_of)[0])
+        settle()  # they stay until the end: not scanned again when the collector is back on
     if fmt is ReportFormat.json:
         from engine.render.json_out import dumps
 
@@ -1558,11 +1586,22 @@ def province_check(
 
 
 def main() -> None:
+    global _starting
+    _starting = gc.isenabled()
+    gc.disable()  # parsing the command line: see the top of this module
+    # The command line uses no pydantic plugins: pydantic would otherwise look for them in
+    # the metadata of every installed distribution when the first model class is built.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         app()
     finally:  # the process ends: its objects go with it, without the collector's last pass
+        _command_begins()  # no command ran (help, a usage error): the collector as it was
         gc.freeze()
 
+
+if _collecting:  # this module is loaded (see its top)
+    gc.freeze()
+    gc.enable()
 
 if __name__ == "__main__":  # pragma: no cover
     main()

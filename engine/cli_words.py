@@ -31,45 +31,44 @@ USAGE_WORDS: tuple[tuple[str, str], ...] = (
 )
 
 _Q = r"'([^']*)'"
-# English templates of the library's messages → Chinese (applied in order, first match wins)
-MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(p), r) for p, r in (
-        (rf"^Missing argument {_Q}\.?$", "缺少参数 {0}"),
-        (rf"^Missing option {_Q}\.?$", "缺少选项 {0}"),
-        (rf"^Missing parameter:? {_Q}?(.*?)\.?$", "缺少参数 {0}{1}"),
-        (r"^No such option: (\S+?)\.?$", "没有选项 {0}"),
-        (r"^No such option: (\S+) Did you mean (\S+)\?$", "没有选项 {0}；您是否想写 {1}？"),
-        (r"^No such option: (\S+) \(Possible options: (.+)\)$",
-         "没有选项 {0}；可能是：{1}"),
-        (rf"^No such command {_Q}\.$", "没有命令 “{0}”"),
-        (rf"^No such command {_Q}\. Did you mean {_Q}\?$", "没有命令 “{0}”；您是否想写 “{1}”？"),
-        (rf"^Option {_Q} requires an argument\.$", "选项 {0} 须跟一个值"),
-        (rf"^Option {_Q} requires (\d+) arguments\.$", "选项 {0} 须跟 {1} 个值"),
-        (rf"^Option {_Q} does not take a value\.$", "选项 {0} 不接受值"),
-        (r"^Got unexpected extra argument(?:s|\(s\))? \((.+)\)$", "多余的参数：{0}"),
-        (r"^Invalid value for (.+?): (.+)$", "{0} 的取值无效：{1}"),
-        (r"^Invalid value: (.+)$", "取值无效：{0}"),
-    ))
+# English templates of the library's messages → Chinese (applied in order, first match wins;
+# each pattern is compiled when a message is first matched, not when the command line starts)
+MESSAGES: tuple[tuple[str, str], ...] = (
+    (rf"^Missing argument {_Q}\.?$", "缺少参数 {0}"),
+    (rf"^Missing option {_Q}\.?$", "缺少选项 {0}"),
+    (rf"^Missing parameter:? {_Q}?(.*?)\.?$", "缺少参数 {0}{1}"),
+    (r"^No such option: (\S+?)\.?$", "没有选项 {0}"),
+    (r"^No such option: (\S+) Did you mean (\S+)\?$", "没有选项 {0}；您是否想写 {1}？"),
+    (r"^No such option: (\S+) \(Possible options: (.+)\)$",
+     "没有选项 {0}；可能是：{1}"),
+    (rf"^No such command {_Q}\.$", "没有命令 “{0}”"),
+    (rf"^No such command {_Q}\. Did you mean {_Q}\?$", "没有命令 “{0}”；您是否想写 “{1}”？"),
+    (rf"^Option {_Q} requires an argument\.$", "选项 {0} 须跟一个值"),
+    (rf"^Option {_Q} requires (\d+) arguments\.$", "选项 {0} 须跟 {1} 个值"),
+    (rf"^Option {_Q} does not take a value\.$", "选项 {0} 不接受值"),
+    (r"^Got unexpected extra argument(?:s|\(s\))? \((.+)\)$", "多余的参数：{0}"),
+    (r"^Invalid value for (.+?): (.+)$", "{0} 的取值无效：{1}"),
+    (r"^Invalid value: (.+)$", "取值无效：{0}"),
+)
 
-VALUE_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(p), r) for p, r in (
-        (r"^(?:Value error, )?'(.*)' is not one of (.+)\.$", "“{0}” 不是可选的值，应为 {1} 之一"),
-        (r"^(?:Value error, )?'(.*)' is not a valid choice\.?.*$", "“{0}” 不是可选的值"),
-        (r"^Input should be a valid integer.*$", "应为整数"),
-        (r"^Input should be a valid number.*$", "应为数字"),
-        (r"^Input should be less than or equal to (.+)$", "应不大于 {0}"),
-        (r"^Input should be greater than or equal to (.+)$", "应不小于 {0}"),
-        (r"^'(.*)' is not a valid (integer|float)\.$", "“{0}” 不是有效的数字"),
-        (r"^(.+) is not in the range (.+)\.$", "{0} 超出范围 {1}"),
-        (r"^(.+) is not in the range (.+)$", "{0} 超出范围 {1}"),
-        (r"^Path '(.*)' does not exist\.$", "路径 “{0}” 不存在"),
-    ))
+VALUE_MESSAGES: tuple[tuple[str, str], ...] = (
+    (r"^(?:Value error, )?'(.*)' is not one of (.+)\.$", "“{0}” 不是可选的值，应为 {1} 之一"),
+    (r"^(?:Value error, )?'(.*)' is not a valid choice\.?.*$", "“{0}” 不是可选的值"),
+    (r"^Input should be a valid integer.*$", "应为整数"),
+    (r"^Input should be a valid number.*$", "应为数字"),
+    (r"^Input should be less than or equal to (.+)$", "应不大于 {0}"),
+    (r"^Input should be greater than or equal to (.+)$", "应不小于 {0}"),
+    (r"^'(.*)' is not a valid (integer|float)\.$", "“{0}” 不是有效的数字"),
+    (r"^(.+) is not in the range (.+)\.$", "{0} 超出范围 {1}"),
+    (r"^(.+) is not in the range (.+)$", "{0} 超出范围 {1}"),
+    (r"^Path '(.*)' does not exist\.$", "路径 “{0}” 不存在"),
+)
 
 
-def _apply(patterns: tuple[tuple[re.Pattern[str], str], ...], text: str,
+def _apply(patterns: tuple[tuple[str, str], ...], text: str,
            inner: Callable[[str], str] | None = None) -> str | None:
     for pattern, template in patterns:
-        found = pattern.match(text)
+        found = re.match(pattern, text)
         if found:
             groups = [g or "" for g in found.groups()]
             if inner is not None and groups:

@@ -45,7 +45,8 @@ from engine.loading.limits import county_limits
 from engine.loading.policy import resolve_pack
 from engine.loading.yamlio import display_path, read_yaml, validate
 from engine.models.base import Strict
-from engine.models.county import CountyFile, Department, DutyItem, Street
+from engine.models.county import Department, DutyItem, Street
+from engine.models.county_files import CountyFile
 from engine.paths import bundled_policies
 from engine.render.lists_table import NOT_APPLYING_LIST
 from engine.rules.parameters import Parameters

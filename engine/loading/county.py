@@ -15,15 +15,7 @@ from engine.errors import CountyMissingError, DataError, DataErrors, Location, d
 from engine.fileio import nearest_hint, yaml_files
 from engine.loading.limits import county_limits
 from engine.loading.yamlio import Document, display_path, read_yaml, validate
-from engine.models.county import (
-    County,
-    CountyFile,
-    Department,
-    DutyItem,
-    ItemsFile,
-    Street,
-    Unit,
-)
+from engine.models.county import County, Department, DutyItem, Street, Unit
 
 T = TypeVar("T")
 
@@ -65,6 +57,8 @@ def load_county(directory: Path) -> CountySource:
 
 def read_county(directory: Path) -> CountyParts:
     """Parse and validate a county directory's files, entity by entity."""
+    from engine.models.county_files import CountyFile, ItemsFile  # the YAML's shapes
+
     directory = Path(directory)
     shown = display_path(directory)
     if not directory.exists():

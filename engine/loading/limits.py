@@ -5,8 +5,6 @@ The file itself is read within the defaults. What it sets applies to the files o
 scenarios, which may come from anywhere.
 """
 
-from __future__ import annotations
-
 import os
 from pathlib import Path
 from typing import Literal

@@ -9,8 +9,6 @@ is now; any edit makes it stale and the YAML is read again. Policy packs are alw
 their YAML files.
 """
 
-from __future__ import annotations
-
 import hashlib
 from pathlib import Path
 
@@ -71,8 +69,14 @@ def _where(loc: Location, directory: Path) -> Where:
     return Where(file=loc.file, relative=False, line=loc.line, field=loc.field)
 
 
-def _location(where: Where, directory: Path) -> Location:
-    file = display_path(directory / where.file) if where.relative and where.file else where.file
+def _location(where: Where, directory: Path, shown: dict[str, str]) -> Location:
+    """``where`` as a location; ``shown``: the files' displayed paths found so far (a file
+    holds many items, and finding one resolves the path)."""
+    file = where.file
+    if where.relative and file:
+        if file not in shown:
+            shown[file] = display_path(directory / file)
+        file = shown[file]
     return Location(file, where.line, where.field)
 
 
@@ -100,5 +104,6 @@ def read_snapshot(directory: Path) -> tuple[County, Location, dict[str, Location
     if snap.format != FORMAT or snap.source != source:
         return None
     county = snap.county.model_copy(update={"directory": display_path(directory)})
-    return (county, _location(snap.policy_location, directory),
-            {k: _location(v, directory) for k, v in snap.item_locations.items()})
+    shown: dict[str, str] = {}
+    return (county, _location(snap.policy_location, directory, shown),
+            {k: _location(v, directory, shown) for k, v in snap.item_locations.items()})

@@ -1,7 +1,5 @@
 """The common base of every model: strict, frozen, unknown keys refused."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Annotated, Any
 
@@ -54,3 +52,10 @@ def in_force(effective: date | None, until: date | None, day: date) -> bool:
     open) is in force on ``day``."""
     return (effective is None or effective <= day) and (until is None or day <= until)
 
+
+def new_list() -> list[Any]:
+    """A new empty list: the default factory of list fields, for ``list`` itself. pydantic
+    reads a default factory's signature when it builds a model, and for a built-in such as
+    ``list`` that means running the tokenizer over its text signature (compiling the
+    tokenizer's expressions the first time), for a plain function only reading its code."""
+    return []

@@ -1,15 +1,12 @@
 """The county: departments, streets, stationed units and the duty catalogue."""
 
-from __future__ import annotations
-
 from datetime import date
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import (
     Field,
     NonNegativeFloat,
     PositiveInt,
-    StringConstraints,
     ValidationInfo,
     field_validator,
 )
@@ -23,6 +20,7 @@ from engine.models.base import (
     Strict,
     Text,
     WorkloadDays,
+    new_list,
     not_before,
     optional_day,
 )
@@ -34,7 +32,7 @@ class Department(Strict):
 
     id: Id
     name: Text
-    powers: list[Power] = Field(default_factory=list)
+    powers: list[Power] = Field(default_factory=new_list)
 
 
 class GrantedPower(Strict):
@@ -91,7 +89,7 @@ class Body(Strict):
 
     id: Id
     name: Text | None = None
-    functions: list[Id | Nameplate] = Field(default_factory=list)
+    functions: list[Id | Nameplate] = Field(default_factory=new_list)
     posts: Count | None = None  # the posts the body holds (None: not recorded)
 
     def nameplates(self) -> list[Nameplate]:
@@ -117,9 +115,9 @@ class Street(Strict):
     area_km2: NonNegativeFloat
     revenue: NonNegativeFloat | None = None  # fiscal revenue, 10,000 yuan a year
     town_class: PositiveInt | None = None  # where the county classes its towns (甘州: 1–3)
-    institutions: list[Id | Body] = Field(default_factory=list)
+    institutions: list[Id | Body] = Field(default_factory=new_list)
     staffing: Staffing
-    granted_powers: list[GrantedPower] = Field(default_factory=list)
+    granted_powers: list[GrantedPower] = Field(default_factory=new_list)
 
     @field_validator("institutions")
     @classmethod
@@ -162,7 +160,7 @@ class ItemFields(Strict):
     name: Text
     category: Category
     phases: list[Phase] = Field(min_length=1)
-    powers: list[Power] = Field(default_factory=list)
+    powers: list[Power] = Field(default_factory=new_list)
     legal_basis: str  # empty: the list gave none (`duty check` reports it, BASIS-MISSING)
     public_facing: bool = False
     high_volume: bool = False
@@ -212,7 +210,7 @@ class Admission(Strict):
     mode: ProposalMode | None = None
     # powers the decision delegated to the street for this item (lawful ones only); a recall
     # or a revision that does not delegate them again takes them back
-    powers: list[Power] = Field(default_factory=list)
+    powers: list[Power] = Field(default_factory=new_list)
     # the days the decision put the item on the street's lists for; None: open
     effective: Day | None = optional_day()
     until: Day | None = optional_day()
@@ -239,26 +237,6 @@ class Handover(Strict):
 
     proposal: Id | None
     until: Day
-
-
-class CountyFile(Strict):
-    """The shape of ``county.yaml``."""
-
-    schema_version: Literal[1]
-    name: Text
-    # 行政区划代码 (six digits): what binds a store to its county; the name may be shared
-    code: Annotated[str, StringConstraints(pattern=r"^\d{6}$")] | None = None
-    policy: list[Text] = Field(default_factory=lambda: ["baseline"])
-    departments: list[Department] = Field(min_length=1)
-    streets: list[Street] = Field(default_factory=list)  # none: a catalogue of kept items
-    units: list[Unit] = Field(default_factory=list)
-    items: list[DutyItem] = Field(default_factory=list)
-
-
-class ItemsFile(Strict):
-    """The shape of ``items/*.yaml``."""
-
-    items: list[DutyItem]
 
 
 class County(Strict):

@@ -3,12 +3,11 @@
 The JSON form of these models is the interface of ``duty evaluate --format json``.
 """
 
-from __future__ import annotations
-
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from engine.models.base import new_list
 from engine.vocab import Change, Effect, ListKind, PartyKind, Phase, Power, ProposalMode, Verdict
 
 
@@ -110,7 +109,7 @@ class StreetDecision(Out):
     phases: list[PhaseDuty]
     funding: Funding
     # the powers the street exercises on the item, each with what gave it
-    powers: list[PowerSource] = Field(default_factory=list)
+    powers: list[PowerSource] = Field(default_factory=new_list)
     # a recall with a hand-over period the policy granted this street: the last day the
     # street still carries the item (YYYY-MM-DD)
     handover_until: str | None = optional()

@@ -1,12 +1,10 @@
 """Policy packs: versioned rule sets with citations (规则包)."""
 
-from __future__ import annotations
-
 from typing import Any, Literal, get_args
 
 from pydantic import Field, PositiveInt, model_validator
 
-from engine.models.base import Strict, Text
+from engine.models.base import Strict, Text, new_list
 from engine.vocab import Change, Effect, ListKind
 
 RuleId = str
@@ -67,7 +65,7 @@ class Rule(Strict):
     changes: list[Change] = Field(default_factory=lambda: ["admit", "revise"], min_length=1)
 
     @model_validator(mode="after")
-    def _one_form(self) -> Rule:
+    def _one_form(self) -> "Rule":
         single = (self.when, self.effect, self.message)
         if self.cases is not None:
             if any(v is not None for v in (*single, self.assign)):
@@ -108,8 +106,8 @@ class Combine(Strict):
 
     strategy: Literal["precedence"]
     precedence: list[Blocking] = Field(min_length=1)
-    proposal_decisive: list[Blocking] = Field(default_factory=list)
-    whole: list[Change] = Field(default_factory=list)
+    proposal_decisive: list[Blocking] = Field(default_factory=new_list)
+    whole: list[Change] = Field(default_factory=new_list)
     description: Text
 
 
@@ -122,4 +120,4 @@ class PackFile(Strict):
     title: Text
     combine: Combine | None = None
     parameters: dict[str, Any] = Field(default_factory=dict)
-    rules: list[Rule] = Field(default_factory=list)
+    rules: list[Rule] = Field(default_factory=new_list)

@@ -4,8 +4,6 @@
 back from streets (收回), ``revise`` rewrites a listed item's row (动态调整).
 """
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -19,6 +17,7 @@ from engine.models.base import (
     Strict,
     Text,
     WorkloadDays,
+    new_list,
     not_before,
     optional_day,
 )
@@ -89,7 +88,7 @@ class Resources(Strict):
 
     funding: Amount = 0  # yuan per street per year
     staff: Count = 0  # people per street
-    powers_delegated: list[Power] = Field(default_factory=list)
+    powers_delegated: list[Power] = Field(default_factory=new_list)
 
 
 class HigherRequirement(Strict):
@@ -117,7 +116,7 @@ class Proposal(Strict):
     ]
     revision: ItemRevision | None = None  # only with change: revise
     resources: Resources = Field(default_factory=Resources)
-    instruments: list[Instrument] = Field(default_factory=list)
+    instruments: list[Instrument] = Field(default_factory=new_list)
     higher_requirement: HigherRequirement | None = None
     work_plan: bool = False
     legal_review: LegalReview = "pending"
@@ -129,7 +128,7 @@ class Proposal(Strict):
     # a street's own request to hand an item back or change its share: the street asking,
     # its stated reasons, and (in the process: as recorded) the opinion of the department
     requested_by: Id | None = None
-    reasons: list[ReturnReason] = Field(default_factory=list)
+    reasons: list[ReturnReason] = Field(default_factory=new_list)
     reason_note: Text | None = None
     department_opinion: Opinion | None = None
     # dates of force (docs/formats.md, Dates): an admission is in force from ``effective`` to
@@ -145,7 +144,7 @@ class Proposal(Strict):
         return not_before(value, info, "effective")
 
     @model_validator(mode="after")
-    def _temporary_ends(self) -> Proposal:
+    def _temporary_ends(self) -> "Proposal":
         if (self.urgency == "temporary") != (self.ends is not None):
             raise ValueError("临时性工作（urgency: temporary）须写结束日期 ends（如 2026-12-31），"
                              "其他工作不写 ends")

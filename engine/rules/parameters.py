@@ -1,7 +1,5 @@
 """Pack parameters the engine itself reads (thresholds and tables are data, not code)."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -13,7 +11,7 @@ from pydantic import (
     model_validator,
 )
 
-from engine.models.base import Id, Strict, Text
+from engine.models.base import Id, Strict, Text, new_list
 from engine.models.policy import Citation
 from engine.vocab import Phase, Power
 
@@ -37,7 +35,7 @@ class SizeTiers(Strict):
     large_min: PositiveInt
 
     @model_validator(mode="after")
-    def _ordered(self) -> SizeTiers:
+    def _ordered(self) -> "SizeTiers":
         if self.large_min <= self.small_max:
             raise ValueError("large_min 须大于 small_max")
         return self
@@ -65,7 +63,7 @@ class Range(Strict):
     max: NonNegativeFloat | None = None
 
     @model_validator(mode="after")
-    def _ordered(self) -> Range:
+    def _ordered(self) -> "Range":
         if self.min is None and self.max is None:
             raise ValueError("min 和 max 至少写一个")
         if self.min is not None and self.max is not None and self.min > self.max:
@@ -80,11 +78,11 @@ class Varying(Strict):
 
     by: Basis
     values: dict[str, NonNegativeFloat | Range] = Field(default_factory=dict)  # keys as text
-    bands: list[Band] = Field(default_factory=list)
+    bands: list[Band] = Field(default_factory=new_list)
     citation: Citation | None = None
 
     @model_validator(mode="after")
-    def _one_form(self) -> Varying:
+    def _one_form(self) -> "Varying":
         factor = self.by in ("population", "area_km2", "revenue")
         if factor and (self.values or not self.bands):
             raise ValueError(f"按 {self.by} 分档的限额写 bands（min 与 value）")
@@ -97,7 +95,7 @@ class InstitutionRules(Strict):
     """The bodies every street must have, how many bodies it may have (one number, or by
     class, tier or band), and the posts each office may hold (甘州 一之3)."""
 
-    required: list[Id] = Field(default_factory=list)
+    required: list[Id] = Field(default_factory=new_list)
     max_bodies: PositiveInt | Varying | None = None
     # body id → the posts it may hold, by class, tier or band (values: a number or a range)
     office_posts: dict[Id, Varying] = Field(default_factory=dict)
@@ -171,14 +169,14 @@ class StaffingModel(Strict):
     basis: Literal["class", "factors"]
     classes: dict[ClassKey, Quota] = Field(default_factory=dict)
     factors: dict[Factor, list[FactorTier]] = Field(default_factory=dict)
-    grades: list[Grade] = Field(default_factory=list)
-    finance_office: list[FinanceQuota] = Field(default_factory=list)
+    grades: list[Grade] = Field(default_factory=new_list)
+    finance_office: list[FinanceQuota] = Field(default_factory=new_list)
     assistant_share: Share | Varying | None = None  # of administrative posts
     non_establishment_share: Share | Varying | None = None  # of all posts
     county_ceiling: Ceiling | None = None
 
     @model_validator(mode="after")
-    def _complete(self) -> StaffingModel:
+    def _complete(self) -> "StaffingModel":
         if self.basis == "class" and not self.classes:
             raise ValueError("basis 为 class 时须写 classes（各类别的编制）")
         if self.basis == "factors" and not (self.factors and self.grades):
@@ -194,7 +192,7 @@ class Domains(Strict):
     citation: Citation
 
     @model_validator(mode="after")
-    def _unique(self) -> Domains:
+    def _unique(self) -> "Domains":
         if len(set(self.values)) != len(self.values):
             raise ValueError("履职领域重复")
         return self
@@ -213,7 +211,7 @@ class Parameters(Strict):
     phase_powers: dict[Phase, Power]
     enforcement_phases: list[Phase]
     reserved_powers: list[Power]
-    capacity: list[CapacityNeed] = Field(default_factory=list)
+    capacity: list[CapacityNeed] = Field(default_factory=new_list)
     staff_threshold_days: NonNegativeInt
     emergency_approval_days: PositiveInt
     hearing_days: PositiveInt
@@ -230,7 +228,7 @@ class Parameters(Strict):
     domains: Domains | None = None  # None: any field of work is accepted
     # reserved powers a provincial catalogue lets departments delegate (none: only grants
     # recorded in the county give a street a reserved power)
-    provincial_catalogue: list[ProvincialGrant] = Field(default_factory=list)
+    provincial_catalogue: list[ProvincialGrant] = Field(default_factory=new_list)
     targets: Targets | None = None  # county-level targets for the streets' posts (太原)
 
     def catalogue_powers(self, department: str) -> set[str]:

@@ -106,3 +106,20 @@ def test_county_compile_writes_nothing_for_a_bad_county(county: Path) -> None:
     run = run_cli("county", "compile", "--county", county)
     assert run.code == 1 and "[E-SCHEMA] county/county.yaml:" in run.stderr
     assert not (county / SNAPSHOT).exists()
+
+
+def test_the_sample_county_ships_with_a_fresh_snapshot() -> None:
+    """The bundled sample county is read from its snapshot (``duty evaluate`` starts the
+    faster for it), and the snapshot holds what its YAML holds now. After changing the
+    sample county's YAML, write the snapshot again: ``duty county compile``."""
+    from engine.loading.county import load_county
+    from engine.loading.snapshot import read_snapshot
+    from engine.paths import sample_county
+
+    compiled = read_snapshot(sample_county())
+    assert compiled is not None, "duties/sample/county.snapshot.json is stale: duty county compile"
+    county, policy_where, item_where = compiled
+    source = load_county(sample_county())
+    assert county == source.county
+    assert item_where == source.item_locations
+    assert policy_where == source.county_file.location(("policy",))

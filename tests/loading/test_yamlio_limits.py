@@ -12,7 +12,7 @@ from engine.errors import MAX_SHOWN_ERRORS, DataError, DataErrors, FileKindError
 from engine.loading.county import read_county
 from engine.loading.limits import county_limits
 from engine.loading.yamlio import DEFAULT_LIMITS, Limits, read_yaml, validate
-from engine.models.county import ItemsFile
+from engine.models.county_files import ItemsFile
 from tests.conftest import MINI
 
 
