@@ -97,11 +97,13 @@ def national_run(streets: int, items: int = ITEMS, formats: tuple[str, ...] = ("
             builds, floors = [], []
             for _ in range(runs):
                 shutil.rmtree(tree, ignore_errors=True)
+                os.sync()  # each run starts with the disk settled, not writing the last back
                 builds.append({"load": load(), **_measure(
                     [*duty, "lists", "build", "--county", str(county), "--all",
                      "--format", fmt, "-o", str(tree)])})
                 if fmt == "csv":  # the floor right after, in the same conditions
                     floor_dir = work / "floor"
+                    os.sync()
                     floors.append({"load": load(), **_floor(tree, floor_dir)})
                     shutil.rmtree(floor_dir)
             figures: dict[str, Any] = {

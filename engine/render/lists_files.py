@@ -12,21 +12,24 @@ from engine.render.lists_csv import streets_csv
 from engine.render.lists_html import index_html, lists_html
 from engine.render.lists_index import index_csv, index_xlsx
 from engine.render.lists_md import county_md
+from engine.render.lists_table import Kept
 
 FORMATS = ("md", "html", "csv", "xlsx", "json")
 BINARY = ("xlsx",)
 
 
 def render_lists(lists: CountyLists, names: dict[str, str], fmt: str,
-                 source: ListSource | None = None, with_rules: bool = False) -> str | bytes:
+                 source: ListSource | None = None, with_rules: bool = False,
+                 kept: Kept | None = None) -> str | bytes:
     """The lists as one document. ``source`` says which published version they are (None:
     a draft from the county directory): Markdown, HTML and the workbook print it as each
     street's and department's title block, JSON as ``source``. ``with_rules`` adds the
-    catalogue codes and rule ids to the tables (JSON always has them)."""
+    catalogue codes and rule ids to the tables (JSON always has them). ``kept`` keeps the
+    Markdown or HTML of rows shown again (see ``lists_table.Kept``)."""
     if fmt == "md":
-        return county_md(lists, names, source, with_rules)
+        return county_md(lists, names, source, with_rules, kept)
     if fmt == "html":
-        return lists_html(lists, names, source, with_rules)
+        return lists_html(lists, names, source, with_rules, kept)
     if fmt == "csv":
         if lists.departments and not lists.streets:
             return departments_csv(lists.departments, names, with_rules)

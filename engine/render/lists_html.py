@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from html import escape
 
-from engine.models.lists import CountyLists, DepartmentList, ListSource, StreetLists
+from engine.models.lists import CountyLists, DepartmentList, ListRow, ListSource, StreetLists
 from engine.render.lists_table import (
     LEDGER_COLUMNS,
     LIST_TITLES,
     Cell,
     Column,
+    Kept,
     cells,
     department_columns,
     department_rows,
@@ -72,15 +73,34 @@ def _table(columns: Sequence[Column], rows: list[list[Cell]]) -> list[str]:
     """A table with a column group sized from the columns' width hints."""
     if not rows:
         return ["<p>（无）</p>"]
-    total = sum(c.width for c in columns) or 1
-    out = ["<table>", "<colgroup>" + "".join(
-        f'<col style="width: {100 * c.width / total:.1f}%">' for c in columns) + "</colgroup>",
-           "<thead><tr>" + "".join(f"<th{_classes(c, True)}>{escape(c.title)}</th>"
-                                   for c in columns) + "</tr></thead>", "<tbody>"]
     attrs = [_classes(c, False) for c in columns]
-    out += ["<tr>" + "".join(f"<td{a}>{escape(display(c))}</td>"
-                             for a, c in zip(attrs, row, strict=False)) + "</tr>"
-            for row in rows]
+    return [*_head(columns), *("<tr>" + "".join(f"<td{a}>{escape(display(c))}</td>"
+                                                for a, c in zip(attrs, row, strict=False))
+                               + "</tr>" for row in rows), "</tbody>", "</table>"]
+
+
+def _head(columns: Sequence[Column]) -> list[str]:
+    total = sum(c.width for c in columns) or 1
+    return ["<table>", "<colgroup>" + "".join(
+        f'<col style="width: {100 * c.width / total:.1f}%">' for c in columns) + "</colgroup>",
+            "<thead><tr>" + "".join(f"<th{_classes(c, True)}>{escape(c.title)}</th>"
+                                    for c in columns) + "</tr></thead>", "<tbody>"]
+
+
+def _list_table(columns: Sequence[Column], numbered: list[tuple[int, ListRow]],
+                names: dict[str, str], with_rules: bool, kept: Kept | None) -> list[str]:
+    """``_table`` of numbered list rows; with ``kept``, each row's cells after its number are
+    rendered once and kept for the next time it is shown."""
+    attrs = [_classes(c, False) for c in columns]
+    out = _head(columns)
+    for n, row in numbered:
+        rest = kept.get(id(row)) if kept is not None else None
+        if rest is None:
+            rest = "".join(f"<td{a}>{escape(display(c))}</td>" for a, c in zip(
+                attrs[1:], cells(n, row, names, with_rules, grouped=True)[1:], strict=False))
+            if kept is not None:
+                kept[id(row)] = rest
+        out.append(f"<tr><td{attrs[0]}>{escape(display(n))}</td>{rest}</tr>")
     return [*out, "</tbody>", "</table>"]
 
 
@@ -89,7 +109,7 @@ def _title_block(block: list[tuple[str, str]]) -> str:
 
 
 def _street(s: StreetLists, names: dict[str, str], county: str, source: ListSource | None,
-            with_rules: bool) -> list[str]:
+            with_rules: bool, kept: Kept | None = None) -> list[str]:
     out = [f'<section id="street-{escape(s.street)}">',
            f"<h1>{escape(s.name)}履行职责事项清单</h1>",
            _title_block(title_block(county, source, s.name)),
@@ -103,8 +123,7 @@ def _street(s: StreetLists, names: dict[str, str], county: str, source: ListSour
         for heading, numbered in sections(rows):
             if heading is not None:
                 out.append(f'<h3 class="domain">{escape(heading)}（{len(numbered)} 项）</h3>')
-            out += _table(header, [cells(n, r, names, with_rules, grouped=True)
-                                   for n, r in numbered])
+            out += _list_table(header, numbered, names, with_rules, kept)
         if not rows:
             out += _table(header, [])
     if s.not_applying:
@@ -128,7 +147,7 @@ def _department(d: DepartmentList, names: dict[str, str], county: str,
 
 
 def lists_html(lists: CountyLists, names: dict[str, str], source: ListSource | None = None,
-               with_rules: bool = False) -> str:
+               with_rules: bool = False, kept: Kept | None = None) -> str:
     title = f"{lists.county}履行职责事项清单"
     body: list[str] = []
     if len(lists.streets) + len(lists.departments) > 1:
@@ -139,7 +158,7 @@ def lists_html(lists: CountyLists, names: dict[str, str], source: ListSource | N
                  for d in lists.departments]
         body += ["</ol>", "</nav>"]
     for s in lists.streets:
-        body += _street(s, names, lists.county, source, with_rules)
+        body += _street(s, names, lists.county, source, with_rules, kept)
     for d in lists.departments:
         body += _department(d, names, lists.county, source, with_rules)
     return _page(title, body)

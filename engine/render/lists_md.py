@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from engine.models.lists import CountyLists, DepartmentList, ListSource, StreetLists
+from engine.models.lists import CountyLists, DepartmentList, ListRow, ListSource, StreetLists
 from engine.render.escape import md_inline
 from engine.render.lists_table import (
     LEDGER_HEADERS,
     LIST_TITLES,
     Cell,
+    Kept,
     cells,
     department_columns,
     department_rows,
@@ -24,13 +25,33 @@ from engine.vocab import label
 
 
 def _table(header: list[str], rows: list[list[Cell]]) -> list[str]:
-    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    out += ["| " + " | ".join(md_inline(display(c)) for c in row) + " |" for row in rows]
+    return [*_head(header), *("| " + " | ".join(md_inline(display(c)) for c in row) + " |"
+                              for row in rows)]
+
+
+def _head(header: list[str]) -> list[str]:
+    return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+
+
+def _list_rows(numbered: list[tuple[int, ListRow]], names: dict[str, str], with_rules: bool,
+               kept: Kept | None) -> list[str]:
+    """The table lines of numbered list rows (``_table`` of their cells); with ``kept``, each
+    row's cells after its number are rendered once and kept for the next time it is shown."""
+    out = []
+    for n, row in numbered:
+        rest = kept.get(id(row)) if kept is not None else None
+        if rest is None:
+            rest = " | ".join(md_inline(display(c))
+                              for c in cells(n, row, names, with_rules, grouped=True)[1:])
+            if kept is not None:
+                kept[id(row)] = rest
+        out.append(f"| {display(n)} | {rest} |")
     return out
 
 
 def street_md(s: StreetLists, names: dict[str, str], county: str = "",
-              source: ListSource | None = None, with_rules: bool = False) -> str:
+              source: ListSource | None = None, with_rules: bool = False,
+              kept: Kept | None = None) -> str:
     out = [f"# {md_inline(s.name)}履行职责事项清单", "",
            md_inline(title_text(title_block(county, source, s.name))), "",
            f"{label(s.kind)}编号 {md_inline(s.street)}；基本履职事项 {len(s.basic)} 项，"
@@ -42,8 +63,7 @@ def street_md(s: StreetLists, names: dict[str, str], county: str = "",
         for heading, numbered in sections(rows):
             if heading is not None:
                 out += [f"### {md_inline(heading)}（{len(numbered)} 项）", ""]
-            out += _table(header, [cells(n, r, names, with_rules, grouped=True)
-                                   for n, r in numbered])
+            out += [*_head(header), *_list_rows(numbered, names, with_rules, kept)]
             out.append("")
         if not rows:
             out += ["（无）", ""]
@@ -70,7 +90,8 @@ def department_md(d: DepartmentList, names: dict[str, str], county: str = "",
 
 
 def county_md(lists: CountyLists, names: dict[str, str], source: ListSource | None = None,
-              with_rules: bool = False) -> str:
-    parts = [street_md(s, names, lists.county, source, with_rules) for s in lists.streets]
+              with_rules: bool = False, kept: Kept | None = None) -> str:
+    parts = [street_md(s, names, lists.county, source, with_rules, kept)
+             for s in lists.streets]
     parts += [department_md(d, names, lists.county, source, with_rules) for d in lists.departments]
     return "\n".join(parts)

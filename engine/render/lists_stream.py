@@ -34,7 +34,7 @@ from engine.models.lists import CountyLists, ListRow, ListSource, NotApplying, S
 from engine.render.cellsafe import CUT_MARKER, TRIGGERS, csv_writer
 from engine.render.lists_csv import BOM, head
 from engine.render.lists_files import BINARY, index_file, render_lists
-from engine.render.lists_table import flat_cells
+from engine.render.lists_table import Kept, flat_cells
 
 STENCIL_CSV = 32  # a class this large is rendered once; smaller ones row by row (CSV)
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: no format escapes them
@@ -71,16 +71,15 @@ class _CsvStreets:
     street, the row number and the part after filled with the side, each filled once and
     kept while it is wanted."""
 
-    KEYS = ("i", "n", "un", "s", "ui")  # positional fields 0–4 of a stencil line
     KEPT_SIDES = 4096  # sides whose filled parts are kept at once (memory stays bounded)
 
-    def __init__(self, plan: ListPlan, names: dict[str, str], with_rules: bool) -> None:
-        self.plan, self.names, self.with_rules = plan, names, with_rules
+    def __init__(self, stand_ins: _StandIns, names: dict[str, str], with_rules: bool) -> None:
+        plan = self.plan = stand_ins.plan
+        self.names, self.with_rules = names, with_rules
         self.head = head(with_rules)
-        self.street = Party.model_construct(kind="street", id=_token("s"), name=_token("n"))
+        self.street = stand_ins.street
         self.side = Party.model_construct(kind="unit", id=_token("ui"), name=_token("un"))
-        self.depts = sorted({ip.item.department for ip in plan.items})
-        self.sides = _Sides(plan, self.depts)
+        self.depts, self.sides = stand_ins.depts, stand_ins.sides
         self.numbers = [str(i) for i in range(1, len(plan.published) + 1)]
         self.befores: list[str] = []  # the parts before the row number (format strings)
         self.lines: list[tuple[int, str]] = []  # (its part before, its part after)
@@ -143,8 +142,7 @@ class _CsvStreets:
         absent = placed[-1]
         for applies, away, own, ids, by_profile, dept in self.items:
             if applies is not None and sid not in applies:
-                kind, line = -1, away
-                target = absent
+                line, target = away, absent
             else:
                 kind, line = (own.get(sid) if own else None) or by_profile[ids[index]]
                 target = placed[kind]
@@ -207,6 +205,7 @@ class _StandIns:
         self.keys = {k: i for i, k in enumerate(
             ["s", "n", *(f"d{i}{e}" for i in range(len(self.depts)) for e in "kin")])}
         self.rows: dict[int, ListRow] = {}
+        self.kept: Kept = {}  # the text of those rows in the tree's format
 
     def lists(self, sid: str) -> StreetLists:
         """The street's lists with stand-ins for its names."""
@@ -222,7 +221,7 @@ class _Stencil:
                  fmt: str, sid: str, source: ListSource | None, with_rules: bool) -> None:
         self.plan, self.sides, keys = stand_ins.plan, stand_ins.sides, stand_ins.keys
         text = render_lists(base.model_copy(update={"streets": [stand_ins.lists(sid)]}), names,
-                            fmt, source, with_rules)
+                            fmt, source, with_rules, stand_ins.kept)
         assert isinstance(text, str)
         parts = _SLOT.split(text)
         self.literals: list[str] | None = parts[0::2]
@@ -260,8 +259,8 @@ def lists_tree(plan: ListPlan, names: dict[str, str], fmt: str,
     county = plan.county
     base = CountyLists.model_construct(county=county.name, policy=plan.ws.policy.hash,
                                        streets=[], departments=[])
-    rows = _CsvStreets(plan, names, with_rules) if fmt == "csv" else None
     stand_ins = _StandIns(plan)
+    rows = _CsvStreets(stand_ins, names, with_rules) if fmt == "csv" else None
     classes = list(plan.street_classes())
 
     def street_files(share: list[list[str]]) -> Iterator[tuple[str, str | bytes]]:

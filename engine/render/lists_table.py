@@ -34,6 +34,11 @@ class Column:
     width: int = 16
 
 
+# a format's text of list rows shown again, by the row's identity: only for rows that live as
+# long as it does (the rows a stencil makes once with stand-ins, ``engine.render.lists_stream``)
+Kept = dict[int, str]
+
+
 def display(cell: Cell) -> str:
     """A cell as text formats show it: numbers with thousands separators."""
     return f"{cell:,}" if isinstance(cell, int) else cell
