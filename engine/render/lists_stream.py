@@ -10,23 +10,27 @@ filled once per street and once per department side. Names that some format woul
 quote (commas, quotes, ``|``, ``<``, ``&``, line breaks …) are never put in that way: such a
 street is rendered from its own lists.
 
-Both processors work: a forked second process makes the departments' files and the later
-half of the streets' and sends them back as bytes, while this one makes the first half.
+Both processors work: a forked second process makes the departments' files and streets' files
+and sends them back as bytes, while this one makes others; the two take classes of streets
+from the two ends until they meet.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import mmap
 import os
 import queue
 import re
 import signal
 import struct
+import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain
 from operator import itemgetter
+from typing import Any
 
 from engine.lists.plan import LISTS, ListPlan, RowTemplate
 from engine.models.decision import Party
@@ -254,8 +258,9 @@ def lists_tree(plan: ListPlan, names: dict[str, str], fmt: str,
                with_rules: bool = False) -> Iterator[tuple[str, str | bytes]]:
     """``streets/ID.fmt`` for every street, ``departments/ID.fmt`` for every department and
     the index, one file at a time (as ``render_tree`` with the same ``source`` and
-    ``with_rules``). A second process makes the departments' files and the later share of
-    the streets' (``SECOND_SHARE``) meanwhile, on the other processor."""
+    ``with_rules``). A second process makes the departments' files and then streets' files
+    meanwhile, on the other processor: the classes of streets are taken one at a time, by
+    this process from the front and by the second from the back, until the two meet."""
     county = plan.county
     base = CountyLists.model_construct(county=county.name, policy=plan.ws.policy.hash,
                                        streets=[], departments=[])
@@ -263,7 +268,7 @@ def lists_tree(plan: ListPlan, names: dict[str, str], fmt: str,
     rows = _CsvStreets(stand_ins, names, with_rules) if fmt == "csv" else None
     classes = list(plan.street_classes())
 
-    def street_files(share: list[list[str]]) -> Iterator[tuple[str, str | bytes]]:
+    def street_files(share: Iterable[list[str]]) -> Iterator[tuple[str, str | bytes]]:
         for members in share:
             fill: Callable[[str], str | None] = lambda sid: None  # noqa: E731
             if fmt not in BINARY and (rows is None or len(members) >= STENCIL_CSV):
@@ -278,21 +283,32 @@ def lists_tree(plan: ListPlan, names: dict[str, str], fmt: str,
                         "streets": [plan.street_lists(sid)]}), names, fmt, source, with_rules)
                 yield f"streets/{sid}.{fmt}", content
 
-    def second() -> Iterator[tuple[str, str | bytes]]:
+    def department_files() -> Iterator[tuple[str, str | bytes]]:
         for d in plan.departments():
             yield f"departments/{d.department}.{fmt}", render_lists(
                 base.model_copy(update={"departments": [d]}), names, fmt, source, with_rules)
-        yield from street_files(theirs)
 
-    mine, theirs = _split(classes, SECOND_SHARE)
-    others = Alongside(second)
-    try:
-        for pair in street_files(mine):
-            yield pair
-            yield from others.ready()
-        yield from others.rest()
-    finally:
-        others.close()
+    made: set[str] = set()  # the files this process made
+
+    def second() -> Iterator[tuple[str, str | bytes]]:
+        yield from department_files()
+        yield from street_files(classes[i] for i in iter(claims.back, None))
+
+    def unsent() -> Iterator[tuple[str, str | bytes]]:  # the second process failed
+        yield from department_files()
+        yield from street_files([sid for sid in c if f"streets/{sid}.{fmt}" not in made]
+                                for c in classes)
+
+    with _Claims(len(classes)) as claims:
+        others = Alongside(second, unsent)
+        try:
+            for pair in street_files(classes[i] for i in iter(claims.front, None)):
+                made.add(pair[0])
+                yield pair
+                yield from others.ready()
+            yield from others.rest()
+        finally:
+            others.close()
     counts: dict[str, tuple[int, int, int]] = {}
     for members in classes:  # the same for every street of a class; only HTML shows them
         sizes = _sizes(plan, members[0]) if fmt == "html" else (0, 0, 0)
@@ -303,17 +319,6 @@ def lists_tree(plan: ListPlan, names: dict[str, str], fmt: str,
     yield index_file(county.name, entries, fmt, counts)
 
 
-def _split(classes: list[list[str]], share: float) -> tuple[list[list[str]], list[list[str]]]:
-    """The classes in two runs, the second holding about ``share`` of the streets (whole
-    classes: each is set up once, in one process)."""
-    total, taken = sum(len(c) for c in classes), 0
-    for cut in range(len(classes), 0, -1):
-        if taken + len(classes[cut - 1]) > total * share:
-            return classes[:cut], classes[cut:]
-        taken += len(classes[cut - 1])
-    return [], classes
-
-
 def _sizes(plan: ListPlan, sid: str) -> tuple[int, int, int]:
     """How many rows the street's basic, cooperative and recalled lists hold."""
     index = plan.index(sid)
@@ -321,9 +326,57 @@ def _sizes(plan: ListPlan, sid: str) -> tuple[int, int, int]:
     return found.count("basic"), found.count("cooperative"), found.count("recalled")
 
 
+try:
+    import fcntl
+
+    _LOCKF: Callable[[Any, int], Any] | None = fcntl.lockf
+except ImportError:  # not a POSIX system
+    _LOCKF = None
+
 _FRAME = struct.Struct("<IQ")  # a file sent back: its path's length, its content's length
-SECOND_SHARE = 0.5  # of the streets' files, made by the second process
 _AHEAD = 64  # files received from the second process and not yet handed on
+
+
+class _Claims:
+    """Positions in a sequence taken one at a time by two processes, one from the front, the
+    other from the back, until they meet, so that each position is taken once and whichever
+    process is ahead takes more. The two ends are in memory both processes share (mapped
+    before the second is forked); taking one holds a record lock on an unnamed file, which
+    the system releases if its holder dies."""
+
+    _ENDS = struct.Struct("<qq")  # the next position at the front, one past the back
+
+    def __init__(self, count: int) -> None:
+        self.ends = mmap.mmap(-1, self._ENDS.size)  # shared with forked processes
+        self._ENDS.pack_into(self.ends, 0, 0, count)
+        self.lock = tempfile.TemporaryFile()  # noqa: SIM115 (closed by ``__exit__``)
+
+    def __enter__(self) -> _Claims:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.lock.close()
+        self.ends.close()
+
+    def _take(self, front: bool) -> int | None:
+        if _LOCKF is not None:  # without it (no fork either) one process takes them all
+            _LOCKF(self.lock, fcntl.LOCK_EX)
+        try:
+            first, end = self._ENDS.unpack_from(self.ends, 0)
+            if first >= end:
+                return None
+            taken = first if front else end - 1
+            self._ENDS.pack_into(self.ends, 0, *((first + 1, end) if front else (first, taken)))
+            return taken
+        finally:
+            if _LOCKF is not None:
+                _LOCKF(self.lock, fcntl.LOCK_UN)
+
+    def front(self) -> int | None:
+        return self._take(front=True)
+
+    def back(self) -> int | None:
+        return self._take(front=False)
 
 
 class Alongside:
@@ -333,11 +386,13 @@ class Alongside:
     here) and ``rest`` (all the others, waiting for them).
 
     Where there is no ``fork``, or the process fails (its files stop before the end), the
-    files not received are made here by ``rest``, so any error is raised by this process as
-    usual. ``close`` stops the process if its files are not wanted after all."""
+    files not received are made here by ``rest`` (those of ``again``, by default ``make``),
+    so any error is raised by this process as usual. ``close`` stops the process if its
+    files are not wanted after all."""
 
-    def __init__(self, make: Callable[[], Iterable[tuple[str, str | bytes]]]) -> None:
-        self.make, self.pid = make, 0
+    def __init__(self, make: Callable[[], Iterable[tuple[str, str | bytes]]],
+                 again: Callable[[], Iterable[tuple[str, str | bytes]]] | None = None) -> None:
+        self.make, self.again, self.pid = make, again or make, 0
         self.got: set[str] = set()
         self.queue: queue.Queue[tuple[str, bytes] | None] = queue.Queue(_AHEAD)
         self.ended = False
@@ -396,7 +451,7 @@ class Alongside:
             _, status = os.waitpid(self.pid, 0)
             self.pid, failed = 0, status != 0
         if failed:
-            yield from ((path, content) for path, content in self.make()
+            yield from ((path, content) for path, content in self.again()
                         if path not in self.got)
 
     def close(self) -> None:

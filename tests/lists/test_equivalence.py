@@ -221,3 +221,46 @@ def test_the_grouped_diff_is_the_diff_of_the_reference_lists(case: str) -> None:
     expected = diff_lists(reference.build_lists(before), reference.build_lists(after))
     assert expected.changes
     assert diff_plans(ListPlan(before), ListPlan(after)) == expected
+
+
+def test_files_the_second_process_did_not_send_are_made_here(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second process dies after taking classes of streets: every file it did not send
+    is made by this one, once."""
+    import os
+
+    ws = _generated()
+    parent, real, made = os.getpid(), lists_stream._CsvStreets.file, [0]
+
+    def dying(self: object, sid: str, index: int) -> str | None:
+        if os.getpid() != parent:
+            made[0] += 1
+            if made[0] > 5:
+                os._exit(1)
+        return real(self, sid, index)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(lists_stream._CsvStreets, "file", dying)
+    monkeypatch.setattr(lists_stream, "STENCIL_CSV", 10**9)  # every street from its rows
+    streamed = list(lists_tree(ListPlan(ws), ws.names, "csv"))
+    assert len(streamed) == len({path for path, _ in streamed})
+    assert reference.encoded(streamed) == reference.encoded(
+        render_tree(reference.build_lists(ws), ws.names, "csv"))
+
+
+def test_two_processes_take_each_class_once() -> None:
+    import os
+
+    with lists_stream._Claims(500) as claims:
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            taken = list(iter(claims.back, None))
+            os.write(write, ",".join(map(str, taken)).encode())
+            os._exit(0)
+        os.close(write)
+        mine = list(iter(claims.front, None))
+        os.waitpid(pid, 0)
+        with os.fdopen(read) as got:
+            theirs = [int(x) for x in got.read().split(",") if x]
+    assert sorted(mine + theirs) == list(range(500))
+    assert mine == sorted(mine) and theirs == sorted(theirs, reverse=True)
