@@ -97,18 +97,22 @@ def county_lists(county_dir: Path | None = None, street: str | None = None,
                  ws: Workspace | None = None) -> tuple[CountyLists, dict[str, str]]:
     """The county's lists (or those published as ``version`` in the store ``target``),
     narrowed to one street or one department when asked; with the Chinese names."""
-    from engine.lists.build import build_lists
+    from engine.lists.plan import ListPlan
 
-    if version is None:
+    if version is None:  # only the lists asked for are made
         ws = ws or county_workspace(county_dir)
-        lists, names = build_lists(ws), ws.names
-    else:
-        lists, names = version_lists(target or store_target(), version)
+        names, county = ws.names, ws.county
+        sample_county = county_dir is None
+        street = known_id(street, {k: s.name for k, s in county.streets.items()}, "街道",
+                          "street", sample_county)
+        department = known_id(department, {k: d.name for k, d in county.departments.items()},
+                              "部门", "department", sample_county)
+        return ListPlan(ws).county_lists(street, department), names
+    lists, names = version_lists(target or store_target(), version)
     streets = {s.street: s.name for s in lists.streets}
     departments = {d.department: d.name for d in lists.departments}
-    sample_county = county_dir is None and version is None
-    street = known_id(street, streets, "街道", "street", sample_county)
-    department = known_id(department, departments, "部门", "department", sample_county)
+    street = known_id(street, streets, "街道", "street")
+    department = known_id(department, departments, "部门", "department")
     if street is not None:
         lists = lists.model_copy(update={
             "streets": [s for s in lists.streets if s.street == street], "departments": []})

@@ -486,12 +486,19 @@ class ListPlan:
                 shortfall_total=sum(gaps.values())))
         return out
 
-    def county_lists(self) -> CountyLists:
-        """Every list as models (for JSON, diffs and stored versions)."""
+    def county_lists(self, street: str | None = None,
+                     department: str | None = None) -> CountyLists:
+        """Every list as models (for JSON, diffs and stored versions); or only one street's
+        lists, or one department's, made alone."""
+        if street is not None:
+            return CountyLists(county=self.county.name, policy=self.ws.policy.hash,
+                               streets=[self.street_lists(street)], departments=[])
         return CountyLists(
             county=self.county.name, policy=self.ws.policy.hash,
-            streets=[self.street_lists(sid, i) for i, sid in enumerate(self.streets)],
-            departments=self.departments())
+            streets=[] if department is not None else
+            [self.street_lists(sid, i) for i, sid in enumerate(self.streets)],
+            departments=[d for d in self.departments()
+                         if department is None or d.department == department])
 
 
 def publication_order(items: Iterable[DutyItem],

@@ -194,9 +194,38 @@ def test_all_holds_few_workbooks_at_once(tmp_path: Path, monkeypatch: pytest.Mon
 
     monkeypatch.setattr(Workbook, "__init__", init)
     monkeypatch.setattr(outdir._Writer, "write", write)
-    monkeypatch.setattr(lists_stream, "SECOND_SHARE", 0)  # every street's workbook made here
+    monkeypatch.delattr(lists_stream.os, "fork")  # every street's workbook made here
     run = run_cli("lists", "build", "--county", county, "--all", "--format", "xlsx",
                   "-o", tmp_path / "out")
     assert run.code == 0, run.stderr
     assert len(made) > 120 and len(alive) > 120
     assert max(alive) <= 40, max(alive)
+
+
+@pytest.mark.parametrize("option", [["--street", "S02"], ["--department", "civil_affairs"]])
+def test_one_street_or_department_is_made_alone(option: list[str], tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A national county's one street must not cost every street's lists: only the street
+    asked for is made (the same bytes as narrowed from the whole county)."""
+    from engine.lists.plan import ListPlan
+    from engine.render.lists_files import render_lists
+
+    made: list[str] = []
+    real = ListPlan.street_lists
+
+    def counted(self: ListPlan, sid: str, *args: Any, **kwargs: Any) -> Any:
+        made.append(sid)
+        return real(self, sid, *args, **kwargs)
+
+    monkeypatch.setattr(ListPlan, "street_lists", counted)
+    run = run_cli("lists", "build", *option, "--format", "csv", "-o", tmp_path / "one.csv")
+    assert run.code == 0, run.stderr
+    assert made == option[1:2] if option[0] == "--street" else made == []
+    whole = build_lists(load_workspace())
+    narrowed = whole.model_copy(update=(
+        {"streets": [s for s in whole.streets if s.street == "S02"], "departments": []}
+        if option[0] == "--street" else
+        {"streets": [], "departments": [d for d in whole.departments
+                                        if d.department == "civil_affairs"]}))
+    assert (tmp_path / "one.csv").read_bytes() == str(render_lists(
+        narrowed, load_workspace().names, "csv")).encode("utf-8")
