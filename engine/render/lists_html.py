@@ -11,6 +11,7 @@ since version 131; other browsers ignore them and can print their own page numbe
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import cache
 from html import escape
 
 from engine.models.lists import CountyLists, DepartmentList, ListRow, ListSource, StreetLists
@@ -73,26 +74,32 @@ def _table(columns: Sequence[Column], rows: list[list[Cell]]) -> list[str]:
     """A table with a column group sized from the columns' width hints."""
     if not rows:
         return ["<p>（无）</p>"]
-    attrs = [_classes(c, False) for c in columns]
-    return [*_head(columns), *("<tr>" + "".join(f"<td{a}>{escape(display(c))}</td>"
+    attrs = _attrs(tuple(columns))
+    return [*_head(tuple(columns)), *("<tr>" + "".join(f"<td{a}>{escape(display(c))}</td>"
                                                 for a, c in zip(attrs, row, strict=False))
                                + "</tr>" for row in rows), "</tbody>", "</table>"]
 
 
-def _head(columns: Sequence[Column]) -> list[str]:
+@cache  # a table per section of every street's lists
+def _attrs(columns: tuple[Column, ...]) -> tuple[str, ...]:
+    return tuple(_classes(c, False) for c in columns)
+
+
+@cache
+def _head(columns: tuple[Column, ...]) -> tuple[str, ...]:
     total = sum(c.width for c in columns) or 1
-    return ["<table>", "<colgroup>" + "".join(
+    return ("<table>", "<colgroup>" + "".join(
         f'<col style="width: {100 * c.width / total:.1f}%">' for c in columns) + "</colgroup>",
             "<thead><tr>" + "".join(f"<th{_classes(c, True)}>{escape(c.title)}</th>"
-                                    for c in columns) + "</tr></thead>", "<tbody>"]
+                                    for c in columns) + "</tr></thead>", "<tbody>")
 
 
 def _list_table(columns: Sequence[Column], numbered: list[tuple[int, ListRow]],
                 names: dict[str, str], with_rules: bool, kept: Kept | None) -> list[str]:
     """``_table`` of numbered list rows; with ``kept``, each row's cells after its number are
     rendered once and kept for the next time it is shown."""
-    attrs = [_classes(c, False) for c in columns]
-    out = _head(columns)
+    attrs = _attrs(tuple(columns))
+    out = list(_head(tuple(columns)))
     for n, row in numbered:
         rest = kept.get(id(row)) if kept is not None else None
         if rest is None:
