@@ -40,7 +40,7 @@ from pathlib import Path
 
 from engine.errors import DataError, Location, OutputDirError, UsageError
 from engine.fileio import read_regular, system_failure, write_atomic
-from engine.treewriter import HEADER, fsync_dir, write_file
+from engine.treewriter import frame, fsync_dir, write_file
 
 MARKER = ".duty-output.json"
 _MARKER_MAX_BYTES = 16 * 1024 * 1024
@@ -184,9 +184,9 @@ class _Writer:
         self._report.close()
 
     def write(self, rel: str, content: str | bytes) -> None:
-        name, data = rel.encode("utf-8"), _payload(content)
+        data = _payload(content)
         try:
-            self._pipe.write(HEADER.pack(len(name), len(data)) + name)
+            self._pipe.write(frame(rel, len(data)))
             self._pipe.write(data)
         except BrokenPipeError:  # the process stopped: its report says why
             self.finish()

@@ -22,6 +22,7 @@ import os
 import signal
 import struct
 import sys
+from collections.abc import Iterator
 from typing import BinaryIO
 
 HEADER = struct.Struct("<IQ")
@@ -57,15 +58,28 @@ def write_file(path: str | os.PathLike[str], data: bytes) -> None:
         os.close(fd)
 
 
-def write_tree(root: str, stream: BinaryIO) -> None:
-    """Write every file framed on ``stream`` under ``root``."""
-    made = {root}
+def frame(rel: str, size: int) -> bytes:
+    """What goes before a file's content of ``size`` bytes on a stream of files: the header
+    and the relative path."""
+    name = rel.encode("utf-8")
+    return HEADER.pack(len(name), size) + name
+
+
+def frames(stream: BinaryIO) -> Iterator[tuple[str, bytes]]:
+    """Each file framed on ``stream`` as (relative path, content); ``EOFError`` when the
+    stream ends inside a frame."""
     while head := stream.read(HEADER.size):
         if len(head) != HEADER.size:
             raise EOFError("the tree's stream ended inside a header")
         name_size, size = HEADER.unpack(head)
         rel = _exact(stream, name_size).decode("utf-8")
-        data = _exact(stream, size)
+        yield rel, _exact(stream, size)
+
+
+def write_tree(root: str, stream: BinaryIO) -> None:
+    """Write every file framed on ``stream`` under ``root``."""
+    made = {root}
+    for rel, data in frames(stream):
         path = os.path.join(root, rel)
         parent = os.path.dirname(path)
         try:

@@ -39,6 +39,7 @@ from engine.render.cellsafe import CUT_MARKER, TRIGGERS, csv_writer
 from engine.render.lists_csv import BOM, head
 from engine.render.lists_files import BINARY, index_file, render_lists
 from engine.render.lists_table import Kept, flat_cells
+from engine.treewriter import frame, frames
 
 STENCIL_CSV = 32  # a class this large is rendered once; smaller ones row by row (CSV)
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: no format escapes them
@@ -333,7 +334,6 @@ try:
 except ImportError:  # not a POSIX system
     _LOCKF = None
 
-_FRAME = struct.Struct("<IQ")  # a file sent back: its path's length, its content's length
 _AHEAD = 64  # files received from the second process and not yet handed on
 
 
@@ -381,9 +381,10 @@ class _Claims:
 
 class Alongside:
     """The files ``make`` yields, made in a forked process while this one makes others; the
-    files come back through a pipe (read by a thread into a bounded queue, so that the
-    process never waits on this one for long) and are handed on by ``ready`` (those already
-    here) and ``rest`` (all the others, waiting for them).
+    files come back through a pipe, framed as the writing process takes them (read by a
+    thread into a bounded queue, so that the process never waits on this one for long), and
+    are handed on by ``ready`` (those already here) and ``rest`` (all the others, waiting
+    for them).
 
     Where there is no ``fork``, or the process fails (its files stop before the end), the
     files not received are made here by ``rest`` (those of ``again``, by default ``make``),
@@ -406,9 +407,8 @@ class Alongside:
                 os.close(read)
                 with os.fdopen(write, "wb", buffering=1 << 20) as out:
                     for path, content in make():
-                        name = path.encode("utf-8")
                         data = content.encode("utf-8") if isinstance(content, str) else content
-                        out.write(_FRAME.pack(len(name), len(data)) + name)
+                        out.write(frame(path, len(data)))
                         out.write(data)
                 code = 0
             finally:
@@ -418,13 +418,9 @@ class Alongside:
         self.reader.start()
 
     def _receive(self, read: int) -> None:
-        with os.fdopen(read, "rb") as got:
-            while len(head := got.read(_FRAME.size)) == _FRAME.size:
-                size, length = _FRAME.unpack(head)
-                name, data = got.read(size), got.read(length)
-                if len(name) < size or len(data) < length:
-                    break
-                self.queue.put((name.decode("utf-8"), data))
+        with os.fdopen(read, "rb") as got, contextlib.suppress(EOFError):  # cut short: ended
+            for item in frames(got):
+                self.queue.put(item)
         self.queue.put(None)
 
     def _take(self, wait: bool) -> Iterator[tuple[str, bytes]]:
