@@ -60,3 +60,32 @@ class ForcedPasswordChange:
                 if name not in self.OPEN:
                     return redirect("password")
         return self.get_response(request)
+
+
+class CountyInStep:
+    """The county a process serves is the one the store records (``engine/web/runtime.py``),
+    checked before anything reads it: a host whose county directory fell behind an import
+    made elsewhere answers every request with 503 and the reason, and changes nothing. The
+    page is plain (the site's templates would read the county again)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from engine.errors import StoreError
+        from engine.web.runtime import in_step
+
+        try:
+            in_step()
+        except StoreError as exc:
+            if exc.reason != "county-behind":
+                raise
+            from django.utils.html import escape
+
+            from engine.web.views.errors import words
+
+            return HttpResponse(
+                "<!doctype html><html lang=\"zh-hans\"><meta charset=\"utf-8\">"
+                f"<title>县区数据不一致</title><h1>县区数据不一致</h1><p>{escape(words(exc))}</p>",
+                status=503)
+        return self.get_response(request)

@@ -1,12 +1,13 @@
-"""Django settings of the web application: the store's settings (``base_settings``) with the
-web's apps, the store's database as ``default``, and safe defaults (no debug pages, CSRF on
-every POST, HttpOnly SameSite=Lax cookies, Secure over HTTPS, bounded uploads, throttled log-in).
+"""Django settings of the web application: the store's settings (``base_settings``) with the web's
+apps, the store's database as ``default``, and safe defaults (no debug pages, CSRF on every
+POST, HttpOnly SameSite=Lax cookies, Secure over HTTPS, bounded uploads, throttled log-in).
 
-Environment: ``DUTY_DB`` / ``DUTY_DATABASE_URL`` / ``DUTY_AUDIT_KEY`` / ``DUTY_CHECKPOINTS`` (the
-store, as for the command line), ``DUTY_COUNTY`` (the county directory), ``DUTY_SECRET_KEY`` or
-``DUTY_SECRET_KEY_FILE``, ``DUTY_ALLOWED_HOSTS`` (comma-separated), ``DUTY_TRUST_PROXY=1``
-(behind a proxy that sets X-Forwarded-Proto), ``DUTY_TRUSTED_PROXIES`` (the proxies' addresses
-or networks, comma-separated, whose X-Forwarded-For is believed for log-in throttling).
+Environment: ``DUTY_DB`` / ``DUTY_DATABASE_URL`` / ``DUTY_AUDIT_KEY`` / ``DUTY_CHECKPOINTS``
+(the store, as for the command line), ``DUTY_COUNTY`` (the county directory),
+``DUTY_SECRET_KEY`` or ``DUTY_SECRET_KEY_FILE`` (else derived from the audit key),
+``DUTY_ALLOWED_HOSTS`` (comma-separated), ``DUTY_TRUST_PROXY=1`` (behind a proxy that sets
+X-Forwarded-Proto), ``DUTY_TRUSTED_PROXIES`` (the proxies' addresses or networks,
+comma-separated, whose X-Forwarded-For is believed for log-in throttling).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "engine.web.uploads.DeclaredLength",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "engine.web.middleware.CountyInStep",  # the county of the store, or 503 (several hosts)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -81,6 +83,15 @@ AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "engine.web.clientip.client_ip"
 trusted(os.environ.get("DUTY_TRUSTED_PROXIES", ""))
 
+# nothing a request leaves behind stays in one process: sessions are rows of the store (JSON,
+# signed), lock-outs are django-axes' rows, and no cache is kept by Django's cache framework,
+# so any number of processes on any number of hosts serve one store (docs/web.md, "More than
+# one host"). The dummy cache keeps nothing: a feature that wanted a per-process cache would
+# see it empty rather than serve one host's state on another; Django's DatabaseCache is not
+# used because it unpickles what it reads, and the store's rows are not trusted that far.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 8 * 3600

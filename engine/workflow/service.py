@@ -82,6 +82,14 @@ class AdmissionService:
                 store.meta.get("county_revision") not in (None, self.revision):
             self._same_streets(ws)
 
+    def recorded_revision(self) -> str | None:
+        """The county data the store last recorded: changed by an import or a county change
+        seen by any process on any host."""
+        from engine.store.router import using
+
+        with using(self.store.alias):
+            return repo.county_revision()
+
     def _same_streets(self, ws: Workspace) -> None:
         """A county without a code, changed since the store last recorded it, is a revision of
         the bound county only if it keeps at least one of its streets (the same id with the

@@ -84,14 +84,18 @@ def start(folder: Path, extra: dict[str, str],
     env = {k: v for k, v in os.environ.items() if not k.startswith("DUTY_")}
     env.update(extra)
     env["PYTHONPATH"] = str(ROOT)
-    port = free_port()
-    server = Server(f"http://127.0.0.1:{port}", env, folder)
+    server = Server(f"http://127.0.0.1:{free_port()}", env, folder)
     _seed(server, accounts)
-    log = (folder / "server.log").open("wb")
+    return launch(server)
+
+
+def launch(server: Server, log_name: str = "server.log") -> Server:
+    """``duty serve`` on ``server``'s store, port and environment, once it answers."""
+    log = (server.folder / log_name).open("wb")
     server.process = subprocess.Popen(
         [sys.executable, "-m", "engine.cli", "serve", "--host", "127.0.0.1", "--port",
-         str(port), "--workers", "2"], cwd=folder, env=env, stdout=log,
-        stderr=subprocess.STDOUT)
+         server.url.rsplit(":", 1)[1], "--workers", "2"], cwd=server.folder, env=server.env,
+        stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -102,7 +106,8 @@ def start(folder: Path, extra: dict[str, str],
                 break
             time.sleep(0.3)
     stop(server)
-    raise RuntimeError((folder / "server.log").read_text(encoding="utf-8", errors="replace"))
+    raise RuntimeError((server.folder / log_name).read_text(encoding="utf-8",
+                                                            errors="replace"))
 
 
 def stop(server: Server) -> None:

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import stat
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from engine.errors import StoreError
 from tests.conftest import ROOT, run_cli
 
 
@@ -65,20 +69,38 @@ def test_serve_on_a_busy_port_says_so_and_serves_nothing(tmp_path: Path, golden:
     assert "http://" not in done.stdout + done.stderr
 
 
-def test_signing_key_file_is_private_and_stable(tmp_path: Path, monkeypatch) -> None:
+def test_signing_key_is_the_same_wherever_the_audit_key_is(tmp_path: Path, monkeypatch) -> None:
+    """Two hosts holding the same audit key sign alike without a second file; another key
+    signs otherwise; the signing key is not the audit key; the environment and a named file
+    come first (the file private and stable)."""
     from engine.store.config import store_target
-    from engine.web.secret import secret_file, web_secret
+    from engine.store.keys import create_key
+    from engine.web.secret import web_secret
 
-    monkeypatch.delenv("DUTY_SECRET_KEY", raising=False)
-    monkeypatch.delenv("DUTY_SECRET_KEY_FILE", raising=False)
-    monkeypatch.delenv("DUTY_AUDIT_KEY", raising=False)
-    target = store_target(tmp_path / "duty.db")
-    first = web_secret(target)
-    assert secret_file(target) == tmp_path / "duty.db.secret"
-    assert stat.S_IMODE(secret_file(target).stat().st_mode) == 0o600
-    assert web_secret(target) == first and len(first) >= 50
+    for name in ("DUTY_SECRET_KEY", "DUTY_SECRET_KEY_FILE", "DUTY_AUDIT_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    here, there, other = (store_target(tmp_path / d / "duty.db") for d in ("a", "b", "c"))
+    key = create_key(here.key_file, here.shown)
+    there.key_file.parent.mkdir()
+    shutil.copy2(here.key_file, there.key_file)
+    create_key(other.key_file, other.shown)
+    first = web_secret(here)
+    assert first == web_secret(there) and len(first) >= 50
+    assert first != web_secret(other) and key.hex() not in first
+    assert not list(tmp_path.glob("*/*.secret"))  # nothing written beside the key
+    named = tmp_path / "signing.secret"
+    monkeypatch.setenv("DUTY_SECRET_KEY_FILE", str(named))
+    made = web_secret(here)
+    assert stat.S_IMODE(named.stat().st_mode) == 0o600
+    assert web_secret(here) == made != first and len(made) >= 50
     monkeypatch.setenv("DUTY_SECRET_KEY", "from-the-environment")
-    assert web_secret(target) == "from-the-environment"
+    assert web_secret(here) == "from-the-environment"
+    monkeypatch.delenv("DUTY_SECRET_KEY")
+    monkeypatch.delenv("DUTY_SECRET_KEY_FILE")
+    here.key_file.unlink()
+    with pytest.raises(StoreError) as missing:  # no key: the store's own refusal
+        web_secret(here)
+    assert missing.value.reason == "no-key"
 
 
 def test_steps_offered_follow_the_process_file() -> None:

@@ -2,25 +2,21 @@
 
 ``/import/`` takes one or several workbooks (.xlsx or .csv; the per-street workbooks of one
 county together) and runs the importer of ``duty import catalogue`` on them, matched to the
-county the web serves. The workbooks are kept, between the pages, in a private folder of the
-server named by a random token in the account's session (never in the database, never under a
-name the browser chose). ``/import/review/`` shows the importer's report item by item; each
-correction (category, phases, field of work, or a proposed field of work mapped to the pack's)
-is kept in the session as the ``items`` and ``values`` of a mapping file (the same file
-``--map`` reads, downloadable from the page) and the import is run again with it.
+county the web serves. The workbooks are kept, between the pages, in a session record of their
+own in the store, named by a random key in the account's session (never on a web host's disk,
+never under a name the browser chose). ``/import/review/`` shows the importer's report item by
+item; each correction (category, phases, field of work, or a proposed field of work mapped to
+the pack's) is kept in the session as the ``items`` and ``values`` of a mapping file (the same
+file ``--map`` reads, downloadable from the page) and the import is run again with it.
 ``/import/confirm/`` runs it once more, checks that it is what the page showed, and puts it in
-place of the county's catalogue through the engine, which records it in the audit chain.
-Every step is the office's: other roles get "not found", and the engine refuses them too.
+place of the county's catalogue through the engine, which records it in the audit chain. Every
+step is the office's: other roles get "not found", and the engine refuses them too.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
-import os
-import secrets
-import shutil
-import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +24,7 @@ import yaml
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -111,37 +108,19 @@ class DomainForm(forms.Form):
 
 
 # -- the uploads, kept between the pages -------------------------------------------------------
-
-def _root() -> Path:
-    root = Path(getattr(settings, "IMPORT_STAGING", "") or tempfile.gettempdir()) / \
-        f"duty-imports-{os.getuid()}"
-    root.mkdir(mode=0o700, exist_ok=True)
-    return root
-
-
-def _sweep(root: Path) -> None:
-    now = time.time()
-    for folder in root.iterdir():
-        try:
-            if now - folder.stat().st_mtime > KEEP_SECONDS:
-                shutil.rmtree(folder, ignore_errors=True)
-        except OSError:
-            continue
-
+# in a session record of their own (Django's database sessions: JSON, signed with the signing
+# key, ending after KEEP_SECONDS), named in the account's session: every web process on every
+# host reads them, none keeps them on its disk, and the account's own session stays small
 
 def _keep(request: HttpRequest, uploads: list[tuple[str, bytes]]) -> None:
     _drop(request)
-    root = _root()
-    _sweep(root)
-    token = secrets.token_hex(16)
-    folder = root / token
-    folder.mkdir(mode=0o700)
-    files = []
-    for n, (name, raw) in enumerate(uploads):
-        (folder / f"{n}.bin").write_bytes(raw)
-        files.append([name, hashlib.sha256(raw).hexdigest(), len(raw)])
-    request.session[SESSION] = {"token": token, "files": files, "items": {}, "domains": {},
-                                "account": request.user.get_username()}
+    kept = SessionStore()
+    kept["workbooks"] = [[name, base64.b64encode(raw).decode("ascii")] for name, raw in uploads]
+    kept.set_expiry(KEEP_SECONDS)
+    kept.create()
+    files = [[name, hashlib.sha256(raw).hexdigest(), len(raw)] for name, raw in uploads]
+    request.session[SESSION] = {"token": kept.session_key, "files": files, "items": {},
+                                "domains": {}, "account": request.user.get_username()}
 
 
 def _state(request: HttpRequest) -> dict[str, Any] | None:
@@ -153,13 +132,12 @@ def _state(request: HttpRequest) -> dict[str, Any] | None:
 
 def _uploads(state: dict[str, Any]) -> list[tuple[str, bytes]] | None:
     """The workbooks as received (None when they are gone or not what was received)."""
-    folder = _root() / state["token"]
+    kept = SessionStore(session_key=state["token"]).get("workbooks")
+    if not isinstance(kept, list) or len(kept) != len(state["files"]):
+        return None
     out = []
-    for n, (name, digest, _size) in enumerate(state["files"]):
-        try:
-            raw = (folder / f"{n}.bin").read_bytes()
-        except OSError:
-            return None
+    for (name, digest, _size), (_, text) in zip(state["files"], kept, strict=True):
+        raw = base64.b64decode(text)
         if hashlib.sha256(raw).hexdigest() != digest:
             return None
         out.append((name, raw))
@@ -168,8 +146,8 @@ def _uploads(state: dict[str, Any]) -> list[tuple[str, bytes]] | None:
 
 def _drop(request: HttpRequest) -> None:
     state = request.session.pop(SESSION, None)
-    if state and isinstance(state.get("token"), str) and state["token"].isalnum():
-        shutil.rmtree(_root() / state["token"], ignore_errors=True)
+    if state and isinstance(state.get("token"), str):
+        SessionStore(session_key=state["token"]).delete()
 
 
 def _mapping(state: dict[str, Any]) -> MapFile | None:

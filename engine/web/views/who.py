@@ -31,7 +31,7 @@ from engine.who.log import check_ticket, record_lookup
 from engine.workflow.names import RoleKind
 
 MAX_TOP = 20
-_WHO: dict[tuple[str, int], Who] = {}  # per store and published version (built in seconds)
+_WHO: dict[tuple[str, int, str], Who] = {}  # per store, published version and county data
 
 
 def _who(service: Any) -> tuple[Who, int]:
@@ -39,7 +39,7 @@ def _who(service: Any) -> tuple[Who, int]:
     from engine.workflow.versions import version_source
 
     ws, number = service.published()
-    key = (service.store.alias, number)
+    key = (service.store.alias, number, service.revision)
     if key not in _WHO:
         _WHO.clear()
         _WHO[key] = Who(ws, version_source(service.store, number))
