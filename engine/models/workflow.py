@@ -8,8 +8,9 @@ from pydantic import Field
 
 from engine.models.base import Id, Strict, Text
 
-RoleKind = Literal["department", "office", "justice", "street", "county"]
-Deadline = Literal["review_days", "hearing_days", "emergency_approval_days"]
+RoleKind = Literal["department", "office", "justice", "street", "county", "city", "province"]
+Deadline = Literal["review_days", "hearing_days", "emergency_approval_days", "city_review_days",
+                   "province_review_days"]
 
 
 class State(Strict):
