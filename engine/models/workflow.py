@@ -29,6 +29,9 @@ class Transition(Strict):
     # only the department or street that applied may fire it (for its own proposal)
     applicant_only: bool = False
     guards: list[Id] = Field(default_factory=list)  # names in the guard registry
+    # fired by the service as part of another step (sending an admission up a level), never
+    # asked for on its own: not offered among the steps that may be taken
+    automatic: bool = False
 
     @property
     def roles(self) -> tuple[str, ...]:

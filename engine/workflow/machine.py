@@ -177,12 +177,11 @@ def check_step(process: Process, action: Action, state: str | None, actor: Actor
     label = f"“{t.label}”（{t.action}）"
     where = process.label(state) + (f"（{state}）" if state else "")
     if (state is None) != (not t.from_) or (state is not None and state not in t.from_):
-        allowed = [f"{x.action}（{'/'.join(x.roles)}）" for x in process.transitions.values()
-                   if state in x.from_]
+        offered = [x for x in process.transitions.values()
+                   if state in x.from_ and not x.automatic]
+        allowed = [f"{x.action}（{'/'.join(x.roles)}）" for x in offered]
         raise RefusedError(f"申请 {pid} 当前状态为{where}，不能执行{label}", proposal=pid,
-                           action=t.action, state=state, allowed=[
-                               x.action for x in process.transitions.values()
-                               if state in x.from_],
+                           action=t.action, state=state, allowed=[x.action for x in offered],
                            hint=("当前可执行：" + "、".join(allowed)) if allowed else
                            "该申请的流程已经结束。")
     role = actor.role
