@@ -676,7 +676,8 @@ app.add_typer(proposal_app, name="proposal")
 ActorOpt = Annotated[str | None, typer.Option(
     "--as", envvar="DUTY_ACTOR", show_default=False,
     help="以账号的哪个角色操作（账号只有一个角色时可省略）：department:部门编号、office（编办）、"
-         "justice（司法局）、street:街道编号、county（县委或县政府）、admin；本地单用户库中"
+         "justice（司法局）、street:街道编号、county（县委或县政府）、city:市行政区划代码、"
+         "province:省行政区划代码、admin；本地单用户库中"
          "直接声明角色。账号由环境变量 DUTY_TOKEN 中的令牌确定。")]
 IdArg = Annotated[str, typer.Argument(help="申请编号。", show_default=False)]
 FmtOpt = Annotated[ReportFormat, _format("输出格式：text 为中文，json 供脚本读取。")]
@@ -910,6 +911,45 @@ def proposal_decide(
         raise UsageError("须且只能写 --admit、--reject、--provisional 之一")
     _run(county, db, actor, fmt, "render_outcome",
          lambda s, who, clock: s.decide(who, clock, pid, meeting, chosen[0]))
+
+
+ApproveOpt = Annotated[bool | None, typer.Option(
+    "--approve/--return", help="审核同意（报上一级或待公布），或退回县里重新审定（须写 --note）。",
+    show_default=False)]
+
+
+def _review_up(level: str, pid: str, county: Path | None, db: Path | None, actor: str | None,
+               approve: bool | None, note: str | None, basis: str | None,
+               attach: list[Path] | None, fmt: ReportFormat) -> None:
+    from engine.errors import UsageError
+
+    if approve is None:
+        raise UsageError("须写 --approve 或 --return")
+    given = _step_note(note, basis, attach)
+    _run(county, db, actor, fmt, "render_outcome",
+         lambda s, who, clock: s.review_up(who, clock, pid, level, approve, given))
+
+
+@proposal_app.command("city-review")
+@user_errors
+def proposal_city_review(
+    pid: IdArg, county: CountyOpt = None, db: DbOpt = None, actor: ActorOpt = None,
+    approve: ApproveOpt = None, note: NoteOpt = None, basis: BasisOpt = None,
+    attach: AttachOpt = None, fmt: FmtOpt = ReportFormat.text,
+) -> None:
+    """市级审核县里的准入决定（county.yaml 要求时）：同意后报省级或待公布，退回则重新审定。"""
+    _review_up("city", pid, county, db, actor, approve, note, basis, attach, fmt)
+
+
+@proposal_app.command("province-review")
+@user_errors
+def proposal_province_review(
+    pid: IdArg, county: CountyOpt = None, db: DbOpt = None, actor: ActorOpt = None,
+    approve: ApproveOpt = None, note: NoteOpt = None, basis: BasisOpt = None,
+    attach: AttachOpt = None, fmt: FmtOpt = ReportFormat.text,
+) -> None:
+    """省级审核县里的准入决定（county.yaml 要求报省级审核时）：同意后待公布，退回则重新审定。"""
+    _review_up("province", pid, county, db, actor, approve, note, basis, attach, fmt)
 
 
 @proposal_app.command("publish")

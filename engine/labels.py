@@ -108,6 +108,7 @@ VERDICT_TONES: dict[str, str] = {
 STATE_TONES: dict[str, str] = {
     "draft": "none", "submitted": "flow", "office_review": "flow", "legal_review": "flow",
     "hearing": "flow", "deliberation": "flow", "provisional": "wait", "admitted": "good",
+    "city_review": "flow", "province_review": "flow",
     "returned": "return", "rejected": "bad", "withdrawn": "none", "published": "good",
 }
 
@@ -125,6 +126,7 @@ STEPS: dict[str, str] = {
     "review": "编办审核", "legal": "合法性审查", "opinion": "反馈街道意见",
     "decide": "记录会议审定", "publish": "公布调整后的清单", "withdraw": "撤回申请",
     "resubmit": "修改并重新提交", "department_opinion": "反馈部门意见",
+    "city_review": "市级审核", "province_review": "省级审核",
 }
 
 # audit entries that are not steps of a proposal
@@ -141,7 +143,8 @@ SYSTEM_ACTIONS: dict[str, str] = {
 # the kinds of role an account acts in
 ROLES: dict[str, str] = {
     "department": "职能部门", "office": "县委编办", "justice": "司法局",
-    "street": "街道（镇、乡）", "county": "县委或县政府", "admin": "账号管理员", "system": "系统",
+    "street": "街道（镇、乡）", "county": "县委或县政府", "city": "市级",
+    "province": "省级", "admin": "账号管理员", "system": "系统",
 }
 
 
@@ -191,5 +194,6 @@ def role_words(role: str, names: dict[str, str]) -> str:
     if kind == "local":
         return f"本机用户 {ident}"
     if ident:
-        return names.get(ident, ident)
+        return names.get(ident, f"{ROLES[kind]}（{ident}）" if kind in ("city", "province")
+                         else ident)
     return ROLES.get(kind, kind)

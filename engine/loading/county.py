@@ -15,7 +15,15 @@ from engine.errors import CountyMissingError, DataError, DataErrors, Location, d
 from engine.fileio import nearest_hint, yaml_files
 from engine.loading.limits import county_limits
 from engine.loading.yamlio import Document, display_path, read_yaml, validate
-from engine.models.county import County, Department, DutyItem, Street, Unit
+from engine.models.county import (
+    County,
+    Department,
+    DutyItem,
+    Street,
+    Superior,
+    Unit,
+    UpwardReview,
+)
 
 T = TypeVar("T")
 
@@ -49,6 +57,9 @@ class CountyParts:
     units: list[Entry[Unit]]
     items: list[Entry[DutyItem]]
     code: str | None = None  # 行政区划代码: the county's stable identity
+    city: Superior | None = None  # the levels above the county (逐级报送)
+    province: Superior | None = None
+    upward_review: UpwardReview | None = None
 
 
 def load_county(directory: Path) -> CountySource:
@@ -97,7 +108,7 @@ def read_county(directory: Path) -> CountyParts:
     return CountyParts(directory, doc, cf.name, list(cf.policy),
                        entries(cf.departments, doc, "departments"),
                        entries(cf.streets, doc, "streets"), entries(cf.units, doc, "units"),
-                       items, cf.code)
+                       items, cf.code, cf.city, cf.province, cf.upward_review)
 
 
 def assemble_county(parts: CountyParts) -> CountySource:
@@ -145,12 +156,16 @@ def assemble_county(parts: CountyParts) -> CountySource:
         if item.streets != "all":
             for k, sid in enumerate(item.streets):
                 ref(sid, streets, "街道", idoc, ("streets", k))
+    errors += _upward_checked(parts)
     if errors:
         raise DataErrors(errors)
 
     county = County(
         name=parts.name,
         code=parts.code,
+        city=parts.city,
+        province=parts.province,
+        upward_review=parts.upward_review,
         directory=display_path(parts.directory),
         policy=parts.policy,
         departments=departments,
@@ -159,6 +174,56 @@ def assemble_county(parts: CountyParts) -> CountySource:
         items=catalogue,
     )
     return CountySource(county, locations, parts.county_file)
+
+
+LEVELS = {"city": "市级", "province": "省级"}
+
+
+def _upward_checked(parts: CountyParts) -> list[DataError]:
+    """The city and province a county names, and the levels its ``upward_review`` asks for:
+    known levels, each at most once, the city before the province, each one named; the codes
+    of the right shape (a province's ends in 0000, a city's in 00) and of one province."""
+    doc, errors = parts.county_file, []
+    named = {"city": parts.city, "province": parts.province}
+    for level, superior in named.items():
+        if superior is None:
+            continue
+        code, where = superior.code, doc.location((level, "code"))
+        if level == "province" and not code.endswith("0000"):
+            errors.append(DataError(f"省级行政区划代码 “{code}” 应以 0000 结尾", location=where,
+                                    code="E-SCHEMA", hint="例如福建省为 350000。"))
+        if level == "city" and (not code.endswith("00") or code.endswith("0000")):
+            errors.append(DataError(f"市级行政区划代码 “{code}” 应以 00 结尾（不以 0000 结尾）",
+                                    location=where, code="E-SCHEMA", hint="例如漳州市为 350600。"))
+        for other, what in ((parts.code, "县区"), (parts.province and parts.province.code, "省")):
+            if other and other[:2] != code[:2]:
+                errors.append(DataError(
+                    f"{LEVELS[level]}行政区划代码 “{code}” 与{what}代码 “{other}” 不属同一省份"
+                    "（前两位应相同）", location=where, code="E-SCHEMA"))
+                break
+    review = parts.upward_review
+    for kind in ("decision", "street_request") if review else ():
+        levels = getattr(review, kind)
+        for j, level in enumerate(levels):
+            where = doc.location(("upward_review", kind, j))
+            if level not in LEVELS:
+                errors.append(DataError(
+                    f"未知的上级审核层级 “{level}”", location=where, code="E-SCHEMA",
+                    hint=did_you_mean(level, LEVELS) or "层级为 city（市级）、province（省级）。"))
+            elif level in levels[:j]:
+                errors.append(DataError(f"上级审核层级 “{level}” 重复", location=where,
+                                        code="E-DUP"))
+            elif named[level] is None:
+                errors.append(DataError(
+                    f"要求{LEVELS[level]}审核，但 county.yaml 没有写明所属的"
+                    f"{LEVELS[level][0]}（{level}）", location=where, code="E-REF",
+                    hint=f"在 county.yaml 中写 {level}: {{code: 六位行政区划代码, name: 名称}}。"))
+        if levels[:2] == ["province", "city"]:
+            errors.append(DataError(
+                "逐级报送须先市级后省级：city 应写在 province 之前",
+                location=doc.location(("upward_review", kind)), code="E-SCHEMA",
+                hint="写作 [city, province]。"))
+    return errors
 
 
 def _unique(entries: list, section: str, errors: list[DataError]) -> dict:

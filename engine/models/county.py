@@ -1,12 +1,13 @@
 """The county: departments, streets, stationed units and the duty catalogue."""
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     Field,
     NonNegativeFloat,
     PositiveInt,
+    StringConstraints,
     ValidationInfo,
     field_validator,
 )
@@ -239,6 +240,33 @@ class Handover(Strict):
     until: Day
 
 
+AreaCode = Annotated[str, StringConstraints(pattern=r"^\d{6}$")]  # 行政区划代码, six digits
+
+
+class Superior(Strict):
+    """The city (市) or province (省) a county belongs to: its code and its name."""
+
+    code: AreaCode
+    name: Text
+
+
+class UpwardReview(Strict):
+    """Which levels above the county review a county's decision before it is published, in
+    order (``city`` then ``province``): for a department's proposal (``decision``) and for a
+    street's request to hand an item back or revise it (``street_request``). The levels are
+    checked when the county is loaded (``engine.loading.county``)."""
+
+    decision: list[str] = Field(default_factory=new_list)
+    street_request: list[str] = Field(default_factory=new_list)
+
+    def levels(self, street_request: bool) -> list[str]:
+        return list(self.street_request if street_request else self.decision)
+
+
+def _absent(value: object) -> bool:
+    return value is None
+
+
 class County(Strict):
     """A loaded, cross-checked county."""
 
@@ -259,6 +287,20 @@ class County(Strict):
                                                       exclude_if=lambda v: not v)
     # the day the county is read at (``engine.loading.dated``); None: as written, undated
     as_of: Day | None = optional_day()
+    # the levels above the county and what they review (absent: none; a county without them
+    # digests as it always did)
+    city: Superior | None = Field(default=None, exclude_if=_absent)
+    province: Superior | None = Field(default=None, exclude_if=_absent)
+    upward_review: UpwardReview | None = Field(default=None, exclude_if=_absent)
+
+    def superior(self, level: str) -> Superior | None:
+        """The county's city (``city``) or province (``province``), if named."""
+        return self.city if level == "city" else self.province if level == "province" \
+            else None
+
+    def review_levels(self, street_request: bool) -> list[str]:
+        """The levels that review a county decision on this kind of proposal, in order."""
+        return self.upward_review.levels(street_request) if self.upward_review else []
 
     def item_streets(self, item: DutyItem) -> list[str]:
         """The streets an item applies to, in county order."""

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from engine.models.base import Strict, Text, new_list
-from engine.models.county import Department, DutyItem, Street, Unit
+from engine.models.county import Department, DutyItem, Street, Superior, Unit, UpwardReview
 
 
 class CountyFile(Strict):
@@ -24,6 +24,11 @@ class CountyFile(Strict):
     streets: list[Street] = Field(default_factory=new_list)  # none: a catalogue of kept items
     units: list[Unit] = Field(default_factory=new_list)
     items: list[DutyItem] = Field(default_factory=new_list)
+    # the city and province above the county, and which of them review the county's
+    # decisions before publication (逐级报送)
+    city: Superior | None = None
+    province: Superior | None = None
+    upward_review: UpwardReview | None = None
 
 
 class ItemsFile(Strict):

@@ -8,8 +8,9 @@ from pydantic import Field
 
 from engine.models.base import Id, Strict, Text
 
-RoleKind = Literal["department", "office", "justice", "street", "county"]
-Deadline = Literal["review_days", "hearing_days", "emergency_approval_days"]
+RoleKind = Literal["department", "office", "justice", "street", "county", "city", "province"]
+Deadline = Literal["review_days", "hearing_days", "emergency_approval_days", "city_review_days",
+                   "province_review_days"]
 
 
 class State(Strict):
@@ -28,6 +29,9 @@ class Transition(Strict):
     # only the department or street that applied may fire it (for its own proposal)
     applicant_only: bool = False
     guards: list[Id] = Field(default_factory=list)  # names in the guard registry
+    # fired by the service as part of another step (sending an admission up a level), never
+    # asked for on its own: not offered among the steps that may be taken
+    automatic: bool = False
 
     @property
     def roles(self) -> tuple[str, ...]:

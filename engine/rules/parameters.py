@@ -216,6 +216,9 @@ class Parameters(Strict):
     emergency_approval_days: PositiveInt
     hearing_days: PositiveInt
     review_days: PositiveInt
+    # the city's and the province's review of a county decision (逐级报送; working days)
+    city_review_days: PositiveInt = 15
+    province_review_days: PositiveInt = 15
     size_tiers: SizeTiers | None = None
     institutions: InstitutionRules = Field(default_factory=InstitutionRules)
     staffing: StaffingModel | None = None

@@ -387,6 +387,25 @@ class LegalForm(NoteForm):
         return text_required("legal_fail" if data.get("result") == "failed" else "legal_pass")
 
 
+class UpwardForm(NoteForm):
+    """The city's or the province's review of the county's admission (逐级报送)."""
+
+    result = forms.ChoiceField(label="审核结果", choices=[("approve", "同意"),
+                                                          ("return", "退回重新审定")],
+                               widget=forms.RadioSelect)
+    text = forms.CharField(label="审核意见", required=False, max_length=MAX_TEXT,
+                           help_text="退回时必须写明理由",
+                           widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args: Any, level: str = "city", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.level = level
+
+    def requires_text(self, data: dict[str, Any]) -> str | None:
+        return text_required(f"{self.level}_return" if data.get("result") == "return"
+                             else f"{self.level}_approve")
+
+
 class PublishForm(forms.Form):
     """The office publishes several admitted proposals as one version."""
 

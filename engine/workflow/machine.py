@@ -18,7 +18,7 @@ from engine.decide.combine import ADMITTED
 from engine.errors import ForbiddenError, RefusedError
 from engine.models.decision import Decision
 from engine.models.workflow import Transition
-from engine.workflow.names import Action, GuardName
+from engine.workflow.names import LEVELS, Action, GuardName
 from engine.workflow.process import Process
 from engine.workflow.roles import Actor
 
@@ -48,6 +48,12 @@ class GuardFacts:
     department: str | None = None
     acting_department: str | None = None
     department_heard: bool = True
+    # the review up the levels (逐级报送): the levels the county's admission must pass, in
+    # order, those that have approved it since, and whether a city or province acting is the
+    # county's own
+    levels: list[str] = field(default_factory=list)
+    approved: set[str] = field(default_factory=set)
+    oversees: bool = True
 
 
 Guard = Callable[[GuardFacts], str | None]
@@ -132,6 +138,37 @@ def _still(f: GuardFacts) -> str | None:
     return f.publication_problem()
 
 
+LEVEL_WORDS = {"city": "市级", "province": "省级"}
+
+
+def _pending(f: GuardFacts) -> list[str]:
+    return [level for level in f.levels if level not in f.approved]
+
+
+@guard("city_review_required")
+def _city_required(f: GuardFacts) -> str | None:
+    if "city" not in f.levels:
+        return "县区未要求该类申请报市级审核"
+    return "市级已审核同意" if "city" in f.approved else None
+
+
+@guard("province_review_required")
+def _province_required(f: GuardFacts) -> str | None:
+    pending = _pending(f)
+    if "province" not in f.levels:
+        return "县区未要求该类申请报省级审核"
+    if "province" not in pending:
+        return "省级已审核同意"
+    return None if pending[0] == "province" else "须先经市级审核同意"
+
+
+@guard("reviewed_upward")
+def _reviewed(f: GuardFacts) -> str | None:
+    pending = _pending(f)
+    return None if not pending else (
+        "须先经" + "、".join(LEVEL_WORDS[x] for x in pending) + "审核同意")
+
+
 def check_step(process: Process, action: Action, state: str | None, actor: Actor,
                applicant: str | None, facts: GuardFacts, pid: str | None) -> Transition:
     """The transition ``action`` from ``state`` if ``actor`` may take it now; else raises
@@ -140,12 +177,11 @@ def check_step(process: Process, action: Action, state: str | None, actor: Actor
     label = f"“{t.label}”（{t.action}）"
     where = process.label(state) + (f"（{state}）" if state else "")
     if (state is None) != (not t.from_) or (state is not None and state not in t.from_):
-        allowed = [f"{x.action}（{'/'.join(x.roles)}）" for x in process.transitions.values()
-                   if state in x.from_]
+        offered = [x for x in process.transitions.values()
+                   if state in x.from_ and not x.automatic]
+        allowed = [f"{x.action}（{'/'.join(x.roles)}）" for x in offered]
         raise RefusedError(f"申请 {pid} 当前状态为{where}，不能执行{label}", proposal=pid,
-                           action=t.action, state=state, allowed=[
-                               x.action for x in process.transitions.values()
-                               if state in x.from_],
+                           action=t.action, state=state, allowed=[x.action for x in offered],
                            hint=("当前可执行：" + "、".join(allowed)) if allowed else
                            "该申请的流程已经结束。")
     role = actor.role
@@ -153,6 +189,10 @@ def check_step(process: Process, action: Action, state: str | None, actor: Actor
         raise ForbiddenError(f"申请 {pid} 当前状态为{where}，角色 {role} 不能执行{label}",
                              account=actor.recorded, role=str(role), action=t.action,
                              hint="该步骤由 " + "、".join(t.roles) + " 执行。")
+    if role.kind in LEVELS and not facts.oversees:
+        raise ForbiddenError(f"申请 {pid} 所属县区不在 {role} 的辖区内，{role} 不能执行{label}",
+                             account=actor.recorded, role=str(role), action=t.action,
+                             hint="市级、省级账号只能审核本市、本省所辖县区的申请。")
     if t.applicant_only and applicant is not None and str(role) != applicant:
         raise ForbiddenError(f"申请 {pid} 当前状态为{where}，由 {applicant.partition(':')[2]}"
                              f" 提出，{role} 不能执行{label}", account=actor.recorded,

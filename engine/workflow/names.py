@@ -18,6 +18,8 @@ class StateName(str, Enum):
     deliberation = "deliberation"
     provisional = "provisional"
     admitted = "admitted"
+    city_review = "city_review"
+    province_review = "province_review"
     returned = "returned"
     rejected = "rejected"
     withdrawn = "withdrawn"
@@ -39,6 +41,12 @@ class Action(str, Enum):
     provisional = "provisional"
     admit = "admit"
     reject = "reject"
+    report_city = "report_city"
+    city_approve = "city_approve"
+    city_return = "city_return"
+    report_province = "report_province"
+    province_approve = "province_approve"
+    province_return = "province_return"
     publish = "publish"
     withdraw = "withdraw"
 
@@ -59,6 +67,9 @@ class GuardName(str, Enum):
     emergency = "emergency"
     meeting_recorded = "meeting_recorded"
     still_admitted = "still_admitted"
+    city_review_required = "city_review_required"
+    province_review_required = "province_review_required"
+    reviewed_upward = "reviewed_upward"
 
 
 class Stage(str, Enum):
@@ -75,7 +86,13 @@ class RoleKind(str, Enum):
     justice = "justice"
     street = "street"
     county = "county"
+    city = "city"  # 市: city:CODE, the county's city by its 行政区划代码
+    province = "province"  # 省: province:CODE
     admin = "admin"
+
+
+# the levels above the county that may review its decisions (逐级报送), in order
+LEVELS = (RoleKind.city, RoleKind.province)
 
 
 class MeetingOutcome(str, Enum):

@@ -45,10 +45,16 @@ LIMIT_WORDS = f"每项最多 {MAX_ATTACHMENTS} 个附件，每个不超过 {MAX_
 LEGAL_FAIL_NEEDS_TEXT = "合法性审查未通过须写明审查意见（不合法之处及理由）"
 
 
+RETURN_NEEDS_TEXT = "退回重新审定须写明审核意见（退回的理由）"
+
+
 def text_required(action: str) -> str | None:
     """Why the step ``action`` needs a written opinion, or None when it may go without: a
-    failed legal review ends the proposal and must say why."""
-    return LEGAL_FAIL_NEEDS_TEXT if action == "legal_fail" else None
+    failed legal review ends the proposal and must say why; a city or province sending the
+    county's decision back must say why too."""
+    if action == "legal_fail":
+        return LEGAL_FAIL_NEEDS_TEXT
+    return RETURN_NEEDS_TEXT if action in ("city_return", "province_return") else None
 
 
 class AttachmentIn(BaseModel):

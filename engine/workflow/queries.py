@@ -13,6 +13,9 @@ Who reads which proposal (``may_read``):
 - a department: the proposals of that department, and those it applied for;
 - a street: the proposals addressed to that street, and those it applied for (a recall or
   revision it asked for);
+- the city and the province above the county (``city:CODE``, ``province:CODE``): every
+  proposal of a county whose city or province has that code (``roles.oversees``, the one place
+  that says which county a level covers); none of any other county;
 - the administrator (admin): none — it manages accounts, not proposals.
 """
 
@@ -24,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.errors import ConflictError, NotFoundError
+from engine.models.county import County
 from engine.models.decision import Decision
 from engine.models.lists import CountyLists
 from engine.store.keys import Anchor, read_checkpoints
@@ -32,8 +36,8 @@ from engine.times import time_text
 from engine.workdays import working_days_between
 from engine.workflow import repository as repo
 from engine.workflow.content import changes
-from engine.workflow.names import RoleKind, StateName
-from engine.workflow.roles import Actor, Clock, Role
+from engine.workflow.names import LEVELS, RoleKind, StateName
+from engine.workflow.roles import Actor, Clock, Role, oversees
 from engine.workflow.service import AdmissionService
 from engine.workflow.versions import version_lists
 from engine.workflow.views import (
@@ -52,11 +56,14 @@ from engine.workflow.views import (
 READS_ALL = (RoleKind.office, RoleKind.justice, RoleKind.county)
 
 
-def may_read(role: Role | None, department: str, applicant: str, streets: list[str]) -> bool:
+def may_read(role: Role | None, department: str, applicant: str, streets: list[str],
+             county: County | None = None) -> bool:
     """Whether ``role`` may read a proposal of ``department``, applied for by ``applicant``,
-    addressed to ``streets`` (None: the one user of a local store)."""
+    addressed to ``streets``, in ``county`` (None: the one user of a local store)."""
     if role is None or role.kind in READS_ALL:
         return True
+    if role.kind in LEVELS:
+        return county is not None and oversees(role, county)
     if role.kind is RoleKind.department:
         return department == role.id or applicant == str(role)
     if role.kind is RoleKind.street:
@@ -169,6 +176,10 @@ class Reader:
                     actors = [f"street:{s}" for s in repo.unheard(record)]
                 elif state.waiting_for == "applicant":
                     actors = [record.applicant]
+                elif state.waiting_for in ("city", "province"):
+                    superior = self.service.base.county.superior(state.waiting_for)
+                    actors = [f"{state.waiting_for}:{superior.code}" if superior
+                              else state.waiting_for]
                 else:
                     actors = [state.waiting_for or "office"]
                 out.append(OverdueItem(
@@ -187,7 +198,8 @@ class Reader:
         return record
 
     def _may_read(self, record: Any) -> bool:
-        return may_read(self.role, record.department, record.applicant, record.streets)
+        return may_read(self.role, record.department, record.applicant, record.streets,
+                        self.service.base.county)
 
     def _notes(self, pid: str) -> list[StepNoteView]:
         files: dict[int, list[AttachmentView]] = {}

@@ -193,6 +193,22 @@ def department_opinion(record: ProposalRecord) -> dict[str, Any] | None:
     return {**entry.detail, "at": time_text(entry.at), "actor": entry.role}
 
 
+APPROVALS = {Action.city_approve.value: "city", Action.province_approve.value: "province"}
+
+
+def upward_review(pid: str) -> tuple[list[str], set[str]]:
+    """The levels above the county the proposal's latest admission must pass (as its audit
+    entry recorded them when the county admitted it) and those that have approved it since."""
+    admitted = m.AuditEntry.objects.filter(proposal=pid, action=Action.admit.value) \
+        .order_by("-seq").first()
+    if admitted is None:
+        return [], set()
+    approved = m.AuditEntry.objects.filter(proposal=pid, seq__gt=admitted.seq,
+                                           action__in=list(APPROVALS)) \
+        .values_list("action", flat=True)
+    return list(admitted.detail.get("upward", [])), {APPROVALS[a] for a in approved}
+
+
 # -- published versions and the county's state ---------------------------------------------
 
 

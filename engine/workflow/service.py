@@ -43,7 +43,7 @@ from engine.workflow.names import Action, Opinion, RoleKind, Stage, StateName, S
 from engine.workflow.notes import CheckedAttachment, StepNote, check_note, text_required
 from engine.workflow.process import Process, load_process
 from engine.workflow.repository import ProposalRecord
-from engine.workflow.roles import Actor, Clock
+from engine.workflow.roles import Actor, Clock, oversees
 from engine.workflow.views import (
     Outcome,
     StepTaken,
@@ -144,8 +144,10 @@ class AdmissionService:
         """Check and take one step; returns the new state."""
         before = record.state if record else None
         pid = record.id if record else pid
+        facts = facts or GuardFacts()
+        facts.oversees = oversees(actor.role, self.base.county)
         t = check_step(self.process, action, before, actor,
-                       record.applicant if record else None, facts or GuardFacts(), pid)
+                       record.applicant if record else None, facts, pid)
         state = self.process.states[t.to]
         if record is not None and t.to != before:  # a step inside a state keeps its deadline
             due, estimated = None, False
@@ -489,9 +491,12 @@ class AdmissionService:
 
             facts = GuardFacts(urgency=record.urgency, meeting=meeting,
                                evaluation=evaluation, blocking=self._blocking)
+            # the levels above the county this admission must pass, as configured now
+            levels = self._levels(record) if action is Action.admit else []
             self._fire(chain, actor, clock, record, action, facts,
                        detail=lambda: {"verdict": judged[0][0].verdict}
-                       if action is Action.provisional else {"meeting": meeting})
+                       if action is Action.provisional else {
+                           "meeting": meeting, **({"upward": levels} if levels else {})})
             if judged:
                 out_decision = judged[0][0]
                 self._store_decision(chain, clock, record, Stage.decision, *judged[0])
@@ -499,7 +504,49 @@ class AdmissionService:
                 repo.add_meeting(record, meeting, outcome, clock.now, str(actor.role),
                                  chain.last_seq)
             steps.append(StepTaken(action=action.value, from_=before, to=record.state))
+            self._send_up(chain, actor, clock, record, levels, set(), steps)
         return Outcome(proposal=pid, steps=steps, decision=out_decision)
+
+    # -- review up the levels (逐级报送) ------------------------------------------------------
+    def _levels(self, record: ProposalRecord) -> list[str]:
+        """The levels above the county that review its decision on this proposal (county.yaml
+        ``upward_review``: a street's request, or any other proposal), in order."""
+        return self.base.county.review_levels(self._requested_by(record) is not None)
+
+    def _send_up(self, chain: Chain, actor: Actor, clock: Clock, record: ProposalRecord,
+                 levels: list[str], approved: set[str], steps: list[StepTaken]) -> None:
+        """An admitted proposal goes to the next level that has still to review it (the
+        process's guards skip a level not required); none left: it awaits publication."""
+        pending = [level for level in levels if level not in approved]
+        if record.state != StateName.admitted or not pending:
+            return
+        action = Action.report_city if pending[0] == "city" else Action.report_province
+        before = record.state
+        self._fire(chain, actor, clock, record, action,
+                   GuardFacts(levels=levels, approved=approved), detail={"levels": levels})
+        steps.append(StepTaken(action=action.value, from_=before, to=record.state))
+
+    def review_up(self, actor: Actor, clock: Clock, pid: str, level: str, approve: bool,
+                  note: StepNote | None = None) -> Outcome:
+        """The city's or the province's review of the county's admission: approved, it goes to
+        the next level required or awaits publication; returned (with the reasons, required),
+        it goes back to the county meeting to be decided again."""
+        action = {("city", True): Action.city_approve, ("city", False): Action.city_return,
+                  ("province", True): Action.province_approve,
+                  ("province", False): Action.province_return}[(level, approve)]
+        checked = self._checked(note, text_required(action.value))
+        with self.write(actor, clock) as chain:
+            record = repo.proposal(pid, lock=True)
+            before = record.state
+            levels, approved = repo.upward_review(pid)
+            self._fire(chain, actor, clock, record, action,
+                       GuardFacts(levels=levels, approved=approved),
+                       detail=self._note_detail(checked) or None)
+            self._save_note(chain, clock, actor, record, action, checked)
+            steps = [StepTaken(action=action.value, from_=before, to=record.state)]
+            if approve:
+                self._send_up(chain, actor, clock, record, levels, approved | {level}, steps)
+        return Outcome(proposal=pid, steps=steps)
 
     def publish(self, actor: Actor, clock: Clock, pids: Sequence[str]) -> Outcome:
         if len(set(pids)) != len(pids):
@@ -511,8 +558,10 @@ class AdmissionService:
             for record in records:
                 before = record.state
                 judged: list[tuple[Decision, DutyItem]] = []
-                facts = GuardFacts(publication_problem=lambda r=record, j=judged: batch.judge(
-                    lambda ws, out: self._still_admitted(r, ws, out), j))
+                levels, approved = repo.upward_review(record.id)
+                facts = GuardFacts(levels=levels, approved=approved,
+                                   publication_problem=lambda r=record, j=judged: batch.judge(
+                                       lambda ws, out: self._still_admitted(r, ws, out), j))
                 self._fire(chain, actor, clock, record, Action.publish, facts)
                 decision, item = judged[0]
                 self._store_decision(chain, clock, record, Stage.publication, decision, item)

@@ -81,7 +81,7 @@ class Flow:
                               "urban_management", "statistics"),
                "street": tuple(STREETS)}
         return (kind in ("office", "justice", "county", "admin") and not ident) or \
-            ident in ids.get(kind, ())
+            ident in ids.get(kind, ()) or (kind in ("city", "province") and ident.isdigit())
     # -- environment -------------------------------------------------------------------------
     def now(self, when: str) -> None:
         """Fix the clock for the commands that follow (``DUTY_NOW``)."""

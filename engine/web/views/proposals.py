@@ -23,6 +23,7 @@ from engine.web.forms import (
     ProposalForm,
     PublishForm,
     ReviewForm,
+    UpwardForm,
     initial_from,
 )
 from engine.web.runtime import clock, engine
@@ -43,10 +44,13 @@ from engine.workflow.views import ProposalSummary, ProposalView
 STEP_OF = {"start_review": "review", "legal_pass": "legal", "opinion": "opinion",
            "admit": "decide", "reject": "decide", "provisional": "decide",
            "publish": "publish", "withdraw": "withdraw", "submit": "resubmit",
-           "department_opinion": "department_opinion"}
+           "department_opinion": "department_opinion",
+           "city_approve": "city_review", "city_return": "city_review",
+           "province_approve": "province_review", "province_return": "province_review"}
 STEP_LABELS = STEPS
 WORK = ("review", "legal", "opinion", "decide", "publish", "resubmit",
-        "department_opinion")  # what awaits a role
+        "department_opinion", "city_review", "province_review")  # what awaits a role
+LEVEL_STEPS = {"city_review": "city", "province_review": "province"}
 
 
 def steps_for(process: Process, actor: Actor, state: str, applicant: str,
@@ -251,7 +255,8 @@ def _page(request: HttpRequest, s: AdmissionService, actor: Actor, pid: str,
                              if spoken else {})})
     forms = {"legal_form": LegalForm(), "review_form": ReviewForm(),
              "decide_form": DecideForm(), "opinion_form": opinion_form,
-             "department_opinion_form": DepartmentOpinionForm(), **(bound or {})}
+             "department_opinion_form": DepartmentOpinionForm(),
+             "upward_form": UpwardForm(), **(bound or {})}
     return render(request, "web/proposal.html", {
         "content": content(document, s.base.names), "assessment": assessment,
         "assessment_error": assessment_error, "spoken": spoken,
@@ -317,6 +322,14 @@ def act(request: HttpRequest, pid: str, step: str) -> HttpResponse:
                     return _page(request, s, actor, pid, "请选择审定结果。", 400)
                 outcome = s.decide(actor, now, pid, form.meeting(),
                                    form.cleaned_data["outcome"])
+            elif step in LEVEL_STEPS:
+                level = LEVEL_STEPS[step]
+                upward = UpwardForm(request.POST, request.FILES, level=level)
+                if not upward.is_valid():
+                    return _page(request, s, actor, pid, "审核意见或附件有误，请按提示改正。",
+                                 400, {"upward_form": upward})
+                outcome = s.review_up(actor, now, pid, level,
+                                      upward.cleaned_data["result"] == "approve", upward.note)
             elif step == "publish":
                 outcome = s.publish(actor, now, [pid])
             elif step == "withdraw":
