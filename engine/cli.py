@@ -1456,7 +1456,8 @@ JobArg = Annotated[int, typer.Argument(help="任务编号。", show_default=Fals
 def _job_run(county: Path | None, db: Path | None, actor: str | None, fmt: ReportFormat,
              renderer: str, call: Callable[..., Any], *, reading: bool = False) -> None:
     """Open the store, establish the actor, call one job function, render its result (a
-    job run inline on a SQLite store shows its progress on standard error)."""
+    job run inline on a SQLite store shows its progress on standard error, and one that
+    failed ends the command with exit code 1)."""
     from engine.api import workflow
     from engine.workflow.accounts import authenticate
 
@@ -1465,6 +1466,8 @@ def _job_run(county: Path | None, db: Path | None, actor: str | None, fmt: Repor
                            actor, reading)
         result = call(service, who, _clock(), lambda stage, done, total: advance(done, total))
     _show(result, fmt, renderer)
+    if not reading and getattr(result, "state", None) == "failed":
+        raise typer.Exit(1)
 
 
 @job_app.command("publish")

@@ -206,3 +206,18 @@ def test_a_worker_killed_mid_publication(pg_flow: Flow, point: str) -> None:
     published = flow.sql("SELECT count(*) FROM duty_audit WHERE action = 'publish'")
     assert published == [(1,)]
     audit_ok(flow)
+
+
+def test_the_queue_lives_on_postgresql_alone(flow: Flow) -> None:
+    """Procrastinate's migrations make its tables on PostgreSQL; a SQLite store records them
+    as applied and holds only the jobs' rows."""
+    if flow.engine == "postgresql":
+        tables = {r[0] for r in flow.sql(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+    else:
+        tables = {r[0] for r in flow.sql("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "duty_job" in tables
+    assert ("procrastinate_jobs" in tables) == (flow.engine == "postgresql")
+    applied = flow.sql("SELECT count(*) FROM django_migrations WHERE app = 'procrastinate'")
+    assert applied[0][0] > 0  # the store is current on both: nothing left to migrate
+    assert run_cli("store", "migrate", "--db", flow.db).code == 0
