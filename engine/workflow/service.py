@@ -497,8 +497,7 @@ class AdmissionService:
         """Refuse, as the step itself would, a publication this role may not make of these
         proposals in their present states (before it is queued as a job; the rules are judged
         again when it runs)."""
-        if len(set(pids)) != len(pids):
-            raise UsageError("同一申请列出了两次")
+        _distinct(pids)
         with transaction(self.store, write=False):
             for pid in pids:
                 record = repo.proposal(pid)
@@ -512,8 +511,7 @@ class AdmissionService:
         recorded with each publish entry; a publication already committed under it is not
         made again (a job restarted after its commit finds its version). ``progress`` is told
         how far the work has come (stage, done, total)."""
-        if len(set(pids)) != len(pids):
-            raise UsageError("同一申请列出了两次")
+        _distinct(pids)
         told = progress or (lambda stage, done, total: None)
         steps: list[StepTaken] = []
         with self.write(actor, clock) as chain:
@@ -613,6 +611,11 @@ class AdmissionService:
             if kept is not None:
                 return unpack_state(self.base, kept), version
             return replay(self.base, *repo.published(version)), version
+
+
+def _distinct(pids: Sequence[str]) -> None:
+    if len(set(pids)) != len(pids):
+        raise UsageError("同一申请列出了两次")
 
 
 def review_step(decision: Decision) -> Action:
