@@ -1485,6 +1485,102 @@ def serve(
     run(county, db, host, port, workers)
 
 
+job_app = typer.Typer(
+    help="后台任务：公布清单、生成全部清单供下载。PostgreSQL 数据库的任务排队由后台任务进程"
+         "（duty worker）执行；SQLite 数据库的任务在提交时当场执行。",
+    no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(job_app, name="job")
+JobArg = Annotated[int, typer.Argument(help="任务编号。", show_default=False)]
+
+
+def _job_run(county: Path | None, db: Path | None, actor: str | None, fmt: ReportFormat,
+             renderer: str, call: Callable[..., Any], *, reading: bool = False) -> None:
+    """Open the store, establish the actor, call one job function, render its result (a
+    job run inline on a SQLite store shows its progress on standard error, and one that
+    failed ends the command with exit code 1)."""
+    from engine.api import workflow
+    from engine.workflow.accounts import authenticate
+
+    with workflow(county, _target(db)) as service, progress_bar("任务") as advance:
+        who = authenticate(service.store, service.base.county, os.environ.get("DUTY_TOKEN"),
+                           actor, reading)
+        result = call(service, who, _clock(), lambda stage, done, total: advance(done, total))
+    _show(result, fmt, renderer)
+    if not reading and getattr(result, "state", None) == "failed":
+        raise typer.Exit(1)
+
+
+@job_app.command("publish")
+@user_errors
+def job_publish(
+    pids: Annotated[list[str], typer.Argument(help="一个或多个已准入的申请编号（同一版公布）。",
+                                              show_default=False)],
+    county: CountyOpt = None, db: DbOpt = None, actor: ActorOpt = None,
+    fmt: FmtOpt = ReportFormat.text,
+) -> None:
+    """编办以后台任务公布调整后的清单（与 proposal publish 相同的步骤和检查）。"""
+    from engine.jobs.queue import submit_publish
+
+    _job_run(county, db, actor, fmt, "render_job",
+             lambda s, who, clock, told: submit_publish(s, who, clock, pids, told))
+
+
+@job_app.command("lists")
+@user_errors
+def job_lists(
+    files: Annotated[str, typer.Option(
+        "--files", help="清单文件的格式：html、md、csv、xlsx 或 json。")] = "html",
+    county: CountyOpt = None, db: DbOpt = None, actor: ActorOpt = None,
+    fmt: FmtOpt = ReportFormat.text,
+) -> None:
+    """以后台任务生成最新公布版本的全部街道、部门清单，打包为一个 zip 文件供网页下载。"""
+    from engine.jobs.queue import submit_lists
+
+    _job_run(county, db, actor, fmt, "render_job",
+             lambda s, who, clock, told: submit_lists(s, who, clock, files, told))
+
+
+@job_app.command("list")
+@user_errors
+def job_list(county: CountyOpt = None, db: DbOpt = None, actor: ActorOpt = None,
+             fmt: FmtOpt = ReportFormat.text) -> None:
+    """列出任务（最新的在前）：本账号提交的；编办、司法局、县委或县政府可见全部。"""
+    from engine.jobs.work import read_jobs
+
+    _job_run(county, db, actor, fmt, "render_jobs",
+             lambda s, who, clock, told: read_jobs(s.store, who), reading=True)
+
+
+@job_app.command("show")
+@user_errors
+def job_show(job: JobArg, county: CountyOpt = None, db: DbOpt = None, actor: ActorOpt = None,
+             fmt: FmtOpt = ReportFormat.text) -> None:
+    """查看任务：状态、进度、执行次数和结果。"""
+    from engine.jobs.work import read_job
+
+    _job_run(county, db, actor, fmt, "render_job",
+             lambda s, who, clock, told: read_job(s.store, who, job), reading=True)
+
+
+@app.command()
+@user_errors
+def worker(
+    stalled_after: Annotated[float, typer.Option(
+        "--stalled-after", min=1,
+        help="其他后台任务进程超过这么多秒没有报告仍在运行，就把它手中的任务重新排队。")] = 30,
+    burst: Annotated[bool, typer.Option(
+        "--burst", help="队列中的任务执行完就退出（默认一直等待新任务）。")] = False,
+) -> None:
+    """运行后台任务进程：执行 PostgreSQL 数据库中排队的任务。
+
+    数据库和县区只从环境变量读取：DUTY_DATABASE_URL、DUTY_AUDIT_KEY、DUTY_COUNTY
+    （任务本身不带任何密码、令牌或密钥）。可同时运行多个；被强行终止的进程手中的任务会由
+    其他进程（或重新启动的进程）重新执行，已公布的版本不会重复公布。"""
+    from engine.jobs.queue import work
+
+    work(stalled_after=stalled_after, burst=burst)
+
+
 province_app = typer.Typer(help="省级视图：比较多个县区的清单、街道负担，并对照收回事项目录检查。",
                            no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(province_app, name="province")

@@ -117,6 +117,9 @@ STAGES: dict[str, str] = {"review": "审核时", "decision": "审定时", "publi
 
 # a proposal's urgency, the legal review's result, and the county meeting's outcomes
 URGENCY: dict[str, str] = {"normal": "一般", "temporary": "临时性任务", "emergency": "突发事件"}
+JOB_KINDS: dict[str, str] = {"publish": "公布清单", "lists": "生成全部清单供下载"}
+JOB_STATES: dict[str, str] = {"queued": "排队中", "running": "进行中", "done": "已完成",
+                              "failed": "失败"}
 LEGAL: dict[str, str] = {"pending": "尚未审查", "passed": "通过", "failed": "未通过"}
 MEETING: dict[str, str] = {"admit": "准入", "reject": "不予准入",
                            "provisional": "突发事件临时准入"}

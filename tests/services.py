@@ -65,10 +65,12 @@ def _schema_digest() -> str:
 
     import axes
     import django
+    import procrastinate
 
     from tests.conftest import ROOT
 
-    digest = hashlib.sha256(f"{django.__version__} {axes.__version__}".encode())
+    digest = hashlib.sha256(
+        f"{django.__version__} {axes.__version__} {procrastinate.__version__}".encode())
     for path in sorted((ROOT / "engine" / "store").glob("**/migrations/*.py")):
         digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
     return digest.hexdigest()[:16]

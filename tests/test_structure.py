@@ -28,6 +28,7 @@ FLOORS: list[set[str]] = [
     {"render"},
     {"importing", "cli_words"},
     {"api"},
+    {"jobs"},
     {"web"},
     {"cli"},
 ]
@@ -87,7 +88,8 @@ def _package(module: str) -> str:
 # the upgrade of a 0.1 database
 ORM_DOORS = {"engine.workflow.repository", "engine.workflow.accounts", "engine.workflow.legacy"}
 STORE_MODELS = ("engine.store.orm", "engine.store.records", "engine.store.models",
-                "engine.store.admission", "engine.store.publication", "engine.store.accounts")
+                "engine.store.admission", "engine.store.publication", "engine.store.accounts",
+                "engine.store.jobs")
 
 
 def test_only_the_repository_and_accounts_touch_the_store_models() -> None:

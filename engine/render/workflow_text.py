@@ -3,7 +3,7 @@ stores, accounts and the audit check."""
 
 from __future__ import annotations
 
-from engine.labels import LEGAL, STAGES, URGENCY, label, verdict_label
+from engine.labels import JOB_KINDS, JOB_STATES, LEGAL, STAGES, URGENCY, label, verdict_label
 from engine.render.table import table
 from engine.store.audit import Report
 from engine.workflow.process import Process
@@ -11,6 +11,7 @@ from engine.workflow.views import (
     AccountView,
     HistoryEntry,
     IssuedToken,
+    JobView,
     LockoutsLifted,
     Outcome,
     OverdueItem,
@@ -193,3 +194,39 @@ def render_verify(process: Process, report: Report) -> str:
         where = f"第 {p.seq} 条" if p.seq is not None else "—"
         lines.append(f"  {where}［{p.kind}］{p.message}")
     return "\n".join(lines) + "\n" + warned
+
+
+def _job_result(job: JobView) -> str:
+    result = job.result or {}
+    if job.kind == "publish" and result.get("version") is not None:
+        return f"第 {result['version']} 版"
+    if job.kind == "lists" and result.get("file"):
+        return f"{result['file']}（{result['files']} 个文件）"
+    return "—"
+
+
+def render_job(process: Process, job: JobView) -> str:
+    lines = [f"任务 {job.id}：{JOB_KINDS.get(job.kind, job.kind)}（{job.kind}）",
+             f"县区：{job.county}；提交：{job.account}（{job.role}），{job.created}",
+             f"状态：{JOB_STATES.get(job.state, job.state)}（{job.state}）"
+             + (f"；{job.stage} {job.done}/{job.total}" if job.total else
+                (f"；{job.stage}" if job.stage else "")),
+             f"执行次数：{job.attempts}"]
+    if job.kind == "publish":
+        lines.append("申请：" + "、".join(job.arguments.get("proposals", [])))
+    if job.state == "done":
+        lines.append(f"结果：{_job_result(job)}")
+        lines += [f"注意：{n}" for n in (job.result or {}).get("notes", [])]
+    if job.error:
+        lines.append(f"错误：{job.error}")
+    return "\n".join(lines) + "\n"
+
+
+def render_jobs(process: Process, jobs: list[JobView]) -> str:
+    if not jobs:
+        return "没有任务。\n"
+    rows = [[str(j.id), JOB_KINDS.get(j.kind, j.kind), JOB_STATES.get(j.state, j.state),
+             f"{j.done}/{j.total}" if j.total else "—", j.account, j.created,
+             _job_result(j)] for j in jobs]
+    return "\n".join(table(["任务", "内容", "状态", "进度", "提交账号", "提交时间", "结果"],
+                           rows)) + "\n"

@@ -127,7 +127,9 @@ def ensure_django() -> None:
 
 STORE_APPS = ["django.contrib.contenttypes", "django.contrib.auth", "django.contrib.sessions",
               "django.contrib.admin", "axes", "engine.store", "engine.store.admission",
-              "engine.store.publication", "engine.store.accounts"]
+              "engine.store.publication", "engine.store.accounts", "engine.store.jobs",
+              # the job queue's tables and functions (PostgreSQL only: engine.store.router)
+              "procrastinate.contrib.django"]
 
 # Django's validators, the same for the command line and the web
 PASSWORD_VALIDATORS = [
@@ -153,4 +155,7 @@ def base_settings() -> dict[str, Any]:
         "TIME_ZONE": "Asia/Shanghai",
         "LANGUAGE_CODE": "zh-hans",
         "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",
+        # the job queue's app brings its migrations; duty's tasks are registered by
+        # engine.jobs, not looked for in every app
+        "PROCRASTINATE_AUTODISCOVER_MODULE_NAME": None,
     }

@@ -23,6 +23,7 @@ from engine.store.admission.models import (
     StepNoteRecord,
     Submission,
 )
+from engine.store.jobs.models import JobRecord
 from engine.store.models import AuditEntry, AuditHead, StoreMeta
 from engine.store.publication.models import CountyState, ListVersion, VersionProposal, WhoLookup
 
@@ -32,6 +33,6 @@ COVERED: tuple[type[models.Model], ...] = (
     RoleBinding, AccountSeal, Submission, StepNoteRecord, Attachment)
 
 __all__ = ["COVERED", "AccountSeal", "ApiToken", "Attachment", "AuditEntry", "AuditHead",
-           "CountyState", "DecisionRecord", "ListVersion", "MeetingRecord", "OpinionRecord",
-           "ProposalRecord", "RoleBinding", "StepNoteRecord", "StoreMeta", "Submission",
-           "VersionProposal", "WhoLookup"]
+           "CountyState", "DecisionRecord", "JobRecord", "ListVersion", "MeetingRecord",
+           "OpinionRecord", "ProposalRecord", "RoleBinding", "StepNoteRecord", "StoreMeta",
+           "Submission", "VersionProposal", "WhoLookup"]

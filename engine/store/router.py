@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+QUEUE_APP = "procrastinate"  # the job queue's Django app label
+
 current_alias: ContextVar[str | None] = ContextVar("duty_store_alias", default=None)
 
 
@@ -35,4 +37,10 @@ class StoreRouter:
         return True
 
     def allow_migrate(self, db: str, app_label: str, **hints: Any) -> bool:
+        """Procrastinate's schema (tables, PL/pgSQL functions) is made on PostgreSQL alone; a
+        SQLite store records its migrations as applied and runs jobs inline."""
+        if app_label == QUEUE_APP:
+            from django.db import connections
+
+            return connections[db].vendor == "postgresql"
         return True

@@ -121,6 +121,18 @@ def _register(target: StoreTarget) -> str:
     return alias
 
 
+def side_alias(store: Store) -> str:
+    """A second connection to the store's database, for what must commit on its own while
+    the store's own connection is inside a transaction (a job's progress)."""
+    from django.db import connections
+
+    alias = store.alias + "-side"
+    if alias not in connections.databases:
+        connections.databases[alias] = connections.configure_settings(
+            {"default": store.target.database()})["default"]
+    return alias
+
+
 def read_alias(store: Store) -> str:
     return store.alias + "-read" if store.target.engine == "sqlite" else store.alias
 
@@ -128,7 +140,7 @@ def read_alias(store: Store) -> str:
 def close(store: Store) -> None:
     from django.db import connections
 
-    for alias in (store.alias, store.alias + "-read"):
+    for alias in (store.alias, store.alias + "-read", store.alias + "-side"):
         if alias in connections.databases:
             connections[alias].close()
 

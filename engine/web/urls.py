@@ -4,6 +4,7 @@ from engine.web.admin import site
 from engine.web.views import (
     account,
     accounts,
+    jobs,
     lists,
     lockouts,
     overview,
@@ -37,6 +38,10 @@ urlpatterns = [
     path("lists/diff/", lists.diff, name="diff"),
     path("lists/who/", who.who, name="who"),
     path("lists/assessment/", who.assessment, name="assessment"),
+    path("jobs/", jobs.job_list, name="jobs"),
+    path("jobs/lists/", jobs.ask_lists, name="ask_lists"),
+    path("jobs/<int:job>/", jobs.job_page, name="job"),
+    path("jobs/<int:job>/download/", jobs.job_download, name="job_download"),
     path("overview/", overview.overview, name="overview"),
     path("audit/", overview.audit, name="audit"),
     path("staffing/", overview.staffing, name="staffing"),

@@ -369,3 +369,38 @@ def add_lookup(**fields: Any) -> None:
 def lookups(since: datetime, until: datetime) -> list[Any]:
     """The lookups made in [since, until), in order."""
     return list(m.WhoLookup.objects.filter(at__gte=since, at__lt=until).order_by("seq"))
+
+
+# -- background jobs -------------------------------------------------------------------------
+# A job's row changes as it runs (its progress): it is written outside any step's transaction
+# and the audit chain does not cover it; the step a job takes is audited as ever.
+
+JobRecord = m.JobRecord
+
+
+def published_under(key: str) -> int | None:
+    """The version a publication made under the job key ``key`` (None: none was made)."""
+    entry = m.AuditEntry.objects.filter(action=Action.publish.value, detail__job=key)\
+        .order_by("seq").first()
+    if entry is None:
+        return None
+    row = m.VersionProposal.objects.filter(proposal_id=entry.proposal)\
+        .order_by("-version_id").values_list("version_id", flat=True).first()
+    return None if row is None else int(row)
+
+
+def add_job(**fields: Any) -> JobRecord:
+    return JobRecord.objects.create(**fields)
+
+
+def find_job(job_id: int) -> JobRecord | None:
+    return JobRecord.objects.filter(pk=job_id).first()
+
+
+def jobs(limit: int = 100) -> list[JobRecord]:
+    """The newest jobs first."""
+    return list(JobRecord.objects.order_by("-pk")[:limit])
+
+
+def update_job(job_id: int, **fields: Any) -> None:
+    JobRecord.objects.filter(pk=job_id).update(**fields)

@@ -548,29 +548,57 @@ class AdmissionService:
                 self._send_up(chain, actor, clock, record, levels, approved | {level}, steps)
         return Outcome(proposal=pid, steps=steps)
 
-    def publish(self, actor: Actor, clock: Clock, pids: Sequence[str]) -> Outcome:
-        if len(set(pids)) != len(pids):
-            raise UsageError("同一申请列出了两次")
+    def may_publish(self, actor: Actor, pids: Sequence[str]) -> None:
+        """Refuse, as the step itself would, a publication this role may not make of these
+        proposals in their present states (before it is queued as a job; the rules are judged
+        again when it runs)."""
+        _distinct(pids)
+        with transaction(self.store, write=False):
+            for pid in pids:
+                record = repo.proposal(pid)
+                levels, approved = repo.upward_review(pid)
+                facts = GuardFacts(levels=levels, approved=approved,
+                                   oversees=oversees(actor.role, self.base.county))
+                check_step(self.process, Action.publish, record.state, actor, record.applicant,
+                           facts, pid)
+
+    def publish(self, actor: Actor, clock: Clock, pids: Sequence[str], *,
+                key: str | None = None,
+                progress: Callable[[str, int, int], None] | None = None) -> Outcome:
+        """Publish the proposals as one new version. ``key``: the job's idempotency key,
+        recorded with each publish entry; a publication already committed under it is not
+        made again (a job restarted after its commit finds its version). ``progress`` is told
+        how far the work has come (stage, done, total)."""
+        _distinct(pids)
+        told = progress or (lambda stage, done, total: None)
         steps: list[StepTaken] = []
         with self.write(actor, clock) as chain:
+            earlier = repo.published_under(key) if key else None
+            if earlier is not None:
+                return Outcome(proposal=", ".join(pids), version=earlier, notes=[
+                    f"该任务此前已公布为第 {earlier} 版，未再公布"])
             records = [repo.proposal(pid, lock=True) for pid in pids]
             batch = _Batch(self.current(chain))
-            for record in records:
+            for n, record in enumerate(records):
+                told("核对申请", n, len(records))
                 before = record.state
                 judged: list[tuple[Decision, DutyItem]] = []
                 levels, approved = repo.upward_review(record.id)
                 facts = GuardFacts(levels=levels, approved=approved,
                                    publication_problem=lambda r=record, j=judged: batch.judge(
                                        lambda ws, out: self._still_admitted(r, ws, out), j))
-                self._fire(chain, actor, clock, record, Action.publish, facts)
+                self._fire(chain, actor, clock, record, Action.publish, facts,
+                           detail={"job": key} if key else None)
                 decision, item = judged[0]
                 self._store_decision(chain, clock, record, Stage.publication, decision, item)
                 batch.add(decision, item)
                 steps.append(StepTaken(action=Action.publish.value, from_=before, to=record.state))
+            told("生成清单", len(records), len(records))
             after = batch.applied()
             number = repo.newest_version() + 1
             self.save_version(chain, clock, number, after)
             repo.add_to_version(number, records, chain.last_seq)
+            told("保存", len(records), len(records))
         return Outcome(proposal=", ".join(pids), steps=steps, version=number)
 
     def _still_admitted(self, record: ProposalRecord, ws: Workspace,
@@ -643,6 +671,11 @@ class AdmissionService:
             if kept is not None:
                 return unpack_state(self.base, kept), version
             return replay(self.base, *repo.published(version)), version
+
+
+def _distinct(pids: Sequence[str]) -> None:
+    if len(set(pids)) != len(pids):
+        raise UsageError("同一申请列出了两次")
 
 
 def review_step(decision: Decision) -> Action:

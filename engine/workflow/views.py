@@ -203,6 +203,32 @@ class StoreInfo(View):
     key: str = ""  # the audit key's fingerprint, to be kept outside the store
 
 
+class JobView(View):
+    """A background job as the store records it: what was asked, by whom, how far it has come
+    and how it ended (``result``: the version published, or the file built)."""
+
+    id: int
+    kind: str
+    county: str
+    account: str
+    role: str
+    arguments: dict[str, Any]
+    state: str
+    stage: str
+    done: int
+    total: int
+    attempts: int
+    result: dict[str, Any] | None
+    error: str
+    created: Stamp
+    started: Stamp | None
+    finished: Stamp | None
+
+    @property
+    def ended(self) -> bool:
+        return self.state in ("done", "failed")
+
+
 def dump(value: BaseModel | list[BaseModel]) -> Any:
     """JSON-ready data of a view or a list of views."""
     if isinstance(value, list):

@@ -8,6 +8,8 @@ from datetime import datetime
 from django import template
 
 from engine.labels import (
+    JOB_KINDS,
+    JOB_STATES,
     LEGAL,
     MEETING,
     STAGES,
@@ -27,6 +29,16 @@ register = template.Library()
 @register.filter
 def zh(value: object) -> str:
     return label(str(value))
+
+
+@register.filter
+def job_kind(value: object) -> str:
+    return JOB_KINDS.get(str(value), str(value))
+
+
+@register.filter
+def job_state(value: object) -> str:
+    return JOB_STATES.get(str(value), str(value))
 
 
 @register.filter

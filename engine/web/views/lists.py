@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from engine.errors import DutyError
+from engine.jobs.work import FILE_FORMATS
 from engine.lists.diff import ListsDiff, diff_lists
 from engine.models.lists import (
     CountyLists,
@@ -226,6 +227,7 @@ def lists_page(request: HttpRequest) -> HttpResponse:
         "title_blocks": blocks, "not_applying": not_applying,
         "departments": [(d, names.get(d, d)) for d in departments],
         "own_departments": lists.departments, "formats": FORMATS, "led": led,
+        "job_formats": FILE_FORMATS,
         "list_titles": LIST_TITLES.items(),
         "categories": [(c, label(c)) for c in ("comprehensive", "specialist", "assisting")]}
     if request.htmx:

@@ -381,6 +381,11 @@ def publish_several(request: HttpRequest) -> HttpResponse:
                           status=400 if request.method == "POST" else 200)
         chosen = [p.id for p in admitted if p.id in form.cleaned_data["proposals"]]
         try:
+            if request.POST.get("background"):  # a job: its page shows how far it has come
+                from engine.jobs.queue import submit_publish
+
+                asked = submit_publish(s, actor, clock(), chosen)
+                return redirect("job", job=asked.id)
             outcome = s.publish(actor, clock(), chosen)
         except DutyError as exc:
             context["error"] = words(exc)
