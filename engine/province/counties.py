@@ -1,15 +1,17 @@
-"""The counties of a province view: county directories named one by one or in a province file.
+"""The counties of a province view: county directories named one by one or in a province file,
+or the counties of one PostgreSQL store.
 
-Each county is loaded as ``duty lists`` loads it (its admitted proposals applied), so every
-view reads the lists the engine itself builds.
+A county directory is loaded as ``duty lists`` loads it (its admitted proposals applied), so
+every view reads the lists the engine itself builds. A county in a store is read as its
+newest published version: the lists it made public, nothing built again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 from pydantic import Field
 
@@ -20,6 +22,7 @@ from engine.loading.workspace import Workspace, load_workspace
 from engine.loading.yamlio import read_yaml, validate
 from engine.models.base import Strict, Text
 from engine.models.lists import CountyLists
+from engine.store.config import StoreTarget
 
 
 class ProvinceFile(Strict):
@@ -31,9 +34,35 @@ class ProvinceFile(Strict):
     reference: Text | None = None  # its own reference catalogue (relative to the file)
 
 
+@dataclass(frozen=True)
+class CatalogueItem:
+    """An item of a county's catalogue, as the views match it: its code and its name."""
+
+    id: str
+    name: str
+
+
+class County(Protocol):
+    """One county of a view: ``id`` is unique in the view, ``name`` its Chinese name."""
+
+    id: str
+
+    @property
+    def name(self) -> str: ...
+
+    def build_lists(self) -> CountyLists:
+        """The county's lists: a view uses them and lets them go before the next county's, so
+        memory holds one county's lists at a time, however many counties."""
+        ...
+
+    def catalogue(self, lists: CountyLists) -> Iterable[CatalogueItem]:
+        """Every item of the county's catalogue, given its lists."""
+        ...
+
+
 @dataclass
 class CountyEntry:
-    """One county of the view: ``id`` is its directory's name, unique in the view."""
+    """A county directory: ``id`` is its directory's name."""
 
     id: str
     directory: Path
@@ -44,17 +73,76 @@ class CountyEntry:
         return self.ws.county.name
 
     def build_lists(self) -> CountyLists:
-        """The county's lists, built anew: a view uses them and lets them go before the next
-        county's, so memory holds one county's lists at a time, however many counties."""
         from engine.lists.build import build_lists
 
         return build_lists(self.ws)
+
+    def catalogue(self, lists: CountyLists) -> Iterable[CatalogueItem]:
+        return (CatalogueItem(i.id, i.name) for i in self.ws.county.items.values())
+
+
+@dataclass
+class StoredCounty:
+    """A county of a PostgreSQL store of many: ``id`` is its id there; its lists are those of
+    its newest published version."""
+
+    id: str
+    target: StoreTarget
+    name: str = ""
+
+    def build_lists(self) -> CountyLists:
+        from engine.store.session import close, open_store
+        from engine.workflow.versions import newest_lists
+
+        store = open_store(self.target)
+        try:
+            self.name = store.county or self.id
+            return newest_lists(store)
+        finally:
+            close(store)
+
+    def catalogue(self, lists: CountyLists) -> Iterable[CatalogueItem]:
+        """The catalogue as the lists show it: each street has every item on one of its three
+        lists or among those not applying to it."""
+        seen: dict[str, str] = {}
+        for sl in lists.streets:
+            for rows in (sl.basic, sl.cooperative, sl.recalled, sl.not_applying):
+                for row in rows:
+                    seen.setdefault(row.item, row.name)
+        return (CatalogueItem(item, name) for item, name in sorted(seen.items()))
+
+
+def stored_province(target: StoreTarget, counties: Sequence[str] = ()) -> Province:
+    """The counties of the PostgreSQL store ``target`` names (every one, or those named, in
+    the order given); a county not there is refused before any is read."""
+    from engine.store.config import check_county_id
+    from engine.store.session import stored_counties
+
+    if target.engine != "postgresql":
+        raise UsageError("从数据库读取多个县区须使用 PostgreSQL 数据库",
+                         hint="用 DUTY_DATABASE_URL 指定存放各县区的 PostgreSQL 数据库；"
+                              "SQLite 数据库只存放一个县区，请改为给出县区目录。")
+    known = stored_counties(target)
+    for county in counties:
+        check_county_id(county)
+        if county not in known:
+            raise NotFoundError(f"数据库 {target.name} 中没有县区 “{county}”", kind="county",
+                                name=county, known=known,
+                                hint="数据库中的县区：" + ("、".join(known) or "无"))
+    if len(set(counties)) != len(counties):
+        twice = next(c for c in counties if counties.count(c) > 1)
+        raise UsageError(f"县区 “{twice}” 给出了两次", hint="每个县区只列一次。")
+    chosen = list(counties) or known
+    if not chosen:
+        raise NotFoundError(f"数据库 {target.name} 中还没有县区", kind="county", name="",
+                            hint="先用 duty store init（设置 DUTY_STORE_COUNTY）建立县区。")
+    return Province(None, [StoredCounty(c, target.for_county(c)) for c in chosen])
 
 
 @dataclass(frozen=True)
 class Province:
     name: str | None  # None: counties named one by one, no province file
-    counties: list[CountyEntry]
+    counties: Sequence[County]
     reference: Path | None = None  # named by the province file
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine.errors import StoreError
+from engine.errors import NotFoundError, StoreError
 from engine.store.config import StoreTarget, ensure_django
 
 
@@ -257,6 +257,8 @@ def open_store(target: StoreTarget, *, create: bool = False, migrating: bool = F
     alias = _register(target)
     store = Store(target, alias)
     try:
+        if target.schema:
+            _county_schema(store, create=create)
         tables = _tables(alias)
         if create:
             if "duty_meta" in tables and _holds_data(alias):
@@ -287,13 +289,56 @@ def open_store(target: StoreTarget, *, create: bool = False, migrating: bool = F
                 raise StoreError(exc.message, store=target.shown, reason=exc.reason,
                                  hint=exc.hint) from None
         store.meta = _read_meta(store)
-    except StoreError:
+    except (StoreError, NotFoundError):
         close(store)
         raise
     except _db_errors() as exc:
         close(store)
         raise store_error(target, exc) from None
     return store
+
+
+def county_ids(alias: str) -> list[str]:
+    """The counties a PostgreSQL database holds (the ids of their schemas), in order."""
+    from django.db import connections
+
+    from engine.store.config import SCHEMA_PREFIX
+
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT substr(schema_name, %s) FROM information_schema.schemata "
+                       "WHERE starts_with(schema_name, %s) ORDER BY schema_name",
+                       [len(SCHEMA_PREFIX) + 1, SCHEMA_PREFIX])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def stored_counties(target: StoreTarget) -> list[str]:
+    """The counties the PostgreSQL database of ``target`` holds."""
+    alias = _register(target)
+    try:
+        return county_ids(alias)
+    except _db_errors() as exc:
+        raise store_error(target, exc) from None
+    finally:
+        close(Store(target, alias))
+
+
+def _county_schema(store: Store, *, create: bool) -> None:
+    """A county's schema in a database of many: made for a new store; for any other command
+    it must be there, or the county is not in the database."""
+    from django.db import connections
+
+    target = store.target
+    known = county_ids(store.alias)
+    if create:
+        if target.county not in known:
+            with connections[store.alias].cursor() as cursor:
+                cursor.execute(f'CREATE SCHEMA "{target.schema}"')
+        return
+    if target.county not in known:
+        raise NotFoundError(f"数据库 {target.name} 中没有县区 “{target.county}”",
+                            kind="county", name=target.county or "", known=known,
+                            hint="数据库中的县区：" + ("、".join(known) or "无") +
+                                 "；新县区先用 duty store init 建立。")
 
 
 def _read_meta(store: Store) -> dict[str, str]:

@@ -55,3 +55,10 @@ def _missing(number: int | None) -> NotFoundError:
     numbers = [str(n) for n in repo.version_numbers()]
     return NotFoundError(f"没有第 {number} 版清单", kind="version", name=str(number),
                          known=numbers, hint="已公布的版本：" + ("、".join(numbers) or "无"))
+
+
+def newest_lists(store: Store) -> CountyLists:
+    """The lists of the newest published version."""
+    with transaction(store, write=False):
+        number = repo.newest_version()
+    return version_lists(store, number)[0]
