@@ -8,7 +8,7 @@ newest published version: the lists it made public, nothing built again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
@@ -21,8 +21,9 @@ from engine.lists.apply import with_admitted
 from engine.loading.workspace import Workspace, load_workspace
 from engine.loading.yamlio import read_yaml, validate
 from engine.models.base import Strict, Text
-from engine.models.lists import CountyLists
+from engine.models.lists import ListSummary
 from engine.store.config import StoreTarget
+from engine.store.session import Store, open_counties
 
 
 class ProvinceFile(Strict):
@@ -34,15 +35,7 @@ class ProvinceFile(Strict):
     reference: Text | None = None  # its own reference catalogue (relative to the file)
 
 
-@dataclass(frozen=True)
-class CatalogueItem:
-    """An item of a county's catalogue, as the views match it: its code and its name."""
-
-    id: str
-    name: str
-
-
-class County(Protocol):
+class ProvinceCounty(Protocol):
     """One county of a view: ``id`` is unique in the view, ``name`` its Chinese name."""
 
     id: str
@@ -50,19 +43,15 @@ class County(Protocol):
     @property
     def name(self) -> str: ...
 
-    def build_lists(self) -> CountyLists:
-        """The county's lists: a view uses them and lets them go before the next county's, so
-        memory holds one county's lists at a time, however many counties."""
-        ...
-
-    def catalogue(self, lists: CountyLists) -> Iterable[CatalogueItem]:
-        """Every item of the county's catalogue, given its lists."""
+    def summary(self) -> ListSummary:
+        """The county's lists summed up: a view uses them and lets them go before the next
+        county's, so memory holds one county's at a time, however many counties."""
         ...
 
 
 @dataclass
 class CountyEntry:
-    """A county directory: ``id`` is its directory's name."""
+    """A county directory: ``id`` is its directory's name; its lists are built anew."""
 
     id: str
     directory: Path
@@ -72,44 +61,26 @@ class CountyEntry:
     def name(self) -> str:
         return self.ws.county.name
 
-    def build_lists(self) -> CountyLists:
+    def summary(self) -> ListSummary:
         from engine.lists.build import build_lists
+        from engine.lists.summary import county_summary
 
-        return build_lists(self.ws)
-
-    def catalogue(self, lists: CountyLists) -> Iterable[CatalogueItem]:
-        return (CatalogueItem(i.id, i.name) for i in self.ws.county.items.values())
+        return county_summary(self.ws, build_lists(self.ws))
 
 
 @dataclass
 class StoredCounty:
-    """A county of a PostgreSQL store of many: ``id`` is its id there; its lists are those of
-    its newest published version."""
+    """A county of a PostgreSQL store of many: ``id`` is its id there, ``name`` its Chinese
+    name; its lists are those of its newest published version."""
 
     id: str
-    target: StoreTarget
-    name: str = ""
+    name: str
+    store: Store
 
-    def build_lists(self) -> CountyLists:
-        from engine.store.session import close, open_store
-        from engine.workflow.versions import newest_lists
+    def summary(self) -> ListSummary:
+        from engine.workflow.versions import newest_summary
 
-        store = open_store(self.target)
-        try:
-            self.name = store.county or self.id
-            return newest_lists(store)
-        finally:
-            close(store)
-
-    def catalogue(self, lists: CountyLists) -> Iterable[CatalogueItem]:
-        """The catalogue as the lists show it: each street has every item on one of its three
-        lists or among those not applying to it."""
-        seen: dict[str, str] = {}
-        for sl in lists.streets:
-            for rows in (sl.basic, sl.cooperative, sl.recalled, sl.not_applying):
-                for row in rows:
-                    seen.setdefault(row.item, row.name)
-        return (CatalogueItem(item, name) for item, name in sorted(seen.items()))
+        return newest_summary(self.store)
 
 
 def stored_province(target: StoreTarget, counties: Sequence[str] = ()) -> Province:
@@ -136,13 +107,14 @@ def stored_province(target: StoreTarget, counties: Sequence[str] = ()) -> Provin
     if not chosen:
         raise NotFoundError(f"数据库 {target.name} 中还没有县区", kind="county", name="",
                             hint="先用 duty store init（设置 DUTY_STORE_COUNTY）建立县区。")
-    return Province(None, [StoredCounty(c, target.for_county(c)) for c in chosen])
+    return Province(None, [StoredCounty(store.target.county or "", store.county or "", store)
+                           for store in open_counties(target, chosen)])
 
 
 @dataclass(frozen=True)
 class Province:
     name: str | None  # None: counties named one by one, no province file
-    counties: Sequence[County]
+    counties: Sequence[ProvinceCounty]
     reference: Path | None = None  # named by the province file
 
 

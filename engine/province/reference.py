@@ -22,7 +22,7 @@ class Named(Protocol):
     """What a reference row is matched against: a catalogue item's code and name."""
 
     @property
-    def id(self) -> str: ...
+    def item(self) -> str: ...
 
     @property
     def name(self) -> str: ...
@@ -37,7 +37,7 @@ class ReferenceItem(Strict):
     source: Text  # the document and article, or the address, it comes from
 
     def matches(self, item: Named) -> bool:
-        return item.id in self.codes or any(w in item.name for w in self.match or [self.name])
+        return item.item in self.codes or any(w in item.name for w in self.match or [self.name])
 
 
 class ReferenceCatalogue(Strict):

@@ -56,8 +56,9 @@ class StoreTarget:
                                                             else "")
         return "store-" + hashlib.sha256(where.encode()).hexdigest()[:16]
 
-    def for_county(self, county: str) -> StoreTarget:
-        """The store of another county in the same database (its own checkpoint files)."""
+    def for_county(self, county: str | None) -> StoreTarget:
+        """The store of another county in the same database (its own checkpoint files;
+        None: the database's default schema)."""
         return _postgres(self.url or "", county)
 
     @property

@@ -24,7 +24,13 @@ from engine.store.admission.models import (
     Submission,
 )
 from engine.store.models import AuditEntry, AuditHead, StoreMeta
-from engine.store.publication.models import CountyState, ListVersion, VersionProposal, WhoLookup
+from engine.store.publication.models import (
+    CountyState,
+    ListVersion,
+    VersionProposal,
+    VersionSummary,
+    WhoLookup,
+)
 
 # the tables whose rows an audit entry covers, in digest order
 COVERED: tuple[type[models.Model], ...] = (
@@ -34,4 +40,4 @@ COVERED: tuple[type[models.Model], ...] = (
 __all__ = ["COVERED", "AccountSeal", "ApiToken", "Attachment", "AuditEntry", "AuditHead",
            "CountyState", "DecisionRecord", "ListVersion", "MeetingRecord", "OpinionRecord",
            "ProposalRecord", "RoleBinding", "StepNoteRecord", "StoreMeta", "Submission",
-           "VersionProposal", "WhoLookup"]
+           "VersionProposal", "VersionSummary", "WhoLookup"]
