@@ -35,12 +35,13 @@ BATCH = 50
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
-def _proposal(rng: random.Random, n: int, ws: Any, banned: bool) -> ProposalSource:
+def _proposal(rng: random.Random, n: int, ws: Any, banned: bool,
+              department: str = "civil_affairs") -> ProposalSource:
     streets = list(ws.county.streets)
     targets = sorted(rng.sample(streets, rng.randint(1, 3)), key=streets.index)
     data = {
         "schema_version": 1, "id": f"P-B-{n:05d}", "title": f"基准测试申请 {n}",
-        "department": "civil_affairs", "streets": targets, "mode": "assist",
+        "department": department, "streets": targets, "mode": "assist",
         "item": {"name": f"基准测试事项 {n}", "category": rng.choice(CATEGORIES),
                  "phases": ["patrol", "report"], "legal_basis": "基准测试依据",
                  "workload_days": rng.randint(1, 4)},  # thousands must fit the streets

@@ -1593,6 +1593,9 @@ ProvinceOpt = Annotated[Path | None, typer.Option(
     show_default=False)]
 OutputOpt = Annotated[Path | None, typer.Option(
     "-o", "--output", help="写入该文件（原子写入）；省略时输出到屏幕。", show_default=False)]
+FromStoreOpt = Annotated[bool, typer.Option(
+    "--store", help="读取 DUTY_DATABASE_URL 指定的 PostgreSQL 数据库中各县区最新公布的清单；"
+                    "此时 --county 给出县区编号，省略时为库中全部县区。")]
 
 
 class ChartFormat(str, Enum):
@@ -1601,10 +1604,18 @@ class ChartFormat(str, Enum):
     svg = "svg"
 
 
-def _province(counties: list[Path] | None, province: Path | None) -> Any:
+def _province(counties: list[Path] | None, province: Path | None,
+              from_store: bool = False) -> Any:
     from engine.errors import UsageError
-    from engine.province.counties import load_province, read_province_file
+    from engine.province.counties import load_province, read_province_file, stored_province
 
+    if from_store:
+        if province is not None:
+            raise UsageError("--store 与 --province 只能用其一",
+                             hint="读取数据库时用 --county 给出县区编号，或省略以读取全部县区。")
+        from engine.store.config import store_target
+
+        return stored_province(store_target(), [str(c) for c in counties or []])
     if counties and province is not None:
         raise UsageError("--county 与 --province 只能用其一",
                          hint="县区较多时把县区目录写进省级文件，用 --province 给出。")
@@ -1629,7 +1640,7 @@ def _write(data: str, output: Path | None) -> None:
 @province_app.command("compare")
 @user_errors
 def province_compare(
-    counties: CountiesOpt = None, province: ProvinceOpt = None,
+    counties: CountiesOpt = None, province: ProvinceOpt = None, from_store: FromStoreOpt = False,
     k: Annotated[float, typer.Option(
         "--k", min=0, help="离群判定：高出中位数超过 k 倍标准化绝对中位差（MAD×1.4826）。")] = 3.0,
     min_gap: Annotated[float, typer.Option(
@@ -1646,7 +1657,7 @@ def province_compare(
     至少 3 个县区时才判断离群。"""
     from engine.province.views import compare
 
-    result = compare(_province(counties, province), k=k, min_gap=min_gap)
+    result = compare(_province(counties, province, from_store), k=k, min_gap=min_gap)
     if fmt is ChartFormat.json:
         from engine.render.json_out import dumps
 
@@ -1691,7 +1702,7 @@ def province_load(
 @province_app.command("check")
 @user_errors
 def province_check(
-    counties: CountiesOpt = None, province: ProvinceOpt = None,
+    counties: CountiesOpt = None, province: ProvinceOpt = None, from_store: FromStoreOpt = False,
     reference: Annotated[Path | None, typer.Option(
         "--reference", show_default=False,
         help="收回事项目录（YAML）；省略时用省级文件指定的目录，再省略则用内置参考目录。")] = None,
@@ -1706,7 +1717,7 @@ def province_check(
     from engine.province.reference import load_reference
     from engine.province.views import check
 
-    prov = _province(counties, province)
+    prov = _province(counties, province, from_store)
     catalogue, shown = load_reference(reference or prov.reference)
     result = check(prov, catalogue, shown)
     if fmt is ReportFormat.json:

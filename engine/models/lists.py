@@ -99,3 +99,23 @@ class CountyLists(Out):
     policy: str
     streets: list[StreetLists]
     departments: list[DepartmentList]
+
+
+class ItemPlacement(Out):
+    """Where one catalogue item sits on a county's streets' lists."""
+
+    item: str
+    name: str
+    basic: list[str]  # the streets listing it as basic (基本履职), in the lists' order
+    cooperative: list[str]
+    recalled: int  # streets listing it as recalled (上级部门收回)
+
+
+class ListSummary(Out):
+    """A county's lists as the province reads them: every catalogue item (those that apply
+    to no street too) and the streets placing it on each list. Kept with each published
+    version, so that a province compares its counties without reading whole lists."""
+
+    county: str
+    streets: int
+    items: list[ItemPlacement]  # by item id

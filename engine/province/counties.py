@@ -1,7 +1,9 @@
-"""The counties of a province view: county directories named one by one or in a province file.
+"""The counties of a province view: county directories named one by one or in a province file,
+or the counties of one PostgreSQL store.
 
-Each county is loaded as ``duty lists`` loads it (its admitted proposals applied), so every
-view reads the lists the engine itself builds.
+A county directory is loaded as ``duty lists`` loads it (its admitted proposals applied), so
+every view reads the lists the engine itself builds. A county in a store is read as its
+newest published version: the lists it made public, nothing built again.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 from pydantic import Field
 
@@ -19,7 +21,9 @@ from engine.lists.apply import with_admitted
 from engine.loading.workspace import Workspace, load_workspace
 from engine.loading.yamlio import read_yaml, validate
 from engine.models.base import Strict, Text
-from engine.models.lists import CountyLists
+from engine.models.lists import ListSummary
+from engine.store.config import StoreTarget
+from engine.store.session import Store, open_counties
 
 
 class ProvinceFile(Strict):
@@ -31,9 +35,23 @@ class ProvinceFile(Strict):
     reference: Text | None = None  # its own reference catalogue (relative to the file)
 
 
+class ProvinceCounty(Protocol):
+    """One county of a view: ``id`` is unique in the view, ``name`` its Chinese name."""
+
+    id: str
+
+    @property
+    def name(self) -> str: ...
+
+    def summary(self) -> ListSummary:
+        """The county's lists summed up: a view uses them and lets them go before the next
+        county's, so memory holds one county's at a time, however many counties."""
+        ...
+
+
 @dataclass
 class CountyEntry:
-    """One county of the view: ``id`` is its directory's name, unique in the view."""
+    """A county directory: ``id`` is its directory's name; its lists are built anew."""
 
     id: str
     directory: Path
@@ -43,18 +61,60 @@ class CountyEntry:
     def name(self) -> str:
         return self.ws.county.name
 
-    def build_lists(self) -> CountyLists:
-        """The county's lists, built anew: a view uses them and lets them go before the next
-        county's, so memory holds one county's lists at a time, however many counties."""
+    def summary(self) -> ListSummary:
         from engine.lists.build import build_lists
+        from engine.lists.summary import county_summary
 
-        return build_lists(self.ws)
+        return county_summary(self.ws, build_lists(self.ws))
+
+
+@dataclass
+class StoredCounty:
+    """A county of a PostgreSQL store of many: ``id`` is its id there, ``name`` its Chinese
+    name; its lists are those of its newest published version."""
+
+    id: str
+    name: str
+    store: Store
+
+    def summary(self) -> ListSummary:
+        from engine.workflow.versions import newest_summary
+
+        return newest_summary(self.store)
+
+
+def stored_province(target: StoreTarget, counties: Sequence[str] = ()) -> Province:
+    """The counties of the PostgreSQL store ``target`` names (every one, or those named, in
+    the order given); a county not there is refused before any is read."""
+    from engine.store.config import check_county_id
+    from engine.store.session import stored_counties
+
+    if target.engine != "postgresql":
+        raise UsageError("从数据库读取多个县区须使用 PostgreSQL 数据库",
+                         hint="用 DUTY_DATABASE_URL 指定存放各县区的 PostgreSQL 数据库；"
+                              "SQLite 数据库只存放一个县区，请改为给出县区目录。")
+    known = stored_counties(target)
+    for county in counties:
+        check_county_id(county)
+        if county not in known:
+            raise NotFoundError(f"数据库 {target.name} 中没有县区 “{county}”", kind="county",
+                                name=county, known=known,
+                                hint="数据库中的县区：" + ("、".join(known) or "无"))
+    if len(set(counties)) != len(counties):
+        twice = next(c for c in counties if counties.count(c) > 1)
+        raise UsageError(f"县区 “{twice}” 给出了两次", hint="每个县区只列一次。")
+    chosen = list(counties) or known
+    if not chosen:
+        raise NotFoundError(f"数据库 {target.name} 中还没有县区", kind="county", name="",
+                            hint="先用 duty store init（设置 DUTY_STORE_COUNTY）建立县区。")
+    return Province(None, [StoredCounty(store.target.county or "", store.county or "", store)
+                           for store in open_counties(target, chosen)])
 
 
 @dataclass(frozen=True)
 class Province:
     name: str | None  # None: counties named one by one, no province file
-    counties: list[CountyEntry]
+    counties: Sequence[ProvinceCounty]
     reference: Path | None = None  # named by the province file
 
 

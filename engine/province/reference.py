@@ -8,15 +8,24 @@ name). Every row carries its source: the document (and article) or address it co
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 from pydantic import Field
 
 from engine.errors import DataError, DataErrors, Location
 from engine.loading.yamlio import read_yaml, validate
 from engine.models.base import Id, Strict, Text
-from engine.models.county import DutyItem
 from engine.paths import reference_catalogue
+
+
+class Named(Protocol):
+    """What a reference row is matched against: a catalogue item's code and name."""
+
+    @property
+    def item(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
 
 
 class ReferenceItem(Strict):
@@ -27,8 +36,8 @@ class ReferenceItem(Strict):
     department: Text | None = None  # who takes it back (承接部门)
     source: Text  # the document and article, or the address, it comes from
 
-    def matches(self, item: DutyItem) -> bool:
-        return item.id in self.codes or any(w in item.name for w in self.match or [self.name])
+    def matches(self, item: Named) -> bool:
+        return item.item in self.codes or any(w in item.name for w in self.match or [self.name])
 
 
 class ReferenceCatalogue(Strict):

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from statistics import median
 
+from engine.errors import UsageError
 from engine.models.decision import Out
-from engine.province.counties import Province
+from engine.province.counties import CountyEntry, Province
 from engine.province.reference import ReferenceCatalogue
 
 MIN_COUNTIES = 3
@@ -86,27 +87,26 @@ def compare(province: Province, k: float = DEFAULT_K,
     items: dict[str, dict] = {}
     shares = []
     for c in province.counties:
-        counts: dict[str, dict[str, int]] = {}
+        summary = c.summary()
         totals = {"basic": 0, "cooperative": 0, "recalled": 0}
-        for sl in c.build_lists().streets:
-            for kind in totals:
-                rows = getattr(sl, kind)
-                totals[kind] += len(rows)
-                for row in rows:
-                    counts.setdefault(row.item, dict.fromkeys(totals, 0))[kind] += 1
-        for item in c.ws.county.items.values():
-            entry = items.setdefault(item.id, {"names": [], "placements": []})
-            if item.name not in entry["names"]:
-                entry["names"].append(item.name)
-            n = counts.get(item.id, dict.fromkeys(totals, 0))
-            entry["placements"].append(Placement(county=c.id, **n))
+        for p in summary.items:
+            entry = items.setdefault(p.item, {"names": [], "placements": []})
+            if p.name not in entry["names"]:
+                entry["names"].append(p.name)
+            placed = Placement(county=c.id, basic=len(p.basic),
+                               cooperative=len(p.cooperative), recalled=p.recalled)
+            entry["placements"].append(placed)
+            totals["basic"] += placed.basic
+            totals["cooperative"] += placed.cooperative
+            totals["recalled"] += placed.recalled
         rows = sum(totals.values())
-        shares.append((c, totals, totals["basic"] / rows if rows else 0.0))
+        shares.append((c, summary.streets, totals, totals["basic"] / rows if rows else 0.0))
     mid, mad, threshold = outlier_threshold([s for *_, s in shares], k, min_gap)
     counties = [CountyShare(
-        county=c.id, name=c.name, streets=len(c.ws.county.streets), **totals,
+        county=c.id, name=c.name, streets=streets, **totals,
         basic_share=_round(share), above_median=_round(share - mid),
-        outlier=threshold is not None and share > threshold) for c, totals, share in shares]
+        outlier=threshold is not None and share > threshold)
+        for c, streets, totals, share in shares]
     out_items = []
     for item_id in sorted(items):
         entry = items[item_id]
@@ -151,6 +151,9 @@ def load(province: Province) -> LoadReport:
 
     out = []
     for c in province.counties:
+        if not isinstance(c, CountyEntry):
+            raise UsageError("街道负担须读取县区目录（其中有街道的人员编制）",
+                             hint="给出县区目录或省级文件。")
         report = staffing_report(c.ws)
         streets = [StreetLoad(
             street=s.street, name=s.name, load_days=s.load_days, capacity_days=s.capacity_days,
@@ -203,21 +206,17 @@ def check(province: Province, catalogue: ReferenceCatalogue, shown: str) -> Refe
     no street's basic or cooperative list."""
     out = []
     for c in province.counties:
-        held: dict[str, dict[str, list[str]]] = {}
-        for sl in c.build_lists().streets:
-            for kind in ("basic", "cooperative"):
-                for row in getattr(sl, kind):
-                    held.setdefault(row.item, {"basic": [], "cooperative": []})[kind].append(
-                        sl.street)
+        summary = c.summary()
         findings = []
         for ref in catalogue.items:
-            matched = [i for i in c.ws.county.items.values() if ref.matches(i)]
-            holding = [Holding(item=i.id, name=i.name, **held[i.id])
-                       for i in matched if i.id in held]
+            matched = [p for p in summary.items if ref.matches(p)]
+            holding = [Holding(item=p.item, name=p.name, basic=p.basic,
+                               cooperative=p.cooperative)
+                       for p in matched if p.basic or p.cooperative]
             status = ("not_in_catalogue" if not matched
                       else "on_street_lists" if holding else "recalled")
             findings.append(ReferenceFinding(reference=ref.id, name=ref.name, status=status,
-                                             items=[i.id for i in matched], holding=holding))
+                                             items=[p.item for p in matched], holding=holding))
         out.append(CountyCheck(county=c.id, name=c.name, findings=findings,
                                clean=all(f.status != "on_street_lists" for f in findings)))
     return ReferenceCheck(province=province.name, reference=catalogue.name,

@@ -128,3 +128,9 @@ def last_checkpoint(path: Path) -> Anchor | None:
         if anchor:
             return anchor
     return None
+
+
+def sealed(key: bytes, label: str, data: bytes) -> str:
+    """A keyed digest of ``data`` for one use (``label``): what a writer of the database who
+    cannot read the key cannot forge."""
+    return hmac.new(key, label.encode("utf-8") + b"\0" + data, hashlib.sha256).hexdigest()

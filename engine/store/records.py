@@ -25,7 +25,13 @@ from engine.store.admission.models import (
 )
 from engine.store.jobs.models import JobRecord
 from engine.store.models import AuditEntry, AuditHead, StoreMeta
-from engine.store.publication.models import CountyState, ListVersion, VersionProposal, WhoLookup
+from engine.store.publication.models import (
+    CountyState,
+    ListVersion,
+    VersionProposal,
+    VersionSummary,
+    WhoLookup,
+)
 
 # the tables whose rows an audit entry covers, in digest order
 COVERED: tuple[type[models.Model], ...] = (
@@ -35,4 +41,4 @@ COVERED: tuple[type[models.Model], ...] = (
 __all__ = ["COVERED", "AccountSeal", "ApiToken", "Attachment", "AuditEntry", "AuditHead",
            "CountyState", "DecisionRecord", "JobRecord", "ListVersion", "MeetingRecord",
            "OpinionRecord", "ProposalRecord", "RoleBinding", "StepNoteRecord", "StoreMeta",
-           "Submission", "VersionProposal", "WhoLookup"]
+           "Submission", "VersionProposal", "VersionSummary", "WhoLookup"]

@@ -11,6 +11,7 @@ after the COMMIT is reported as a command that was saved.
 
 from __future__ import annotations
 
+import functools
 import getpass
 import os
 import time
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine.errors import StoreError
+from engine.errors import NotFoundError, StoreError
 from engine.store.config import StoreTarget, ensure_django
 
 
@@ -91,6 +92,8 @@ class Store:
     key: bytes | None = None
     meta: dict[str, str] = field(default_factory=dict)
     migrated: list[str] = field(default_factory=list)  # what opening it to migrate applied
+    # a county read on its database's shared connection: each transaction selects its schema
+    schema: str | None = None
 
     @property
     def county(self) -> str | None:
@@ -269,6 +272,8 @@ def open_store(target: StoreTarget, *, create: bool = False, migrating: bool = F
     alias = _register(target)
     store = Store(target, alias)
     try:
+        if target.schema:
+            _county_schema(store, create=create)
         tables = _tables(alias)
         if create:
             if "duty_meta" in tables and _holds_data(alias):
@@ -299,13 +304,118 @@ def open_store(target: StoreTarget, *, create: bool = False, migrating: bool = F
                 raise StoreError(exc.message, store=target.shown, reason=exc.reason,
                                  hint=exc.hint) from None
         store.meta = _read_meta(store)
-    except StoreError:
+    except (StoreError, NotFoundError):
         close(store)
         raise
     except _db_errors() as exc:
         close(store)
         raise store_error(target, exc) from None
     return store
+
+
+def county_ids(alias: str) -> list[str]:
+    """The counties a PostgreSQL database holds (the ids of their schemas), in order."""
+    from django.db import connections
+
+    from engine.store.config import SCHEMA_PREFIX
+
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT substr(schema_name, %s) FROM information_schema.schemata "
+                       "WHERE starts_with(schema_name, %s) ORDER BY schema_name",
+                       [len(SCHEMA_PREFIX) + 1, SCHEMA_PREFIX])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def stored_counties(target: StoreTarget) -> list[str]:
+    """The counties the PostgreSQL database of ``target`` holds."""
+    alias = _register(target)
+    try:
+        return county_ids(alias)
+    except _db_errors() as exc:
+        raise store_error(target, exc) from None
+    finally:
+        close(Store(target, alias))
+
+
+def open_counties(target: StoreTarget, counties: list[str]) -> list[Store]:
+    """Counties of one PostgreSQL database opened to read, all on one connection (a province
+    reads a hundred of them): each county's transactions select its schema. Each is refused,
+    as ``open_store`` and ``open_keyed`` refuse a store, when its schema is behind this
+    program's or newer, or when the key is not the one it was made with."""
+    from engine.store.config import county_schema
+    from engine.store.keys import fingerprint, load_key
+
+    database = target.for_county(None)
+    key = load_key(target.key_file, database.shown)
+    alias = _register(database)
+    stores = []
+    try:
+        expected = _migration_nodes()
+        for county in counties:
+            store = Store(target.for_county(county), alias, key=key,
+                          schema=county_schema(county))
+            with transaction(store, write=False):
+                applied = _applied(alias)
+                store.meta = _read_meta(store)
+            if store.meta.get("key") != fingerprint(key):
+                raise StoreError(f"审计密钥 {target.key_file} 不属于该县区",
+                                 store=store.target.shown, reason="wrong-key",
+                                 hint="用 DUTY_AUDIT_KEY 指定存放各县区的数据库的密钥文件。")
+            if applied - expected:
+                raise StoreError("数据库的结构版本高于本程序支持的版本", store=store.target.shown,
+                                 reason="newer", hint="请升级 duty 后再使用该数据库。")
+            if expected - applied:
+                raise StoreError(f"数据库的结构版本落后于本程序（待迁移 "
+                                 f"{len(expected - applied)} 项）", store=store.target.shown,
+                                 reason="behind", hint="先运行 duty store migrate 迁移该县区。")
+            stores.append(store)
+    except BaseException:
+        close(Store(database, alias))
+        raise
+    return stores
+
+
+@functools.cache
+def _migration_nodes() -> frozenset[tuple[str, str]]:
+    """Every migration of the apps a store has, as this program knows them."""
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    return frozenset(key for key in loader.graph.nodes if key[0] in loader.migrated_apps)
+
+
+def _applied(alias: str) -> set[tuple[str, str]]:
+    from django.db import connections
+
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT app, name FROM django_migrations")
+        return {(app, name) for app, name in cursor.fetchall()}
+
+
+def _select_schema(alias: str, schema: str) -> None:
+    from django.db import connections
+
+    with connections[alias].cursor() as cursor:
+        cursor.execute(f'SET LOCAL search_path TO "{schema}"')
+
+
+def _county_schema(store: Store, *, create: bool) -> None:
+    """A county's schema in a database of many: made for a new store; for any other command
+    it must be there, or the county is not in the database."""
+    from django.db import connections
+
+    target = store.target
+    known = county_ids(store.alias)
+    if create:
+        if target.county not in known:
+            with connections[store.alias].cursor() as cursor:
+                cursor.execute(f'CREATE SCHEMA "{target.schema}"')
+        return
+    if target.county not in known:
+        raise NotFoundError(f"数据库 {target.name} 中没有县区 “{target.county}”",
+                            kind="county", name=target.county or "", known=known,
+                            hint="数据库中的县区：" + ("、".join(known) or "无") +
+                                 "；新县区先用 duty store init 建立。")
 
 
 def _read_meta(store: Store) -> dict[str, str]:
@@ -330,6 +440,8 @@ def transaction(store: Store, *, write: bool = True) -> Iterator[Any]:
     try:
         with using(alias), _commit_fault(alias if write else None):
             with dj.atomic(using=alias):
+                if store.schema:
+                    _select_schema(alias, store.schema)
                 if chain is not None:
                     chain.lock()
                 yield chain

@@ -248,6 +248,16 @@ def add_version(number: int, at: datetime, lists: bytes, names: dict[str, str],
                                  county_revision=county_revision, audit_seq=seq)
 
 
+def add_summary(number: int, summary: bytes, seal: str) -> None:
+    m.VersionSummary.objects.create(version_id=number, summary=summary, seal=seal)
+
+
+def summary(number: int) -> tuple[bytes, str] | None:
+    """A version's summary and its seal (None: published before summaries were kept)."""
+    row = m.VersionSummary.objects.filter(version_id=number).first()
+    return (bytes(row.summary), row.seal) if row is not None else None
+
+
 def add_to_version(number: int, records: Sequence[ProposalRecord], seq: int) -> None:
     """The proposals a version published, in order."""
     for position, record in enumerate(records):

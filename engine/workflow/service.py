@@ -25,6 +25,7 @@ from engine.errors import ConflictError, DataError, ForbiddenError, UsageError
 from engine.labels import label, when
 from engine.lists.apply import apply_decisions, changed_streets
 from engine.lists.build import build_lists
+from engine.lists.summary import county_summary
 from engine.loading.dated import at_date
 from engine.loading.proposal import ProposalSource
 from engine.loading.workspace import Workspace
@@ -44,6 +45,7 @@ from engine.workflow.notes import CheckedAttachment, StepNote, check_note, text_
 from engine.workflow.process import Process, load_process
 from engine.workflow.repository import ProposalRecord
 from engine.workflow.roles import Actor, Clock, oversees
+from engine.workflow.versions import keep_summary
 from engine.workflow.views import (
     Outcome,
     StepTaken,
@@ -627,8 +629,10 @@ class AdmissionService:
         after it, under the entry just begun."""
         seq = chain.last_seq
         # the lists as they stand on the day of publication (dates of force counted)
-        lists = build_lists(at_date(ws, clock.now.date())).model_dump_json().encode()
-        repo.add_version(number, clock.now, zlib.compress(lists), ws.names, self.revision, seq)
+        built = build_lists(at_date(ws, clock.now.date()))
+        repo.add_version(number, clock.now, zlib.compress(built.model_dump_json().encode()),
+                         ws.names, self.revision, seq)
+        keep_summary(self.store, number, county_summary(ws, built))
         if number:
             repo.keep_county_state(number, self.revision, pack_state(ws), seq)
 

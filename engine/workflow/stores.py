@@ -28,12 +28,15 @@ def init_store(ws: Workspace, target: StoreTarget, *, local: bool, rehearsal: bo
     if clock.fixed and not rehearsal:
         raise StoreError("DUTY_NOW 只在演练库中有效", store=target.shown, reason="clock",
                          hint="去掉 DUTY_NOW，或把数据库建为演练库。")
-    if target.key_file.exists():
+    # the counties of one database share its key: the first county's store makes it
+    shared = target.county is not None and target.key_file.exists()
+    if target.key_file.exists() and not shared:
         create_key(target.key_file, target.shown)  # refuses, before anything is created
     store = open_store(target, create=True)
     retire_anchors(target)
     try:
-        store.key = create_key(target.key_file, target.shown)
+        store.key = (load_key(target.key_file, target.shown) if shared
+                     else create_key(target.key_file, target.shown))
         bound = {"county": ws.county.name,
                  **({"county_code": ws.county.code} if ws.county.code else {}),
                  "process": load_process().id,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hmac
 import zlib
 from datetime import date
 
 from engine.errors import NotFoundError
-from engine.models.lists import CountyLists, ListSource
+from engine.lists.summary import summarise
+from engine.models.lists import CountyLists, ListSource, ListSummary
+from engine.store.keys import sealed
 from engine.store.session import Store, transaction
 from engine.times import time_text
 from engine.workflow import repository as repo
@@ -55,3 +58,27 @@ def _missing(number: int | None) -> NotFoundError:
     numbers = [str(n) for n in repo.version_numbers()]
     return NotFoundError(f"没有第 {number} 版清单", kind="version", name=str(number),
                          known=numbers, hint="已公布的版本：" + ("、".join(numbers) or "无"))
+
+
+def _seal(store: Store, number: int, blob: bytes) -> str:
+    if store.key is None:
+        raise ValueError("the store was opened without its key")
+    return sealed(store.key, f"summary:{number}", blob)
+
+
+def keep_summary(store: Store, number: int, summary: ListSummary) -> None:
+    """Keep version ``number``'s summary, sealed (inside the publication's transaction)."""
+    blob = zlib.compress(summary.model_dump_json().encode("utf-8"))
+    repo.add_summary(number, blob, _seal(store, number, blob))
+
+
+def newest_summary(store: Store) -> ListSummary:
+    """The newest published version's lists summed up for the province: as kept, when its
+    seal holds; otherwise summed up again from the lists (a version published before
+    summaries were kept, or a summary changed by someone without the key)."""
+    with transaction(store, write=False):
+        number = repo.newest_version()
+        kept = repo.summary(number)
+    if kept is not None and hmac.compare_digest(kept[1], _seal(store, number, kept[0])):
+        return ListSummary.model_validate_json(zlib.decompress(kept[0]))
+    return summarise(version_lists(store, number)[0])

@@ -27,6 +27,27 @@ class ListVersion(models.Model):
         return f"第 {self.number} 版"
 
 
+class VersionSummary(models.Model):
+    """A published version's lists summed up for the province: per catalogue item, the
+    streets placing it on each list (``engine.models.lists.ListSummary``), so that a province
+    reads its counties without their whole lists. Derived from the lists the audit covers, it
+    is sealed with the audit key instead (``seal``) and made again from the lists when
+    missing (a version published before summaries were kept) or when its seal fails."""
+
+    version = models.OneToOneField(ListVersion, models.PROTECT, primary_key=True,
+                                   db_column="version", related_name="summary",
+                                   verbose_name="清单版本")
+    summary = models.BinaryField("清单摘要")  # zlib-compressed JSON
+    seal = models.CharField("密封签名", max_length=64)  # keys.sealed over number and summary
+
+    class Meta:
+        db_table = "duty_version_summary"
+        verbose_name = verbose_name_plural = "清单摘要"
+
+    def __str__(self) -> str:
+        return f"第 {self.version_id} 版摘要"
+
+
 class VersionProposal(models.Model):
     version = models.ForeignKey(ListVersion, models.PROTECT, db_column="version",
                                 related_name="proposals", verbose_name="清单版本")
