@@ -182,7 +182,7 @@ STORE_APPS = ["django.contrib.contenttypes", "django.contrib.auth", "django.cont
               "django.contrib.admin", "axes", "engine.store", "engine.store.admission",
               "engine.store.publication", "engine.store.accounts", "engine.store.jobs",
               # the job queue's tables and functions (PostgreSQL only: engine.store.router)
-              "procrastinate.contrib.django"]
+              "engine.store.jobs.queue_tables.QueueTables"]
 
 # Django's validators, the same for the command line and the web
 PASSWORD_VALIDATORS = [

@@ -6,3 +6,4 @@ class JobsConfig(AppConfig):
     label = "jobs"
     verbose_name = "后台任务"
     default_auto_field = "django.db.models.BigAutoField"
+
