@@ -158,9 +158,12 @@ def _copy(chain: Any, old: dict[str, Any], key: bytes, clock: Clock) -> None:
                                        outcome=g["outcome"], at=g["at"], actor=g["actor"],
                                        audit_seq=seq)
     for v in old["versions"]:
-        m.ListVersion.objects.create(number=v["number"], at=v["at"], lists=bytes(v["lists"]),
+        blob = bytes(v["lists"])  # kept whole until the next write command converts it
+        m.ListVersion.objects.create(number=v["number"], at=v["at"],
+                                     digest="sha256:" + hashlib.sha256(blob).hexdigest(),
                                      names=json.loads(v["names"]), county_revision="",
                                      audit_seq=seq)
+        m.WholeLists.objects.create(version_id=v["number"], lists=blob)
     for position, link in enumerate(old["version_proposals"]):
         m.VersionProposal.objects.create(version_id=link["version"], position=position,
                                          proposal_id=link["proposal"], audit_seq=seq)

@@ -54,13 +54,19 @@ class _Absent:
 
 
 def _old_release(old: pytest.MonkeyPatch, old_migrate: Any) -> None:
+    import hashlib
     import importlib
+    import zlib
 
+    import engine.store.audit as audit
     import engine.store.chain as chain
     import engine.store.records as models
     import engine.store.session as session
     import engine.store.verify as verify_module
     import engine.workflow.accounts as accounts
+    import engine.workflow.service as service
+    from engine.lists.build import build_lists
+    from engine.workflow import repository
 
     first = importlib.import_module("engine.store.migrations.0001_initial").Migration
     tables = {op.options["db_table"] for op in first.operations
@@ -76,6 +82,29 @@ def _old_release(old: pytest.MonkeyPatch, old_migrate: Any) -> None:
     old.setattr(accounts, "account_problem", lambda key, user: None)
     old.setattr(verify_module, "sealed_problems", lambda key: [])
 
+    def keep_whole(number: int, at: Any, ws: Any, names: dict[str, str], revision: str,
+                   seq: int) -> None:
+        """A version's lists as the release kept them: zlib-compressed JSON in their column."""
+        from django.db import connections
+
+        from engine.store.router import current_alias
+
+        blob = zlib.compress(build_lists(ws).model_dump_json().encode())
+        repository.add_version(number, at, "", names, revision, seq)
+        with connections[current_alias.get() or "default"].cursor() as cursor:
+            cursor.execute("UPDATE duty_version SET lists = %s WHERE number = %s",
+                           [blob, number])
+
+    plain = audit._plain
+
+    def binary(field: Any, value: Any) -> Any:  # the column was binary: digested
+        if isinstance(value, bytes | memoryview):
+            return "sha256:" + hashlib.sha256(bytes(value)).hexdigest()
+        return plain(field, value)
+
+    old.setattr(service, "keep_version", keep_whole)
+    old.setattr(service, "convert_whole", lambda begin: None)
+    old.setattr(audit, "_plain", binary)
 
 def _populate(flow: Flow) -> None:
     flow.to_hearing()
