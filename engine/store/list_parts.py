@@ -129,7 +129,7 @@ def change(old: Any, new: Any) -> Any:
             sub = change(olds[old_at[k]], news[j])
             if sub is not None:
                 changed.append([j, sub])
-    if len(taken) == len(old_keys) and not changed:
+    if taken and len(taken) == len(old_keys) and not changed:
         return {REPLACE: new}
     out: dict[str, Any] = {}
     if taken:

@@ -54,19 +54,13 @@ class _Absent:
 
 
 def _old_release(old: pytest.MonkeyPatch, old_migrate: Any) -> None:
-    import hashlib
     import importlib
-    import zlib
 
-    import engine.store.audit as audit
     import engine.store.chain as chain
     import engine.store.records as models
     import engine.store.session as session
     import engine.store.verify as verify_module
     import engine.workflow.accounts as accounts
-    import engine.workflow.service as service
-    from engine.lists.build import build_lists
-    from engine.workflow import repository
 
     first = importlib.import_module("engine.store.migrations.0001_initial").Migration
     tables = {op.options["db_table"] for op in first.operations
@@ -81,14 +75,26 @@ def _old_release(old: pytest.MonkeyPatch, old_migrate: Any) -> None:
     old.setattr(session, "_pending_migrations", lambda alias: ([], set()))  # 0001 was current
     old.setattr(accounts, "account_problem", lambda key, user: None)
     old.setattr(verify_module, "sealed_problems", lambda key: [])
+    whole_lists_release(old)
+
+
+def whole_lists_release(old: pytest.MonkeyPatch) -> None:
+    """Versions kept as the releases before publication.0002 kept them: each version's lists
+    whole, zlib-compressed JSON in the version's row (the audit digesting that binary
+    column), and nothing converted."""
+    import hashlib
+    import zlib
+
+    from django.db import connections
+
+    import engine.store.audit as audit
+    import engine.workflow.service as service
+    from engine.lists.build import build_lists
+    from engine.store.router import current_alias
+    from engine.workflow import repository
 
     def keep_whole(number: int, at: Any, ws: Any, names: dict[str, str], revision: str,
                    seq: int) -> None:
-        """A version's lists as the release kept them: zlib-compressed JSON in their column."""
-        from django.db import connections
-
-        from engine.store.router import current_alias
-
         blob = zlib.compress(build_lists(ws).model_dump_json().encode())
         repository.add_version(number, at, "", names, revision, seq)
         with connections[current_alias.get() or "default"].cursor() as cursor:
