@@ -12,10 +12,11 @@ fields that changed. ``apply`` makes the part again from the part before and its
 from __future__ import annotations
 
 import hashlib
-import json
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
+
+from pydantic_core import from_json, to_json
 
 HEAD = ""  # the part holding the county, the policy and the order of the other parts
 STREET, DEPARTMENT = "s:", "d:"  # the prefixes of a street's part and a department's
@@ -24,16 +25,21 @@ _MISSING = object()
 
 
 def dumps(value: Any) -> str:
-    """JSON as pydantic writes a model's (compact, characters as they are)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """JSON as pydantic writes a model's: by its own serializer (compact, characters as they
+    are), which writes the values read from a model's JSON as the model wrote them."""
+    return to_json(value).decode("utf-8")
+
+
+def loads(text: str | bytes) -> Any:
+    return from_json(text)
 
 
 def pack(change: Any) -> bytes:
-    return zlib.compress(dumps(change).encode("utf-8"))
+    return zlib.compress(to_json(change))
 
 
 def unpack(blob: bytes) -> Any:
-    return json.loads(zlib.decompress(blob))
+    return from_json(zlib.decompress(blob))
 
 
 def whole_text(blob: bytes) -> str:

@@ -10,7 +10,6 @@ part by part, and joins the parts into the JSON the version was published as.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from typing import Any
@@ -87,7 +86,7 @@ def _parts(plan: ListPlan, digest: Any) -> Iterator[tuple[str, Any]]:
     """The parts of the plan's lists, one at a time, in the order of the lists' JSON, which
     ``digest`` is fed as they go."""
     county = plan.county
-    top = {**json.loads(CountyLists(county=county.name, policy=plan.ws.policy.hash, streets=[],
+    top = {**lp.loads(CountyLists(county=county.name, policy=plan.ws.policy.hash, streets=[],
                                     departments=[]).model_dump_json()),
            "streets": plan.streets, "departments": list(county.departments)}
     inner = lp.dumps({k: v for k, v in top.items() if k not in ("streets", "departments")})
@@ -97,12 +96,12 @@ def _parts(plan: ListPlan, digest: Any) -> Iterator[tuple[str, Any]]:
     for i, sid in enumerate(plan.streets):
         text = plan.street_lists(sid, i).model_dump_json()
         digest.update(("," if i else "").encode("utf-8") + text.encode("utf-8"))
-        yield lp.STREET + sid, json.loads(text)
+        yield lp.STREET + sid, lp.loads(text)
     digest.update(b'],"departments":[')
     for i, d in enumerate(plan.departments()):
         text = d.model_dump_json()
         digest.update(("," if i else "").encode("utf-8") + text.encode("utf-8"))
-        yield lp.DEPARTMENT + d.department, json.loads(text)
+        yield lp.DEPARTMENT + d.department, lp.loads(text)
     digest.update(b"]}")
 
 
@@ -120,7 +119,7 @@ def convert_whole(begin: Callable[[dict[str, Any]], int]) -> None:
         whole = repo.whole_lists(number)
         assert whole is not None
         text = lp.whole_text(whole)
-        parts = dict(lp.split(json.loads(text)))
+        parts = dict(lp.split(lp.loads(text)))
         rows = list(lp.changes(before, parts.items()))
         for key, blob in rows:
             before.setdefault(key, []).append(blob)

@@ -17,7 +17,6 @@ def keep_whole(apps, schema_editor):
     """Each version's lists kept whole until converted; lists given back as JSON by the
     migration back (a version that kept its changes) become those changes again, under the
     entry that wrote them, as they were."""
-    import json
 
     from engine.store import list_parts as lp
 
@@ -35,7 +34,7 @@ def keep_whole(apps, schema_editor):
         if blob[:1] != b"{":
             whole.objects.using(alias).create(version_id=number, lists=blob)
             continue
-        rows = list(lp.changes(kept, lp.split(json.loads(blob))))
+        rows = list(lp.changes(kept, lp.split(lp.loads(blob))))
         for key, change in rows:
             kept.setdefault(key, []).append(change)
         part.objects.using(alias).bulk_create(
