@@ -156,7 +156,7 @@ def apply(old: Any, delta: Any) -> Any:
         items = [pair for i, pair in enumerate(old.items()) if i not in taken]
         put = {j: (k, v) for j, k, v in delta.get("+", ())}
     else:
-        items = [value for i, value in enumerate(old) if i not in taken]
+        items = [entry for i, entry in enumerate(old) if i not in taken]
         put = {j: v for j, v in delta.get("+", ())}
     kept = iter(items)
     out = [put[j] if j in put else next(kept) for j in range(len(items) + len(put))]
