@@ -20,6 +20,7 @@ from typing import Any
 from engine.errors import StoreError
 from engine.store.config import StoreTarget
 from engine.store.keys import create_key, fingerprint
+from engine.store.list_parts import digest
 from engine.workflow.names import SystemAction
 from engine.workflow.roles import Clock
 from engine.workflow.views import StoreInfo
@@ -160,7 +161,7 @@ def _copy(chain: Any, old: dict[str, Any], key: bytes, clock: Clock) -> None:
     for v in old["versions"]:
         blob = bytes(v["lists"])  # kept whole until the next write command converts it
         m.ListVersion.objects.create(number=v["number"], at=v["at"],
-                                     digest="sha256:" + hashlib.sha256(blob).hexdigest(),
+                                     digest=digest(blob),
                                      names=json.loads(v["names"]), county_revision="",
                                      audit_seq=seq)
         m.WholeLists.objects.create(version_id=v["number"], lists=blob)
