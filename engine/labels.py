@@ -139,7 +139,7 @@ SYSTEM_ACTIONS: dict[str, str] = {
     "token_revoke": "吊销令牌",
     "user_enable": "启用账号", "password_reset": "重置密码", "password_set": "修改密码",
     "user_grant": "添加角色", "user_import": "导入账号",
-    "lockout_lift": "解除登录锁定",
+    "lockout_lift": "解除登录锁定", "versions_converted": "清单版本改为逐版保存变化",
     "county_import": "导入县区事项目录",
 }
 

@@ -63,9 +63,9 @@ class CountyEntry:
 
     def summary(self) -> ListSummary:
         from engine.lists.build import build_lists
-        from engine.lists.summary import county_summary
+        from engine.lists.summary import catalogue_of, summarise
 
-        return county_summary(self.ws, build_lists(self.ws))
+        return summarise(build_lists(self.ws), catalogue_of(self.ws))
 
 
 @dataclass

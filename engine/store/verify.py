@@ -12,6 +12,7 @@ from engine.store.audit import (
     rows_digest,
 )
 from engine.store.keys import Anchor, fingerprint, read_checkpoints
+from engine.store.list_parts import digest
 from engine.store.orm import m
 from engine.store.seals import sealed_problems
 from engine.store.session import Store, transaction
@@ -36,6 +37,9 @@ def verify_store(store: Store, expect: list[Anchor] | None = None,
         head = m.AuditHead.objects.filter(pk=1).first()
         meta = {r.key: r.value for r in m.StoreMeta.objects.all()}
         accounts = sealed_problems(store.key)
+        whole = [(number, seq) for number, seq, kept, blob in m.ListVersion.objects.filter(
+            whole__isnull=False).values_list("number", "audit_seq", "digest", "whole__lists")
+            if digest(bytes(blob)) != kept]
     macs: dict[int, str] = {}
     last_of: dict[str, m.AuditEntry] = {}
     prev, expected, last_at = "", 1, None
@@ -66,6 +70,10 @@ def verify_store(store: Store, expect: list[Anchor] | None = None,
         macs[e.seq] = e.mac
         prev = e.mac
         expected = e.seq + 1
+    for number, seq in whole:  # lists kept whole: their digest is in the version's row
+        problems.append(Problem(seq=seq, kind="rows",
+                                message=f"第 {number} 版整份保存的清单与该版记录的摘要不符"
+                                        "（被改动过）"))
     for seq in sorted(rows):
         problems.append(Problem(seq=seq, kind="orphan",
                                 message=f"有数据注明由第 {seq} 条记录写入，但没有这条记录"))

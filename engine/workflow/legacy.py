@@ -20,6 +20,7 @@ from typing import Any
 from engine.errors import StoreError
 from engine.store.config import StoreTarget
 from engine.store.keys import create_key, fingerprint
+from engine.store.list_parts import digest
 from engine.workflow.names import SystemAction
 from engine.workflow.roles import Clock
 from engine.workflow.views import StoreInfo
@@ -158,9 +159,12 @@ def _copy(chain: Any, old: dict[str, Any], key: bytes, clock: Clock) -> None:
                                        outcome=g["outcome"], at=g["at"], actor=g["actor"],
                                        audit_seq=seq)
     for v in old["versions"]:
-        m.ListVersion.objects.create(number=v["number"], at=v["at"], lists=bytes(v["lists"]),
+        blob = bytes(v["lists"])  # kept whole until the next write command converts it
+        m.ListVersion.objects.create(number=v["number"], at=v["at"],
+                                     digest=digest(blob),
                                      names=json.loads(v["names"]), county_revision="",
                                      audit_seq=seq)
+        m.WholeLists.objects.create(version_id=v["number"], lists=blob)
     for position, link in enumerate(old["version_proposals"]):
         m.VersionProposal.objects.create(version_id=link["version"], position=position,
                                          proposal_id=link["proposal"], audit_seq=seq)

@@ -124,5 +124,6 @@ class SystemAction(str, Enum):
     password_reset = "password_reset"
     user_grant = "user_grant"
     user_import = "user_import"
+    versions_converted = "versions_converted"  # whole lists of older versions into changes
     lockout_lift = "lockout_lift"  # log-in lock-outs lifted (not an account change: no seal)
     county_import = "county_import"  # the office imported the county's catalogue (web)

@@ -11,7 +11,7 @@ write is covered by the audit entry the step began (``seq``). Accounts keep thei
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -242,9 +242,9 @@ def published_in(pid: str) -> int | None:
         .first()
 
 
-def add_version(number: int, at: datetime, lists: bytes, names: dict[str, str],
+def add_version(number: int, at: datetime, digest: str, names: dict[str, str],
                 county_revision: str, seq: int) -> None:
-    m.ListVersion.objects.create(number=number, at=at, lists=lists, names=names,
+    m.ListVersion.objects.create(number=number, at=at, digest=digest, names=names,
                                  county_revision=county_revision, audit_seq=seq)
 
 
@@ -256,6 +256,41 @@ def summary(number: int) -> tuple[bytes, str] | None:
     """A version's summary and its seal (None: published before summaries were kept)."""
     row = m.VersionSummary.objects.filter(version_id=number).first()
     return (bytes(row.summary), row.seal) if row is not None else None
+
+
+def add_parts(number: int, changes: Iterable[tuple[str, bytes | None]], seq: int) -> None:
+    """The parts of version ``number``'s lists that changed since the version before: each
+    with its change (packed; None: the part is no longer there)."""
+    batch: list[Any] = []
+    for part, change in changes:
+        batch.append(m.ListPart(key=f"{number}/{part}", version_id=number, part=part,
+                                change=change, audit_seq=seq))
+        if len(batch) >= 1000:
+            m.ListPart.objects.bulk_create(batch)
+            batch = []
+    m.ListPart.objects.bulk_create(batch)
+
+
+def part_changes(upto: int) -> Iterator[tuple[str, bytes | None]]:
+    """The changes kept for the parts of the lists up to version ``upto``, in version order."""
+    for part, change in m.ListPart.objects.filter(version__lte=upto).order_by(
+            "version").values_list("part", "change").iterator(chunk_size=2000):
+        yield part, None if change is None else bytes(change)
+
+
+def whole_lists(number: int) -> bytes | None:
+    """The lists version ``number`` kept whole (a version published before versions kept
+    their changes, not converted yet), or None."""
+    row = m.WholeLists.objects.filter(version=number).values_list("lists", flat=True).first()
+    return None if row is None else bytes(row)
+
+
+def whole_versions() -> list[int]:
+    return list(m.WholeLists.objects.order_by("version").values_list("version", flat=True))
+
+
+def drop_whole(number: int) -> None:
+    m.WholeLists.objects.filter(version=number).delete()
 
 
 def add_to_version(number: int, records: Sequence[ProposalRecord], seq: int) -> None:

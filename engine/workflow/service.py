@@ -14,7 +14,6 @@ no objection (recorded as such).
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -24,8 +23,6 @@ from engine.decide.evaluate import judge, resolve, went_well
 from engine.errors import ConflictError, DataError, ForbiddenError, UsageError
 from engine.labels import label, when
 from engine.lists.apply import apply_decisions, changed_streets
-from engine.lists.build import build_lists
-from engine.lists.summary import county_summary
 from engine.loading.dated import at_date
 from engine.loading.proposal import ProposalSource
 from engine.loading.workspace import Workspace
@@ -45,7 +42,7 @@ from engine.workflow.notes import CheckedAttachment, StepNote, check_note, text_
 from engine.workflow.process import Process, load_process
 from engine.workflow.repository import ProposalRecord
 from engine.workflow.roles import Actor, Clock, oversees
-from engine.workflow.versions import keep_summary
+from engine.workflow.versions import convert_whole, keep_summary, keep_version
 from engine.workflow.views import (
     Outcome,
     StepTaken,
@@ -205,6 +202,8 @@ class AdmissionService:
             self._check_clock(clock)
         with transaction(self.store, write=True) as chain:
             self._note_county(chain, clock)
+            convert_whole(lambda detail: self.entry(
+                chain, None, clock, SystemAction.versions_converted.value, detail=detail))
             yield chain
 
     # -- evaluation in the process -----------------------------------------------------------
@@ -629,10 +628,9 @@ class AdmissionService:
         after it, under the entry just begun."""
         seq = chain.last_seq
         # the lists as they stand on the day of publication (dates of force counted)
-        built = build_lists(at_date(ws, clock.now.date()))
-        repo.add_version(number, clock.now, zlib.compress(built.model_dump_json().encode()),
-                         ws.names, self.revision, seq)
-        keep_summary(self.store, number, county_summary(ws, built))
+        summary = keep_version(number, clock.now, at_date(ws, clock.now.date()), ws.names,
+                               self.revision, seq)
+        keep_summary(self.store, number, summary)
         if number:
             repo.keep_county_state(number, self.revision, pack_state(ws), seq)
 

@@ -153,7 +153,7 @@ def test_an_empty_chain_and_no_checkpoint_file_are_warnings(flow: Flow) -> None:
     assert "警告［no-anchors］" in run.stdout
     for table in ("duty_audit", "duty_decision", "duty_opinion", "duty_meeting",
                   "duty_version_proposal", "duty_county_state", "duty_version_summary",
-                  "duty_version",
+                  "duty_version_part", "duty_version_whole", "duty_version",
                   "duty_proposal", "duty_account_seal", "duty_api_token",
                   "duty_role_binding", "auth_user"):
         flow.sql(f"DELETE FROM {table}")

@@ -76,7 +76,43 @@ def _old_release(old: pytest.MonkeyPatch, old_migrate: Any) -> None:
     old.setattr(session, "_pending_migrations", lambda alias: ([], set()))  # 0001 was current
     old.setattr(accounts, "account_problem", lambda key, user: None)
     old.setattr(verify_module, "sealed_problems", lambda key: [])
+    whole_lists_release(old)
 
+
+def whole_lists_release(old: pytest.MonkeyPatch) -> None:
+    """Versions kept as the releases before publication.0002 kept them: each version's lists
+    whole, zlib-compressed JSON in the version's row (the audit digesting that binary
+    column), and nothing converted."""
+    import hashlib
+    import zlib
+
+    from django.db import connections
+
+    import engine.store.audit as audit
+    import engine.workflow.service as service
+    from engine.lists.build import build_lists
+    from engine.store.router import current_alias
+    from engine.workflow import repository
+
+    def keep_whole(number: int, at: Any, ws: Any, names: dict[str, str], revision: str,
+                   seq: int) -> None:
+        blob = zlib.compress(build_lists(ws).model_dump_json().encode())
+        repository.add_version(number, at, "", names, revision, seq)
+        with connections[current_alias.get() or "default"].cursor() as cursor:
+            cursor.execute("UPDATE duty_version SET lists = %s WHERE number = %s",
+                           [blob, number])
+
+    plain = audit._plain
+
+    def binary(field: Any, value: Any) -> Any:  # the column was binary: digested
+        if isinstance(value, bytes | memoryview):
+            return "sha256:" + hashlib.sha256(bytes(value)).hexdigest()
+        return plain(field, value)
+
+    old.setattr(service, "keep_version", keep_whole)
+    old.setattr(service, "keep_summary", lambda *_: None)  # no summaries kept either
+    old.setattr(service, "convert_whole", lambda begin: None)
+    old.setattr(audit, "_plain", binary)
 
 def _populate(flow: Flow) -> None:
     flow.to_hearing()

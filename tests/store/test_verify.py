@@ -114,7 +114,7 @@ def _undo_publication(flow: Flow) -> int:
     flow.sql("DELETE FROM duty_version_summary WHERE version IN "
              "(SELECT number FROM duty_version WHERE audit_seq = ?)", last)
     for table in ("duty_decision", "duty_version_proposal", "duty_county_state",
-                  "duty_version"):
+                  "duty_version_part", "duty_version"):
         flow.sql(f"DELETE FROM {table} WHERE audit_seq = ?", last)
     flow.sql("UPDATE duty_proposal SET state = 'admitted', state_since = ?", at)
     return int(last)
@@ -143,7 +143,7 @@ def test_every_entry_deleted_is_found_against_an_anchor(published: Flow) -> None
     published.monkeypatch.setenv("DUTY_ANCHORS", "off")  # the second copy lost too
     for table in ("duty_audit", "duty_decision", "duty_opinion", "duty_meeting",
                   "duty_version_proposal", "duty_county_state", "duty_version_summary",
-                  "duty_version",
+                  "duty_version_part", "duty_version_whole", "duty_version",
                   "duty_proposal", "duty_role_binding", "duty_api_token",
                   "duty_account_seal", "duty_submission", "duty_step_note",
                   "duty_attachment", "auth_user"):

@@ -1,6 +1,6 @@
-"""The published lists: each version, the proposals it published, the county's state after it
-(so that commands start from it instead of replaying history), and the lookups made in
-them for 12345 tickets.
+"""The published lists: each version, what changed in its lists since the version before, the
+proposals it published, the county's state after it (so that commands start from it instead
+of replaying history), and the lookups made in them for 12345 tickets.
 """
 
 from __future__ import annotations
@@ -13,8 +13,11 @@ from engine.store.admission.models import ProposalRecord
 class ListVersion(models.Model):
     number = models.IntegerField("版本号", primary_key=True)
     at = models.DateTimeField("公布时间")
-    # the published lists, zlib-compressed JSON: a county's lists run to megabytes
-    lists = models.BinaryField("清单")
+    # "sha256:" and the SHA-256 of the lists' JSON as published (of the zlib-compressed JSON
+    # for a version published before versions kept their changes, which kept it whole); the
+    # lists themselves are the version's parts (``ListPart``), or ``WholeLists`` until such
+    # an older version is converted
+    digest = models.CharField("清单摘要", max_length=71, db_column="lists")
     names = models.JSONField("名称")  # Chinese names by id, for rendering
     county_revision = models.CharField("县区数据版本", max_length=64)
     audit_seq = models.BigIntegerField("审计记录", db_index=True)
@@ -46,6 +49,45 @@ class VersionSummary(models.Model):
 
     def __str__(self) -> str:
         return f"第 {self.version_id} 版摘要"
+
+
+class ListPart(models.Model):
+    """One part of a version's lists (the head, a street's lists or a department's), as its
+    change since the version before (``engine.store.list_parts``): a version keeps only
+    the parts that changed."""
+
+    # "version/part": the same key for the same change, however often it is written
+    key = models.CharField("编号", max_length=140, primary_key=True)
+    version = models.ForeignKey(ListVersion, models.PROTECT, db_column="version",
+                                related_name="parts", verbose_name="清单版本")
+    part = models.CharField("部分", max_length=120)  # "", "s:" street id, "d:" department id
+    change = models.BinaryField("变化", null=True)  # zlib-compressed JSON; None: taken away
+    audit_seq = models.BigIntegerField("审计记录", db_index=True)
+
+    class Meta:
+        db_table = "duty_version_part"
+        verbose_name = verbose_name_plural = "清单版本的变化"
+
+    def __str__(self) -> str:
+        return f"第 {self.version_id} 版：{self.part or '（总目）'}"
+
+
+class WholeLists(models.Model):
+    """The whole lists of a version published before versions kept their changes (its
+    zlib-compressed JSON, whose digest the version's row holds), until the next write
+    command converts them into parts under an audit entry of its own."""
+
+    version = models.OneToOneField(ListVersion, models.PROTECT, db_column="version",
+                                   primary_key=True, related_name="whole",
+                                   verbose_name="清单版本")
+    lists = models.BinaryField("清单")
+
+    class Meta:
+        db_table = "duty_version_whole"
+        verbose_name = verbose_name_plural = "整份保存的清单"
+
+    def __str__(self) -> str:
+        return f"第 {self.version_id} 版"
 
 
 class VersionProposal(models.Model):

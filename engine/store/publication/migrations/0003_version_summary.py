@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('publication', '0001_initial'),
+        ('publication', '0002_version_changes'),
     ]
 
     operations = [
