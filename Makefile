@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.web
 	$(BIN)/python -m bench.who
 	$(BIN)/python -m bench.store_versions
+	$(BIN)/python -m bench.province_store
 
 # the web part alone: 50 sessions browsing lists and giving opinions for 60 s on loopback
 bench-web: $(STAMP)

@@ -9,6 +9,7 @@ from engine.web.views import (
     lockouts,
     overview,
     proposals,
+    province,
     street_return,
     who,
 )
@@ -45,6 +46,7 @@ urlpatterns = [
     path("overview/", overview.overview, name="overview"),
     path("audit/", overview.audit, name="audit"),
     path("staffing/", overview.staffing, name="staffing"),
+    path("province/", province.province, name="province"),
     path("lockouts/", lockouts.lockout_list, name="lockouts"),
     path("lockouts/<int:lockout>/lift/", lockouts.lift, name="lift_lockout"),
     path("accounts/", accounts.account_list, name="accounts"),
