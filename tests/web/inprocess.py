@@ -15,7 +15,7 @@ from typing import Any
 from tests.web.conftest import ACCOUNTS
 
 _ENV = ("DUTY_DB", "DUTY_DATABASE_URL", "DUTY_AUDIT_KEY", "DUTY_CHECKPOINTS", "DUTY_COUNTY",
-        "DUTY_SECRET_KEY", "DUTY_NOW")
+        "DUTY_SECRET_KEY", "DUTY_NOW", "DUTY_STORE_COUNTY")
 
 
 def _web_settings() -> dict[str, Any]:

@@ -303,7 +303,7 @@ def snapshot(db: Path) -> dict[str, bytes]:
 
 def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("DUTY_DB", "DUTY_ACTOR", "DUTY_COUNTY", "DUTY_FAULT_PAUSE", "DUTY_TOKEN",
-                 "DUTY_DATABASE_URL", "DUTY_AUDIT_KEY", "DUTY_CHECKPOINTS"):
+                 "DUTY_DATABASE_URL", "DUTY_AUDIT_KEY", "DUTY_CHECKPOINTS", "DUTY_STORE_COUNTY"):
         monkeypatch.delenv(name, raising=False)
     for name in ("USER", "LOGNAME"):  # the system user local stores record
         monkeypatch.setenv(name, "tester")

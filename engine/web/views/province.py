@@ -28,9 +28,10 @@ def province(request: HttpRequest) -> HttpResponse:
         own = target.county
     if target.engine != "postgresql" or own is None:
         return render(request, "web/province.html", {"single": True})
-    compared = compare(stored_province(target))
+    counties = stored_province(target)
+    compared = compare(counties)
     catalogue, shown = load_reference()
-    checked = check(stored_province(target), catalogue, shown)
+    checked = check(counties, catalogue, shown)
     return render(request, "web/province.html", {
         "own": own, "compared": compared, "checked": checked,
         "chart": mark_safe(render_compare_chart(compared))})
