@@ -12,8 +12,8 @@ Reported, with the load average:
   of every county), in a store holding every other county (target ≤ 3 s);
 - ``compare_s``: the province comparison read from the store, min / median / max of three
   runs in this process, and one whole ``duty province compare --store`` process (target ≤ 2 s);
-- ``store_mb`` and the size of one county's schema after each version: the version tables'
-  growth per version, with the rows that version changed.
+- ``store_mb``, and the size of one county's version tables (lists' parts, summaries, the
+  county's state, the versions' proposals) after each version, each publishing one proposal.
 
 Run: ``python -m bench.province_store [--counties N] [--versions N]``.
 """
@@ -41,7 +41,8 @@ from engine.workflow.names import Opinion, RoleKind
 from engine.workflow.roles import Actor, Clock, Role
 
 STAFF = 1000
-VERSION_TABLES = ("duty_version", "duty_version_proposal", "duty_county_state")
+VERSION_TABLES = ("duty_version", "duty_version_part", "duty_version_whole",
+                  "duty_version_summary", "duty_version_proposal", "duty_county_state")
 
 
 def _schema_bytes(url: str, schema: str) -> int:
@@ -105,7 +106,7 @@ def province_store(counties: int, streets: int, items: int, versions: int) -> di
                 service = open_service(ws, target)
                 rng = random.Random(c)
                 if c == 0:
-                    growth.append({"version": 0, "rows": 0,
+                    growth.append({"version": 0, "proposals": 0,
                                    "bytes": _schema_bytes(url, target.schema or "")})
                 for v in range(1, versions + 1):
                     pid = _admit(service, clock, ws, rng, v)
@@ -114,7 +115,7 @@ def province_store(counties: int, streets: int, items: int, versions: int) -> di
                     if v == versions:
                         publish.append(time.perf_counter() - t0)
                     if c == 0:
-                        growth.append({"version": v, "rows": 1,
+                        growth.append({"version": v, "proposals": 1,
                                        "bytes": _schema_bytes(url, target.schema or "")})
                 close(service.store)
             filled = time.perf_counter() - started
