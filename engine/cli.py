@@ -1070,22 +1070,29 @@ def store_init(
 
 @store_app.command("migrate")
 @user_errors
-def store_migrate(db: DbOpt = None, fmt: FmtOpt = ReportFormat.text) -> None:
+def store_migrate(db: DbOpt = None, fmt: FmtOpt = ReportFormat.text,
+                  all_counties: Annotated[bool, typer.Option(
+                      "--all-counties", help="迁移 PostgreSQL 数据库中的每个县区（逐个进行；"
+                                             "出错时停止，此前的县区已迁移）。")] = False,
+                  ) -> None:
     """把数据库结构迁移到本程序的版本（唯一会改动数据库结构的命令；其他命令遇到结构落后的
     数据库时停止并提示运行本命令）。共用的数据库请先备份，并确认各处的 duty 均已升级。"""
-    from engine.api import migrate_store
+    from engine.api import migrate_counties, migrate_store
 
     target = _target(db)
-    applied = migrate_store(target)
+    done = migrate_counties(target) if all_counties else [(target, migrate_store(target))]
     if fmt is ReportFormat.json:
         from engine.render.json_out import dumps
 
-        _emit(dumps({"store": target.shown, "applied": applied}))
-    elif applied:
-        _emit(f"数据库 {target.shown}：已迁移 {len(applied)} 项（{'、'.join(applied)}），"
-              "结构已是最新。\n")
-    else:
-        _emit(f"数据库 {target.shown}：结构已是最新，无需迁移。\n")
+        rows = [{"store": t.shown, "applied": applied} for t, applied in done]
+        _emit(dumps(rows if all_counties else rows[0]))
+        return
+    for t, applied in done:
+        if applied:
+            _emit(f"数据库 {t.shown}：已迁移 {len(applied)} 项（{'、'.join(applied)}），"
+                  "结构已是最新。\n")
+        else:
+            _emit(f"数据库 {t.shown}：结构已是最新，无需迁移。\n")
 
 
 @store_app.command("upgrade")

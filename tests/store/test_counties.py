@@ -176,3 +176,16 @@ def test_the_province_needs_the_key_the_counties_were_made_with(province: Provin
     province.monkeypatch.setenv("DUTY_AUDIT_KEY", str(other))
     run = run_cli("province", "compare", "--store")
     assert run.code == 1 and "[E-STORE]" in _error(run) and "不属于该县区" in _error(run)
+
+
+def test_every_county_of_the_store_is_migrated_in_turn(province: Province) -> None:
+    province.county(None)
+    run = run_cli("store", "migrate", "--all-counties", "-f", "json")
+    assert run.code == 0, run.stderr
+    rows = json.loads(run.stdout)
+    assert [r["store"].rsplit("县区 ", 1)[1] for r in rows] == ["east）", "west）"]
+    assert all(r["applied"] == [] for r in rows)  # both current already
+    province.monkeypatch.delenv("DUTY_DATABASE_URL")
+    run = run_cli("store", "migrate", "--all-counties", "--db", province.tmp / "one.db")
+    assert run.code == 2 and "只有 PostgreSQL" in run.stderr
+    assert not (province.tmp / "one.db").exists()
