@@ -39,26 +39,28 @@ def _plain(text: str) -> bool:
 
 
 class _ClassJson:
-    """A class's JSON with stand-ins, split at them (None when the data itself holds a
-    stand-in character), and the items on its lists, for the summary."""
+    """A class's JSON with stand-ins, split at them and kept as UTF-8 (None when the data
+    itself holds a stand-in character), and the items on its lists, for the summary."""
 
     def __init__(self, lists: StreetLists, keys: dict[str, int], summing: Summing) -> None:
         self.placing = summing.placing(lists)
         parts = SLOT.split(lists.model_dump_json())
-        self.literals: list[str] | None = parts[0::2]
         used = parts[1::2]
+        self.literals: list[bytes] | None = [t.encode("utf-8") for t in parts[0::2]]
         if not set(used) <= set(keys) or any(OPEN in t or CLOSE in t for t in parts[0::2]):
             self.literals = None
         positions = [keys.get(k, 0) for k in used]
-        self.pick: Callable[[list[str]], Sequence[str]] = (
+        self.pick: Callable[[list[bytes]], Sequence[bytes]] = (
             itemgetter(*positions) if len(positions) > 1
             else lambda values: [values[i] for i in positions])
 
-    def fill(self, values: list[str]) -> str | None:
+    def fill(self, values: list[str]) -> bytes | None:
+        """The JSON (UTF-8) with ``values`` at the stand-ins (in the order of the keys)."""
         if self.literals is None:
             return None
-        return "".join(chain.from_iterable(zip(self.literals, self.pick(values),
-                                               strict=False))) + self.literals[-1]
+        return b"".join(chain.from_iterable(zip(
+            self.literals, self.pick([v.encode("utf-8") for v in values]), strict=False))) \
+            + self.literals[-1]
 
 
 class StandIns:
@@ -136,4 +138,4 @@ class StreetJson(StandIns):
                 yield sid, lists.model_dump_json().encode("utf-8")
             else:
                 self.summing.place(sid, stencil.placing)
-                yield sid, text.encode("utf-8")
+                yield sid, text
