@@ -3,8 +3,12 @@ each list (``ListSummary``)."""
 
 from __future__ import annotations
 
+from itertools import chain
+
 from engine.loading.workspace import Workspace
 from engine.models.lists import CountyLists, ItemPlacement, ListSummary, StreetLists
+
+Placing = tuple[list[str], list[str], list[str]]
 
 
 def catalogue_of(ws: Workspace) -> dict[str, str]:
@@ -26,18 +30,26 @@ class Summing:
         self.streets = 0
 
     def add(self, sl: StreetLists) -> None:
+        self.place(sl.street, self.placing(sl))
+
+    def placing(self, sl: StreetLists) -> Placing:
+        """The items on a street's basic, cooperative and recalled lists, for ``place``
+        (their names noted): the same for every street of a class."""
+        for row in chain(sl.basic, sl.cooperative, sl.recalled, sl.not_applying):
+            self.names.setdefault(row.item, row.name)
+        return ([r.item for r in sl.basic], [r.item for r in sl.cooperative],
+                [r.item for r in sl.recalled])
+
+    def place(self, street: str, placing: Placing) -> None:
+        """Add the street whose lists hold the items of ``placing``."""
         self.streets += 1
-        for row in sl.basic:
-            self.names.setdefault(row.item, row.name)
-            self.basic.setdefault(row.item, []).append(sl.street)
-        for row in sl.cooperative:
-            self.names.setdefault(row.item, row.name)
-            self.cooperative.setdefault(row.item, []).append(sl.street)
-        for row in sl.recalled:
-            self.names.setdefault(row.item, row.name)
-            self.recalled[row.item] = self.recalled.get(row.item, 0) + 1
-        for gone in sl.not_applying:
-            self.names.setdefault(gone.item, gone.name)
+        basic, cooperative, recalled = self.basic, self.cooperative, self.recalled
+        for item in placing[0]:
+            basic.setdefault(item, []).append(street)
+        for item in placing[1]:
+            cooperative.setdefault(item, []).append(street)
+        for item in placing[2]:
+            recalled[item] = recalled.get(item, 0) + 1
 
     def result(self, county: str) -> ListSummary:
         return ListSummary(county=county, streets=self.streets, items=[

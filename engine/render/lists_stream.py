@@ -33,8 +33,9 @@ from operator import itemgetter
 from typing import Any
 
 from engine.lists.plan import LISTS, ListPlan, RowTemplate
+from engine.lists.street_json import CLOSE, OPEN, SLOT, StandIns, token
 from engine.models.decision import Party
-from engine.models.lists import CountyLists, ListRow, ListSource, NotApplying, StreetLists
+from engine.models.lists import CountyLists, ListSource, NotApplying
 from engine.render.cellsafe import CUT_MARKER, TRIGGERS, csv_writer
 from engine.render.lists_csv import BOM, head
 from engine.render.lists_files import BINARY, index_file, render_lists
@@ -42,23 +43,17 @@ from engine.render.lists_table import Kept, flat_cells
 from engine.treewriter import frame, frames
 
 STENCIL_CSV = 32  # a class this large is rendered once; smaller ones row by row (CSV)
-_OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: no format escapes them
-_SLOT = re.compile(f"{_OPEN}(\\w+){_CLOSE}")
 _PLAIN = re.compile("[^\\x00-\\x1f\\x7f,\"'&<>|\\\\\ue000-\uf8ff]*")
-
-
-def _token(key: str) -> str:
-    return f"{_OPEN}{key}{_CLOSE}"
 
 
 def _slots(text: str, fields: dict[str, str]) -> str | None:
     """``text`` as a format string, each stand-in a field (named by ``fields``); None when
     the text holds a stand-in character of its own or an unknown stand-in."""
-    if not set(_SLOT.findall(text)) <= set(fields):
+    if not set(SLOT.findall(text)) <= set(fields):
         return None
-    out = _SLOT.sub(lambda m: "{" + fields[m.group(1)] + "}",
+    out = SLOT.sub(lambda m: "{" + fields[m.group(1)] + "}",
                     text.replace("{", "{{").replace("}", "}}"))
-    return None if _OPEN in out or _CLOSE in out else out
+    return None if OPEN in out or CLOSE in out else out
 
 
 def _plain(text: str) -> bool:
@@ -83,7 +78,7 @@ class _CsvStreets:
         self.names, self.with_rules = names, with_rules
         self.head = head(with_rules)
         self.street = stand_ins.street
-        self.side = Party.model_construct(kind="unit", id=_token("ui"), name=_token("un"))
+        self.side = Party.model_construct(kind="unit", id=token("ui"), name=token("un"))
         self.depts, self.sides = stand_ins.depts, stand_ins.sides
         self.numbers = [str(i) for i in range(1, len(plan.published) + 1)]
         self.befores: list[str] = []  # the parts before the row number (format strings)
@@ -111,13 +106,13 @@ class _CsvStreets:
         street and the side apart: a cell cut at Excel's limit (its length depends on the
         names), or a cell naming the street after the row number."""
         row = t if isinstance(t, NotApplying) else t.row(self.street, self.side)
-        values = flat_cells(_token("s"), _token("n"), 0, row, self.names, self.with_rules)
-        values[3] = _token("i")  # the row number (序号)
+        values = flat_cells(token("s"), token("n"), 0, row, self.names, self.with_rules)
+        values[3] = token("i")  # the row number (序号)
         buf = io.StringIO()
         csv_writer(buf).writerow(values)
         if CUT_MARKER in buf.getvalue():
             return None
-        before, _, after = buf.getvalue().partition(_token("i"))
+        before, _, after = buf.getvalue().partition(token("i"))
         parts = _slots(before, {"s": "0", "n": "1"}), _slots(after, {"ui": "0", "un": "1"})
         if parts[0] is None or parts[1] is None:
             return None
@@ -194,28 +189,14 @@ class _Sides:
         return out
 
 
-class _StandIns:
-    """What every stencil of a tree shares: the stand-in parties (the street, and per
-    department its side), the sides found so far, and each row already made with them (by
-    template: a row made with stand-ins is the same row in every street that has it)."""
+class _StandIns(StandIns):
+    """What every stencil of a tree shares: the stand-ins and the rows made with them, the
+    sides found so far, and the text of those rows in the tree's format."""
 
     def __init__(self, plan: ListPlan) -> None:
-        self.plan = plan
-        self.depts = sorted({p.item.department for p in plan.items})
+        super().__init__(plan)
         self.sides = _Sides(plan, self.depts)
-        self.slots = {d: Party.model_construct(kind=_token(f"d{i}k"), id=_token(f"d{i}i"),
-                                               name=_token(f"d{i}n"))
-                      for i, d in enumerate(self.depts)}
-        self.street = Party.model_construct(kind="street", id=_token("s"), name=_token("n"))
-        self.keys = {k: i for i, k in enumerate(
-            ["s", "n", *(f"d{i}{e}" for i in range(len(self.depts)) for e in "kin")])}
-        self.rows: dict[int, ListRow] = {}
-        self.kept: Kept = {}  # the text of those rows in the tree's format
-
-    def lists(self, sid: str) -> StreetLists:
-        """The street's lists with stand-ins for its names."""
-        return self.plan.street_lists(sid, street=self.street, side=self.slots.__getitem__,
-                                      made=self.rows)
+        self.kept: Kept = {}
 
 
 class _Stencil:
@@ -228,10 +209,10 @@ class _Stencil:
         text = render_lists(base.model_copy(update={"streets": [stand_ins.lists(sid)]}), names,
                             fmt, source, with_rules, stand_ins.kept)
         assert isinstance(text, str)
-        parts = _SLOT.split(text)
+        parts = SLOT.split(text)
         self.literals: list[str] | None = parts[0::2]
         used = parts[1::2]
-        if not set(used) <= set(keys) or any(_OPEN in t or _CLOSE in t for t in parts[0::2]):
+        if not set(used) <= set(keys) or any(OPEN in t or CLOSE in t for t in parts[0::2]):
             self.literals = None  # the data itself holds a stand-in character: no stencil
         if fmt == "csv" and CUT_MARKER in text:
             self.literals = None  # a cell cut at Excel's limit: its length depends on names

@@ -34,6 +34,11 @@ def loads(text: str | bytes) -> Any:
     return from_json(text)
 
 
+class Json(bytes):
+    """A part given as its JSON, UTF-8 (as ``to_json`` writes the value read from it),
+    read only when its change must be found row by row."""
+
+
 def pack(change: Any) -> bytes:
     return zlib.compress(to_json(change))
 
@@ -104,6 +109,13 @@ def changes(before: Chains, after: Iterable[tuple[str, Any]]) -> Iterator[tuple[
     for key, new in after:
         seen.add(key)
         old = value(before.get(key))
+        if isinstance(new, Json):
+            if old is None:  # the part whole: its JSON as the change's value
+                yield key, zlib.compress(b'{"' + REPLACE.encode() + b'":' + new + b"}")
+                continue
+            if to_json(old) == new:
+                continue
+            new = loads(new)
         found = change(_MISSING if old is None else old, new)
         if found is not None:
             yield key, pack(found)

@@ -18,6 +18,7 @@ from typing import Any
 
 from engine.errors import NotFoundError
 from engine.lists.plan import ListPlan
+from engine.lists.street_json import StreetJson
 from engine.lists.summary import Summing, catalogue_of, summarise
 from engine.loading.workspace import Workspace
 from engine.models.lists import CountyLists, ListSource, ListSummary
@@ -91,7 +92,8 @@ def keep_version(number: int, at: datetime, ws: Workspace, names: dict[str, str]
 
 def _parts(plan: ListPlan, digest: Any, summing: Summing) -> Iterator[tuple[str, Any]]:
     """The parts of the plan's lists, one at a time, in the order of the lists' JSON, which
-    ``digest`` is fed and ``summing`` given the streets' lists as they go."""
+    ``digest`` is fed and ``summing`` given the streets' lists as they go (the streets'
+    parts as their JSON, made once per class of streets)."""
     county = plan.county
     top = {**lp.loads(CountyLists(county=county.name, policy=plan.ws.policy.hash, streets=[],
                                     departments=[]).model_dump_json()),
@@ -100,12 +102,11 @@ def _parts(plan: ListPlan, digest: Any, summing: Summing) -> Iterator[tuple[str,
     digest.update(("{" + inner[1:-1] + ("," if inner != "{}" else "") + '"streets":[')
                   .encode("utf-8"))
     yield lp.HEAD, top
-    for i, sid in enumerate(plan.streets):
-        street = plan.street_lists(sid, i)
-        summing.add(street)
-        text = street.model_dump_json()
-        digest.update(("," if i else "").encode("utf-8") + text.encode("utf-8"))
-        yield lp.STREET + sid, lp.loads(text)
+    for i, (sid, text) in enumerate(StreetJson(plan, summing).streets()):
+        if i:
+            digest.update(b",")
+        digest.update(text)
+        yield lp.STREET + sid, lp.Json(text)
     digest.update(b'],"departments":[')
     for i, d in enumerate(plan.departments()):
         text = d.model_dump_json()

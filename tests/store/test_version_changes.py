@@ -124,6 +124,20 @@ def test_a_change_gives_the_part_back(old: dict[str, Any], new: dict[str, Any]) 
     assert lp.dumps(back) == lp.dumps(new)
 
 
+def test_a_part_given_as_its_json_keeps_the_same_change() -> None:
+    """A part given as its JSON (as the streets' parts are published) keeps the change the
+    part given as a value keeps: whole when new, nothing when unchanged, row by row when
+    changed; a part gone is None either way."""
+    old = {"basic": [{"item": "A", "x": 1}, {"item": "B", "x": 2}], "name": "甲"}
+    changed = {"basic": [{"item": "A", "x": 1}, {"item": "B", "x": 3}], "name": "甲"}
+    before = lp.chains(lp.changes({}, [("s:1", old), ("s:2", old), ("s:4", old)]))
+    after = [("s:1", old), ("s:2", changed), ("s:3", changed)]
+    as_json = [(key, lp.Json(lp.dumps(value).encode("utf-8"))) for key, value in after]
+    assert list(lp.changes(before, as_json)) == list(lp.changes(before, after))
+    assert [key for key, _ in lp.changes(before, as_json)] == ["s:2", "s:3", "s:4"]
+    assert list(lp.changes({}, as_json)) == list(lp.changes({}, after))
+
+
 def _sizes(flow: Flow) -> dict[int, tuple[int, int]]:
     """Per version: the parts it keeps and their bytes."""
     rows = flow.sql("SELECT version, COUNT(*), SUM(LENGTH(change)) FROM duty_version_part "
