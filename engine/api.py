@@ -230,14 +230,10 @@ def init_store(county_dir: Path | None, target: StoreTarget, *, local: bool,
 def migrate_counties(target: StoreTarget) -> list[tuple[StoreTarget, list[str]]]:
     """Every county of a PostgreSQL database holding many, migrated in turn (the first error
     stops, the counties before it migrated): each county's store and what was applied."""
-    from engine.errors import UsageError
-    from engine.store.session import stored_counties
+    from engine.store.session import many_counties
 
-    if target.engine != "postgresql":
-        raise UsageError("只有 PostgreSQL 数据库可存放多个县区",
-                         hint="SQLite 数据库只存放一个县区：直接迁移该数据库。")
     return [(each, migrate_store(each)) for each in
-            (target.for_county(county) for county in stored_counties(target))]
+            (target.for_county(county) for county in many_counties(target))]
 
 
 def migrate_store(target: StoreTarget) -> list[str]:

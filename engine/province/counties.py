@@ -87,19 +87,13 @@ def stored_province(target: StoreTarget, counties: Sequence[str] = ()) -> Provin
     """The counties of the PostgreSQL store ``target`` names (every one, or those named, in
     the order given); a county not there is refused before any is read."""
     from engine.store.config import check_county_id
-    from engine.store.session import stored_counties
+    from engine.store.session import county_missing, many_counties
 
-    if target.engine != "postgresql":
-        raise UsageError("从数据库读取多个县区须使用 PostgreSQL 数据库",
-                         hint="用 DUTY_DATABASE_URL 指定存放各县区的 PostgreSQL 数据库；"
-                              "SQLite 数据库只存放一个县区，请改为给出县区目录。")
-    known = stored_counties(target)
+    known = many_counties(target)
     for county in counties:
         check_county_id(county)
         if county not in known:
-            raise NotFoundError(f"数据库 {target.name} 中没有县区 “{county}”", kind="county",
-                                name=county, known=known,
-                                hint="数据库中的县区：" + ("、".join(known) or "无"))
+            raise county_missing(target, county, known)
     if len(set(counties)) != len(counties):
         twice = next(c for c in counties if counties.count(c) > 1)
         raise UsageError(f"县区 “{twice}” 给出了两次", hint="每个县区只列一次。")

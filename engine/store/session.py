@@ -412,10 +412,25 @@ def _county_schema(store: Store, *, create: bool) -> None:
                 cursor.execute(f'CREATE SCHEMA "{target.schema}"')
         return
     if target.county not in known:
-        raise NotFoundError(f"数据库 {target.name} 中没有县区 “{target.county}”",
-                            kind="county", name=target.county or "", known=known,
-                            hint="数据库中的县区：" + ("、".join(known) or "无") +
-                                 "；新县区先用 duty store init 建立。")
+        raise county_missing(target, target.county or "", known)
+
+
+def county_missing(target: StoreTarget, county: str, known: list[str]) -> NotFoundError:
+    """A county the database does not hold, with those it does."""
+    return NotFoundError(f"数据库 {target.name} 中没有县区 “{county}”", kind="county",
+                         name=county, known=known,
+                         hint="数据库中的县区：" + ("、".join(known) or "无") +
+                              "；新县区先用 duty store init 建立。")
+
+
+def many_counties(target: StoreTarget) -> list[str]:
+    """The counties of the database ``target`` names, which must be PostgreSQL."""
+    if target.engine != "postgresql":
+        from engine.errors import UsageError
+
+        raise UsageError("只有 PostgreSQL 数据库可存放多个县区",
+                         hint="SQLite 数据库只存放一个县区：请直接使用该数据库或给出县区目录。")
+    return stored_counties(target)
 
 
 def _read_meta(store: Store) -> dict[str, str]:
