@@ -63,6 +63,33 @@ class _ClassJson:
             + self.literals[-1]
 
 
+class Sides:
+    """Each department's side in a street as (kind, id, name): its unit there, or the
+    department; None for a side whose id or name ``plain`` says cannot be put in as it is."""
+
+    def __init__(self, plan: ListPlan, depts: list[str], plain: Callable[[str], bool]) -> None:
+        self.plan, self.depts, self.plain = plan, depts, plain
+        self.found: dict[tuple[str, str | None], tuple[str, str, str] | None] = {}
+
+    def of(self, sid: str) -> list[tuple[str, str, str]] | None:
+        """The street's sides in the order of ``depts``, or None if one is not plain."""
+        serving = self.plan.graph.unit_serving
+        out = []
+        for dept in self.depts:
+            key = (dept, serving(dept, sid))
+            if key in self.found:
+                side = self.found[key]
+            else:
+                p = self.plan.side(dept, sid)
+                side = self.found[key] = ((p.kind, p.id, p.name)
+                                          if self.plain(p.id) and self.plain(p.name)
+                                          else None)
+            if side is None:
+                return None
+            out.append(side)
+        return out
+
+
 class StandIns:
     """The stand-in parties of a plan's streets (the street, and per department its side)
     with their keys (the street's id and name, each side's kind, id and name), and each row
@@ -92,29 +119,11 @@ class StreetJson(StandIns):
     def __init__(self, plan: ListPlan, summing: Summing) -> None:
         super().__init__(plan)
         self.summing = summing
-        self.sides: dict[tuple[str, str | None], tuple[str, str, str] | None] = {}
+        self.sides = Sides(plan, self.depts, _plain)
         classes = list(plan.street_classes())
         self.of = {sid: c for c, members in enumerate(classes) for sid in members}
         self.left = [len(members) for members in classes]
         self.stencils: dict[int, _ClassJson] = {}
-
-    def _sides(self, sid: str) -> list[str] | None:
-        """The street's sides' kinds, ids and names in the order of ``depts``, or None if
-        one cannot be put in plainly."""
-        serving = self.plan.graph.unit_serving
-        out: list[str] = []
-        for dept in self.depts:
-            key = (dept, serving(dept, sid))
-            if key in self.sides:
-                side = self.sides[key]
-            else:
-                p = self.plan.side(dept, sid)
-                side = self.sides[key] = ((p.kind, p.id, p.name)
-                                          if _plain(p.id) and _plain(p.name) else None)
-            if side is None:
-                return None
-            out.extend(side)
-        return out
 
     def streets(self) -> Iterator[tuple[str, bytes]]:
         """Per street in county order: its id and its JSON (UTF-8), the street added to
@@ -130,8 +139,9 @@ class StreetJson(StandIns):
             if not self.left[c]:
                 del self.stencils[c]
             name = plan.county.streets[sid].name
-            sides = self._sides(sid) if _plain(sid) and _plain(name) else None
-            text = None if sides is None else stencil.fill([sid, name, *sides])
+            sides = self.sides.of(sid) if _plain(sid) and _plain(name) else None
+            text = None if sides is None else stencil.fill([sid, name,
+                                                            *chain.from_iterable(sides)])
             if text is None:
                 lists = plan.street_lists(sid, index)
                 self.summing.add(lists)

@@ -33,7 +33,7 @@ from operator import itemgetter
 from typing import Any
 
 from engine.lists.plan import LISTS, ListPlan, RowTemplate
-from engine.lists.street_json import CLOSE, OPEN, SLOT, StandIns, token
+from engine.lists.street_json import CLOSE, OPEN, SLOT, Sides, StandIns, token
 from engine.models.decision import Party
 from engine.models.lists import CountyLists, ListSource, NotApplying
 from engine.render.cellsafe import CUT_MARKER, TRIGGERS, csv_writer
@@ -163,39 +163,13 @@ class _CsvStreets:
         return BOM + "".join(out)
 
 
-class _Sides:
-    """Each department's side in a street as (kind, id, name): its unit there, or the
-    department; None for a side whose id or name cannot be put in plainly."""
-
-    def __init__(self, plan: ListPlan, depts: list[str]) -> None:
-        self.plan, self.depts = plan, depts
-        self.found: dict[tuple[str, str | None], tuple[str, str, str] | None] = {}
-
-    def of(self, sid: str) -> list[tuple[str, str, str]] | None:
-        """The street's sides in the order of ``depts``, or None if one is not plain."""
-        serving = self.plan.graph.unit_serving
-        out = []
-        for dept in self.depts:
-            key = (dept, serving(dept, sid))
-            if key in self.found:
-                side = self.found[key]
-            else:
-                p = self.plan.side(dept, sid)
-                side = self.found[key] = ((p.kind, p.id, p.name)
-                                          if _plain(p.id) and _plain(p.name) else None)
-            if side is None:
-                return None
-            out.append(side)
-        return out
-
-
 class _StandIns(StandIns):
     """What every stencil of a tree shares: the stand-ins and the rows made with them, the
     sides found so far, and the text of those rows in the tree's format."""
 
     def __init__(self, plan: ListPlan) -> None:
         super().__init__(plan)
-        self.sides = _Sides(plan, self.depts)
+        self.sides = Sides(plan, self.depts, _plain)
         self.kept: Kept = {}
 
 
