@@ -17,7 +17,11 @@ were kept before).
 
 ``python -m bench.store_versions --streets 38000 --engines sqlite`` measures one size;
 ``--publish-only`` times making the store of a county (publishing its version 0) in a fresh
-process, with the peak memory of that process.
+process, with the peak memory of that process, then serving its lists as the web pages do, in
+another fresh process (``--serve DB``): opening the version (its head and names), one
+street's lists read and rendered as the page's HTML download, and one department's list
+(the largest: it names every street it relies on), each timed, with that process's peak
+memory.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -108,7 +113,7 @@ def _kept(store: Any, number: int) -> dict[str, int]:
     return {"parts": parts, "bytes": size, "rows": rows, "state_bytes": state}
 
 
-def versions_run(county: Path, engine: str) -> dict[str, Any]:
+def versions_run(county: Path, engine: str, versions: int = VERSIONS) -> dict[str, Any]:
     from engine.api import county_workspace
     from engine.store import list_parts as lp
     from engine.store.session import close, transaction
@@ -139,7 +144,7 @@ def versions_run(county: Path, engine: str) -> dict[str, Any]:
         with transaction(service.store, write=False):
             out["whole_bytes"] = len(zlib.compress(version_document(0).encode("utf-8")))
         n = 0
-        for number in range(1, VERSIONS + 1):
+        for number in range(1, versions + 1):
             pids = []
             while len(pids) < PER_VERSION:
                 source = _proposal(n, streets, department, rng)
@@ -165,10 +170,11 @@ def versions_run(county: Path, engine: str) -> dict[str, Any]:
                                     **_kept(service.store, number)})
         with transaction(service.store, write=False):
             start = time.perf_counter()
-            last = version_document(VERSIONS)
+            last = version_document(versions)
             out["read_seconds"] = time.perf_counter() - start
-            out["last_digest_ok"] = lp.digest(last) == repo.version(VERSIONS).digest
+            out["last_digest_ok"] = lp.digest(last) == repo.version(versions).digest
         close(service.store)
+    out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 
 
@@ -177,6 +183,29 @@ def publish_only(county: Path, db: Path) -> dict[str, Any]:
     CPU and peak RSS of that process."""
     return _measure([sys.executable, "-m", "engine.cli", "store", "init", "--county",
                      str(county), "--db", str(db), "--local"])
+
+
+def serve(db: Path) -> dict[str, float]:
+    """Serve version 0 of the store ``db`` as the lists pages do, part by part: seconds to
+    open it, to read and render a street's lists, and to read and render a department's."""
+    from engine.render.lists_files import render_lists
+    from engine.store.config import store_target
+    from engine.workflow.stores import open_keyed
+    from engine.workflow.versions import PublishedVersion, version_source
+
+    store = open_keyed(store_target(db))
+    out: dict[str, float] = {}
+    start = time.perf_counter()
+    version = PublishedVersion(store, 0)
+    source = version_source(store, 0)
+    out["open"] = time.perf_counter() - start
+    middle = version.streets[len(version.streets) // 2]
+    for what, streets, departments in (("street", [middle], []),
+                                       ("department", [], version.departments[:1])):
+        start = time.perf_counter()
+        render_lists(version.lists(store, streets, departments), version.names, "html", source)
+        out[what] = time.perf_counter() - start
+    return out
 
 
 def report(run: dict[str, Any]) -> list[str]:
@@ -192,7 +221,8 @@ def report(run: dict[str, Any]) -> list[str]:
                      f"{v['seconds']:.1f} s (load {v['load']})")
     lines.append(f"    version {len(run['versions']) - 1} read back in "
                  f"{run['read_seconds']:.1f} s, its digest "
-                 f"{'matches' if run['last_digest_ok'] else 'DOES NOT MATCH'}")
+                 f"{'matches' if run['last_digest_ok'] else 'DOES NOT MATCH'}; peak "
+                 f"{run['rss_mb']:.0f} MB in the process")
     return lines
 
 
@@ -200,9 +230,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--streets", type=int, default=STREETS)
     parser.add_argument("--engines", default="sqlite,postgresql")
+    parser.add_argument("--versions", type=int, default=VERSIONS)
     parser.add_argument("--publish-only", action="store_true")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve:  # its figures beside the store (the measuring process keeps no output)
+        args.serve.with_suffix(".served.json").write_text(json.dumps(serve(args.serve)))
+        return
     from bench.county_gen import write_county
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -212,17 +247,25 @@ def main() -> None:
                   str(county)])
         if args.publish_only:
             at = load()
-            run = publish_only(county, Path(tmp) / "store.db")
+            db = Path(tmp) / "store.db"
+            run = publish_only(county, db)
             print(json.dumps(run) if args.json else
                   f"publishing {args.streets:,} streets × {ITEMS} items (store init, version 0): "
                   f"{run['wall']:.1f} s wall, {run['cpu']:.1f} s CPU, peak "
-                  f"{run['rss_mb']:.0f} MB (load {at})")
+                  f"{run['rss_mb']:.0f} MB (load {at})", flush=True)
+            at = load()
+            served = _measure([sys.executable, "-m", "bench.store_versions", "--serve", str(db)])
+            times = json.loads(db.with_suffix(".served.json").read_text())
+            print(json.dumps({**served, **times}) if args.json else
+                  f"serving it part by part: open {times['open']:.2f} s, a street's lists "
+                  f"{times['street']:.2f} s, a department's list {times['department']:.2f} s; "
+                  f"peak {served['rss_mb']:.0f} MB (load {at})")
             return
         for engine in args.engines.split(","):
             if engine == "postgresql" and not pg_available():
                 print("  postgresql: not reachable, skipped")
                 continue
-            run = versions_run(county, engine)
+            run = versions_run(county, engine, args.versions)
             print(json.dumps(run) if args.json else "\n".join(report(run)), flush=True)
 
 

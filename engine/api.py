@@ -108,19 +108,24 @@ def county_lists(county_dir: Path | None = None, street: str | None = None,
         department = known_id(department, {k: d.name for k, d in county.departments.items()},
                               "部门", "department", sample_county)
         return ListPlan(ws).county_lists(street, department), names
-    lists, names = version_lists(target or store_target(), version)
-    streets = {s.street: s.name for s in lists.streets}
-    departments = {d.department: d.name for d in lists.departments}
-    street = known_id(street, streets, "街道", "street")
-    department = known_id(department, departments, "部门", "department")
-    if street is not None:
-        lists = lists.model_copy(update={
-            "streets": [s for s in lists.streets if s.street == street], "departments": []})
-    elif department is not None:
-        lists = lists.model_copy(update={
-            "streets": [], "departments": [d for d in lists.departments
-                                           if d.department == department]})
-    return lists, names
+    from engine.store.session import close, open_store
+    from engine.workflow.versions import PublishedVersion
+    from engine.workflow.versions import version_lists as whole
+
+    store = open_store(target or store_target())
+    try:
+        published = PublishedVersion(store, version)
+        names = published.names
+        street = known_id(street, {s: names.get(s, s) for s in published.streets}, "街道",
+                          "street")
+        department = known_id(department, {d: names.get(d, d) for d in published.departments},
+                              "部门", "department")
+        if street is None and department is None:
+            return whole(store, version)
+        return published.lists(store, [street] if street else [],
+                               [department] if department else []), names
+    finally:
+        close(store)
 
 
 def county_plan(county_dir: Path | None = None,
@@ -341,12 +346,12 @@ def version_anchor(target: StoreTarget, number: int) -> ListSource:
 
 
 def versions_diff(target: StoreTarget, old: int, new: int) -> ListsDiff:
-    """What changed in the lists between two published versions."""
-    from engine.lists.diff import diff_lists
+    """What changed in the lists between two published versions (only the streets whose
+    lists changed are read)."""
+    from engine.workflow.versions import PublishedVersion, published_diff
 
-    before, before_names = version_lists(target, old)
-    after, after_names = version_lists(target, new)
-    return diff_lists(before, after, (before_names, after_names))
+    with keyed_store(target) as store:  # the totals kept with each version are sealed
+        return published_diff(store, PublishedVersion(store, old), PublishedVersion(store, new))
 
 
 def import_preview(service: AdmissionService, actor: Actor, uploads: Sequence[Upload],

@@ -108,8 +108,10 @@ def _ranked(before: list[str], after: list[str]) -> dict[str, int]:
     return rank
 
 
-def _diff(changes: list[RowChange], workload: tuple[int, int],
-          funding: tuple[int, int]) -> ListsDiff:
+def gathered(changes: list[RowChange], workload: tuple[int, int],
+             funding: tuple[int, int]) -> ListsDiff:
+    """The changes (in order) with what they affect, and the workload and funds on each
+    side."""
     return ListsDiff(
         streets_affected=len({c.street for c in changes}),
         items_affected=len({c.item for c in changes}),
@@ -126,8 +128,8 @@ def diff_lists(before: CountyLists, after: CountyLists,
     known: Names = names or (_names(before), _names(after))
     changes = [c for key in sorted(old.keys() | new.keys(), key=lambda k: (rank[k[0]], k[1]))
                if (c := _change(*key, old.get(key), new.get(key), known)) is not None]
-    return _diff(changes, (_workload(before), _workload(after)),
-                 (_funding(before), _funding(after)))
+    return gathered(changes, (_workload(before), _workload(after)),
+                    (_funding(before), _funding(after)))
 
 
 def _same_item(before: ListPlan, old: ItemPlan, after: ListPlan, new: ItemPlan) -> bool:
@@ -159,7 +161,7 @@ def diff_plans(before: ListPlan, after: ListPlan) -> ListsDiff:
             if change is not None:
                 changes.append(change)
     changes.sort(key=lambda c: (rank[c.street], c.item))
-    return _diff(changes, (before.workload(), after.workload()),
+    return gathered(changes, (before.workload(), after.workload()),
                  (sum(d.funding_total for d in before.departments()),
                   sum(d.funding_total for d in after.departments())))
 

@@ -6,9 +6,17 @@ from __future__ import annotations
 from itertools import chain
 
 from engine.loading.workspace import Workspace
-from engine.models.lists import CountyLists, ItemPlacement, ListSummary, StreetLists
+from engine.models.lists import (
+    CountyLists,
+    DepartmentList,
+    ItemPlacement,
+    ListSummary,
+    ListTotals,
+    StreetLists,
+)
 
-Placing = tuple[list[str], list[str], list[str]]
+# the items on a street's basic, cooperative and recalled lists, and the workload it carries
+Placing = tuple[list[str], list[str], list[str], int]
 
 
 def catalogue_of(ws: Workspace) -> dict[str, str]:
@@ -28,21 +36,26 @@ class Summing:
         self.cooperative: dict[str, list[str]] = {}
         self.recalled: dict[str, int] = {}
         self.streets = 0
+        self.workload = 0
+        self.funding: dict[str, int] = {}
 
     def add(self, sl: StreetLists) -> None:
         self.place(sl.street, self.placing(sl))
 
     def placing(self, sl: StreetLists) -> Placing:
-        """The items on a street's basic, cooperative and recalled lists, for ``place``
-        (their names noted): the same for every street of a class."""
+        """The items on a street's basic, cooperative and recalled lists and the workload
+        of the first two, for ``place`` (their names noted): the same for every street of a
+        class."""
         for row in chain(sl.basic, sl.cooperative, sl.recalled, sl.not_applying):
             self.names.setdefault(row.item, row.name)
         return ([r.item for r in sl.basic], [r.item for r in sl.cooperative],
-                [r.item for r in sl.recalled])
+                [r.item for r in sl.recalled],
+                sum(r.workload_days for r in chain(sl.basic, sl.cooperative)))
 
     def place(self, street: str, placing: Placing) -> None:
         """Add the street whose lists hold the items of ``placing``."""
         self.streets += 1
+        self.workload += placing[3]
         basic, cooperative, recalled = self.basic, self.cooperative, self.recalled
         for item in placing[0]:
             basic.setdefault(item, []).append(street)
@@ -50,6 +63,13 @@ class Summing:
             cooperative.setdefault(item, []).append(street)
         for item in placing[2]:
             recalled[item] = recalled.get(item, 0) + 1
+
+    def fund(self, dl: DepartmentList) -> None:
+        """Add a department's list: the funds it owes the streets."""
+        self.funding[dl.department] = dl.funding_total
+
+    def totals(self) -> ListTotals:
+        return ListTotals(workload_days=self.workload, funding=self.funding)
 
     def result(self, county: str) -> ListSummary:
         return ListSummary(county=county, streets=self.streets, items=[
@@ -59,8 +79,14 @@ class Summing:
             for item, name in self.names.items()])
 
 
-def summarise(lists: CountyLists, catalogue: dict[str, str] | None = None) -> ListSummary:
+def summed(lists: CountyLists, catalogue: dict[str, str] | None = None) -> Summing:
     summing = Summing(catalogue)
     for sl in lists.streets:
         summing.add(sl)
-    return summing.result(lists.county)
+    for dl in lists.departments:
+        summing.fund(dl)
+    return summing
+
+
+def summarise(lists: CountyLists, catalogue: dict[str, str] | None = None) -> ListSummary:
+    return summed(lists, catalogue).result(lists.county)

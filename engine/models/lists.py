@@ -119,3 +119,13 @@ class ListSummary(Out):
     county: str
     streets: int
     items: list[ItemPlacement]  # by item id
+
+
+class ListTotals(Out):
+    """What a version's lists add up to, kept with it so that two versions are compared
+    without reading the lists that did not change: the workload of the streets' basic and
+    cooperative lists (person-days a year) and the funds each department owes the streets
+    (yuan a year)."""
+
+    workload_days: int
+    funding: dict[str, int]  # department id → its list's funding total, in the lists' order

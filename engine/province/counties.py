@@ -78,9 +78,9 @@ class StoredCounty:
     store: Store
 
     def summary(self) -> ListSummary:
-        from engine.workflow.versions import newest_summary
+        from engine.workflow.versions import version_summary
 
-        return newest_summary(self.store)
+        return version_summary(self.store)
 
 
 def stored_province(target: StoreTarget, counties: Sequence[str] = ()) -> Province:

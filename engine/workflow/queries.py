@@ -26,7 +26,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from engine.errors import ConflictError, NotFoundError
+from engine.errors import ConflictError, ForbiddenError, NotFoundError
+from engine.lists.diff import ListsDiff
 from engine.models.county import County
 from engine.models.decision import Decision
 from engine.models.lists import CountyLists
@@ -39,7 +40,12 @@ from engine.workflow.content import changes
 from engine.workflow.names import LEVELS, RoleKind, StateName
 from engine.workflow.roles import Actor, Clock, Role, oversees
 from engine.workflow.service import AdmissionService
-from engine.workflow.versions import version_lists
+from engine.workflow.versions import (
+    ListsScope,
+    PublishedVersion,
+    published_diff,
+    version_lists,
+)
 from engine.workflow.views import (
     AttachmentView,
     DecisionView,
@@ -247,7 +253,7 @@ _KEPT: dict[tuple[str, int], tuple[CountyLists, dict[str, str]]] = {}
 
 
 def published_lists(store: Store, number: int) -> tuple[CountyLists, dict[str, str]]:
-    """A published version's lists and names; the last few are kept in memory, since a
+    """A published version's whole lists and names; the last few are kept in memory, since a
     published version never changes (the audit chain covers it)."""
     key = (store.alias, number)
     if key not in _KEPT:
@@ -255,6 +261,42 @@ def published_lists(store: Store, number: int) -> tuple[CountyLists, dict[str, s
             _KEPT.pop(next(iter(_KEPT)))
         _KEPT[key] = version_lists(store, number)
     return _KEPT[key]
+
+
+_OPENED: dict[tuple[str, int], PublishedVersion] = {}
+
+
+def published_version(store: Store, number: int) -> PublishedVersion:
+    """A published version to read part by part (its head and names; the last few kept in
+    memory)."""
+    key = (store.alias, number)
+    if key not in _OPENED:
+        if len(_OPENED) >= 16:
+            _OPENED.pop(next(iter(_OPENED)))
+        _OPENED[key] = PublishedVersion(store, number)
+    return _OPENED[key]
+
+
+def lists_scope(actor: Actor) -> ListsScope:
+    """Which published lists the actor reads: a street its own lists; a department every
+    street's lists and its own department list; the county's offices and leaders, and the
+    city and province above it, everything; the administrator nothing."""
+    role = actor.role
+    if role.kind is RoleKind.admin:
+        raise ForbiddenError("账号管理员（admin）不阅读清单", account=actor.account,
+                             role=str(role), action="read-lists")
+    if role.kind is RoleKind.street:
+        return ListsScope(streets=frozenset({role.id}), departments=frozenset())
+    if role.kind is RoleKind.department:
+        return ListsScope(departments=frozenset({role.id}))
+    return ListsScope()
+
+
+def lists_diff(store: Store, actor: Actor, old: int, new: int) -> ListsDiff:
+    """What changed between two published versions in the lists the actor reads."""
+    scope = lists_scope(actor)
+    return published_diff(store, published_version(store, old),
+                          published_version(store, new), scope)
 
 
 def checkpoints(store: Store, last: int = 10) -> list[Anchor]:

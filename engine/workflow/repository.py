@@ -248,14 +248,24 @@ def add_version(number: int, at: datetime, digest: str, names: dict[str, str],
                                  county_revision=county_revision, audit_seq=seq)
 
 
-def add_summary(number: int, summary: bytes, seal: str) -> None:
-    m.VersionSummary.objects.create(version_id=number, summary=summary, seal=seal)
+def add_summary(number: int, summary: bytes, seal: str, totals: bytes,
+                totals_seal: str) -> None:
+    m.VersionSummary.objects.create(version_id=number, summary=summary, seal=seal,
+                                    totals=totals, totals_seal=totals_seal)
 
 
 def summary(number: int) -> tuple[bytes, str] | None:
     """A version's summary and its seal (None: published before summaries were kept)."""
-    row = m.VersionSummary.objects.filter(version_id=number).first()
-    return (bytes(row.summary), row.seal) if row is not None else None
+    row = m.VersionSummary.objects.filter(version_id=number).values_list(
+        "summary", "seal").first()
+    return (bytes(row[0]), row[1]) if row is not None else None
+
+
+def totals(number: int) -> tuple[bytes, str] | None:
+    """A version's totals and their seal (None: published before totals were kept)."""
+    row = m.VersionSummary.objects.filter(version_id=number).values_list(
+        "totals", "totals_seal").first()
+    return (bytes(row[0]), row[1]) if row is not None and row[0] is not None else None
 
 
 def add_parts(number: int, changes: Iterable[tuple[str, bytes | None]], seq: int) -> None:
@@ -276,6 +286,19 @@ def part_changes(upto: int) -> Iterator[tuple[str, bytes | None]]:
     for part, change in m.ListPart.objects.filter(version__lte=upto).order_by(
             "version").values_list("part", "change").iterator(chunk_size=2000):
         yield part, None if change is None else bytes(change)
+
+
+def part_chain(part: str, upto: int) -> list[bytes | None]:
+    """The changes kept for one part up to version ``upto``, in version order."""
+    return [None if change is None else bytes(change) for change in
+            m.ListPart.objects.filter(part=part, version__lte=upto).order_by("version")
+            .values_list("change", flat=True)]
+
+
+def parts_changed(after: int, upto: int) -> set[str]:
+    """The parts that changed in the versions after ``after`` up to ``upto``."""
+    return set(m.ListPart.objects.filter(version__gt=after, version__lte=upto)
+               .values_list("part", flat=True))
 
 
 def whole_lists(number: int) -> bytes | None:

@@ -628,9 +628,9 @@ class AdmissionService:
         after it, under the entry just begun."""
         seq = chain.last_seq
         # the lists as they stand on the day of publication (dates of force counted)
-        summary = keep_version(number, clock.now, at_date(ws, clock.now.date()), ws.names,
-                               self.revision, seq)
-        keep_summary(self.store, number, summary)
+        summary, totals = keep_version(number, clock.now, at_date(ws, clock.now.date()),
+                                       ws.names, self.revision, seq)
+        keep_summary(self.store, number, summary, totals)
         if number:
             repo.keep_county_state(number, self.revision, pack_state(ws), seq)
 

@@ -23,7 +23,7 @@ from engine.lists.check import check_county
 from engine.lists.diff import diff_lists, diff_plans
 from engine.lists.plan import ListPlan
 from engine.lists.street_json import StreetJson
-from engine.lists.summary import Summing, catalogue_of, summarise
+from engine.lists.summary import Summing, catalogue_of, summarise, summed
 from engine.loading.policy import load_policy
 from engine.loading.proposal import load_proposals
 from engine.loading.workspace import Workspace, load_workspace
@@ -201,7 +201,9 @@ def test_the_summary_summed_per_class_is_that_of_the_lists(tmp_path: Path) -> No
     assert len(list(plan.street_classes())) > 1
     for _ in StreetJson(plan, summing).streets():
         pass
-    assert summing.result(ws.county.name) == summarise(build_lists(ws), catalogue_of(ws))
+    lists = build_lists(ws)
+    assert summing.result(ws.county.name) == summarise(lists, catalogue_of(ws))
+    assert summing.workload == summed(lists).totals().workload_days  # the versions' totals
 
 
 def _changed_generated() -> tuple[Workspace, Workspace]:

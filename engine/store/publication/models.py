@@ -42,6 +42,10 @@ class VersionSummary(models.Model):
                                    verbose_name="清单版本")
     summary = models.BinaryField("清单摘要")  # zlib-compressed JSON
     seal = models.CharField("密封签名", max_length=64)  # keys.sealed over number and summary
+    # the lists' totals (``engine.models.lists.ListTotals``) as JSON, sealed the same way;
+    # None: kept before totals were
+    totals = models.BinaryField("清单合计", null=True)
+    totals_seal = models.CharField("合计的密封签名", max_length=64, blank=True, default="")
 
     class Meta:
         db_table = "duty_version_summary"
@@ -67,6 +71,8 @@ class ListPart(models.Model):
     class Meta:
         db_table = "duty_version_part"
         verbose_name = verbose_name_plural = "清单版本的变化"
+        # one part's changes up to a version: a street's or a department's lists read alone
+        indexes = [models.Index(fields=["part", "version"], name="duty_part_by_version")]
 
     def __str__(self) -> str:
         return f"第 {self.version_id} 版：{self.part or '（总目）'}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -15,9 +16,8 @@ from django.utils.safestring import mark_safe
 
 from engine.errors import DutyError
 from engine.jobs.work import FILE_FORMATS
-from engine.lists.diff import ListsDiff, diff_lists
+from engine.lists.diff import ListsDiff
 from engine.models.lists import (
-    CountyLists,
     DepartmentList,
     ListRow,
     ListSource,
@@ -43,13 +43,12 @@ from engine.render.lists_table import (
     title_block,
     title_text,
 )
+from engine.store.session import Store
 from engine.vocab import label
 from engine.web.access import acting
 from engine.web.runtime import engine
 from engine.workflow import queries
-from engine.workflow.names import RoleKind
-from engine.workflow.roles import Actor
-from engine.workflow.versions import version_as_of
+from engine.workflow.versions import ListsScope, PublishedVersion, version_as_of
 
 CHANGE_WORDS = {"added": "新增", "removed": "移除", "changed": "调整"}
 CONTENT_TYPES = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8",
@@ -57,20 +56,20 @@ CONTENT_TYPES = {"md": "text/markdown; charset=utf-8", "html": "text/html; chars
                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-def scope(actor: Actor, lists: CountyLists) -> CountyLists:
-    """What the role may read: a street its own lists; a department every street's lists and
-    its own department list; the county offices everything; the admin role nothing."""
-    role = actor.role
-    if role.kind is RoleKind.admin:
-        raise Http404
-    if role.kind is RoleKind.street:
-        return lists.model_copy(update={"streets": [s for s in lists.streets
-                                                    if s.street == role.id],
-                                        "departments": []})
-    if role.kind is RoleKind.department:
-        return lists.model_copy(update={"departments": [d for d in lists.departments
-                                                        if d.department == role.id]})
-    return lists
+STREET_CHOICES = 500  # streets offered in a list; a county with more names one by typing
+
+
+@dataclass(frozen=True)
+class Opened:
+    """The version a page shows, what the account reads of it, and every version."""
+
+    version: PublishedVersion
+    scope: ListsScope
+    versions: list[queries.VersionRow]
+
+    @property
+    def number(self) -> int:
+        return self.version.number
 
 
 def _number(text: str | None, newest: int) -> int:
@@ -88,33 +87,33 @@ def _day(text: str) -> date:
         raise Http404 from None
 
 
-def _load(request: HttpRequest, key: str = "version") -> tuple[CountyLists, dict[str, str],
-                                                               int, list[queries.VersionRow]]:
-    with engine() as s:
-        versions = queries.versions(s.store)
+def _open(request: HttpRequest, store: Store, key: str = "version") -> Opened:
+    """The version asked for (by number, or in force on a day), read part by part."""
+    try:
+        scope = queries.lists_scope(request.actor)  # type: ignore[attr-defined]
+        versions = queries.versions(store)
         number = _number(request.GET.get(key), versions[0].number if versions else 0)
-        try:
-            day = request.GET.get("as_of") if key == "version" else None
-            if day:  # the version in force that day: the newest published on or before it
-                number = version_as_of(s.store, _day(day))
-            lists, names = queries.published_lists(s.store, number)
-        except DutyError:
-            raise Http404 from None
-    return scope(request.actor, lists), names, number, versions  # type: ignore[attr-defined]
+        day = request.GET.get("as_of") if key == "version" else None
+        if day:  # the version in force that day: the newest published on or before it
+            number = version_as_of(store, _day(day))
+        return Opened(queries.published_version(store, number), scope, versions)
+    except DutyError:
+        raise Http404 from None
 
 
-def _narrow(lists: CountyLists, street: str | None, department: str | None) -> CountyLists:
-    if street:
-        chosen = [s for s in lists.streets if s.street == street]
-        if not chosen:
-            raise Http404
-        return lists.model_copy(update={"streets": chosen, "departments": []})
-    if department:
-        chosen_d = [d for d in lists.departments if d.department == department]
-        if not chosen_d:
-            raise Http404
-        return lists.model_copy(update={"streets": [], "departments": chosen_d})
-    return lists
+def _street(text: str, opened: Opened) -> str:
+    """The street a page shows: by id or by name, among those the account reads (the first
+    of them by default; none: the account reads no street)."""
+    streets = opened.scope.streets_of(opened.version)
+    if not text:
+        return streets[0] if streets else ""
+    if text in streets:
+        return text
+    names = opened.version.names
+    found = [s for s in streets if names.get(s) == text]
+    if len(found) != 1:
+        raise Http404
+    return found[0]
 
 
 def _matches(row: ListRow, q: str, category: str, department: str) -> bool:
@@ -191,43 +190,50 @@ def _department_list(d: DepartmentList, names: dict[str, str], block: str) -> di
 
 @acting
 def lists_page(request: HttpRequest) -> HttpResponse:
-    lists, names, number, versions = _load(request)
-    street = request.GET.get("street") or ""
     q = request.GET.get("q", "").strip()
     kind = request.GET.get("list", "")
     category = request.GET.get("category", "")
     dept = request.GET.get("department", "")
-    if not street and lists.streets:
-        street = lists.streets[0].street
-    shown = _narrow(lists, street, None) if street else lists
-    source = _source(number, versions)
-    whole = not (q or kind or category or dept)  # a street's whole lists: rendered once
-    kept = (lists.county, number, source.anchor, street)
-    tables, blocks, not_applying = [], [], []
-    for s in shown.streets if request.htmx or not whole or kept not in _TABLES else []:
-        blocks.append(title_text(title_block(lists.county, source, s.name)))
-        tables += [_list_table(s, key, names, lambda r: _matches(r, q, category, dept))
-                   for key in ("basic", "cooperative", "recalled") if not kind or key == kind]
-        if s.not_applying:
-            not_applying.append(_not_applying(s, q))
-    if not shown.streets:
-        blocks.append(title_text(title_block(lists.county, source)))
-    led = None  # a department's own list: the items it leads or owns, the funds it owes
     chosen = request.GET.get("dept_list")
-    if chosen:
-        found = [d for d in lists.departments if d.department == chosen]
-        if not found:
-            raise Http404
-        led = _department_list(found[0], names, title_text(title_block(lists.county, source)))
-    departments = sorted({r.department for s in lists.streets
-                          for r in (*s.basic, *s.cooperative, *s.recalled)})
+    with engine() as s:
+        opened = _open(request, s.store)
+        version = opened.version
+        street = _street(request.GET.get("street") or "", opened)
+        shown = version.street(s.store, street) if street else None
+        own = opened.scope.departments_of(version)
+        led_list = None
+        if chosen:
+            led_list = version.department(s.store, chosen) if chosen in own else None
+            if led_list is None:
+                raise Http404
+    number, names = opened.number, version.names
+    source = _source(number, opened.versions)
+    whole = not (q or kind or category or dept)  # a street's whole lists: rendered once
+    kept = (version.county, number, source.anchor, street)
+    tables, blocks, not_applying = [], [], []
+    if shown is not None and (request.htmx or not whole or kept not in _TABLES):
+        blocks.append(title_text(title_block(version.county, source, shown.name)))
+        tables += [_list_table(shown, key, names, lambda r: _matches(r, q, category, dept))
+                   for key in ("basic", "cooperative", "recalled") if not kind or key == kind]
+        if shown.not_applying:
+            not_applying.append(_not_applying(shown, q))
+    if shown is None:
+        blocks.append(title_text(title_block(version.county, source)))
+    led = (None if led_list is None else  # a department's own list: what it leads, its funds
+           _department_list(led_list, names, title_text(title_block(version.county, source))))
+    rows = (*shown.basic, *shown.cooperative, *shown.recalled) if shown else ()
+    streets = opened.scope.streets_of(version)
     context: dict[str, Any] = {
-        "lists": lists, "number": number, "versions": versions, "street": street, "q": q,
+        "county": version.county, "number": number, "versions": opened.versions,
+        "street": street, "street_name": names.get(street, street),
+        "street_choices": ([(sid, names.get(sid, sid)) for sid in streets]
+                           if len(streets) <= STREET_CHOICES else None),
+        "street_count": len(streets), "q": q,
         "kind": kind, "category": category, "department": dept, "tables": tables,
         "title_blocks": blocks, "not_applying": not_applying,
-        "departments": [(d, names.get(d, d)) for d in departments],
-        "own_departments": lists.departments, "formats": FORMATS, "led": led,
-        "job_formats": FILE_FORMATS,
+        "departments": [(d, names.get(d, d)) for d in sorted({r.department for r in rows})],
+        "own_departments": [(d, names.get(d, d)) for d in own],
+        "formats": FORMATS, "led": led, "job_formats": FILE_FORMATS,
         "list_titles": LIST_TITLES.items(),
         "categories": [(c, label(c)) for c in ("comprehensive", "specialist", "assisting")]}
     if request.htmx:
@@ -246,23 +252,43 @@ _TABLES: dict[tuple[object, ...], str] = {}
 
 
 DOWNLOADS_KEPT = 64
+WHOLE_DOWNLOAD_STREETS = 2_000  # above this, the whole county's lists come as a job's zip
 _DOWNLOADS: dict[tuple[object, ...], tuple[bytes, str]] = {}
 
 
 @acting
 def download(request: HttpRequest) -> HttpResponse:
-    lists, names, number, versions = _load(request)
     fmt = request.GET.get("format", "")
     if fmt not in FORMATS:
         raise Http404
     street, department = request.GET.get("street"), request.GET.get("department")
-    part = _narrow(lists, street, department)  # the role's scope checked on every request
-    source = _source(number, versions)  # the title block; its anchor names the publication
-    key = (lists.county, number, source.anchor, street, department, fmt)
-    if key not in _DOWNLOADS:  # a published version never changes: built once
+    with engine() as s:
+        opened = _open(request, s.store)
+        version, scope = opened.version, opened.scope
+        # the role's scope checked on every request
+        if street:
+            if street not in scope.streets_of(version):
+                raise Http404
+            streets, departments = [street], []
+        elif department:
+            if department not in scope.departments_of(version):
+                raise Http404
+            streets, departments = [], [department]
+        else:
+            streets, departments = scope.streets_of(version), scope.departments_of(version)
+            if len(streets) > WHOLE_DOWNLOAD_STREETS:
+                return render(request, "web/lists_too_large.html", {
+                    "streets": len(streets), "limit": WHOLE_DOWNLOAD_STREETS}, status=413)
+        number = opened.number
+        source = _source(number, opened.versions)  # the title block; its anchor names it
+        key = (version.county, number, source.anchor, street, department, fmt,
+               None if street or department else scope)
+        part = (None if key in _DOWNLOADS  # a published version never changes: built once
+                else version.lists(s.store, streets, departments))
+    if part is not None:
         if len(_DOWNLOADS) >= DOWNLOADS_KEPT:
             _DOWNLOADS.pop(next(iter(_DOWNLOADS)))
-        data = render_lists(part, names, fmt, source)
+        data = render_lists(part, version.names, fmt, source)
         raw = data.encode("utf-8") if isinstance(data, str) else data
         _DOWNLOADS[key] = (raw, f'"{hashlib.sha256(raw).hexdigest()[:32]}"')
     raw, etag = _DOWNLOADS[key]
@@ -280,17 +306,16 @@ def download(request: HttpRequest) -> HttpResponse:
 
 @acting
 def diff(request: HttpRequest) -> HttpResponse:
-    new, new_names, new_number, versions = _load(request, "to")
     with engine() as s:
+        opened = _open(request, s.store, "to")
         try:
-            old_number = _number(request.GET.get("from"), max(new_number - 1, 0))
-            old_lists, old_names = queries.published_lists(s.store, old_number)
-            old = scope(request.actor, old_lists)  # type: ignore[attr-defined]
+            old = _number(request.GET.get("from"), max(opened.number - 1, 0))
+            changes = queries.lists_diff(s.store, request.actor,  # type: ignore[attr-defined]
+                                         old, opened.number)
         except DutyError:
             raise Http404 from None
-    changes = diff_lists(old, new, (old_names, new_names))
     return render(request, "web/diff.html", {
-        "diff": changes, "old": old_number, "new": new_number, "versions": versions,
+        "diff": changes, "old": old, "new": opened.number, "versions": opened.versions,
         "rows": diff_rows(changes)})
 
 

@@ -22,6 +22,9 @@ from engine.workflow.process import Process
 from engine.workflow.roles import Actor
 from engine.workflow.service import AdmissionService
 from engine.workflow.stores import store_info
+from engine.workflow.versions import version_totals
+
+CHARTED_STREETS = 500  # a bar per street: more would not be read, nor fit in memory at scale
 
 
 @acting
@@ -31,6 +34,13 @@ def overview(request: HttpRequest) -> HttpResponse:
     with engine() as s:
         versions = queries.versions(s.store)
         number = versions[0].number if versions else 0
+        version = queries.published_version(s.store, number)
+        if len(version.streets) > CHARTED_STREETS:  # the totals alone, from the version
+            totals = version_totals(s.store, number)
+            return render(request, "web/overview.html", {
+                "number": number, "charts": [], "streets": len(version.streets),
+                "limit": CHARTED_STREETS, "workload": totals.workload_days,
+                "funding": sum(totals.funding.values())})
         lists, names = queries.published_lists(s.store, number)
         staff = {sid: st.staffing.actual for sid, st in s.base.county.streets.items()}
     per_staff, counts, funds = [], [], []
