@@ -19,7 +19,7 @@ from typing import Any
 
 from engine.errors import AuthError, DutyError, ForbiddenError, NotFoundError, UsageError
 from engine.jobs.place import job_files
-from engine.render.lists_files import render_tree
+from engine.render.lists_files import tree_files
 from engine.store.router import using
 from engine.store.session import Store, fault_point, side_alias, transaction
 from engine.workflow import repository as repo
@@ -160,15 +160,19 @@ def _publish(service: AdmissionService, actor: Actor, clock: Clock, row: Any,
 
 def _lists(service: AdmissionService, actor: Actor, clock: Clock, row: Any,
            progress: Told) -> dict[str, Any]:
-    from engine.workflow.versions import version_lists, version_source
+    from engine.workflow.versions import PublishedVersion, version_source
 
     store = service.store
     with transaction(store, write=False):
         number = repo.newest_version()
     fmt = str(row.arguments.get("format", "html"))
     progress("读取清单", 0, 1)
-    lists, names = version_lists(store, number)
-    tree = render_tree(lists, names, fmt, version_source(store, number))
+    version = PublishedVersion(store, number)  # read a street or department at a time
+    shell = version.lists(store)
+    files = tree_files(shell, (version.street(store, s) for s in version.streets),
+                       (version.department(store, d) for d in version.departments),
+                       version.names, fmt, version_source(store, number))
+    total = len(version.streets) + len(version.departments) + 1
     name = f"清单-第{number}版-{fmt}.zip"
     folder = job_files(store.target) / str(row.pk)
     folder.mkdir(parents=True, exist_ok=True)
@@ -176,15 +180,15 @@ def _lists(service: AdmissionService, actor: Actor, clock: Clock, row: Any,
     os.close(handle)
     try:
         with zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as archive:
-            for n, (path, data) in enumerate(sorted(tree.items()), 1):
+            for n, (path, data) in enumerate(files, 1):
                 info = zipfile.ZipInfo(path, date_time=(1980, 1, 1, 0, 0, 0))
                 info.compress_type = zipfile.ZIP_DEFLATED
                 archive.writestr(info, data)
-                progress("写入文件", n, len(tree))
+                progress("写入文件", n, total)
         os.replace(temp, folder / name)
     finally:
         Path(temp).unlink(missing_ok=True)
-    return {"version": number, "file": name, "files": len(tree),
+    return {"version": number, "file": name, "files": total,
             "bytes": (folder / name).stat().st_size}
 
 

@@ -78,9 +78,9 @@ class StoredCounty:
     store: Store
 
     def summary(self) -> ListSummary:
-        from engine.workflow.versions import version_summary
+        from engine.workflow.versions import newest_summary
 
-        return version_summary(self.store)
+        return newest_summary(self.store)
 
 
 def stored_province(target: StoreTarget, counties: Sequence[str] = ()) -> Province:

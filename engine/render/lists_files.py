@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 
-from engine.models.lists import CountyLists, ListSource
+from engine.models.lists import CountyLists, DepartmentList, ListSource, StreetLists
 from engine.render.department_csv import departments_csv
 from engine.render.escape import link_target, md_inline
 from engine.render.json_out import dumps
@@ -47,22 +48,31 @@ def render_tree(lists: CountyLists, names: dict[str, str], fmt: str,
                 with_rules: bool = False) -> dict[str, str | bytes]:
     """``streets/ID.fmt`` and ``departments/ID.fmt`` for every street and department, and an
     index listing them."""
-    files: dict[str, str | bytes] = {}
+    return dict(tree_files(lists, lists.streets, lists.departments, names, fmt, source,
+                           with_rules))
+
+
+def tree_files(shell: CountyLists, streets: Iterable[StreetLists],
+               departments: Iterable[DepartmentList], names: dict[str, str], fmt: str,
+               source: ListSource | None = None,
+               with_rules: bool = False) -> Iterator[tuple[str, str | bytes]]:
+    """``render_tree``'s files one at a time, from the streets' and departments' lists given
+    one at a time (``shell``: the county and policy they belong to): the streets' files, the
+    departments' and the index last."""
     entries: list[tuple[str, str, str]] = []
     counts: dict[str, tuple[int, int, int]] = {}
-    for s in lists.streets:
-        part = lists.model_copy(update={"streets": [s], "departments": []})
+    for s in streets:
+        part = shell.model_copy(update={"streets": [s], "departments": []})
         path = f"streets/{s.street}.{fmt}"
-        files[path] = render_lists(part, names, fmt, source, with_rules)
+        yield path, render_lists(part, names, fmt, source, with_rules)
         entries.append(("街道", s.name, path))
         counts[path] = (len(s.basic), len(s.cooperative), len(s.recalled))
-    for d in lists.departments:
-        part = lists.model_copy(update={"streets": [], "departments": [d]})
+    for d in departments:
+        part = shell.model_copy(update={"streets": [], "departments": [d]})
         path = f"departments/{d.department}.{fmt}"
-        files[path] = render_lists(part, names, fmt, source, with_rules)
+        yield path, render_lists(part, names, fmt, source, with_rules)
         entries.append(("部门", d.name, path))
-    files.update([index_file(lists.county, entries, fmt, counts)])
-    return files
+    yield index_file(shell.county, entries, fmt, counts)
 
 
 def index_file(county: str, entries: list[tuple[str, str, str]], fmt: str,

@@ -161,10 +161,9 @@ class ListsScope:
         ids = version.streets if among is None else among
         return [s for s in ids if self.streets is None or s in self.streets]
 
-    def departments_of(self, version: PublishedVersion, among: Iterable[str] | None = None
-                       ) -> list[str]:
-        ids = version.departments if among is None else among
-        return [d for d in ids if self.departments is None or d in self.departments]
+    def departments_of(self, version: PublishedVersion) -> list[str]:
+        return [d for d in version.departments
+                if self.departments is None or d in self.departments]
 
 
 def published_diff(store: Store, old: PublishedVersion, new: PublishedVersion,
@@ -179,22 +178,27 @@ def published_diff(store: Store, old: PublishedVersion, new: PublishedVersion,
     for sid in scope.streets_of(new, new.changed_since(store, old)):
         one = [v.lists(store, streets=[sid]) for v in (old, new)]
         changes += diff_lists(*one, names).changes
-    workload, funding = [], []
-    for v in (old, new):
-        totals = (version_totals(store, v.number)
-                  if scope.streets is None or scope.departments is None else None)
-        if totals is not None and scope.streets is None:
-            workload.append(totals.workload_days)
-        else:
-            workload.append(sum(r.workload_days for s in scope.streets_of(v)
-                                if (sl := v.street(store, s)) is not None
-                                for r in (*sl.basic, *sl.cooperative)))
-        if totals is not None and scope.departments is None:
-            funding.append(sum(totals.funding.values()))
-        else:
-            funding.append(sum(dl.funding_total for d in scope.departments_of(v)
-                               if (dl := v.department(store, d)) is not None))
-    return gathered(changes, (workload[0], workload[1]), (funding[0], funding[1]))
+    (w_old, f_old), (w_new, f_new) = (_totals(store, v, scope) for v in (old, new))
+    return gathered(changes, (w_old, w_new), (f_old, f_new))
+
+
+def _totals(store: Store, version: PublishedVersion, scope: ListsScope) -> tuple[int, int]:
+    """The workload and funds of the lists ``scope`` reads of ``version``: from the totals
+    kept with it, or summed up over the few streets or departments read."""
+    kept = (version_totals(store, version.number)
+            if scope.streets is None or scope.departments is None else None)
+    if kept is not None and scope.streets is None:
+        workload = kept.workload_days
+    else:
+        workload = sum(r.workload_days for s in scope.streets_of(version)
+                       if (sl := version.street(store, s)) is not None
+                       for r in (*sl.basic, *sl.cooperative))
+    if kept is not None and scope.departments is None:
+        funding = sum(kept.funding.values())
+    else:
+        funding = sum(dl.funding_total for d in scope.departments_of(version)
+                      if (dl := version.department(store, d)) is not None)
+    return workload, funding
 
 
 def version_document(number: int) -> str:
@@ -304,13 +308,12 @@ def _kept(store: Store, what: str, kept: tuple[bytes, str] | None) -> bytes | No
     return None
 
 
-def version_summary(store: Store, number: int | None = None) -> ListSummary:
-    """A published version's lists (the newest when ``number`` is None) summed up for the
-    province: as kept, when its seal holds; otherwise summed up again from the lists (a
-    version published before summaries were kept, or a summary changed by someone without
-    the key)."""
+def newest_summary(store: Store) -> ListSummary:
+    """The newest published version's lists summed up for the province: as kept, when its
+    seal holds; otherwise summed up again from the lists (a version published before
+    summaries were kept, or a summary changed by someone without the key)."""
     with transaction(store, write=False):
-        number = repo.newest_version() if number is None else number
+        number = repo.newest_version()
         kept = _kept(store, f"summary:{number}", repo.summary(number))
     if kept is not None:
         return ListSummary.model_validate_json(zlib.decompress(kept))
