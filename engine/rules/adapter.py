@@ -44,6 +44,8 @@ _ABSENT = "never_asserted"  # a field no fact carries
 _ORDER = attrgetter("fact", "rule", "case")  # matches by fact, rule and case
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _CAP = 10_000  # matches one action call takes (a batch's more are split over calls)
+_RETRACT_JOIN = f'","sid":"{_SESSION}"}},{{"id":"'
+_RETRACT_END = f'","sid":"{_SESSION}"}}]'
 
 
 class _QuietHost(durable.Host):
@@ -98,16 +100,22 @@ class CompiledRuleset:
         names = sorted(set().union(*used.values()))
         short = {name: f"a{i}" for i, name in enumerate(names)}
         short |= {count_field(name): f"n{i}" for i, name in enumerate(names)}
-        self._fields = {scope: [(name, short[name], short[count_field(name)])
-                                for name in sorted(fields)] for scope, fields in used.items()}
         self._rule_of: dict[str, tuple[int, int]] = {}
         definition: dict[str, Any] = {}
+        read: set[str] = set()  # the wire names the compiled conditions test
         for ri, rule in enumerate(rules):
             for ci, cond in enumerate(rule.conditions):
                 expr = {"$and": [{"kind": rule.scope},
                                  _renamed(compile_condition(cond, params), short)]}
+                read |= _tested(expr)
                 self._rule_of[f"r{ri}_{ci}"] = (ri, ci)
                 definition[f"r{ri}_{ci}"] = {"all": [{"m": expr}], "cap": _CAP, "run": _never}
+        # a list whose rules only test its length (``empty``, the guard of ``not_contains``)
+        # crosses as its count alone; a count no rule tests is left out
+        self._fields = {scope: [(name, short[name] if short[name] in read else None,
+                                 short[count_field(name)] if short[count_field(name)] in read
+                                 else None)
+                                for name in sorted(fields)] for scope, fields in used.items()}
         self.definition_size = len(definition)
         if definition:
             # every asserted fact has a kind, so it passes this rule's first pattern and is
@@ -154,8 +162,10 @@ class CompiledRuleset:
             wire: dict[str, Any] = {"id": fid, "sid": _SESSION, "kind": kind}
             for name, short, count in fields:
                 if name in fact:
-                    value = wire[short] = fact[name]
-                    if isinstance(value, list):
+                    value = fact[name]
+                    if short is not None:
+                        wire[short] = value
+                    if count is not None and isinstance(value, list):
                         wire[count] = len(value)
             wires.append(wire)
             owners[fid] = [i]
@@ -210,11 +220,24 @@ class CompiledRuleset:
             raise
 
     def _retract(self, h: _QuietHost, fact_ids: list[str]) -> list[BaseException]:
-        """Retract every fact (identity is the id) in one call; if that fails, one by one,
-        past the facts that never got in. The failures, if any."""
-        try:
-            h.retract_facts(self.name, [{"id": fid, "sid": _SESSION} for fid in fact_ids])
+        """Retract every fact (identity is the id) in one call to durable_rules' engine, the
+        text written directly (ids are ``f<number>``, nothing to escape); if that fails, one
+        by one, past the facts that never got in. The failures, if any."""
+        if not fact_ids:
             return []
+        engine, handle = durable.durable_rules_engine, self._handle
+        try:
+            result = engine.retract_facts(
+                handle, '[{"id":"' + _RETRACT_JOIN.join(fact_ids) + _RETRACT_END)
+            if result[0] not in (1, 2):  # 1, 2: not handled, already observed
+                # what durable_rules' dispatch would do next: run any action now due (a
+                # retraction completes none of these rules; should one be due, it is
+                # completed here rather than met by the next batch)
+                state = 0 if result[0] == 3 else result[1]
+                if engine.start_action_for_state(handle, state):
+                    while engine.complete_and_start_action(handle, state):
+                        pass
+                return []
         except Exception:  # one by one tells which facts fail
             pass
         failed: list[BaseException] = []
@@ -272,6 +295,16 @@ def _renamed(expr: Any, names: dict[str, str]) -> Any:
     return {(k if k.startswith("$") else names[k]):
             (_renamed(v, names) if k.startswith("$") or isinstance(v, dict) else v)
             for k, v in expr.items()}
+
+
+def _tested(expr: Any) -> set[str]:
+    """The fact fields a compiled expression tests (its keys that are not operators)."""
+    if isinstance(expr, list):
+        return set().union(*(_tested(e) for e in expr))
+    if not isinstance(expr, dict):
+        return set()
+    return {k for k in expr if not k.startswith("$")}.union(
+        *(_tested(v) for v in expr.values()))
 
 
 def _register(name: str, definition: dict[str, Any], attempts: int = 5) -> str:
