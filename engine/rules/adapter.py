@@ -117,6 +117,10 @@ class CompiledRuleset:
                                  else None)
                                 for name in sorted(fields)] for scope, fields in used.items()}
         self.definition_size = len(definition)
+        # each rule case's patterns as registered, by its durable_rules name (what
+        # ``make bench`` gives raw durable_rules to run the same rules); not to be changed
+        self.patterns: dict[str, list[dict[str, Any]]] = {
+            rule: spec["all"] for rule, spec in definition.items()}
         if definition:
             # every asserted fact has a kind, so it passes this rule's first pattern and is
             # handled: a batch assert is never refused for a fact no policy rule matches. No
@@ -143,6 +147,40 @@ class CompiledRuleset:
         """
         if not self.definition_size:
             return []
+        wires, owners = self._wires(facts, share)
+        if not wires:
+            return []
+        h = host()
+        with _lock:
+            self._fired.clear()
+            self._errors.clear()
+            try:
+                self._assert(wires)
+                if self._errors:
+                    raise EngineError(f"规则动作执行失败：{self._errors[0]!r}")
+                matches = [Match(ri, ci, i) for ri, ci, ids in self._fired
+                           for fid in ids for i in owners[fid]]
+            except EngineError:
+                raise
+            except Exception as exc:
+                raise EngineError(f"规则引擎执行失败：{exc!r}") from exc
+            finally:
+                self._fired.clear()
+                failed = self._retract(h, list(owners))
+            if failed:
+                raise EngineError(f"规则引擎撤回事实失败：{failed[0]!r}")
+        matches.sort(key=_ORDER)
+        return matches
+
+    def wires(self, facts: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The facts as they cross into durable_rules, every one (without sharing); a fact
+        whose kind no rule has is left out. Each has a fresh id."""
+        return self._wires(facts, False)[0]
+
+    def _wires(self, facts: Sequence[dict[str, Any]],
+               share: bool) -> tuple[list[dict[str, Any]], dict[str, list[int]]]:
+        """The facts to assert, and for each its id and the positions in ``facts`` it stands
+        for (one, or with ``share`` every fact that agrees with it on what the rules read)."""
         wires: list[dict[str, Any]] = []
         owners: dict[str, list[int]] = {}
         seen: dict[tuple[Any, ...], list[int]] = {}
@@ -171,29 +209,7 @@ class CompiledRuleset:
             owners[fid] = [i]
             if share:
                 seen[key] = owners[fid]
-        if not wires:
-            return []
-        h = host()
-        with _lock:
-            self._fired.clear()
-            self._errors.clear()
-            try:
-                self._assert(wires)
-                if self._errors:
-                    raise EngineError(f"规则动作执行失败：{self._errors[0]!r}")
-                matches = [Match(ri, ci, i) for ri, ci, ids in self._fired
-                           for fid in ids for i in owners[fid]]
-            except EngineError:
-                raise
-            except Exception as exc:
-                raise EngineError(f"规则引擎执行失败：{exc!r}") from exc
-            finally:
-                self._fired.clear()
-                failed = self._retract(h, list(owners))
-            if failed:
-                raise EngineError(f"规则引擎撤回事实失败：{failed[0]!r}")
-        matches.sort(key=_ORDER)
-        return matches
+        return wires, owners
 
     def _assert(self, wires: list[dict[str, Any]]) -> None:
         """Assert the facts in one call and take every match from durable_rules' engine, one
@@ -256,33 +272,29 @@ def _never(c: Any) -> None:
     the engine itself (``CompiledRuleset._assert``), so no action is ever run."""
 
 
-_RULE_KEY = re.compile(r'"(r\d+_\d+)":\[')
-_FRAME_ID = re.compile(r'\{"m":\{"id":"(f\d+)"')
-_FRAME = '{"m":{'
+_RULE = re.compile(r'\{"(r\d+_\d+)":\[')  # a message's first key: the rule's name
+_FRAME_ID = re.compile(r'\{"m":\{(?:"id":"(f\d+)")?')  # a frame and the id it begins with
+_NEXT_RULE = '}],"'  # what a second rule's key would follow: its first rule's frames ending
 
 
 def _matched(message: str) -> list[tuple[str, list[str]]]:
     """The rules in an action message and the ids of the facts each matched.
 
-    A message is ``{"RULE": [{"m": FACT}, ...]}`` with each fact the text it was asserted as,
-    which begins with its id (``evaluate`` puts it first). Rather than decode every fact, the
-    ids are read from the text: rule names (``r<rule>_<case>``) are the only keys of that form
-    (a fact's keys are ``id``, ``sid``, ``kind`` and the short field names), and ``{"m":{``
-    cannot occur inside a JSON string, so every occurrence begins a frame. Should a frame not
-    begin with its id as expected, the message is decoded in full instead.
+    A message is ``{"RULE": [{"m": FACT}, ...]}`` (one rule: each rule is its own action)
+    with each fact the text it was asserted as, which begins with its id (``evaluate`` puts it
+    first). Rather than decode every fact, the rule's name (``r<rule>_<case>``) is read at the
+    start and the ids from the text: ``{"m":{`` cannot occur inside a JSON string, so every
+    occurrence begins a frame, and a second rule's key could only follow ``}],"``, which no
+    fact of scalars and lists of scalars contains. Should the message hold more than that
+    rule, or a frame not begin with its id, it is decoded in full instead.
     """
-    keys = list(_RULE_KEY.finditer(message))
-    out = []
-    found = 0
-    for k, key in enumerate(keys):
-        end = keys[k + 1].start() if k + 1 < len(keys) else len(message)
-        ids = _FRAME_ID.findall(message, key.end(), end)
-        found += len(ids)
-        out.append((key.group(1), ids))
-    if not keys or found != message.count(_FRAME):
-        return [(rule, [frame["m"]["id"] for frame in frames])
-                for rule, frames in json.loads(message).items()]
-    return out
+    rule = _RULE.match(message)
+    if rule is not None and _NEXT_RULE not in message:
+        ids = _FRAME_ID.findall(message, rule.end())
+        if ids and "" not in ids:
+            return [(rule.group(1), ids)]
+    return [(name, [frame["m"]["id"] for frame in frames])
+            for name, frames in json.loads(message).items()]
 
 
 def _renamed(expr: Any, names: dict[str, str]) -> Any:

@@ -225,3 +225,27 @@ def test_a_fact_crosses_with_only_what_its_rules_test(monkeypatch: pytest.Monkey
     assert [w.get("n1") for w in wires] == [0, 1, None]
     monkeypatch.undo()
     assert adapter.host().get_facts(rs.name, "duty") == []
+
+
+def test_a_message_of_two_rules_is_read_as_decoding_would() -> None:
+    # durable_rules gives one rule per action; should a message hold two, or a fact hold a
+    # list of objects, the ids still go to their rules
+    two = ('{"r0_0":[{"m":{"id":"f1","sid":"duty"}},{"m":{"id":"f2","sid":"duty"}}],'
+           '"r1_2":[{"m":{"id":"f3","sid":"duty","a0":[{"x":"}],\\"r9_9\\":["}],"a1":1}}]}')
+    assert adapter._matched(two) == [("r0_0", ["f1", "f2"]), ("r1_2", ["f3"])]
+    one = '{"r3_1":[{"m":{"id":"f7","a0":"{\\"m\\":{\\"id\\":\\"f8\\""}},{"m":{"id":"f9"}}]}'
+    assert adapter._matched(one) == [("r3_1", ["f7", "f9"])]
+
+
+def test_the_rules_and_facts_given_to_raw_durable_rules_fire_as_the_engines() -> None:
+    # make bench compares the engine with durable_rules used plainly on the adapter's
+    # patterns and facts, one fact at a time: the same firings, match for match
+    from bench.generate import random_proposal
+    from bench.run import _firings, raw_like
+    from engine.loading.workspace import load_workspace
+
+    ws = load_workspace()
+    rng = random.Random(20261208)
+    batch = [random_proposal(rng, ws, n) for n in range(30)]
+    like = raw_like(ws, batch)
+    assert like["raw_like_firings"] == _firings(ws, batch)["engine_firings"] > 0
