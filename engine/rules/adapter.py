@@ -31,7 +31,6 @@ import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from operator import attrgetter
 from typing import Any, NamedTuple
 
 from durable import engine as durable
@@ -41,8 +40,10 @@ from engine.rules.conditions import compile_condition, count_field, facts_used
 
 _SESSION = "duty"
 _ABSENT = "never_asserted"  # a field no fact carries
-_ORDER = attrgetter("fact", "rule", "case")  # matches by fact, rule and case
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_tuple = tuple.__new__
+# facts are trees of scalars and lists (no cycles to look for while encoding)
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"),
+                           check_circular=False).encode
 _CAP = 10_000  # matches one action call takes (a batch's more are split over calls)
 _RETRACT_JOIN = f'","sid":"{_SESSION}"}},{{"id":"'
 _RETRACT_END = f'","sid":"{_SESSION}"}}]'
@@ -158,8 +159,11 @@ class CompiledRuleset:
                 self._assert(wires)
                 if self._errors:
                     raise EngineError(f"规则动作执行失败：{self._errors[0]!r}")
-                matches = [Match(ri, ci, i) for ri, ci, ids in self._fired
-                           for fid in ids for i in owners[fid]]
+                # sorted as plain (fact, rule, case) tuples, then made matches without
+                # the named tuple's Python constructor
+                found = sorted([(i, ri, ci) for ri, ci, ids in self._fired
+                                for fid in ids for i in owners[fid]])
+                matches = [_tuple(Match, (ri, ci, i)) for i, ri, ci in found]
             except EngineError:
                 raise
             except Exception as exc:
@@ -169,7 +173,6 @@ class CompiledRuleset:
                 failed = self._retract(h, list(owners))
             if failed:
                 raise EngineError(f"规则引擎撤回事实失败：{failed[0]!r}")
-        matches.sort(key=_ORDER)
         return matches
 
     def wires(self, facts: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
