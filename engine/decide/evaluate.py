@@ -232,10 +232,6 @@ class _Display:
 _BY_FACT = attrgetter("fact", "rule", "case")
 
 
-def _hashable(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
-
-
 def _message(case: Case, fact: Mapping[str, Any], policy: Policy,
              names: Mapping[str, str]) -> str:
     return case.message.format_map(_Display(fact, policy.raw_parameters, names))
@@ -362,13 +358,14 @@ def assemble(ws: Workspace, proposal: Proposal, item: DutyItem, from_catalogue: 
     for m in sorted(matches, key=_BY_FACT):
         per_fact[m.fact].append((policy.rules[m.rule], policy.cases[m.rule][m.case]))
 
-    variants: dict[tuple[int, tuple[Any, ...]], dict[str, Any]] = {}
+    variants: dict[tuple[Any, ...], dict[str, Any]] = {}
     placeholders = policy.placeholders
 
     def finding_fields(rule: Rule, case: Case, fact: Mapping[str, Any]) -> dict[str, Any]:
         # a finding's fields depend only on its case and its message's placeholders' values:
         # work each variant out once per proposal (the dict is shared, never changed)
-        key = (id(case), tuple(_hashable(fact.get(n)) for n in placeholders[id(case)]))
+        key = (id(case), *[tuple(v) if isinstance(v, list) else v
+                           for v in map(fact.get, placeholders[id(case)])])
         fields = variants.get(key)
         if fields is None:
             fields = variants[key] = {
