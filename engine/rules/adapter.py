@@ -10,11 +10,13 @@ returning which rule case matched which fact. It handles the engine's sharp edge
 - every fact carries a unique ``id`` (fact identity is otherwise a 32-bit hash) and is
   retracted after the evaluation, in one fixed session, so no session state accumulates;
 - a batch's facts are asserted in one ``assert_facts`` call and retracted in one
-  ``retract_facts`` call. A batch containing one fact no rule matches raises
+  ``retract_facts`` call, both made on durable_rules' engine module (the retraction's text
+  written from the ids). A batch containing one fact no rule matches raises
   ``MessageNotHandledException`` and drops the matches of the others, so every ruleset has a
   rule whose first pattern every asserted fact matches (which makes it handled) and whose
   second pattern no fact matches (so it never fires);
-- a fact carries only the fields the rules of its kind read, under short names;
+- a fact carries only what the rules of its kind test, under short names: a list tested
+  only by its length (``empty``, the guard of ``not_contains``) crosses as its count alone;
 - every rule takes up to ``_CAP`` matches per action (durable_rules' ``cap``), and the adapter
   takes the actions from durable_rules' engine module itself: its Python dispatch would build
   a closure per action, decode the session state and encode it back, and decode every
