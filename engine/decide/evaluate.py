@@ -197,17 +197,21 @@ def listed_streets(ws: Workspace, item: DutyItem, from_catalogue: bool) -> set[s
     return set(ws.county.listed_on(item)) if from_catalogue else set()
 
 
-class _Display(dict):  # type: ignore[type-arg]
+class _Display:
     """Message placeholders: vocabulary in Chinese, ids by name, lists joined with 、.
 
-    Fields with a fixed vocabulary show its Chinese label; other fields hold ids (departments,
-    streets, units, institutions) and show their names, so an id that happens to be a word
-    of the vocabulary (department ``statistics``) still shows as its department.
+    A placeholder is the fact's field of that name, else the pack parameter (read in place:
+    no merged copy per message). Fields with a fixed vocabulary show its Chinese label; other
+    fields hold ids (departments, streets, units, institutions) and show their names, so an
+    id that happens to be a word of the vocabulary (department ``statistics``) still shows as
+    its department.
     """
 
-    def __init__(self, values: Mapping[str, Any], names: Mapping[str, str]) -> None:
-        super().__init__(values)
-        self.names = names
+    __slots__ = ("fact", "names", "params")
+
+    def __init__(self, fact: Mapping[str, Any], params: Mapping[str, Any],
+                 names: Mapping[str, str]) -> None:
+        self.fact, self.params, self.names = fact, params, names
 
     def show(self, value: Any, vocabulary: bool) -> str:
         if isinstance(value, bool):
@@ -220,20 +224,17 @@ class _Display(dict):  # type: ignore[type-arg]
         return self.names.get(text) or LABELS.get(text) or text
 
     def __getitem__(self, key: str) -> str:
+        value = self.fact[key] if key in self.fact else self.params[key]
         spec = STREET_FIELDS.get(key)
-        return self.show(super().__getitem__(key), spec is not None and spec.values is not None)
+        return self.show(value, spec is not None and spec.values is not None)
 
 
 _BY_FACT = attrgetter("fact", "rule", "case")
 
 
-def _hashable(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
-
-
 def _message(case: Case, fact: Mapping[str, Any], policy: Policy,
              names: Mapping[str, str]) -> str:
-    return case.message.format_map(_Display({**policy.raw_parameters, **fact}, names))
+    return case.message.format_map(_Display(fact, policy.raw_parameters, names))
 
 
 def evaluate(ws: Workspace, sources: Sequence[ProposalSource]) -> list[Decision]:
@@ -357,13 +358,14 @@ def assemble(ws: Workspace, proposal: Proposal, item: DutyItem, from_catalogue: 
     for m in sorted(matches, key=_BY_FACT):
         per_fact[m.fact].append((policy.rules[m.rule], policy.cases[m.rule][m.case]))
 
-    variants: dict[tuple[int, tuple[Any, ...]], dict[str, Any]] = {}
+    variants: dict[tuple[Any, ...], dict[str, Any]] = {}
     placeholders = policy.placeholders
 
     def finding_fields(rule: Rule, case: Case, fact: Mapping[str, Any]) -> dict[str, Any]:
         # a finding's fields depend only on its case and its message's placeholders' values:
         # work each variant out once per proposal (the dict is shared, never changed)
-        key = (id(case), tuple(_hashable(fact.get(n)) for n in placeholders[id(case)]))
+        key = (id(case), *[tuple(v) if isinstance(v, list) else v
+                           for v in map(fact.get, placeholders[id(case)])])
         fields = variants.get(key)
         if fields is None:
             fields = variants[key] = {

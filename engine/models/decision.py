@@ -25,7 +25,7 @@ class Out(BaseModel):
 
 
 OutT = TypeVar("OutT", bound=Out)
-_FIELDS: dict[type, tuple[tuple[str, ...], set[str]]] = {}
+_FIELDS: dict[type, tuple[list[str], set[str]]] = {}
 _new = object.__new__
 _set = object.__setattr__
 
@@ -48,12 +48,14 @@ def built(cls: type[OutT], **fields: Any) -> OutT:
                 or cls.__pydantic_post_init__
                 or any(f.alias or f.validation_alias for f in cls.model_fields.values())):
             raise TypeError(f"{cls.__name__} needs model_construct")
-        known = _FIELDS[cls] = (tuple(cls.model_fields), set(cls.model_fields))
+        known = _FIELDS[cls] = (list(cls.model_fields), set(cls.model_fields))
     order, names = known
-    if len(fields) != len(order):
-        raise TypeError(f"{cls.__name__}: fields {sorted(fields)} given, {list(order)} needed")
+    if list(fields) != order:  # given in the model's order, the fields are kept as given
+        if len(fields) != len(order):
+            raise TypeError(f"{cls.__name__}: fields {sorted(fields)} given, {order} needed")
+        fields = {name: fields[name] for name in order}
     obj = _new(cls)
-    _set(obj, "__dict__", {name: fields[name] for name in order})
+    _set(obj, "__dict__", fields)
     _set(obj, "__pydantic_fields_set__", names)
     _set(obj, "__pydantic_extra__", None)
     _set(obj, "__pydantic_private__", None)

@@ -10,11 +10,13 @@ returning which rule case matched which fact. It handles the engine's sharp edge
 - every fact carries a unique ``id`` (fact identity is otherwise a 32-bit hash) and is
   retracted after the evaluation, in one fixed session, so no session state accumulates;
 - a batch's facts are asserted in one ``assert_facts`` call and retracted in one
-  ``retract_facts`` call. A batch containing one fact no rule matches raises
+  ``retract_facts`` call, both made on durable_rules' engine module (the retraction's text
+  written from the ids). A batch containing one fact no rule matches raises
   ``MessageNotHandledException`` and drops the matches of the others, so every ruleset has a
   rule whose first pattern every asserted fact matches (which makes it handled) and whose
   second pattern no fact matches (so it never fires);
-- a fact carries only the fields the rules of its kind read, under short names;
+- a fact carries only what the rules of its kind test, under short names: a list tested
+  only by its length (``empty``, the guard of ``not_contains``) crosses as its count alone;
 - every rule takes up to ``_CAP`` matches per action (durable_rules' ``cap``), and the adapter
   takes the actions from durable_rules' engine module itself: its Python dispatch would build
   a closure per action, decode the session state and encode it back, and decode every
@@ -31,7 +33,6 @@ import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from operator import attrgetter
 from typing import Any, NamedTuple
 
 from durable import engine as durable
@@ -41,9 +42,13 @@ from engine.rules.conditions import compile_condition, count_field, facts_used
 
 _SESSION = "duty"
 _ABSENT = "never_asserted"  # a field no fact carries
-_ORDER = attrgetter("fact", "rule", "case")  # matches by fact, rule and case
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_tuple = tuple.__new__
+# facts are trees of scalars and lists (no cycles to look for while encoding)
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"),
+                           check_circular=False).encode
 _CAP = 10_000  # matches one action call takes (a batch's more are split over calls)
+_RETRACT_JOIN = f'","sid":"{_SESSION}"}},{{"id":"'
+_RETRACT_END = f'","sid":"{_SESSION}"}}]'
 
 
 class _QuietHost(durable.Host):
@@ -98,17 +103,27 @@ class CompiledRuleset:
         names = sorted(set().union(*used.values()))
         short = {name: f"a{i}" for i, name in enumerate(names)}
         short |= {count_field(name): f"n{i}" for i, name in enumerate(names)}
-        self._fields = {scope: [(name, short[name], short[count_field(name)])
-                                for name in sorted(fields)] for scope, fields in used.items()}
         self._rule_of: dict[str, tuple[int, int]] = {}
         definition: dict[str, Any] = {}
+        read: set[str] = set()  # the wire names the compiled conditions test
         for ri, rule in enumerate(rules):
             for ci, cond in enumerate(rule.conditions):
                 expr = {"$and": [{"kind": rule.scope},
                                  _renamed(compile_condition(cond, params), short)]}
+                read |= _tested(expr)
                 self._rule_of[f"r{ri}_{ci}"] = (ri, ci)
                 definition[f"r{ri}_{ci}"] = {"all": [{"m": expr}], "cap": _CAP, "run": _never}
+        # a list whose rules only test its length (``empty``, the guard of ``not_contains``)
+        # crosses as its count alone; a count no rule tests is left out
+        self._fields = {scope: [(name, short[name] if short[name] in read else None,
+                                 short[count_field(name)] if short[count_field(name)] in read
+                                 else None)
+                                for name in sorted(fields)] for scope, fields in used.items()}
         self.definition_size = len(definition)
+        # each rule case's patterns as registered, by its durable_rules name (what
+        # ``make bench`` gives raw durable_rules to run the same rules); not to be changed
+        self.patterns: dict[str, list[dict[str, Any]]] = {
+            rule: spec["all"] for rule, spec in definition.items()}
         if definition:
             # every asserted fact has a kind, so it passes this rule's first pattern and is
             # handled: a batch assert is never refused for a fact no policy rule matches. No
@@ -135,6 +150,42 @@ class CompiledRuleset:
         """
         if not self.definition_size:
             return []
+        wires, owners = self._wires(facts, share)
+        if not wires:
+            return []
+        h = host()
+        with _lock:
+            self._fired.clear()
+            self._errors.clear()
+            try:
+                self._assert(wires)
+                if self._errors:
+                    raise EngineError(f"规则动作执行失败：{self._errors[0]!r}")
+                # sorted as plain (fact, rule, case) tuples, then made matches without
+                # the named tuple's Python constructor
+                found = sorted([(i, ri, ci) for ri, ci, ids in self._fired
+                                for fid in ids for i in owners[fid]])
+                matches = [_tuple(Match, (ri, ci, i)) for i, ri, ci in found]
+            except EngineError:
+                raise
+            except Exception as exc:
+                raise EngineError(f"规则引擎执行失败：{exc!r}") from exc
+            finally:
+                self._fired.clear()
+                failed = self._retract(h, list(owners))
+            if failed:
+                raise EngineError(f"规则引擎撤回事实失败：{failed[0]!r}")
+        return matches
+
+    def wires(self, facts: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The facts as they cross into durable_rules, every one (without sharing); a fact
+        whose kind no rule has is left out. Each has a fresh id."""
+        return self._wires(facts, False)[0]
+
+    def _wires(self, facts: Sequence[dict[str, Any]],
+               share: bool) -> tuple[list[dict[str, Any]], dict[str, list[int]]]:
+        """The facts to assert, and for each its id and the positions in ``facts`` it stands
+        for (one, or with ``share`` every fact that agrees with it on what the rules read)."""
         wires: list[dict[str, Any]] = []
         owners: dict[str, list[int]] = {}
         seen: dict[tuple[Any, ...], list[int]] = {}
@@ -154,36 +205,16 @@ class CompiledRuleset:
             wire: dict[str, Any] = {"id": fid, "sid": _SESSION, "kind": kind}
             for name, short, count in fields:
                 if name in fact:
-                    value = wire[short] = fact[name]
-                    if isinstance(value, list):
+                    value = fact[name]
+                    if short is not None:
+                        wire[short] = value
+                    if count is not None and isinstance(value, list):
                         wire[count] = len(value)
             wires.append(wire)
             owners[fid] = [i]
             if share:
                 seen[key] = owners[fid]
-        if not wires:
-            return []
-        h = host()
-        with _lock:
-            self._fired.clear()
-            self._errors.clear()
-            try:
-                self._assert(wires)
-                if self._errors:
-                    raise EngineError(f"规则动作执行失败：{self._errors[0]!r}")
-                matches = [Match(ri, ci, i) for ri, ci, ids in self._fired
-                           for fid in ids for i in owners[fid]]
-            except EngineError:
-                raise
-            except Exception as exc:
-                raise EngineError(f"规则引擎执行失败：{exc!r}") from exc
-            finally:
-                self._fired.clear()
-                failed = self._retract(h, list(owners))
-            if failed:
-                raise EngineError(f"规则引擎撤回事实失败：{failed[0]!r}")
-        matches.sort(key=_ORDER)
-        return matches
+        return wires, owners
 
     def _assert(self, wires: list[dict[str, Any]]) -> None:
         """Assert the facts in one call and take every match from durable_rules' engine, one
@@ -210,11 +241,24 @@ class CompiledRuleset:
             raise
 
     def _retract(self, h: _QuietHost, fact_ids: list[str]) -> list[BaseException]:
-        """Retract every fact (identity is the id) in one call; if that fails, one by one,
-        past the facts that never got in. The failures, if any."""
-        try:
-            h.retract_facts(self.name, [{"id": fid, "sid": _SESSION} for fid in fact_ids])
+        """Retract every fact (identity is the id) in one call to durable_rules' engine, the
+        text written directly (ids are ``f<number>``, nothing to escape); if that fails, one
+        by one, past the facts that never got in. The failures, if any."""
+        if not fact_ids:
             return []
+        engine, handle = durable.durable_rules_engine, self._handle
+        try:
+            result = engine.retract_facts(
+                handle, '[{"id":"' + _RETRACT_JOIN.join(fact_ids) + _RETRACT_END)
+            if result[0] not in (1, 2):  # 1, 2: not handled, already observed
+                # what durable_rules' dispatch would do next: run any action now due (a
+                # retraction completes none of these rules; should one be due, it is
+                # completed here rather than met by the next batch)
+                state = 0 if result[0] == 3 else result[1]
+                if engine.start_action_for_state(handle, state):
+                    while engine.complete_and_start_action(handle, state):
+                        pass
+                return []
         except Exception:  # one by one tells which facts fail
             pass
         failed: list[BaseException] = []
@@ -233,33 +277,29 @@ def _never(c: Any) -> None:
     the engine itself (``CompiledRuleset._assert``), so no action is ever run."""
 
 
-_RULE_KEY = re.compile(r'"(r\d+_\d+)":\[')
-_FRAME_ID = re.compile(r'\{"m":\{"id":"(f\d+)"')
-_FRAME = '{"m":{'
+_RULE = re.compile(r'\{"(r\d+_\d+)":\[')  # a message's first key: the rule's name
+_FRAME_ID = re.compile(r'\{"m":\{(?:"id":"(f\d+)")?')  # a frame and the id it begins with
+_NEXT_RULE = '}],"'  # what a second rule's key would follow: its first rule's frames ending
 
 
 def _matched(message: str) -> list[tuple[str, list[str]]]:
     """The rules in an action message and the ids of the facts each matched.
 
-    A message is ``{"RULE": [{"m": FACT}, ...]}`` with each fact the text it was asserted as,
-    which begins with its id (``evaluate`` puts it first). Rather than decode every fact, the
-    ids are read from the text: rule names (``r<rule>_<case>``) are the only keys of that form
-    (a fact's keys are ``id``, ``sid``, ``kind`` and the short field names), and ``{"m":{``
-    cannot occur inside a JSON string, so every occurrence begins a frame. Should a frame not
-    begin with its id as expected, the message is decoded in full instead.
+    A message is ``{"RULE": [{"m": FACT}, ...]}`` (one rule: each rule is its own action)
+    with each fact the text it was asserted as, which begins with its id (``evaluate`` puts it
+    first). Rather than decode every fact, the rule's name (``r<rule>_<case>``) is read at the
+    start and the ids from the text: ``{"m":{`` cannot occur inside a JSON string, so every
+    occurrence begins a frame, and a second rule's key could only follow ``}],"``, which no
+    fact of scalars and lists of scalars contains. Should the message hold more than that
+    rule, or a frame not begin with its id, it is decoded in full instead.
     """
-    keys = list(_RULE_KEY.finditer(message))
-    out = []
-    found = 0
-    for k, key in enumerate(keys):
-        end = keys[k + 1].start() if k + 1 < len(keys) else len(message)
-        ids = _FRAME_ID.findall(message, key.end(), end)
-        found += len(ids)
-        out.append((key.group(1), ids))
-    if not keys or found != message.count(_FRAME):
-        return [(rule, [frame["m"]["id"] for frame in frames])
-                for rule, frames in json.loads(message).items()]
-    return out
+    rule = _RULE.match(message)
+    if rule is not None and _NEXT_RULE not in message:
+        ids = _FRAME_ID.findall(message, rule.end())
+        if ids and "" not in ids:
+            return [(rule.group(1), ids)]
+    return [(name, [frame["m"]["id"] for frame in frames])
+            for name, frames in json.loads(message).items()]
 
 
 def _renamed(expr: Any, names: dict[str, str]) -> Any:
@@ -272,6 +312,16 @@ def _renamed(expr: Any, names: dict[str, str]) -> Any:
     return {(k if k.startswith("$") else names[k]):
             (_renamed(v, names) if k.startswith("$") or isinstance(v, dict) else v)
             for k, v in expr.items()}
+
+
+def _tested(expr: Any) -> set[str]:
+    """The fact fields a compiled expression tests (its keys that are not operators)."""
+    if isinstance(expr, list):
+        return set().union(*(_tested(e) for e in expr))
+    if not isinstance(expr, dict):
+        return set()
+    return {k for k in expr if not k.startswith("$")}.union(
+        *(_tested(v) for v in expr.values()))
 
 
 def _register(name: str, definition: dict[str, Any], attempts: int = 5) -> str:

@@ -9,8 +9,8 @@ OP is one of ``eq ne in not_in gt gte lt lte`` (scalars), ``contains not_contain
 contains_any not_contains_any empty`` (lists). VALUE may be ``{param: NAME}`` to read a pack
 parameter. Semantics are plain Python ones (``all([])`` is true, an empty list contains
 nothing); the compiler preserves them on durable_rules, whose ``$iall`` is false on an empty
-list, by pairing list tests with the list's ``<field>_count`` companion that every fact
-carries.
+list, by pairing list tests with the list's ``<field>_count`` companion, which the adapter
+gives every fact whose kind's rules test it.
 
 This module builds JSON only; the adapter is the one place that hands it to durable_rules.
 """

@@ -162,6 +162,9 @@ STREET_FIELDS: dict[str, Field] = {
 SCHEMAS: dict[str, dict[str, Field]] = {"proposal": PROPOSAL_FIELDS, "street": STREET_FIELDS}
 
 
+_POWERS: tuple[str, ...] = get_args(Power)  # the powers in their vocabulary's order
+
+
 def _ordered(values: set[str], order: tuple[str, ...]) -> list[str]:
     return [v for v in order if v in values]
 
@@ -170,7 +173,7 @@ def powers_needed(item: DutyItem, params: Parameters) -> list[str]:
     """The powers an item needs: those it names plus those its phases need."""
     needed = set(item.powers) | {params.phase_powers[p] for p in item.phases
                                  if p in params.phase_powers}
-    return _ordered(needed, get_args(Power))
+    return _ordered(needed, _POWERS)
 
 
 def lawful_delegation(base: Mapping[str, Any]) -> list[str]:
@@ -224,7 +227,7 @@ def proposal_fact(
     """The proposal-level fact (without engine bookkeeping keys); ``listed``: the targets
     whose lists already hold the item."""
     needed = powers_needed(item, params)
-    delegated = _ordered(set(proposal.resources.powers_delegated), get_args(Power))
+    delegated = _ordered(set(proposal.resources.powers_delegated), _POWERS)
     held = set(graph.department_powers(proposal.department))
     heard = proposal.hearing or {}
     requirement = proposal.higher_requirement
@@ -249,7 +252,7 @@ def proposal_fact(
         "phases": list(item.phases),
         "powers_needed": needed,
         "powers_delegated": delegated,
-        "powers_not_held": _ordered((set(needed) | set(delegated)) - held, get_args(Power)),
+        "powers_not_held": _ordered((set(needed) | set(delegated)) - held, _POWERS),
         "public_facing": item.public_facing,
         "high_volume": item.high_volume,
         "ends": proposal.ends.isoformat() if proposal.ends else "none",
@@ -315,7 +318,7 @@ def street_fact(
         "listed": listed,
         "opinion": opinion,
         "unit": unit or "none",
-        "granted_powers": _ordered(recorded, get_args(Power)),
+        "granted_powers": _ordered(recorded, _POWERS),
         "delegated_powers": delegated,
         "phases_lacking_power": lacking,
         "enforcement_phases_lacking_power": [p for p in lacking if p in enforcement],

@@ -3,6 +3,7 @@ re-registration and failures."""
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 
@@ -194,3 +195,57 @@ def test_real_policy_batch_matches_one_fact_at_a_time() -> None:
         alone = sorted((i, r, c) for r, c, i in one_at_a_time(rs, facts_))
         for share in (True, False):
             assert [(m.fact, m.rule, m.case) for m in rs.evaluate(facts_, share=share)] == alone
+
+
+def test_a_fact_crosses_with_only_what_its_rules_test(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a list tested only by its length crosses as its count; one tested by its items
+    # crosses as the list; fields no rule tests stay behind
+    rules = [adapter.RuleSpec("street", ({"fact": "tags", "empty": True},
+                                         {"fact": "mode", "contains": "x"})),
+             adapter.RuleSpec("proposal", ({"fact": "mode", "eq": "x"},))]
+    rs = adapter.CompiledRuleset("wire_test#0", rules, {})
+    c_module = adapter.durable.durable_rules_engine
+    real = c_module.assert_facts
+    sent: list[str] = []
+
+    def spy(handle: int, text: str) -> object:
+        sent.append(text)
+        return real(handle, text)
+
+    monkeypatch.setattr(c_module, "assert_facts", spy)
+    got = rs.evaluate([{"kind": "street", "tags": [], "mode": ["x"], "unread": 1},
+                       {"kind": "street", "tags": ["a"], "mode": [], "unread": 2},
+                       {"kind": "proposal", "tags": ["a"], "mode": "x", "unread": 3}])
+    assert [(m.fact, m.rule, m.case) for m in got] == [(0, 0, 0), (0, 0, 1), (2, 1, 0)]
+    (text,) = sent
+    assert "unread" not in text and '"a"' not in text and text.count("_count") == 0
+    wires = json.loads(text)
+    assert [sorted(w) for w in wires] == [["a0", "id", "kind", "n1", "sid"]] * 2 + [
+        ["a0", "id", "kind", "sid"]]
+    assert [w.get("n1") for w in wires] == [0, 1, None]
+    monkeypatch.undo()
+    assert adapter.host().get_facts(rs.name, "duty") == []
+
+
+def test_a_message_of_two_rules_is_read_as_decoding_would() -> None:
+    # durable_rules gives one rule per action; should a message hold two, or a fact hold a
+    # list of objects, the ids still go to their rules
+    two = ('{"r0_0":[{"m":{"id":"f1","sid":"duty"}},{"m":{"id":"f2","sid":"duty"}}],'
+           '"r1_2":[{"m":{"id":"f3","sid":"duty","a0":[{"x":"}],\\"r9_9\\":["}],"a1":1}}]}')
+    assert adapter._matched(two) == [("r0_0", ["f1", "f2"]), ("r1_2", ["f3"])]
+    one = '{"r3_1":[{"m":{"id":"f7","a0":"{\\"m\\":{\\"id\\":\\"f8\\""}},{"m":{"id":"f9"}}]}'
+    assert adapter._matched(one) == [("r3_1", ["f7", "f9"])]
+
+
+def test_the_rules_and_facts_given_to_raw_durable_rules_fire_as_the_engines() -> None:
+    # make bench compares the engine with durable_rules used plainly on the adapter's
+    # patterns and facts, one fact at a time: the same firings, match for match
+    from bench.generate import random_proposal
+    from bench.run import _firings, raw_like
+    from engine.loading.workspace import load_workspace
+
+    ws = load_workspace()
+    rng = random.Random(20261208)
+    batch = [random_proposal(rng, ws, n) for n in range(30)]
+    like = raw_like(ws, batch)
+    assert like["raw_like_firings"] == _firings(ws, batch)["engine_firings"] > 0
