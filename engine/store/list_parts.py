@@ -73,12 +73,21 @@ def split(whole: dict[str, Any]) -> Iterator[tuple[str, Any]]:
 def document(part: Callable[[str], Any]) -> str:
     """The lists' JSON, as the version was published, from its parts (``part``: a part's
     value by its key), made one part at a time."""
+    return "".join(pieces(part))
+
+
+def pieces(part: Callable[[str], Any]) -> Iterator[str]:
+    """``document``'s text in pieces, a part at a time (for a county too large to hold it)."""
     top = dict(part(HEAD))
     streets, departments = top.pop("streets"), top.pop("departments")
     inner = dumps(top)[1:-1]
-    return ("{" + inner + ("," if inner else "") + '"streets":['
-            + ",".join(dumps(part(STREET + s)) for s in streets) + '],"departments":['
-            + ",".join(dumps(part(DEPARTMENT + d)) for d in departments) + "]}")
+    yield "{" + inner + ("," if inner else "") + '"streets":['
+    for i, s in enumerate(streets):
+        yield ("," if i else "") + dumps(part(STREET + s))
+    yield '],"departments":['
+    for i, d in enumerate(departments):
+        yield ("," if i else "") + dumps(part(DEPARTMENT + d))
+    yield "]}"
 
 
 Chains = dict[str, list[bytes | None]]
