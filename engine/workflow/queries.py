@@ -249,13 +249,13 @@ def versions(store: Store) -> list[VersionRow]:
             for number, at, seq, mac, pids in rows]
 
 
-_KEPT: dict[tuple[str, int], tuple[CountyLists, dict[str, str]]] = {}
+_KEPT: dict[tuple[str, str, int], tuple[CountyLists, dict[str, str]]] = {}
 
 
 def published_lists(store: Store, number: int) -> tuple[CountyLists, dict[str, str]]:
     """A published version's whole lists and names; the last few are kept in memory, since a
     published version never changes (the audit chain covers it)."""
-    key = (store.alias, number)
+    key = (store.alias, store.meta.get("key", ""), number)  # a new store: a new key
     if key not in _KEPT:
         if len(_KEPT) >= 8:
             _KEPT.pop(next(iter(_KEPT)))
@@ -263,13 +263,13 @@ def published_lists(store: Store, number: int) -> tuple[CountyLists, dict[str, s
     return _KEPT[key]
 
 
-_OPENED: dict[tuple[str, int], PublishedVersion] = {}
+_OPENED: dict[tuple[str, str, int], PublishedVersion] = {}
 
 
 def published_version(store: Store, number: int) -> PublishedVersion:
     """A published version to read part by part (its head and names; the last few kept in
     memory)."""
-    key = (store.alias, number)
+    key = (store.alias, store.meta.get("key", ""), number)  # a new store: a new key
     if key not in _OPENED:
         if len(_OPENED) >= 16:
             _OPENED.pop(next(iter(_OPENED)))
