@@ -1,0 +1,205 @@
+"""Street workbooks of a tree of list files, made once per class of streets.
+
+A class of streets whose lists differ only by names (``ListPlan.street_classes``) is built
+once through openpyxl with stand-ins for the street's id and name and for each department's
+side in it (``engine.lists.street_json.StandIns``); the parts of that workbook (the sheets'
+XML, the workbook's XML with the sheets' names, the styles …) are split at the stand-ins.
+Each street's workbook is those parts with its own names put in and each column's width
+worked out again for them, zipped as ``lists_xlsx.zipped`` zips any workbook: byte for byte
+what openpyxl writes for the street's own lists.
+
+A name that openpyxl would write otherwise than as it is, or that would change what the
+workbook holds beside the text, is never put in that way, and the street's workbook is built
+from its own lists: a name that some format escapes or quotes or a spreadsheet could take for
+a formula (``lists_stream``), one with spaces at either end (kept with ``xml:space``), one
+that makes a sheet's name invalid or too long (``cellsafe.sheet_title`` would change it), or
+one long enough that a cell holding it could reach Excel's limit (cut with a marker).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from itertools import chain
+from operator import itemgetter
+
+from engine.lists.street_json import CLOSE, OPEN, Sides, StandIns, token
+from engine.models.lists import CountyLists, ListSource
+from engine.render.cellsafe import EXCEL_CELL_CHARS, sheet_title
+from engine.render.lists_stream import _plain as plain_in_formats
+from engine.render.lists_table import Column, display
+from engine.render.lists_xlsx import (
+    Sheet,
+    column_width,
+    sheets,
+    workbook,
+    workbook_entries,
+    zipped,
+)
+from engine.render.table import width
+
+_SLOT = re.compile(OPEN.encode() + rb"(\w+)" + CLOSE.encode())
+_SLOT_TEXT = re.compile(f"{OPEN}(\\w+){CLOSE}")
+_WIDTH = re.compile(rb'<col width="[^"]*"')
+_SHEET = re.compile(r"xl/worksheets/sheet(\d+)\.xml")
+_NAME_KEY = "n"  # the street's name among the stand-ins' keys
+SMALLEST = 2  # a class of fewer streets is built from its own lists (nothing to share)
+
+
+def _plain(text: str) -> bool:
+    """Whether ``text`` can be put in a stand-in's place in a workbook as it is."""
+    return plain_in_formats(text) and text == text.strip()
+
+
+class _Width:
+    """How wide a column of a class's sheet is for a street: the widest of its cells without
+    a stand-in (and its heading), and of the cells with stand-ins, each as (the width of its
+    text around them, the keys of the stand-ins in it)."""
+
+    def __init__(self, column: Column, texts: Sequence[str], keys: dict[str, int]) -> None:
+        self.column = column
+        self.fixed = width(column.title)
+        shapes: set[tuple[int, tuple[int, ...]]] = set()
+        for text in texts:
+            if OPEN not in text:
+                self.fixed = max(self.fixed, width(text))
+                continue
+            parts = _SLOT_TEXT.split(text)
+            shapes.add((sum(map(width, parts[0::2])), tuple(keys[k] for k in parts[1::2])))
+        cap = max(column.width, 6) - 2  # any text this wide gives the column its full width
+        self.shapes = [] if self.fixed >= cap else sorted(s for s in shapes if s[0] < cap)
+        if any(s[0] >= cap for s in shapes):
+            self.fixed, self.shapes = cap, []
+
+    def of(self, widths: Callable[[int], int]) -> bytes:
+        """The column's width as openpyxl writes it, ``widths`` giving a stand-in's value's."""
+        longest = max([self.fixed, *(lit + sum(map(widths, at)) for lit, at in self.shapes)])
+        return str(column_width(self.column, longest)).encode()
+
+
+class _Class:
+    """A class's workbook with stand-ins: its parts split at them (None if it cannot be
+    filled), the sheets' names and the columns' widths."""
+
+    def __init__(self, books: XlsxStreets, lists: CountyLists) -> None:
+        keys = dict(books.stand_ins.keys)
+        self.keys = len(keys)
+        specs = sheets(lists, books.names, books.with_rules, books.source)
+        self.titles = [title for title, *_ in specs]
+        self.columns = [len(columns) for _, columns, _, _ in specs]
+        self.name = keys[_NAME_KEY]
+        self.widths: list[_Width] = []
+        self.longest = 0  # the longest text around stand-ins in one cell, and their most
+        self.most = 0
+        self.parts: list[tuple[str, int, list[bytes], Callable[[list[bytes]], Sequence[bytes]]]]
+        self.parts = []
+        self.ok = self._cells(specs, keys)
+        for name, attributes, body in workbook_entries(workbook(specs)):
+            found = _SHEET.fullmatch(name)
+            if found is not None and self.ok:  # the columns' widths become stand-ins too
+                body = self._widths(body, int(found.group(1)) - 1, keys)
+            pieces = _SLOT.split(body)
+            used = [p.decode() for p in pieces[1::2]]
+            literals = pieces[0::2]
+            if not set(used) <= set(keys) or any(OPEN.encode() in t or CLOSE.encode() in t
+                                                  for t in literals):
+                self.ok = False  # the data itself holds a stand-in character
+            positions = [keys.get(k, 0) for k in used]
+            self.parts.append((name, attributes, literals, _picker(positions)))
+
+    def _cells(self, specs: list[Sheet], keys: dict[str, int]) -> bool:
+        """Note every cell's text with stand-ins (the columns' widths, the longest cell);
+        False when a sheet's name would not be the one given."""
+        for n, (title, columns, rows, heading) in enumerate(specs):
+            if sheet_title(title, self.titles[:n]) != title:
+                return False
+            texts = [[display(c) for c in row] for row in rows]
+            for i, column in enumerate(columns):
+                self.widths.append(_Width(column, [r[i] for r in texts], keys))
+            for text in chain([heading or ""], chain.from_iterable(texts)):
+                if OPEN in text:
+                    if len(text) > EXCEL_CELL_CHARS:
+                        return False
+                    parts = _SLOT_TEXT.split(text)
+                    self.longest = max(self.longest, sum(map(len, parts[0::2])))
+                    self.most = max(self.most, len(parts) // 2)
+        return True
+
+    def _widths(self, body: bytes, sheet: int, keys: dict[str, int]) -> bytes:
+        """The sheet's XML with a stand-in for each column's width (the sheet's columns in
+        order, after those of the sheets before it)."""
+        first = sum(self.columns[:sheet])
+        count = iter(range(first, first + self.columns[sheet]))
+
+        def slot(_: re.Match[bytes]) -> bytes:
+            at = next(count, None)
+            if at is None:
+                self.ok = False
+                return b""
+            keys[f"w{at}"] = self.keys + at
+            return b'<col width="' + token(f"w{at}").encode() + b'"'
+
+        body = _WIDTH.sub(slot, body)
+        if next(count, None) is not None:  # a column without a width of its own
+            self.ok = False
+        return body
+
+    def fill(self, values: list[str]) -> bytes | None:
+        """The workbook with ``values`` (in the order of the stand-ins' keys) put in, or None
+        when one of them cannot be put in as it is."""
+        if not self.ok:
+            return None
+        name = values[self.name]
+        titles = [t.replace(token(_NAME_KEY), name) for t in self.titles]
+        if any(sheet_title(t, titles[:n]) != t for n, t in enumerate(titles)):
+            return None
+        if self.longest + self.most * max(map(len, values)) > EXCEL_CELL_CHARS:
+            return None
+        cache: dict[int, int] = {}
+
+        def widths(at: int) -> int:
+            found = cache.get(at)
+            if found is None:
+                found = cache[at] = width(values[at])
+            return found
+
+        filled = [v.encode() for v in values] + [w.of(widths) for w in self.widths]
+        return zipped((name, attributes, b"".join(chain.from_iterable(zip(
+            literals, pick(filled), strict=False))) + literals[-1])
+            for name, attributes, literals, pick in self.parts)
+
+
+def _picker(positions: list[int]) -> Callable[[list[bytes]], Sequence[bytes]]:
+    """The values at ``positions``, picked in one call."""
+    if len(positions) > 1:
+        return itemgetter(*positions)
+    return lambda values: [values[i] for i in positions]
+
+
+class XlsxStreets:
+    """The street workbooks of a tree, one class of streets at a time."""
+
+    def __init__(self, stand_ins: StandIns, base: CountyLists, names: dict[str, str],
+                 source: ListSource | None, with_rules: bool) -> None:
+        self.stand_ins, self.base, self.names = stand_ins, base, names
+        self.source, self.with_rules = source, with_rules
+        self.plan = stand_ins.plan
+        self.sides = Sides(self.plan, stand_ins.depts, _plain)
+
+    def stencil(self, members: Sequence[str]) -> Callable[[str], bytes | None]:
+        """The class of streets ``members`` built once: a function giving each street's
+        workbook of that class, or None for a street whose names cannot be put in as they
+        are (or when the class is too small to be worth it)."""
+        if len(members) < SMALLEST:
+            return lambda street: None
+        made = _Class(self, self.base.model_copy(update={
+            "streets": [self.stand_ins.lists(members[0])]}))
+
+        def fill(street: str) -> bytes | None:
+            name = self.plan.county.streets[street].name
+            sides = self.sides.of(street) if _plain(street) and _plain(name) else None
+            if sides is None:
+                return None
+            return made.fill([street, name, *chain.from_iterable(sides)])
+
+        return fill
