@@ -27,7 +27,7 @@ from engine.lists.street_json import CLOSE, OPEN, Sides, StandIns, token
 from engine.models.lists import CountyLists, ListSource
 from engine.render.cellsafe import EXCEL_CELL_CHARS, sheet_title
 from engine.render.lists_stream import _plain as plain_in_formats
-from engine.render.lists_table import Column, display
+from engine.render.lists_table import Cell, Column, display
 from engine.render.lists_xlsx import (
     Sheet,
     column_width,
@@ -185,6 +185,20 @@ class XlsxStreets:
         self.source, self.with_rules = source, with_rules
         self.plan = stand_ins.plan
         self.sides = Sides(self.plan, stand_ins.depts, _plain)
+        self.widths: dict[str, int] = {}  # the streets' ids' and names' widths
+
+    def department(self, lists: CountyLists) -> bytes | None:
+        """A department's workbook, its ledger put together row by row; None when it must
+        be built through openpyxl (see ``_Ledger``)."""
+        if len(lists.departments) != 1 or not lists.departments[0].funding_owed:
+            return None
+        return _Ledger(lists, self).file(self._width)
+
+    def _width(self, text: str) -> int:
+        found = self.widths.get(text)
+        if found is None:
+            found = self.widths[text] = width(text)
+        return found
 
     def stencil(self, members: Sequence[str]) -> Callable[[str], bytes | None]:
         """The class of streets ``members`` built once: a function giving each street's
@@ -203,3 +217,86 @@ class XlsxStreets:
             return made.fill([street, name, *chain.from_iterable(sides)])
 
         return fill
+
+
+
+_ROW = re.compile(r'<row r="3">.*?</row>', re.S)
+_ROW_NUMBER = re.compile(r'( r="[A-Z]*)3"')
+_LAST_ROW = {  # where a part names the ledger's last row (3 in the stencil), and how often
+    "xl/workbook.xml": (re.compile(r'(localSheetId="1" hidden="1">[^<]*\$[A-Z]+\$)3(<)'), 1),
+    "xl/worksheets/sheet2.xml": (
+        re.compile(r'(<(?:dimension|autoFilter) ref="[A-Z]+[0-9]+:[A-Z]+)3(")'), 2)}
+_MARKS = (987654301, 987654302)  # the ledger's amounts in the stencil's row
+
+
+class _Ledger:
+    """A department's workbook as openpyxl writes it, its ledger (one row per street the
+    department owes funds) put together from one row rendered with stand-ins: the row's XML
+    filled per street, the last row and the columns' widths put in where they are named."""
+
+    def __init__(self, lists: CountyLists, books: XlsxStreets) -> None:
+        items, (title, columns, rows, heading) = sheets(lists, books.names, books.with_rules,
+                                                        books.source)
+        self.rows, self.columns = rows, columns
+        self.row: str | None = None
+        self.parts: list[tuple[str, int, str | None, bytes]] = []
+        stand_in: list[list[Cell]] = [[token("s"), token("n"), *_MARKS]]
+        for name, attributes, body in workbook_entries(workbook([items, (title, columns,
+                                                                          stand_in, heading)])):
+            text = None
+            if name in _LAST_ROW:
+                text = body.decode().replace("{", "{{").replace("}", "}}")
+                if name.startswith("xl/worksheets/"):
+                    text = self._sheet(text)
+                pattern, count = _LAST_ROW[name]
+                text, found = pattern.subn(r"\g<1>{end}\g<2>", text or "")
+                if found != count:
+                    return
+            elif OPEN.encode() in body:
+                return  # the data itself holds a stand-in character
+            self.parts.append((name, attributes, text, body))
+        if len(self.parts) < len(_LAST_ROW) or self.row is None:
+            self.row = None
+
+    def _sheet(self, text: str) -> str | None:
+        """The ledger sheet's XML as a format string: its rows at ``rows``, its columns'
+        widths at ``w0`` …; its row as a format string of the row number (``r``), the
+        street's id (``s``) and name (``n``) and the amounts (``a``, ``b``)."""
+        found = list(_ROW.finditer(text))
+        if len(found) != 1:
+            return None
+        row, count = _ROW_NUMBER.subn(r'\g<1>{r}"', found[0].group())
+        row = row.replace(token("s"), "{s}").replace(token("n"), "{n}")
+        for key, mark in zip("ab", _MARKS, strict=True):
+            row = row.replace(f"<v>{mark}</v>", f"<v>{{{key}}}</v>")
+        if count != len(self.columns) + 1 or OPEN in row or str(_MARKS[0])[:6] in row:
+            return None
+        widths = iter(range(len(self.columns)))
+        sheet = re.sub('<col width="[^"]*"', lambda _: f'<col width="{{w{next(widths, 0)}}}"',
+                       text[:found[0].start()]) + "{rows}" + text[found[0].end():]
+        if next(widths, None) is not None or OPEN in sheet:
+            return None
+        self.row = row
+        return sheet
+
+    def file(self, widths: Callable[[str], int]) -> bytes | None:
+        """The department's workbook (``widths`` giving a name's width), or None when a
+        street's id or name cannot be put in a row as it is or the stencil could not be
+        made."""
+        if self.row is None or not self.rows:
+            return None
+        row, lines = self.row, []
+        longest = [width(c.title) for c in self.columns]
+        for r, (sid, name, a, b) in enumerate(self.rows, start=3):
+            if not (isinstance(sid, str) and isinstance(name, str) and type(a) is int
+                    and type(b) is int and _plain(sid) and _plain(name)):
+                return None
+            lines.append(row.format(r=r, s=sid, n=name, a=a, b=b))
+            for i, w in enumerate((widths(sid), widths(name), len(f"{a:,}"), len(f"{b:,}"))):
+                if w > longest[i]:
+                    longest[i] = w
+        values = {"rows": "".join(lines), "end": len(self.rows) + 2,
+                  **{f"w{i}": column_width(c, w)
+                     for i, (c, w) in enumerate(zip(self.columns, longest, strict=True))}}
+        return zipped((name, attributes, body if text is None else text.format(**values).encode())
+                      for name, attributes, text, body in self.parts)
