@@ -24,11 +24,12 @@ from itertools import chain
 from operator import itemgetter
 
 from engine.lists.street_json import CLOSE, OPEN, Sides, StandIns, token
-from engine.models.lists import CountyLists, ListSource
-from engine.render.cellsafe import EXCEL_CELL_CHARS, sheet_title
+from engine.models.lists import CountyLists, ListSource, NotApplying
+from engine.render.cellsafe import EXCEL_CELL_CHARS, risky, sheet_title
 from engine.render.lists_stream import _plain as plain_in_formats
 from engine.render.lists_table import Cell, Column, display
 from engine.render.lists_xlsx import (
+    NUMBER_FORMATS,
     Sheet,
     column_width,
     sheets,
@@ -94,10 +95,21 @@ class _Class:
         self.parts: list[tuple[str, int, list[bytes], Callable[[list[bytes]], Sequence[bytes]]]]
         self.parts = []
         self.ok = self._cells(specs, keys)
-        for name, attributes, body in workbook_entries(workbook(specs)):
-            found = _SHEET.fullmatch(name)
-            if found is not None and self.ok:  # the columns' widths become stand-ins too
-                body = self._widths(body, int(found.group(1)) - 1, keys)
+        keys.update((f"w{at}", self.keys + at) for at in range(len(self.widths)))
+        street = lists.streets[0]
+        rows = [street.basic, street.cooperative, street.recalled, street.not_applying]
+        rows = rows[:len(specs)]
+        made = books.pieces.get(specs, rows) if self.ok else None
+        if made is None:
+            made = []
+            for name, attributes, body in workbook_entries(workbook(specs)):
+                found = _SHEET.fullmatch(name)
+                if found is not None and self.ok:  # the columns' widths become stand-ins too
+                    body = self._widths(body, int(found.group(1)) - 1)
+                made.append((name, attributes, body))
+            if self.ok:
+                books.pieces.put(specs, rows, made)
+        for name, attributes, body in made:
             pieces = _SLOT.split(body)
             used = [p.decode() for p in pieces[1::2]]
             literals = pieces[0::2]
@@ -125,7 +137,7 @@ class _Class:
                     self.most = max(self.most, len(parts) // 2)
         return True
 
-    def _widths(self, body: bytes, sheet: int, keys: dict[str, int]) -> bytes:
+    def _widths(self, body: bytes, sheet: int) -> bytes:
         """The sheet's XML with a stand-in for each column's width (the sheet's columns in
         order, after those of the sheets before it)."""
         first = sum(self.columns[:sheet])
@@ -136,7 +148,6 @@ class _Class:
             if at is None:
                 self.ok = False
                 return b""
-            keys[f"w{at}"] = self.keys + at
             return b'<col width="' + token(f"w{at}").encode() + b'"'
 
         body = _WIDTH.sub(slot, body)
@@ -176,6 +187,139 @@ def _picker(positions: list[int]) -> Callable[[list[bytes]], Sequence[bytes]]:
     return lambda values: [values[i] for i in positions]
 
 
+_LAST = "\ue003"  # where a workbook's pieces name a sheet's last row
+_NUMBER = "\ue004"  # a row's number in its piece
+_SEQ = "\ue005"  # its number in its list
+_MARKERS = re.compile("[\ue003-\ue005]")
+_DATA_ROW = re.compile(r'<row r="(\d+)">.*?</row>', re.S)
+_DIMENSION = r'(<dimension ref="[A-Z]+1:[A-Z]+){}(")'
+_FILTER = r'(<autoFilter ref="[A-Z]+2:[A-Z]+){}(")'
+_CELL_ROW = r'( r="[A-Z]*){}"'
+_FIRST_SEQ = re.compile(f'^(<row r="{_NUMBER}"><c r="A{_NUMBER}" s="\\d+" t="n"><v>)(\\d+)(</v>)')
+
+Piece = tuple[str, int, bytes | str]  # a part's name, attributes, and content or frame
+
+
+class _Pieces:
+    """Workbooks of classes put together without openpyxl from the pieces of those it built.
+
+    What a workbook's parts hold around its rows (the sheets' heads and tails, the
+    workbook's part, the styles …) depends only on the styles in the order its cells first
+    use them (openpyxl numbers them so) and on its sheets: it is kept per both, with the
+    sheets' last rows taken out. A row's XML depends only on the row (rows made with
+    stand-ins are the same objects in every class that has them; an item not applying is
+    told by its code, name and reason) and on that order: it is kept per both and its sheet,
+    with its numbers taken out."""
+
+    def __init__(self) -> None:
+        self.frames: dict[tuple[tuple[str, ...], int], list[Piece]] = {}
+        self.rows: dict[tuple[tuple[str, ...], int, object], tuple[object, str]] = {}
+
+    @staticmethod
+    def _key(row: object) -> object:
+        return (row.item, row.name, row.reason) if isinstance(row, NotApplying) else id(row)
+
+    def get(self, specs: list[Sheet], rows: list[Sequence[object]]) -> list[Piece] | None:
+        """The workbook's parts (as ``workbook_entries`` with the widths taken out), or None
+        when a piece is missing."""
+        styles = _styles(specs)
+        frame = self.frames.get((styles, len(specs)))
+        if frame is None:
+            return None
+        sheets_: list[str] = []
+        for j, listed in enumerate(rows):
+            text = []
+            for n, row in enumerate(listed, start=1):
+                found = self.rows.get((styles, j, self._key(row)))
+                if found is None or (found[0] is not row and not isinstance(row, NotApplying)):
+                    return None
+                text.append(found[1].replace(_NUMBER, str(n + 2)).replace(_SEQ, str(n)))
+            sheets_.append("".join(text))
+        out: list[Piece] = []
+        for name, attributes, content in frame:
+            if isinstance(content, bytes):
+                out.append((name, attributes, content))
+                continue
+            found = _SHEET.fullmatch(name)
+            if found is None:  # the workbook's part: every sheet's last row
+                for j, listed in enumerate(rows):
+                    content = content.replace(f"{_LAST}{j}{_LAST}", str(len(listed) + 2))
+            else:
+                j = int(found.group(1)) - 1
+                head, tail = content.split(_NUMBER)
+                last = str(len(rows[j]) + 2)
+                content = head.replace(_LAST, last) + sheets_[j] + tail.replace(_LAST, last)
+            out.append((name, attributes, content.encode()))
+        return out
+
+    def put(self, specs: list[Sheet], rows: list[Sequence[object]],
+            made: list[tuple[str, int, bytes]]) -> None:
+        """Keep the pieces of a workbook openpyxl built (nothing if one cannot be told
+        apart)."""
+        styles = _styles(specs)
+        frame: list[Piece] = []
+        found_rows: list[tuple[int, object, str]] = []
+        for name, attributes, body in made:
+            sheet = _SHEET.fullmatch(name)
+            if name != "xl/workbook.xml" and sheet is None:
+                frame.append((name, attributes, body))
+                continue
+            text = body.decode()
+            if _MARKERS.search(text):
+                return
+            if sheet is None:
+                for j, listed in enumerate(rows):
+                    text, count = re.subn(
+                        f'(localSheetId="{j}" hidden="1">[^<]*\\$[A-Z]+\\$){len(listed) + 2}(<)',
+                        f"\\g<1>{_LAST}{j}{_LAST}\\g<2>", text)
+                    if count != 1:
+                        return
+                frame.append((name, attributes, text))
+                continue
+            j = int(sheet.group(1)) - 1
+            seq = specs[j][1][0].kind == "seq"
+            data = [m for m in _DATA_ROW.finditer(text) if int(m.group(1)) > 2]
+            if len(data) != len(rows[j]):
+                return
+            start = data[0].start() if data else text.index("</sheetData>")
+            end = data[-1].end() if data else start
+            if "".join(m.group() for m in data) != text[start:end]:
+                return
+            last = str(len(rows[j]) + 2)
+            head, tail = text[:start], text[end:]
+            head, one = re.subn(_DIMENSION.format(last), f"\\g<1>{_LAST}\\g<2>", head)
+            tail, two = re.subn(_FILTER.format(last), f"\\g<1>{_LAST}\\g<2>", tail)
+            if one != 1 or two != 1 or head.count(_LAST) != 1 or tail.count(_LAST) != 1:
+                return
+            frame.append((name, attributes, head + _NUMBER + tail))
+            for n, (m, row) in enumerate(zip(data, rows[j], strict=True), start=1):
+                piece, count = re.subn(_CELL_ROW.format(n + 2), f'\\g<1>{_NUMBER}"', m.group())
+                if count != piece.count("<c ") + 1:
+                    return
+                if seq:
+                    piece, count = _FIRST_SEQ.subn(lambda m, n=n: m.group(1) + _SEQ + m.group(3)
+                                                   if m.group(2) == str(n) else m.group(), piece)
+                    if count != 1 or _SEQ not in piece:
+                        return
+                found_rows.append((j, row, piece))
+        self.frames[(styles, len(specs))] = frame
+        for j, row, piece in found_rows:
+            self.rows[(styles, j, self._key(row))] = (row, piece)
+
+
+def _styles(specs: list[Sheet]) -> tuple[str, ...]:
+    """The styles of the sheets' cells in the order they are first used (after the title
+    and the heading, which come first in every workbook)."""
+    seen: dict[str, None] = {}
+    for _, columns, rows, _ in specs:
+        formats = [NUMBER_FORMATS.get(c.kind) or "0" for c in columns]
+        for row in rows:
+            for value, number in zip(row, formats, strict=True):
+                seen.setdefault(number if isinstance(value, int)
+                                else "'" if risky(value) else "@", None)
+    return tuple(seen)
+
+
 class XlsxStreets:
     """The street workbooks of a tree, one class of streets at a time."""
 
@@ -186,6 +330,7 @@ class XlsxStreets:
         self.plan = stand_ins.plan
         self.sides = Sides(self.plan, stand_ins.depts, _plain)
         self.widths: dict[str, int] = {}  # the streets' ids' and names' widths
+        self.pieces = _Pieces()
 
     def department(self, lists: CountyLists) -> bytes | None:
         """A department's workbook, its ledger put together row by row; None when it must
