@@ -44,7 +44,6 @@ _SLOT_TEXT = re.compile(f"{OPEN}(\\w+){CLOSE}")
 _WIDTH = re.compile(rb'<col width="[^"]*"')
 _SHEET = re.compile(r"xl/worksheets/sheet(\d+)\.xml")
 _NAME_KEY = "n"  # the street's name among the stand-ins' keys
-SMALLEST = 2  # a class of fewer streets is built from its own lists (nothing to share)
 
 
 def _plain(text: str) -> bool:
@@ -348,9 +347,7 @@ class XlsxStreets:
     def stencil(self, members: Sequence[str]) -> Callable[[str], bytes | None]:
         """The class of streets ``members`` built once: a function giving each street's
         workbook of that class, or None for a street whose names cannot be put in as they
-        are (or when the class is too small to be worth it)."""
-        if len(members) < SMALLEST:
-            return lambda street: None
+        are."""
         made = _Class(self, self.base.model_copy(update={
             "streets": [self.stand_ins.lists(members[0])]}))
 

@@ -17,8 +17,9 @@ from bench.county_gen import write_county
 from bench.synthetic import synthetic_workspace
 from engine.graph import build_graph
 from engine.lists.plan import ListPlan
+from engine.lists.street_json import StandIns
 from engine.loading.workspace import Workspace, load_workspace
-from engine.models.lists import ListSource
+from engine.models.lists import CountyLists, ListSource
 from engine.render import lists_xlsx_stream
 from engine.render.lists_files import render_tree
 from engine.render.lists_stream import lists_tree
@@ -68,13 +69,11 @@ def county(request: pytest.FixtureRequest,
     return name, ws, reference.build_lists(ws)
 
 
-@pytest.mark.parametrize("smallest", [1, lists_xlsx_stream.SMALLEST])
 def test_workbooks_filled_per_street_are_byte_identical(
-        county: tuple[str, Workspace, object], smallest: int,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every class (even of one street) built once and filled, or only those worth it."""
+        county: tuple[str, Workspace, object]) -> None:
+    """Every class built once (or put together from pieces) and filled per street; with the
+    codes and rules and a published version's title block too."""
     name, ws, ref = county
-    monkeypatch.setattr(lists_xlsx_stream, "SMALLEST", smallest)
     source = ListSource(version=7, published="2026-06-30", anchor="12:ab")
     for src, with_rules in [(None, False), (source, True)] if name != "awkward" else [(None,
                                                                                          False)]:
@@ -93,22 +92,20 @@ def test_names_that_cannot_be_put_in_are_refused() -> None:
                                           ws.names, None, False)
     filled = {}
     for members in plan.street_classes():
-        fill = books.stencil(members * 2)  # a class worth filling, whatever its size
+        fill = books.stencil(members)
         filled.update((sid, fill(sid) is not None) for sid in members)
     by_name = {ws.county.streets[sid].name: ok for sid, ok in filled.items()}
     assert not any(by_name[n] for n in STREET_NAMES[:5])
     assert sum(filled.values()) > len(filled) / 3, sum(filled.values())
 
 
-def lists_stream_stand_ins(plan: ListPlan) -> object:
+def lists_stream_stand_ins(plan: ListPlan) -> StandIns:
     from engine.render.lists_stream import _StandIns
 
     return _StandIns(plan)
 
 
-def _base(plan: ListPlan) -> object:
-    from engine.models.lists import CountyLists
-
+def _base(plan: ListPlan) -> CountyLists:
     return CountyLists.model_construct(county=plan.county.name, policy=plan.ws.policy.hash,
                                        streets=[], departments=[])
 
@@ -125,10 +122,33 @@ def test_department_ledgers_put_together_row_by_row() -> None:
                                           None, False)
     made = 0
     for d in plan.departments():
-        lists = base.model_copy(update={"departments": [d]})  # type: ignore[attr-defined]
+        lists = base.model_copy(update={"departments": [d]})
         content = books.department(lists)
         assert (content is not None) == bool(d.funding_owed)
         if content is not None:
             made += 1
             assert content == render_lists(lists, ws.names, "xlsx")
     assert made > 20
+
+
+def test_most_classes_of_a_varied_county_are_put_together_from_pieces(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where almost every street is its own class, most classes' workbooks are put together
+    from the pieces of those built before (their bytes are checked above)."""
+    ws = _bench(tmp_path, varied=True)
+    plan = ListPlan(ws)
+    assert len(list(plan.street_classes())) > len(plan.streets) * 0.9
+    found: list[bool] = []
+    real = lists_xlsx_stream._Pieces.get
+
+    def counted(self: object, *args: object) -> object:
+        made = real(self, *args)  # type: ignore[arg-type]
+        found.append(made is not None)
+        return made
+
+    monkeypatch.setattr(lists_xlsx_stream._Pieces, "get", counted)
+    books = lists_xlsx_stream.XlsxStreets(lists_stream_stand_ins(plan), _base(plan),
+                                          ws.names, None, False)
+    for members in plan.street_classes():
+        books.stencil(members)
+    assert sum(found) > len(found) / 2, found
