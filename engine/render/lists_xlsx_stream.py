@@ -25,7 +25,7 @@ from operator import itemgetter
 
 from engine.lists.street_json import CLOSE, OPEN, Sides, StandIns, token
 from engine.models.lists import CountyLists, ListSource, NotApplying
-from engine.render.cellsafe import EXCEL_CELL_CHARS, risky, sheet_title
+from engine.render.cellsafe import EXCEL_CELL_CHARS, TRIGGERS, risky, sheet_title
 from engine.render.lists_stream import _plain as plain_in_formats
 from engine.render.lists_table import Cell, Column, display
 from engine.render.lists_xlsx import (
@@ -56,16 +56,16 @@ class _Width:
     a stand-in (and its heading), and of the cells with stand-ins, each as (the width of its
     text around them, the keys of the stand-ins in it)."""
 
-    def __init__(self, column: Column, texts: Sequence[str], keys: dict[str, int]) -> None:
+    def __init__(self, column: Column, texts: Sequence[str], keys: dict[str, int],
+                 width: Callable[[str], int]) -> None:
         self.column = column
-        self.fixed = width(column.title)
+        self.fixed = max(map(width, [column.title, *(t for t in texts if OPEN not in t)]))
         shapes: set[tuple[int, tuple[int, ...]]] = set()
         for text in texts:
-            if OPEN not in text:
-                self.fixed = max(self.fixed, width(text))
-                continue
-            parts = _SLOT_TEXT.split(text)
-            shapes.add((sum(map(width, parts[0::2])), tuple(keys[k] for k in parts[1::2])))
+            if OPEN in text:
+                parts = _SLOT_TEXT.split(text)
+                shapes.add((sum(map(width, parts[0::2])),
+                            tuple(keys.get(k, 0) for k in parts[1::2])))
         cap = max(column.width, 6) - 2  # any text this wide gives the column its full width
         self.shapes = [] if self.fixed >= cap else sorted(s for s in shapes if s[0] < cap)
         if any(s[0] >= cap for s in shapes):
@@ -84,6 +84,7 @@ class _Class:
     def __init__(self, books: XlsxStreets, lists: CountyLists) -> None:
         keys = dict(books.stand_ins.keys)
         self.keys = len(keys)
+        self.width = books.width
         specs = sheets(lists, books.names, books.with_rules, books.source)
         self.titles = [title for title, *_ in specs]
         self.columns = [len(columns) for _, columns, _, _ in specs]
@@ -126,7 +127,7 @@ class _Class:
                 return False
             texts = [[display(c) for c in row] for row in rows]
             for i, column in enumerate(columns):
-                self.widths.append(_Width(column, [r[i] for r in texts], keys))
+                self.widths.append(_Width(column, [r[i] for r in texts], keys, self.width))
             for text in chain([heading or ""], chain.from_iterable(texts)):
                 if OPEN in text:
                     if len(text) > EXCEL_CELL_CHARS:
@@ -170,7 +171,7 @@ class _Class:
         def widths(at: int) -> int:
             found = cache.get(at)
             if found is None:
-                found = cache[at] = width(values[at])
+                found = cache[at] = self.width(values[at])
             return found
 
         filled = [v.encode() for v in values] + [w.of(widths) for w in self.widths]
@@ -186,6 +187,7 @@ def _picker(positions: list[int]) -> Callable[[list[bytes]], Sequence[bytes]]:
     return lambda values: [values[i] for i in positions]
 
 
+_TRIGGERS = frozenset(TRIGGERS)
 _LAST = "\ue003"  # where a workbook's pieces name a sheet's last row
 _NUMBER = "\ue004"  # a row's number in its piece
 _SEQ = "\ue005"  # its number in its list
@@ -314,8 +316,10 @@ def _styles(specs: list[Sheet]) -> tuple[str, ...]:
         formats = [NUMBER_FORMATS.get(c.kind) or "0" for c in columns]
         for row in rows:
             for value, number in zip(row, formats, strict=True):
-                seen.setdefault(number if isinstance(value, int)
-                                else "'" if risky(value) else "@", None)
+                kind = (number if isinstance(value, int)
+                        else "'" if value[:1] in _TRIGGERS and risky(value) else "@")
+                if kind not in seen:
+                    seen[kind] = None
     return tuple(seen)
 
 
@@ -328,7 +332,7 @@ class XlsxStreets:
         self.source, self.with_rules = source, with_rules
         self.plan = stand_ins.plan
         self.sides = Sides(self.plan, stand_ins.depts, _plain)
-        self.widths: dict[str, int] = {}  # the streets' ids' and names' widths
+        self.widths: dict[str, int] = {}  # texts' widths, by text
         self.pieces = _Pieces()
 
     def department(self, lists: CountyLists) -> bytes | None:
@@ -336,9 +340,10 @@ class XlsxStreets:
         be built through openpyxl (see ``_Ledger``)."""
         if len(lists.departments) != 1 or not lists.departments[0].funding_owed:
             return None
-        return _Ledger(lists, self).file(self._width)
+        return _Ledger(lists, self).file(self.width)
 
-    def _width(self, text: str) -> int:
+    def width(self, text: str) -> int:
+        """``table.width`` of ``text``, kept for the next time."""
         found = self.widths.get(text)
         if found is None:
             found = self.widths[text] = width(text)
