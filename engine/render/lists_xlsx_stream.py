@@ -100,13 +100,12 @@ class _Class:
         rows = [street.basic, street.cooperative, street.recalled, street.not_applying]
         rows = rows[:len(specs)]
         made = books.pieces.get(specs, rows) if self.ok else None
+        if made is None and self.ok:  # openpyxl builds the rows not known yet, on their own
+            new_specs, new_rows = books.pieces.missing(specs, rows)
+            books.pieces.put(new_specs, new_rows, self._built(new_specs))
+            made = books.pieces.get(specs, rows)
         if made is None:
-            made = []
-            for name, attributes, body in workbook_entries(workbook(specs)):
-                found = _SHEET.fullmatch(name)
-                if found is not None and self.ok:  # the columns' widths become stand-ins too
-                    body = self._widths(body, int(found.group(1)) - 1)
-                made.append((name, attributes, body))
+            made = self._built(specs)
             if self.ok:
                 books.pieces.put(specs, rows, made)
         for name, attributes, body in made:
@@ -136,6 +135,17 @@ class _Class:
                     self.longest = max(self.longest, sum(map(len, parts[0::2])))
                     self.most = max(self.most, len(parts) // 2)
         return True
+
+    def _built(self, specs: list[Sheet]) -> list[tuple[str, int, bytes]]:
+        """The workbook of ``specs`` built by openpyxl, as ``workbook_entries`` gives it,
+        with the columns' widths as stand-ins."""
+        made = []
+        for name, attributes, body in workbook_entries(workbook(specs)):
+            found = _SHEET.fullmatch(name)
+            if found is not None and self.ok:
+                body = self._widths(body, int(found.group(1)) - 1)
+            made.append((name, attributes, body))
+        return made
 
     def _widths(self, body: bytes, sheet: int) -> bytes:
         """The sheet's XML with a stand-in for each column's width (the sheet's columns in
@@ -252,6 +262,25 @@ class _Pieces:
                 content = head.replace(_LAST, last) + sheets_[j] + tail.replace(_LAST, last)
             out.append((name, attributes, content.encode()))
         return out
+
+    def missing(self, specs: list[Sheet], rows: list[Sequence[object]]
+                ) -> tuple[list[Sheet], list[list[object]]]:
+        """The same sheets with only the rows whose pieces are not kept (numbered anew), and
+        those rows: what openpyxl has to build so that the workbook can be put together, if
+        the rows use the styles in the same order as the whole workbook does."""
+        styles = _styles(specs)
+        out: list[Sheet] = []
+        left: list[list[object]] = []
+        for j, ((title, columns, cells_, heading), listed) in enumerate(
+                zip(specs, rows, strict=True)):
+            keep = [(c, row) for c, row in zip(cells_, listed, strict=True)
+                    if (found := self.rows.get((styles, j, self._key(row)))) is None
+                    or (found[0] is not row and not isinstance(row, NotApplying))]
+            seq = bool(columns) and columns[0].kind == "seq"
+            out.append((title, columns, [[n, *c[1:]] if seq else c
+                                         for n, (c, _) in enumerate(keep, start=1)], heading))
+            left.append([row for _, row in keep])
+        return out, left
 
     def put(self, specs: list[Sheet], rows: list[Sequence[object]],
             made: list[tuple[str, int, bytes]]) -> None:
