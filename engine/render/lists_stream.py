@@ -231,6 +231,8 @@ def lists_tree(plan: ListPlan, names: dict[str, str], fmt: str,
 
     def street_files(share: Iterable[list[str]]) -> Iterator[tuple[str, str | bytes]]:
         for members in share:
+            if not members:  # every street of the class made already
+                continue
             fill: Callable[[str], str | bytes | None] = lambda sid: None  # noqa: E731
             if fmt not in BINARY and (rows is None or len(members) >= STENCIL_CSV):
                 fill = _Stencil(stand_ins, base, names, fmt, members[0], source,

@@ -1,19 +1,24 @@
-"""Street workbooks of a tree of list files, made once per class of streets.
+"""Street and department workbooks of a tree of list files without openpyxl per file.
 
-A class of streets whose lists differ only by names (``ListPlan.street_classes``) is built
-once through openpyxl with stand-ins for the street's id and name and for each department's
-side in it (``engine.lists.street_json.StandIns``); the parts of that workbook (the sheets'
-XML, the workbook's XML with the sheets' names, the styles …) are split at the stand-ins.
-Each street's workbook is those parts with its own names put in and each column's width
-worked out again for them, zipped as ``lists_xlsx.zipped`` zips any workbook: byte for byte
-what openpyxl writes for the street's own lists.
+A class of streets whose lists differ only by names (``ListPlan.street_classes``) gets its
+workbook once, with stand-ins for the street's id and name and for each department's side in
+it (``engine.lists.street_json.StandIns``); the parts of that workbook (the sheets' XML, the
+workbook's XML with the sheets' names, the styles …) are split at the stand-ins and at the
+columns' widths. Each street's workbook is those parts with its own names put in and each
+column's width worked out again for them, zipped as ``lists_xlsx.zipped`` zips any workbook:
+byte for byte what openpyxl writes for the street's own lists.
+
+A class's workbook is put together from pieces of the workbooks openpyxl built before
+(``_Pieces``) where it can be: openpyxl builds only the rows not seen yet. A department's
+workbook has its ledger put together from one row built with stand-ins (``_Ledger``).
 
 A name that openpyxl would write otherwise than as it is, or that would change what the
-workbook holds beside the text, is never put in that way, and the street's workbook is built
-from its own lists: a name that some format escapes or quotes or a spreadsheet could take for
-a formula (``lists_stream``), one with spaces at either end (kept with ``xml:space``), one
-that makes a sheet's name invalid or too long (``cellsafe.sheet_title`` would change it), or
-one long enough that a cell holding it could reach Excel's limit (cut with a marker).
+workbook holds beside the text, is never put in that way, and the file is built through
+openpyxl from its own lists: a name that some format escapes or quotes or a spreadsheet could
+take for a formula (``lists_stream``), one with spaces at either end (kept with
+``xml:space``), one that makes a sheet's name invalid or too long (``cellsafe.sheet_title``
+would change it), or one long enough that a cell holding it could reach Excel's limit (cut
+with a marker).
 """
 
 from __future__ import annotations

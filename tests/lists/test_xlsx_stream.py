@@ -152,3 +152,18 @@ def test_most_classes_of_a_varied_county_are_put_together_from_pieces(
     for members in plan.street_classes():
         books.stencil(members)
     assert sum(found) > len(found) / 2, found
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "md"])
+def test_without_a_second_process_every_file_is_made_once(
+        fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where there is no ``fork`` this process makes every file (the classes it has made
+    already are not made again), the same bytes."""
+    from engine.render import lists_stream
+
+    ws = load_workspace(MINI)
+    monkeypatch.delattr(lists_stream.os, "fork")
+    streamed = list(lists_tree(ListPlan(ws), ws.names, fmt))
+    assert len(streamed) == len({path for path, _ in streamed})
+    assert reference.encoded(streamed) == reference.encoded(
+        render_tree(reference.build_lists(ws), ws.names, fmt))
