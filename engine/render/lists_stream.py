@@ -251,9 +251,9 @@ def lists_tree(plan: ListPlan, names: dict[str, str], fmt: str,
     def department_files() -> Iterator[tuple[str, str | bytes]]:
         for d in plan.departments():
             lists = base.model_copy(update={"departments": [d]})
-            made = books.department(lists) if books is not None else None
+            book = books.department(lists) if books is not None else None
             yield f"departments/{d.department}.{fmt}", (
-                made or render_lists(lists, names, fmt, source, with_rules))
+                book or render_lists(lists, names, fmt, source, with_rules))
 
     made: set[str] = set()  # the files this process made
 
