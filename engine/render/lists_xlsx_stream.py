@@ -100,15 +100,19 @@ class _Class:
         self.parts: list[tuple[str, int, list[bytes], Callable[[list[bytes]], Sequence[bytes]]]]
         self.parts = []
         self.ok = self._cells(specs, keys)
+        if not self.ok:  # every street of the class is built on its own
+            return
         keys.update((f"w{at}", self.keys + at) for at in range(len(self.widths)))
         street = lists.streets[0]
         rows = [street.basic, street.cooperative, street.recalled, street.not_applying]
         rows = rows[:len(specs)]
-        made = books.pieces.get(specs, rows) if self.ok else None
-        if made is None and self.ok:  # openpyxl builds the rows not known yet, on their own
+        made = books.pieces.get(specs, rows)
+        if made is None:  # openpyxl builds the rows not known yet, on their own
             new_specs, new_rows = books.pieces.missing(specs, rows)
-            books.pieces.put(new_specs, new_rows, self._built(new_specs))
-            made = books.pieces.get(specs, rows)
+            built = self._built(new_specs)
+            if self.ok:  # its widths found where they should be
+                books.pieces.put(new_specs, new_rows, built)
+                made = books.pieces.get(specs, rows)
         if made is None:
             made = self._built(specs)
             if self.ok:
