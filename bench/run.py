@@ -16,8 +16,9 @@ in two shapes (streets in classes with the same lists, and almost every street's
 own), every street's lists built to CSV on disk by ``duty lists build --all`` in its own
 process (``bench.national``): wall time, CPU time and peak RSS, load included, three runs, each
 beside a plain ``csv`` writer writing the same rows to the same files (``bench.csv_floor``);
-Markdown and HTML for the largest county of each shape and workbooks for the smallest, each
-beside CSV; the growth from the smallest county to the largest.
+Markdown and HTML for the largest county of each shape, workbooks for every county of the
+shared shape and the smallest of the varied one, each beside CSV; the growth from the
+smallest county to the largest.
 
 Wide: 20 generated proposals on a synthetic national county of 4,000 streets (street
 evaluations per CPU-second), grouped as ``decide`` runs and, like for like, one pass per street
@@ -253,10 +254,11 @@ def raw_rate(count: int, firings: float, seed: int, sizes: list[int] | None = No
 
 def _formats(shape: str, streets: int, sizes: list[int]) -> tuple[str, ...]:
     """The formats timed for one county: CSV for every one; Markdown and HTML beside it for
-    the largest county of each shape, workbooks for the smallest of the shared shape (a
-    workbook per street is by far the slowest format)."""
+    the largest county of each shape; workbooks for every county of the shared shape and the
+    smallest of the varied one (where each street's workbook is put together for itself, the
+    largest county would take many minutes a run)."""
     return ("csv", *(("md", "html") if streets == max(sizes) else ()),
-            *(("xlsx",) if streets == min(sizes) and shape == "shared" else ()))
+            *(("xlsx",) if shape == "shared" or streets == min(sizes) else ()))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -222,16 +222,25 @@ def lists_tree(plan: ListPlan, names: dict[str, str], fmt: str,
                                        streets=[], departments=[])
     stand_ins = _StandIns(plan)
     rows = _CsvStreets(stand_ins, names, with_rules) if fmt == "csv" else None
+    books = None
+    if fmt == "xlsx":
+        from engine.render.lists_xlsx_stream import XlsxStreets  # openpyxl only for workbooks
+
+        books = XlsxStreets(stand_ins, base, names, source, with_rules)
     classes = list(plan.street_classes())
 
     def street_files(share: Iterable[list[str]]) -> Iterator[tuple[str, str | bytes]]:
         for members in share:
-            fill: Callable[[str], str | None] = lambda sid: None  # noqa: E731
+            if not members:  # every street of the class made already
+                continue
+            fill: Callable[[str], str | bytes | None] = lambda sid: None  # noqa: E731
             if fmt not in BINARY and (rows is None or len(members) >= STENCIL_CSV):
                 fill = _Stencil(stand_ins, base, names, fmt, members[0], source,
                                 with_rules).fill
             elif rows is not None:
                 fill = lambda sid: rows.file(sid, plan.index(sid))  # noqa: E731
+            elif books is not None:
+                fill = books.stencil(members)
             for sid in members:
                 content = fill(sid)
                 if content is None:
@@ -241,8 +250,10 @@ def lists_tree(plan: ListPlan, names: dict[str, str], fmt: str,
 
     def department_files() -> Iterator[tuple[str, str | bytes]]:
         for d in plan.departments():
-            yield f"departments/{d.department}.{fmt}", render_lists(
-                base.model_copy(update={"departments": [d]}), names, fmt, source, with_rules)
+            lists = base.model_copy(update={"departments": [d]})
+            book = books.department(lists) if books is not None else None
+            yield f"departments/{d.department}.{fmt}", (
+                book or render_lists(lists, names, fmt, source, with_rules))
 
     made: set[str] = set()  # the files this process made
 

@@ -18,7 +18,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from openpyxl import Workbook
@@ -90,8 +90,7 @@ def sheet(wb: Workbook, title: str, columns: Sequence[Column], rows: list[list[C
     ws.auto_filter.ref = f"A{top}:{last}{len(rows) + top}"
     for i, column in enumerate(columns, start=1):
         longest = max([width(column.title), *(width(display(r[i - 1])) for r in rows)])
-        ws.column_dimensions[get_column_letter(i)].width = min(max(longest + 2, 6),
-                                                              max(column.width, 6))
+        ws.column_dimensions[get_column_letter(i)].width = column_width(column, longest)
     ws.print_title_rows = f"1:{top}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -103,6 +102,12 @@ def sheet(wb: Workbook, title: str, columns: Sequence[Column], rows: list[list[C
                                   footer=0.3)
     ws.oddFooter.center.text = FOOTER
     return ws
+
+
+def column_width(column: Column, longest: int) -> int:
+    """A column's width for its longest cell (in display columns): room for it, within the
+    column's own hint."""
+    return min(max(longest + 2, 6), max(column.width, 6))
 
 
 def check_sheet_rows(rows: dict[str, int]) -> None:
@@ -117,14 +122,31 @@ def check_sheet_rows(rows: dict[str, int]) -> None:
             hint="按街道分别写出（每个街道一个工作簿），或写成 CSV。")
 
 
+Sheet = tuple[str, Sequence[Column], list[list[Cell]], str | None]  # title, columns, rows, heading
+
+
 def lists_xlsx(lists: CountyLists, names: dict[str, str], with_rules: bool = False,
                source: ListSource | None = None) -> bytes:
     """The workbook; every sheet opens with the title block the other formats print (county,
     street, version, publication date, audit anchor; a draft says it is one)."""
     check_sheet_rows({kind: sum(len(getattr(s, kind)) for s in lists.streets)
                       for kind in ("basic", "cooperative", "recalled", "not_applying")})
+    return workbook_bytes(workbook(sheets(lists, names, with_rules, source)))
+
+
+def workbook(specs: Sequence[Sheet]) -> Workbook:
+    """A workbook of one sheet per (title, columns, rows, heading), in order."""
     wb = Workbook()
     wb.remove(wb.active)
+    for title, columns, rows, heading in specs:
+        sheet(wb, title, columns, rows, heading)
+    return wb
+
+
+def sheets(lists: CountyLists, names: dict[str, str], with_rules: bool = False,
+           source: ListSource | None = None) -> list[Sheet]:
+    """The sheets of the lists' workbook as (title, columns, rows, heading)."""
+    out: list[Sheet] = []
     several = len(lists.streets) > 1
     lead = STREET_COLUMNS if several else []
     prefix = "" if several or not lists.streets else lists.streets[0].name
@@ -138,26 +160,31 @@ def lists_xlsx(lists: CountyLists, names: dict[str, str], with_rules: bool = Fal
             for i, row in enumerate(getattr(s, kind), 1):
                 rows.append(([s.street, s.name] if several else [])
                             + cells(i, row, names, with_rules))
-        sheet(wb, prefix + LIST_TITLES[kind], [*lead, *list_columns(kind, with_rules)], rows,
-              heading)
+        out.append((prefix + LIST_TITLES[kind], [*lead, *list_columns(kind, with_rules)], rows,
+                    heading))
     code = 0 if with_rules else 1  # the catalogue code only with ``with_rules``
     missing: list[list[Cell]] = [([s.street, s.name] if several else [])
                                  + [n.item, n.name, n.reason][code:]
                                  for s in lists.streets for n in s.not_applying]
     if missing:
-        sheet(wb, prefix + NOT_APPLYING_TITLE, [*lead, *NOT_APPLYING_COLUMNS[code:]], missing,
-              heading)
+        out.append((prefix + NOT_APPLYING_TITLE, [*lead, *NOT_APPLYING_COLUMNS[code:]], missing,
+                    heading))
     for d in lists.departments:
-        sheet(wb, f"{d.name}事项", department_columns(with_rules), department_rows(d, with_rules),
-              county_heading)
-        sheet(wb, f"{d.name}经费", LEDGER_COLUMNS, ledger_rows(d, names), county_heading)
-    if not wb.worksheets:
-        sheet(wb, "清单", list_columns("basic", with_rules), [], county_heading)
-    return workbook_bytes(wb)
+        out.append((f"{d.name}事项", department_columns(with_rules),
+                    department_rows(d, with_rules), county_heading))
+        out.append((f"{d.name}经费", LEDGER_COLUMNS, ledger_rows(d, names), county_heading))
+    if not out:
+        out.append(("清单", list_columns("basic", with_rules), [], county_heading))
+    return out
 
 
 def workbook_bytes(wb: Workbook, title: str | None = None) -> bytes:
     """The workbook's file, the same bytes for the same content (fixed dates)."""
+    return zipped(workbook_entries(wb, title))
+
+
+def workbook_entries(wb: Workbook, title: str | None = None) -> list[tuple[str, int, bytes]]:
+    """The entries of the workbook's file as ``zipped`` takes them (fixed dates)."""
     if title is not None:
         wb.properties.title = xlsx_text(title)
     wb.properties.created = FIXED
@@ -165,25 +192,34 @@ def workbook_bytes(wb: Workbook, title: str | None = None) -> bytes:
     wb.properties.creator = "duty"
     raw = io.BytesIO()
     wb.save(raw)
-    return _fixed_zip(raw.getvalue())
+    return entries(raw.getvalue())
 
 
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
-def _fixed_zip(data: bytes) -> bytes:
-    """The same archive with every entry dated 1980-01-01 (zip's own epoch) and the
-    modification date openpyxl stamps at save time replaced by the fixed one."""
-    out = io.BytesIO()
+def entries(data: bytes) -> list[tuple[str, int, bytes]]:
+    """The entries of the archive openpyxl saved, as (name, attributes, content) in order,
+    the modification date openpyxl stamps at save time replaced by the fixed one."""
     stamp = FIXED.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    out = []
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
         for info in src.infolist():
             body = src.read(info.filename)
             if info.filename == "docProps/core.xml":
                 body = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", body)
-            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            out.append((info.filename, info.external_attr, body))
+    return out
+
+
+def zipped(parts: Iterable[tuple[str, int, bytes]]) -> bytes:
+    """The archive of (name, attributes, content) entries in order, each deflated and
+    dated 1980-01-01 (zip's own epoch): the same entries give the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, attributes, body in parts:
+            fixed = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = info.external_attr
+            fixed.external_attr = attributes
             dst.writestr(fixed, body)
     return out.getvalue()
