@@ -4,11 +4,12 @@ The files are those of ``render_tree``, in the same bytes, but nothing holds the
 made when the writer asks for it. A class of streets whose lists differ only by names
 (``ListPlan.street_classes``) is rendered once with stand-ins for the street's id and name and
 for each department's side in it (its unit there, or the department); each street's file is
-that text with its own names put in. A CSV file of a street alone in its class (or in a small
-one) is put together from its rows: each row's line rendered once per template with stand-ins,
-filled once per street and once per department side. Names that some format would escape or
-quote (commas, quotes, ``|``, ``<``, ``&``, line breaks …) are never put in that way: such a
-street is rendered from its own lists.
+that text with its own names put in. A CSV, Markdown or HTML file of a street alone in its
+class (or in a small one) is put together from its rows: each row's line rendered once per
+template with stand-ins and cut at its row number, filled once per street and once per
+department side, and laid out with the writer's headings and counts. Names that some format
+would escape or quote (commas, quotes, ``|``, ``<``, ``&``, brackets, line breaks …) are never
+put in that way: such a street is rendered from its own lists.
 
 Both processors work: a forked second process makes the departments' files and streets' files
 and sends them back as bytes, while this one makes others; the two take classes of streets
@@ -29,6 +30,7 @@ import struct
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
 from itertools import chain
 from operator import itemgetter
 from typing import Any
@@ -47,10 +49,6 @@ from engine.treewriter import frame, frames
 
 STENCIL_CSV = 32  # a class this large is rendered once; smaller ones row by row (CSV)
 STENCIL_TEXT = 32  # the same for Markdown and HTML
-# the formats whose small classes are put together row by row, and the size of class
-# rendered once instead (read when used, so that tests can set it)
-ROWS: dict[str, Callable[[], int]] = {"csv": lambda: STENCIL_CSV, "md": lambda: STENCIL_TEXT,
-                                      "html": lambda: STENCIL_TEXT}
 _COUNTS = "\0counts"  # not a file: the second process's counts of its streets' rows
 _PLAIN = re.compile("[^\\x00-\\x1f\\x7f,\"'&<>|\\\\\ue000-\uf8ff]*")
 
@@ -75,36 +73,6 @@ def _plain(text: str) -> bool:
 Sizes = tuple[int, int, int]  # a street's rows in its basic, cooperating and recalled lists
 
 
-def _csv_parts(names: dict[str, str], with_rules: bool) -> _Parts:
-    """A CSV line cut at its row number: the line rendered with a stand-in for the number
-    (the street's id and name come before it); None for a cell cut at Excel's limit (its
-    length depends on the names)."""
-    def parts(row: ListRow | NotApplying) -> tuple[str, str] | None:
-        values = flat_cells(token("s"), token("n"), 0, row, names, with_rules)
-        values[3] = token("i")  # the row number (序号)
-        buf = io.StringIO()
-        csv_writer(buf).writerow(values)
-        if CUT_MARKER in buf.getvalue():
-            return None
-        before, _, after = buf.getvalue().partition(token("i"))
-        return before, after
-
-    return parts
-
-
-def _text_parts(module: Any, names: dict[str, str], with_rules: bool) -> _Parts:
-    """A Markdown or HTML row (``module``'s) cut at its row number."""
-    def parts(row: ListRow | NotApplying) -> tuple[str, str]:
-        if isinstance(row, NotApplying):
-            return module.absent_parts(row, with_rules)
-        return module.row_parts(row, names, with_rules)
-
-    return parts
-
-
-_Parts = Callable[[ListRow | NotApplying], tuple[str, str] | None]
-
-
 class _RowStreets:
     """Street files put together from row stencils. Each template's row is rendered once
     with stand-ins and cut at its row number: the part before it names only the street (its
@@ -117,17 +85,13 @@ class _RowStreets:
 
     KEPT_SIDES = 4096  # sides whose filled parts are kept at once (memory stays bounded)
 
-    def __init__(self, stand_ins: _StandIns, names: dict[str, str], fmt: str,
-                 source: ListSource | None, with_rules: bool) -> None:
+    def __init__(self, stand_ins: _StandIns, names: dict[str, str], source: ListSource | None,
+                 with_rules: bool) -> None:
         plan = self.plan = stand_ins.plan
-        self.fmt, self.source, self.with_rules = fmt, source, with_rules
-        self.parts = _csv_parts(names, with_rules) if fmt == "csv" else _text_parts(
-            lists_md if fmt == "md" else lists_html, names, with_rules)
-        self.head = head(with_rules)
+        self.names, self.source, self.with_rules = names, source, with_rules
         self.street = stand_ins.street
         self.side = Party.model_construct(kind="unit", id=token("ui"), name=token("un"))
         self.depts, self.sides = stand_ins.depts, stand_ins.sides
-        self.numbers = [str(i) for i in range(1, len(plan.published) + 1)]  # CSV's
         self.befores: list[str] = []  # the parts before the row number (format strings)
         self.before_of: list[int] = []  # per line: its part before (index into befores)
         self.afters: list[str] = []  # per line: its part after (a format string)
@@ -149,6 +113,15 @@ class _RowStreets:
                        {p: entry(t) for p, t in ip.by_profile.items()},
                        self.depts.index(ip.item.department))
                       for ip in plan.published]
+
+    def parts(self, row: ListRow | NotApplying) -> tuple[str, str] | None:
+        """The row's text (made with stand-ins) before and after its row number; None when
+        it cannot be cut there."""
+        raise NotImplementedError
+
+    def page(self, sid: str, name: str, kind: str, rows: list[Lines]) -> str:
+        """The street's file from its rows: basic, cooperating, recalled, not applying."""
+        raise NotImplementedError
 
     def _line(self, t: RowTemplate | NotApplying) -> int | None:
         """The row's line (index into ``afters``), or None when it cannot be filled from the
@@ -208,14 +181,63 @@ class _RowStreets:
         rows = [Lines(list(map(starts.__getitem__, map(self.before_of.__getitem__, used))),
                       after, list(map(self.domains.__getitem__, used)))
                 for used, after in placed]
-        sizes = (len(placed[0][0]), len(placed[1][0]), len(placed[2][0]))
-        if self.fmt == "csv":
-            return BOM + self.head + "".join(chain.from_iterable(chain.from_iterable(
-                zip(r.before, self.numbers[:len(r.after)], r.after, strict=True)
-                for r in rows))), sizes
-        page = lists_md.street_page if self.fmt == "md" else lists_html.street_page
-        return page(name, sid, street.kind, self.plan.county.name, self.source,
-                    self.with_rules, rows[:3], rows[3]), sizes
+        return self.page(sid, name, street.kind, rows), (len(rows[0].after),
+                                                         len(rows[1].after),
+                                                         len(rows[2].after))
+
+
+class _CsvStreets(_RowStreets):
+    """CSV street files from row stencils: one table, each line cut at its row number (the
+    street's id and name come before it)."""
+
+    def __init__(self, stand_ins: _StandIns, names: dict[str, str], source: ListSource | None,
+                 with_rules: bool) -> None:
+        self.head = head(with_rules)
+        self.numbers = [str(i) for i in range(1, len(stand_ins.plan.published) + 1)]
+        super().__init__(stand_ins, names, source, with_rules)
+
+    def parts(self, row: ListRow | NotApplying) -> tuple[str, str] | None:
+        """None for a cell cut at Excel's limit (its length depends on the names)."""
+        values = flat_cells(token("s"), token("n"), 0, row, self.names, self.with_rules)
+        values[3] = token("i")  # the row number (序号)
+        buf = io.StringIO()
+        csv_writer(buf).writerow(values)
+        if CUT_MARKER in buf.getvalue():
+            return None
+        before, _, after = buf.getvalue().partition(token("i"))
+        return before, after
+
+    def page(self, sid: str, name: str, kind: str, rows: list[Lines]) -> str:
+        return BOM + self.head + "".join(chain.from_iterable(chain.from_iterable(
+            zip(r.before, self.numbers[:len(r.after)], r.after, strict=True) for r in rows)))
+
+
+class _TextStreets(_RowStreets):
+    """Markdown or HTML street files from row stencils: the writer's (``module``'s) own page
+    with its headings, sections and counts, from its rows' lines."""
+
+    def __init__(self, stand_ins: _StandIns, names: dict[str, str], source: ListSource | None,
+                 with_rules: bool, module: Any) -> None:
+        self.module = module
+        super().__init__(stand_ins, names, source, with_rules)
+
+    def parts(self, row: ListRow | NotApplying) -> tuple[str, str]:
+        if isinstance(row, NotApplying):
+            return self.module.absent_parts(row, self.with_rules)
+        return self.module.row_parts(row, self.names, self.with_rules)
+
+    def page(self, sid: str, name: str, kind: str, rows: list[Lines]) -> str:
+        page: str = self.module.street_page(name, sid, kind, self.plan.county.name,
+                                            self.source, self.with_rules, rows[:3], rows[3])
+        return page
+
+
+# the formats whose small classes are put together row by row: how, and the size of a class
+# rendered once instead (read when used, so that tests can set it)
+ROWS: dict[str, tuple[Callable[..., _RowStreets], Callable[[], int]]] = {
+    "csv": (_CsvStreets, lambda: STENCIL_CSV),
+    "md": (partial(_TextStreets, module=lists_md), lambda: STENCIL_TEXT),
+    "html": (partial(_TextStreets, module=lists_html), lambda: STENCIL_TEXT)}
 
 
 class _StandIns(StandIns):
@@ -281,14 +303,14 @@ def lists_tree(plan: ListPlan, names: dict[str, str], fmt: str,
     base = CountyLists.model_construct(county=county.name, policy=plan.ws.policy.hash,
                                        streets=[], departments=[])
     stand_ins = _StandIns(plan)
-    rows = _RowStreets(stand_ins, names, fmt, source, with_rules) if fmt in ROWS else None
+    rows = ROWS[fmt][0](stand_ins, names, source, with_rules) if fmt in ROWS else None
     classes = list(plan.street_classes())
     counts: dict[str, Sizes] = {}  # per street file made here or received: its lists' rows
 
     def street_files(share: Iterable[list[str]]) -> Iterator[tuple[str, str | bytes]]:
         for members in share:
             fill: Callable[[str], tuple[str, Sizes] | None] = lambda sid: None  # noqa: E731
-            if fmt not in BINARY and (rows is None or len(members) >= ROWS[fmt]()):
+            if fmt not in BINARY and (rows is None or len(members) >= ROWS[fmt][1]()):
                 fill = _Stencil(stand_ins, base, names, fmt, members[0], source,
                                 with_rules).fill
             elif rows is not None:
