@@ -14,13 +14,22 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from html import escape
 
-from engine.models.lists import CountyLists, DepartmentList, ListRow, ListSource, StreetLists
+from engine.models.lists import (
+    CountyLists,
+    DepartmentList,
+    ListRow,
+    ListSource,
+    NotApplying,
+    StreetLists,
+)
 from engine.render.lists_table import (
     LEDGER_COLUMNS,
     LIST_TITLES,
+    SEQ,
     Cell,
     Column,
     Kept,
+    Lines,
     cells,
     department_columns,
     department_rows,
@@ -29,7 +38,7 @@ from engine.render.lists_table import (
     list_columns,
     not_applying_cells,
     not_applying_columns,
-    sections,
+    runs,
     title_block,
     title_text,
 )
@@ -75,9 +84,14 @@ def _table(columns: Sequence[Column], rows: list[list[Cell]]) -> list[str]:
     if not rows:
         return ["<p>（无）</p>"]
     attrs = _attrs(tuple(columns))
-    return [*_head(tuple(columns)), *("<tr>" + "".join(f"<td{a}>{escape(display(c))}</td>"
-                                                for a, c in zip(attrs, row, strict=False))
+    return [*_head(tuple(columns)), *("<tr>" + "".join([f"<td{a}>{_text(c)}</td>"
+                                                 for a, c in zip(attrs, row, strict=False)])
                                + "</tr>" for row in rows), "</tbody>", "</table>"]
+
+
+def _text(cell: Cell) -> str:
+    """A cell as HTML text (a number has nothing to escape)."""
+    return escape(cell) if isinstance(cell, str) else display(cell)
 
 
 @cache  # a table per section of every street's lists
@@ -94,21 +108,33 @@ def _head(columns: tuple[Column, ...]) -> tuple[str, ...]:
                                     for c in columns) + "</tr></thead>", "<tbody>")
 
 
-def _list_table(columns: Sequence[Column], numbered: list[tuple[int, ListRow]],
-                names: dict[str, str], with_rules: bool, kept: Kept | None) -> list[str]:
-    """``_table`` of numbered list rows; with ``kept``, each row's cells after its number are
-    rendered once and kept for the next time it is shown."""
-    attrs = _attrs(tuple(columns))
-    out = list(_head(tuple(columns)))
-    for n, row in numbered:
-        rest = kept.get(id(row)) if kept is not None else None
-        if rest is None:
-            rest = "".join(f"<td{a}>{escape(display(c))}</td>" for a, c in zip(
-                attrs[1:], cells(n, row, names, with_rules, grouped=True)[1:], strict=False))
-            if kept is not None:
-                kept[id(row)] = rest
-        out.append(f"<tr><td{attrs[0]}>{escape(display(n))}</td>{rest}</tr>")
-    return [*out, "</tbody>", "</table>"]
+BEFORE = f"<tr><td{_classes(SEQ, False)}>"  # a row's text before its number
+
+
+def _after(columns: tuple[Column, ...], values: Sequence[Cell]) -> str:
+    """A row's text after its number: its other cells (``values``, of ``columns`` but the
+    first)."""
+    return "</td>" + "".join([f"<td{a}>{_text(c)}</td>" for a, c in zip(
+        _attrs(columns)[1:], values, strict=False)]) + "</tr>"
+
+
+def row_parts(row: ListRow, names: dict[str, str], with_rules: bool,
+              kept: Kept | None = None) -> tuple[str, str]:
+    """A list row's line cut at its row number (see ``Lines``); with ``kept``, the text after
+    the number is made once and kept for the next time the row is shown."""
+    after = kept.get(id(row)) if kept is not None else None
+    if after is None:
+        after = _after(tuple(list_columns(row.list, with_rules, grouped=True)),
+                       cells(0, row, names, with_rules, grouped=True)[1:])
+        if kept is not None:
+            kept[id(row)] = after
+    return BEFORE, after
+
+
+def absent_parts(item: NotApplying, with_rules: bool) -> tuple[str, str]:
+    """The line of an item not applying to the street, cut at its row number."""
+    return BEFORE, _after(tuple(not_applying_columns(with_rules)),
+                          not_applying_cells(0, item, with_rules)[1:])
 
 
 def _title_block(block: list[tuple[str, str]]) -> str:
@@ -117,28 +143,46 @@ def _title_block(block: list[tuple[str, str]]) -> str:
 
 def _street(s: StreetLists, names: dict[str, str], county: str, source: ListSource | None,
             with_rules: bool, kept: Kept | None = None) -> list[str]:
-    out = [f'<section id="street-{escape(s.street)}">',
-           f"<h1>{escape(s.name)}履行职责事项清单</h1>",
-           _title_block(title_block(county, source, s.name)),
-           f'<p class="summary">{label(s.kind)}编号 {escape(s.street)}；'
-           f"基本履职事项 {len(s.basic)} 项，配合履职事项 {len(s.cooperative)} 项，"
-           f"上级部门收回事项 {len(s.recalled)} 项。</p>"]
-    for kind in ("basic", "cooperative", "recalled"):
-        rows = getattr(s, kind)
-        out.append(f"<h2>{LIST_TITLES[kind]}（{len(rows)} 项）</h2>")
-        header = list_columns(kind, with_rules, grouped=True)
-        for heading, numbered in sections(rows):
+    lists = [Lines(*zip(*(row_parts(r, names, with_rules, kept) for r in rows), strict=True),
+                   [r.domain for r in rows]) if rows else Lines([], [], [])
+             for rows in (s.basic, s.cooperative, s.recalled)]
+    absent = [absent_parts(a, with_rules) for a in s.not_applying]
+    return _street_page(s.name, s.street, s.kind, county, source, with_rules, lists,
+                        Lines([b for b, _ in absent], [a for _, a in absent], []))
+
+
+def _street_page(name: str, sid: str, kind: str, county: str, source: ListSource | None,
+                 with_rules: bool, lists: Sequence[Lines], absent: Lines) -> list[str]:
+    counts = [len(rows.after) for rows in lists]
+    out = [f'<section id="street-{escape(sid)}">',
+           f"<h1>{escape(name)}履行职责事项清单</h1>",
+           _title_block(title_block(county, source, name)),
+           f'<p class="summary">{label(kind)}编号 {escape(sid)}；'
+           f"基本履职事项 {counts[0]} 项，配合履职事项 {counts[1]} 项，"
+           f"上级部门收回事项 {counts[2]} 项。</p>"]
+    for which, rows in zip(("basic", "cooperative", "recalled"), lists, strict=True):
+        out.append(f"<h2>{LIST_TITLES[which]}（{len(rows.after)} 项）</h2>")
+        header = tuple(list_columns(which, with_rules, grouped=True))
+        for heading, start, end in runs(rows.domains):
             if heading is not None:
-                out.append(f'<h3 class="domain">{escape(heading)}（{len(numbered)} 项）</h3>')
-            out += _list_table(header, numbered, names, with_rules, kept)
-        if not rows:
+                out.append(f'<h3 class="domain">{escape(heading)}（{end - start} 项）</h3>')
+            out += [*_head(header), *rows.numbered(start, end), "</tbody>", "</table>"]
+        if not rows.after:
             out += _table(header, [])
-    if s.not_applying:
-        out.append(f"<h2>不适用于本{label(s.kind)}的目录事项（{len(s.not_applying)} 项）</h2>")
-        out += _table(not_applying_columns(with_rules),
-                      [not_applying_cells(n, a, with_rules)
-                       for n, a in enumerate(s.not_applying, 1)])
+    if absent.after:
+        out.append(f"<h2>不适用于本{label(kind)}的目录事项（{len(absent.after)} 项）</h2>")
+        out += [*_head(tuple(not_applying_columns(with_rules))), *absent.numbered(),
+                "</tbody>", "</table>"]
     return [*out, "</section>"]
+
+
+def street_page(name: str, sid: str, kind: str, county: str, source: ListSource | None,
+                with_rules: bool, lists: Sequence[Lines], absent: Lines) -> str:
+    """A street's file from its rows' lines (as ``lists_html`` of the street alone):
+    ``lists`` the basic, cooperating and recalled rows, ``absent`` the items not applying
+    to the street."""
+    return _page(f"{county}履行职责事项清单",
+                 _street_page(name, sid, kind, county, source, with_rules, lists, absent))
 
 
 def _department(d: DepartmentList, names: dict[str, str], county: str,

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from engine.models.lists import CountyLists, DepartmentList, ListRow, ListSource, StreetLists
+from collections.abc import Sequence
+
+from engine.models.lists import (
+    CountyLists,
+    DepartmentList,
+    ListRow,
+    ListSource,
+    NotApplying,
+    StreetLists,
+)
 from engine.render.escape import md_inline
 from engine.render.lists_table import (
     LEDGER_HEADERS,
     LIST_TITLES,
     Cell,
     Kept,
+    Lines,
     cells,
     department_columns,
     department_rows,
@@ -17,7 +27,7 @@ from engine.render.lists_table import (
     list_columns,
     not_applying_cells,
     not_applying_columns,
-    sections,
+    runs,
     title_block,
     title_text,
 )
@@ -33,45 +43,64 @@ def _head(header: list[str]) -> list[str]:
     return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
 
 
-def _list_rows(numbered: list[tuple[int, ListRow]], names: dict[str, str], with_rules: bool,
-               kept: Kept | None) -> list[str]:
-    """The table lines of numbered list rows (``_table`` of their cells); with ``kept``, each
-    row's cells after its number are rendered once and kept for the next time it is shown."""
-    out = []
-    for n, row in numbered:
-        rest = kept.get(id(row)) if kept is not None else None
-        if rest is None:
-            rest = " | ".join(md_inline(display(c))
-                              for c in cells(n, row, names, with_rules, grouped=True)[1:])
-            if kept is not None:
-                kept[id(row)] = rest
-        out.append(f"| {display(n)} | {rest} |")
-    return out
+BEFORE = "| "  # a row's text before its number
+
+
+def _after(cells: Sequence[Cell]) -> str:
+    """A row's text after its number: its other cells."""
+    return "".join([f" | {md_inline(display(c))}" for c in cells]) + " |"
+
+
+def row_parts(row: ListRow, names: dict[str, str], with_rules: bool,
+              kept: Kept | None = None) -> tuple[str, str]:
+    """A list row's line cut at its row number (see ``Lines``); with ``kept``, the text after
+    the number is made once and kept for the next time the row is shown."""
+    after = kept.get(id(row)) if kept is not None else None
+    if after is None:
+        after = _after(cells(0, row, names, with_rules, grouped=True)[1:])
+        if kept is not None:
+            kept[id(row)] = after
+    return BEFORE, after
+
+
+def absent_parts(item: NotApplying, with_rules: bool) -> tuple[str, str]:
+    """The line of an item not applying to the street, cut at its row number."""
+    return BEFORE, _after(not_applying_cells(0, item, with_rules)[1:])
 
 
 def street_md(s: StreetLists, names: dict[str, str], county: str = "",
               source: ListSource | None = None, with_rules: bool = False,
               kept: Kept | None = None) -> str:
-    out = [f"# {md_inline(s.name)}履行职责事项清单", "",
-           md_inline(title_text(title_block(county, source, s.name))), "",
-           f"{label(s.kind)}编号 {md_inline(s.street)}；基本履职事项 {len(s.basic)} 项，"
-           f"配合履职事项 {len(s.cooperative)} 项，上级部门收回事项 {len(s.recalled)} 项。", ""]
-    for kind in ("basic", "cooperative", "recalled"):
-        rows = getattr(s, kind)
-        out += [f"## {LIST_TITLES[kind]}（{len(rows)} 项）", ""]
-        header = [c.title for c in list_columns(kind, with_rules, grouped=True)]
-        for heading, numbered in sections(rows):
+    lists = [Lines(*zip(*(row_parts(r, names, with_rules, kept) for r in rows), strict=True),
+                   [r.domain for r in rows]) if rows else Lines([], [], [])
+             for rows in (s.basic, s.cooperative, s.recalled)]
+    absent = [absent_parts(a, with_rules) for a in s.not_applying]
+    return street_page(s.name, s.street, s.kind, county, source, with_rules, lists,
+                       Lines([b for b, _ in absent], [a for _, a in absent], []))
+
+
+def street_page(name: str, sid: str, kind: str, county: str, source: ListSource | None,
+                with_rules: bool, lists: Sequence[Lines], absent: Lines) -> str:
+    """A street's lists from their rows' lines: ``lists`` the basic, cooperating and recalled
+    rows, ``absent`` the items not applying to the street."""
+    counts = [len(rows.after) for rows in lists]
+    out = [f"# {md_inline(name)}履行职责事项清单", "",
+           md_inline(title_text(title_block(county, source, name))), "",
+           f"{label(kind)}编号 {md_inline(sid)}；基本履职事项 {counts[0]} 项，"
+           f"配合履职事项 {counts[1]} 项，上级部门收回事项 {counts[2]} 项。", ""]
+    for which, rows in zip(("basic", "cooperative", "recalled"), lists, strict=True):
+        out += [f"## {LIST_TITLES[which]}（{len(rows.after)} 项）", ""]
+        head = _head([c.title for c in list_columns(which, with_rules, grouped=True)])
+        for heading, start, end in runs(rows.domains):
             if heading is not None:
-                out += [f"### {md_inline(heading)}（{len(numbered)} 项）", ""]
-            out += [*_head(header), *_list_rows(numbered, names, with_rules, kept)]
+                out += [f"### {md_inline(heading)}（{end - start} 项）", ""]
+            out += [*head, *rows.numbered(start, end)]
             out.append("")
-        if not rows:
+        if not rows.after:
             out += ["（无）", ""]
-    if s.not_applying:
-        out += [f"## 不适用于本{label(s.kind)}的目录事项（{len(s.not_applying)} 项）", ""]
-        out += _table([c.title for c in not_applying_columns(with_rules)],
-                      [not_applying_cells(n, a, with_rules)
-                       for n, a in enumerate(s.not_applying, 1)])
+    if absent.after:
+        out += [f"## 不适用于本{label(kind)}的目录事项（{len(absent.after)} 项）", ""]
+        out += [*_head([c.title for c in not_applying_columns(with_rules)]), *absent.numbered()]
         out.append("")
     return "\n".join(out)
 

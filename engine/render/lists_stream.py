@@ -4,11 +4,12 @@ The files are those of ``render_tree``, in the same bytes, but nothing holds the
 made when the writer asks for it. A class of streets whose lists differ only by names
 (``ListPlan.street_classes``) is rendered once with stand-ins for the street's id and name and
 for each department's side in it (its unit there, or the department); each street's file is
-that text with its own names put in. A CSV file of a street alone in its class (or in a small
-one) is put together from its rows: each row's line rendered once per template with stand-ins,
-filled once per street and once per department side. Names that some format would escape or
-quote (commas, quotes, ``|``, ``<``, ``&``, line breaks …) are never put in that way: such a
-street is rendered from its own lists.
+that text with its own names put in. A CSV, Markdown or HTML file of a street alone in its
+class (or in a small one) is put together from its rows: each row's line rendered once per
+template with stand-ins and cut at its row number, filled once per street and once per
+department side, and laid out with the writer's headings and counts. Names that some format
+would escape or quote (commas, quotes, ``|``, ``<``, ``&``, brackets, line breaks …) are never
+put in that way: such a street is rendered from its own lists.
 
 Both processors work: a forked second process makes the departments' files and streets' files
 and sends them back as bytes, while this one makes others; the two take classes of streets
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import mmap
 import os
 import queue
@@ -28,6 +30,7 @@ import struct
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
 from itertools import chain
 from operator import itemgetter
 from typing import Any
@@ -35,14 +38,18 @@ from typing import Any
 from engine.lists.plan import LISTS, ListPlan, RowTemplate
 from engine.lists.street_json import CLOSE, OPEN, SLOT, Sides, StandIns, token
 from engine.models.decision import Party
-from engine.models.lists import CountyLists, ListSource, NotApplying
+from engine.models.lists import CountyLists, ListRow, ListSource, NotApplying
+from engine.render import lists_html, lists_md
 from engine.render.cellsafe import CUT_MARKER, TRIGGERS, csv_writer
+from engine.render.escape import md_inline
 from engine.render.lists_csv import BOM, head
 from engine.render.lists_files import BINARY, index_file, render_lists
-from engine.render.lists_table import Kept, flat_cells
+from engine.render.lists_table import Kept, Lines, flat_cells
 from engine.treewriter import frame, frames
 
 STENCIL_CSV = 32  # a class this large is rendered once; smaller ones row by row (CSV)
+STENCIL_TEXT = 32  # the same for Markdown and HTML
+_COUNTS = "\0counts"  # not a file: the second process's counts of its streets' rows
 _PLAIN = re.compile("[^\\x00-\\x1f\\x7f,\"'&<>|\\\\\ue000-\uf8ff]*")
 
 
@@ -59,30 +66,36 @@ def _slots(text: str, fields: dict[str, str]) -> str | None:
 def _plain(text: str) -> bool:
     """Whether ``text`` can be put in a stand-in's place as it is (no format escapes it, and
     a spreadsheet could not take it for a formula at the start of a cell)."""
-    return _PLAIN.fullmatch(text) is not None and not text.startswith(TRIGGERS)
+    return _PLAIN.fullmatch(text) is not None and not text.startswith(TRIGGERS) \
+        and md_inline(text) == text
 
 
-class _CsvStreets:
-    """CSV street files from row stencils. Each template's line is rendered once with
-    stand-ins and split at its row number: the part before it names only the street (its id
-    and name: the same for every row of a list in a street), the part after it only the side
-    of the item's department (its unit there, or the department: the same for every street
-    that side serves). A street's file joins, row by row, the part before filled with the
-    street, the row number and the part after filled with the side, each filled once and
-    kept while it is wanted."""
+Sizes = tuple[int, int, int]  # a street's rows in its basic, cooperating and recalled lists
+
+
+class _RowStreets:
+    """Street files put together from row stencils. Each template's row is rendered once
+    with stand-ins and cut at its row number: the part before it names only the street (its
+    id and name, in CSV; nothing in Markdown and HTML), the part after it only the side of the
+    item's department (its unit there, or the department: the same for every street that
+    side serves). A street's file is laid out from its rows, each the part before filled with
+    the street, the row number and the part after filled with the side, each filled once and
+    kept while it is wanted: in CSV one table, in Markdown and HTML the writer's own page
+    (``street_page``) with its headings, sections and counts."""
 
     KEPT_SIDES = 4096  # sides whose filled parts are kept at once (memory stays bounded)
 
-    def __init__(self, stand_ins: _StandIns, names: dict[str, str], with_rules: bool) -> None:
+    def __init__(self, stand_ins: _StandIns, names: dict[str, str], source: ListSource | None,
+                 with_rules: bool) -> None:
         plan = self.plan = stand_ins.plan
-        self.names, self.with_rules = names, with_rules
-        self.head = head(with_rules)
+        self.names, self.source, self.with_rules = names, source, with_rules
         self.street = stand_ins.street
         self.side = Party.model_construct(kind="unit", id=token("ui"), name=token("un"))
         self.depts, self.sides = stand_ins.depts, stand_ins.sides
-        self.numbers = [str(i) for i in range(1, len(plan.published) + 1)]
         self.befores: list[str] = []  # the parts before the row number (format strings)
-        self.lines: list[tuple[int, str]] = []  # (its part before, its part after)
+        self.before_of: list[int] = []  # per line: its part before (index into befores)
+        self.afters: list[str] = []  # per line: its part after (a format string)
+        self.domains: list[str | None] = []  # per line: its field of work
         self.filled: dict[tuple[str, str, str], dict[int, str]] = {}  # side → line → after
         kinds = {k: i for i, k in enumerate(LISTS)}
 
@@ -101,25 +114,33 @@ class _CsvStreets:
                        self.depts.index(ip.item.department))
                       for ip in plan.published]
 
+    def parts(self, row: ListRow | NotApplying) -> tuple[str, str] | None:
+        """The row's text (made with stand-ins) before and after its row number; None when
+        it cannot be cut there."""
+        raise NotImplementedError
+
+    def page(self, sid: str, name: str, kind: str, rows: list[Lines]) -> str:
+        """The street's file from its rows: basic, cooperating, recalled, not applying."""
+        raise NotImplementedError
+
     def _line(self, t: RowTemplate | NotApplying) -> int | None:
-        """The row's line (index into ``lines``), or None when it cannot be filled from the
-        street and the side apart: a cell cut at Excel's limit (its length depends on the
-        names), or a cell naming the street after the row number."""
+        """The row's line (index into ``afters``), or None when it cannot be filled from the
+        street and the side apart (a cell naming the street after the row number, or one
+        whose text depends on the names' length)."""
         row = t if isinstance(t, NotApplying) else t.row(self.street, self.side)
-        values = flat_cells(token("s"), token("n"), 0, row, self.names, self.with_rules)
-        values[3] = token("i")  # the row number (序号)
-        buf = io.StringIO()
-        csv_writer(buf).writerow(values)
-        if CUT_MARKER in buf.getvalue():
+        cut = self.parts(row)
+        if cut is None:
             return None
-        before, _, after = buf.getvalue().partition(token("i"))
-        parts = _slots(before, {"s": "0", "n": "1"}), _slots(after, {"ui": "0", "un": "1"})
-        if parts[0] is None or parts[1] is None:
+        before, after = _slots(cut[0], {"s": "0", "n": "1"}), _slots(cut[1], {"ui": "0",
+                                                                              "un": "1"})
+        if before is None or after is None:
             return None
-        if parts[0] not in self.befores:
-            self.befores.append(parts[0])
-        self.lines.append((self.befores.index(parts[0]), parts[1]))
-        return len(self.lines) - 1
+        if before not in self.befores:
+            self.befores.append(before)
+        self.before_of.append(self.befores.index(before))
+        self.afters.append(after)
+        self.domains.append(None if isinstance(t, NotApplying) else t.item.domain)
+        return len(self.afters) - 1
 
     def _after(self, side: tuple[str, str, str]) -> dict[int, str]:
         """The parts after the row number already filled with ``side``, by line."""
@@ -130,14 +151,16 @@ class _CsvStreets:
             found = self.filled[side] = {}
         return found
 
-    def file(self, sid: str, index: int) -> str | None:
-        """The street's CSV file, or None when a name cannot be put in plainly."""
-        name = self.plan.county.streets[sid].name
+    def file(self, sid: str, index: int) -> tuple[str, Sizes] | None:
+        """The street's file and its lists' sizes, or None when a name cannot be put in
+        plainly."""
+        street = self.plan.county.streets[sid]
+        name = street.name
         sides = self.sides.of(sid)
         if sides is None or not (_plain(sid) and _plain(name)):
             return None
-        lines, afters = self.lines, [self._after(side) for side in sides]
-        placed: tuple[tuple[list[int], list[str]], ...] = tuple(  # befores, afters
+        texts, afters = self.afters, [self._after(side) for side in sides]
+        placed: tuple[tuple[list[int], list[str]], ...] = tuple(  # lines, afters
             ([], []) for _ in (*LISTS, "absent"))
         absent = placed[-1]
         for applies, away, own, ids, by_profile, dept in self.items:
@@ -151,16 +174,70 @@ class _CsvStreets:
             got = afters[dept].get(line)
             if got is None:
                 side = sides[dept]
-                got = afters[dept][line] = lines[line][1].format(side[1], side[2])
-            target[0].append(lines[line][0])
+                got = afters[dept][line] = texts[line].format(side[1], side[2])
+            target[0].append(line)
             target[1].append(got)
-        out = [self.head]
         starts = [before.format(sid, name) for before in self.befores]
-        for used, after in placed:
-            numbers = self.numbers[:len(used)]
-            out.extend(chain.from_iterable(zip(map(starts.__getitem__, used), numbers, after,
-                                               strict=True)))
-        return BOM + "".join(out)
+        rows = [Lines(list(map(starts.__getitem__, map(self.before_of.__getitem__, used))),
+                      after, list(map(self.domains.__getitem__, used)))
+                for used, after in placed]
+        return self.page(sid, name, street.kind, rows), (len(rows[0].after),
+                                                         len(rows[1].after),
+                                                         len(rows[2].after))
+
+
+class _CsvStreets(_RowStreets):
+    """CSV street files from row stencils: one table, each line cut at its row number (the
+    street's id and name come before it)."""
+
+    def __init__(self, stand_ins: _StandIns, names: dict[str, str], source: ListSource | None,
+                 with_rules: bool) -> None:
+        self.head = head(with_rules)
+        self.numbers = [str(i) for i in range(1, len(stand_ins.plan.published) + 1)]
+        super().__init__(stand_ins, names, source, with_rules)
+
+    def parts(self, row: ListRow | NotApplying) -> tuple[str, str] | None:
+        """None for a cell cut at Excel's limit (its length depends on the names)."""
+        values = flat_cells(token("s"), token("n"), 0, row, self.names, self.with_rules)
+        values[3] = token("i")  # the row number (序号)
+        buf = io.StringIO()
+        csv_writer(buf).writerow(values)
+        if CUT_MARKER in buf.getvalue():
+            return None
+        before, _, after = buf.getvalue().partition(token("i"))
+        return before, after
+
+    def page(self, sid: str, name: str, kind: str, rows: list[Lines]) -> str:
+        return BOM + self.head + "".join(chain.from_iterable(chain.from_iterable(
+            zip(r.before, self.numbers[:len(r.after)], r.after, strict=True) for r in rows)))
+
+
+class _TextStreets(_RowStreets):
+    """Markdown or HTML street files from row stencils: the writer's (``module``'s) own page
+    with its headings, sections and counts, from its rows' lines."""
+
+    def __init__(self, stand_ins: _StandIns, names: dict[str, str], source: ListSource | None,
+                 with_rules: bool, module: Any) -> None:
+        self.module = module
+        super().__init__(stand_ins, names, source, with_rules)
+
+    def parts(self, row: ListRow | NotApplying) -> tuple[str, str]:
+        if isinstance(row, NotApplying):
+            return self.module.absent_parts(row, self.with_rules)
+        return self.module.row_parts(row, self.names, self.with_rules)
+
+    def page(self, sid: str, name: str, kind: str, rows: list[Lines]) -> str:
+        page: str = self.module.street_page(name, sid, kind, self.plan.county.name,
+                                            self.source, self.with_rules, rows[:3], rows[3])
+        return page
+
+
+# the formats whose small classes are put together row by row: how, and the size of a class
+# rendered once instead (read when used, so that tests can set it)
+ROWS: dict[str, tuple[Callable[..., _RowStreets], Callable[[], int]]] = {
+    "csv": (_CsvStreets, lambda: STENCIL_CSV),
+    "md": (partial(_TextStreets, module=lists_md), lambda: STENCIL_TEXT),
+    "html": (partial(_TextStreets, module=lists_html), lambda: STENCIL_TEXT)}
 
 
 class _StandIns(StandIns):
@@ -180,8 +257,10 @@ class _Stencil:
     def __init__(self, stand_ins: _StandIns, base: CountyLists, names: dict[str, str],
                  fmt: str, sid: str, source: ListSource | None, with_rules: bool) -> None:
         self.plan, self.sides, keys = stand_ins.plan, stand_ins.sides, stand_ins.keys
-        text = render_lists(base.model_copy(update={"streets": [stand_ins.lists(sid)]}), names,
-                            fmt, source, with_rules, stand_ins.kept)
+        lists = stand_ins.lists(sid)
+        self.sizes = len(lists.basic), len(lists.cooperative), len(lists.recalled)
+        text = render_lists(base.model_copy(update={"streets": [lists]}), names, fmt, source,
+                            with_rules, stand_ins.kept)
         assert isinstance(text, str)
         parts = SLOT.split(text)
         self.literals: list[str] | None = parts[0::2]
@@ -196,8 +275,9 @@ class _Stencil:
             itemgetter(*positions) if len(positions) > 1
             else lambda values: [values[i] for i in positions])
 
-    def fill(self, sid: str) -> str | None:
-        """The street's file, or None when one of its names cannot be put in plainly."""
+    def fill(self, sid: str) -> tuple[str, Sizes] | None:
+        """The street's file and its lists' sizes, or None when one of its names cannot be
+        put in plainly."""
         if self.literals is None:
             return None
         name = self.plan.graph.street(sid).name
@@ -206,7 +286,7 @@ class _Stencil:
             return None
         filled = self.pick([sid, name, *chain.from_iterable(sides)])  # one fewer than literals
         return "".join(chain.from_iterable(zip(self.literals, filled, strict=False))) \
-            + self.literals[-1]
+            + self.literals[-1], self.sizes
 
 
 def lists_tree(plan: ListPlan, names: dict[str, str], fmt: str,
@@ -216,37 +296,45 @@ def lists_tree(plan: ListPlan, names: dict[str, str], fmt: str,
     the index, one file at a time (as ``render_tree`` with the same ``source`` and
     ``with_rules``). A second process makes the departments' files and then streets' files
     meanwhile, on the other processor: the classes of streets are taken one at a time, by
-    this process from the front and by the second from the back, until the two meet."""
+    this process from the front and by the second from the back, until the two meet. Each
+    process counts the rows of the streets it makes (the HTML index shows them); the second
+    sends its counts after its files."""
     county = plan.county
     base = CountyLists.model_construct(county=county.name, policy=plan.ws.policy.hash,
                                        streets=[], departments=[])
     stand_ins = _StandIns(plan)
-    rows = _CsvStreets(stand_ins, names, with_rules) if fmt == "csv" else None
+    rows = ROWS[fmt][0](stand_ins, names, source, with_rules) if fmt in ROWS else None
     books = None
     if fmt == "xlsx":
         from engine.render.lists_xlsx_stream import XlsxStreets  # openpyxl only for workbooks
 
         books = XlsxStreets(stand_ins, base, names, source, with_rules)
     classes = list(plan.street_classes())
+    counts: dict[str, Sizes] = {}  # per street file made here or received: its lists' rows
 
     def street_files(share: Iterable[list[str]]) -> Iterator[tuple[str, str | bytes]]:
         for members in share:
             if not members:  # every street of the class made already
                 continue
-            fill: Callable[[str], str | bytes | None] = lambda sid: None  # noqa: E731
-            if fmt not in BINARY and (rows is None or len(members) >= STENCIL_CSV):
+            fill: Callable[[str], tuple[str | bytes, Sizes | None] | None] = \
+                lambda sid: None  # noqa: E731
+            if fmt not in BINARY and (rows is None or len(members) >= ROWS[fmt][1]()):
                 fill = _Stencil(stand_ins, base, names, fmt, members[0], source,
                                 with_rules).fill
             elif rows is not None:
                 fill = lambda sid: rows.file(sid, plan.index(sid))  # noqa: E731
             elif books is not None:
-                fill = books.stencil(members)
+                fill = _uncounted(books.stencil(members))
             for sid in members:
-                content = fill(sid)
-                if content is None:
-                    content = render_lists(base.model_copy(update={
-                        "streets": [plan.street_lists(sid)]}), names, fmt, source, with_rules)
-                yield f"streets/{sid}.{fmt}", content
+                path, made = f"streets/{sid}.{fmt}", fill(sid)
+                if made is None:
+                    lists = plan.street_lists(sid)
+                    made = render_lists(base.model_copy(update={"streets": [lists]}), names,
+                                        fmt, source, with_rules), (
+                        len(lists.basic), len(lists.cooperative), len(lists.recalled))
+                if made[1] is not None:
+                    counts[path] = made[1]
+                yield path, made[0]
 
     def department_files() -> Iterator[tuple[str, str | bytes]]:
         for d in plan.departments():
@@ -260,11 +348,20 @@ def lists_tree(plan: ListPlan, names: dict[str, str], fmt: str,
     def second() -> Iterator[tuple[str, str | bytes]]:
         yield from department_files()
         yield from street_files(classes[i] for i in iter(claims.back, None))
+        if fmt == "html":  # only the HTML index shows the counts
+            yield _COUNTS, json.dumps(counts)
 
     def unsent() -> Iterator[tuple[str, str | bytes]]:  # the second process failed
         yield from department_files()
-        yield from street_files([sid for sid in c if f"streets/{sid}.{fmt}" not in made]
-                                for c in classes)
+        left = ([sid for sid in c if f"streets/{sid}.{fmt}" not in made] for c in classes)
+        yield from street_files(c for c in left if c)
+
+    def received(files: Iterable[tuple[str, str | bytes]]) -> Iterator[tuple[str, str | bytes]]:
+        for path, content in files:
+            if path == _COUNTS:
+                counts.update((p, tuple(c)) for p, c in json.loads(content).items())
+            else:
+                yield path, content
 
     with _Claims(len(classes)) as claims:
         others = Alongside(second, unsent)
@@ -272,21 +369,29 @@ def lists_tree(plan: ListPlan, names: dict[str, str], fmt: str,
             for pair in street_files(classes[i] for i in iter(claims.front, None)):
                 made.add(pair[0])
                 yield pair
-                yield from others.ready()
-            yield from others.rest()
+                yield from received(others.ready())
+            yield from received(others.rest())
         finally:
             others.close()
-    counts: dict[str, tuple[int, int, int]] = {}
-    for members in classes:  # the same for every street of a class; only HTML shows them
-        sizes = _sizes(plan, members[0]) if fmt == "html" else (0, 0, 0)
-        counts.update((f"streets/{sid}.{fmt}", sizes) for sid in members)
+    if fmt == "html":  # streets whose counts did not come back (the second process failed)
+        for members in classes:
+            missing = [p for sid in members if (p := f"streets/{sid}.{fmt}") not in counts]
+            if missing:
+                sizes = _sizes(plan, members[0])  # the same for every street of a class
+                counts.update((p, sizes) for p in missing)
     entries = [("街道", s.name, f"streets/{s.id}.{fmt}") for s in county.streets.values()]
     entries += [("部门", d.name, f"departments/{d.id}.{fmt}")
                 for d in county.departments.values()]
     yield index_file(county.name, entries, fmt, counts)
 
 
-def _sizes(plan: ListPlan, sid: str) -> tuple[int, int, int]:
+def _uncounted(book: Callable[[str], bytes | None]
+               ) -> Callable[[str], tuple[bytes, None] | None]:
+    """A workbook stencil's files without their rows counted (no index shows them)."""
+    return lambda sid: None if (made := book(sid)) is None else (made, None)
+
+
+def _sizes(plan: ListPlan, sid: str) -> Sizes:
     """How many rows the street's basic, cooperative and recalled lists hold."""
     index = plan.index(sid)
     found = [t.list for ip in plan.items if (t := plan.template(ip, sid, index)) is not None]

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+from itertools import groupby
+from typing import Literal, NamedTuple
 
 from engine.labels import when
 from engine.models.lists import DepartmentList, ListRow, ListSource, NotApplying
@@ -101,18 +102,54 @@ def sections(rows: Sequence[ListRow]) -> list[tuple[str | None, list[tuple[int, 
     through the whole list. The rows come grouped (``engine.lists.plan``); rows without a
     field of work are headed 其他, and a list none of whose rows has one is a single group
     without a heading."""
-    if not rows:
-        return []
     numbered = list(enumerate(rows, 1))
-    if all(r.domain is None for r in rows):
-        return [(None, numbered)]
-    out: list[tuple[str | None, list[tuple[int, ListRow]]]] = []
-    for n, row in numbered:
-        heading = row.domain or OTHER_DOMAIN
-        if not out or out[-1][0] != heading:
-            out.append((heading, []))
-        out[-1][1].append((n, row))
+    return [(heading, numbered[start:end])
+            for heading, start, end in runs([r.domain for r in rows])]
+
+
+def runs(domains: Sequence[str | None]) -> list[tuple[str | None, int, int]]:
+    """The groups of ``sections`` as (heading, first row, one past the last row), from the
+    rows' fields of work (indexes from 0)."""
+    if not domains:
+        return []
+    if all(d is None for d in domains):
+        return [(None, 0, len(domains))]
+    out: list[tuple[str | None, int, int]] = []
+    end = 0
+    for domain, run in groupby(domains):  # runs of one value (None and "" are both 其他)
+        start, end = end, end + len(list(run))
+        heading = domain or OTHER_DOMAIN
+        if out and out[-1][0] == heading:
+            start = out.pop()[1]
+        out.append((heading, start, end))
     return out
+
+
+class Lines(NamedTuple):
+    """A table's rows as text, each cut at its row number: the text before it and the text
+    after it (the row number, ``numbers``, goes between), with each row's field of work
+    (for ``runs``)."""
+
+    before: Sequence[str]
+    after: Sequence[str]
+    domains: Sequence[str | None]
+
+    def numbered(self, start: int = 0, end: int | None = None) -> list[str]:
+        """Rows ``start`` to ``end`` whole, numbered from ``start + 1``."""
+        end = len(self.after) if end is None else end
+        return list(map("".join, zip(self.before[start:end], numbers(end)[start:end],
+                                     self.after[start:end], strict=True)))
+
+
+_NUMBERS: list[str] = []
+
+
+def numbers(count: int) -> list[str]:
+    """The row numbers as text formats show them (``display``), from 1 to at least ``count``
+    (shared: not to be changed)."""
+    if len(_NUMBERS) < count:
+        _NUMBERS.extend(display(n) for n in range(len(_NUMBERS) + 1, count + 1))
+    return _NUMBERS
 
 
 def department_duty(row: ListRow, names: dict[str, str]) -> str:

@@ -296,3 +296,80 @@ def test_two_processes_take_each_class_once() -> None:
             theirs = [int(x) for x in got.read().split(",") if x]
     assert sorted(mine + theirs) == list(range(500))
     assert mine == sorted(mine) and theirs == sorted(theirs, reverse=True)
+
+
+@pytest.mark.parametrize("stencil", [2, 10**9])
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_text_from_class_and_row_stencils_is_byte_identical(
+        county: County, fmt: str, stencil: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Markdown and HTML: classes of any size rendered once, or every street laid out from
+    its rows (with rules and a title block too); the HTML index counts every street's rows."""
+    _, ws, ref = county
+    monkeypatch.setattr(lists_stream, "STENCIL_TEXT", stencil)
+    source = ListSource(version=7, published="2026-06-30", anchor="12:ab")
+    for args in ((None, False), (source, True)):
+        assert reference.encoded(lists_tree(ListPlan(ws), ws.names, fmt, *args)) == \
+            reference.encoded(render_tree(ref, ws.names, fmt, *args))
+
+
+def _bracketed() -> Workspace:
+    """The generated county with a street and a unit named with what Markdown escapes (no
+    other format does)."""
+    ws = _generated()
+    county = ws.county
+    streets, units = dict(county.streets), dict(county.units)
+    for sid in list(streets)[:3]:
+        streets[sid] = streets[sid].model_copy(update={"name": streets[sid].name + "[甲]`"})
+    uid = next(iter(units))
+    units[uid] = units[uid].model_copy(update={"name": units[uid].name + "[乙]"})
+    changed = county.model_copy(update={"streets": streets, "units": units})
+    return Workspace(changed, ws.policy, build_graph(changed))
+
+
+@pytest.mark.parametrize("stencil", [2, 10**9])
+@pytest.mark.parametrize("fmt", ["md", "html", "csv"])
+def test_names_markdown_escapes_are_never_put_in_a_stencil(
+        fmt: str, stencil: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = _bracketed()
+    monkeypatch.setattr(lists_stream, "STENCIL_TEXT", stencil)
+    monkeypatch.setattr(lists_stream, "STENCIL_CSV", stencil)
+    streamed = reference.encoded(lists_tree(ListPlan(ws), ws.names, fmt))
+    assert streamed == reference.encoded(render_tree(reference.build_lists(ws), ws.names, fmt))
+    if fmt == "md":
+        assert any(b"\\[\xe7\x94\xb2\\]" in text for text in streamed.values())  # \[甲\]
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "csv"])
+def test_without_a_second_process_every_file_is_made_here(
+        fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where there is no fork, this process takes every class and makes no file twice."""
+    ws = _generated()
+    monkeypatch.delattr(lists_stream.os, "fork")
+    streamed = list(lists_tree(ListPlan(ws), ws.names, fmt))
+    assert len(streamed) == len({path for path, _ in streamed})
+    assert reference.encoded(streamed) == reference.encoded(
+        render_tree(reference.build_lists(ws), ws.names, fmt))
+
+
+def test_counts_the_second_process_did_not_send_are_worked_out_here(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second process fails after sending its files, before its counts of their rows:
+    the HTML index counts them all the same."""
+    import json
+    import os
+    from types import SimpleNamespace
+
+    ws = _generated()
+    parent = os.getpid()
+
+    def failing(value: object) -> str:
+        if os.getpid() != parent:
+            os._exit(1)
+        return json.dumps(value)
+
+    monkeypatch.setattr(lists_stream, "json", SimpleNamespace(dumps=failing, loads=json.loads))
+    monkeypatch.setattr(lists_stream, "STENCIL_TEXT", 10**9)
+    streamed = list(lists_tree(ListPlan(ws), ws.names, "html"))
+    assert len(streamed) == len({path for path, _ in streamed})
+    assert reference.encoded(streamed) == reference.encoded(
+        render_tree(reference.build_lists(ws), ws.names, "html"))
