@@ -25,6 +25,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from engine.render.escape import md_inline
+
 EXCEL_CELL_CHARS = 32_767
 CUT_MARKER = "…（已截断，全文见 JSON）"
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -106,3 +108,14 @@ def sheet_title(name: str, taken: Iterable[str] = ()) -> str:
         suffix = f"（{n}）"
         title = base[:SHEET_CHARS - len(suffix)] + suffix
     return title
+
+
+# what every list format writes as it is: no character any of them escapes or quotes
+_PLAIN = re.compile("[^\\x00-\\x1f\\x7f,\"'&<>|\\\\\ue000-\uf8ff]*")
+
+
+def plain(text: str) -> bool:
+    """Whether ``text`` can be put in a stand-in's place as it is (no format escapes it, and
+    a spreadsheet could not take it for a formula at the start of a cell)."""
+    return _PLAIN.fullmatch(text) is not None and not text.startswith(TRIGGERS) \
+        and md_inline(text) == text

@@ -24,7 +24,6 @@ import json
 import mmap
 import os
 import queue
-import re
 import signal
 import struct
 import tempfile
@@ -40,8 +39,7 @@ from engine.lists.street_json import CLOSE, OPEN, SLOT, Sides, StandIns, token
 from engine.models.decision import Party
 from engine.models.lists import CountyLists, ListRow, ListSource, NotApplying
 from engine.render import lists_html, lists_md
-from engine.render.cellsafe import CUT_MARKER, TRIGGERS, csv_writer
-from engine.render.escape import md_inline
+from engine.render.cellsafe import CUT_MARKER, csv_writer, plain
 from engine.render.lists_csv import BOM, head
 from engine.render.lists_files import BINARY, index_file, render_lists
 from engine.render.lists_table import Kept, Lines, flat_cells
@@ -50,7 +48,6 @@ from engine.treewriter import frame, frames
 STENCIL_CSV = 32  # a class this large is rendered once; smaller ones row by row (CSV)
 STENCIL_TEXT = 32  # the same for Markdown and HTML
 _COUNTS = "\0counts"  # not a file: the second process's counts of its streets' rows
-_PLAIN = re.compile("[^\\x00-\\x1f\\x7f,\"'&<>|\\\\\ue000-\uf8ff]*")
 
 
 def _slots(text: str, fields: dict[str, str]) -> str | None:
@@ -61,13 +58,6 @@ def _slots(text: str, fields: dict[str, str]) -> str | None:
     out = SLOT.sub(lambda m: "{" + fields[m.group(1)] + "}",
                     text.replace("{", "{{").replace("}", "}}"))
     return None if OPEN in out or CLOSE in out else out
-
-
-def _plain(text: str) -> bool:
-    """Whether ``text`` can be put in a stand-in's place as it is (no format escapes it, and
-    a spreadsheet could not take it for a formula at the start of a cell)."""
-    return _PLAIN.fullmatch(text) is not None and not text.startswith(TRIGGERS) \
-        and md_inline(text) == text
 
 
 Sizes = tuple[int, int, int]  # a street's rows in its basic, cooperating and recalled lists
@@ -157,7 +147,7 @@ class _RowStreets:
         street = self.plan.county.streets[sid]
         name = street.name
         sides = self.sides.of(sid)
-        if sides is None or not (_plain(sid) and _plain(name)):
+        if sides is None or not (plain(sid) and plain(name)):
             return None
         texts, afters = self.afters, [self._after(side) for side in sides]
         placed: tuple[tuple[list[int], list[str]], ...] = tuple(  # lines, afters
@@ -246,7 +236,7 @@ class _StandIns(StandIns):
 
     def __init__(self, plan: ListPlan) -> None:
         super().__init__(plan)
-        self.sides = Sides(plan, self.depts, _plain)
+        self.sides = Sides(plan, self.depts, plain)
         self.kept: Kept = {}
 
 
@@ -282,7 +272,7 @@ class _Stencil:
             return None
         name = self.plan.graph.street(sid).name
         sides = self.sides.of(sid)
-        if sides is None or not (_plain(sid) and _plain(name)):
+        if sides is None or not (plain(sid) and plain(name)):
             return None
         filled = self.pick([sid, name, *chain.from_iterable(sides)])  # one fewer than literals
         return "".join(chain.from_iterable(zip(self.literals, filled, strict=False))) \

@@ -30,8 +30,7 @@ from operator import itemgetter
 
 from engine.lists.street_json import CLOSE, OPEN, Sides, StandIns, token
 from engine.models.lists import CountyLists, ListSource, NotApplying
-from engine.render.cellsafe import EXCEL_CELL_CHARS, TRIGGERS, risky, sheet_title
-from engine.render.lists_stream import _plain as plain_in_formats
+from engine.render.cellsafe import EXCEL_CELL_CHARS, TRIGGERS, plain, risky, sheet_title
 from engine.render.lists_table import Cell, Column, display
 from engine.render.lists_xlsx import (
     NUMBER_FORMATS,
@@ -53,7 +52,7 @@ _NAME_KEY = "n"  # the street's name among the stand-ins' keys
 
 def _plain(text: str) -> bool:
     """Whether ``text`` can be put in a stand-in's place in a workbook as it is."""
-    return plain_in_formats(text) and text == text.strip()
+    return plain(text) and text == text.strip()
 
 
 class _Width:
