@@ -28,6 +28,7 @@ from engine.render.lists_table import (
     not_applying_cells,
     not_applying_columns,
     runs,
+    street_lines,
     title_block,
     title_text,
 )
@@ -71,12 +72,8 @@ def absent_parts(item: NotApplying, with_rules: bool) -> tuple[str, str]:
 def street_md(s: StreetLists, names: dict[str, str], county: str = "",
               source: ListSource | None = None, with_rules: bool = False,
               kept: Kept | None = None) -> str:
-    lists = [Lines(*zip(*(row_parts(r, names, with_rules, kept) for r in rows), strict=True),
-                   [r.domain for r in rows]) if rows else Lines([], [], [])
-             for rows in (s.basic, s.cooperative, s.recalled)]
-    absent = [absent_parts(a, with_rules) for a in s.not_applying]
-    return street_page(s.name, s.street, s.kind, county, source, with_rules, lists,
-                       Lines([b for b, _ in absent], [a for _, a in absent], []))
+    lists, absent = street_lines(s, names, with_rules, kept, row_parts, absent_parts)
+    return street_page(s.name, s.street, s.kind, county, source, with_rules, lists, absent)
 
 
 def street_page(name: str, sid: str, kind: str, county: str, source: ListSource | None,

@@ -10,14 +10,14 @@ document shows, ``flat_columns`` / ``flat_cells`` put every list of a street in 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import groupby
 from typing import Literal, NamedTuple
 
 from engine.labels import when
-from engine.models.lists import DepartmentList, ListRow, ListSource, NotApplying
+from engine.models.lists import DepartmentList, ListRow, ListSource, NotApplying, StreetLists
 from engine.vocab import label
 
 Cell = str | int
@@ -142,6 +142,21 @@ class Lines(NamedTuple):
 
 
 _NUMBERS: list[str] = []
+
+RowParts = Callable[[ListRow, dict[str, str], bool, Kept | None], tuple[str, str]]
+
+
+def street_lines(s: StreetLists, names: dict[str, str], with_rules: bool, kept: Kept | None,
+                 row_parts: RowParts, absent_parts: Callable[[NotApplying, bool],
+                                                             tuple[str, str]]
+                 ) -> tuple[list[Lines], Lines]:
+    """A street's basic, cooperating and recalled rows, and its items not applying, as the
+    lines of a format (``row_parts`` and ``absent_parts``: that format's)."""
+    lists = [Lines(*zip(*(row_parts(r, names, with_rules, kept) for r in rows), strict=True),
+                   [r.domain for r in rows]) if rows else Lines([], [], [])
+             for rows in (s.basic, s.cooperative, s.recalled)]
+    absent = [absent_parts(a, with_rules) for a in s.not_applying]
+    return lists, Lines([b for b, _ in absent], [a for _, a in absent], [])
 
 
 def numbers(count: int) -> list[str]:

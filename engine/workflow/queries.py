@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -249,32 +250,32 @@ def versions(store: Store) -> list[VersionRow]:
             for number, at, seq, mac, pids in rows]
 
 
+def _kept(cache: dict[tuple[str, str, int], Any], size: int, store: Store, number: int,
+          make: Callable[[Store, int], Any]) -> Any:
+    """What ``make`` reads of a published version, kept in ``cache`` (its last ``size``
+    entries) by store, audit key (a store made again under the same name has another) and
+    number: a published version never changes (the audit chain covers it)."""
+    key = (store.alias, store.meta.get("key", ""), number)
+    if key not in cache:
+        if len(cache) >= size:
+            cache.pop(next(iter(cache)))
+        cache[key] = make(store, number)
+    return cache[key]
+
+
 _KEPT: dict[tuple[str, str, int], tuple[CountyLists, dict[str, str]]] = {}
-
-
-def published_lists(store: Store, number: int) -> tuple[CountyLists, dict[str, str]]:
-    """A published version's whole lists and names; the last few are kept in memory, since a
-    published version never changes (the audit chain covers it)."""
-    key = (store.alias, store.meta.get("key", ""), number)  # a new store: a new key
-    if key not in _KEPT:
-        if len(_KEPT) >= 8:
-            _KEPT.pop(next(iter(_KEPT)))
-        _KEPT[key] = version_lists(store, number)
-    return _KEPT[key]
-
-
 _OPENED: dict[tuple[str, str, int], PublishedVersion] = {}
 
 
+def published_lists(store: Store, number: int) -> tuple[CountyLists, dict[str, str]]:
+    """A published version's whole lists and names (the last few kept in memory)."""
+    return _kept(_KEPT, 8, store, number, version_lists)  # type: ignore[no-any-return]
+
+
 def published_version(store: Store, number: int) -> PublishedVersion:
-    """A published version to read part by part (its head and names; the last few kept in
+    """A published version to read part by part: its head and names (the last few kept in
     memory)."""
-    key = (store.alias, store.meta.get("key", ""), number)  # a new store: a new key
-    if key not in _OPENED:
-        if len(_OPENED) >= 16:
-            _OPENED.pop(next(iter(_OPENED)))
-        _OPENED[key] = PublishedVersion(store, number)
-    return _OPENED[key]
+    return _kept(_OPENED, 16, store, number, PublishedVersion)  # type: ignore[no-any-return]
 
 
 def lists_scope(actor: Actor) -> ListsScope:
