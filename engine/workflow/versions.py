@@ -75,6 +75,9 @@ def version_lists(store: Store, number: int) -> tuple[CountyLists, dict[str, str
         return CountyLists.model_validate_json(version_document(number)), row.names
 
 
+PARTS_KEPT = 32  # parts of a version kept read (a published version never changes)
+
+
 class PublishedVersion:
     """A published version read part by part: its head (county, policy, the streets and
     departments in order) and names when opened, then one street's or one department's lists
@@ -103,10 +106,15 @@ class PublishedVersion:
             self.county, self.policy = head["county"], head["policy"]
             self.streets, self.departments = head["streets"], head["departments"]
         self._street_set, self._department_set = set(self.streets), set(self.departments)
+        self._read: dict[str, Any] = {}  # the parts read last, for the pages asked again
 
     def _part(self, store: Store, key: str) -> Any:
-        with transaction(store, write=False):
-            return lp.value(repo.part_chain(key, self.number))
+        if key not in self._read:
+            if len(self._read) >= PARTS_KEPT:
+                self._read.pop(next(iter(self._read)))
+            with transaction(store, write=False):
+                self._read[key] = lp.value(repo.part_chain(key, self.number))
+        return self._read[key]
 
     def street(self, store: Store, sid: str) -> StreetLists | None:
         """One street's lists (None: no such street in this version)."""
