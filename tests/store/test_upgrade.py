@@ -21,13 +21,7 @@ def old_store(tmp_path: Any, monkeypatch: pytest.MonkeyPatch, engine: str) -> An
     accounts not covered; with two accounts, one of them with a revoked token."""
     from tests.workflow.conftest import _clean_environment, pg_database
 
-    def old_migrate(alias: str) -> None:
-        from django.core.management import call_command
-
-        call_command("migrate", database=alias, verbosity=0, interactive=False)
-        call_command("migrate", "store", "0001", database=alias, verbosity=0,
-                     interactive=False)
-
+    old_migrate = migrated_back("store", "0001")
     with ExitStack() as stack:
         url = stack.enter_context(pg_database(migrated=False)) if engine == "postgresql" else None
         with monkeypatch.context() as old:
@@ -51,6 +45,19 @@ class _Absent:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.manager.none(), name)
+
+
+def migrated_back(app: str, migration: str) -> Any:
+    """A stand-in for the store's migration step that leaves ``app`` at ``migration``, as an
+    earlier release left its stores."""
+    def old_migrate(alias: str) -> None:
+        from django.core.management import call_command
+
+        call_command("migrate", database=alias, verbosity=0, interactive=False)
+        call_command("migrate", app, migration, database=alias, verbosity=0,
+                     interactive=False)
+
+    return old_migrate
 
 
 def _old_release(old: pytest.MonkeyPatch, old_migrate: Any) -> None:

@@ -17,7 +17,7 @@ import pytest
 
 from engine.store import list_parts as lp
 from tests.conftest import MINI, run_cli
-from tests.store.test_upgrade import whole_lists_release
+from tests.store.test_upgrade import migrated_back, whole_lists_release
 from tests.store.test_verify import kinds, verify
 from tests.workflow.conftest import Flow
 
@@ -217,13 +217,7 @@ def whole_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engine: str) ->
     import engine.store.session as session
     from tests.workflow.conftest import _clean_environment, pg_database
 
-    def old_migrate(alias: str) -> None:
-        from django.core.management import call_command
-
-        call_command("migrate", database=alias, verbosity=0, interactive=False)
-        call_command("migrate", "publication", "0001", database=alias, verbosity=0,
-                     interactive=False)
-
+    old_migrate = migrated_back("publication", "0001")
     with ExitStack() as stack:
         url = stack.enter_context(pg_database(migrated=False)) if engine == "postgresql" else None
         with monkeypatch.context() as old:
